@@ -1,0 +1,82 @@
+/// @file scoring.hpp
+/// Scoring respondents on an instrument's subscales and composites.
+///
+/// Per respondent and subscale: the mean (or sum) of the answered items after reverse keying
+/// (`min + max - x` with the response range of this data, per item), and the number answered.
+/// Below the minimum-answered rule the respondent gets no score (NaN), never a biased one.
+/// A value outside the response range is an error by default; an option treats it as missing
+/// and counts it.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "attune/export.hpp"
+#include "attune/instrument.hpp"
+#include "attune/responses.hpp"
+
+namespace attune {
+
+/// What to do with an answer outside the response range.
+enum class out_of_range_policy { error, set_missing };
+
+/// Options of `score` and `score_respondent`.
+struct scoring_options {
+  /// The response range of this data when it differs from the instrument's (e.g. an ECR given
+  /// on 1-5). Overrides every item's range.
+  std::optional<response_range> range;
+  /// Minimum share of a subscale's items that must be answered for a score, in (0, 1].
+  /// Default 0.8: at most 20% missing (e.g. 15 of 18 ECR-R items; 5 of 6 ECR-S items).
+  /// The count needed is ceil(min_answered * k).
+  double min_answered = 0.8;
+  out_of_range_policy out_of_range = out_of_range_policy::error;
+
+  /// @throws attune::error (invalid_argument) naming the field, value and rule.
+  void validate() const;
+};
+
+/// Scores of N respondents.
+struct score_table {
+  std::vector<std::string> names;  ///< subscale names, then composite names
+  Eigen::MatrixXd scores;          ///< N x names.size(); NaN = not scoreable
+  Eigen::MatrixXi answered;        ///< N x (number of subscales): items answered
+  std::vector<int> required;       ///< per subscale: answers needed for a score
+  std::size_t n_out_of_range = 0;  ///< answers outside the range treated as missing
+  std::vector<std::string> warnings;
+};
+
+/// The response range of item `i` of `inst` under `options`.
+ATTUNE_EXPORT response_range item_range(const instrument& inst, std::size_t i,
+                                        const scoring_options& options) noexcept;
+
+/// Scores every respondent. `data.values` columns are the instrument's items, in order.
+/// @throws attune::error (bad_input) naming file, row, column and value for an answer out of
+///         range (unless `set_missing`), (invalid_argument) when the columns do not match.
+ATTUNE_EXPORT score_table score(const instrument& inst, const responses& data,
+                                const scoring_options& options = {});
+
+/// Scores of one respondent (for apps).
+struct respondent_scores {
+  std::vector<std::string> names;  ///< as score_table::names
+  std::vector<double> scores;      ///< NaN = not scoreable
+  std::vector<int> answered;       ///< per subscale
+  std::size_t n_out_of_range = 0;
+};
+
+/// Scores one answer vector (instrument item order; NaN = missing), with the same rules as `score`.
+/// @throws attune::error (invalid_argument) for a wrong length, (bad_input) for a value out of range.
+ATTUNE_EXPORT respondent_scores score_respondent(const instrument& inst,
+                                                 std::span<const double> answers,
+                                                 const scoring_options& options = {});
+
+/// The items of subscale `s` as an N x k_s matrix after reverse keying (NaN kept): the input
+/// to reliability and quality analyses. Values out of range are not checked here.
+ATTUNE_EXPORT Eigen::MatrixXd keyed_items(const instrument& inst, const subscale& s,
+                                          const Eigen::MatrixXd& values,
+                                          const scoring_options& options = {});
+
+}  // namespace attune

@@ -1,0 +1,11 @@
+// Placeholder until the factor module lands; replaced by the module's own command.
+#include "cli/commands.hpp"
+#include "attune/error.hpp"
+
+namespace attune::cli {
+void add_factor_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("factor", "(not available yet)");
+  cmd->group("");  // hidden
+  cmd->callback([] { throw attune::error(attune::errc::invalid_argument, "'factor' is not available in this build"); });
+}
+}  // namespace attune::cli

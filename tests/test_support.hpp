@@ -1,0 +1,64 @@
+// Helpers shared by the tests: paths, temporary files, running the CLI, reading golden data.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace attune::test {
+
+inline std::string data_path(const std::string& name) { return std::string(ATTUNE_TEST_DATA_DIR) + "/" + name; }
+inline std::string source_path(const std::string& name) { return std::string(ATTUNE_SOURCE_DIR) + "/" + name; }
+inline std::string shared_path(const std::string& name) { return std::string(ATTUNE_SHARED_DIR) + "/" + name; }
+
+/// A fresh path under the build tree's test folder (removed first if it exists).
+inline std::string temp_path(const std::string& name) {
+  std::string p = std::string(ATTUNE_TEST_TMP_DIR) + "/" + name;
+  std::filesystem::remove_all(p);
+  return p;
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+struct cli_result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `attune <args>` through the shell (args are passed as written), capturing both streams.
+inline cli_result run_cli(const std::string& args, const std::string& stdin_text = "") {
+  static int counter = 0;
+  const std::string base = std::string(ATTUNE_TEST_TMP_DIR) + "/cli_" + std::to_string(::getpid()) +
+                           "_" + std::to_string(counter++);
+  const std::string in_path = base + ".in", out_path = base + ".out", err_path = base + ".err";
+  write_file(in_path, stdin_text);
+  const std::string cmd = std::string("'") + ATTUNE_CLI_PATH + "' " + args + " <'" + in_path +
+                          "' >'" + out_path + "' 2>'" + err_path + "'";
+  const int status = std::system(cmd.c_str());
+  cli_result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  std::filesystem::remove(in_path);
+  std::filesystem::remove(out_path);
+  std::filesystem::remove(err_path);
+  return r;
+}
+
+}  // namespace attune::test
