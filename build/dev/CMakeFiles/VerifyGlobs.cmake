@@ -11,14 +11,32 @@ if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   file(TOUCH_NOCREATE "/work/main/build/dev/CMakeFiles/cmake.verify_globs")
 endif()
 
+# ATTUNE_EXAMPLE_SOURCES at examples/CMakeLists.txt:10 (file)
+file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/examples/*.cpp")
+set(OLD_GLOB
+  )
+if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
+  message("-- GLOB mismatch!")
+  file(TOUCH_NOCREATE "/work/main/build/dev/CMakeFiles/cmake.verify_globs")
+endif()
+
 # ATTUNE_HEADERS at CMakeLists.txt:22 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/include/attune/*.hpp")
 set(OLD_GLOB
+  "/work/main/include/attune/attune.hpp"
+  "/work/main/include/attune/cfa.hpp"
+  "/work/main/include/attune/change.hpp"
+  "/work/main/include/attune/classify.hpp"
   "/work/main/include/attune/csv.hpp"
   "/work/main/include/attune/error.hpp"
+  "/work/main/include/attune/factor.hpp"
   "/work/main/include/attune/instrument.hpp"
+  "/work/main/include/attune/moments.hpp"
+  "/work/main/include/attune/quality.hpp"
+  "/work/main/include/attune/reliability.hpp"
   "/work/main/include/attune/responses.hpp"
   "/work/main/include/attune/scoring.hpp"
+  "/work/main/include/attune/simulate.hpp"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
@@ -28,22 +46,38 @@ endif()
 # ATTUNE_SOURCES at CMakeLists.txt:21 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/*.cpp")
 set(OLD_GLOB
+  "/work/main/src/cfa.cpp"
+  "/work/main/src/classify.cpp"
+  "/work/main/src/csv.cpp"
   "/work/main/src/error.cpp"
+  "/work/main/src/factor.cpp"
+  "/work/main/src/instrument.cpp"
+  "/work/main/src/io_util.cpp"
+  "/work/main/src/moments.cpp"
+  "/work/main/src/quality.cpp"
+  "/work/main/src/responses.cpp"
+  "/work/main/src/scoring.cpp"
+  "/work/main/src/simulate.cpp"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
   file(TOUCH_NOCREATE "/work/main/build/dev/CMakeFiles/cmake.verify_globs")
 endif()
 
-# ATTUNE_CLI_SOURCES at CMakeLists.txt:51 (file)
+# ATTUNE_CLI_SOURCES at CMakeLists.txt:52 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/cli/*.cpp")
 set(OLD_GLOB
   "/work/main/src/cli/change.cpp"
   "/work/main/src/cli/classify.cpp"
+  "/work/main/src/cli/common.cpp"
   "/work/main/src/cli/correlate.cpp"
   "/work/main/src/cli/factor.cpp"
+  "/work/main/src/cli/instruments.cpp"
+  "/work/main/src/cli/main.cpp"
   "/work/main/src/cli/quality.cpp"
   "/work/main/src/cli/reliability.cpp"
+  "/work/main/src/cli/score.cpp"
+  "/work/main/src/cli/simulate.cpp"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
@@ -53,6 +87,9 @@ endif()
 # ATTUNE_TEST_SOURCES at tests/CMakeLists.txt:16 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/*_test.cpp")
 set(OLD_GLOB
+  "/work/main/tests/cfa_test.cpp"
+  "/work/main/tests/classify_test.cpp"
+  "/work/main/tests/moments_test.cpp"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")
