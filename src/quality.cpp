@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "attune/error.hpp"
+#include "attune/moments.hpp"
 
 namespace attune {
 namespace {
@@ -47,44 +48,6 @@ double pearson(const double* x, const double* y, std::size_t n) {
   if (sxx == 0.0 || syy == 0.0) return nan_v;
   const double r = sxy / std::sqrt(sxx * syy);
   return r >= 1.0 ? 1.0 : (r <= -1.0 ? -1.0 : r);
-}
-
-// Pairwise-complete moments of the columns, as R's cov/cor(x, use = "pairwise.complete.obs"):
-// for each pair the means are taken over the rows that answered both items.
-// Computed with matrix products on data centred by the column means (shift invariant, avoids
-// cancellation): with y = x - colmean (0 where missing) and m the answered indicator,
-// n = m'm, s = y'm (s_jl = sum of y_j over rows answering j and l), p = y'y, q = (y.*y)'m.
-struct pairwise_stats {
-  Eigen::MatrixXd n, s, p, q;
-};
-
-pairwise_stats pairwise(const Eigen::MatrixXd& x) {
-  const Eigen::Index rows = x.rows(), k = x.cols();
-  Eigen::MatrixXd y(rows, k), m(rows, k);
-  for (Eigen::Index j = 0; j < k; ++j) {
-    double sum = 0.0;
-    Eigen::Index cnt = 0;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const double v = x(i, j);
-      if (!std::isnan(v)) {
-        sum += v;
-        ++cnt;
-      }
-    }
-    const double mean = cnt > 0 ? sum / static_cast<double>(cnt) : 0.0;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const double v = x(i, j);
-      const bool ok = !std::isnan(v);
-      y(i, j) = ok ? v - mean : 0.0;
-      m(i, j) = ok ? 1.0 : 0.0;
-    }
-  }
-  pairwise_stats st;
-  st.n = m.transpose() * m;
-  st.s = y.transpose() * m;
-  st.p = y.transpose() * y;
-  st.q = y.cwiseProduct(y).transpose() * m;
-  return st;
 }
 
 std::string item_name(const std::vector<std::string>& ids, Eigen::Index j) {
@@ -329,17 +292,17 @@ Eigen::MatrixXd irv(const Eigen::MatrixXd& values, int blocks) {
 mahalanobis_result mahalanobis(const Eigen::MatrixXd& values) {
   const Eigen::Index n = values.rows(), k = values.cols();
   if (k < 1) fail(errc::insufficient_data, "mahalanobis: no items");
-  const pairwise_stats st = pairwise(values);
-  Eigen::MatrixXd cov(k, k);
+  // cov(x, use = "pairwise"), from the shared accumulator (pinned to equal R's).
+  pairwise_moments pm(k);
+  pm.add(values);
+  const Eigen::MatrixXd counts = pm.counts();
   for (Eigen::Index j = 0; j < k; ++j)
-    for (Eigen::Index l = 0; l < k; ++l) {
-      const double m = st.n(j, l);
-      if (m < 2.0)
+    for (Eigen::Index l = 0; l < k; ++l)
+      if (counts(j, l) < 2.0)
         fail(errc::insufficient_data, "mahalanobis: items " + std::to_string(j + 1) + " and " + std::to_string(l + 1) +
-                                          " were answered together by " + fmt(m) +
+                                          " were answered together by " + fmt(counts(j, l)) +
                                           " respondents; a pairwise covariance needs 2");
-      cov(j, l) = (st.p(j, l) - st.s(j, l) * st.s(l, j) / m) / (m - 1.0);
-    }
+  Eigen::MatrixXd cov = pm.covariance();
   const Eigen::PartialPivLU<Eigen::MatrixXd> lu(cov);
   // Reciprocal condition estimate; psych's solve() fails on an exactly singular matrix.
   const double rcond = lu.rcond();
@@ -381,7 +344,8 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values) {
     }
     out.d2(i) = zs.row(i).dot(z.row(i));
     const boost::math::chi_squared chi(out.df(i));
-    out.p_value(i) = out.d2(i) <= 0.0 ? 1.0 : boost::math::cdf(boost::math::complement(chi, out.d2(i)));
+    const double d2 = out.d2(i);
+    out.p_value(i) = !std::isfinite(d2) ? nan_v : (d2 <= 0.0 ? 1.0 : boost::math::cdf(boost::math::complement(chi, d2)));
   }
   out.covariance = std::move(cov);
   return out;
@@ -456,18 +420,13 @@ Eigen::MatrixXd reverse_key(const Eigen::MatrixXd& values, const quality_design&
 std::vector<item_pair> psych_pairs(const Eigen::MatrixXd& values, double critical, bool antonyms) {
   const double c = std::abs(critical);
   const Eigen::Index k = values.cols();
-  const pairwise_stats st = pairwise(values);
+  pairwise_moments pm(k);
+  pm.add(values);
+  const Eigen::MatrixXd cor = pm.correlation();  // cor(x, use = "pairwise.complete.obs"); NaN if undefined
   std::vector<item_pair> out;
   for (Eigen::Index l = 0; l < k; ++l)       // R's as.table order: column-major, lower triangle
     for (Eigen::Index j = l + 1; j < k; ++j) {
-      const double m = st.n(j, l);
-      if (m < 2.0) continue;
-      const double sxy = st.p(j, l) - st.s(j, l) * st.s(l, j) / m;
-      const double sxx = st.q(j, l) - st.s(j, l) * st.s(j, l) / m;
-      const double syy = st.q(l, j) - st.s(l, j) * st.s(l, j) / m;
-      if (!(sxx > 0.0 && syy > 0.0)) continue;
-      double r = sxy / std::sqrt(sxx * syy);
-      r = r >= 1.0 ? 1.0 : (r <= -1.0 ? -1.0 : r);
+      const double r = cor(j, l);
       if (antonyms ? r < -c : r > c) out.push_back({j, l, r});
     }
   return out;
@@ -540,7 +499,7 @@ Eigen::VectorXd reversal(const Eigen::MatrixXd& values, const quality_design& de
 namespace {
 int required_answers(double min_answered, std::size_t k) {
   // ceil(min_answered * k), guarding against 0.8 * 15 = 12.000000000000002.
-  return static_cast<int>(std::ceil(min_answered * static_cast<double>(k) - 1e-9));
+  return std::max(1, static_cast<int>(std::ceil(min_answered * static_cast<double>(k) - 1e-9)));  // as scoring.cpp
 }
 }  // namespace
 
