@@ -1,0 +1,179 @@
+// Polychoric / tetrachoric correlations against psych 2.2.9 (tests/golden/factor.R).
+#include "attune/polychoric.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "attune/error.hpp"
+#include "factor_golden_io.hpp"
+
+namespace {
+
+using attune::test::read_factor_matrix;
+
+constexpr double golden_tol = 1e-4;  // the tolerance against psych::polychoric
+constexpr double bvn_tol = 1e-9;     // Genz BVND vs mnormt::biv.nt.prob (same algorithm family)
+
+double max_abs_diff(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  EXPECT_EQ(a.rows(), b.rows());
+  EXPECT_EQ(a.cols(), b.cols());
+  const double d = (a - b).cwiseAbs().maxCoeff();
+  ::testing::Test::RecordProperty("max_abs_diff", std::to_string(d));
+  std::printf("max |attune - psych| = %.3g\n", d);
+  return d;
+}
+
+TEST(BivariateNormal, MatchesMnormt) {
+  // g$p <- biv.nt.prob(Inf, lower = -Inf, upper = c(h, k), S = [[1, r], [r, 1]])
+  const Eigen::MatrixXd g = read_factor_matrix("bvn.csv");
+  ASSERT_GT(g.rows(), 100);
+  for (Eigen::Index i = 0; i < g.rows(); ++i)
+    EXPECT_NEAR(attune::bivariate_normal_cdf(g(i, 0), g(i, 1), g(i, 2)), g(i, 3), bvn_tol) << "row " << i;
+}
+
+TEST(BivariateNormal, LimitsAndSymmetry) {
+  EXPECT_DOUBLE_EQ(attune::bivariate_normal_cdf(-INFINITY, 0.3, 0.5), 0.0);
+  EXPECT_NEAR(attune::bivariate_normal_cdf(INFINITY, 0.0, 0.5), 0.5, 1e-15);
+  // P(X<=0, Y<=0) = 1/4 + asin(r)/(2 pi) (Sheppard 1899)
+  for (double r : {-0.99, -0.5, 0.0, 0.4, 0.93, 0.999})
+    EXPECT_NEAR(attune::bivariate_normal_cdf(0, 0, r), 0.25 + std::asin(r) / (2 * M_PI), 1e-14) << r;
+  EXPECT_NEAR(attune::bivariate_normal_cdf(0.7, -0.2, 0.3), attune::bivariate_normal_cdf(-0.2, 0.7, 0.3), 1e-15);
+}
+
+TEST(Polychoric, Bfi25MatchesPsych) {
+  // psych::polychoric(psychTools::bfi[, 1:25]) (6 categories, pairwise missing, global thresholds)
+  const Eigen::MatrixXd x = read_factor_matrix("bfi25.csv", true);
+  const auto res = attune::polychoric(x);
+  EXPECT_TRUE(res.global_thresholds);
+  EXPECT_LT(max_abs_diff(res.rho, read_factor_matrix("poly_bfi25_rho.csv")), golden_tol);
+  const Eigen::MatrixXd tau = read_factor_matrix("poly_bfi25_tau.csv");  // items x thresholds
+  for (Eigen::Index i = 0; i < tau.rows(); ++i)
+    for (Eigen::Index j = 0; j < tau.cols(); ++j) EXPECT_NEAR(res.thresholds[static_cast<std::size_t>(i)](j), tau(i, j), 1e-12);
+  EXPECT_EQ(res.n_obs, 2800);
+}
+
+TEST(Polychoric, TwoFactorDataMatchesPsych) {
+  // psych::polychoric(two) : generated 5-category data, 2.5% missing
+  const auto res = attune::polychoric(read_factor_matrix("two_factor.csv", true));
+  EXPECT_LT(max_abs_diff(res.rho, read_factor_matrix("poly_two_rho.csv")), golden_tol);
+  // standard errors are positive and shrink like 1/sqrt(N)
+  EXPECT_GT(res.standard_errors(0, 1), 0.01);
+  EXPECT_LT(res.standard_errors(0, 1), 0.06);
+}
+
+TEST(Polychoric, UnequalCategoriesUseLocalThresholdsAndCorrection) {
+  // psych::polychoric(uneq): items 1-3 have 4 categories -> global = FALSE, 13 corrected cells
+  const auto res = attune::polychoric(read_factor_matrix("unequal.csv", true));
+  EXPECT_FALSE(res.global_thresholds);
+  EXPECT_GT(res.corrected_pairs, 0);
+  EXPECT_LT(max_abs_diff(res.rho, read_factor_matrix("poly_unequal_rho.csv")), golden_tol);
+  ASSERT_FALSE(res.warnings.empty());
+}
+
+TEST(Tetrachoric, MatchesPsych) {
+  // psych::tetrachoric(bin): 0.5 added to empty cells; smoothing as psych
+  const Eigen::MatrixXd x = read_factor_matrix("binary.csv", true);
+  const auto res = attune::tetrachoric(x);
+  EXPECT_LT(max_abs_diff(res.rho_unsmoothed, read_factor_matrix("tetra_binary_rho_unsmoothed.csv")), golden_tol);
+  EXPECT_LT(max_abs_diff(res.rho, read_factor_matrix("tetra_binary_rho.csv")), golden_tol);
+  EXPECT_GT(res.corrected_pairs, 0);
+  const Eigen::MatrixXd tau = read_factor_matrix("tetra_binary_tau.csv");
+  for (Eigen::Index i = 0; i < tau.cols(); ++i) EXPECT_NEAR(res.thresholds[static_cast<std::size_t>(i)](0), tau(0, i), 1e-12);
+}
+
+TEST(Polychoric, ThresholdsAreExactCumulativeProportions) {
+  // the psych >= 2.4.6 precision fix: thresholds from integer counts; check against qnorm of k/n
+  Eigen::MatrixXd x(10, 2);
+  x << 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 1, 3, 2, 1, 3, 2, 2, 3, 3;
+  const auto res = attune::polychoric(x);
+  // item 1 answers: 1,1,2,2,3,3,3,1,2,3 -> cumulative 3/10, 6/10
+  EXPECT_NEAR(res.thresholds[0](0), -0.52440051270804066, 1e-14);  // qnorm(0.3)
+  EXPECT_NEAR(res.thresholds[0](1), 0.25334710313579978, 1e-14);   // qnorm(0.6)
+  EXPECT_TRUE(std::isfinite(res.rho(0, 1)));
+}
+
+TEST(Polychoric, CorrectedMarginsNeverGiveNaN) {
+  // a 3 x 3 table with many empty cells: corrected margins sum above 1 and, in psych 2.2.9,
+  // cumsum(csum)[-3] can exceed 1 -> qnorm NaN. Here the margins are renormalised.
+  Eigen::MatrixXd tab(3, 3);
+  tab << 1, 0, 0, 0, 1, 0, 0, 0, 1;
+  const double r = attune::polychoric_table(tab, 5.0);
+  EXPECT_TRUE(std::isfinite(r));
+  EXPECT_LE(std::abs(r), 1.0);
+}
+
+TEST(Polychoric, TableFromIndependentCountsIsNearZero) {
+  Eigen::MatrixXd tab(3, 3);
+  tab << 10, 20, 10, 20, 40, 20, 10, 20, 10;
+  EXPECT_NEAR(attune::polychoric_table(tab, 0.5, 1e-10), 0.0, 1e-6);
+}
+
+TEST(Polychoric, ThreadCountDoesNotChangeTheResult) {
+  const Eigen::MatrixXd x = read_factor_matrix("two_factor.csv", true);
+  attune::polychoric_options one, four;
+  one.threads = 1;
+  four.threads = 4;
+  EXPECT_EQ(attune::polychoric(x, one).rho, attune::polychoric(x, four).rho);
+}
+
+TEST(Polychoric, ZeroVarianceItemGivesNaNAndWarning) {
+  Eigen::MatrixXd x(6, 3);
+  x << 1, 2, 3, 2, 2, 1, 3, 2, 2, 1, 2, 3, 2, 2, 1, 3, 2, 2;
+  const auto res = attune::polychoric(x);
+  EXPECT_TRUE(std::isnan(res.rho(0, 1)));
+  EXPECT_TRUE(std::isfinite(res.rho(0, 2)));
+  ASSERT_FALSE(res.warnings.empty());
+  EXPECT_NE(res.warnings[0].find("item 2 has no variance"), std::string::npos);
+}
+
+TEST(Polychoric, ErrorsNameTheProblem) {
+  Eigen::MatrixXd x(3, 2);
+  x << 1, 2, 2.5, 1, 3, 3;
+  try {
+    (void)attune::polychoric(x);
+    FAIL();
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.code(), attune::errc::bad_input);
+    EXPECT_NE(std::string(e.what()).find("row 2, column 1"), std::string::npos);
+  }
+  Eigen::MatrixXd wide(3, 2);
+  wide << 1, 2, 12, 1, 3, 3;
+  try {
+    (void)attune::polychoric(wide);
+    FAIL();
+  } catch (const attune::error& e) {
+    EXPECT_NE(std::string(e.what()).find("max_categories = 8"), std::string::npos);
+  }
+  EXPECT_THROW((void)attune::polychoric(Eigen::MatrixXd::Ones(5, 1)), attune::error);
+  Eigen::MatrixXd three(4, 2);
+  three << 0, 1, 1, 2, 0, 1, 1, 0;
+  try {
+    (void)attune::tetrachoric(three);
+    FAIL();
+  } catch (const attune::error& e) {
+    EXPECT_NE(std::string(e.what()).find("dichotomous"), std::string::npos);
+  }
+  attune::polychoric_options bad;
+  bad.correct = -1;
+  EXPECT_THROW(bad.validate(), attune::error);
+  EXPECT_THROW((void)attune::polychoric_table(Eigen::MatrixXd::Constant(2, 2, -1.0)), attune::error);
+}
+
+TEST(Smoothing, NonPositiveDefiniteMatrixIsSmoothedAsPsych) {
+  Eigen::MatrixXd r(3, 3);
+  r << 1, 0.9, -0.9, 0.9, 1, 0.9, -0.9, 0.9, 1;  // not PD
+  const auto s = attune::smooth_correlation(r);
+  EXPECT_TRUE(s.smoothed);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(s.matrix);
+  EXPECT_GT(es.eigenvalues().minCoeff(), 0.0);
+  EXPECT_NEAR(s.matrix(0, 0), 1.0, 1e-15);
+  const auto pd = attune::smooth_correlation(Eigen::MatrixXd::Identity(3, 3));
+  EXPECT_FALSE(pd.smoothed);
+}
+
+}  // namespace
