@@ -1,0 +1,562 @@
+// Golden tests of the reliability module against R psych, written by tests/golden/reliability.R into
+// tests/data/reliability/. Each case file <case>_golden.csv holds "key,value" lines; the R call that
+// produced each key is named next to the comparisons below. psych 2.2.9 (Debian) is the reference
+// except where the script says otherwise (pairwise R = cor(x, use = "pairwise") as psych >= 2.4.4;
+// all splits in splitHalf as psych >= 2.3.12; ADF and Bonett-Wright by independent R code).
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "attune/error.hpp"
+#include "attune/moments.hpp"
+#include "attune/reliability.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+constexpr double psych_tol = 1e-9;   // issue 3: every psych output within 1e-9
+constexpr double merge_tol = 1e-12;  // issue 3: merged shards equal the whole data to 1e-12
+const double nan = std::numeric_limits<double>::quiet_NaN();
+
+std::string dir(const std::string& f) { return attune::test::data_path("reliability/" + f); }
+
+// Numeric CSV with a header row; "NA" = missing.
+Eigen::MatrixXd read_matrix(const std::string& path, bool header, std::vector<std::string>* names = nullptr) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot open " << path << " (run tests/golden/reliability.R)";
+  std::string line;
+  std::vector<std::vector<double>> rows;
+  if (header && std::getline(in, line) && names) {
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) names->push_back(cell);
+  }
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::vector<double> row;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) row.push_back(cell == "NA" ? nan : std::stod(cell));
+    rows.push_back(row);
+  }
+  Eigen::MatrixXd m(static_cast<Eigen::Index>(rows.size()), rows.empty() ? 0 : static_cast<Eigen::Index>(rows[0].size()));
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t c = 0; c < rows[r].size(); ++c) m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = rows[r][c];
+  }
+  return m;
+}
+
+std::map<std::string, double> read_golden(const std::string& path) {
+  std::map<std::string, double> g;
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot open " << path;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto comma = line.rfind(',');
+    if (comma == std::string::npos) continue;
+    const std::string v = line.substr(comma + 1);
+    g[line.substr(0, comma)] = v == "NA" ? nan : std::stod(v);
+  }
+  return g;
+}
+
+double get(const std::map<std::string, double>& g, const std::string& key) {
+  auto it = g.find(key);
+  EXPECT_NE(it, g.end()) << "golden key missing: " << key;
+  return it == g.end() ? nan : it->second;
+}
+
+#define EXPECT_REL(actual, expected, tol, what)                                                     \
+  do {                                                                                              \
+    const double a_ = (actual), e_ = (expected);                                                    \
+    if (std::isnan(e_)) {                                                                           \
+      EXPECT_TRUE(std::isnan(a_)) << (what) << ": R gives NA, attune " << a_;                       \
+    } else {                                                                                        \
+      EXPECT_NEAR(a_, e_, (tol) * std::max(1.0, std::abs(e_))) << (what);                           \
+    }                                                                                               \
+  } while (0)
+
+const attune::confidence_interval* find_ci(const attune::reliability_result& r, attune::ci_method m) {
+  for (const auto& ci : r.intervals) {
+    if (ci.method == m) return &ci;
+  }
+  return nullptr;
+}
+
+attune::reliability_options golden_options(double level, attune::interval_n nn) {
+  attune::reliability_options o;
+  o.intervals = {attune::ci_method::feldt, attune::ci_method::feldt_1965, attune::ci_method::normal_theory,
+                 attune::ci_method::bonett_wright, attune::ci_method::adf};
+  o.level = level;
+  o.n_for_intervals = nn;
+  return o;
+}
+
+// Compares one analysis with the golden file `golden_case`.
+void check_case(const std::string& data_case, const std::string& golden_case, attune::missing_method missing) {
+  SCOPED_TRACE("data " + data_case + ", golden " + golden_case);
+  std::vector<std::string> names;
+  const Eigen::MatrixXd x = read_matrix(dir(data_case + ".csv"), true, &names);
+  const auto g = read_golden(dir(golden_case + "_golden.csv"));
+  const Eigen::Index k = x.cols();
+  for (double level : {0.95, 0.90}) {
+    for (attune::interval_n nn : {attune::interval_n::rows, attune::interval_n::effective}) {
+      attune::reliability_options o = golden_options(level, nn);
+      o.missing = missing;
+      o.item_names = names;
+      const attune::reliability_result r = attune::analyze_reliability(x, o);
+      const std::string nname = nn == attune::interval_n::rows ? "rows" : "effective";
+      const std::string p = "ci" + std::to_string(static_cast<int>(level * 100)) + "." + nname + ".";
+      // psych::alpha(x)$total (raw alpha, ase, mean, sd) and psych::alpha(cor(x, use = "pairwise"), n.obs)$total.
+      EXPECT_REL(r.alpha, get(g, "raw_alpha"), psych_tol, "raw_alpha");
+      EXPECT_REL(r.alpha_std, get(g, "std_alpha"), psych_tol, "std.alpha");
+      EXPECT_REL(r.lambda6, get(g, "G6"), psych_tol, "G6(smc)");
+      EXPECT_REL(r.average_r, get(g, "average_r"), psych_tol, "average_r");
+      EXPECT_REL(r.signal_noise, get(g, "signal_noise"), psych_tol, "S/N");
+      EXPECT_REL(r.median_r, get(g, "median_r"), psych_tol, "median_r");
+      EXPECT_REL(r.var_r, get(g, "var_r"), psych_tol, "var.r");
+      EXPECT_REL(r.total_mean, get(g, "total_mean"), psych_tol, "mean");
+      EXPECT_REL(r.total_sd, get(g, "total_sd"), psych_tol, "sd");
+      // ase: psych's (row count) and with the effective N (sqrt(Q / n_eff)).
+      EXPECT_REL(r.ase, get(g, p + "ase"), psych_tol, "ase");
+      if (nn == attune::interval_n::rows) EXPECT_REL(r.ase, get(g, "ase"), psych_tol, "psych ase");
+      EXPECT_EQ(r.n_complete, get(g, "n_complete"));
+      EXPECT_REL(r.n_effective, missing == attune::missing_method::listwise ? get(g, "n_complete") : get(g, "n_effective"),
+                 psych_tol, "n_effective");
+      // Guttman lambdas (psych guttman() formulas on R), split-half by base-R enumeration of all splits.
+      EXPECT_REL(r.lambda1, get(g, "lambda1"), psych_tol, "lambda1");
+      EXPECT_REL(r.lambda2, get(g, "lambda2"), psych_tol, "lambda2");
+      EXPECT_REL(r.lambda3, get(g, "std_alpha"), psych_tol, "lambda3 (on R) = std.alpha");
+      EXPECT_REL(r.lambda5, get(g, "lambda5"), psych_tol, "lambda5");
+      ASSERT_TRUE(r.has_split_half);
+      EXPECT_TRUE(r.split_half.exhaustive);
+      EXPECT_EQ(static_cast<double>(r.split_half.n_splits), get(g, "split.n"));
+      EXPECT_REL(r.lambda4, get(g, "split.max"), psych_tol, "lambda4");
+      EXPECT_REL(r.split_half.min, get(g, "split.min"), psych_tol, "beta");
+      EXPECT_REL(r.split_half.mean, get(g, "split.mean"), psych_tol, "mean split");
+      EXPECT_REL(r.split_half.median, get(g, "split.median"), psych_tol, "median split");
+      EXPECT_REL(r.split_half.odd_even, get(g, "oe.coef"), psych_tol, "odd-even");
+      EXPECT_REL(r.split_half.odd_even_r, get(g, "oe.r"), psych_tol, "odd-even r");
+      EXPECT_REL(r.split_half.odd_even_sb, get(g, "oe.sb"), psych_tol, "odd-even SB");
+      EXPECT_REL(r.split_half.first_second, get(g, "fs.coef"), psych_tol, "first-second");
+      EXPECT_REL(r.split_half.first_second_r, get(g, "fs.r"), psych_tol, "first-second r");
+      EXPECT_REL(r.split_half.first_second_sb, get(g, "fs.sb"), psych_tol, "first-second SB");
+      if (g.count("psych_split_max")) {  // psych::splitHalf itself (2.2.9 right for even k)
+        EXPECT_REL(r.lambda4, get(g, "psych_split_max"), psych_tol, "psych splitHalf maxrb");
+        EXPECT_REL(r.split_half.mean, get(g, "psych_split_mean"), psych_tol, "psych splitHalf meanr");
+        EXPECT_REL(r.lambda2, get(g, "psych_lambda2"), psych_tol, "psych splitHalf lambda2");
+        EXPECT_REL(r.lambda6, get(g, "psych_lambda6"), psych_tol, "psych splitHalf lambda6");
+      }
+      // Item statistics: psych::alpha(x)$item.stats (n, raw.r, r.drop, mean, sd) and std.r, r.cor from
+      // psych::alpha(cor(x, use = "pairwise"))$item.stats; item-deleted from $alpha.drop.
+      ASSERT_EQ(static_cast<Eigen::Index>(r.items.size()), k);
+      for (Eigen::Index i = 0; i < k; ++i) {
+        const auto& it = r.items[static_cast<std::size_t>(i)];
+        const std::string q = "item" + std::to_string(i + 1) + ".";
+        SCOPED_TRACE(it.item);
+        EXPECT_EQ(it.item, names[static_cast<std::size_t>(i)]);
+        EXPECT_EQ(it.n, get(g, q + "n"));
+        EXPECT_REL(it.raw_r, get(g, q + "raw_r"), psych_tol, "raw.r");
+        EXPECT_REL(it.std_r, get(g, q + "std_r"), psych_tol, "std.r");
+        EXPECT_REL(it.r_cor, get(g, q + "r_cor"), psych_tol, "r.cor");
+        EXPECT_REL(it.r_drop, get(g, q + "r_drop"), psych_tol, "r.drop");
+        EXPECT_REL(it.mean, get(g, q + "mean"), psych_tol, "mean");
+        EXPECT_REL(it.sd, get(g, q + "sd"), psych_tol, "sd");
+        if (k > 2) {
+          EXPECT_REL(it.alpha_if_deleted, get(g, q + "alpha_drop"), psych_tol, "raw_alpha drop");
+          EXPECT_REL(it.alpha_std_if_deleted, get(g, q + "std_alpha_drop"), psych_tol, "std.alpha drop");
+          EXPECT_REL(it.g6_if_deleted, get(g, q + "g6_drop"), psych_tol, "G6 drop");
+          EXPECT_REL(it.average_r_if_deleted, get(g, q + "average_r_drop"), psych_tol, "average_r drop");
+          EXPECT_REL(it.signal_noise_if_deleted, get(g, q + "sn_drop"), psych_tol, "S/N drop");
+          EXPECT_REL(it.var_r_if_deleted, get(g, q + "var_r_drop"), psych_tol, "var.r drop");
+          EXPECT_REL(it.median_r_if_deleted, get(g, q + "med_r_drop"), psych_tol, "med.r drop");
+          if (nn == attune::interval_n::rows) EXPECT_REL(it.ase_if_deleted, get(g, q + "ase_drop"), psych_tol, "alpha se drop");
+        } else {
+          // Deliberate difference: psych 2.2.9 reports C12/C22 as "raw_alpha" of a one-item scale; attune NaN.
+          EXPECT_TRUE(std::isnan(it.alpha_if_deleted));
+          EXPECT_FALSE(std::isnan(get(g, q + "psych_alpha_drop")));
+        }
+        // psych::alpha(x)$response.freq: shares of each value among the answers, and "miss".
+        if (g.count(q + "freq.miss")) {
+          EXPECT_REL(it.missing_share, get(g, q + "freq.miss"), psych_tol, "miss");
+          ASSERT_FALSE(it.frequencies.empty());
+          for (const auto& [value, share] : it.frequencies) {
+            std::ostringstream key;
+            key << q << "freq." << value;
+            EXPECT_REL(share, get(g, key.str()), psych_tol, key.str());
+          }
+        }
+      }
+      // Intervals: psych::alpha.ci (Feldt 1987) with N = rows or n_eff; alpha +- z ase; Bonett-Wright
+      // (Bayesrel ciAlpha transcription); Feldt 1965 (statpsych); ADF with the explicit Gamma matrix.
+      const auto* fe = find_ci(r, attune::ci_method::feldt);
+      ASSERT_NE(fe, nullptr);
+      EXPECT_REL(fe->lower, get(g, p + "feldt.lower"), psych_tol, "feldt lower");
+      EXPECT_REL(fe->upper, get(g, p + "feldt.upper"), psych_tol, "feldt upper");
+      EXPECT_EQ(fe->n, r.n_intervals);
+      EXPECT_EQ(fe->level, level);
+      const auto* f65 = find_ci(r, attune::ci_method::feldt_1965);
+      EXPECT_REL(f65->lower, get(g, p + "feldt65.lower"), psych_tol, "feldt 1965 lower");
+      EXPECT_REL(f65->upper, get(g, p + "feldt65.upper"), psych_tol, "feldt 1965 upper");
+      const auto* nt = find_ci(r, attune::ci_method::normal_theory);
+      EXPECT_REL(nt->lower, get(g, p + "nt.lower"), psych_tol, "normal theory lower");
+      EXPECT_REL(nt->upper, get(g, p + "nt.upper"), psych_tol, "normal theory upper");
+      const auto* bw = find_ci(r, attune::ci_method::bonett_wright);
+      EXPECT_REL(bw->lower, get(g, p + "bw.lower"), psych_tol, "bonett-wright lower");
+      EXPECT_REL(bw->upper, get(g, p + "bw.upper"), psych_tol, "bonett-wright upper");
+      const std::string pa = "ci" + std::to_string(static_cast<int>(level * 100)) + ".adf.";
+      const auto* adf = find_ci(r, attune::ci_method::adf);
+      EXPECT_REL(adf->lower, get(g, pa + "lower"), psych_tol, "adf lower");
+      EXPECT_REL(adf->upper, get(g, pa + "upper"), psych_tol, "adf upper");
+      EXPECT_EQ(adf->n, get(g, pa + "n"));
+      if (nn == attune::interval_n::rows) {
+        EXPECT_EQ(fe->n, get(g, "n_rows")) << "psych's N is the row count";
+      }
+    }
+  }
+}
+
+TEST(ReliabilityGolden, BfiFiveScalesPairwise) {
+  for (const char* s : {"agree", "conscientious", "extraversion", "neuroticism", "openness"}) {
+    check_case(std::string("bfi_") + s, std::string("bfi_") + s, attune::missing_method::pairwise);
+  }
+}
+
+TEST(ReliabilityGolden, GeneratedWithMissingPairwise) {
+  check_case("gen1_pairwise", "gen1_pairwise", attune::missing_method::pairwise);
+  check_case("gen2_pairwise", "gen2_pairwise", attune::missing_method::pairwise);
+}
+
+TEST(ReliabilityGolden, GeneratedWithMissingListwise) {
+  // Our listwise analysis of the data with missing answers = psych::alpha(na.omit(x)).
+  check_case("gen1_pairwise", "gen1_listwise", attune::missing_method::listwise);
+  check_case("gen2_pairwise", "gen2_listwise", attune::missing_method::listwise);
+}
+
+TEST(ReliabilityGolden, CompleteDataTwoAndSixteenItems) {
+  check_case("two_items", "two_items", attune::missing_method::pairwise);
+  check_case("sixteen_items", "sixteen_items", attune::missing_method::pairwise);
+}
+
+TEST(ReliabilityGolden, PairwiseMomentsEqualRCovCor) {
+  // R: cov(x, use = "pairwise"), cor(x, use = "pairwise") written by the golden script.
+  for (const char* c : {"gen1_pairwise", "gen2_pairwise", "bfi_openness"}) {
+    const Eigen::MatrixXd x = read_matrix(dir(std::string(c) + ".csv"), true);
+    const Eigen::MatrixXd cov = read_matrix(dir(std::string(c) + "_cov.csv"), false);
+    const Eigen::MatrixXd cor = read_matrix(dir(std::string(c) + "_cor.csv"), false);
+    attune::pairwise_moments pm;
+    pm.add(x);
+    EXPECT_LT((pm.covariance() - cov).cwiseAbs().maxCoeff(), 1e-13) << c;
+    EXPECT_LT((pm.correlation() - cor).cwiseAbs().maxCoeff(), 1e-13) << c;
+  }
+}
+
+TEST(ReliabilityGolden, IccSixForms) {
+  // psych::ICC(x, lmer = FALSE, alpha = 1 - level)$results.
+  for (const char* c : {"icc_sf", "icc_retest"}) {
+    const Eigen::MatrixXd x = read_matrix(dir(std::string(c) + ".csv"), true);
+    for (int level : {95, 90}) {
+      const auto g = read_golden(dir(std::string(c) + "_" + std::to_string(level) + "_golden.csv"));
+      attune::icc_options o;
+      o.level = level / 100.0;
+      const attune::icc_result r = attune::analyze_icc(x, o);
+      ASSERT_EQ(r.rows.size(), 6u);
+      EXPECT_REL(r.ms_within, get(g, "MSW"), psych_tol, "MSW");
+      for (const auto& row : r.rows) {
+        SCOPED_TRACE(std::string(c) + " " + row.type + " level " + std::to_string(level));
+        EXPECT_REL(row.icc, get(g, row.type + ".icc"), psych_tol, "ICC");
+        EXPECT_REL(row.f, get(g, row.type + ".f"), psych_tol, "F");
+        EXPECT_EQ(row.df1, get(g, row.type + ".df1"));
+        EXPECT_EQ(row.df2, get(g, row.type + ".df2"));
+        EXPECT_REL(row.p, get(g, row.type + ".p"), psych_tol, "p");
+        EXPECT_REL(row.lower, get(g, row.type + ".lower"), psych_tol, "lower bound");
+        EXPECT_REL(row.upper, get(g, row.type + ".upper"), psych_tol, "upper bound");
+      }
+    }
+  }
+}
+
+TEST(Reliability, MergedShardsEqualWholeData) {
+  for (auto missing : {attune::missing_method::pairwise, attune::missing_method::listwise}) {
+    const Eigen::MatrixXd x = read_matrix(dir("gen1_pairwise.csv"), true);
+    attune::reliability_options o;
+    o.missing = missing;
+    const auto whole = attune::analyze_reliability(x, o);
+    attune::reliability_accumulator a(x.cols(), missing), b(x.cols(), missing), c(x.cols(), missing);
+    a.add(x.topRows(100));
+    b.add(x.middleRows(100, 250));
+    c.add(x.bottomRows(150));
+    // Shards travel as text.
+    attune::reliability_accumulator merged = attune::reliability_accumulator::deserialize(a.serialize());
+    merged.merge(attune::reliability_accumulator::deserialize(b.serialize()));
+    merged.merge(c);
+    const auto m = attune::analyze_reliability(merged, o);
+    EXPECT_NEAR(m.alpha, whole.alpha, merge_tol);
+    EXPECT_NEAR(m.alpha_std, whole.alpha_std, merge_tol);
+    EXPECT_NEAR(m.lambda6, whole.lambda6, merge_tol);
+    EXPECT_NEAR(m.lambda4, whole.lambda4, merge_tol);
+    EXPECT_NEAR(m.ase, whole.ase, merge_tol);
+    EXPECT_NEAR(m.total_sd, whole.total_sd, merge_tol);
+    EXPECT_EQ(m.n_rows, whole.n_rows);
+    EXPECT_NEAR(m.n_effective, whole.n_effective, merge_tol);
+    ASSERT_EQ(m.intervals.size(), whole.intervals.size());
+    for (std::size_t t = 0; t < m.intervals.size(); ++t) EXPECT_NEAR(m.intervals[t].lower, whole.intervals[t].lower, merge_tol);
+    for (std::size_t i = 0; i < m.items.size(); ++i) {
+      EXPECT_NEAR(m.items[i].raw_r, whole.items[i].raw_r, merge_tol);
+      EXPECT_NEAR(m.items[i].r_drop, whole.items[i].r_drop, merge_tol);
+      EXPECT_NEAR(m.items[i].alpha_if_deleted, whole.items[i].alpha_if_deleted, merge_tol);
+      EXPECT_NEAR(m.items[i].mean, whole.items[i].mean, merge_tol);
+      ASSERT_EQ(m.items[i].frequencies.size(), whole.items[i].frequencies.size());
+      for (std::size_t f = 0; f < m.items[i].frequencies.size(); ++f) {
+        EXPECT_EQ(m.items[i].frequencies[f], whole.items[i].frequencies[f]);
+      }
+    }
+  }
+}
+
+TEST(Reliability, FromMatrixEqualsFromCompleteData) {
+  const Eigen::MatrixXd x = read_matrix(dir("sixteen_items.csv"), true);
+  const auto g = read_golden(dir("sixteen_items_golden.csv"));
+  attune::pairwise_moments pm;
+  pm.add(x);
+  const auto fromcov = attune::analyze_reliability_from_matrix(pm.covariance(), static_cast<double>(x.rows()));
+  const auto fromdata = attune::analyze_reliability(x);
+  EXPECT_REL(fromcov.alpha, get(g, "raw_alpha"), psych_tol, "alpha from covariance");
+  EXPECT_REL(fromcov.ase, get(g, "ase"), psych_tol, "ase with n.obs");
+  EXPECT_REL(fromcov.lambda6, get(g, "G6"), psych_tol, "G6 from covariance");
+  for (std::size_t i = 0; i < fromcov.items.size(); ++i) {
+    EXPECT_REL(fromcov.items[i].raw_r, fromdata.items[i].raw_r, 1e-12, "raw_r from the covariances (complete data)");
+    EXPECT_REL(fromcov.items[i].alpha_if_deleted, fromdata.items[i].alpha_if_deleted, 1e-12, "alpha drop");
+    EXPECT_TRUE(std::isnan(fromcov.items[i].mean));
+  }
+  const auto fromcor = attune::analyze_reliability_from_matrix(pm.correlation(), static_cast<double>(x.rows()));
+  EXPECT_REL(fromcor.alpha, get(g, "std_alpha"), psych_tol, "alpha of R = std.alpha");
+  EXPECT_TRUE(std::isnan(fromcor.items[0].sd));
+}
+
+TEST(Reliability, BootstrapIsSeededAndThreadInvariant) {
+  for (const char* c : {"sixteen_items", "gen1_pairwise"}) {  // complete data fast path, pairwise path
+    const Eigen::MatrixXd x = read_matrix(dir(std::string(c) + ".csv"), true);
+    attune::reliability_options o;
+    o.intervals = {attune::ci_method::bootstrap_percentile, attune::ci_method::bootstrap_bca, attune::ci_method::adf};
+    o.bootstrap = 300;
+    o.seed = 7;
+    o.threads = 1;
+    const auto r1 = attune::analyze_reliability(x, o);
+    o.threads = 3;
+    const auto r3 = attune::analyze_reliability(x, o);
+    ASSERT_EQ(r1.bootstrap_alphas.size(), 300u);
+    EXPECT_EQ(r1.bootstrap_alphas, r3.bootstrap_alphas) << c;
+    o.seed = 8;
+    const auto other = attune::analyze_reliability(x, o);
+    EXPECT_NE(r1.bootstrap_alphas, other.bootstrap_alphas);
+    const auto* pc = find_ci(r1, attune::ci_method::bootstrap_percentile);
+    const auto* bca = find_ci(r1, attune::ci_method::bootstrap_bca);
+    ASSERT_NE(pc, nullptr);
+    ASSERT_NE(bca, nullptr);
+    EXPECT_LT(pc->lower, r1.alpha);
+    EXPECT_GT(pc->upper, r1.alpha);
+    EXPECT_LT(bca->lower, r1.alpha);
+    EXPECT_GT(bca->upper, r1.alpha);
+    EXPECT_EQ(pc->n, static_cast<double>(x.rows()));
+    if (std::string(c) != "sixteen_items") continue;  // ADF uses the complete rows only
+    // The bootstrap SD agrees with the ADF standard error (both distribution-free) to sampling error.
+    double m = 0, s = 0;
+    for (double v : r1.bootstrap_alphas) m += v;
+    m /= 300.0;
+    for (double v : r1.bootstrap_alphas) s += (v - m) * (v - m);
+    const double boot_sd = std::sqrt(s / 299.0);
+    const auto* adf = find_ci(r1, attune::ci_method::adf);
+    const double adf_se = (adf->upper - adf->lower) / (2.0 * 1.959963984540054);
+    EXPECT_NEAR(boot_sd / adf_se, 1.0, 0.3) << c;
+  }
+}
+
+TEST(Reliability, SplitHalfSampledAboveTheLimit) {
+  // 17 items: C(17, 8) = 24310 > 15000 splits, so psych (and attune) sample 15000 random splits.
+  Eigen::MatrixXd r = Eigen::MatrixXd::Constant(17, 17, 0.3);
+  for (Eigen::Index i = 0; i < 17; ++i) {
+    for (Eigen::Index j = 0; j < 17; ++j) r(i, j) += (i == j) ? 0.7 : 0.02 * static_cast<double>((i * j) % 5);
+  }
+  attune::split_half_options o;
+  const auto s = attune::split_half(r, o);
+  EXPECT_FALSE(s.exhaustive);
+  EXPECT_EQ(s.n_splits, 15000u);
+  const auto s2 = attune::split_half(r, o);
+  EXPECT_EQ(s.mean, s2.mean);  // seeded
+  o.max_exhaustive_splits = 30000;
+  const auto all = attune::split_half(r, o);
+  EXPECT_TRUE(all.exhaustive);
+  EXPECT_EQ(all.n_splits, 24310u);
+  EXPECT_LE(s.max, all.max);
+  EXPECT_GE(s.min, all.min);
+  EXPECT_NEAR(s.mean, all.mean, 0.01);
+  // The best split's membership reproduces its coefficient.
+  double ab = 0;
+  for (Eigen::Index i = 0; i < 17; ++i) {
+    for (Eigen::Index j = 0; j < 17; ++j) {
+      if (all.max_split[static_cast<std::size_t>(i)] == 1 && all.max_split[static_cast<std::size_t>(j)] == 0) ab += r(i, j);
+    }
+  }
+  EXPECT_NEAR(4 * ab / r.sum(), all.max, 1e-12);
+}
+
+TEST(Reliability, SpearmanBrownProphecy) {
+  // Spearman-Brown: doubling a scale of reliability .6 gives 2(.6)/(1 + .6) = .75.
+  EXPECT_NEAR(attune::spearman_brown(0.6, 2.0), 0.75, 1e-15);
+  const double m = attune::length_for_reliability(0.6, 0.9);
+  EXPECT_NEAR(m, 6.0, 1e-12);
+  EXPECT_NEAR(attune::spearman_brown(0.6, m), 0.9, 1e-12);
+  EXPECT_THROW(attune::length_for_reliability(0.0, 0.9), attune::error);
+  EXPECT_THROW(attune::length_for_reliability(0.6, 1.0), attune::error);
+  EXPECT_THROW(attune::spearman_brown(0.6, 0.0), attune::error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warnings and errors
+
+template <class F>
+void expect_error(F f, attune::errc code, const std::string& fragment) {
+  try {
+    f();
+    ADD_FAILURE() << "expected an error containing '" << fragment << "'";
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+bool has_warning(const attune::reliability_result& r, const std::string& fragment) {
+  for (const auto& w : r.warnings) {
+    if (w.find(fragment) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(ReliabilityErrors, TooFewItemsOrRows) {
+  expect_error([] { attune::analyze_reliability(Eigen::MatrixXd::Ones(10, 1)); }, attune::errc::insufficient_data, "k = 1");
+  Eigen::MatrixXd one(1, 3);
+  one << 1, 2, 3;
+  expect_error([&] { attune::analyze_reliability(one); }, attune::errc::insufficient_data, "N = 1");
+  Eigen::MatrixXd x(4, 3);
+  x << 1, 2, nan, 2, nan, 3, nan, 3, 4, 3, 4, 5;
+  attune::reliability_options lw;
+  lw.missing = attune::missing_method::listwise;
+  expect_error([&] { attune::analyze_reliability(x, lw); }, attune::errc::insufficient_data, "complete row");
+  expect_error([] { attune::analyze_reliability_from_matrix(Eigen::MatrixXd::Identity(1, 1), 10); },
+               attune::errc::insufficient_data, "k = 1");
+  expect_error([] { attune::analyze_reliability_from_matrix(Eigen::MatrixXd::Identity(3, 3), 1); },
+               attune::errc::insufficient_data, "N = 1");
+}
+
+TEST(ReliabilityErrors, AllMissingItemAndNeverPairedItems) {
+  Eigen::MatrixXd x(5, 3);
+  x << 1, 2, nan, 2, 3, nan, 3, 3, nan, 4, 5, nan, 2, 2, nan;
+  attune::reliability_options o;
+  o.item_names = {"a", "b", "c"};
+  expect_error([&] { attune::analyze_reliability(x, o); }, attune::errc::insufficient_data, "item c has 0 answers");
+  Eigen::MatrixXd y(6, 3);
+  y << 1, 2, nan, 2, 3, nan, 3, 4, nan, 1, nan, 2, 3, nan, 5, 2, nan, 3;
+  expect_error([&] { attune::analyze_reliability(y, o); }, attune::errc::numerical_issue, "items b and c");
+}
+
+TEST(ReliabilityWarnings, ZeroVarianceItemIsLeftOut) {
+  Eigen::MatrixXd x = read_matrix(dir("gen1_listwise.csv"), true);
+  Eigen::MatrixXd y(x.rows(), x.cols() + 1);
+  y << x, Eigen::VectorXd::Constant(x.rows(), 3.0);
+  const auto r = attune::analyze_reliability(y);
+  EXPECT_TRUE(has_warning(r, "item V9 has zero variance")) << (r.warnings.empty() ? "" : r.warnings[0]);
+  EXPECT_EQ(r.n_items, x.cols());
+  EXPECT_NEAR(r.alpha, attune::analyze_reliability(x).alpha, 1e-14);
+  // Only one item with variance left: an error.
+  Eigen::MatrixXd z(4, 2);
+  z << 1, 2, 2, 2, 3, 2, 4, 2;
+  expect_error([&] { attune::analyze_reliability(z); }, attune::errc::insufficient_data, "k = 1 item(s) with variance");
+}
+
+TEST(ReliabilityWarnings, NegativeItemRestAndNegativeAlpha) {
+  // gen2 item Q4 loads -0.15 on the factor: psych warns, attune flags it.
+  std::vector<std::string> names;
+  const Eigen::MatrixXd x = read_matrix(dir("gen2_pairwise.csv"), true, &names);
+  attune::reliability_options o;
+  o.item_names = names;
+  const auto r = attune::analyze_reliability(x, o);
+  EXPECT_TRUE(has_warning(r, "item Q4 has a negative item-rest correlation"));
+  Eigen::MatrixXd neg(6, 2);
+  neg << 1, 5, 2, 4, 3, 3, 4, 2, 5, 1, 3, 4;
+  const auto rn = attune::analyze_reliability(neg);
+  EXPECT_LT(rn.alpha, 0.0);
+  EXPECT_TRUE(has_warning(rn, "negative alpha"));
+}
+
+TEST(ReliabilityWarnings, SingularCorrelationMatrixUsesPseudoInverse) {
+  Eigen::MatrixXd x = read_matrix(dir("gen1_listwise.csv"), true);
+  Eigen::MatrixXd y(x.rows(), x.cols() + 1);
+  y << x, x.col(0) + x.col(1);  // linear dependence: R singular
+  const auto r = attune::analyze_reliability(y);
+  EXPECT_TRUE(has_warning(r, "singular"));
+  EXPECT_TRUE(std::isfinite(r.lambda6));
+  for (const auto& it : r.items) EXPECT_TRUE(std::isfinite(it.g6_if_deleted));
+  expect_error([] {
+    Eigen::MatrixXd m = Eigen::MatrixXd::Identity(3, 3);
+    m(0, 1) = 0.5;
+    attune::analyze_reliability_from_matrix(m, 100);
+  }, attune::errc::bad_input, "not symmetric at (1, 2)");
+}
+
+TEST(ReliabilityErrors, Options) {
+  const Eigen::MatrixXd x = read_matrix(dir("two_items.csv"), true);
+  attune::reliability_options o;
+  o.level = 1.0;
+  expect_error([&] { attune::analyze_reliability(x, o); }, attune::errc::invalid_argument, "level = 1");
+  o = {};
+  o.intervals = {attune::ci_method::bootstrap_bca};
+  expect_error([&] { attune::analyze_reliability(x, o); }, attune::errc::invalid_argument, "bootstrap = 0");
+  o = {};
+  o.bootstrap = -1;
+  expect_error([&] { attune::analyze_reliability(x, o); }, attune::errc::invalid_argument, "bootstrap = -1");
+  o = {};
+  o.item_names = {"a"};
+  expect_error([&] { attune::analyze_reliability(x, o); }, attune::errc::invalid_argument, "1 item_names for 2 items");
+  o = {};
+  o.max_categories = 0;
+  expect_error([&] { attune::analyze_reliability(x, o); }, attune::errc::invalid_argument, "max_categories = 0");
+  o = {};
+  o.intervals = {attune::ci_method::adf};
+  expect_error([&] { attune::analyze_reliability_from_matrix(Eigen::MatrixXd::Identity(2, 2), 50, o); },
+               attune::errc::invalid_argument, "adf interval needs raw data");
+  expect_error([] { attune::parse_ci_method("wald"); }, attune::errc::invalid_argument, "'wald'");
+  EXPECT_EQ(attune::parse_ci_method("bonett_wright"), attune::ci_method::bonett_wright);
+  EXPECT_EQ(attune::to_string(attune::ci_method::bootstrap_bca), "bootstrap_bca");
+  attune::icc_options io;
+  io.level = 0;
+  expect_error([&] { attune::analyze_icc(x, io); }, attune::errc::invalid_argument, "level = 0");
+  expect_error([] { attune::analyze_icc(Eigen::MatrixXd::Ones(5, 1)); }, attune::errc::insufficient_data, "1 rater");
+  attune::reliability_accumulator acc(2, attune::missing_method::listwise);
+  acc.add(x);
+  expect_error([&] { attune::analyze_reliability(acc, attune::reliability_options{}); }, attune::errc::invalid_argument,
+               "different missing method");
+  attune::reliability_accumulator other(3);
+  other.add(Eigen::MatrixXd::Ones(2, 3));
+  expect_error([&] { acc.merge(other); }, attune::errc::invalid_argument, "3 items");
+  expect_error([] { attune::reliability_accumulator::deserialize("nonsense"); }, attune::errc::bad_input, "line 1");
+}
+
+TEST(Icc, MissingRowsAreDroppedWithAWarning) {
+  const Eigen::MatrixXd x = read_matrix(dir("icc_sf.csv"), true);
+  Eigen::MatrixXd y(x.rows() + 1, x.cols());
+  y << x, Eigen::RowVectorXd::Constant(x.cols(), nan);
+  const auto a = attune::analyze_icc(x), b = attune::analyze_icc(y);
+  EXPECT_EQ(b.n_subjects, static_cast<double>(x.rows()));
+  EXPECT_EQ(a.rows[1].icc, b.rows[1].icc);
+  ASSERT_EQ(b.warnings.size(), 1u);
+  EXPECT_NE(b.warnings[0].find("1 row(s)"), std::string::npos);
+}
+
+}  // namespace
