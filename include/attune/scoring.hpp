@@ -80,3 +80,36 @@ ATTUNE_EXPORT Eigen::MatrixXd keyed_items(const instrument& inst, const subscale
                                           const scoring_options& options = {});
 
 }  // namespace attune
+
+namespace attune {
+
+/// Running summary of score tables (count, mean, SD, min, max per score), built chunk by chunk
+/// so that a file larger than memory can be summarised. Welford's update, merged by Chan et al.
+class ATTUNE_EXPORT score_summary {
+ public:
+  struct column {
+    std::string name;
+    std::size_t n_scored = 0;    ///< respondents with a score
+    std::size_t n_unscored = 0;  ///< respondents without one (too few answers)
+    double mean = 0.0;
+    double sd = 0.0;             ///< sample SD (n - 1); NaN below 2 scores
+    double min = 0.0;
+    double max = 0.0;
+  };
+
+  explicit score_summary(std::vector<std::string> names = {});
+  /// Adds every row of `t` (whose names must match).
+  void add(const score_table& t);
+  [[nodiscard]] std::vector<column> columns() const;
+  [[nodiscard]] std::size_t n_rows() const noexcept { return n_rows_; }
+  [[nodiscard]] std::size_t n_out_of_range() const noexcept { return n_out_of_range_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::size_t> n_, missing_;
+  std::vector<double> mean_, m2_, min_, max_;
+  std::size_t n_rows_ = 0;
+  std::size_t n_out_of_range_ = 0;
+};
+
+}  // namespace attune

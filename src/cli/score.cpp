@@ -1,0 +1,215 @@
+// attune score: anxiety and avoidance (and every subscale) per respondent.
+// CSV output streams: the file is read and scored a chunk at a time, so memory does not grow
+// with the file. JSON and table outputs hold the scores in memory.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "attune/error.hpp"
+#include "attune/scoring.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+
+namespace attune::cli {
+namespace {
+
+struct score_cli_options {
+  input_options in;
+  bool summary = false;
+  std::size_t chunk_rows = 65536;
+};
+
+// Header: id, then per subscale "<name>,<name>_answered", then composites.
+std::string csv_header(const instrument& inst, bool with_id) {
+  std::string h = with_id ? "id" : "";
+  auto add = [&](const std::string& name) {
+    if (!h.empty()) h += ',';
+    h += csv_field(name);
+  };
+  for (const auto& s : inst.subscales) {
+    add(s.name);
+    add(s.name + "_answered");
+  }
+  for (const auto& c : inst.composites) add(c.name);
+  return h + "\n";
+}
+
+void write_csv_rows(std::ostream& os, const instrument& inst, const responses& chunk, const score_table& t) {
+  const std::size_t n_sub = inst.subscales.size();
+  std::string line;
+  for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
+    line.clear();
+    bool first = true;
+    auto add = [&](const std::string& field) {
+      if (!first) line += ',';
+      line += field;
+      first = false;
+    };
+    if (!chunk.row_ids.empty()) add(csv_field(chunk.row_ids[static_cast<std::size_t>(i)]));
+    for (std::size_t s = 0; s < n_sub; ++s) {
+      add(format_number(t.scores(i, static_cast<Eigen::Index>(s))));
+      add(std::to_string(t.answered(i, static_cast<Eigen::Index>(s))));
+    }
+    for (std::size_t c = 0; c < inst.composites.size(); ++c) {
+      add(format_number(t.scores(i, static_cast<Eigen::Index>(n_sub + c))));
+    }
+    line += '\n';
+    os << line;
+  }
+}
+
+std::string summary_text(const instrument& inst, const score_summary& summary, const std::vector<std::string>& warnings) {
+  std::ostringstream os;
+  os << inst.id << " (" << inst.name << "): " << summary.n_rows() << " respondents\n";
+  os << "  score                 scored  unscored     mean       sd      min      max\n";
+  for (const auto& c : summary.columns()) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  %-20s %7zu %9zu %8s %8s %8s %8s\n", c.name.c_str(), c.n_scored, c.n_unscored,
+                  format_fixed(c.mean, 3).c_str(), format_fixed(c.sd, 3).c_str(), format_fixed(c.min, 3).c_str(),
+                  format_fixed(c.max, 3).c_str());
+    os << buf;
+  }
+  for (const auto& w : warnings) os << "  warning: " << w << "\n";
+  return os.str();
+}
+
+nlohmann::json summary_json(const score_summary& summary) {
+  nlohmann::json cols = nlohmann::json::array();
+  for (const auto& c : summary.columns()) {
+    cols.push_back({{"name", c.name},
+                    {"n_scored", c.n_scored},
+                    {"n_unscored", c.n_unscored},
+                    {"mean", json_number(c.mean)},
+                    {"sd", json_number(c.sd)},
+                    {"min", json_number(c.min)},
+                    {"max", json_number(c.max)}});
+  }
+  return cols;
+}
+
+// Accumulates warnings across chunks, merging counts of the same kind by summing the table's.
+void merge_warnings(std::vector<std::string>& all, const score_table& t) {
+  for (const auto& w : t.warnings) all.push_back(w);
+}
+
+void run(const score_cli_options& o) {
+  const instrument inst = resolve_instrument(o.in.instrument);
+  const scoring_options scoring = make_scoring_options(o.in);
+  const read_options reading = make_read_options(o.in);
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  std::string source = "<stdin>";
+  if (o.in.data != "-") {
+    file.open(o.in.data, std::ios::binary);
+    if (!file) throw error(errc::io_error, o.in.data + ": cannot open the file for reading");
+    in = &file;
+    source = o.in.data;
+  }
+  response_reader reader(*in, source, inst.item_ids(), reading);
+  score_summary summary(inst.score_names());
+  std::vector<std::string> warnings;
+  const bool with_id = !o.in.id.empty();
+  responses chunk;
+
+  if (o.in.format == "csv") {
+    output_stream out(o.in.output);
+    out.stream() << csv_header(inst, with_id);
+    while (reader.read(chunk, o.chunk_rows)) {
+      const score_table t = score(inst, chunk, scoring);
+      summary.add(t);
+      merge_warnings(warnings, t);
+      write_csv_rows(out.stream(), inst, chunk, t);
+    }
+    out.commit();
+    if (o.summary) std::cerr << summary_text(inst, summary, warnings);
+    else for (const auto& w : warnings) std::cerr << "attune: warning: " << w << "\n";
+    return;
+  }
+
+  // JSON and table keep every row.
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<std::vector<std::string>> table_rows;
+  const auto names = inst.score_names();
+  const std::size_t n_sub = inst.subscales.size();
+  while (reader.read(chunk, o.chunk_rows)) {
+    const score_table t = score(inst, chunk, scoring);
+    summary.add(t);
+    merge_warnings(warnings, t);
+    for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
+      nlohmann::json row;
+      std::vector<std::string> cells;
+      if (with_id) {
+        row["id"] = chunk.row_ids[static_cast<std::size_t>(i)];
+        cells.push_back(chunk.row_ids[static_cast<std::size_t>(i)]);
+      } else {
+        row["row"] = chunk.first_row + static_cast<std::size_t>(i);
+        cells.push_back(std::to_string(chunk.first_row + static_cast<std::size_t>(i)));
+      }
+      nlohmann::json scores, answered;
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        const double x = t.scores(i, static_cast<Eigen::Index>(c));
+        scores[names[c]] = json_number(x);
+        cells.push_back(format_fixed(x, 3));
+        if (c < n_sub) {
+          const int a = t.answered(i, static_cast<Eigen::Index>(c));
+          answered[names[c]] = a;
+          cells.push_back(std::to_string(a));
+        }
+      }
+      row["scores"] = scores;
+      row["answered"] = answered;
+      rows.push_back(std::move(row));
+      table_rows.push_back(std::move(cells));
+    }
+  }
+  if (o.in.format == "json") {
+    nlohmann::json doc;
+    doc["instrument"] = inst.id;
+    doc["n_rows"] = summary.n_rows();
+    doc["range"] = {{"min", scoring.range.value_or(inst.range).min}, {"max", scoring.range.value_or(inst.range).max}};
+    doc["min_answered"] = scoring.min_answered;
+    doc["n_out_of_range"] = summary.n_out_of_range();
+    doc["respondents"] = std::move(rows);
+    doc["summary"] = summary_json(summary);
+    doc["warnings"] = warnings;
+    write_output(o.in.output, doc.dump(2) + "\n");
+    return;
+  }
+  // table
+  std::vector<std::string> header = {with_id ? "id" : "row"};
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    header.push_back(names[c]);
+    if (c < n_sub) header.push_back(names[c] + "_answered");
+  }
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t j = 0; j < header.size(); ++j) width[j] = header[j].size();
+  for (const auto& r : table_rows) {
+    for (std::size_t j = 0; j < r.size(); ++j) width[j] = std::max(width[j], r[j].size());
+  }
+  std::ostringstream os;
+  auto print_row = [&](const std::vector<std::string>& r) {
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      os << (j == 0 ? "" : "  ") << std::string(width[j] - r[j].size(), ' ') << r[j];
+    }
+    os << "\n";
+  };
+  print_row(header);
+  for (const auto& r : table_rows) print_row(r);
+  os << "\n" << summary_text(inst, summary, warnings);
+  write_output(o.in.output, os.str());
+}
+
+}  // namespace
+
+void add_score_command(CLI::App& app) {
+  auto o = std::make_shared<score_cli_options>();
+  auto* cmd = app.add_subcommand("score", "score respondents on an instrument's subscales (anxiety, avoidance...)");
+  add_input_options(*cmd, o->in, {"csv", "json", "table"});
+  cmd->add_flag("--summary", o->summary, "with CSV output: print a summary (n, mean, SD, min, max) on standard error");
+  cmd->add_option("--chunk-rows", o->chunk_rows, "rows read and scored at a time (bounds memory)")
+      ->default_val(65536)
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace attune::cli
