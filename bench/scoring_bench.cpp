@@ -1,0 +1,145 @@
+// Benchmarks of reading and scoring (issue 2 speed targets), Google Benchmark.
+//
+// Data: ECR-R-shaped CSV text (id + 36 items, 1-7, 2% missing) made by attune's own seeded
+// generator (`simulate_responses`, as `attune simulate --instrument ecr-r`), held in memory and
+// read through a std::istream over that memory, so the figures are parsing and scoring speed
+// without the disk. Bytes/s counts CSV bytes. Sizes: 1,000, 10,000 and 100,000 respondents
+// (about 0.1, 1 and 10 MB). The end-to-end figure of the command line on a 1,000,000-respondent
+// file, with R's on the same file, comes from bench/compare_scoring.sh.
+//
+//   BM_csv_parse        csv_reader alone: split records into fields
+//   BM_read_responses   + parse the 36 item cells of each row into a chunk (65,536 rows)
+//   BM_read_and_score   + score both subscales of each chunk (what `attune score` does per chunk)
+//   BM_score_matrix     scoring alone, on answers already in memory (respondents/s)
+//   BM_score_respondent one respondent at a time, as an app does
+#include <cstddef>
+#include <istream>
+#include <map>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "attune/csv.hpp"
+#include "attune/instrument.hpp"
+#include "attune/responses.hpp"
+#include "attune/scoring.hpp"
+#include "attune/simulate.hpp"
+
+namespace {
+
+// A read-only std::streambuf over a string: reading copies from memory like a file read would.
+class memory_buf : public std::streambuf {
+ public:
+  explicit memory_buf(const std::string& s) {
+    char* p = const_cast<char*>(s.data());  // NOLINT: the get area is never written
+    setg(p, p, p + s.size());
+  }
+};
+
+const attune::instrument& ecr_r() { return *attune::find_builtin("ecr-r"); }
+
+const attune::responses& sample(std::size_t n) {
+  static std::map<std::size_t, attune::responses> cache;
+  auto it = cache.find(n);
+  if (it == cache.end()) {
+    attune::simulation_options o;
+    o.n = n;
+    o.seed = 20261128;
+    o.missing_rate = 0.02;
+    it = cache.emplace(n, attune::simulate_responses(ecr_r(), o)).first;
+  }
+  return it->second;
+}
+
+const std::string& sample_csv(std::size_t n) {
+  static std::map<std::size_t, std::string> cache;
+  auto it = cache.find(n);
+  if (it == cache.end()) it = cache.emplace(n, attune::responses_to_csv(sample(n))).first;
+  return it->second;
+}
+
+void BM_csv_parse(benchmark::State& state) {
+  const std::string& csv = sample_csv(static_cast<std::size_t>(state.range(0)));
+  std::vector<std::string_view> fields;
+  for (auto _ : state) {
+    memory_buf buf(csv);
+    std::istream in(&buf);
+    attune::csv_reader reader(in, "bench.csv");
+    std::size_t rows = 0;
+    while (reader.next(fields)) ++rows;
+    benchmark::DoNotOptimize(rows);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(csv.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
+void BM_read_responses(benchmark::State& state) {
+  const std::string& csv = sample_csv(static_cast<std::size_t>(state.range(0)));
+  attune::read_options options;
+  options.id_column = "id";
+  const auto ids = ecr_r().item_ids();
+  attune::responses chunk;
+  for (auto _ : state) {
+    memory_buf buf(csv);
+    std::istream in(&buf);
+    attune::response_reader reader(in, "bench.csv", ids, options);
+    std::size_t rows = 0;
+    while (reader.read(chunk, 65536)) rows += static_cast<std::size_t>(chunk.n_rows());
+    benchmark::DoNotOptimize(rows);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(csv.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
+void BM_read_and_score(benchmark::State& state) {
+  const std::string& csv = sample_csv(static_cast<std::size_t>(state.range(0)));
+  attune::read_options options;
+  options.id_column = "id";
+  const attune::instrument& inst = ecr_r();
+  const auto ids = inst.item_ids();
+  attune::responses chunk;
+  for (auto _ : state) {
+    memory_buf buf(csv);
+    std::istream in(&buf);
+    attune::response_reader reader(in, "bench.csv", ids, options);
+    attune::score_summary summary(inst.score_names());
+    while (reader.read(chunk, 65536)) summary.add(attune::score(inst, chunk));
+    benchmark::DoNotOptimize(summary.n_rows());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(csv.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
+void BM_score_matrix(benchmark::State& state) {
+  const attune::responses& data = sample(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    attune::score_table t = attune::score(ecr_r(), data);
+    benchmark::DoNotOptimize(t.scores.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
+void BM_score_respondent(benchmark::State& state) {
+  const attune::responses& data = sample(1000);
+  std::vector<double> answers(36);
+  Eigen::Index r = 0;
+  for (auto _ : state) {
+    for (Eigen::Index j = 0; j < 36; ++j) answers[static_cast<std::size_t>(j)] = data.values(r, j);
+    r = (r + 1) % data.n_rows();
+    attune::respondent_scores s = attune::score_respondent(ecr_r(), answers);
+    benchmark::DoNotOptimize(s.scores.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+}  // namespace
+
+BENCHMARK(BM_csv_parse)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_read_responses)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_read_and_score)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_score_matrix)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_score_respondent)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();
