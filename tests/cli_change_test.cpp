@@ -1,0 +1,234 @@
+// Tests of `attune change`: matching by id (unmatched listed), rci_/change_ columns with
+// hand-computed values, trajectories over four files, clinical significance, and error paths.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "attune/instrument.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::test::run_cli;
+using attune::test::temp_path;
+using attune::test::write_file;
+
+// ECR-R rows whose keyed anxiety and avoidance means are the given values.
+std::string ecrr_csv(const std::vector<std::pair<std::string, std::pair<double, double>>>& rows) {
+  const attune::instrument* inst = attune::find_builtin("ecr-r");
+  const auto* anx = inst->find_subscale("anxiety");
+  std::ostringstream os;
+  os << "client";
+  for (const auto& it : inst->items) os << "," << it.id;
+  os << "\n";
+  for (const auto& [id, scores] : rows) {
+    os << id;
+    for (const auto& it : inst->items) {
+      const bool is_anx = std::find(anx->items.begin(), anx->items.end(), it.id) != anx->items.end();
+      const double target = is_anx ? scores.first : scores.second;
+      os << "," << (it.reversed ? 8 - target : target);
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream ls(line);
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
+    if (!line.empty() && line.back() == ',') f.emplace_back();
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::size_t column(const std::vector<std::string>& header, const std::string& name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  EXPECT_NE(it, header.end()) << name;
+  return static_cast<std::size_t>(it - header.begin());
+}
+
+// SD 1 and r .5 give S_diff = sqrt(2) sqrt(.5) = 1, so RCI = after - before.
+const std::string unit_rci = " --sd 1 --reliability 0.5";
+
+TEST(CliChange, TwoFilesMatchedByIdWithUnmatchedListed) {
+  const std::string before = temp_path("cls_before.csv"), after = temp_path("cls_after.csv");
+  write_file(before, ecrr_csv({{"A", {5, 4}}, {"B", {3, 3}}, {"only_before", {2, 2}}}));
+  write_file(after, ecrr_csv({{"B", {4, 3}}, {"A", {2, 4}}, {"only_after", {6, 6}}}));
+  auto r = run_cli("change " + before + " " + after + " --instrument ecr-r --id client" + unit_rci);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto csv = parse_csv(r.out);
+  ASSERT_EQ(csv.size(), 3u);  // header + A + B (order of the first file)
+  const auto& h = csv[0];
+  EXPECT_EQ(csv[1][0], "A");
+  EXPECT_EQ(csv[2][0], "B");
+  // A: anxiety 5 -> 2: change -3, RCI -3 (reliably improved); avoidance 4 -> 4: no change.
+  EXPECT_EQ(csv[1][column(h, "change_anxiety")], "-3");
+  EXPECT_EQ(csv[1][column(h, "rci_anxiety")], "-3");
+  EXPECT_EQ(csv[1][column(h, "category_anxiety")], "reliably_improved");
+  EXPECT_EQ(csv[1][column(h, "rci_avoidance")], "0");
+  EXPECT_EQ(csv[1][column(h, "category_avoidance")], "no_reliable_change");
+  EXPECT_EQ(csv[2][column(h, "change_anxiety")], "1");
+  EXPECT_EQ(csv[1][column(h, "anxiety_t1")], "5");
+  EXPECT_EQ(csv[1][column(h, "anxiety_t2")], "2");
+  EXPECT_EQ(csv[1][column(h, "style_t1")], "preoccupied");  // anxiety 5 > 4, avoidance 4 not > 4
+  EXPECT_EQ(csv[1][column(h, "style_t2")], "secure");
+  // Unmatched respondents are named on stderr.
+  EXPECT_NE(r.err.find("only_before"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("only_after"), std::string::npos) << r.err;
+
+  r = run_cli("change " + before + " " + after + " --instrument ecr-r --id client --format json" + unit_rci);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["n_matched"], 2);
+  ASSERT_EQ(j["unmatched"].size(), 2u);
+  EXPECT_EQ(j["unmatched"][0]["id"], "only_before");
+  EXPECT_EQ(j["unmatched"][0]["in_output"], false);
+  EXPECT_EQ(j["unmatched"][1]["id"], "only_after");
+  EXPECT_DOUBLE_EQ(j["respondents"][0]["rci"]["anxiety"].get<double>(), -3.0);
+  EXPECT_DOUBLE_EQ(j["scales"][0]["s_diff"].get<double>(), 1.0);
+  EXPECT_EQ(j["scales"][0]["direction"], "lower_is_better");
+  EXPECT_EQ(j["scales"][0]["sd_source"], "given");
+}
+
+TEST(CliChange, HandComputedRciFromGivenSdAndReliability) {
+  const std::string before = temp_path("cls_b2.csv"), after = temp_path("cls_a2.csv");
+  write_file(before, ecrr_csv({{"c1", {4.5, 3.0}}}));
+  write_file(after, ecrr_csv({{"c1", {3.0, 3.0}}}));
+  // S_diff = 1.1 sqrt(2) sqrt(.1) = 0.4919349550499538; RCI = -1.5 / S_diff = -3.0491836056815307.
+  const auto r = run_cli("change " + before + " " + after +
+                         " --instrument ecr-r --id client --sd 1.1 --reliability 0.9 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["respondents"][0]["rci"]["anxiety"].get<double>(), -1.5 / 0.4919349550499538, 1e-12);
+  EXPECT_EQ(j["respondents"][0]["category"]["anxiety"], "reliably_improved");
+}
+
+TEST(CliChange, FourAdministrationsGiveTrajectories) {
+  std::vector<std::string> files;
+  const std::pair<double, double> path[4] = {{6, 5}, {5, 5}, {4, 4.5}, {2.5, 3}};
+  for (int w = 0; w < 4; ++w) {
+    files.push_back(temp_path("cls_wave" + std::to_string(w) + ".csv"));
+    std::vector<std::pair<std::string, std::pair<double, double>>> rows = {{"client", path[w]}};
+    if (w != 2) rows.push_back({"other", {3, 3}});  // missing at the third administration
+    write_file(files.back(), ecrr_csv(rows));
+  }
+  const std::string args = "change " + files[0] + " " + files[1] + " " + files[2] + " " + files[3] +
+                           " --instrument ecr-r --id client" + unit_rci;
+  auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto csv = parse_csv(r.out);
+  const auto& h = csv[0];
+  ASSERT_EQ(csv.size(), 3u);
+  EXPECT_EQ(csv[1][column(h, "rci_anxiety_t1_t2")], "-1");
+  EXPECT_EQ(csv[1][column(h, "rci_anxiety_t3_t4")], "-1.5");
+  EXPECT_EQ(csv[1][column(h, "rci_anxiety")], "-3.5");
+  EXPECT_EQ(csv[1][column(h, "rci_avoidance")], "-2");
+  EXPECT_EQ(csv[1][column(h, "style_t1")], "fearful");
+  EXPECT_EQ(csv[1][column(h, "style_t4")], "secure");
+  EXPECT_EQ(csv[2][column(h, "anxiety_t3")], "");  // the gap stays empty
+  EXPECT_EQ(csv[2][column(h, "style_t3")], "unclassified");
+  EXPECT_EQ(csv[2][column(h, "rci_anxiety")], "0");
+  EXPECT_NE(r.err.find("id 'other' is only in"), std::string::npos) << r.err;
+  r = run_cli(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["respondents"][0]["steps"].size(), 3u);
+  EXPECT_EQ(j["respondents"][0]["styles"][3], "secure");
+  EXPECT_EQ(j["unmatched"][0]["in_output"], true);
+  r = run_cli(args + " --format table");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("S_diff"), std::string::npos);
+}
+
+TEST(CliChange, ClinicalSignificanceCutoffs) {
+  const std::string before = temp_path("cls_cb.csv"), after = temp_path("cls_ca.csv");
+  write_file(before, ecrr_csv({{"x", {5, 5}}, {"y", {5, 5}}}));
+  write_file(after, ecrr_csv({{"x", {2.5, 3.5}}, {"y", {4.5, 5}}}));
+  const std::string fn = temp_path("cls_functional.json"), dn = temp_path("cls_dysfunctional.json");
+  write_file(fn, R"({"format":"attune-norms/1","id":"community","population":"community","source":"test",
+    "scales":{"anxiety":{"mean":3.0,"sd":1.0,"n":500},"avoidance":{"mean":2.5,"sd":1.0,"n":500}}})");
+  write_file(dn, R"({"format":"attune-norms/1","id":"clinic","population":"clinic","source":"test",
+    "scales":{"anxiety":{"mean":5.0,"sd":1.0,"n":200},"avoidance":{"mean":4.5,"sd":1.0,"n":200}}})");
+  // Cut-off c for anxiety = (1 * 5 + 1 * 3) / 2 = 4; avoidance (4.5 + 2.5) / 2 = 3.5.
+  auto r = run_cli("change " + before + " " + after + " --instrument ecr-r --id client --format json" + unit_rci +
+                   " --functional-norms " + fn + " --dysfunctional-norms " + dn);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(j["scales"][0]["cutoffs"]["c"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(j["scales"][0]["cutoffs"]["a"].get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(j["scales"][0]["cutoffs"]["b"].get<double>(), 5.0);
+  EXPECT_EQ(j["respondents"][0]["clinical"]["anxiety"], "recovered");    // 5 -> 2.5: RCI -2.5, below 4
+  EXPECT_EQ(j["respondents"][0]["clinical"]["avoidance"], "unchanged");  // 5 -> 3.5: RCI -1.5
+  EXPECT_EQ(j["respondents"][1]["clinical"]["anxiety"], "unchanged");
+  // Cut-off a = 3: 2.5 is below it: still recovered; with --critical 3 the RCI -2.5 is not reliable.
+  r = run_cli("change " + before + " " + after + " --instrument ecr-r --id client --format json" + unit_rci +
+              " --functional-norms " + fn + " --dysfunctional-norms " + dn + " --critical 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["respondents"][0]["clinical"]["anxiety"], "unchanged");
+}
+
+TEST(CliChange, SdAndReliabilityFromTheFirstAdministration) {
+  const std::string before = temp_path("cls_sb.csv"), after = temp_path("cls_sa.csv");
+  write_file(before, ecrr_csv({{"a", {2, 2}}, {"b", {4, 3}}, {"c", {6, 5}}}));
+  write_file(after, ecrr_csv({{"a", {2, 2}}, {"b", {4, 3}}, {"c", {6, 5}}}));
+  // Only --reliability given: SD of anxiety {2, 4, 6} = 2.
+  const auto r = run_cli("change " + before + " " + after + " --instrument ecr-r --id client --reliability 0.5 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(j["scales"][0]["sd"].get<double>(), 2.0);
+  EXPECT_NE(j["scales"][0]["sd_source"].get<std::string>().find("first administration"), std::string::npos);
+}
+
+TEST(CliChange, ErrorPaths) {
+  const std::string a = temp_path("cls_e1.csv"), b = temp_path("cls_e2.csv"), dup = temp_path("cls_dup.csv"),
+                    empty_id = temp_path("cls_emptyid.csv");
+  write_file(a, ecrr_csv({{"p", {3, 3}}}));
+  write_file(b, ecrr_csv({{"p", {4, 4}}}));
+  write_file(dup, ecrr_csv({{"p", {3, 3}}, {"p", {4, 4}}}));
+  write_file(empty_id, ecrr_csv({{"", {3, 3}}}));
+  struct error_case {
+    std::string args;
+    std::string message;
+  };
+  const std::string base = " --instrument ecr-r --id client";
+  const std::vector<error_case> cases = {
+      {"change " + a + base, "at least two data files"},
+      {"change " + a + " " + b + " --instrument ecr-r", "--id is required"},
+      {"change " + a + " " + b + base, "SD of 'anxiety' cannot be estimated"},
+      {"change " + a + " " + b + base + " --sd 1", "reliability of 'anxiety' cannot be estimated"},
+      {"change " + dup + " " + b + base + unit_rci, "id 'p' appears twice"},
+      {"change " + empty_id + " " + b + base + unit_rci, "empty id"},
+      {"change " + a + " " + b + base + unit_rci + " --cutoff d", "--cutoff 'd'"},
+      {"change " + a + " " + b + base + unit_rci + " --functional-norms raas-ledley2006-male",
+       "needs both --functional-norms and --dysfunctional-norms"},
+      {"change " + a + " " + b + base + unit_rci + " --lower-better close", "--lower-better 'close'"},
+      {"change " + a + " " + b + base + unit_rci + " --higher-better anxiety --lower-better anxiety",
+       "both --lower-better and --higher-better"},
+      {"change " + a + " " + b + base + unit_rci + " --styles kmeans", "--styles 'kmeans'"},
+      {"change " + a + " " + b + base + " --sd 1 --reliability 1", "reliability = 1"},
+      {"change " + a + " " + b + base + unit_rci + " --scales nosuch", "no score 'nosuch'"},
+      {"change " + a + " " + b + base + unit_rci + " --norms nosuch-norms", "nosuch-norms"},
+      {"change " + a + " /no/such.csv" + base + unit_rci, "/no/such.csv"},
+      {"change - -" + base + unit_rci, "standard input (-) given twice"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run_cli(c.args);
+    EXPECT_EQ(r.exit_code, 1) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << c.args;
+  }
+}
+
+}  // namespace

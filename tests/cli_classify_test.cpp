@@ -1,0 +1,314 @@
+// Tests of `attune classify`: the output contract (columns, order, formats), every method on
+// small hand-made files, and the error paths (exit status 1 with a message naming the problem).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "attune/instrument.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::test::run_cli;
+using attune::test::temp_path;
+using attune::test::write_file;
+
+// A data row whose keyed subscale means are the given values (each item set so that after
+// reverse keying it equals its subscale's target).
+std::string make_csv(const std::string& instrument_id, const std::vector<std::pair<std::string, std::vector<double>>>& rows,
+                     const std::vector<std::string>& subscales, double min_plus_max = 0) {
+  const attune::instrument* inst = attune::find_builtin(instrument_id);
+  std::ostringstream os;
+  os << "id";
+  for (const auto& it : inst->items) os << "," << it.id;
+  os << "\n";
+  for (const auto& [id, targets] : rows) {
+    os << id;
+    for (const auto& it : inst->items) {
+      double v = 0;
+      for (std::size_t s = 0; s < subscales.size(); ++s) {
+        const auto* sub = inst->find_subscale(subscales[s]);
+        if (std::find(sub->items.begin(), sub->items.end(), it.id) != sub->items.end()) {
+          const double mm = min_plus_max > 0 ? min_plus_max : inst->range.min + inst->range.max;
+          v = inst->is_reversed(*sub, it.id) ? mm - targets[s] : targets[s];
+        }
+      }
+      os << "," << v;
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream ls(line);
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
+    if (!line.empty() && line.back() == ',') f.emplace_back();
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
+  return s;
+}
+
+// ECR rows at the (Avoid, Anx) test vectors of instruments.md section 11.
+std::string ecr_vectors_file() {
+  const std::string path = temp_path("cls_ecr_vectors.csv");
+  write_file(path, make_csv("ecr",
+                            {{"a", {1, 1}}, {"b", {7, 7}}, {"c", {7, 1}}, {"d", {1, 7}}, {"e", {3, 3}}, {"f", {4, 4}}},
+                            {"anxiety", "avoidance"}));
+  return path;
+}
+
+TEST(CliClassify, FisherColumnsAndTestVectors) {
+  const std::string data = ecr_vectors_file();
+  const auto r = run_cli("classify " + data + " --instrument ecr --method fisher --id id --reliability 0.9");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = parse_csv(r.out);
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_EQ(join(rows[0]),
+            "id,anxiety,avoidance,style,p_secure,p_preoccupied,p_dismissing,p_fearful,boundary_distance_sem,could_flip");
+  // Input order kept; styles of the section 11 vectors (note: rows give anxiety first here).
+  const char* expect[] = {"secure", "fearful", "preoccupied", "dismissing", "secure", "fearful"};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(rows[i + 1][3], expect[i]) << rows[i + 1][0];
+    double p = 0;
+    for (int k = 4; k < 8; ++k) p += std::stod(rows[i + 1][static_cast<std::size_t>(k)]);
+    EXPECT_NEAR(p, 1.0, 1e-12);
+  }
+  EXPECT_EQ(rows[1][0], "a");
+  EXPECT_NE(r.err.find("dimensional"), std::string::npos);  // the note goes to stderr with CSV
+}
+
+TEST(CliClassify, FisherJsonAndRescaling) {
+  const std::string path = temp_path("cls_ecr_5pt.csv");
+  // ECR answered on 1-5 (like openpsychometrics): keyed means 3 and 3.
+  std::string csv = make_csv("ecr", {{"x", {3, 3}}, {"y", {1, 2}}}, {"anxiety", "avoidance"}, 6);
+  write_file(path, csv);
+  auto r = run_cli("classify " + path + " --instrument ecr --method fisher --scale 1-5 --id id");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("1-7 scale; these scores are on 1-5"), std::string::npos) << r.err;
+  r = run_cli("classify " + path + " --instrument ecr --method fisher --scale 1-5 --id id --rescale --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["rescaled"], true);
+  EXPECT_EQ(j["method"], "fisher");
+  // 3 on 1-5 = 4 on 1-7: the (4, 4) vector, fearful.
+  EXPECT_EQ(j["respondents"][0]["style"], "fearful");
+  EXPECT_EQ(j["respondents"][0]["id"], "x");
+  EXPECT_TRUE(j["respondents"][0]["probabilities"].contains("p_secure") == false);
+  EXPECT_TRUE(j["respondents"][0]["probabilities"].contains("secure"));
+  EXPECT_FALSE(j["note"].get<std::string>().empty());
+  bool said = false;
+  for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("rescaled") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(CliClassify, MidpointWithSemAndSummary) {
+  const std::string path = temp_path("cls_ecrr_mid.csv");
+  // ECR-R (cut 4). Anxiety, avoidance: (2, 2) secure, (6, 2) preoccupied, (2, 6) dismissing, (6, 6) fearful,
+  // (4, 5): anxiety on the cut -> low -> dismissing.
+  write_file(path, make_csv("ecr-r", {{"p1", {2, 2}}, {"p2", {6, 2}}, {"p3", {2, 6}}, {"p4", {6, 6}}, {"p5", {4, 5}}},
+                            {"anxiety", "avoidance"}));
+  // SD of anxiety {2, 6, 2, 6, 4} = 2; with r = .75 SEM = 1. Avoidance {2, 2, 6, 6, 5}: SD = 2.0494; SEM given 1 via --sd.
+  auto r = run_cli("classify " + path + " --instrument ecr-r --method midpoint --id id --reliability 0.75 "
+                   "--sd anxiety=2,avoidance=2 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  const char* expect[] = {"secure", "preoccupied", "dismissing", "fearful", "dismissing"};
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(j["respondents"][i]["style"], expect[i]);
+  // Hand: SEM = 2 * sqrt(.25) = 1; p1: min(|2 - 4|, |2 - 4|) = 2 SEM; p5: 0 (on the cut).
+  EXPECT_NEAR(j["respondents"][0]["boundary_distance_sem"].get<double>(), 2.0, 1e-12);
+  EXPECT_EQ(j["respondents"][0]["could_flip"], false);
+  EXPECT_NEAR(j["respondents"][4]["boundary_distance_sem"].get<double>(), 0.0, 1e-12);
+  EXPECT_EQ(j["respondents"][4]["could_flip"], true);
+  EXPECT_EQ(j["summary"]["n_near_boundary"], 1);
+  EXPECT_EQ(j["summary"]["counts"]["dismissing"], 2);
+  EXPECT_DOUBLE_EQ(j["cuts"]["anxiety"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(j["sem"][0]["sem"].get<double>(), 1.0);
+  EXPECT_EQ(j["sem"][0]["reliability_source"], "given");
+  // Table format carries the summary; default reliability is the sample alpha.
+  r = run_cli("classify " + path + " --instrument ecr-r --method midpoint --format table");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("boundary_distance_sem"), std::string::npos);
+  EXPECT_NE(r.out.find("alpha in this sample"), std::string::npos);
+  EXPECT_NE(r.out.find("near a boundary"), std::string::npos);
+  // --on-cut unclassified.
+  r = run_cli("classify " + path + " --instrument ecr-r --method midpoint --on-cut unclassified");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(parse_csv(r.out)[5][2], "unclassified");
+}
+
+TEST(CliClassify, MedianKmeansPrototypesAndNorms) {
+  const std::string path = temp_path("cls_ecrr_many.csv");
+  std::vector<std::pair<std::string, std::vector<double>>> rows;
+  int k = 0;
+  for (double a : {2.0, 6.0}) {
+    for (double v : {2.0, 6.0}) {
+      for (double d : {-0.5, 0.0, 0.5}) rows.push_back({"r" + std::to_string(k++), {a + d, v - d}});
+    }
+  }
+  write_file(path, make_csv("ecr-r", rows, {"anxiety", "avoidance"}));
+  auto r = run_cli("classify " + path + " --instrument ecr-r --method median --id id --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(j["cuts"]["anxiety"].get<double>(), 4.0);
+  EXPECT_EQ(j["respondents"][0]["style"], "secure");
+  r = run_cli("classify " + path + " --instrument ecr-r --method kmeans --id id --format json --seed 7");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["centers"].size(), 4u);
+  EXPECT_EQ(j["respondents"][0]["style"], "secure");
+  EXPECT_EQ(j["respondents"][3]["style"], "dismissing");   // (2, 6)
+  EXPECT_EQ(j["respondents"][6]["style"], "preoccupied");  // (6, 2)
+  EXPECT_EQ(j["respondents"][11]["style"], "fearful");
+  r = run_cli("classify " + path + " --instrument ecr-r --method prototypes --prototype secure=1:1 "
+              "--prototype fearful=7:7 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["respondents"][0]["style"], "secure");
+  EXPECT_EQ(j["respondents"][11]["style"], "fearful");
+  EXPECT_EQ(j["respondents"][0]["row"], 1);
+
+  const std::string norms = temp_path("cls_norms.json");
+  write_file(norms, R"({"format": "attune-norms/1", "id": "test-norms", "population": "test", "source": "test",
+    "scales": {"anxiety": {"mean": 3.0, "sd": 1.0, "n": 100}, "avoidance": {"mean": 5.0, "sd": 2.0, "n": 100}}})");
+  r = run_cli("classify " + path + " --instrument ecr-r --method norms --norms " + norms + " --id id");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto csv = parse_csv(r.out);
+  EXPECT_EQ(join(csv[0]),
+            "id,anxiety,avoidance,style,boundary_distance_sem,could_flip,z_anxiety,t_anxiety,percentile_anxiety,"
+            "z_avoidance,t_avoidance,percentile_avoidance");
+  // r0: anxiety 1.5, avoidance 2.5 -> z = -1.5 and -1.25; T = 35; below both means: secure.
+  EXPECT_EQ(csv[1][3], "secure");
+  EXPECT_NEAR(std::stod(csv[1][6]), -1.5, 1e-12);
+  EXPECT_NEAR(std::stod(csv[1][7]), 35.0, 1e-12);
+  EXPECT_NEAR(std::stod(csv[1][9]), -1.25, 1e-12);
+}
+
+TEST(CliClassify, RqTieRules) {
+  const std::string path = temp_path("cls_rq.csv");
+  write_file(path,
+             "id,secure,fearful,preoccupied,dismissing,choice\n"
+             "u,6,2,3,5,\n"            // unique highest: secure
+             "t2fc,6,2,6,1,3\n"        // two-way tie, forced choice 3 = preoccupied
+             "t2,6,2,6,1,\n"           // two-way tie, no forced choice: unclassified
+             "t2out,6,2,6,1,dismissing\n"  // forced choice outside the tie: unclassified
+             "t3,5,5,5,1,\n");         // three-way tie, no forced choice: unclassified
+  auto r = run_cli("classify " + path + " --instrument rq --method rq --id id --forced-choice choice");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto csv = parse_csv(r.out);
+  EXPECT_EQ(join(csv[0]), "id,model_of_self,model_of_other,style,decided_by,n_tied,margin,forced_choice");
+  EXPECT_EQ(csv[1][3], "secure");
+  EXPECT_EQ(csv[1][1], "6");  // (6 + 5) - (3 + 2)
+  EXPECT_EQ(csv[1][2], "2");  // (6 + 3) - (5 + 2)
+  EXPECT_EQ(csv[2][3], "preoccupied");
+  EXPECT_EQ(csv[2][4], "forced_choice");
+  EXPECT_EQ(csv[3][3], "unclassified");
+  EXPECT_EQ(csv[3][4], "tie");
+  EXPECT_EQ(csv[4][3], "unclassified");
+  EXPECT_EQ(csv[5][3], "unclassified");
+  EXPECT_EQ(csv[5][5], "3");
+  // Without the forced-choice column the tie with a choice is unclassified too.
+  r = run_cli("classify " + path + " --instrument rq --method rq --id id --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["respondents"][1]["style"], "unclassified");
+  EXPECT_EQ(j["summary"]["counts"]["unclassified"], 4);
+  // A bad forced-choice value names row, column and value.
+  write_file(path, "id,secure,fearful,preoccupied,dismissing,choice\nz,6,6,1,1,7\n");
+  r = run_cli("classify " + path + " --instrument rq --method rq --id id --forced-choice choice");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("forced choice '7'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("row 1"), std::string::npos) << r.err;
+  r = run_cli("classify " + path + " --instrument rq --method rq --forced-choice nosuch");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nosuch"), std::string::npos) << r.err;
+}
+
+TEST(CliClassify, RaasRuleAtItsBoundaries) {
+  const std::string path = temp_path("cls_raas.csv");
+  // (close, depend, anxiety): CD = (close + depend) / 2.
+  write_file(path, make_csv("raas",
+                            {{"sec", {4, 4, 2}},        // CD 4 > 3, anx 2 < 3: secure
+                             {"pre", {4, 4, 4}},        // preoccupied
+                             {"dis", {2, 2, 2}},        // dismissing
+                             {"fea", {2, 2, 4}},        // fearful
+                             {"cd3", {2, 4, 2}},        // CD exactly 3: not classifiable
+                             {"anx3", {4, 4, 3}}},      // anxiety exactly 3: not classifiable
+                            {"close", "depend", "anxiety"}));
+  const auto r = run_cli("classify " + path + " --instrument raas --method raas --id id");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto csv = parse_csv(r.out);
+  EXPECT_EQ(join(csv[0]), "id,close_depend,anxiety,style,boundary_distance_sem,could_flip");
+  const char* expect[] = {"secure", "preoccupied", "dismissing", "fearful", "unclassified", "unclassified"};
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(csv[i + 1][3], expect[i]) << csv[i + 1][0];
+  EXPECT_NE(r.err.find("exactly 3"), std::string::npos) << r.err;
+  // The SECONDARY built-in norms can be used, and say what they are.
+  const auto n = run_cli("classify " + path + " --instrument raas --method raas --norms raas-ledley2006-female "
+                         "--format json");
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  const auto j = nlohmann::json::parse(n.out);
+  EXPECT_NEAR(j["respondents"][0]["norms"]["anxiety"]["z"].get<double>(), (2 - 2.62) / 1.01, 1e-12);
+  bool said = false;
+  for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("secondary") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(CliClassify, ErrorPaths) {
+  const std::string data = ecr_vectors_file();
+  struct error_case {
+    std::string args;
+    std::string message;
+  };
+  const std::vector<error_case> cases = {
+      {"classify " + data + " --instrument ecr --method lda", "--method 'lda'"},
+      {"classify " + data + " --instrument ecr --method norms", "--method norms needs --norms"},
+      {"classify " + data + " --instrument ecr --method norms --norms no-such-table", "no-such-table"},
+      {"classify " + data + " --instrument ecr --method midpoint --on-cut maybe", "--on-cut 'maybe'"},
+      {"classify " + data + " --instrument ecr --method midpoint --forced-choice id", "--forced-choice applies"},
+      {"classify " + data + " --instrument ecr --method midpoint --prototype secure=1:1", "--prototype applies"},
+      {"classify " + data + " --instrument ecr --method midpoint --rescale", "--rescale applies"},
+      {"classify " + data + " --instrument ecr --method prototypes --prototype secure=1", "expected STYLE=ANXIETY:AVOIDANCE"},
+      {"classify " + data + " --instrument ecr --method prototypes --prototype calm=1:1 --prototype secure=2:2",
+       "--prototype 'calm=1:1'"},
+      {"classify " + data + " --instrument ecr --method prototypes --prototype secure=1:1", "2 to 4 prototypes"},
+      {"classify " + data + " --instrument ecr --method midpoint --reliability anxiety=abc", "--reliability 'anxiety=abc'"},
+      {"classify " + data + " --instrument ecr --method midpoint --reliability 1.5", "must be in [0, 1]"},
+      {"classify " + data + " --instrument ecr --method midpoint --sd anxiety=-2", "--sd for 'anxiety' = -2"},
+      {"classify " + data + " --instrument ecr --method rq", "has no score 'secure'"},
+      {"classify " + data + " --instrument ecr --method raas", "has no score 'close_depend'"},
+      {"classify " + data + " --instrument rq --method midpoint", "use --method rq"},
+      {"classify " + data + " --instrument ecr", "--method is required"},
+      {"classify /no/such/file.csv --instrument ecr --method midpoint", "/no/such/file.csv"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run_cli(c.args);
+    EXPECT_EQ(r.exit_code, 1) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << c.args;
+  }
+}
+
+TEST(CliClassify, ReadsStandardInput) {
+  const std::string csv = make_csv("ecr-r", {{"s", {1.5, 1.5}}}, {"anxiety", "avoidance"});
+  const auto r = run_cli("classify - --instrument ecr-r --method midpoint --id id", csv);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(parse_csv(r.out)[1][3], "secure");
+}
+
+}  // namespace
