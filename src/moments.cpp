@@ -82,37 +82,60 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
                                  Eigen::Index first_row) {
   const Eigen::Index b = x.rows(), k = x.cols();
   if (b == 0) return;
-  // Validate: infinities are bad input (NaN is the missing code).
+  // One column-wise pass: infinities are bad input (NaN is the missing code); flag rows with a NaN.
+  Eigen::Array<unsigned char, Eigen::Dynamic, 1> has_nan = Eigen::Array<unsigned char, Eigen::Dynamic, 1>::Zero(b);
+  bool any_nan = false;
   for (Eigen::Index j = 0; j < k; ++j) {
+    const double* col = x.col(j).data();
+    bool bad = false;
     for (Eigen::Index r = 0; r < b; ++r) {
-      if (std::isinf(x(r, j))) {
-        throw error(errc::bad_input, "pairwise_moments: infinite value at row " + std::to_string(first_row + r) +
-                                         ", column " + std::to_string(j));
+      const double v = col[r];
+      bad |= std::isinf(v);
+      const bool nan_v = std::isnan(v);
+      has_nan(r) |= static_cast<unsigned char>(nan_v);
+      any_nan |= nan_v;
+    }
+    if (bad) {
+      for (Eigen::Index r = 0; r < b; ++r) {
+        if (std::isinf(col[r])) {
+          throw error(errc::bad_input, "pairwise_moments: infinite value at row " + std::to_string(first_row + r) +
+                                           ", column " + std::to_string(j));
+        }
       }
     }
   }
   Eigen::VectorXd w = weights ? Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(weights, b))
                               : Eigen::VectorXd::Ones(b);
-  Eigen::Array<bool, Eigen::Dynamic, 1> complete_row(b);
-  double complete_w = 0.0;
-  for (Eigen::Index r = 0; r < b; ++r) {
-    complete_row(r) = !x.row(r).array().isNaN().any();
-    if (complete_row(r)) complete_w += w(r);
-  }
   const double total_w = w.sum();
+  double complete_w = total_w;
+  if (any_nan) {
+    for (Eigen::Index r = 0; r < b; ++r) {
+      if (has_nan(r)) complete_w -= w(r);
+    }
+  }
   rows_ += total_w;
   complete_ += complete_w;
 
   Eigen::MatrixXd n(k, k), mean(k, k), m2(k, k), c(k, k);
-  if (complete_w == total_w) {
+  if (!any_nan) {
     // Fast path: no missing value, one product. Two-pass within the block.
     if (total_w == 0.0) return;
-    const Eigen::RowVectorXd m = (w.transpose() * x) / total_w;
-    Eigen::MatrixXd xc = x.rowwise() - m;
-    Eigen::MatrixXd wx = xc.array().colwise() * w.array();
-    c.noalias() = xc.transpose() * wx;
+    Eigen::RowVectorXd m(k), corr(k);
+    if (weights) {
+      m = (w.transpose() * x) / total_w;
+      const Eigen::MatrixXd xc = x.rowwise() - m;
+      const Eigen::MatrixXd wx = xc.array().colwise() * w.array();
+      c.noalias() = xc.transpose() * wx;
+      corr = (w.transpose() * xc) / total_w;
+    } else {
+      m = x.colwise().sum() / total_w;
+      const Eigen::MatrixXd xc = x.rowwise() - m;
+      c.setZero();
+      c.selfadjointView<Eigen::Lower>().rankUpdate(xc.transpose());
+      c.triangularView<Eigen::StrictlyUpper>() = c.transpose();
+      corr = xc.colwise().sum() / total_w;
+    }
     // Second-pass correction of the means (tiny; keeps the block exact to rounding).
-    const Eigen::RowVectorXd corr = (w.transpose() * xc) / total_w;
     c -= total_w * corr.transpose() * corr;
     n.setConstant(total_w);
     for (Eigen::Index j = 0; j < k; ++j) {

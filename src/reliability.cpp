@@ -277,41 +277,80 @@ bool wants(const reliability_options& o, ci_method m) {
   return std::find(o.intervals.begin(), o.intervals.end(), m) != o.intervals.end();
 }
 
-// Bootstrap replicates of raw alpha: rows resampled with replacement (as psych alpha(n.iter)),
-// replicate b drawn from mt19937_64(splitmix64(seed ^ b)), in fixed blocks of 64 replicates so that
-// the result does not depend on the number of threads.
+// Draws of one bootstrap resample: n row indices uniform on [0, n). For n < 2^32 each 64-bit output
+// of the engine gives two 32-bit draws (Lemire 2019 with rejection, so unbiased); otherwise 64-bit.
+template <class F>
+void draw_resample(std::uint64_t stream_seed, std::uint64_t n, F&& take) {
+  std::mt19937_64 rng(stream_seed);
+  if (n > 0xFFFFFFFFULL) {
+    for (std::uint64_t r = 0; r < n; ++r) take(bounded(rng, n));
+    return;
+  }
+  const auto n32 = static_cast<std::uint32_t>(n);
+  const std::uint32_t threshold = static_cast<std::uint32_t>(0U - n32) % n32;
+  std::uint64_t buffer = 0;
+  bool have = false;
+  auto next32 = [&]() -> std::uint32_t {
+    if (have) {
+      have = false;
+      return static_cast<std::uint32_t>(buffer >> 32);
+    }
+    buffer = rng();
+    have = true;
+    return static_cast<std::uint32_t>(buffer);
+  };
+  for (std::uint64_t r = 0; r < n; ++r) {
+    std::uint64_t m = static_cast<std::uint64_t>(next32()) * n32;
+    while (static_cast<std::uint32_t>(m) < threshold) m = static_cast<std::uint64_t>(next32()) * n32;
+    take(m >> 32);
+  }
+}
+
+std::uint64_t replicate_seed(std::uint64_t seed, int b) {
+  return splitmix64(seed ^ (0xA5A5A5A5ULL + static_cast<std::uint64_t>(b)));
+}
+
+// Bootstrap replicates of raw alpha: rows resampled with replacement (as psych alpha(n.iter)).
+// Replicate b draws from its own engine mt19937_64(replicate_seed(seed, b)); work is handed out in
+// blocks of replicates whose size depends only on N, so the result does not depend on `threads`.
 std::vector<double> bootstrap_alphas(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, unsigned threads) {
   const Eigen::Index n = x.rows(), k = x.cols();
   const double kd = static_cast<double>(k);
+  const auto nu = static_cast<std::uint64_t>(n);
   std::vector<double> out(static_cast<std::size_t>(replicates), nan_v);
-  constexpr int block = 64;
+  // Up to 64 replicates per block, and at most ~4 MB of resample counts per block.
+  const int block = static_cast<int>(std::clamp<Eigen::Index>((Eigen::Index{1} << 19) / std::max<Eigen::Index>(n, 1), 1, 64));
   const std::size_t n_tasks = static_cast<std::size_t>((replicates + block - 1) / block);
   const bool complete = !x.array().isNaN().any();
-  auto draw_counts = [&](int b, double* w_row, Eigen::Index stride) {
-    std::mt19937_64 rng(splitmix64(seed ^ (0xA5A5A5A5ULL + static_cast<std::uint64_t>(b))));
-    for (Eigen::Index r = 0; r < n; ++r) w_row[static_cast<Eigen::Index>(bounded(rng, static_cast<std::uint64_t>(n))) * stride] += 1.0;
-  };
   if (complete) {
-    // alpha = k/(k-1) (1 - sum_i var_i / var(total)): per replicate only the weighted first and
-    // second moments of the items and of the total are needed, i.e. one product W [X, X^2, t, t^2].
+    // alpha = k/(k-1) (1 - sum_i var_i / var(total)): a replicate with resample counts w needs only
+    // w'[Xc, q, t, t^2] (Xc centred items, q = sum_i xc_i^2, t = sum_i xc_i): k + 3 numbers,
+    // obtained for a block of replicates by one product W M.
     const Eigen::RowVectorXd mu = x.colwise().mean();
-    Eigen::MatrixXd m(n, 2 * k + 2);
+    const Eigen::Index w = k + 3;
+    Eigen::MatrixXd m(n, w);
     m.leftCols(k) = x.rowwise() - mu;
-    m.middleCols(k, k) = m.leftCols(k).array().square().matrix();
-    m.col(2 * k) = m.leftCols(k).rowwise().sum();
-    m.col(2 * k + 1) = m.col(2 * k).array().square().matrix();
+    m.col(k) = m.leftCols(k).rowwise().squaredNorm();
+    m.col(k + 1) = m.leftCols(k).rowwise().sum();
+    m.col(k + 2) = m.col(k + 1).array().square().matrix();
     const double nn = static_cast<double>(n);
     parallel_tasks(n_tasks, threads, [&](std::size_t task) {
       const int b0 = static_cast<int>(task) * block;
       const int nb = std::min(block, replicates - b0);
-      Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w =
-          Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>::Zero(block, n);
-      for (int b = 0; b < nb; ++b) draw_counts(b0 + b, w.data() + static_cast<Eigen::Index>(b) * n, 1);
-      const Eigen::MatrixXd s = w * m;  // block x (2k+2), fixed dimensions for every task
+      using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+      row_major counts = row_major::Zero(block, n);  // fixed shape: the product's rounding never varies
+      std::vector<std::uint32_t> tally(static_cast<std::size_t>(n));
       for (int b = 0; b < nb; ++b) {
-        double sum_var = 0.0;
-        for (Eigen::Index j = 0; j < k; ++j) sum_var += (s(b, k + j) - s(b, j) * s(b, j) / nn) / (nn - 1.0);
-        const double var_t = (s(b, 2 * k + 1) - s(b, 2 * k) * s(b, 2 * k) / nn) / (nn - 1.0);
+        std::fill(tally.begin(), tally.end(), 0U);
+        std::uint32_t* t = tally.data();
+        draw_resample(replicate_seed(seed, b0 + b), nu, [t](std::uint64_t i) { ++t[i]; });
+        double* row = counts.data() + static_cast<Eigen::Index>(b) * n;
+        for (Eigen::Index r = 0; r < n; ++r) row[r] = static_cast<double>(t[r]);
+      }
+      const Eigen::MatrixXd s = counts * m;
+      for (int b = 0; b < nb; ++b) {
+        const double sum_var = (s(b, k) - s.row(b).head(k).squaredNorm() / nn) / (nn - 1.0);
+        const double var_t = (s(b, k + 2) - s(b, k + 1) * s(b, k + 1) / nn) / (nn - 1.0);
         out[static_cast<std::size_t>(b0 + b)] = (1.0 - sum_var / var_t) * kd / (kd - 1.0);
       }
     });
@@ -324,7 +363,7 @@ std::vector<double> bootstrap_alphas(const Eigen::MatrixXd& x, int replicates, s
       Eigen::VectorXd w(n);
       for (int b = 0; b < nb; ++b) {
         w.setZero();
-        draw_counts(b0 + b, w.data(), 1);
+        draw_resample(replicate_seed(seed, b0 + b), nu, [&w](std::uint64_t i) { w(static_cast<Eigen::Index>(i)) += 1.0; });
         pairwise_moments pm(k);
         pm.add_weighted(x, w);
         const Eigen::MatrixXd c = pm.covariance();
@@ -719,7 +758,11 @@ std::vector<std::string> default_names(Eigen::Index k, const std::vector<std::st
     return given;
   }
   std::vector<std::string> n;
-  for (Eigen::Index i = 0; i < k; ++i) n.push_back("V" + std::to_string(i + 1));
+  for (Eigen::Index i = 0; i < k; ++i) {
+    std::string name = "V";  // appended, not "V" + ...: GCC 12 -O3 raises a false -Wrestrict on the latter
+    name += std::to_string(i + 1);
+    n.push_back(std::move(name));
+  }
   return n;
 }
 
@@ -837,52 +880,73 @@ void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows)
                                             " items, but this accumulator holds " + std::to_string(k_));
   }
   // Augment with the scale score: mean of the answered items (psych alpha: rowMeans(x, na.rm = TRUE)).
-  Eigen::MatrixXd aug(rows.rows(), k_ + 1);
-  Eigen::Index used = 0;
-  for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-    double s = 0.0;
-    int m = 0;
-    bool complete = true;
-    for (Eigen::Index j = 0; j < k_; ++j) {
-      const double v = rows(r, j);
-      if (std::isnan(v)) {
-        complete = false;
-      } else {
-        s += v;
-        ++m;
-      }
+  // Column-wise passes (the data are column-major).
+  const Eigen::Index n_in = rows.rows();
+  Eigen::VectorXd sum = Eigen::VectorXd::Zero(n_in), answered = Eigen::VectorXd::Zero(n_in);
+  for (Eigen::Index j = 0; j < k_; ++j) {
+    const double* col = rows.col(j).data();
+    for (Eigen::Index r = 0; r < n_in; ++r) {
+      const bool ok = !std::isnan(col[r]);
+      sum(r) += ok ? col[r] : 0.0;
+      answered(r) += ok ? 1.0 : 0.0;
     }
-    if (missing_ == missing_method::listwise && !complete) continue;
-    aug.row(used).head(k_) = rows.row(r);
-    aug(used, k_) = m > 0 ? s / m : nan_v;
-    ++used;
   }
-  const Eigen::MatrixXd block = aug.topRows(used);
+  Eigen::MatrixXd aug;
+  const bool filter = missing_ == missing_method::listwise && (answered.array() < static_cast<double>(k_)).any();
+  if (!filter) {
+    aug.resize(n_in, k_ + 1);
+    aug.leftCols(k_) = rows;
+    for (Eigen::Index r = 0; r < n_in; ++r) aug(r, k_) = answered(r) > 0.0 ? sum(r) / answered(r) : nan_v;
+  } else {
+    std::vector<Eigen::Index> keep;
+    for (Eigen::Index r = 0; r < n_in; ++r) {
+      if (answered(r) == static_cast<double>(k_)) keep.push_back(r);
+    }
+    aug.resize(static_cast<Eigen::Index>(keep.size()), k_ + 1);
+    for (Eigen::Index j = 0; j < k_; ++j) {
+      for (std::size_t t = 0; t < keep.size(); ++t) aug(static_cast<Eigen::Index>(t), j) = rows(keep[t], j);
+    }
+    for (std::size_t t = 0; t < keep.size(); ++t) {
+      aug(static_cast<Eigen::Index>(t), k_) = sum(keep[t]) / static_cast<double>(k_);
+    }
+  }
+  const Eigen::Index used = aug.rows();
+  const Eigen::MatrixXd& block = aug;
   moments_.add(block);  // validates infinities
   rows_ += static_cast<double>(used);
+  // Response-value counts. Integral values in [-64, 191] are tallied in a table first (fast path
+  // for Likert data), other values directly in the sorted (value, count) list.
+  std::vector<double> table(256);
   for (Eigen::Index j = 0; j < k_; ++j) {
     auto& vc = counts_[static_cast<std::size_t>(j)];
     if (!vc.empty() && std::isnan(vc.front().first)) continue;  // overflow marker
-    std::size_t last = 0;
-    for (Eigen::Index r = 0; r < used; ++r) {
-      const double v = block(r, j);
-      if (std::isnan(v)) continue;
-      if (last < vc.size() && vc[last].first == v) {
-        vc[last].second += 1.0;
-        continue;
-      }
+    std::fill(table.begin(), table.end(), 0.0);
+    auto add_value = [&](double v, double c) {
       auto it = std::lower_bound(vc.begin(), vc.end(), v, [](const auto& p, double x) { return p.first < x; });
       if (it != vc.end() && it->first == v) {
-        it->second += 1.0;
-        last = static_cast<std::size_t>(it - vc.begin());
-      } else {
-        if (vc.size() >= max_tracked_values) {
-          vc.assign(1, {nan_v, 0.0});  // too many distinct values: frequencies not tracked
-          break;
-        }
-        it = vc.insert(it, {v, 1.0});
-        last = static_cast<std::size_t>(it - vc.begin());
+        it->second += c;
+        return true;
       }
+      if (vc.size() >= max_tracked_values) {
+        vc.assign(1, {nan_v, 0.0});  // too many distinct values: frequencies not tracked
+        return false;
+      }
+      vc.insert(it, {v, c});
+      return true;
+    };
+    bool ok = true;
+    const double* col = block.col(j).data();
+    for (Eigen::Index r = 0; r < used && ok; ++r) {
+      const double v = col[r];
+      if (std::isnan(v)) continue;
+      if (v >= -64.0 && v <= 191.0 && v == std::floor(v)) {
+        table[static_cast<std::size_t>(v + 64.0)] += 1.0;
+      } else {
+        ok = add_value(v, 1.0);
+      }
+    }
+    for (std::size_t t = 0; t < table.size() && ok; ++t) {
+      if (table[t] > 0.0) ok = add_value(static_cast<double>(t) - 64.0, table[t]);
     }
   }
 }
@@ -931,11 +995,20 @@ std::string reliability_accumulator::serialize() const {
     auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
     return std::string(buf, res.ptr);
   };
-  std::string out = "attune-reliability-accumulator 1 " + std::to_string(k_) + " " +
-                    (missing_ == missing_method::pairwise ? "pairwise" : "listwise") + " " + hex(rows_) + "\n";
+  std::string out = "attune-reliability-accumulator 1 ";
+  out += std::to_string(k_);
+  out += missing_ == missing_method::pairwise ? " pairwise " : " listwise ";
+  out += hex(rows_);
+  out += "\n";
   for (const auto& vc : counts_) {
-    out += "values " + std::to_string(vc.size());
-    for (const auto& [v, c] : vc) out += " " + hex(v) + ":" + hex(c);
+    out += "values ";
+    out += std::to_string(vc.size());
+    for (const auto& [v, c] : vc) {
+      out += ' ';
+      out += hex(v);
+      out += ':';
+      out += hex(c);
+    }
     out += "\n";
   }
   out += moments_.serialize();

@@ -65,8 +65,8 @@ enum class interval_n {
 struct ATTUNE_EXPORT reliability_options {
   missing_method missing = missing_method::pairwise;
   /// Intervals to compute, in this order. Bootstrap methods need `bootstrap > 0` and raw data;
-  /// ADF needs raw data.
-  std::vector<ci_method> intervals = {ci_method::feldt, ci_method::normal_theory};
+  /// ADF needs raw data. Default: Feldt (as psych) and Bonett-Wright (see docs/reliability.md).
+  std::vector<ci_method> intervals = {ci_method::feldt, ci_method::bonett_wright};
   double level = 0.95;                  ///< confidence level, in (0, 1)
   interval_n n_for_intervals = interval_n::effective;
   int bootstrap = 0;                    ///< bootstrap replicates (0 = none); >= 2 when bootstrapping
