@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <cctype>
+#include <cstdint>
 
 #include "attune/error.hpp"
 
@@ -66,6 +67,39 @@ std::vector<std::string> split_list(const std::vector<std::string>& selectors) {
     }
   }
   return out;
+}
+
+// parse_cell for the common cell, 1-9 ASCII digits and nothing else, parsed without from_chars;
+// any other cell goes to parse_cell. Gives exactly parse_cell's value (an integer below 1e9 is
+// exact in a double) and applies the missing codes the same way.
+inline bool parse_cell_fast(std::string_view cell, const std::vector<double>& missing_codes,
+                            double& value) noexcept {
+  const std::size_t n = cell.size();
+  if (n == 0) {
+    value = kNaN;
+    return true;
+  }
+  if (n <= 9) {
+    std::uint32_t x = 0;
+    std::size_t i = 0;
+    for (; i < n; ++i) {
+      const auto d = static_cast<std::uint32_t>(static_cast<unsigned char>(cell[i])) - std::uint32_t{'0'};
+      if (d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i == n) {
+      const auto v = static_cast<double>(x);
+      for (double code : missing_codes) {
+        if (v == code) {
+          value = kNaN;
+          return true;
+        }
+      }
+      value = v;
+      return true;
+    }
+  }
+  return parse_cell(cell, missing_codes, value);
 }
 
 }  // namespace
@@ -180,28 +214,56 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
   chunk.first_row = csv_.row() + 1;
   chunk.row_ids.clear();
   chunk.lines.clear();
-  // Row-major staging keeps the parse loop sequential; one transpose per chunk.
-  std::vector<double> staging;
-  staging.reserve(std::min<std::size_t>(max_rows, 1 << 16) * k);
-  std::size_t n = 0;
-  while (n < max_rows && csv_.next(fields_)) {
+  // Cells are staged row-major in a small block (in cache), then spread into the column-major
+  // matrix a column at a time: writing each row's k cells straight into k columns whose distance
+  // is a power of two would make them compete for the same cache sets. A chunk of the same size
+  // as the last reuses its memory; capacity grows by doubling when max_rows is larger than the
+  // first allocation, and the matrix is cut to the rows read at the end.
+  constexpr std::size_t kBlockRows = 128;
+  std::size_t capacity = std::min<std::size_t>(max_rows, std::size_t{1} << 16);
+  if (static_cast<std::size_t>(chunk.values.rows()) != capacity || static_cast<std::size_t>(chunk.values.cols()) != k) {
+    chunk.values.resize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(k));
+  }
+  chunk.lines.reserve(capacity);
+  if (id_column_ >= 0) chunk.row_ids.reserve(capacity);
+  std::vector<double> block(kBlockRows * k);
+  std::size_t n = 0;       // rows read
+  std::size_t staged = 0;  // the last `staged` rows are still in `block`
+  auto flush = [&] {
+    const std::size_t first = n - staged;
+    double* values = chunk.values.data();
     for (std::size_t j = 0; j < k; ++j) {
-      double v = 0.0;
-      const std::string_view cell = fields_[item_columns_[j]];
-      if (!parse_cell(cell, options_.missing_codes, v)) {
+      double* dst = values + j * capacity + first;
+      const double* src = block.data() + j;
+      for (std::size_t r = 0; r < staged; ++r) dst[r] = src[r * k];
+    }
+    staged = 0;
+  };
+  const std::size_t* columns = item_columns_.data();
+  while (n < max_rows && csv_.next(fields_)) {
+    if (n == capacity) {
+      flush();
+      capacity = std::min(max_rows, capacity * 2);
+      chunk.values.conservativeResize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(k));
+    }
+    const std::string_view* fields = fields_.data();
+    double* row = block.data() + staged * k;
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::string_view cell = fields[columns[j]];
+      if (!parse_cell_fast(cell, options_.missing_codes, row[j])) {
         throw error(errc::bad_input, csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " +
                                          std::to_string(csv_.line()) + "), column '" +
                                          csv_.header()[item_columns_[j]] + "': value '" + std::string(cell) +
                                          "' is not a number (missing answers: empty, NA or a --missing code)");
       }
-      staging.push_back(v);
     }
     if (id_column_ >= 0) chunk.row_ids.emplace_back(trim(fields_[static_cast<std::size_t>(id_column_)]));
     chunk.lines.push_back(csv_.line());
     ++n;
+    if (++staged == kBlockRows) flush();
   }
-  chunk.values = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-      staging.data(), static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
+  flush();
+  if (n != capacity) chunk.values.conservativeResize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
   return n > 0;
 }
 

@@ -87,18 +87,33 @@ score_table score(const instrument& inst, const responses& data, const scoring_o
                                             inst.id + "' has " + std::to_string(inst.items.size()) + " items");
   }
   // Answers outside the response range: the first in reading order is an error by default.
+  // First a branch-free count (NaN compares false both ways, so missing answers are not counted);
+  // only when some value is out of range, a second pass finds the first one.
   Eigen::Index bad_row = n, bad_col = -1;
   std::size_t n_bad = 0;
   for (Eigen::Index j = 0; j < k; ++j) {
     const response_range r = item_range(inst, static_cast<std::size_t>(j), options);
     const double* col = data.values.col(j).data();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double x = col[i];
-      if (!std::isnan(x) && !(x >= r.min && x <= r.max)) {
-        ++n_bad;
-        if (i < bad_row) {
+    // Two double counters (exact up to 2^53), so that the compiler can use one SIMD register.
+    double bad0 = 0.0, bad1 = 0.0;
+    Eigen::Index i = 0;
+    for (; i + 1 < n; i += 2) {
+      bad0 += (col[i] < r.min || col[i] > r.max) ? 1.0 : 0.0;
+      bad1 += (col[i + 1] < r.min || col[i + 1] > r.max) ? 1.0 : 0.0;
+    }
+    if (i < n) bad0 += (col[i] < r.min || col[i] > r.max) ? 1.0 : 0.0;
+    n_bad += static_cast<std::size_t>(bad0 + bad1);
+  }
+  if (n_bad > 0) {
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const response_range r = item_range(inst, static_cast<std::size_t>(j), options);
+      const double* col = data.values.col(j).data();
+      for (Eigen::Index i = 0; i < n && i < bad_row; ++i) {
+        const double x = col[i];
+        if (!std::isnan(x) && !(x >= r.min && x <= r.max)) {
           bad_row = i;
           bad_col = j;
+          break;
         }
       }
     }
@@ -134,7 +149,7 @@ score_table score(const instrument& inst, const responses& data, const scoring_o
   out.scores.resize(n, static_cast<Eigen::Index>(out.names.size()));
   out.answered.resize(n, static_cast<Eigen::Index>(n_sub));
   Eigen::VectorXd sum(n);
-  Eigen::VectorXi count(n);
+  Eigen::VectorXd count(n);  // answers per respondent (exact small integers)
   for (std::size_t s = 0; s < n_sub; ++s) {
     const subscale& sub = inst.subscales[s];
     const auto cols = resolve(inst, sub, options);
@@ -144,18 +159,27 @@ score_table score(const instrument& inst, const responses& data, const scoring_o
     count.setZero();
     for (const auto& kc : cols) {  // column by column: sequential memory access
       const double* col = values->col(kc.column).data();
-      const double flip = kc.range.min + kc.range.max;
+      // keyed value = offset + sign * x: x, or min + max - x when reversed (both exact).
+      const double offset = kc.reversed ? kc.range.min + kc.range.max : 0.0;
+      const double sign = kc.reversed ? -1.0 : 1.0;
+      const double lo = kc.range.min;
+      double* sum_data = sum.data();
+      double* count_data = count.data();
+      // Branch-free, so that it vectorises. Every value here is NaN or within [min, max] (checked
+      // or cleaned above), so `x >= min` is "answered". A missing answer adds 0 * (keyed min) = 0:
+      // the sums are exactly those of adding the answered values alone.
       for (Eigen::Index i = 0; i < n; ++i) {
         const double x = col[i];
-        if (std::isnan(x)) continue;
-        sum[i] += kc.reversed ? flip - x : x;
-        ++count[i];
+        const double answered = x >= lo ? 1.0 : 0.0;
+        const double y = x >= lo ? x : lo;
+        sum_data[i] += answered * (offset + sign * y);
+        count_data[i] += answered;
       }
     }
     std::size_t unscored = 0;
     const auto k_s = static_cast<double>(cols.size());
     for (Eigen::Index i = 0; i < n; ++i) {
-      out.answered(i, static_cast<Eigen::Index>(s)) = count[i];
+      out.answered(i, static_cast<Eigen::Index>(s)) = static_cast<int>(count[i]);
       if (count[i] < need) {
         out.scores(i, static_cast<Eigen::Index>(s)) = kNaN;
         ++unscored;
