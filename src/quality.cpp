@@ -151,7 +151,7 @@ std::string flag_names(std::uint32_t flags) {
   std::string out;
   for (const auto i : all_quality_indices()) {
     if ((flags & static_cast<std::uint32_t>(i)) != 0U) {
-      if (!out.empty()) out += ';';
+      if (!out.empty()) out += '|';
       out += to_string(i);
     }
   }

@@ -352,7 +352,7 @@ TEST(QualityHandMade, EachCarelessPatternIsFlaggedByItsIndexAndTheCarefulOneByNo
   EXPECT_TRUE(has(fl[random], quality_index::mahalanobis)) << show(random);
   EXPECT_TRUE(has(fl[agreer], quality_index::reversal)) << show(agreer);
   EXPECT_EQ(fl[careful], 0U) << show(careful);
-  EXPECT_EQ(attune::flag_names(fl[straight]).substr(0, 14), "longstring;irv");
+  EXPECT_EQ(attune::flag_names(fl[straight]).substr(0, 14), "longstring|irv");
   // The generated careful sample is mostly unflagged (mahalanobis alone flags ~1% by design).
   Eigen::Index flagged = 0;
   for (Eigen::Index i = 0; i < base; ++i) flagged += fl[static_cast<std::size_t>(i)] != 0U ? 1 : 0;

@@ -67,7 +67,7 @@ enum class quality_index : std::uint32_t {
 ATTUNE_EXPORT std::string_view to_string(quality_index i) noexcept;
 /// All indices in output order.
 ATTUNE_EXPORT const std::vector<quality_index>& all_quality_indices() noexcept;
-/// "longstring;mahalanobis" for a flag mask (indices in output order); "" for none.
+/// "longstring|mahalanobis" for a flag mask (indices in output order); "" for none.
 ATTUNE_EXPORT std::string flag_names(std::uint32_t flags);
 
 /// Options of `assess_quality`: each index's parameters and its default flag rule (see
