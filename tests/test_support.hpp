@@ -1,6 +1,8 @@
 // Helpers shared by the tests: paths, temporary files, running the CLI, reading golden data.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -9,6 +11,8 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "attune/error.hpp"
 
 namespace attune::test {
 
@@ -59,6 +63,20 @@ inline cli_result run_cli(const std::string& args, const std::string& stdin_text
   std::filesystem::remove(out_path);
   std::filesystem::remove(err_path);
   return r;
+}
+
+/// Runs `f`, expecting an attune::error of kind `code` whose message contains every fragment.
+template <class F>
+void expect_error(F f, attune::errc code, std::initializer_list<std::string> fragments) {
+  try {
+    f();
+    ADD_FAILURE() << "no attune::error thrown";
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    for (const auto& s : fragments) {
+      EXPECT_NE(std::string(e.what()).find(s), std::string::npos) << "missing '" << s << "' in: " << e.what();
+    }
+  }
 }
 
 }  // namespace attune::test

@@ -1,0 +1,163 @@
+// Tests of `attune score`, `attune instruments` and `attune simulate`: outputs, exit codes,
+// error messages, atomic -o.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+
+using attune::test::run_cli;
+using attune::test::temp_path;
+using attune::test::write_file;
+
+const std::string kSample = attune::test::source_path("examples/data/ecr-r-sample.csv");
+
+std::string ecr_s_csv(const std::string& last_row = "") {
+  std::string s = "pid,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10,Q11,Q12\n"
+                  "p1,1,2,3,4,5,6,7,1,2,3,4,5\n"
+                  "p2,7,7,7,7,7,7,7,7,7,7,7,7\n"
+                  "p3,4,,4,,4,,4,,4,,4,\n";
+  return s + last_row;
+}
+
+TEST(CliScore, CsvColumnsAndValues) {
+  const auto r = run_cli("score - --instrument ecr-s --id pid", ecr_s_csv());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // anxiety items 2,4,6,8R,10,12; avoidance 1R,3,5R,7,9R,11 (8 - x).
+  // p1 anxiety: 2,4,6,(8-1)=7,3,5 -> 27/6 = 4.5 ; avoidance: 7,3,3,7,6,4 -> 30/6 = 5
+  EXPECT_EQ(r.out, "id,anxiety,anxiety_answered,avoidance,avoidance_answered\n"
+                   "p1,4.5,6,5,6\n"
+                   "p2,6,6,4,6\n"
+                   "p3,,0,4,6\n");
+  EXPECT_NE(r.err.find("fewer than 5 of the 6 items of 'anxiety'"), std::string::npos) << r.err;
+}
+
+TEST(CliScore, JsonAndTableFormats) {
+  const auto j = run_cli("score - --instrument ecr-s --id pid --format json", ecr_s_csv());
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["instrument"], "ecr-s");
+  EXPECT_EQ(doc["n_rows"], 3);
+  EXPECT_EQ(doc["respondents"][0]["id"], "p1");
+  EXPECT_DOUBLE_EQ(doc["respondents"][0]["scores"]["anxiety"].get<double>(), 4.5);
+  EXPECT_TRUE(doc["respondents"][2]["scores"]["anxiety"].is_null());
+  EXPECT_EQ(doc["respondents"][2]["answered"]["anxiety"], 0);
+  EXPECT_EQ(doc["summary"][0]["n_scored"], 2);
+  const auto t = run_cli("score - --instrument ecr-s --format table", ecr_s_csv());
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("anxiety_answered"), std::string::npos);
+  EXPECT_NE(t.out.find("4.500"), std::string::npos);
+  EXPECT_NE(t.out.find("3 respondents"), std::string::npos);
+}
+
+TEST(CliScore, ScaleMissingCodesItemsAndDelimiter) {
+  // Semicolon file on 1-5 with 0 = missing and item columns named differently.
+  const std::string data = "x1;x2;x3;x4;x5;x6;x7;x8;x9\n1;1;1;1;5;5;0;3;3\n";
+  const auto r = run_cli("score - --instrument ecr-rs --items x1-x9 --scale 1-5 --missing 0 --min-answered 0.5", data);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // avoidance: 1-4 reversed on 1-5 -> 5,5,5,5,5,5 = 5; anxiety: (3 + 3) / 2 = 3 with 2 answered
+  EXPECT_EQ(r.out, "anxiety,anxiety_answered,avoidance,avoidance_answered\n3,2,5,6\n");
+}
+
+TEST(CliScore, SampleDataWithSummaryAndOutputFile) {
+  const std::string out = temp_path("scores.csv");
+  const auto r = run_cli("score '" + kSample + "' --instrument ecr-r --id id --summary -o '" + out + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("500 respondents"), std::string::npos) << r.err;
+  const std::string written = attune::test::read_file(out);
+  EXPECT_EQ(std::count(written.begin(), written.end(), '\n'), 501);
+}
+
+TEST(CliScoreErrors, OutOfRangeNamesThePlaceAndLeavesNoPartialFile) {
+  const std::string out = temp_path("partial.csv");
+  const std::string bad = temp_path("bad.csv");
+  write_file(bad, ecr_s_csv("p4,1,2,3,4,5,6,7,1,2,3,4,9\n"));
+  // Chunks of one row: the first rows are written before row 4 fails.
+  const auto r = run_cli("score '" + bad + "' --instrument ecr-s --chunk-rows 1 -o '" + out + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("row 4 (line 5), column 'Q12': value 9 is outside the response range 1-7"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(out).parent_path())) {
+    EXPECT_EQ(entry.path().string().find("partial.csv.tmp"), std::string::npos) << entry.path();
+  }
+}
+
+TEST(CliScoreErrors, OutOfRangeAsMissing) {
+  const auto r = run_cli("score - --instrument ecr-s --out-of-range missing", ecr_s_csv("p4,1,2,3,4,5,6,7,1,2,3,4,9\n"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("1 answer outside the response range treated as missing"), std::string::npos) << r.err;
+}
+
+TEST(CliScoreErrors, UsageAndInputErrorsExitOne) {
+  EXPECT_EQ(run_cli("score").exit_code, 1);
+  EXPECT_EQ(run_cli("score - ").exit_code, 1);  // --instrument is required
+  EXPECT_EQ(run_cli("nosuchcommand").exit_code, 1);
+  auto r = run_cli("score - --instrument nope", ecr_s_csv());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("'nope'"), std::string::npos);
+  r = run_cli("score /nonexistent.csv --instrument ecr-s");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/nonexistent.csv: cannot open"), std::string::npos);
+  r = run_cli("score - --instrument ecr-s --scale 7-1", ecr_s_csv());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--scale '7-1'"), std::string::npos);
+  r = run_cli("score - --instrument ecr-s --missing x", ecr_s_csv());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--missing 'x'"), std::string::npos);
+  r = run_cli("score - --instrument ecr-s --delimiter '|'", ecr_s_csv());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--delimiter '|'"), std::string::npos);
+  r = run_cli("score - --instrument ecr-s", "Q1,Q2\n1,2\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no column named 'Q3'"), std::string::npos);
+  r = run_cli("score - --instrument ecr-s --id pid", ecr_s_csv("p4,1,2,3,4,x,6,7,1,2,3,4,5\n"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("row 4 (line 5), column 'Q5': value 'x' is not a number"), std::string::npos) << r.err;
+}
+
+TEST(CliScore, CustomInstrumentFile) {
+  const std::string path = temp_path("two.json");
+  write_file(path, R"({"id": "two", "range": {"min": 0, "max": 4}, "scoring": "sum",
+    "items": [{"id": "a"}, {"id": "b", "reversed": true}], "subscales": [{"name": "total", "items": ["a", "b"]}]})");
+  const auto r = run_cli("score - --instrument '" + path + "'", "a,b\n1,1\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "total,total_answered\n4,2\n");
+  write_file(path, R"({"id": "two", "range": {"min": 0, "max": 4}, "items": [{"id": "a"}],
+    "subscales": [{"name": "total", "items": ["a", "q"]}]})");
+  const auto bad = run_cli("score - --instrument '" + path + "'", "a,b\n1,1\n");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("two.json: instrument 'two': subscale 'total' names unknown item 'q'"), std::string::npos) << bad.err;
+}
+
+TEST(CliInstruments, TableJsonAndShow) {
+  const auto t = run_cli("instruments");
+  ASSERT_EQ(t.exit_code, 0);
+  EXPECT_NE(t.out.find("ecr-r: Experiences in Close Relationships - Revised"), std::string::npos);
+  EXPECT_NE(t.out.find("key: empirical"), std::string::npos);
+  const auto j = run_cli("instruments --format json");
+  ASSERT_EQ(j.exit_code, 0);
+  const auto doc = nlohmann::json::parse(j.out);
+  ASSERT_EQ(doc.size(), 7u);
+  EXPECT_EQ(doc[0]["id"], "ecr");
+  EXPECT_EQ(doc[0]["wording_included"], true);
+  EXPECT_EQ(doc[2]["wording_included"], false);
+  const auto s = run_cli("instruments --show raas");
+  ASSERT_EQ(s.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(s.out)["range"]["max"], 5);
+}
+
+TEST(CliSimulate, SeededAndReadable) {
+  const auto a = run_cli("simulate --instrument ecr-s -n 20 --seed 3");
+  const auto b = run_cli("simulate --instrument ecr-s -n 20 --seed 3");
+  ASSERT_EQ(a.exit_code, 0);
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(std::count(a.out.begin(), a.out.end(), '\n'), 21);
+  EXPECT_EQ(run_cli("simulate --instrument ecr-s -n 0").exit_code, 1);
+}
+
+}  // namespace

@@ -1,0 +1,123 @@
+// Tests of the streaming CSV reader (include/attune/csv.hpp).
+#include "attune/csv.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "attune/error.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::csv_options;
+using attune::csv_reader;
+using attune::test::expect_error;
+
+std::vector<std::vector<std::string>> read_all(const std::string& text, csv_options options = {},
+                                               char* delimiter = nullptr) {
+  std::istringstream in(text);
+  csv_reader r(in, "t.csv", options);
+  if (delimiter) *delimiter = r.delimiter();
+  std::vector<std::vector<std::string>> rows;
+  rows.emplace_back(r.header().begin(), r.header().end());
+  std::vector<std::string_view> f;
+  while (r.next(f)) rows.emplace_back(f.begin(), f.end());
+  return rows;
+}
+
+TEST(CsvReader, DetectsCommaSemicolonAndTab) {
+  char d = 0;
+  EXPECT_EQ(read_all("a,b\n1,2\n", {}, &d)[1][1], "2");
+  EXPECT_EQ(d, ',');
+  EXPECT_EQ(read_all("a;b\n1,5;2\n", {}, &d)[1][0], "1,5");
+  EXPECT_EQ(d, ';');
+  EXPECT_EQ(read_all("a\tb\n1\t2\n", {}, &d)[1][1], "2");
+  EXPECT_EQ(d, '\t');
+}
+
+TEST(CsvReader, GivenDelimiterOverridesDetection) {
+  const auto rows = read_all("a;b,c\n1;2,3\n", csv_options{','});
+  ASSERT_EQ(rows[0].size(), 2u);
+  EXPECT_EQ(rows[0][0], "a;b");
+  EXPECT_EQ(rows[1][1], "3");
+}
+
+TEST(CsvReader, QuotedFieldsWithEscapesDelimitersAndNewlines) {
+  const auto rows = read_all("id,text\n1,\"he said \"\"hi\"\", then, left\"\n2,\"two\nlines\"\n3,plain\n");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1][1], "he said \"hi\", then, left");
+  EXPECT_EQ(rows[2][1], "two\nlines");
+  EXPECT_EQ(rows[3][1], "plain");
+}
+
+TEST(CsvReader, CrlfBomBlankLinesAndMissingFinalNewline) {
+  const auto rows = read_all("\xEF\xBB\xBF" "a,b\r\n1,2\r\n\r\n\n3,\r\n4,5");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0][0], "a");
+  EXPECT_EQ(rows[1][1], "2");
+  EXPECT_EQ(rows[2][0], "3");
+  EXPECT_EQ(rows[2][1], "");
+  EXPECT_EQ(rows[3][1], "5");
+}
+
+TEST(CsvReader, CountsLinesAndRowsAcrossQuotedNewlines) {
+  std::istringstream in("a,b\n1,\"x\ny\"\n\n2,3\n");
+  csv_reader r(in, "t.csv");
+  std::vector<std::string_view> f;
+  ASSERT_TRUE(r.next(f));
+  EXPECT_EQ(r.line(), 2u);
+  EXPECT_EQ(r.row(), 1u);
+  ASSERT_TRUE(r.next(f));
+  EXPECT_EQ(r.line(), 5u);
+  EXPECT_EQ(r.row(), 2u);
+  EXPECT_FALSE(r.next(f));
+}
+
+TEST(CsvReader, RecordsThatCrossTheBufferBoundary) {
+  // More than the 1 MiB buffer, with long quoted fields, so records straddle refills.
+  std::string text = "a,b,c\n";
+  const std::string long_field(1000, 'x');
+  for (int i = 0; i < 3000; ++i) {
+    text += std::to_string(i) + ",\"" + long_field + "\"\"q\"," + std::to_string(i * 2) + "\n";
+  }
+  const auto rows = read_all(text);
+  ASSERT_EQ(rows.size(), 3001u);
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_EQ(rows[static_cast<std::size_t>(i) + 1][0], std::to_string(i));
+    ASSERT_EQ(rows[static_cast<std::size_t>(i) + 1][1], long_field + "\"q");
+    ASSERT_EQ(rows[static_cast<std::size_t>(i) + 1][2], std::to_string(i * 2));
+  }
+}
+
+TEST(CsvReader, RecordLongerThanTheBufferGrowsIt) {
+  const std::string huge(3 << 20, 'z');
+  const auto rows = read_all("a,b\n" + huge + ",1\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][0].size(), huge.size());
+  EXPECT_EQ(rows[1][1], "1");
+}
+
+TEST(CsvReaderErrors, WrongFieldCountNamesFileLineAndCounts) {
+  expect_error([] { read_all("a,b,c\n1,2,3\n1,2\n"); }, attune::errc::bad_input,
+               {"t.csv, line 3", "row 2", "2 fields", "header has 3"});
+}
+
+TEST(CsvReaderErrors, UnterminatedQuote) {
+  expect_error([] { read_all("a,b\n1,\"open\n"); }, attune::errc::bad_input, {"t.csv", "unterminated quoted field"});
+}
+
+TEST(CsvReaderErrors, TextAfterClosingQuote) {
+  expect_error([] { read_all("a,b\n1,\"x\"y\n"); }, attune::errc::bad_input, {"t.csv, line 2", "after a closing quote"});
+}
+
+TEST(CsvReaderErrors, EmptyInputAndUnnamedColumn) {
+  expect_error([] { read_all(""); }, attune::errc::bad_input, {"t.csv", "empty"});
+  expect_error([] { read_all("a,,c\n1,2,3\n"); }, attune::errc::bad_input, {"t.csv, line 1", "column 2 has no name"});
+}
+
+TEST(CsvReaderErrors, UnsupportedDelimiter) {
+  expect_error([] { read_all("a|b\n", csv_options{'|'}); }, attune::errc::invalid_argument, {"'|'", "not supported"});
+}
+
+}  // namespace

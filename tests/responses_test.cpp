@@ -1,0 +1,138 @@
+// Tests of reading responses: column selection, missing values, chunks, errors (responses.hpp).
+#include "attune/responses.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "test_support.hpp"
+
+namespace {
+
+using attune::read_options;
+using attune::test::expect_error;
+
+attune::responses read(const std::string& text, const std::vector<std::string>& ids, read_options o = {}) {
+  std::istringstream in(text);
+  return attune::read_responses(in, "d.csv", ids, o);
+}
+
+const std::string kData = "id,age,Q1,Q2,Q3\nA,30,1,2,3\nB,41,,NA,5\nC,22,0,99,4\n";
+
+TEST(Responses, ColumnsNamedLikeItemIdsCaseInsensitive) {
+  const auto r = read("ID,q1,Q2,q3\nx,1,2,3\n", {"Q1", "Q2", "Q3"});
+  ASSERT_EQ(r.n_rows(), 1);
+  EXPECT_EQ(r.values(0, 0), 1);
+  EXPECT_EQ(r.values(0, 2), 3);
+  EXPECT_EQ(r.columns[0], "q1");
+}
+
+TEST(Responses, EmptyCellsNaAndMissingCodesAreMissing) {
+  read_options o;
+  o.missing_codes = {0, 99};
+  o.id_column = "id";
+  const auto r = read(kData, {"Q1", "Q2", "Q3"}, o);
+  ASSERT_EQ(r.n_rows(), 3);
+  EXPECT_TRUE(std::isnan(r.values(1, 0)));
+  EXPECT_TRUE(std::isnan(r.values(1, 1)));
+  EXPECT_TRUE(std::isnan(r.values(2, 0)));
+  EXPECT_TRUE(std::isnan(r.values(2, 1)));
+  EXPECT_EQ(r.values(2, 2), 4);
+  EXPECT_EQ(r.row_ids, (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_EQ(r.lines, (std::vector<std::size_t>{2, 3, 4}));
+}
+
+TEST(Responses, WithoutMissingCodesZeroIsAValue) {
+  const auto r = read(kData, {"Q1", "Q2", "Q3"});
+  EXPECT_EQ(r.values(2, 0), 0);
+  EXPECT_EQ(r.values(2, 1), 99);
+}
+
+TEST(Responses, SelectByNameRangeAndPosition) {
+  const std::vector<std::string> header = {"id", "age", "Q1", "Q2", "Q3"};
+  EXPECT_EQ(attune::select_columns(header, {"Q3", "Q1"}), (std::vector<std::size_t>{4, 2}));
+  EXPECT_EQ(attune::select_columns(header, {"Q1-Q3"}), (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(attune::select_columns(header, {"3-5"}), (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(attune::select_columns(header, {"2,Q3"}), (std::vector<std::size_t>{1, 4}));
+  EXPECT_EQ(attune::select_columns({"ECR-1", "ECR-2", "ECR-3"}, {"ECR-1-ECR-3"}), (std::vector<std::size_t>{0, 1, 2}));
+}
+
+TEST(Responses, ItemsOptionMapsColumnsToItemsInOrder) {
+  read_options o;
+  o.items = {"Q3", "Q1-Q2"};
+  const auto r = read(kData, {"a", "b", "c"}, o);
+  EXPECT_EQ(r.values(0, 0), 3);
+  EXPECT_EQ(r.values(0, 1), 1);
+  EXPECT_EQ(r.values(0, 2), 2);
+  EXPECT_EQ(r.item_ids, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"Q3", "Q1", "Q2"}));
+}
+
+TEST(Responses, ChunksEqualTheWholeFile) {
+  std::string text = "x,y\n";
+  for (int i = 0; i < 1000; ++i) text += std::to_string(i % 7) + "," + std::to_string(i % 5) + "\n";
+  const auto whole = read(text, {"x", "y"});
+  std::istringstream in(text);
+  attune::response_reader reader(in, "d.csv", {"x", "y"}, {});
+  attune::responses chunk;
+  Eigen::Index row = 0;
+  while (reader.read(chunk, 64)) {
+    EXPECT_EQ(chunk.first_row, static_cast<std::size_t>(row) + 1);
+    ASSERT_TRUE(chunk.values.isApprox(whole.values.middleRows(row, chunk.n_rows())));
+    row += chunk.n_rows();
+  }
+  EXPECT_EQ(row, 1000);
+}
+
+TEST(Responses, ParseCell) {
+  double v = 0;
+  EXPECT_TRUE(attune::parse_cell(" 3 ", {}, v));
+  EXPECT_EQ(v, 3);
+  EXPECT_TRUE(attune::parse_cell("2.5", {}, v));
+  EXPECT_EQ(v, 2.5);
+  EXPECT_TRUE(attune::parse_cell("-1", {-1}, v));
+  EXPECT_TRUE(std::isnan(v));
+  EXPECT_FALSE(attune::parse_cell("3a", {}, v));
+  EXPECT_FALSE(attune::parse_cell("inf", {}, v));
+}
+
+TEST(ResponsesErrors, NotANumberNamesFileRowLineColumnAndValue) {
+  expect_error([] { read("Q1,Q2\n1,2\n3,abc\n", {"Q1", "Q2"}); }, attune::errc::bad_input,
+               {"d.csv, row 2 (line 3)", "column 'Q2'", "'abc'", "not a number"});
+}
+
+TEST(ResponsesErrors, MissingItemColumn) {
+  expect_error([] { read("Q1,Q2\n1,2\n", {"Q1", "Q2", "Q3"}); }, attune::errc::bad_input,
+               {"d.csv", "no column named 'Q3'", "--items"});
+}
+
+TEST(ResponsesErrors, ItemsSelectsTheWrongNumberOfColumns) {
+  read_options o;
+  o.items = {"Q1-Q2"};
+  expect_error([&] { read(kData, {"a", "b", "c"}, o); }, attune::errc::bad_input,
+               {"--items selects 2 columns", "has 3 items"});
+}
+
+TEST(ResponsesErrors, UnknownSelectorAndBackwardRange) {
+  expect_error([] { attune::select_columns({"a", "b"}, {"c"}); }, attune::errc::invalid_argument,
+               {"--items 'c'", "no such column", "1-2"});
+  expect_error([] { attune::select_columns({"a", "b"}, {"b-a"}); }, attune::errc::invalid_argument,
+               {"--items range 'b-a'", "comes after"});
+  expect_error([] { attune::select_columns({"a", "b"}, {"7"}); }, attune::errc::invalid_argument, {"'7'"});
+}
+
+TEST(ResponsesErrors, UnknownIdColumnAndUnreadableFile) {
+  read_options o;
+  o.id_column = "pid";
+  expect_error([&] { read(kData, {"Q1"}, o); }, attune::errc::bad_input, {"no id column named 'pid'"});
+  expect_error([] { attune::read_responses_file("/nonexistent/x.csv", {"Q1"}); }, attune::errc::io_error,
+               {"/nonexistent/x.csv", "cannot open"});
+}
+
+TEST(Responses, WhereNamesRowAndLine) {
+  const auto r = read("Q1\n1\n\n2\n", {"Q1"});
+  EXPECT_EQ(r.where(1), "d.csv, row 2 (line 4)");
+}
+
+}  // namespace
