@@ -239,7 +239,7 @@ TEST(ClinicalSignificance, CutoffsHigherIsBetterAndErrors) {
 
 TEST(Trajectories, FourAdministrations) {
   // Two people, one scale (anxiety), four waves. SD 1, r .5 -> S_diff = sqrt(2) sqrt(.5) = 1.
-  std::vector<Eigen::MatrixXd> waves(4, Eigen::MatrixXd(2, 1));
+  std::vector<Eigen::MatrixXd> waves(4, Eigen::MatrixXd::Zero(2, 1));
   waves[0] << 5.0, 3.0;
   waves[1] << 4.0, 3.5;
   waves[2] << 3.5, nan_v;

@@ -159,7 +159,11 @@ TEST(CliClassify, MedianKmeansPrototypesAndNorms) {
   int k = 0;
   for (double a : {2.0, 6.0}) {
     for (double v : {2.0, 6.0}) {
-      for (double d : {-0.5, 0.0, 0.5}) rows.push_back({"r" + std::to_string(k++), {a + d, v - d}});
+      for (double d : {-0.5, 0.0, 0.5}) {
+        std::string id = "r";
+        id += std::to_string(k++);  // (not "r" + ...: GCC 12 -Wrestrict false positive at -O3)
+        rows.push_back({id, {a + d, v - d}});
+      }
     }
   }
   write_file(path, make_csv("ecr-r", rows, {"anxiety", "avoidance"}));

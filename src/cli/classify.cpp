@@ -535,7 +535,10 @@ void run(const classify_cli_options& o) {
                     s.sd_source + ") x sqrt(1 - " + format_fixed(s.reliability, 3) + " " + s.reliability_source + ")");
   }
   if (std::isfinite(r.anxiety_cut)) {
-    extra.push_back("cuts: " + name_b + " " + format_fixed(r.anxiety_cut, 3) + ", " + name_a + " " +
+    // classification::anxiety_cut belongs to the anxiety score; avoidance_cut to the other one
+    // (avoidance, or close-depend for raas).
+    const std::string other = *method == classify_method::raas ? name_a : name_b;
+    extra.push_back("cuts: anxiety " + format_fixed(r.anxiety_cut, 3) + ", " + other + " " +
                     format_fixed(r.avoidance_cut, 3));
   }
   if (fisher) {
