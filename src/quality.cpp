@@ -289,7 +289,10 @@ Eigen::MatrixXd irv(const Eigen::MatrixXd& values, int blocks) {
 //   D2 <- rowSums(t(apply(x, 1, function(xx) colSums(xx * Sx.inv, na.rm = TRUE))) * x, na.rm = TRUE)
 // i.e. D2 = z' S^-1 z over the answered entries, z centred by colMeans(x, na.rm = TRUE).
 // careless drops all-NA rows (NA result); its flag uses df = ncol(x), attune's df = items answered.
-mahalanobis_result mahalanobis(const Eigen::MatrixXd& values) {
+// mahalanobis_method::observed (default) instead gives a row with missing answers the D^2 of its
+// answered sub-vector, z_o' (S_oo)^-1 z_o (chi-square(|o|) under multivariate normality; the
+// usual D^2 under missing data, e.g. Little 1988); both agree on complete rows.
+mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method method) {
   const Eigen::Index n = values.rows(), k = values.cols();
   if (k < 1) fail(errc::insufficient_data, "mahalanobis: no items");
   // cov(x, use = "pairwise"), from the shared accumulator (pinned to equal R's).
@@ -336,13 +339,47 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values) {
   const Eigen::MatrixXd zs = z * inv;
   out.d2.resize(n);
   out.p_value.resize(n);
+  // observed: rows with missing answers get z_o' (S_oo)^-1 z_o, grouped by missing pattern so
+  // that each pattern's sub-matrix is factored once.
+  std::map<std::string, std::vector<Eigen::Index>> patterns;
+  if (method == mahalanobis_method::observed) {
+    std::string key(static_cast<std::size_t>(k), '0');
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (out.df(i) == 0 || out.df(i) == k) continue;
+      for (Eigen::Index j = 0; j < k; ++j) key[static_cast<std::size_t>(j)] = std::isnan(values(i, j)) ? '0' : '1';
+      patterns[key].push_back(i);
+    }
+  }
+  std::size_t singular_rows = 0;
+  for (const auto& [key, rows] : patterns) {
+    std::vector<Eigen::Index> o;
+    for (Eigen::Index j = 0; j < k; ++j)
+      if (key[static_cast<std::size_t>(j)] == '1') o.push_back(j);
+    const auto m = static_cast<Eigen::Index>(o.size());
+    Eigen::MatrixXd sub(m, m);
+    for (Eigen::Index a = 0; a < m; ++a)
+      for (Eigen::Index b = 0; b < m; ++b) sub(a, b) = cov(o[static_cast<std::size_t>(a)], o[static_cast<std::size_t>(b)]);
+    const Eigen::PartialPivLU<Eigen::MatrixXd> slu(sub);  // R: solve(S[o, o], z[o])
+    const bool ok = slu.rcond() > 1e-12;
+    Eigen::MatrixXd zo(m, static_cast<Eigen::Index>(rows.size()));
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      for (Eigen::Index a = 0; a < m; ++a) zo(a, static_cast<Eigen::Index>(r)) = z(rows[r], o[static_cast<std::size_t>(a)]);
+    const Eigen::MatrixXd sol = ok ? Eigen::MatrixXd(slu.solve(zo)) : Eigen::MatrixXd();
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      out.d2(rows[r]) = ok ? zo.col(static_cast<Eigen::Index>(r)).dot(sol.col(static_cast<Eigen::Index>(r))) : nan_v;
+    if (!ok) singular_rows += rows.size();
+  }
+  if (singular_rows > 0)
+    out.warnings.push_back("mahalanobis: " + std::to_string(singular_rows) +
+                           " respondent(s) answered a set of items whose covariance sub-matrix is singular: D^2 not computed");
   for (Eigen::Index i = 0; i < n; ++i) {
     if (out.df(i) == 0) {
       out.d2(i) = nan_v;
       out.p_value(i) = nan_v;
       continue;
     }
-    out.d2(i) = zs.row(i).dot(z.row(i));
+    const bool sub_done = method == mahalanobis_method::observed && out.df(i) < k;
+    if (!sub_done) out.d2(i) = zs.row(i).dot(z.row(i));
     const boost::math::chi_squared chi(out.df(i));
     const double d2 = out.d2(i);
     out.p_value(i) = !std::isfinite(d2) ? nan_v : (d2 <= 0.0 ? 1.0 : boost::math::cdf(boost::math::complement(chi, d2)));
@@ -599,7 +636,8 @@ quality_report assess_quality(const Eigen::MatrixXd& values, const quality_desig
   rep.mahalanobis_p = Eigen::VectorXd::Constant(n, nan_v);
   rep.mahalanobis_df = Eigen::VectorXi::Zero(n);
   try {
-    auto md = mahalanobis(x);
+    auto md = mahalanobis(x, options.mahalanobis_missing);
+    for (const auto& w : md.warnings) rep.warnings.push_back(w);
     rep.mahalanobis = md.d2;
     rep.mahalanobis_df = md.df;
     rep.mahalanobis_p = md.p_value;

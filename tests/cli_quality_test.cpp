@@ -246,6 +246,24 @@ TEST(CliQuality, EndToEndEqualsTheBaseRImplementation) {
     EXPECT_EQ(flagged, w[index(wh, "mahalanobis_flag")] == "1") << "row " << i;
   }
   std::cout << "  max |CLI - R| over the index columns (except D2): " << worst << "\n";
+
+  // --mahalanobis-missing psych gives careless/psych::outlier's D^2 (R: q_mahad)
+  const auto p = run_cli("quality " + data + " --instrument " + golden_instrument() + " --mahalanobis-missing psych");
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const auto pl = lines(p.out);
+  ASSERT_EQ(pl.size(), want.size());
+  for (std::size_t i = 1; i < pl.size(); ++i) {
+    const auto g = split(pl[i]), w = split(want[i]);
+    const std::string& ws = w[index(wh, "mahalanobis_psych")];
+    const std::string& gs = g[index(gh, "mahalanobis")];
+    if (ws == "NA") {
+      EXPECT_EQ(gs, "") << "row " << i;
+      continue;
+    }
+    const double b = std::stod(ws);
+    EXPECT_NEAR(std::stod(gs), b, golden_tol * std::max(1.0, std::abs(b))) << "row " << i;
+    EXPECT_EQ(g.back().find("mahalanobis") != std::string::npos, w[index(wh, "mahalanobis_psych_flag")] == "1");
+  }
 }
 
 TEST(CliQuality, ErrorsNameTheProblemAndExitWithOne) {
@@ -268,6 +286,7 @@ TEST(CliQuality, ErrorsNameTheProblemAndExitWithOne) {
       {"quality " + data + " --instrument ecr-r --min-answered 0", "min_answered"},
       {"quality " + data + " --instrument ecr-r --format xml", "xml"},
       {"quality " + data + " --instrument ecr-r --scale 7-1", "--scale '7-1'"},
+      {"quality " + data + " --instrument ecr-r --mahalanobis-missing full", "full"},
       {"quality - --instrument ecr-r --clean-output " + temp_path("q_stdin.csv"), "standard input cannot be read twice"},
       {"quality " + data + " --instrument ecr-r --clean-output " + data, "is DATA itself"},
       {"quality " + data + " --instrument ecr-r -o " + temp_path("q_same.csv") + " --clean-output " +

@@ -161,21 +161,38 @@ TEST(QualityGolden, IrvBlocksEqualRCut) {
   }
 }
 
-TEST(QualityGolden, MahalanobisEqualsPsychOutlier) {
-  const auto& g = load_golden();
-  const auto md = attune::mahalanobis(g.values);  // R: q_mahad(raw) = psych::outlier (checked in the script)
+void compare_d2(const attune::mahalanobis_result& md, const table& t, const std::string& col) {
   // D^2 values are up to ~200: compare relative to max(1, |D^2|) at 1e-12.
-  for (std::size_t i = 0; i < g.expected.rows.size(); ++i) {
-    const double want = g.expected.num(i, "mahalanobis");
+  double worst = 0.0;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const double want = t.num(i, col);
     const double have = md.d2(static_cast<Eigen::Index>(i));
     if (std::isnan(want)) {
-      EXPECT_TRUE(std::isnan(have)) << "row " << i + 1;
+      EXPECT_TRUE(std::isnan(have)) << col << " row " << i + 1;
       continue;
     }
-    EXPECT_NEAR(have, want, golden_tol * std::max(1.0, std::abs(want))) << "row " << i + 1;
+    EXPECT_NEAR(have, want, golden_tol * std::max(1.0, std::abs(want))) << col << " row " << i + 1;
+    worst = std::max(worst, std::abs(have - want) / std::max(1.0, std::abs(want)));
   }
+  std::cout << "  max relative |attune - R| for " << col << ": " << worst << "\n";
+}
+
+TEST(QualityGolden, MahalanobisPsychEqualsPsychOutlier) {
+  const auto& g = load_golden();
+  // R: q_mahad(raw) = psych::outlier as careless::mahad calls it (checked in the script)
+  const auto md = attune::mahalanobis(g.values, attune::mahalanobis_method::psych);
+  compare_d2(md, g.expected, "mahalanobis_psych");
   compare(to_double(md.df), g.expected, "mahalanobis_df", 0.0);
-  compare(md.p_value, g.expected, "mahalanobis_p", golden_tol);  // R: pchisq(d2, df, lower.tail = FALSE)
+  compare(md.p_value, g.expected, "mahalanobis_psych_p", golden_tol);  // R: pchisq(d2, df, lower.tail = FALSE)
+}
+
+TEST(QualityGolden, MahalanobisObservedEqualsSubCovarianceSolve) {
+  const auto& g = load_golden();
+  // R: q_mahad_observed(raw): sum(z * solve(S[o, o], z)) per row
+  const auto md = attune::mahalanobis(g.values);
+  compare_d2(md, g.expected, "mahalanobis");
+  compare(md.p_value, g.expected, "mahalanobis_p", golden_tol);
+  EXPECT_TRUE(md.warnings.empty());
 }
 
 TEST(QualityGolden, EvenoddEqualsCareless) {

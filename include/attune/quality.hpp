@@ -70,6 +70,15 @@ ATTUNE_EXPORT const std::vector<quality_index>& all_quality_indices() noexcept;
 /// "longstring|mahalanobis" for a flag mask (indices in output order); "" for none.
 ATTUNE_EXPORT std::string flag_names(std::uint32_t flags);
 
+/// How a row with missing answers gets its D^2.
+enum class mahalanobis_method {
+  /// z_o' (S_oo)^-1 z_o over the answered items o: the D^2 of the answered sub-vector, chi-square
+  /// with df = items answered under multivariate normality (default).
+  observed,
+  /// psych::outlier / careless `mahad`: the answered terms of z' S^-1 z with the full inverse.
+  psych,
+};
+
 /// Options of `assess_quality`: each index's parameters and its default flag rule (see
 /// docs/quality.md for the reasons). A NaN threshold switches that flag rule off.
 struct quality_options {
@@ -86,6 +95,8 @@ struct quality_options {
   double irv_max = std::numeric_limits<double>::quiet_NaN();
   /// mahalanobis: flag when D^2 > qchisq(confidence, df = items answered); careless `mahad` default .99.
   double mahalanobis_confidence = 0.99;
+  /// mahalanobis: D^2 of rows with missing answers (see `mahalanobis_method`).
+  mahalanobis_method mahalanobis_missing = mahalanobis_method::observed;
   /// evenodd (careless >= 1.2 sign, higher = more careless): flag when evenodd > this, i.e. the
   /// Spearman-Brown corrected even-odd correlation is below .30 (Johnson 2005).
   double evenodd_max = -0.30;
@@ -134,13 +145,16 @@ struct mahalanobis_result {
   Eigen::MatrixXd covariance;  ///< the pairwise covariance it used
   std::vector<std::string> warnings;
 };
-/// D^2 of each row against the sample, as psych::outlier (2.2.9) used by careless `mahad`:
+/// D^2 of each row against the sample. `psych`: as psych::outlier (2.2.9) used by careless `mahad`:
 /// S = cov(x, use = "pairwise"), centred by the column means of the answered values, and
 /// D^2 = sum over answered i, j of (x_i - m_i) (S^-1)_ij (x_j - m_j), with S^-1 the inverse of
-/// the full matrix. Cost O(N k^2 + k^3).
+/// the full matrix. `observed` (default): the same on complete rows; a row with missing answers
+/// gets z_o' (S_oo)^-1 z_o (one factorization per missing pattern). Cost O(N k^2 + P k^3) for P
+/// patterns.
 /// @throws attune::error (insufficient_data) when a pair of items has fewer than 2 joint answers,
 ///         (numerical_issue) when S is singular.
-ATTUNE_EXPORT mahalanobis_result mahalanobis(const Eigen::MatrixXd& values);
+ATTUNE_EXPORT mahalanobis_result mahalanobis(const Eigen::MatrixXd& values,
+                                             mahalanobis_method method = mahalanobis_method::observed);
 
 /// Even-odd consistency per respondent, careless >= 1.2 sign: higher = more careless.
 struct evenodd_result {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "attune/csv.hpp"
@@ -70,7 +71,8 @@ std::vector<std::pair<std::string, std::string>> rules(const quality_report& r, 
                   (std::isnan(q.irv_max) ? std::string() : "; SD > " + num(q.irv_max))},
       {"mahalanobis", std::isnan(q.mahalanobis_confidence)
                           ? std::string("off")
-                          : "D2 > qchisq(" + num(q.mahalanobis_confidence) + ", df = items answered)"},
+                          : "D2 > qchisq(" + num(q.mahalanobis_confidence) + ", df = items answered)" +
+                                (q.mahalanobis_missing == mahalanobis_method::psych ? " (psych D2)" : "")},
       {"evenodd", static_cast<int>(n_subscales) < q.evenodd_min_subscales
                       ? "off (" + std::to_string(n_subscales) + " subscales; needs " +
                             std::to_string(q.evenodd_min_subscales) + ")"
@@ -339,6 +341,12 @@ void add_quality_command(CLI::App& app) {
   cmd->add_option("--confidence", q.mahalanobis_confidence,
                   "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered)")
       ->default_val(0.99);
+  cmd->add_option("--mahalanobis-missing", q.mahalanobis_missing,
+                  "D2 of a respondent with missing answers: observed (the answered items against their own "
+                  "covariance; default) or psych (careless/psych::outlier)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, mahalanobis_method>{{"observed", mahalanobis_method::observed},
+                                                    {"psych", mahalanobis_method::psych}}));
   cmd->add_option("--evenodd-max", q.evenodd_max, "flag evenodd above this (careless sign; -0.3 = r' below .30)")
       ->default_val(-0.30);
   cmd->add_option("--evenodd-min-subscales", q.evenodd_min_subscales,

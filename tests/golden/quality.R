@@ -7,7 +7,9 @@
 #   transcription below). Deliberate, documented differences (docs/quality.md):
 #   - psychsyn/psychant use resample_na = FALSE (careless's default TRUE reshuffles at random);
 #   - longstring is NA for a row without any answer (rle would give 1);
-#   - the Mahalanobis flag uses df = items answered (careless: ncol(x));
+#   - the Mahalanobis flag uses df = items answered (careless: ncol(x)), and attune's default D^2
+#     for a row with missing answers is that of its answered sub-vector (q_mahad_observed);
+#     careless/psych's value (q_mahad) is attune's mahalanobis_method::psych;
 #   - reversal is attune's own index, defined here the same way as in src/quality.cpp.
 #
 # Run from the repository root:  Rscript tests/golden/quality.R
@@ -57,6 +59,23 @@ q_mahad <- function(x, confidence = 0.99) {
   d2 <- rep(NA_real_, nrow(x))
   d2[!complete.na] <- q_outlier(x[!complete.na, , drop = FALSE])
   df <- rowSums(!is.na(x))                      # attune: df = items answered (careless: ncol(x))
+  p <- ifelse(df > 0, stats::pchisq(d2, df, lower.tail = FALSE), NA_real_)
+  flag <- ifelse(df > 0, d2 > stats::qchisq(confidence, pmax(df, 1)), FALSE)
+  data.frame(d2 = d2, df = df, p = p, flag = flag)
+}
+
+# ---- attune's default D^2 for rows with missing answers: the answered sub-vector against its own
+# sub-covariance, z_o' solve(S[o, o]) z_o (equal to q_outlier on complete rows) ----
+q_mahad_observed <- function(x, confidence = 0.99) {
+  S <- cov(x, use = "pairwise")
+  m <- colMeans(x, na.rm = TRUE)
+  d2 <- apply(x, 1, function(r) {
+    o <- !is.na(r)
+    if (!any(o)) return(NA_real_)
+    z <- r[o] - m[o]
+    sum(z * solve(S[o, o, drop = FALSE], z))
+  })
+  df <- rowSums(!is.na(x))
   p <- ifelse(df > 0, stats::pchisq(d2, df, lower.tail = FALSE), NA_real_)
   flag <- ifelse(df > 0, d2 > stats::qchisq(confidence, pmax(df, 1)), FALSE)
   data.frame(d2 = d2, df = df, p = p, flag = flag)
@@ -178,6 +197,8 @@ if (!exists("QUALITY_FUNCTIONS_ONLY") || !QUALITY_FUNCTIONS_ONLY) {
   keep <- rowSums(!is.na(raw)) > 0
   stopifnot(isTRUE(all.equal(as.numeric(psych::outlier(raw[keep, ], plot = FALSE)), md$d2[keep],
                              tolerance = 1e-14)))
+  mo <- q_mahad_observed(raw)
+  stopifnot(isTRUE(all.equal(mo$d2[rowSums(is.na(raw)) == 0], md$d2[rowSums(is.na(raw)) == 0], tolerance = 1e-13)))
   keyed_na <- raw
   keyed_na[, reversed] <- 8 - raw[, reversed]
   eo <- q_evenodd(keyed_na, rep(per, f))
@@ -187,8 +208,10 @@ if (!exists("QUALITY_FUNCTIONS_ONLY") || !QUALITY_FUNCTIONS_ONLY) {
 
   expected <- data.frame(longstring = ls[, 1], longstring_avg = ls[, 2], irv = iv$irvTotal,
                          irv1 = iv$irv1, irv2 = iv$irv2, irv3 = iv$irv3,
-                         mahalanobis = md$d2, mahalanobis_df = md$df, mahalanobis_p = md$p,
-                         mahalanobis_flag = as.integer(md$flag),
+                         mahalanobis = mo$d2, mahalanobis_df = mo$df, mahalanobis_p = mo$p,
+                         mahalanobis_flag = as.integer(mo$flag),
+                         mahalanobis_psych = md$d2, mahalanobis_psych_p = md$p,
+                         mahalanobis_psych_flag = as.integer(md$flag),
                          evenodd = eo$evenodd, evenodd_subscales = eo$subscales,
                          psychsyn = ps$value, psychsyn_pairs = ps$pairs,
                          psychant = pa$value, psychant_pairs = pa$pairs, reversal = rv)
