@@ -339,35 +339,33 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
   const Eigen::MatrixXd zs = z * inv;
   out.d2.resize(n);
   out.p_value.resize(n);
-  // observed: rows with missing answers get z_o' (S_oo)^-1 z_o, grouped by missing pattern so
-  // that each pattern's sub-matrix is factored once.
-  std::map<std::string, std::vector<Eigen::Index>> patterns;
+  // observed: a row with missing answers m gets z_o' (S_oo)^-1 z_o. With P = S^-1, the block
+  // inverse (Schur complement) gives (S_oo)^-1 = P_oo - P_om (P_mm)^-1 P_mo, so
+  //   z_o' (S_oo)^-1 z_o = z_o' P_oo z_o - w' (P_mm)^-1 w,   w = P_mo z_o = (P z)_m  (z = 0 at m),
+  // i.e. psych's sum minus a |m| x |m| solve per row (|m| = items missing, usually 1-3).
+  std::size_t singular_rows = 0;
   if (method == mahalanobis_method::observed) {
-    std::string key(static_cast<std::size_t>(k), '0');
+    std::vector<Eigen::Index> miss;
     for (Eigen::Index i = 0; i < n; ++i) {
       if (out.df(i) == 0 || out.df(i) == k) continue;
-      for (Eigen::Index j = 0; j < k; ++j) key[static_cast<std::size_t>(j)] = std::isnan(values(i, j)) ? '0' : '1';
-      patterns[key].push_back(i);
+      miss.clear();
+      for (Eigen::Index j = 0; j < k; ++j)
+        if (std::isnan(values(i, j))) miss.push_back(j);
+      const auto mm = static_cast<Eigen::Index>(miss.size());
+      Eigen::MatrixXd pmm(mm, mm);
+      Eigen::VectorXd w(mm);
+      for (Eigen::Index a = 0; a < mm; ++a) {
+        w(a) = zs(i, miss[static_cast<std::size_t>(a)]);
+        for (Eigen::Index b = 0; b < mm; ++b) pmm(a, b) = inv(miss[static_cast<std::size_t>(a)], miss[static_cast<std::size_t>(b)]);
+      }
+      const Eigen::PartialPivLU<Eigen::MatrixXd> plu(pmm);
+      if (!(plu.rcond() > 1e-12)) {
+        out.d2(i) = nan_v;
+        ++singular_rows;
+        continue;
+      }
+      out.d2(i) = zs.row(i).dot(z.row(i)) - w.dot(plu.solve(w));
     }
-  }
-  std::size_t singular_rows = 0;
-  for (const auto& [key, rows] : patterns) {
-    std::vector<Eigen::Index> o;
-    for (Eigen::Index j = 0; j < k; ++j)
-      if (key[static_cast<std::size_t>(j)] == '1') o.push_back(j);
-    const auto m = static_cast<Eigen::Index>(o.size());
-    Eigen::MatrixXd sub(m, m);
-    for (Eigen::Index a = 0; a < m; ++a)
-      for (Eigen::Index b = 0; b < m; ++b) sub(a, b) = cov(o[static_cast<std::size_t>(a)], o[static_cast<std::size_t>(b)]);
-    const Eigen::PartialPivLU<Eigen::MatrixXd> slu(sub);  // R: solve(S[o, o], z[o])
-    const bool ok = slu.rcond() > 1e-12;
-    Eigen::MatrixXd zo(m, static_cast<Eigen::Index>(rows.size()));
-    for (std::size_t r = 0; r < rows.size(); ++r)
-      for (Eigen::Index a = 0; a < m; ++a) zo(a, static_cast<Eigen::Index>(r)) = z(rows[r], o[static_cast<std::size_t>(a)]);
-    const Eigen::MatrixXd sol = ok ? Eigen::MatrixXd(slu.solve(zo)) : Eigen::MatrixXd();
-    for (std::size_t r = 0; r < rows.size(); ++r)
-      out.d2(rows[r]) = ok ? zo.col(static_cast<Eigen::Index>(r)).dot(sol.col(static_cast<Eigen::Index>(r))) : nan_v;
-    if (!ok) singular_rows += rows.size();
   }
   if (singular_rows > 0)
     out.warnings.push_back("mahalanobis: " + std::to_string(singular_rows) +
