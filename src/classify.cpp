@@ -44,14 +44,22 @@ struct linear_value {
 // is largest: min over k != winner of (v_w - v_k) / ||(g_w - g_k) o sem||. For a point inside
 // an intersection of half-planes the distance to its boundary is the smallest distance to one
 // of the lines (any nearer point of a line outside the region crosses another line first).
-double region_distance(const std::vector<linear_value>& f, std::size_t winner, double sem_anx,
-                       double sem_avo) {
+// At most four functions (one per style): fixed storage, no allocation per respondent.
+struct linear_set {
+  std::array<linear_value, 4> f{};
+  std::size_t n = 0;
+  void push_back(const linear_value& v) { f[n++] = v; }
+  [[nodiscard]] std::size_t size() const { return n; }
+  const linear_value& operator[](std::size_t k) const { return f[k]; }
+};
+
+double region_distance(const linear_set& f, std::size_t winner, double sem_anx, double sem_avo) {
   double best = std::numeric_limits<double>::infinity();
   for (std::size_t k = 0; k < f.size(); ++k) {
     if (k == winner) continue;
     const double ga = (f[winner].grad_anx - f[k].grad_anx) * sem_anx;
     const double gv = (f[winner].grad_avo - f[k].grad_avo) * sem_avo;
-    const double norm = std::hypot(ga, gv);
+    const double norm = std::sqrt(ga * ga + gv * gv);  // moderate magnitudes: no need for hypot
     if (norm == 0.0) continue;  // parallel functions never meet
     best = std::min(best, (f[winner].value - f[k].value) / norm);
   }
@@ -179,7 +187,7 @@ void classify_nearest(classification& r, const std::vector<style_prototype>& cen
     const double a = r.anxiety(i), v = r.avoidance(i);
     if (!std::isfinite(a) || !std::isfinite(v)) continue;
     // f_j(x) = -|x - c_j|^2; differences between two are linear in x.
-    std::vector<linear_value> f;
+    linear_set f;
     for (const auto& c : centers) {
       const double da = a - c.anxiety, dv = v - c.avoidance;
       f.push_back({-(da * da + dv * dv), -2.0 * da, -2.0 * dv});
@@ -480,7 +488,7 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
         const double v = r.rescaled ? 1.0 + slope * (avoidance(i) - range.min) : avoidance(i);
         const auto f = fisher_values(a, v);
         const auto p = fisher_probabilities(f);
-        std::vector<linear_value> lin;
+        linear_set lin;
         const double g = r.rescaled ? slope : 1.0;
         for (std::size_t k = 0; k < 4; ++k) {
           r.function_values(i, static_cast<Eigen::Index>(k)) = f[k];
