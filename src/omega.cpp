@@ -301,4 +301,73 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
   return out;
 }
 
+void scale_omega_options::validate() const {
+  if (n_factors < 1)
+    throw error(errc::invalid_argument, "scale_omega_options.n_factors = " + std::to_string(n_factors) + "; it must be at least 1");
+  if (replicates < 0 || replicates == 1)
+    throw error(errc::invalid_argument,
+                "scale_omega_options.replicates = " + std::to_string(replicates) + "; use 0 (no interval) or at least 2");
+  if (!(level > 0 && level < 1))
+    throw error(errc::invalid_argument, "scale_omega_options.level = " + num(level) + "; it must lie strictly between 0 and 1");
+  if (threads < 0) throw error(errc::invalid_argument, "scale_omega_options.threads must be 0 or positive");
+}
+
+scale_omega_summary scale_omega(const Eigen::MatrixXd& data, const scale_omega_options& options) {
+  options.validate();
+  const Index k = data.cols();
+  if (k < 2) throw error(errc::insufficient_data, "omega: k = " + std::to_string(k) + " item; at least 2 are needed");
+  scale_omega_summary out;
+  out.n_obs = data.rows();
+  // at least three items per group factor (psych's default of 3 factors needs 9 items)
+  out.n_factors = static_cast<int>(std::max<Index>(1, std::min<Index>(options.n_factors, k / 3)));
+  omega_bootstrap_options bo;
+  bo.omega.n_factors = out.n_factors;
+  bo.replicates = std::max(2, options.replicates);
+  bo.level = options.level;
+  bo.seed = options.seed;
+  bo.threads = options.threads;
+  if (options.replicates >= 2) {
+    omega_bootstrap_result b = omega_bootstrap(data, bo);
+    out.omega = b.estimate;
+    out.warnings = b.warnings;
+    out.has_interval = true;
+    if (std::isfinite(b.total_bca.lower) && std::isfinite(b.total_bca.upper)) {
+      out.interval = b.total_bca;
+      out.interval_method = "bca";
+    } else {
+      out.interval = b.total_percentile;
+      out.interval_method = "percentile";
+    }
+  } else {
+    pairwise_moments pm(k);
+    pm.add(data);
+    out.omega = omega(pm.correlation(), data.rows(), bo.omega);
+    out.warnings = out.omega.warnings;
+  }
+  if (options.ordinal) {
+    bool integer = true;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (Index i = 0; i < data.size(); ++i) {
+      const double v = data.data()[i];
+      if (std::isnan(v)) continue;
+      integer = integer && std::isfinite(v) && v == std::round(v);
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (integer && hi - lo + 1 <= 8 && hi > lo) {
+      try {
+        polychoric_options po;
+        po.threads = options.threads;
+        po.standard_errors = false;
+        ordinal_reliability_result o = ordinal_reliability(data, po);
+        out.has_ordinal_alpha = true;
+        out.ordinal_alpha = o.ordinal_alpha;
+      } catch (const error& e) {
+        out.warnings.push_back(std::string("ordinal alpha not available: ") + e.what());
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace attune

@@ -133,4 +133,34 @@ struct omega_bootstrap_result {
 /// @throws invalid_argument (options), plus the errors of `omega` on the full data.
 ATTUNE_EXPORT omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_bootstrap_options& options = {});
 
+/// Options of `scale_omega` (the per-scale summary of `attune reliability`).
+struct scale_omega_options {
+  int n_factors = 3;          ///< requested group factors; reduced to max(1, k / 3) for short scales
+  int replicates = 1000;      ///< bootstrap resamples for the interval of omega total (0 = none)
+  double level = 0.95;        ///< confidence level
+  std::uint64_t seed = 1;     ///< bootstrap seed
+  int threads = 0;            ///< 0 = hardware concurrency
+  bool ordinal = true;        ///< also ordinal alpha when the answers are integers with <= 8 categories
+  void validate() const;
+};
+
+/// Per-scale omega summary.
+struct scale_omega_summary {
+  omega_result omega;             ///< psych-style omega with `n_factors` group factors
+  int n_factors = 0;              ///< group factors used
+  bool has_interval = false;      ///< a bootstrap interval was computed
+  confidence_interval interval;   ///< BCa interval of omega total (percentile when BCa is undefined)
+  std::string interval_method;    ///< "bca" or "percentile"
+  bool has_ordinal_alpha = false; ///< ordinal alpha was computed
+  double ordinal_alpha = 0;       ///< Zumbo et al. (2007) ordinal alpha
+  Eigen::Index n_obs = 0;
+  std::vector<std::string> warnings;
+};
+
+/// Omega (pairwise Pearson correlations, minres, oblimin, Schmid-Leiman), a bootstrap BCa
+/// interval for omega total and, when the answers are integer categories, ordinal alpha, for
+/// one scale's items (N x k, NaN missing). Failures of the optional parts (interval, ordinal
+/// alpha) become warnings. @throws as `omega` (k >= 2 items needed).
+ATTUNE_EXPORT scale_omega_summary scale_omega(const Eigen::MatrixXd& data, const scale_omega_options& options = {});
+
 }  // namespace attune
