@@ -302,9 +302,11 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
   for (Eigen::Index j = 0; j < k; ++j)
     for (Eigen::Index l = 0; l < k; ++l)
       if (counts(j, l) < 2.0)
-        fail(errc::insufficient_data, "mahalanobis: items " + std::to_string(j + 1) + " and " + std::to_string(l + 1) +
-                                          " were answered together by " + fmt(counts(j, l)) +
-                                          " respondents; a pairwise covariance needs 2");
+        fail(errc::insufficient_data,
+             "mahalanobis: " +
+                 (j == l ? "item " + std::to_string(j + 1) + " was answered by "
+                         : "items " + std::to_string(j + 1) + " and " + std::to_string(l + 1) + " were answered together by ") +
+                 fmt(counts(j, l)) + " respondents; a (co)variance needs 2");
   Eigen::MatrixXd cov = pm.covariance();
   const Eigen::PartialPivLU<Eigen::MatrixXd> lu(cov);
   // Reciprocal condition estimate; psych's solve() fails on an exactly singular matrix.

@@ -102,7 +102,7 @@ struct quality_options {
   double evenodd_max = -0.30;
   /// evenodd: flag only when at least this many subscales gave both an even and an odd mean (a
   /// correlation over 2 or 3 points says nothing).
-  int evenodd_min_subscales = 4;
+  int evenodd_min_subscales = 6;
   /// psychsyn: item pairs whose sample correlation exceeds this are synonyms (careless default .60).
   double psychsyn_critical = 0.60;
   /// psychant: item pairs whose sample correlation is below this are antonyms (careless default -.60).

@@ -350,7 +350,7 @@ void add_quality_command(CLI::App& app) {
   cmd->add_option("--evenodd-max", q.evenodd_max, "flag evenodd above this (careless sign; -0.3 = r' below .30)")
       ->default_val(-0.30);
   cmd->add_option("--evenodd-min-subscales", q.evenodd_min_subscales,
-                  "evenodd flags need at least this many subscales")->default_val(4);
+                  "evenodd flags need at least this many subscales")->default_val(6);
   cmd->add_option("--psychsyn-critical", q.psychsyn_critical, "synonyms: item pairs correlating above this")
       ->default_val(0.60);
   cmd->add_option("--psychant-critical", q.psychant_critical, "antonyms: item pairs correlating below this")
