@@ -234,37 +234,63 @@ void add_norm_header(std::vector<std::string>& header, const norm_columns& nc) {
   }
 }
 
-void add_norm_cells(std::vector<std::string>& csv, std::vector<std::string>& tab, nlohmann::json& row,
-                    const norm_columns& nc, Eigen::Index i) {
+// One output row, built only in the format asked for (JSON objects per row are costly).
+struct row_sink {
+  bool csv_on = false, tab_on = false, json_on = false;
+  std::vector<std::string> csv, tab;
+  nlohmann::json json;
+  // A number: shortest round-trip text for CSV, `decimals` for the table.
+  void number(double v, int decimals) {
+    if (csv_on) csv.push_back(format_number(v));
+    if (tab_on) tab.push_back(format_fixed(v, decimals));
+  }
+  void text(const std::string& c, const std::string& t) {
+    if (csv_on) csv.push_back(c);
+    if (tab_on) tab.push_back(t);
+  }
+  void text(const std::string& c) { text(c, c); }
+};
+
+row_sink make_sink(const std::string& format) {
+  row_sink s;
+  s.json_on = format == "json";
+  s.tab_on = format == "table";
+  s.csv_on = !s.json_on && !s.tab_on;
+  return s;
+}
+
+void add_norm_cells(row_sink& out, const norm_columns& nc, Eigen::Index i) {
   if (nc.names.empty()) return;
   nlohmann::json normed;
   for (std::size_t k = 0; k < nc.names.size(); ++k) {
     const auto& s = nc.scores[k];
-    for (double v : {s.z(i), s.t(i), s.percentile(i)}) {
-      csv.push_back(format_number(v));
-      tab.push_back(format_fixed(v, 2));
+    for (double v : {s.z(i), s.t(i), s.percentile(i)}) out.number(v, 2);
+    if (out.json_on) {
+      normed[nc.names[k]] = {{"z", json_number(s.z(i))}, {"t", json_number(s.t(i))},
+                             {"percentile", json_number(s.percentile(i))},
+                             {"percentile_method", std::string(to_string(s.method))}};
     }
-    normed[nc.names[k]] = {{"z", json_number(s.z(i))}, {"t", json_number(s.t(i))},
-                           {"percentile", json_number(s.percentile(i))},
-                           {"percentile_method", std::string(to_string(s.method))}};
   }
-  row["norms"] = normed;
+  if (out.json_on) out.json["norms"] = normed;
 }
 
-nlohmann::json row_key(const responses& data, Eigen::Index i, std::vector<std::string>& csv,
-                       std::vector<std::string>& tab) {
-  nlohmann::json row;
+void row_key(const responses& data, Eigen::Index i, row_sink& out) {
   if (!data.row_ids.empty()) {
     const auto& id = data.row_ids[static_cast<std::size_t>(i)];
-    row["id"] = id;
-    csv.push_back(id);
-    tab.push_back(id);
+    if (out.json_on) out.json["id"] = id;
+    out.text(id);
   } else {
     const std::size_t r = data.first_row + static_cast<std::size_t>(i);
-    row["row"] = r;
-    tab.push_back(std::to_string(r));
+    if (out.json_on) out.json["row"] = r;
+    if (out.tab_on) out.tab.push_back(std::to_string(r));
   }
-  return row;
+}
+
+void keep(row_sink& out, nlohmann::json& respondents, std::vector<std::vector<std::string>>& csv_rows,
+          std::vector<std::vector<std::string>>& table_rows) {
+  if (out.json_on) respondents.push_back(std::move(out.json));
+  if (out.csv_on) csv_rows.push_back(std::move(out.csv));
+  if (out.tab_on) table_rows.push_back(std::move(out.tab));
 }
 
 nlohmann::json counts_json(const std::array<std::size_t, 4>& counts, std::size_t unclassified) {
@@ -387,28 +413,30 @@ void run(const classify_cli_options& o) {
     add_norm_header(table_header, nc);
     for (Eigen::Index i = 0; i < ratings.rows(); ++i) {
       const auto iu = static_cast<std::size_t>(i);
-      std::vector<std::string> csv, tab;
-      nlohmann::json row = row_key(in.data, i, csv, tab);
+      row_sink out = make_sink(o.in.format);
+      row_key(in.data, i, out);
       const std::string fcs = fc.empty() || fc[iu] == attachment_style::unclassified ? "" : std::string(to_string(fc[iu]));
-      csv.insert(csv.end(), {format_number(self(i)), format_number(other(i)), std::string(to_string(r.styles[iu])),
-                             std::string(to_string(r.decisions[iu])), std::to_string(r.n_tied[iu]),
-                             format_number(r.margin(i)), fcs});
-      tab.insert(tab.end(), {format_fixed(self(i), 2), format_fixed(other(i), 2), std::string(to_string(r.styles[iu])),
-                             std::string(to_string(r.decisions[iu])), std::to_string(r.n_tied[iu]),
-                             format_fixed(r.margin(i), 2), fcs.empty() ? "-" : fcs});
-      nlohmann::json ratings_json;
-      for (int k = 0; k < 4; ++k) ratings_json[names[k]] = json_number(ratings(i, k));
-      row["ratings"] = ratings_json;
-      row["scores"] = {{"model_of_self", json_number(self(i))}, {"model_of_other", json_number(other(i))}};
-      row["style"] = std::string(to_string(r.styles[iu]));
-      row["decided_by"] = std::string(to_string(r.decisions[iu]));
-      row["n_tied"] = r.n_tied[iu];
-      row["margin"] = json_number(r.margin(i));
-      row["forced_choice"] = fcs.empty() ? nlohmann::json(nullptr) : nlohmann::json(fcs);
-      add_norm_cells(csv, tab, row, nc, i);
-      respondents.push_back(std::move(row));
-      csv_rows.push_back(std::move(csv));
-      table_rows.push_back(std::move(tab));
+      const std::string style(to_string(r.styles[iu])), decision(to_string(r.decisions[iu]));
+      out.number(self(i), 2);
+      out.number(other(i), 2);
+      out.text(style);
+      out.text(decision);
+      out.text(std::to_string(r.n_tied[iu]));
+      out.number(r.margin(i), 2);
+      out.text(fcs, fcs.empty() ? "-" : fcs);
+      if (out.json_on) {
+        nlohmann::json ratings_json;
+        for (int k = 0; k < 4; ++k) ratings_json[names[k]] = json_number(ratings(i, k));
+        out.json["ratings"] = ratings_json;
+        out.json["scores"] = {{"model_of_self", json_number(self(i))}, {"model_of_other", json_number(other(i))}};
+        out.json["style"] = style;
+        out.json["decided_by"] = decision;
+        out.json["n_tied"] = r.n_tied[iu];
+        out.json["margin"] = json_number(r.margin(i));
+        out.json["forced_choice"] = fcs.empty() ? nlohmann::json(nullptr) : nlohmann::json(fcs);
+      }
+      add_norm_cells(out, nc, i);
+      keep(out, respondents, csv_rows, table_rows);
     }
     std::vector<std::string> extra = {
         "ties decided by the forced choice: " + std::to_string(r.n_forced_choice_used),
@@ -498,33 +526,32 @@ void run(const classify_cli_options& o) {
   add_norm_header(table_header, nc);
   for (Eigen::Index i = 0; i < a.size(); ++i) {
     const auto iu = static_cast<std::size_t>(i);
-    std::vector<std::string> csv, tab;
-    nlohmann::json row = row_key(in.data, i, csv, tab);
+    row_sink out = make_sink(o.in.format);
+    row_key(in.data, i, out);
     const std::string style(to_string(r.styles[iu]));
-    csv.insert(csv.end(), {format_number(a(i)), format_number(b(i)), style});
-    tab.insert(tab.end(), {format_fixed(a(i), 3), format_fixed(b(i), 3), style});
-    row["scores"] = {{name_a, json_number(a(i))}, {name_b, json_number(b(i))}};
-    row["style"] = style;
+    out.number(a(i), 3);
+    out.number(b(i), 3);
+    out.text(style);
     if (fisher) {
-      nlohmann::json p;
-      for (Eigen::Index k = 0; k < 4; ++k) {
-        const double v = r.probabilities(i, k);
-        csv.push_back(format_number(v));
-        tab.push_back(format_fixed(v, 3));
-        p[std::string(to_string(all_styles[static_cast<std::size_t>(k)]))] = json_number(v);
-      }
-      row["probabilities"] = p;
+      for (Eigen::Index k = 0; k < 4; ++k) out.number(r.probabilities(i, k), 3);
     }
-    csv.push_back(format_number(r.boundary_distance_sem(i)));
-    tab.push_back(format_fixed(r.boundary_distance_sem(i), 2));
-    csv.push_back(flip_text(r.could_flip[iu]));
-    tab.push_back(r.could_flip[iu] < 0 ? "NA" : (r.could_flip[iu] ? "yes" : "no"));
-    row["boundary_distance_sem"] = json_number(r.boundary_distance_sem(i));
-    row["could_flip"] = flip_json(r.could_flip[iu]);
-    add_norm_cells(csv, tab, row, nc, i);
-    respondents.push_back(std::move(row));
-    csv_rows.push_back(std::move(csv));
-    table_rows.push_back(std::move(tab));
+    out.number(r.boundary_distance_sem(i), 2);
+    out.text(flip_text(r.could_flip[iu]), r.could_flip[iu] < 0 ? "NA" : (r.could_flip[iu] ? "yes" : "no"));
+    if (out.json_on) {
+      out.json["scores"] = {{name_a, json_number(a(i))}, {name_b, json_number(b(i))}};
+      out.json["style"] = style;
+      if (fisher) {
+        nlohmann::json p;
+        for (Eigen::Index k = 0; k < 4; ++k) {
+          p[std::string(to_string(all_styles[static_cast<std::size_t>(k)]))] = json_number(r.probabilities(i, k));
+        }
+        out.json["probabilities"] = p;
+      }
+      out.json["boundary_distance_sem"] = json_number(r.boundary_distance_sem(i));
+      out.json["could_flip"] = flip_json(r.could_flip[iu]);
+    }
+    add_norm_cells(out, nc, i);
+    keep(out, respondents, csv_rows, table_rows);
   }
   const bool sem_known = std::isfinite(sems[0].sem) && std::isfinite(sems[1].sem);
   std::vector<std::string> extra;
