@@ -18,6 +18,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -412,12 +413,12 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
 
   // Starts: the user's (if any), then attune's two.
   std::vector<Eigen::VectorXd> starts;
-  if (options.start) {
-    if (options.start->size() != q) {
-      throw error(errc::invalid_argument, "cfa: options.start has " + std::to_string(options.start->size()) +
+  if (options.start.size() > 0) {
+    if (options.start.size() != q) {
+      throw error(errc::invalid_argument, "cfa: options.start has " + std::to_string(options.start.size()) +
                                               " values; the model has " + std::to_string(L.q()) + " parameters");
     }
-    starts.push_back(*options.start);
+    starts.push_back(options.start);
   }
   starts.push_back(start_values(L, s, 0));
   starts.push_back(start_values(L, s, 1));
@@ -431,7 +432,7 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
       found = true;
       break;
     }
-    const std::string which = options.start && t == 0 ? "the given start" : "start " + std::to_string(options.start ? t : t + 1);
+    const std::string which = options.start.size() > 0 && t == 0 ? "the given start" : "start " + std::to_string(options.start.size() > 0 ? t : t + 1);
     failures += (failures.empty() ? "" : "; ") + which + ": " + st.failure;
     warnings.push_back("cfa: " + which + " failed (" + st.failure + "); trying another start");
   }
@@ -625,7 +626,7 @@ void cfa_options::validate() const {
   if (!(tolerance > 0.0 && tolerance < 1.0)) throw error(errc::invalid_argument, "cfa: tolerance = " + num(tolerance) + "; must be in (0, 1)");
   if (!(rmsea_ci_level > 0.0 && rmsea_ci_level < 1.0)) throw error(errc::invalid_argument, "cfa: rmsea_ci_level = " + num(rmsea_ci_level) + "; must be in (0, 1)");
   if (!(rmsea_close_h0 >= 0.0) || !std::isfinite(rmsea_close_h0)) throw error(errc::invalid_argument, "cfa: rmsea_close_h0 = " + num(rmsea_close_h0) + "; must be >= 0");
-  if (start && !start->allFinite()) throw error(errc::invalid_argument, "cfa: options.start contains a value that is not finite");
+  if (!start.allFinite()) throw error(errc::invalid_argument, "cfa: options.start contains a value that is not finite");
 }
 
 cfa_result confirmatory_factor_analysis(const Eigen::MatrixXd& data, const cfa_model& model, const cfa_options& options) {

@@ -238,7 +238,7 @@ TEST(Cfa, BadStartsConvergeToTheSameSolution) {
   // A far start: tiny loadings of mixed sign, residual variances 20 times too large, phi = -0.95.
   cfa_options far;
   far.start = Eigen::VectorXd(21);
-  *far.start << 0.01, -0.02, 0.01, 0.03, -0.01, 0.02, 0.01, -0.01, 0.02, 0.01, Eigen::VectorXd::Constant(10, 30.0), -0.95;
+  far.start << 0.01, -0.02, 0.01, 0.03, -0.01, 0.02, 0.01, -0.01, 0.02, 0.01, Eigen::VectorXd::Constant(10, 30.0), -0.95;
   const auto a = confirmatory_factor_analysis(x, model, far);
   EXPECT_TRUE(a.warnings.empty());
   // An impossible start (negative residual variances: Sigma not positive definite) falls back to

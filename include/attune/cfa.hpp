@@ -24,7 +24,6 @@
 
 #include <Eigen/Core>
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,11 +60,11 @@ struct cfa_options {
   double rmsea_ci_level = 0.90;
   /// RMSEA of the close-fit test (lavaan's `rmsea.close.h0`), >= 0.
   double rmsea_close_h0 = 0.05;
-  /// Optional starting values in parameter order (see `cfa_result::parameters`): the loadings
+  /// Starting values (empty: none) in parameter order (see `cfa_result::parameters`): the loadings
   /// (factor by factor, items in order within a factor), then the k residual variances, then the
   /// factor correlations (pairs (1,2), (1,3), ..., (2,3), ...). When this start fails (a
   /// non-positive-definite implied covariance, no convergence), attune's own starts are tried.
-  std::optional<Eigen::VectorXd> start;
+  Eigen::VectorXd start;
 
   /// @throws attune::error (invalid_argument) naming the field and value.
   void validate() const;

@@ -1,0 +1,202 @@
+// Tests of `attune factor` (src/cli/factor.cpp): the command keys the items, calls the library
+// (exploratory_factor_analysis, confirmatory_factor_analysis; both golden-tested against R in
+// factor_test.cpp and cfa_test.cpp) and formats. Here: the output agrees with the library called
+// directly on the same keyed data, the JSON keys are stable, and errors exit 1 naming the problem.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "attune/cfa.hpp"
+#include "attune/factor.hpp"
+#include "attune/instrument.hpp"
+#include "attune/moments.hpp"
+#include "attune/responses.hpp"
+#include "attune/scoring.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::test::run_cli;
+using attune::test::source_path;
+using nlohmann::json;
+
+// The CLI prints shortest round-trip numbers: the library and the CLI agree to rounding.
+constexpr double same_computation_tolerance = 1e-12;
+
+std::string sample() {
+  std::string quoted = "'";
+  quoted += source_path("examples/data/ecr-r-sample.csv");
+  quoted += "'";
+  return quoted;
+}
+
+// The ECR-R sample keyed per subscale (anxiety items, then avoidance items), as the command does.
+struct keyed {
+  Eigen::MatrixXd values;
+  std::vector<std::size_t> factor_of_item;
+  std::vector<std::string> columns;
+};
+
+keyed keyed_sample() {
+  const attune::instrument inst = attune::resolve_instrument("ecr-r");
+  const attune::responses data =
+      attune::read_responses_file(source_path("examples/data/ecr-r-sample.csv"), inst.item_ids());
+  keyed k;
+  std::vector<Eigen::MatrixXd> blocks;
+  Eigen::Index cols = 0;
+  for (std::size_t s = 0; s < inst.subscales.size(); ++s) {
+    blocks.push_back(attune::keyed_items(inst, inst.subscales[s], data.values));
+    cols += blocks.back().cols();
+    for (const auto& id : inst.subscales[s].items) {
+      k.factor_of_item.push_back(s);
+      k.columns.push_back(data.columns[static_cast<std::size_t>(inst.item_index(id))]);
+    }
+  }
+  k.values.resize(data.values.rows(), cols);
+  Eigen::Index at = 0;
+  for (const auto& b : blocks) {
+    k.values.middleCols(at, b.cols()) = b;
+    at += b.cols();
+  }
+  return k;
+}
+
+TEST(CliFactor, CfaJsonAgreesWithTheLibrary) {
+  const auto r = run_cli("factor " + sample() + " --instrument ecr-r --cfa --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["analysis"], "cfa");
+  EXPECT_EQ(j["missing"], "listwise");
+  EXPECT_EQ(j["factors"], json({"anxiety", "avoidance"}));
+  for (const char* key : {"chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_lower", "rmsea_upper", "srmr", "aic", "bic"}) {
+    EXPECT_TRUE(j["fit"].contains(key)) << key;
+  }
+  ASSERT_EQ(j["loadings"].size(), 36U);
+  ASSERT_EQ(j["factor_correlations"].size(), 1U);
+  ASSERT_EQ(j["residual_variances"].size(), 36U);
+
+  const keyed k = keyed_sample();
+  attune::cfa_model model;
+  model.factors = {"anxiety", "avoidance"};
+  model.factor_of_item = k.factor_of_item;
+  const auto lib = attune::confirmatory_factor_analysis(k.values, model);
+  EXPECT_EQ(j["n"].get<std::size_t>(), lib.n);
+  EXPECT_EQ(j["n_dropped"].get<std::size_t>(), lib.n_dropped);
+  EXPECT_NEAR(j["fit"]["chisq"].get<double>(), lib.fit.chisq, same_computation_tolerance * lib.fit.chisq);
+  EXPECT_EQ(j["fit"]["df"].get<double>(), lib.fit.df);
+  EXPECT_NEAR(j["fit"]["cfi"].get<double>(), lib.fit.cfi, same_computation_tolerance);
+  EXPECT_NEAR(j["fit"]["rmsea_upper"].get<double>(), lib.fit.rmsea_upper, same_computation_tolerance);
+  EXPECT_NEAR(j["fit"]["srmr"].get<double>(), lib.fit.srmr, same_computation_tolerance);
+  EXPECT_NEAR(j["loadings"][5]["estimate"].get<double>(), lib.parameters[5].estimate, same_computation_tolerance);
+  EXPECT_NEAR(j["loadings"][5]["std_all"].get<double>(), lib.parameters[5].std_all, same_computation_tolerance);
+  EXPECT_EQ(j["loadings"][5]["item"], j["items"][5]);
+  EXPECT_NEAR(j["factor_correlations"][0]["estimate"].get<double>(), lib.factor_correlations(0, 1),
+              same_computation_tolerance);
+  // Keyed items load positively on their factor (reverse keys applied).
+  for (const auto& l : j["loadings"]) EXPECT_GT(l["estimate"].get<double>(), 0.0) << l["item"];
+  // Incomplete rows were dropped, and the output says so.
+  ASSERT_GT(lib.n_dropped, 0U);
+  ASSERT_FALSE(j["warnings"].empty());
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("listwise"), std::string::npos);
+}
+
+TEST(CliFactor, EfaJsonAgreesWithTheLibrary) {
+  const auto r = run_cli("factor " + sample() + " --instrument ecr-r --format json --rotation varimax --method ml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["analysis"], "efa");
+  EXPECT_EQ(j["method"], "ml");
+  EXPECT_EQ(j["rotation"], "varimax");
+  EXPECT_EQ(j["factors"], json({"ML1", "ML2"}));
+  ASSERT_EQ(j["loadings"].size(), 36U);
+  ASSERT_EQ(j["loadings"][0].size(), 2U);
+
+  const keyed k = keyed_sample();
+  attune::pairwise_moments pm(k.values.cols());
+  pm.add(k.values);
+  attune::efa_options eo;
+  eo.n_factors = 2;
+  eo.method = attune::factor_method::ml;
+  eo.rotation = attune::factor_rotation::varimax;
+  const auto lib = attune::exploratory_factor_analysis(pm.correlation(), k.values.rows(), eo);
+  for (Eigen::Index i = 0; i < 36; ++i) {
+    for (Eigen::Index f = 0; f < 2; ++f) {
+      EXPECT_NEAR(j["loadings"][static_cast<std::size_t>(i)][static_cast<std::size_t>(f)].get<double>(), lib.loadings(i, f),
+                  same_computation_tolerance);
+    }
+  }
+  EXPECT_NEAR(j["fit"]["chisq"].get<double>(), lib.chi_square, same_computation_tolerance * lib.chi_square);
+  EXPECT_EQ(j["n_rows"], 500);
+}
+
+TEST(CliFactor, EfaDefaultsToOneFactorPerSubscaleAndTable) {
+  const auto r = run_cli("factor " + sample() + " --instrument ecr-r");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("exploratory factor analysis, minres, oblimin rotation, 2 factor(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MR2"), std::string::npos);
+  const auto three = run_cli("factor " + sample() + " --instrument ecr-r --factors 3 --format json");
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  EXPECT_EQ(json::parse(three.out)["loadings"][0].size(), 3U);
+}
+
+TEST(CliFactor, CfaTableAndOneSubscale) {
+  const auto table = run_cli("factor " + sample() + " --instrument ecr-r --cfa");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("CFI"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("RMSEA"), std::string::npos);
+  EXPECT_NE(table.out.find("anxiety ~ avoidance"), std::string::npos);
+  const auto one = run_cli("factor " + sample() + " --instrument ecr-r --cfa --subscales avoidance --format json");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const json j = json::parse(one.out);
+  EXPECT_EQ(j["factors"], json({"avoidance"}));
+  EXPECT_EQ(j["loadings"].size(), 18U);
+  EXPECT_EQ(j["factor_correlations"].size(), 0U);
+  EXPECT_EQ(j["fit"]["df"].get<double>(), 18.0 * 19.0 / 2.0 - 36.0);
+}
+
+TEST(CliFactor, OutputFile) {
+  const std::string out = attune::test::temp_path("factor_cfa.json");
+  const auto r = run_cli("factor " + sample() + " --instrument ecr-r --cfa --format json -o '" + out + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_EQ(json::parse(attune::test::read_file(out))["analysis"], "cfa");
+  std::filesystem::remove(out);
+}
+
+TEST(CliFactor, UsageErrorsExitOneAndNameTheProblem) {
+  auto expect_fail = [](const std::string& args, const std::string& fragment) {
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 1) << args;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << args << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << args;
+  };
+  expect_fail("factor " + sample() + " --instrument ecr-r --cfa --rotation varimax", "--rotation applies to the exploratory");
+  expect_fail("factor " + sample() + " --instrument ecr-r --cfa --factors 3", "--factors applies to the exploratory");
+  expect_fail("factor " + sample() + " --instrument ecr-r --rotation promax", "promax");
+  expect_fail("factor " + sample() + " --instrument ecr-r --method pa", "pa");
+  expect_fail("factor " + sample() + " --instrument ecr-r --subscales anxiety,security", "'security'");
+  expect_fail("factor " + sample() + " --instrument ecr-r --subscales anxiety,anxiety --cfa", "named twice");
+  expect_fail("factor " + sample() + " --instrument ecr-r --scale 1-5 --cfa", "outside the response range 1-5");
+  expect_fail("factor " + sample() + " --instrument ecr-r --factors 40", "");
+  expect_fail("factor '" + source_path("tests/data/cfa/no-such-file.csv") + "' --instrument ecr-r --cfa", "no-such-file.csv");
+}
+
+TEST(CliFactor, OutOfRangeAnswersCanBeMissing) {
+  // With --scale 1-5 and --out-of-range missing, answers 6 and 7 become missing (and are counted);
+  // the exploratory analysis uses pairwise correlations. (The CFA would have no complete row left:
+  // that is an insufficient_data error, checked below.)
+  const auto r = run_cli("factor " + sample() + " --instrument ecr-r --scale 1-5 --out-of-range missing --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("outside the response range were treated as missing"), std::string::npos)
+      << j["warnings"];
+  const auto cfa = run_cli("factor " + sample() + " --instrument ecr-r --scale 1-5 --out-of-range missing --cfa");
+  EXPECT_EQ(cfa.exit_code, 1);
+  EXPECT_NE(cfa.err.find("cfa: 0 complete row(s) of 500"), std::string::npos) << cfa.err;
+}
+
+}  // namespace
