@@ -11,6 +11,11 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/attune DESTINATION ${CMAKE_INSTA
 install(FILES ${PROJECT_BINARY_DIR}/include/attune/export.hpp ${PROJECT_BINARY_DIR}/include/attune/version.hpp
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/attune)
 if(TARGET attune_cli)
+  # A shared build's command line finds libattune next to it (bin/../lib), wherever the prefix is.
+  if(BUILD_SHARED_LIBS)
+    file(RELATIVE_PATH ATTUNE_BIN_TO_LIB /x/${CMAKE_INSTALL_BINDIR} /x/${CMAKE_INSTALL_LIBDIR})
+    set_target_properties(attune_cli PROPERTIES INSTALL_RPATH "$ORIGIN/${ATTUNE_BIN_TO_LIB}")
+  endif()
   install(TARGETS attune_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
@@ -25,7 +30,20 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/attuneConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/attuneConfig.cmake ${PROJECT_BINARY_DIR}/attuneConfigVersion.cmake
         DESTINATION ${ATTUNE_CMAKE_DIR})
 
-# pkg-config: a static build needs the C++ runtime's threads as well.
-set(ATTUNE_PC_LIBS_PRIVATE "-pthread")
+# pkg-config. The prefix is found relative to the .pc file (${pcfiledir}), so the file is right
+# for `cmake --install --prefix DIR` and for a moved prefix. A static library needs
+# ATTUNE_STATIC_DEFINE (empty ATTUNE_EXPORT) and its own dependencies (threads) on the consumer's
+# link line; a shared one carries them itself.
+file(RELATIVE_PATH ATTUNE_PC_RELATIVE_PREFIX /x/${CMAKE_INSTALL_LIBDIR}/pkgconfig /x)
+string(REGEX REPLACE "/$" "" ATTUNE_PC_RELATIVE_PREFIX "${ATTUNE_PC_RELATIVE_PREFIX}")
+if(BUILD_SHARED_LIBS)
+  set(ATTUNE_PC_CFLAGS "")
+  set(ATTUNE_PC_LIBS "")
+  set(ATTUNE_PC_LIBS_PRIVATE "-pthread")
+else()
+  set(ATTUNE_PC_CFLAGS "-DATTUNE_STATIC_DEFINE")
+  set(ATTUNE_PC_LIBS "-pthread")
+  set(ATTUNE_PC_LIBS_PRIVATE "")
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/attune.pc.in ${PROJECT_BINARY_DIR}/attune.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/attune.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
