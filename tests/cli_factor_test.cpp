@@ -7,6 +7,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,25 @@ using nlohmann::json;
 
 // The CLI prints shortest round-trip numbers: the library and the CLI agree to rounding.
 constexpr double same_computation_tolerance = 1e-12;
+// Against lavaan 0.6.14 (tests/golden/cfa.R, set "ecr-r-sample"), as the issue asks.
+constexpr double golden_tolerance = 1e-4;
+
+// Rows of a golden CSV written by tests/golden/cfa.R (header skipped).
+std::vector<std::vector<std::string>> golden_rows(const std::string& name) {
+  std::ifstream in(attune::test::data_path("cfa/" + name));
+  EXPECT_TRUE(in.good()) << name;
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
 
 std::string sample() {
   std::string quoted = "'";
@@ -102,6 +124,37 @@ TEST(CliFactor, CfaJsonAgreesWithTheLibrary) {
   ASSERT_GT(lib.n_dropped, 0U);
   ASSERT_FALSE(j["warnings"].empty());
   EXPECT_NE(j["warnings"][0].get<std::string>().find("listwise"), std::string::npos);
+}
+
+TEST(CliFactor, CfaEndToEndMatchesLavaan) {
+  // cfa("anxiety =~ Q1 + ... + Q18\navoidance =~ Q19 + ... + Q36", keyed sample, std.lv = TRUE)
+  const auto r = run_cli("factor " + sample() + " --instrument ecr-r --cfa --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  std::map<std::string, double> fit;
+  for (const auto& row : golden_rows("ecr-r-sample_fit.csv")) fit[row[0]] = std::stod(row[1]);
+  EXPECT_EQ(j["n"].get<double>(), fit.at("ntotal"));
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {"chisq", "chisq"}, {"df", "df"}, {"pvalue", "pvalue"}, {"cfi", "cfi"}, {"tli", "tli"},
+      {"rmsea", "rmsea"}, {"rmsea_lower", "rmsea.ci.lower"}, {"rmsea_upper", "rmsea.ci.upper"},
+      {"srmr", "srmr"}, {"aic", "aic"}, {"bic", "bic"}, {"loglik", "logl"}, {"npar", "npar"}};
+  for (const auto& [ours, lavaan] : names) {
+    EXPECT_NEAR(j["fit"][ours].get<double>(), fit.at(lavaan), golden_tolerance) << ours;
+  }
+  const auto est = golden_rows("ecr-r-sample_estimates.csv");
+  ASSERT_EQ(est.size(), 36U + 36U + 1U);
+  for (std::size_t p = 0; p < 36; ++p) {
+    const auto& l = j["loadings"][p];
+    EXPECT_EQ(est[p][1], l["factor"].get<std::string>());
+    EXPECT_EQ(est[p][2], l["item"].get<std::string>());
+    EXPECT_NEAR(l["estimate"].get<double>(), std::stod(est[p][3]), golden_tolerance) << est[p][2];
+    EXPECT_NEAR(l["se"].get<double>(), std::stod(est[p][4]), golden_tolerance) << est[p][2];
+    EXPECT_NEAR(l["std_all"].get<double>(), std::stod(est[p][7]), golden_tolerance) << est[p][2];
+    const auto& u = j["residual_variances"][p];
+    EXPECT_NEAR(u["estimate"].get<double>(), std::stod(est[36 + p][3]), golden_tolerance) << est[36 + p][1];
+  }
+  EXPECT_NEAR(j["factor_correlations"][0]["estimate"].get<double>(), std::stod(est[72][3]), golden_tolerance);
+  EXPECT_NEAR(j["factor_correlations"][0]["se"].get<double>(), std::stod(est[72][4]), golden_tolerance);
 }
 
 TEST(CliFactor, EfaJsonAgreesWithTheLibrary) {

@@ -10,7 +10,8 @@
 #   <set>_fit.csv         fitMeasures() (name,value)
 # Sets: twofactor (generated, 2 x 5 items, N = 500), bfi (A1-A5 with A1 reverse keyed, N1-N5,
 # psychTools::bfi, listwise by lavaan), heywood (covariance input, one factor, 3 items, a negative
-# residual variance), threefactor (generated, 3 x 4 items, N = 300, a few missing answers).
+# residual variance), threefactor (generated, 3 x 4 items, N = 300, a few missing answers),
+# ecr-r-sample (examples/data/ecr-r-sample.csv keyed as the built-in ECR-R; for the CLI test).
 suppressPackageStartupMessages({ library(lavaan); library(psychTools) })
 stopifnot(packageVersion("lavaan") == "0.6.14")
 out <- "tests/data/cfa"
@@ -84,4 +85,12 @@ write.csv(S, file.path(out, "heywood_cov.csv"), quote = FALSE)
 fit <- suppressWarnings(cfa("H =~ h1 + h2 + h3", sample.cov = S, sample.nobs = 200,
                             sample.cov.rescale = FALSE, std.lv = TRUE))
 write_fit(fit, "heywood")
+# --- ecr-r-sample: the CLI end to end (tests/cli_factor_test.cpp): examples/data/ecr-r-sample.csv
+# keyed as attune's built-in ECR-R (reverse keyed: 9, 11, 20, 22, 26-31, 33-36; 8 - x on 1-7),
+# anxiety = Q1-Q18, avoidance = Q19-Q36, listwise. No data copy: the file is in examples/.
+d <- read.csv("examples/data/ecr-r-sample.csv")
+for (v in paste0("Q", c(9, 11, 20, 22, 26:31, 33:36))) d[[v]] <- 8 - d[[v]]
+write_fit(cfa(paste0("anxiety =~ ", paste0("Q", 1:18, collapse = " + "), "\n",
+                     "avoidance =~ ", paste0("Q", 19:36, collapse = " + ")), d, std.lv = TRUE),
+          "ecr-r-sample")
 cat("wrote", out, "\n")
