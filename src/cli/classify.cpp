@@ -184,7 +184,7 @@ std::string summary_text(const std::string& inst_id, classify_method m, const me
 }
 
 void emit(const classify_cli_options& o, const std::vector<std::string>& header,
-          const std::vector<std::string>& table_header, const std::vector<std::vector<std::string>>& csv_rows, const std::vector<std::vector<std::string>>& table_rows,
+          const std::vector<std::string>& table_header, const std::string& csv_body, const std::vector<std::vector<std::string>>& table_rows,
           const nlohmann::json& doc, const std::string& summary) {
   if (o.in.format == "json") {
     write_output(o.in.output, doc.dump(2) + "\n");
@@ -192,7 +192,7 @@ void emit(const classify_cli_options& o, const std::vector<std::string>& header,
     write_output(o.in.output, sup::aligned_table(table_header, table_rows) + "\n" + summary);
   } else {
     std::string text = sup::csv_line(header);
-    for (const auto& r : csv_rows) text += sup::csv_line(r);
+    text += csv_body;
     write_output(o.in.output, text);
     std::cerr << summary;
   }
@@ -286,10 +286,10 @@ void row_key(const responses& data, Eigen::Index i, row_sink& out) {
   }
 }
 
-void keep(row_sink& out, nlohmann::json& respondents, std::vector<std::vector<std::string>>& csv_rows,
+void keep(row_sink& out, nlohmann::json& respondents, std::string& csv_body,
           std::vector<std::vector<std::string>>& table_rows) {
   if (out.json_on) respondents.push_back(std::move(out.json));
-  if (out.csv_on) csv_rows.push_back(std::move(out.csv));
+  if (out.csv_on) csv_body += sup::csv_line(out.csv);
   if (out.tab_on) table_rows.push_back(std::move(out.tab));
 }
 
@@ -374,7 +374,8 @@ void run(const classify_cli_options& o) {
   std::vector<std::string> header;
   if (!o.in.id.empty()) header.push_back("id");
   std::vector<std::string> table_header = {o.in.id.empty() ? "row" : "id"};
-  std::vector<std::vector<std::string>> csv_rows, table_rows;
+  std::string csv_body;  // CSV rows, appended as they are made
+  std::vector<std::vector<std::string>> table_rows;
   nlohmann::json respondents = nlohmann::json::array();
 
   if (*method == classify_method::rq) {
@@ -436,7 +437,7 @@ void run(const classify_cli_options& o) {
         out.json["forced_choice"] = fcs.empty() ? nlohmann::json(nullptr) : nlohmann::json(fcs);
       }
       add_norm_cells(out, nc, i);
-      keep(out, respondents, csv_rows, table_rows);
+      keep(out, respondents, csv_body, table_rows);
     }
     std::vector<std::string> extra = {
         "ties decided by the forced choice: " + std::to_string(r.n_forced_choice_used),
@@ -451,7 +452,7 @@ void run(const classify_cli_options& o) {
     doc["note"] = r.note;
     doc["respondents"] = std::move(respondents);
     doc["warnings"] = warnings;
-    emit(o, header, table_header, csv_rows, table_rows, doc,
+    emit(o, header, table_header, csv_body, table_rows, doc,
          summary_text(inst.id, *method, info, rows, r.n, r.counts, r.n_unclassified, extra, r.note, warnings));
     return;
   }
@@ -551,7 +552,7 @@ void run(const classify_cli_options& o) {
       out.json["could_flip"] = flip_json(r.could_flip[iu]);
     }
     add_norm_cells(out, nc, i);
-    keep(out, respondents, csv_rows, table_rows);
+    keep(out, respondents, csv_body, table_rows);
   }
   const bool sem_known = std::isfinite(sems[0].sem) && std::isfinite(sems[1].sem);
   std::vector<std::string> extra;
@@ -602,7 +603,7 @@ void run(const classify_cli_options& o) {
   doc["note"] = r.note;
   doc["respondents"] = std::move(respondents);
   doc["warnings"] = warnings;
-  emit(o, header, table_header, csv_rows, table_rows, doc,
+  emit(o, header, table_header, csv_body, table_rows, doc,
        summary_text(inst.id, *method, info, rows, r.n, r.counts, r.n_unclassified, extra, r.note, warnings));
 }
 
