@@ -10,7 +10,8 @@
 # Defaults: build/release/bench/quality_bench, N = 100000 (x 36 items, 6 subscales x 6, items 2
 # and 5 of each reversed, 1-7, 5% missing). R: one timed run of all indices on the data in memory
 # (minutes at N = 100,000). attune: Google Benchmark's mean over its iterations of
-# assess_quality (all indices + flags + validation report), data in memory. Both print the sum
+# assess_quality (all indices + flags + validation report, careless's psych D^2), data in memory.
+# Both elapsed and CPU time are printed: on a shared machine CPU time is the fairer ratio. Both print the sum
 # of D^2 and of psychsyn as a check that they computed the same thing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,19 +46,21 @@ t <- system.time({
   ps <- q_psychsyn(x, .60)
   pa <- q_psychant(x, -.60)
   rv <- q_reversal(x, subscale, reversed, rep(1, k), rep(7, k))
-})[["elapsed"]]
-cat(t * 1000, sprintf("%.10g", sum(md$d2, na.rm = TRUE)), sprintf("%.10g", sum(ps$value, na.rm = TRUE)), "\n")
+})
+cat(t[["elapsed"]] * 1000, (t[["user.self"]] + t[["sys.self"]]) * 1000, sprintf("%.10g", sum(md$d2, na.rm = TRUE)), sprintf("%.10g", sum(ps$value, na.rm = TRUE)), "\n")
 RS
-read -r r_ms r_d2 r_syn < "$tmp/r.txt"
+read -r r_ms r_cpu r_d2 r_syn < "$tmp/r.txt"
 
 ATTUNE_BENCH_QUALITY_DATA=$data "$bench" --benchmark_filter='BM_quality_file' --benchmark_format=csv \
   --benchmark_min_time=2 2>/dev/null > "$tmp/a.csv"
 a_line=$(grep '^"BM_quality_file"' "$tmp/a.csv" | head -1)
 a_ms=$(echo "$a_line" | cut -d, -f3)
+a_cpu=$(echo "$a_line" | cut -d, -f4)
 a_d2=$(echo "$a_line" | sed -n 's/.*sumD2=\([0-9.e+-]*\).*/\1/p')
 a_syn=$(echo "$a_line" | sed -n 's/.*sumsyn=\([0-9.e+-]*\).*/\1/p')
 
-echo "all quality indices, $n x 36 items, 5% missing (same data, same run)"
-printf '  base-R careless 1.2.2 transcription : %12.1f ms   sum D2 %s  sum psychsyn %s\n' "$r_ms" "$r_d2" "$r_syn"
-printf '  attune assess_quality               : %12.1f ms   sum D2 %s  sum psychsyn %s\n' "$a_ms" "$a_d2" "$a_syn"
-awk -v r="$r_ms" -v a="$a_ms" 'BEGIN { printf "  ratio R/attune: %.0fx\n", r / a }'
+echo "all quality indices, $n x 36 items, 5% missing (same data, same run; D2 as careless/psych::outlier)"
+printf '  base-R careless 1.2.2 transcription : %12.1f ms elapsed %12.1f ms CPU   sum D2 %s  sum psychsyn %s\n' "$r_ms" "$r_cpu" "$r_d2" "$r_syn"
+printf '  attune assess_quality               : %12.1f ms elapsed %12.1f ms CPU   sum D2 %s  sum psychsyn %s\n' "$a_ms" "$a_cpu" "$a_d2" "$a_syn"
+awk -v r="$r_ms" -v a="$a_ms" -v rc="$r_cpu" -v ac="$a_cpu" \
+  'BEGIN { printf "  ratio R/attune: %.0fx elapsed, %.0fx CPU\n", r / a, rc / ac }'

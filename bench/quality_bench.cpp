@@ -3,7 +3,8 @@
 // answers 1-7, 5% missing). bench/compare_quality.sh times R on the same data in the same run.
 //
 // BM_quality_file reads the data written by compare_quality.sh (ATTUNE_BENCH_QUALITY_DATA: a CSV
-// with a header and 36 item columns, NA = missing) outside the timed loop.
+// with a header and 36 item columns, NA = missing) outside the timed loop, and uses careless's
+// (psych) D^2 like the R side; BM_quality_all_100k uses attune's default (observed) D^2.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -71,11 +72,14 @@ Eigen::MatrixXd read_csv(const std::string& path) {
   return x;
 }
 
-void run_all(benchmark::State& state, const Eigen::MatrixXd& x) {
+void run_all(benchmark::State& state, const Eigen::MatrixXd& x,
+             attune::mahalanobis_method method = attune::mahalanobis_method::observed) {
   const auto d = design();
+  attune::quality_options options;
+  options.mahalanobis_missing = method;
   double check = 0.0, syn = 0.0;
   for (auto _ : state) {
-    const auto rep = attune::assess_quality(x, d);
+    const auto rep = attune::assess_quality(x, d, options);
     benchmark::DoNotOptimize(rep.flags.data());
     check = 0.0;
     syn = 0.0;
@@ -104,7 +108,8 @@ void BM_quality_file(benchmark::State& state) {
     return;
   }
   static const Eigen::MatrixXd x = read_csv(path);
-  run_all(state, x);
+  // careless's D^2 (psych::outlier), as the R side computes
+  run_all(state, x, attune::mahalanobis_method::psych);
 }
 BENCHMARK(BM_quality_file)->Unit(benchmark::kMillisecond);
 
