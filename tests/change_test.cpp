@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <limits>
 
 #include "attune/error.hpp"
@@ -289,6 +291,31 @@ TEST(Trajectories, Errors) {
   const auto r = attune::compute_trajectories(waves, o);
   EXPECT_EQ(r.n, 0u);
   ASSERT_FALSE(r.warnings.empty());
+}
+
+// Golden values from base R (tests/golden/classify.R, R 4.2.2): S_diff, RCI and the category
+// (lower is better, critical qnorm(.975)).
+TEST(ReliableChange, MatchesBaseRGolden) {
+  std::ifstream in(attune::test::data_path("change/rci.csv"));
+  ASSERT_TRUE(in) << "missing tests/data/change/rci.csv (run tests/golden/classify.R)";
+  std::string line;
+  std::getline(in, line);
+  int rows = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> c;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    ASSERT_EQ(c.size(), 7u) << line;
+    attune::rci_options o;
+    o.sd = std::stod(c[2]);
+    o.reliability = std::stod(c[3]);
+    const auto ch = attune::assess_change(std::stod(c[0]), std::stod(c[1]), o);
+    EXPECT_NEAR(attune::standard_error_of_difference(o.sd, o.reliability), std::stod(c[4]), tol);
+    EXPECT_NEAR(ch.rci, std::stod(c[5]), tol);
+    EXPECT_EQ(std::string(attune::to_string(ch.category)), c[6]);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 7);
 }
 
 }  // namespace

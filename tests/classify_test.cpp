@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "attune/error.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -502,6 +506,39 @@ TEST(ClassifyRaas, SemDistanceAndErrors) {
   bad.midpoint = nan_v;
   expect_error([&] { attune::classify_raas(vec({3}), vec({3}), bad); }, attune::errc::invalid_argument,
                "midpoint = nan");
+}
+
+// Golden values from base R (tests/golden/classify.R, R 4.2.2): the four functions, softmax
+// probabilities and the first-maximum style on a 0.25 grid of the 1-7 plane plus fixed points.
+TEST(Classify, FisherMatchesBaseRGolden) {
+  std::ifstream in(attune::test::data_path("classify/fisher.csv"));
+  ASSERT_TRUE(in) << "missing tests/data/classify/fisher.csv (run tests/golden/classify.R)";
+  std::string line;
+  std::getline(in, line);  // header
+  constexpr double tol_f = 1e-12;  // function values up to ~76
+  constexpr double tol_p = 1e-14;
+  double max_f = 0, max_p = 0;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> c;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) c.push_back(cell);
+    ASSERT_EQ(c.size(), 11u) << line;
+    const double anx = std::stod(c[0]), avo = std::stod(c[1]);
+    const auto r = attune::classify(vec({anx}), vec({avo}), fisher_opts());
+    for (Eigen::Index k = 0; k < 4; ++k) {
+      max_f = std::max(max_f, std::abs(r.function_values(0, k) - std::stod(c[static_cast<std::size_t>(2 + k)])));
+      max_p = std::max(max_p, std::abs(r.probabilities(0, k) - std::stod(c[static_cast<std::size_t>(6 + k)])));
+    }
+    EXPECT_EQ(std::string(attune::to_string(r.styles[0])), c[10]) << anx << ", " << avo;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 629);
+  RecordProperty("max_abs_diff_functions", std::to_string(max_f));
+  RecordProperty("max_abs_diff_probabilities", std::to_string(max_p));
+  std::printf("max |attune - R|: functions %.3g, probabilities %.3g over %d points\n", max_f, max_p, rows);
+  EXPECT_LT(max_f, tol_f);
+  EXPECT_LT(max_p, tol_p);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ struct scale_norm {
 };
 
 /// A norm table: norms for some scales of one instrument.
-struct norm_table {
+struct ATTUNE_EXPORT norm_table {
   std::string id;
   std::string instrument;   ///< instrument id the scales belong to (may be empty)
   std::string description;
@@ -128,7 +128,7 @@ enum class change_category {
 ATTUNE_EXPORT std::string_view to_string(change_category c) noexcept;
 
 /// Parameters of the reliable change index for one scale.
-struct rci_options {
+struct ATTUNE_EXPORT rci_options {
   double sd = std::numeric_limits<double>::quiet_NaN();           ///< SD of the reference group
   double reliability = std::numeric_limits<double>::quiet_NaN();  ///< r_xx in [0, 1)
   double critical = 1.959963984540054;  ///< |RCI| beyond this is reliable (two-sided 5%)
@@ -201,7 +201,7 @@ ATTUNE_EXPORT clinical_status clinical_significance(double before, double after,
 
 /// Options of `compute_trajectories`: per scale (column) its RCI parameters and, optionally,
 /// a cut-off for clinical significance (NaN = none).
-struct trajectory_options {
+struct ATTUNE_EXPORT trajectory_options {
   std::vector<std::string> scales;  ///< column names, for messages
   std::vector<rci_options> rci;     ///< one per scale
   std::vector<double> cutoffs;      ///< empty, or one per scale (NaN = none)

@@ -96,7 +96,7 @@ struct style_prototype {
 enum class cut_tie { low, unclassified };
 
 /// Options of `classify`.
-struct classify_options {
+struct ATTUNE_EXPORT classify_options {
   classify_method method = classify_method::midpoint;
   /// The response range of the scores (item means). Needed by `midpoint` (cut = its midpoint)
   /// and `fisher` (must be 1-7 unless `rescale_to_1_7`; required there, because 1-5 data would
@@ -234,7 +234,7 @@ ATTUNE_EXPORT std::optional<attachment_style> parse_rq_forced_choice(std::string
 // Revised AAS: Collins (1996).
 
 /// Options of `classify_raas`.
-struct raas_options {
+struct ATTUNE_EXPORT raas_options {
   double midpoint = 3.0;  ///< the 1-5 scale's midpoint (Collins' rule)
   /// SEMs of the close-depend composite and of anxiety (NaN = unknown).
   double sem_close_depend = std::numeric_limits<double>::quiet_NaN();
