@@ -271,6 +271,10 @@ void run(const change_cli_options& o) {
     co.method = *parse_classify_method(o.styles);
     co.range = range;
     co.rescale_to_1_7 = o.rescale;
+    if (co.method == classify_method::fisher && inst.id != "ecr") {
+      warnings.push_back("the fisher functions were estimated on the ECR (Brennan et al. 1998); instrument '" +
+                         inst.id + "' is not the ECR");
+    }
     if (co.method == classify_method::norms) {
       if (!norms || !norms->find(inst.anxiety) || !norms->find(inst.avoidance)) {
         throw error(errc::invalid_argument, "--styles norms needs --norms with '" + inst.anxiety + "' and '" +
