@@ -69,7 +69,7 @@ struct composite {
 };
 
 /// A questionnaire: what it measures, how it is keyed and scored, and where that comes from.
-struct instrument {
+struct ATTUNE_EXPORT instrument {
   std::string id;        ///< registry id, e.g. "ecr-r"
   std::string name;      ///< full name
   std::string citation;  ///< the source publication

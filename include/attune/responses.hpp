@@ -20,7 +20,7 @@
 namespace attune {
 
 /// Answers of N respondents to k items. Rows are respondents, columns items, NaN = missing.
-struct responses {
+struct ATTUNE_EXPORT responses {
   Eigen::MatrixXd values;             ///< N x k answers, NaN = missing
   std::vector<std::string> item_ids;  ///< the k item ids (instrument order)
   std::vector<std::string> columns;   ///< the data column that holds each item

@@ -25,7 +25,7 @@ namespace attune {
 enum class out_of_range_policy { error, set_missing };
 
 /// Options of `score` and `score_respondent`.
-struct scoring_options {
+struct ATTUNE_EXPORT scoring_options {
   /// The response range of this data when it differs from the instrument's (e.g. an ECR given
   /// on 1-5). Overrides every item's range.
   std::optional<response_range> range;

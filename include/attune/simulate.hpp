@@ -20,7 +20,7 @@
 namespace attune {
 
 /// Options of `simulate_responses`.
-struct simulation_options {
+struct ATTUNE_EXPORT simulation_options {
   std::size_t n = 1000;                 ///< respondents
   std::uint64_t seed = 20261128;        ///< random seed
   double loading = 0.7;                 ///< item loading on its subscale's trait, in (0, 1)
