@@ -136,7 +136,7 @@ evaluation evaluate(const layout& L, const Eigen::VectorXd& x, const Eigen::Matr
 // a residual variance has a = b = e_i, s = 1/2; a correlation (j, l) has a = Lambda e_j,
 // b = Lambda e_l, s = 1. Then tr(C (ab'+ba') C (cd'+dc')) = 2[(a'Cc)(b'Cd) + (a'Cd)(b'Cc)].
 void derivatives(const layout& L, const Eigen::VectorXd& x, const Eigen::MatrixXd& s, const evaluation& e,
-                 Eigen::VectorXd& g, Eigen::MatrixXd& h) {
+                 Eigen::VectorXd& g, Eigen::MatrixXd& h, bool with_h = true) {
   const matrices M = unpack(L, x);
   const auto k = static_cast<Eigen::Index>(L.k);
   const auto q = static_cast<Eigen::Index>(L.q());
@@ -162,6 +162,7 @@ void derivatives(const layout& L, const Eigen::VectorXd& x, const Eigen::MatrixX
   const Eigen::MatrixXd mm = e.c * resid * e.c;
   // g_a = s_a tr(M (ab' + ba')) = 2 s_a a' M b.
   g = 2.0 * scale.array() * (a.array() * (mm * b).array()).colwise().sum().transpose();
+  if (!with_h) return;
   const Eigen::MatrixXd ca = e.c * a, cb = e.c * b;
   const Eigen::MatrixXd pp = a.transpose() * ca;  // a_a' C a_b
   const Eigen::MatrixXd qq = b.transpose() * cb;  // b_a' C b_b
@@ -211,6 +212,38 @@ fit_state fisher_scoring(const layout& L, const Eigen::VectorXd& x0, const Eigen
     if (d.size() != q) {
       st.failure = "the information matrix is singular during the iterations";
       return st;
+    }
+    // Fisher scoring converges only linearly when the model misfits badly or is weakly
+    // identified (e.g. factors with near-zero loadings). After `newton_after` iterations, try a
+    // Newton step on the observed Hessian of F_ML (central differences of the analytic
+    // gradient), kept when the Hessian is positive definite; otherwise the scoring step stays.
+    constexpr int newton_after = 25;
+    if (it > newton_after) {
+      Eigen::MatrixXd hess(q, q);
+      bool ok = true;
+      Eigen::VectorXd gp;
+      Eigen::MatrixXd unused;
+      for (Eigen::Index a = 0; a < q && ok; ++a) {
+        // Forward differences: the Newton direction needs no more than ~1e-6 relative accuracy.
+        const double step_a = 1e-7 * (1.0 + std::abs(st.x(a)));
+        Eigen::VectorXd xp = st.x;
+        xp(a) += step_a;
+        const evaluation ep = evaluate(L, xp, s, log_det_s);
+        if (!ep.ok) {
+          ok = false;
+          break;
+        }
+        derivatives(L, xp, s, ep, gp, unused, /*with_h=*/false);
+        hess.col(a) = (gp - g) / step_a;
+      }
+      if (ok) {
+        const Eigen::MatrixXd sym = 0.5 * (hess + hess.transpose());
+        Eigen::LLT<Eigen::MatrixXd> llt(sym);
+        if (llt.info() == Eigen::Success) {
+          const Eigen::VectorXd dn = -llt.solve(g);
+          if (dn.allFinite() && g.dot(dn) < 0.0) d = dn;
+        }
+      }
     }
     // Backtracking (Armijo) line search on F_ML, keeping Sigma positive definite.
     const double slope = g.dot(d);

@@ -186,6 +186,16 @@ TEST(Cfa, ThreeFactorsWithMissingAnswersMatchesLavaan) {
   EXPECT_EQ(r.factor_correlations.rows(), 3);
 }
 
+TEST(Cfa, WeaklyIdentifiedModelMatchesLavaan) {
+  // Loadings about 0.3 on 1-7 answers, N = 300: a flat likelihood on which Fisher scoring alone
+  // crawls; attune switches to Newton steps after 25 iterations (see src/cfa.cpp).
+  std::vector<std::string> names;
+  const Eigen::MatrixXd x = read_data("weak", &names);
+  const auto r = confirmatory_factor_analysis(x, make_model({"W1", "W2"}, {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, names));
+  expect_matches_lavaan(r, "weak");
+  EXPECT_LT(r.iterations, 100);
+}
+
 TEST(Cfa, HeywoodCaseIsReportedAndMatchesLavaan) {
   // cfa("H =~ h1 + h2 + h3", sample.cov = S, sample.nobs = 200, sample.cov.rescale = FALSE, std.lv = TRUE):
   // lambda1^2 = .8 * .8 / .5 = 1.28, so theta1 = -0.28 (lavaan warns of a negative variance).

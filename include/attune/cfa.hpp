@@ -10,7 +10,8 @@
 ///   F_ML = log|Sigma| + tr(S Sigma^-1) - log|S| - k
 /// where S is the sample covariance with divisor N (lavaan's default `likelihood = "normal"`),
 /// by Fisher scoring with the analytic gradient and expected information and a backtracking
-/// line search (Joreskog 1969; Lee & Jennrich 1979). Standard errors come from the expected
+/// line search (Joreskog 1969; Lee & Jennrich 1979), switching to Newton steps on the observed
+/// Hessian after 25 iterations where that Hessian is positive definite (slow, weakly identified fits). Standard errors come from the expected
 /// information (lavaan's default `information = "expected"`): Cov(theta) = 2/N * H^-1 with
 /// H_ab = tr(Sigma^-1 dSigma/da Sigma^-1 dSigma/db).
 ///

@@ -11,7 +11,8 @@
 # Sets: twofactor (generated, 2 x 5 items, N = 500), bfi (A1-A5 with A1 reverse keyed, N1-N5,
 # psychTools::bfi, listwise by lavaan), heywood (covariance input, one factor, 3 items, a negative
 # residual variance), threefactor (generated, 3 x 4 items, N = 300, a few missing answers),
-# ecr-r-sample (examples/data/ecr-r-sample.csv keyed as the built-in ECR-R; for the CLI test).
+# weak (generated, 2 x 6 items with loadings ~0.3, N = 300), ecr-r-sample (examples/data/ecr-r-sample.csv keyed
+# as the built-in ECR-R; for the CLI test).
 suppressPackageStartupMessages({ library(lavaan); library(psychTools) })
 stopifnot(packageVersion("lavaan") == "0.6.14")
 out <- "tests/data/cfa"
@@ -78,6 +79,17 @@ colnames(x) <- paste0("i", 1:12)
 d <- write_data(as.data.frame(x), "threefactor")
 write_fit(cfa("G1 =~ i1 + i2 + i3 + i4\nG2 =~ i5 + i6 + i7 + i8\nG3 =~ i9 + i10 + i11 + i12", d,
               std.lv = TRUE), "threefactor")
+
+# --- weak: two factors that barely exist (loadings about 0.3, 1-7 answers), N = 300: a weakly
+# identified model on which Fisher scoring alone converges slowly (attune switches to Newton).
+set.seed(11)
+n <- 300
+f <- matrix(rnorm(n * 2), n, 2)
+x <- cbind(sapply(1:6, function(i) likert(.3 * f[, 1] + rnorm(n))),
+           sapply(1:6, function(i) likert(.3 * f[, 2] + rnorm(n))))
+colnames(x) <- paste0("w", 1:12)
+d <- write_data(as.data.frame(x), "weak")
+write_fit(cfa("W1 =~ w1 + w2 + w3 + w4 + w5 + w6\nW2 =~ w7 + w8 + w9 + w10 + w11 + w12", d, std.lv = TRUE), "weak")
 
 # --- heywood: covariance input (divisor N, not rescaled), N = 200; lambda1^2 = .8 * .8 / .5 > 1
 S <- matrix(c(1, .8, .8, .8, 1, .5, .8, .5, 1), 3, dimnames = list(paste0("h", 1:3), paste0("h", 1:3)))
