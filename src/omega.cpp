@@ -255,7 +255,7 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
     }
   });
   const double alpha_tail = (1 - options.level) / 2;
-  auto intervals = [&](int col, double est, confidence_interval& pct, confidence_interval& bca, const char* name) {
+  auto intervals = [&](int col, double est, omega_interval& pct, omega_interval& bca, const char* name) {
     std::vector<double> v;
     for (int b = 0; b < reps; ++b)
       if (std::isfinite(out.draws(b, col))) v.push_back(out.draws(b, col));

@@ -107,8 +107,8 @@ struct omega_bootstrap_options {
   void validate() const;
 };
 
-/// A confidence interval.
-struct confidence_interval {
+/// A confidence interval of an omega coefficient.
+struct omega_interval {
   double lower = 0;
   double upper = 0;
 };
@@ -116,10 +116,10 @@ struct confidence_interval {
 /// Result of `omega_bootstrap`.
 struct omega_bootstrap_result {
   omega_result estimate;                       ///< omega on the full data
-  confidence_interval total_percentile;        ///< percentile interval of omega_total
-  confidence_interval total_bca;               ///< BCa interval of omega_total (Efron 1987)
-  confidence_interval hierarchical_percentile; ///< percentile interval of omega_h
-  confidence_interval hierarchical_bca;        ///< BCa interval of omega_h
+  omega_interval total_percentile;        ///< percentile interval of omega_total
+  omega_interval total_bca;               ///< BCa interval of omega_total (Efron 1987)
+  omega_interval hierarchical_percentile; ///< percentile interval of omega_h
+  omega_interval hierarchical_bca;        ///< BCa interval of omega_h
   Eigen::MatrixXd draws;                       ///< B x 2 bootstrap values (omega_total, omega_h); NaN for failed fits
   int failed = 0;                              ///< resamples whose fit failed (excluded)
   Eigen::Index n_obs = 0;
@@ -149,7 +149,7 @@ struct scale_omega_summary {
   omega_result omega;             ///< psych-style omega with `n_factors` group factors
   int n_factors = 0;              ///< group factors used
   bool has_interval = false;      ///< a bootstrap interval was computed
-  confidence_interval interval;   ///< BCa interval of omega total (percentile when BCa is undefined)
+  omega_interval interval;   ///< BCa interval of omega total (percentile when BCa is undefined)
   std::string interval_method;    ///< "bca" or "percentile"
   bool has_ordinal_alpha = false; ///< ordinal alpha was computed
   double ordinal_alpha = 0;       ///< Zumbo et al. (2007) ordinal alpha
