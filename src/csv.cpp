@@ -1,7 +1,11 @@
 #include "attune/csv.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "attune/error.hpp"
 
@@ -27,6 +31,47 @@ char detect_delimiter(std::string_view line) {
   if (tab > comma && tab >= semicolon) return '\t';
   if (semicolon > comma) return ';';
   return ',';
+}
+
+// Splits [p, end) at `delim` up to the first '\n' into `fields` (all but the last field, which
+// ends at the '\n'), 16 bytes at a time where SSE2 is available. Returns the '\n', or nullptr when
+// no '\n' is buffered or a '"' comes before it (then `fields` is left partly filled: the caller's
+// general parser clears it).
+const char* split_plain(const char* p, const char* end, char delim, std::vector<std::string_view>& fields) {
+  fields.clear();
+  const char* field = p;
+#if defined(__SSE2__)
+  const __m128i vd = _mm_set1_epi8(delim);
+  const __m128i vn = _mm_set1_epi8('\n');
+  const __m128i vq = _mm_set1_epi8('"');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    auto md = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)));
+    const auto mn = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)));
+    const auto mq = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)));
+    const unsigned before = mn != 0 ? (mn & (0u - mn)) - 1u : 0xFFFFu;  // bytes before the first '\n'
+    if ((mq & before) != 0) return nullptr;
+    md &= before;
+    while (md != 0) {
+      const char* q = p + std::countr_zero(md);
+      fields.emplace_back(field, static_cast<std::size_t>(q - field));
+      field = q + 1;
+      md &= md - 1;
+    }
+    if (mn != 0) return p + std::countr_zero(mn);
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (c == '\n') return p;
+    if (c == '"') return nullptr;
+    if (c == delim) {
+      fields.emplace_back(field, static_cast<std::size_t>(p - field));
+      field = p + 1;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -101,6 +146,18 @@ bool csv_reader::next(std::vector<std::string_view>& fields) {
 // Parses one record starting at begin_. When the record runs past the buffered data, more is
 // read and the record is parsed again from its start (offsets, not pointers, survive a refill).
 bool csv_reader::parse_record(std::vector<std::string_view>& fields) {
+  // Splits the buffered record at begin_ if it is plain (a '\n' is buffered, no '"' before it).
+  auto split_plain_record = [this](std::vector<std::string_view>& out) -> const char* {
+    const char* start = buffer_.data() + begin_;
+    const char* nl = split_plain(start, buffer_.data() + end_, delimiter_, out);
+    if (nl != nullptr) {
+      const char* stop = nl;
+      if (stop > start && stop[-1] == '\r') --stop;
+      const char* last = out.empty() ? start : out.back().data() + out.back().size() + 1;
+      out.emplace_back(last, static_cast<std::size_t>(stop - last));
+    }
+    return nl;
+  };
   while (true) {
     // Skip blank lines (LF or CRLF).
     while (true) {
@@ -119,27 +176,11 @@ bool csv_reader::parse_record(std::vector<std::string_view>& fields) {
     }
     // Fast path: the whole record is buffered, ends with '\n' and holds no quote. Same fields as
     // the general loop below: split at the delimiter; one '\r' before the '\n' is dropped.
-    {
-      const char* start = buffer_.data() + begin_;
-      const auto* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
-      if (nl != nullptr && std::memchr(start, '"', static_cast<std::size_t>(nl - start)) == nullptr) {
-        const char* stop = nl;
-        if (stop > start && stop[-1] == '\r') --stop;
-        fields.clear();
-        const char delim = delimiter_;
-        const char* field = start;
-        for (const char* p = start; p < stop; ++p) {
-          if (*p == delim) {
-            fields.emplace_back(field, static_cast<std::size_t>(p - field));
-            field = p + 1;
-          }
-        }
-        fields.emplace_back(field, static_cast<std::size_t>(stop - field));
-        record_line_ = line_;
-        ++line_;
-        begin_ = static_cast<std::size_t>(nl + 1 - buffer_.data());
-        return true;
-      }
+    if (const char* nl = split_plain_record(fields)) {
+      record_line_ = line_;
+      ++line_;
+      begin_ = static_cast<std::size_t>(nl + 1 - buffer_.data());
+      return true;
     }
     fields.clear();
     std::size_t n_unquoted = 0;

@@ -240,6 +240,7 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
     staged = 0;
   };
   const std::size_t* columns = item_columns_.data();
+  const bool no_missing_codes = options_.missing_codes.empty();
   while (n < max_rows && csv_.next(fields_)) {
     if (n == capacity) {
       flush();
@@ -250,6 +251,13 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
     double* row = block.data() + staged * k;
     for (std::size_t j = 0; j < k; ++j) {
       const std::string_view cell = fields[columns[j]];
+      if (cell.size() == 1 && no_missing_codes) {  // the usual answer: one digit
+        const auto d = static_cast<unsigned>(static_cast<unsigned char>(cell[0])) - unsigned{'0'};
+        if (d <= 9) {
+          row[j] = static_cast<double>(d);
+          continue;
+        }
+      }
       if (!parse_cell_fast(cell, options_.missing_codes, row[j])) {
         throw error(errc::bad_input, csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " +
                                          std::to_string(csv_.line()) + "), column '" +
