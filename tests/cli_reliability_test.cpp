@@ -156,7 +156,9 @@ TEST(CliReliability, OutputFileAndErrors) {
   struct bad_case {
     std::string args, message;
   };
-  const std::string f = "'" + data("bfi_agree.csv") + "'";
+  std::string f = "'";  // appended: "'" + std::string&& trips GCC 12's false -Wrestrict at -O3
+  f += data("bfi_agree.csv");
+  f += "'";
   for (const auto& c : std::vector<bad_case>{
            {"reliability " + f, "--items"},
            {"reliability " + f + " --items A1-A5 --reverse A1", "--reverse needs --scale"},
