@@ -78,22 +78,22 @@ response_range item_range(const instrument& inst, std::size_t i, const scoring_o
   return inst.range;
 }
 
-score_table score(const instrument& inst, const responses& data, const scoring_options& options) {
-  options.validate();
-  const Eigen::Index n = data.values.rows();
-  const Eigen::Index k = data.values.cols();
-  if (static_cast<std::size_t>(k) != inst.items.size()) {
-    throw error(errc::invalid_argument, "score: the data have " + std::to_string(k) + " item columns, instrument '" +
-                                            inst.id + "' has " + std::to_string(inst.items.size()) + " items");
-  }
-  // Answers outside the response range: the first in reading order is an error by default.
+namespace {
+
+struct out_of_range_scan {
+  std::size_t count = 0;
+  Eigen::Index first_row = -1;  // the first offending answer in reading order
+  Eigen::Index first_col = -1;
+};
+
+out_of_range_scan scan_ranges(const instrument& inst, const Eigen::MatrixXd& values, const scoring_options& options) {
+  const Eigen::Index n = values.rows(), k = values.cols();
+  out_of_range_scan scan;
   // First a branch-free count (NaN compares false both ways, so missing answers are not counted);
   // only when some value is out of range, a second pass finds the first one.
-  Eigen::Index bad_row = n, bad_col = -1;
-  std::size_t n_bad = 0;
   for (Eigen::Index j = 0; j < k; ++j) {
     const response_range r = item_range(inst, static_cast<std::size_t>(j), options);
-    const double* col = data.values.col(j).data();
+    const double* col = values.col(j).data();
     // Two double counters (exact up to 2^53), so that the compiler can use one SIMD register.
     double bad0 = 0.0, bad1 = 0.0;
     Eigen::Index i = 0;
@@ -102,43 +102,80 @@ score_table score(const instrument& inst, const responses& data, const scoring_o
       bad1 += (col[i + 1] < r.min || col[i + 1] > r.max) ? 1.0 : 0.0;
     }
     if (i < n) bad0 += (col[i] < r.min || col[i] > r.max) ? 1.0 : 0.0;
-    n_bad += static_cast<std::size_t>(bad0 + bad1);
+    scan.count += static_cast<std::size_t>(bad0 + bad1);
   }
-  if (n_bad > 0) {
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const response_range r = item_range(inst, static_cast<std::size_t>(j), options);
-      const double* col = data.values.col(j).data();
-      for (Eigen::Index i = 0; i < n && i < bad_row; ++i) {
-        const double x = col[i];
-        if (!std::isnan(x) && !(x >= r.min && x <= r.max)) {
-          bad_row = i;
-          bad_col = j;
-          break;
-        }
+  if (scan.count == 0) return scan;
+  Eigen::Index bad_row = n;
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const response_range r = item_range(inst, static_cast<std::size_t>(j), options);
+    const double* col = values.col(j).data();
+    for (Eigen::Index i = 0; i < n && i < bad_row; ++i) {
+      const double x = col[i];
+      if (!std::isnan(x) && !(x >= r.min && x <= r.max)) {
+        bad_row = i;
+        scan.first_row = i;
+        scan.first_col = j;
+        break;
       }
     }
   }
+  return scan;
+}
+
+[[noreturn]] void throw_out_of_range(const instrument& inst, const responses& data, const scoring_options& options,
+                                     const out_of_range_scan& scan) {
+  const auto j = static_cast<std::size_t>(scan.first_col);
+  const std::string column = j < data.columns.size() ? data.columns[j] : inst.items[j].id;
+  throw error(errc::bad_input,
+              data.where(scan.first_row) + ", column '" + column + "': value " +
+                  number_text(data.values(scan.first_row, scan.first_col)) + " is outside the response range " +
+                  range_text(item_range(inst, j, options)) +
+                  " (give the data's range with --scale, or treat such values as missing with "
+                  "--out-of-range missing)");
+}
+
+void set_out_of_range_missing(const instrument& inst, Eigen::MatrixXd& values, const scoring_options& options) {
+  for (Eigen::Index j = 0; j < values.cols(); ++j) {
+    const response_range r = item_range(inst, static_cast<std::size_t>(j), options);
+    for (Eigen::Index i = 0; i < values.rows(); ++i) {
+      const double x = values(i, j);
+      if (!std::isnan(x) && !(x >= r.min && x <= r.max)) values(i, j) = kNaN;
+    }
+  }
+}
+
+void check_columns(const instrument& inst, const responses& data, const char* who) {
+  if (static_cast<std::size_t>(data.values.cols()) != inst.items.size()) {
+    throw error(errc::invalid_argument, std::string(who) + ": the data have " + std::to_string(data.values.cols()) +
+                                            " item columns, instrument '" + inst.id + "' has " +
+                                            std::to_string(inst.items.size()) + " items");
+  }
+}
+
+}  // namespace
+
+std::size_t apply_range_rule(const instrument& inst, responses& data, const scoring_options& options) {
+  options.validate();
+  check_columns(inst, data, "apply_range_rule");
+  const out_of_range_scan scan = scan_ranges(inst, data.values, options);
+  if (scan.count == 0) return 0;
+  if (options.out_of_range == out_of_range_policy::error) throw_out_of_range(inst, data, options, scan);
+  set_out_of_range_missing(inst, data.values, options);
+  return scan.count;
+}
+
+score_table score(const instrument& inst, const responses& data, const scoring_options& options) {
+  options.validate();
+  check_columns(inst, data, "score");
+  const Eigen::Index n = data.values.rows();
+  const out_of_range_scan scan = scan_ranges(inst, data.values, options);
+  const std::size_t n_bad = scan.count;
   const Eigen::MatrixXd* values = &data.values;
   Eigen::MatrixXd cleaned;
   if (n_bad > 0) {
-    if (options.out_of_range == out_of_range_policy::error) {
-      const auto j = static_cast<std::size_t>(bad_col);
-      const std::string column = j < data.columns.size() ? data.columns[j] : inst.items[j].id;
-      throw error(errc::bad_input,
-                  data.where(bad_row) + ", column '" + column + "': value " +
-                      number_text(data.values(bad_row, bad_col)) + " is outside the response range " +
-                      range_text(item_range(inst, j, options)) +
-                      " (give the data's range with --scale, or treat such values as missing with "
-                      "--out-of-range missing)");
-    }
+    if (options.out_of_range == out_of_range_policy::error) throw_out_of_range(inst, data, options, scan);
     cleaned = data.values;
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const response_range r = item_range(inst, static_cast<std::size_t>(j), options);
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const double x = cleaned(i, j);
-        if (!std::isnan(x) && !(x >= r.min && x <= r.max)) cleaned(i, j) = kNaN;
-      }
-    }
+    set_out_of_range_missing(inst, cleaned, options);
     values = &cleaned;
   }
 

@@ -245,3 +245,23 @@ TEST(RealEcrData, ReproducesTheReferenceFigures) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ApplyRangeRule, ErrorNamesThePlaceOrSetsMissingInPlace) {
+  Eigen::MatrixXd v(2, 5);
+  v << 1, 2, 3, 4, 5,  //
+      0, 2, 3, 4, 9;
+  attune::responses data = make(v);
+  attune::test::expect_error([&] { attune::apply_range_rule(small_instrument(), data); }, attune::errc::bad_input,
+                             {"d.csv, row 2 (line 3)", "column 'a'", "value 0"});
+  attune::scoring_options o;
+  o.out_of_range = attune::out_of_range_policy::set_missing;
+  EXPECT_EQ(attune::apply_range_rule(small_instrument(), data, o), 2u);
+  EXPECT_TRUE(std::isnan(data.values(1, 0)));
+  EXPECT_TRUE(std::isnan(data.values(1, 4)));
+  EXPECT_EQ(data.values(1, 1), 2);
+  EXPECT_EQ(attune::apply_range_rule(small_instrument(), data, o), 0u);
+}
+
+}  // namespace

@@ -53,6 +53,15 @@ struct score_table {
 ATTUNE_EXPORT response_range item_range(const instrument& inst, std::size_t i,
                                         const scoring_options& options) noexcept;
 
+/// Applies the out-of-range rule to `data` in place: with `out_of_range_policy::error` the first
+/// answer outside its item's range (in reading order) is an error naming file, row, line, column
+/// and value; with `set_missing` every such answer becomes NaN. Returns how many were set missing.
+/// Analyses that take keyed items (reliability, factor analysis) call this before `keyed_items`.
+/// @throws attune::error (bad_input) under the error policy, (invalid_argument) for a column count
+///         that does not match the instrument.
+ATTUNE_EXPORT std::size_t apply_range_rule(const instrument& inst, responses& data,
+                                           const scoring_options& options = {});
+
 /// Scores every respondent. `data.values` columns are the instrument's items, in order.
 /// @throws attune::error (bad_input) naming file, row, column and value for an answer out of
 ///         range (unless `set_missing`), (invalid_argument) when the columns do not match.
