@@ -1219,23 +1219,17 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
     throw error(errc::insufficient_data, "split_half: a " + std::to_string(r.rows()) + " x " + std::to_string(k) +
                                              " matrix; needs a square matrix of at least 2 items");
   }
-  if (k > 62) throw error(errc::invalid_argument, "split_half: k = " + std::to_string(k) + " items; at most 62");
   split_half_result out;
   const double sum_r = r.sum();
   const Eigen::VectorXd rs = r.rowwise().sum();
   const int m = static_cast<int>(k / 2);
-  // Coefficient of the split with half A (bitmask): 4 r_AB / sum(R), r_AB = 1_A' R 1 - 1_A' R 1_A
+  // Coefficient of the split with half A (item indices): 4 r_AB / sum(R), r_AB = 1_A' R 1 - 1_A' R 1_A
   // (psych splitHalf: rab = 4 R[1,2] / sum(R)).
-  std::vector<Eigen::Index> idx(static_cast<std::size_t>(m));
-  auto coefficient = [&](std::uint64_t mask) {
-    std::size_t c = 0;
-    for (Eigen::Index i = 0; i < k; ++i) {
-      if (mask >> i & 1U) idx[c++] = i;
-    }
+  auto coefficient = [&](const std::vector<Eigen::Index>& a) {
     double a_total = 0.0, aa = 0.0;
-    for (std::size_t s = 0; s < c; ++s) {
-      a_total += rs(idx[s]);
-      for (std::size_t t = 0; t < c; ++t) aa += r(idx[s], idx[t]);
+    for (std::size_t s = 0; s < a.size(); ++s) {
+      a_total += rs(a[s]);
+      for (std::size_t t = 0; t < a.size(); ++t) aa += r(a[s], a[t]);
     }
     return 4.0 * (a_total - aa) / sum_r;
   };
@@ -1245,15 +1239,15 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
   for (int i = 0; i < m; ++i) combos = combos * static_cast<double>(k - i) / static_cast<double>(i + 1);
   combos = std::round(combos);
   std::vector<double> values;
-  std::uint64_t best = 0, worst = 0;
+  std::vector<Eigen::Index> best, worst, a(static_cast<std::size_t>(m));
   double vmax = -std::numeric_limits<double>::infinity(), vmin = std::numeric_limits<double>::infinity();
-  auto consider = [&](std::uint64_t mask) {
-    const double v = coefficient(mask);
+  auto consider = [&]() {
+    const double v = coefficient(a);
     values.push_back(v);
-    if (v > vmax) { vmax = v; best = mask; }
-    if (v < vmin) { vmin = v; worst = mask; }
+    if (v > vmax) { vmax = v; best = a; }
+    if (v < vmin) { vmin = v; worst = a; }
   };
-  if (combos <= static_cast<double>(options.max_exhaustive_splits)) {
+  if (combos <= static_cast<double>(options.max_exhaustive_splits) && k <= 62) {
     out.exhaustive = true;
     const bool even = (k % 2 == 0);
     // Gosper's hack over m-subsets of k bits.
@@ -1261,7 +1255,13 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
     const std::uint64_t limit = std::uint64_t{1} << k;
     values.reserve(static_cast<std::size_t>(even ? combos / 2 : combos));
     while (mask < limit) {
-      if (!even || (mask & 1U)) consider(mask);
+      if (!even || (mask & 1U)) {
+        std::size_t c = 0;
+        for (Eigen::Index i = 0; i < k; ++i) {
+          if (mask >> i & 1U) a[c++] = i;
+        }
+        consider();
+      }
       if (mask == 0) break;
       const std::uint64_t c = mask & (0 - mask);
       const std::uint64_t rr = mask + c;
@@ -1270,17 +1270,16 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
   } else {
     out.exhaustive = false;
     std::mt19937_64 rng(splitmix64(options.seed ^ 0x5157ULL));
-    std::vector<int> perm(static_cast<std::size_t>(k));
+    std::vector<Eigen::Index> perm(static_cast<std::size_t>(k));
     values.reserve(options.sampled_splits);
     for (std::size_t s = 0; s < options.sampled_splits; ++s) {
-      std::iota(perm.begin(), perm.end(), 0);
-      std::uint64_t mask = 0;
+      std::iota(perm.begin(), perm.end(), Eigen::Index{0});
       for (int i = 0; i < m; ++i) {  // partial Fisher-Yates: m items for half A
         const auto j = static_cast<std::size_t>(i) + bounded(rng, static_cast<std::uint64_t>(k - i));
         std::swap(perm[static_cast<std::size_t>(i)], perm[j]);
-        mask |= std::uint64_t{1} << perm[static_cast<std::size_t>(i)];
+        a[static_cast<std::size_t>(i)] = perm[static_cast<std::size_t>(i)];
       }
-      consider(mask);
+      consider();
     }
   }
   out.n_splits = values.size();
@@ -1290,10 +1289,8 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
   out.median = median_of(std::move(values));
   out.max_split.resize(static_cast<std::size_t>(k));
   out.min_split.resize(static_cast<std::size_t>(k));
-  for (Eigen::Index i = 0; i < k; ++i) {
-    out.max_split[static_cast<std::size_t>(i)] = static_cast<int>(best >> i & 1U);
-    out.min_split[static_cast<std::size_t>(i)] = static_cast<int>(worst >> i & 1U);
-  }
+  for (Eigen::Index i : best) out.max_split[static_cast<std::size_t>(i)] = 1;
+  for (Eigen::Index i : worst) out.min_split[static_cast<std::size_t>(i)] = 1;
   // Fixed splits: odd-even (items 1, 3, 5, ... in A) and first-second (first ceil(k/2) items in A).
   auto fixed = [&](const std::vector<int>& in_a, double& coef, double& rr, double& sb) {
     const split_pieces p = split_sums(r, in_a);
