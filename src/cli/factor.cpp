@@ -46,36 +46,13 @@ struct keyed_data {
   std::vector<std::string> notes;
 };
 
-// Answers outside the response range: an error naming where (default), or missing with a count
-// (--out-of-range missing), as `attune score` and `attune reliability`.
-void check_range(const instrument& inst, responses& data, const scoring_options& scoring, std::vector<std::string>& notes) {
-  std::size_t set_missing = 0;
-  for (Eigen::Index j = 0; j < data.values.cols(); ++j) {
-    const response_range range = item_range(inst, static_cast<std::size_t>(j), scoring);
-    for (Eigen::Index r = 0; r < data.values.rows(); ++r) {
-      double& v = data.values(r, j);
-      if (std::isnan(v) || (v >= range.min && v <= range.max)) continue;
-      if (scoring.out_of_range == out_of_range_policy::set_missing) {
-        v = std::numeric_limits<double>::quiet_NaN();
-        ++set_missing;
-        continue;
-      }
-      std::ostringstream os;
-      os << data.where(r) << ", column '" << data.columns[static_cast<std::size_t>(j)] << "': value " << v
-         << " is outside the response range " << range.min << "-" << range.max
-         << " (use --scale MIN-MAX for this file's range, or --out-of-range missing)";
-      throw error(errc::bad_input, os.str());
-    }
-  }
-  if (set_missing > 0) {
-    notes.push_back(std::to_string(set_missing) + " answer(s) outside the response range were treated as missing");
-  }
-}
-
 keyed_data load_keyed(const factor_cli_options& o) {
   loaded_input li = load_input(o.in);
   keyed_data k;
-  check_range(li.inst, li.data, li.scoring, k.notes);
+  // Answers outside the response range: an error naming where (default), or missing with a count.
+  if (const std::size_t n = apply_range_rule(li.inst, li.data, li.scoring); n > 0) {
+    k.notes.push_back(std::to_string(n) + " answer(s) outside the response range were treated as missing");
+  }
   std::vector<const subscale*> chosen;
   if (o.subscales.empty()) {
     for (const auto& s : li.inst.subscales) chosen.push_back(&s);
