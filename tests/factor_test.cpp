@@ -126,6 +126,23 @@ TEST(Factor, HeywoodCaseIsAWarning) {
   EXPECT_TRUE(found);
 }
 
+TEST(Factor, NonConvergenceIsAWarning) {
+  const Eigen::MatrixXd r = read_factor_matrix("cor_bfi25.csv");
+  attune::efa_options o;
+  o.n_factors = 5;
+  o.max_iterations = 1;  // neither the extraction nor the rotation can finish in one step
+  const auto res = attune::exploratory_factor_analysis(r, 2800, o);
+  EXPECT_FALSE(res.converged);
+  bool extraction = false, rotation = false;
+  for (const auto& w : res.warnings) {
+    extraction = extraction || w.find("extraction did not converge") != std::string::npos;
+    rotation = rotation || w.find("rotation did not converge") != std::string::npos;
+  }
+  EXPECT_TRUE(extraction);
+  EXPECT_TRUE(rotation);
+  EXPECT_TRUE(res.loadings.allFinite());
+}
+
 TEST(Factor, SingularMatrixIsAWarningNotACrash) {
   Eigen::MatrixXd r = Eigen::MatrixXd::Constant(4, 4, 0.5);
   r.diagonal().setOnes();

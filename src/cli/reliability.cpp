@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attune/error.hpp"
+#include "attune/omega.hpp"
 #include "attune/reliability.hpp"
 #include "attune/scoring.hpp"
 #include "cli/commands.hpp"
@@ -34,6 +35,8 @@ struct scale_result {
   std::string name;
   std::vector<std::string> items;  // data columns, in order
   reliability_result r;
+  bool has_omega = false;         // omega summary (attune/omega.hpp), JSON output only
+  scale_omega_summary omega;
 };
 
 // Answers outside the response range: an error naming where (default), or missing with a count
@@ -210,6 +213,23 @@ nlohmann::json scale_json(const scale_result& s) {
   }
   j["item_stats"] = items;
   j["warnings"] = r.warnings;
+  if (s.has_omega) {  // issue 4: omega (psych omega: minres, oblimin, Schmid-Leiman) and ordinal alpha
+    const auto& om = s.omega;
+    nlohmann::json ci = nlohmann::json::array();
+    if (om.has_interval) ci = {json_number(om.interval.lower), json_number(om.interval.upper)};
+    j["omega"] = {{"total", json_number(om.omega.omega_total)},
+                  {"hierarchical", json_number(om.omega.omega_hierarchical)},
+                  {"hierarchical_asymptotic", json_number(om.omega.omega_hierarchical_asymptotic)},
+                  {"ecv", json_number(om.omega.ecv)},
+                  {"nfactors", om.n_factors},
+                  {"ci", ci},
+                  {"ci_method", om.interval_method}};
+    j["ordinal_alpha"] = om.has_ordinal_alpha ? json_number(om.ordinal_alpha) : nlohmann::json(nullptr);
+    for (const auto& w : om.warnings) j["warnings"].push_back("omega: " + w);
+  } else {
+    j["omega"] = nullptr;
+    j["ordinal_alpha"] = nullptr;
+  }
   return j;
 }
 
@@ -308,6 +328,19 @@ void run(const reliability_cli_options& o) {
       sr.r = analyze_reliability(keyed, so);
     } catch (const error& e) {
       throw error(e.code(), "scale '" + s.name + "': " + e.what());
+    }
+    if (o.in.format == "json" && keyed.cols() >= 2) {  // omega (issue 4); a failed fit is a warning
+      scale_omega_options oo;
+      oo.replicates = o.bootstrap > 0 ? o.bootstrap : 200;
+      oo.level = o.level;
+      oo.seed = o.seed;
+      oo.threads = static_cast<int>(o.threads);
+      try {
+        sr.omega = scale_omega(keyed, oo);
+        sr.has_omega = true;
+      } catch (const error& e) {
+        sr.r.warnings.push_back(std::string("omega not available: ") + e.what());
+      }
     }
     scales.push_back(std::move(sr));
   }
