@@ -33,7 +33,7 @@
 namespace attune {
 
 /// A simple-structure CFA model: which factor each item loads on.
-struct cfa_model {
+struct ATTUNE_EXPORT cfa_model {
   /// The factor names, e.g. {"anxiety", "avoidance"} (m >= 1 entries, unique, non-empty).
   std::vector<std::string> factors;
   /// For each of the k items (data columns, in order), the index of its factor in `factors`.
@@ -52,7 +52,7 @@ struct cfa_model {
 };
 
 /// Options of `confirmatory_factor_analysis`.
-struct cfa_options {
+struct ATTUNE_EXPORT cfa_options {
   /// Maximum number of Fisher-scoring iterations per start (>= 1).
   int max_iterations = 1000;
   /// Convergence: the largest change of a parameter in one full step (> 0, < 1).
@@ -79,7 +79,7 @@ enum class cfa_parameter_kind {
 };
 
 /// One free parameter, as a row of lavaan's `parameterEstimates()` / `standardizedSolution()`.
-struct cfa_parameter {
+struct ATTUNE_EXPORT cfa_parameter {
   cfa_parameter_kind kind = cfa_parameter_kind::loading;
   std::size_t lhs = 0;  ///< loading: factor; residual variance: item; correlation: factor
   std::size_t rhs = 0;  ///< loading: item; residual variance: item; correlation: factor
@@ -92,7 +92,7 @@ struct cfa_parameter {
 };
 
 /// Fit measures, named and computed as lavaan 0.6.14 `fitMeasures()`.
-struct cfa_fit_measures {
+struct ATTUNE_EXPORT cfa_fit_measures {
   std::size_t npar = 0;        ///< free parameters q
   double fmin = 0;             ///< F_ML / 2 at the minimum (lavaan's fmin)
   double chisq = 0;            ///< N * F_ML
@@ -115,7 +115,7 @@ struct cfa_fit_measures {
 };
 
 /// The fitted model.
-struct cfa_result {
+struct ATTUNE_EXPORT cfa_result {
   std::vector<std::string> factors;  ///< factor names (m)
   std::vector<std::string> items;    ///< item names (k)
   /// The free parameters in lavaan's order: loadings (factor by factor), residual variances,

@@ -42,13 +42,13 @@ namespace attune {
 
 /// One point of a percentile table: `percentile` percent of the norm group score at or below
 /// `score`.
-struct percentile_point {
+struct ATTUNE_EXPORT percentile_point {
   double score = 0.0;
   double percentile = 0.0;
 };
 
 /// The norms of one scale.
-struct scale_norm {
+struct ATTUNE_EXPORT scale_norm {
   std::string scale;       ///< score name, e.g. "anxiety"
   double mean = 0.0;
   double sd = 1.0;
@@ -92,7 +92,7 @@ enum class percentile_method { table, normal };
 ATTUNE_EXPORT std::string_view to_string(percentile_method m) noexcept;
 
 /// Standard scores of N respondents against one scale's norms.
-struct normed_scores {
+struct ATTUNE_EXPORT normed_scores {
   Eigen::VectorXd z;           ///< (x - mean) / sd
   Eigen::VectorXd t;           ///< 50 + 10 z
   Eigen::VectorXd percentile;  ///< from the table (linear interpolation) or 100 * Phi(z)
@@ -149,7 +149,7 @@ ATTUNE_EXPORT change_category categorize_change(double rci, double critical,
                                                 change_direction direction) noexcept;
 
 /// One assessed change.
-struct reliable_change {
+struct ATTUNE_EXPORT reliable_change {
   double change = std::numeric_limits<double>::quiet_NaN();  ///< after - before
   double rci = std::numeric_limits<double>::quiet_NaN();
   change_category category = change_category::not_assessable;
@@ -164,7 +164,7 @@ ATTUNE_EXPORT reliable_change assess_change(double before, double after, const r
 /// a = 2 SD beyond the dysfunctional mean toward the functional side; b = 2 SD of the functional
 /// mean toward the dysfunctional side; c = (SD_f M_d + SD_d M_f) / (SD_f + SD_d), the point
 /// equally many SDs from both means.
-struct clinical_cutoffs {
+struct ATTUNE_EXPORT clinical_cutoffs {
   double a = std::numeric_limits<double>::quiet_NaN();
   double b = std::numeric_limits<double>::quiet_NaN();
   double c = std::numeric_limits<double>::quiet_NaN();
@@ -210,7 +210,7 @@ struct ATTUNE_EXPORT trajectory_options {
 };
 
 /// Change of N people over W >= 2 administrations.
-struct trajectory_result {
+struct ATTUNE_EXPORT trajectory_result {
   std::size_t n_waves = 0;
   /// First to last administration (wave 0 to wave W-1): N x S change, RCI and categories
   /// (`total_category[s][i]`) and, with a cut-off, the clinical status (`clinical[s][i]`).

@@ -76,7 +76,7 @@ ATTUNE_EXPORT double sample_median(const Eigen::Ref<const Eigen::VectorXd>& x);
 /// the 1-7 scale, in `all_styles` order: f = avoidance_coef * Avoid + anxiety_coef * Anx + constant.
 /// Source: about ten independent public scoring scripts that agree (the original SPSS syntax
 /// was not found; reference/instruments.md section 1): SECONDARY.
-struct fisher_function {
+struct ATTUNE_EXPORT fisher_function {
   attachment_style style;
   double avoidance_coef;
   double anxiety_coef;
@@ -86,7 +86,7 @@ struct fisher_function {
 ATTUNE_EXPORT const std::array<fisher_function, 4>& brennan_fisher_functions() noexcept;
 
 /// A user-given prototype point for the `prototypes` method.
-struct style_prototype {
+struct ATTUNE_EXPORT style_prototype {
   attachment_style style = attachment_style::secure;
   double anxiety = 0.0;
   double avoidance = 0.0;
@@ -130,7 +130,7 @@ struct ATTUNE_EXPORT classify_options {
 };
 
 /// Per-respondent styles with their uncertainty, and a summary.
-struct classification {
+struct ATTUNE_EXPORT classification {
   classify_method method = classify_method::midpoint;
   std::vector<attachment_style> styles;  ///< per respondent, input order
   Eigen::VectorXd anxiety;               ///< the scores as given (input scale)
@@ -196,7 +196,7 @@ enum class rq_decision {
 ATTUNE_EXPORT std::string_view to_string(rq_decision d) noexcept;
 
 /// RQ classification of N respondents.
-struct rq_classification {
+struct ATTUNE_EXPORT rq_classification {
   std::vector<attachment_style> styles;
   std::vector<rq_decision> decisions;
   std::vector<int> n_tied;          ///< how many prototypes share the highest rating (0 if missing)

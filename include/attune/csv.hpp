@@ -19,7 +19,7 @@
 namespace attune {
 
 /// Options of `csv_reader`.
-struct csv_options {
+struct ATTUNE_EXPORT csv_options {
   /// Field delimiter: ',', ';' or '\t'; '\0' detects it from the header line (the most frequent
   /// of the three outside quotes; ',' when none occurs).
   char delimiter = '\0';

@@ -47,7 +47,7 @@ ATTUNE_EXPORT factor_method parse_factor_method(const std::string& name);
 ATTUNE_EXPORT factor_rotation parse_factor_rotation(const std::string& name);
 
 /// Options of `exploratory_factor_analysis`.
-struct efa_options {
+struct ATTUNE_EXPORT efa_options {
   int n_factors = 1;                                 ///< number of factors m (1 <= m < k)
   factor_method method = factor_method::minres;      ///< extraction method
   factor_rotation rotation = factor_rotation::oblimin;  ///< rotation (ignored when m = 1)
@@ -60,7 +60,7 @@ struct efa_options {
 };
 
 /// Result of `exploratory_factor_analysis`.
-struct efa_result {
+struct ATTUNE_EXPORT efa_result {
   Eigen::MatrixXd loadings;            ///< k x m pattern loadings after rotation (columns ordered as psych: by variance accounted for, signs so column sums are positive)
   Eigen::MatrixXd unrotated_loadings;  ///< k x m loadings before rotation
   Eigen::MatrixXd structure;           ///< k x m structure matrix = loadings * phi
@@ -101,7 +101,7 @@ ATTUNE_EXPORT efa_result exploratory_factor_analysis(const Eigen::MatrixXd& corr
                                                      const efa_options& options = {});
 
 /// Result of a rotation.
-struct rotation_result {
+struct ATTUNE_EXPORT rotation_result {
   Eigen::MatrixXd loadings;   ///< k x m rotated loadings
   Eigen::MatrixXd phi;        ///< m x m factor correlations (identity when orthogonal)
   Eigen::MatrixXd rotation;   ///< m x m: orthogonal L*T; oblique L*(T')^-1 (GPArotation's Th)
@@ -122,7 +122,7 @@ ATTUNE_EXPORT Eigen::VectorXd squared_multiple_correlations(const Eigen::MatrixX
 /// Schmid-Leiman transformation (psych 2.2.9 `schmid`): an m-factor solution (extracted, varimax,
 /// then oblimin-rotated as psych) and a one-factor analysis of its factor correlations give a
 /// general factor g and m residualised group factors.
-struct schmid_leiman_result {
+struct ATTUNE_EXPORT schmid_leiman_result {
   Eigen::VectorXd general;        ///< k loadings on g
   Eigen::MatrixXd group;          ///< k x m group-factor loadings
   Eigen::VectorXd communalities;  ///< k h2
@@ -145,7 +145,7 @@ ATTUNE_EXPORT schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlat
                                                  two_factor_general option = two_factor_general::equal);
 
 /// Options of `parallel_analysis`.
-struct parallel_options {
+struct ATTUNE_EXPORT parallel_options {
   int replicates = 100;          ///< simulated data sets (psych `n.iter` is 20)
   double quantile = 0.95;        ///< compare with this quantile of the simulated eigenvalues (0.5: mean-like median)
   std::uint64_t seed = 1;        ///< random seed; the result does not depend on the thread count
@@ -157,7 +157,7 @@ struct parallel_options {
 /// Horn's (1965) parallel analysis: eigenvalues of the observed correlation matrix compared with
 /// those of random normal data of the same size (N x k). Component eigenvalues are those of R;
 /// factor eigenvalues those of R with SMCs on the diagonal (as psych `fa.parallel`).
-struct parallel_result {
+struct ATTUNE_EXPORT parallel_result {
   Eigen::VectorXd observed_components;   ///< k eigenvalues of R
   Eigen::VectorXd observed_factors;      ///< k eigenvalues of R with SMC diagonal
   Eigen::VectorXd simulated_components;  ///< k quantiles of simulated component eigenvalues

@@ -14,7 +14,7 @@
 namespace attune {
 
 /// The answer range of an item or a data file, e.g. 1-7.
-struct response_range {
+struct ATTUNE_EXPORT response_range {
   double min = 1.0;
   double max = 7.0;
   [[nodiscard]] bool contains(double x) const noexcept { return x >= min && x <= max; }
@@ -41,7 +41,7 @@ ATTUNE_EXPORT std::optional<scoring_method> parse_scoring_method(std::string_vie
 ATTUNE_EXPORT std::optional<confirmation> parse_confirmation(std::string_view s) noexcept;
 
 /// One questionnaire item.
-struct item {
+struct ATTUNE_EXPORT item {
   std::string id;                       ///< unique id, also the default data column name
   std::string text;                     ///< wording; empty where its licence is not known to allow it
   bool reversed = false;                ///< reverse keyed (min + max - x) in the subscales it belongs to
@@ -49,7 +49,7 @@ struct item {
 };
 
 /// A subscale: a score formed from some of the items.
-struct subscale {
+struct ATTUNE_EXPORT subscale {
   std::string name;   ///< output column name, e.g. "anxiety"
   std::string label;  ///< human-readable name
   std::vector<std::string> items;  ///< item ids
@@ -59,7 +59,7 @@ struct subscale {
 };
 
 /// A score formed from subscale scores (e.g. RQ model of self, ECR-RS global avoidance).
-struct composite {
+struct ATTUNE_EXPORT composite {
   enum class rule { mean, weighted_sum };
   std::string name;
   std::string label;

@@ -26,7 +26,7 @@
 namespace attune {
 
 /// Options of `omega` (psych defaults: 3 factors, minres, oblimin, option "equal").
-struct omega_options {
+struct ATTUNE_EXPORT omega_options {
   int n_factors = 3;                                   ///< group factors m (>= 1)
   factor_method method = factor_method::minres;        ///< extraction
   factor_rotation rotation = factor_rotation::oblimin;  ///< oblique rotation (oblimin or geomin)
@@ -36,7 +36,7 @@ struct omega_options {
 };
 
 /// Result of `omega`.
-struct omega_result {
+struct ATTUNE_EXPORT omega_result {
   double omega_hierarchical = 0;              ///< (sum g)^2 / V_t
   double omega_total = 0;                     ///< (V_t - sum u2) / V_t
   double omega_hierarchical_asymptotic = 0;   ///< (sum g)^2 / (V_t - sum u2) (psych "omega.lim")
@@ -62,7 +62,7 @@ struct omega_result {
 ATTUNE_EXPORT omega_result omega(const Eigen::MatrixXd& correlation, Eigen::Index n_obs, const omega_options& options = {});
 
 /// One-factor omega of a single subscale.
-struct omega_single_result {
+struct ATTUNE_EXPORT omega_single_result {
   double omega_total = 0;  ///< psych (observed denominator): (1'R1 - sum u2) / 1'R1
   double omega_model = 0;  ///< McDonald (1999, eq. 6.20b; model-implied denominator): (sum l)^2 / ((sum l)^2 + sum u2)
   Eigen::VectorXd loadings;
@@ -80,7 +80,7 @@ ATTUNE_EXPORT omega_single_result omega_single_factor(const Eigen::MatrixXd& cor
 /// Ordinal alpha and ordinal omega (Zumbo, Gadermann & Zeisser 2007, Journal of Modern Applied
 /// Statistical Methods 6:21-29): standardized alpha k/(k-1) (1 - k / 1'P1) and one-factor omega
 /// (`omega_single_factor`'s omega_total) on the polychoric matrix P of the items.
-struct ordinal_reliability_result {
+struct ATTUNE_EXPORT ordinal_reliability_result {
   double ordinal_alpha = 0;
   double ordinal_omega = 0;
   Eigen::MatrixXd polychoric;   ///< the k x k polychoric matrix used
@@ -96,7 +96,7 @@ ATTUNE_EXPORT ordinal_reliability_result ordinal_reliability(const Eigen::Matrix
 enum class correlation_kind { pearson, polychoric };
 
 /// Options of `omega_bootstrap`.
-struct omega_bootstrap_options {
+struct ATTUNE_EXPORT omega_bootstrap_options {
   omega_options omega;                 ///< the omega model refitted on each resample
   correlation_kind correlation = correlation_kind::pearson;  ///< pairwise Pearson or polychoric
   int replicates = 1000;               ///< bootstrap resamples B
@@ -108,13 +108,13 @@ struct omega_bootstrap_options {
 };
 
 /// A confidence interval of an omega coefficient.
-struct omega_interval {
+struct ATTUNE_EXPORT omega_interval {
   double lower = 0;
   double upper = 0;
 };
 
 /// Result of `omega_bootstrap`.
-struct omega_bootstrap_result {
+struct ATTUNE_EXPORT omega_bootstrap_result {
   omega_result estimate;                       ///< omega on the full data
   omega_interval total_percentile;        ///< percentile interval of omega_total
   omega_interval total_bca;               ///< BCa interval of omega_total (Efron 1987)
@@ -134,7 +134,7 @@ struct omega_bootstrap_result {
 ATTUNE_EXPORT omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_bootstrap_options& options = {});
 
 /// Options of `scale_omega` (the per-scale summary of `attune reliability`).
-struct scale_omega_options {
+struct ATTUNE_EXPORT scale_omega_options {
   int n_factors = 3;          ///< requested group factors; reduced to max(1, k / 3) for short scales
   int replicates = 1000;      ///< bootstrap resamples for the interval of omega total (0 = none)
   double level = 0.95;        ///< confidence level
@@ -145,7 +145,7 @@ struct scale_omega_options {
 };
 
 /// Per-scale omega summary.
-struct scale_omega_summary {
+struct ATTUNE_EXPORT scale_omega_summary {
   omega_result omega;             ///< psych-style omega with `n_factors` group factors
   int n_factors = 0;              ///< group factors used
   bool has_interval = false;      ///< a bootstrap interval was computed

@@ -35,7 +35,7 @@
 namespace attune {
 
 /// Options of `polychoric` / `tetrachoric`.
-struct polychoric_options {
+struct ATTUNE_EXPORT polychoric_options {
   double correct = 0.5;          ///< continuity correction: count added to empty cells (0 = none)
   bool smooth = true;            ///< smooth a non-positive-definite result (psych `cor.smooth`)
   int max_categories = 8;        ///< more distinct values than this is an error (psych `max.cat`)
@@ -47,7 +47,7 @@ struct polychoric_options {
 };
 
 /// Result of `polychoric` / `tetrachoric`.
-struct polychoric_result {
+struct ATTUNE_EXPORT polychoric_result {
   Eigen::MatrixXd rho;              ///< k x k correlations (smoothed when `smoothed`); NaN for a pair that has no estimate
   Eigen::MatrixXd rho_unsmoothed;   ///< k x k correlations before smoothing
   /// k x k asymptotic standard errors with the thresholds held fixed:
@@ -77,7 +77,7 @@ ATTUNE_EXPORT polychoric_result polychoric(const Eigen::MatrixXd& data, const po
 ATTUNE_EXPORT polychoric_result tetrachoric(const Eigen::MatrixXd& data, const polychoric_options& options = {});
 
 /// Result of `smooth_correlation`.
-struct smoothing_result {
+struct ATTUNE_EXPORT smoothing_result {
   Eigen::MatrixXd matrix;  ///< the (possibly) smoothed matrix
   bool smoothed = false;   ///< smallest eigenvalue was below machine epsilon and the matrix was changed
 };

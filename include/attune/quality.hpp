@@ -26,14 +26,14 @@
 namespace attune {
 
 /// One subscale as the quality indices see it.
-struct quality_subscale {
+struct ATTUNE_EXPORT quality_subscale {
   std::string name;                 ///< e.g. "anxiety"
   std::vector<Eigen::Index> items;  ///< 0-based data columns, in instrument order
   std::vector<bool> reversed;       ///< per entry of `items`: reverse keyed in this subscale
 };
 
 /// What the indices need to know about the k items.
-struct quality_design {
+struct ATTUNE_EXPORT quality_design {
   std::vector<std::string> item_ids;  ///< k ids, for messages and reports
   Eigen::VectorXd item_min;           ///< k lowest allowed answers
   Eigen::VectorXd item_max;           ///< k highest allowed answers
@@ -81,7 +81,7 @@ enum class mahalanobis_method {
 
 /// Options of `assess_quality`: each index's parameters and its default flag rule (see
 /// docs/quality.md for the reasons). A NaN threshold switches that flag rule off.
-struct quality_options {
+struct ATTUNE_EXPORT quality_options {
   /// longstring: flag when the longest run of identical answers is at least
   /// ceil(longstring_share * k) (Curran 2016: half the scale's length).
   double longstring_share = 0.5;
@@ -121,7 +121,7 @@ struct quality_options {
 };
 
 /// longstring per respondent (careless `longstring(x, avg = TRUE)`: R `rle` over the row).
-struct longstring_result {
+struct ATTUNE_EXPORT longstring_result {
   Eigen::VectorXd longest;  ///< longest run of identical answers; NaN for a row with no answer
   Eigen::VectorXd average;  ///< mean run length; a missing answer is a run of length 1 (as `rle`)
 };
@@ -138,7 +138,7 @@ ATTUNE_EXPORT Eigen::MatrixXd irv(const Eigen::MatrixXd& values, int blocks = 3)
 ATTUNE_EXPORT std::vector<int> irv_block_of_items(Eigen::Index k, int blocks);
 
 /// Mahalanobis D^2 per respondent.
-struct mahalanobis_result {
+struct ATTUNE_EXPORT mahalanobis_result {
   Eigen::VectorXd d2;        ///< NaN for a row with no answer
   Eigen::VectorXi df;        ///< items answered (the chi-square df of attune's flag)
   Eigen::VectorXd p_value;   ///< upper tail of chi-square(df) at d2
@@ -157,7 +157,7 @@ ATTUNE_EXPORT mahalanobis_result mahalanobis(const Eigen::MatrixXd& values,
                                              mahalanobis_method method = mahalanobis_method::observed);
 
 /// Even-odd consistency per respondent, careless >= 1.2 sign: higher = more careless.
-struct evenodd_result {
+struct ATTUNE_EXPORT evenodd_result {
   Eigen::VectorXd value;     ///< -(Spearman-Brown corrected r), in [-1, 1]; NaN when not defined
   Eigen::VectorXi subscales; ///< subscales with both an even and an odd mean (careless `diag`)
 };
@@ -174,7 +174,7 @@ ATTUNE_EXPORT evenodd_result evenodd(const Eigen::MatrixXd& keyed,
 ATTUNE_EXPORT Eigen::MatrixXd reverse_key(const Eigen::MatrixXd& values, const quality_design& design);
 
 /// An item pair (0-based columns) and its sample correlation.
-struct item_pair {
+struct ATTUNE_EXPORT item_pair {
   Eigen::Index first = 0;   ///< the later column (R's row index in the lower triangle)
   Eigen::Index second = 0;  ///< the earlier column
   double r = 0.0;
@@ -186,7 +186,7 @@ ATTUNE_EXPORT std::vector<item_pair> psych_pairs(const Eigen::MatrixXd& values, 
                                                  bool antonyms);
 
 /// psychsyn / psychant per respondent.
-struct psychsyn_result {
+struct ATTUNE_EXPORT psychsyn_result {
   Eigen::VectorXd value;  ///< within-person r over the pairs; NaN with <= 2 pairs or zero variance
   Eigen::VectorXi pairs;  ///< pairs answered on both items (careless `diag`)
 };
@@ -203,7 +203,7 @@ ATTUNE_EXPORT psychsyn_result psychsyn(const Eigen::MatrixXd& values, const std:
 ATTUNE_EXPORT Eigen::VectorXd reversal(const Eigen::MatrixXd& values, const quality_design& design);
 
 /// The data validation report.
-struct validation_report {
+struct ATTUNE_EXPORT validation_report {
   struct cell {
     Eigen::Index row = 0;
     Eigen::Index item = 0;
@@ -226,7 +226,7 @@ ATTUNE_EXPORT validation_report validate_data(const Eigen::MatrixXd& values,
                                               const quality_options& options = {});
 
 /// Everything `assess_quality` computes.
-struct quality_report {
+struct ATTUNE_EXPORT quality_report {
   Eigen::VectorXd longstring;      ///< longest run
   Eigen::VectorXd longstring_avg;  ///< mean run length
   Eigen::VectorXd irv;             ///< SD over all answered items

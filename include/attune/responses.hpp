@@ -36,7 +36,7 @@ struct ATTUNE_EXPORT responses {
 };
 
 /// Options for reading responses.
-struct read_options {
+struct ATTUNE_EXPORT read_options {
   csv_options csv;                        ///< delimiter
   std::vector<double> missing_codes;      ///< numbers that mean "no answer" (empty cells and NA always do)
   /// Which columns hold the items, in item order. Each entry is a column name, a range of names
