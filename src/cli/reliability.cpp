@@ -40,28 +40,10 @@ struct scale_result {
 };
 
 // Answers outside the response range: an error naming where (default), or missing with a count
-// (--out-of-range missing), as `attune score`.
+// (--out-of-range missing), by the same rule as `attune score`.
 void check_range(const instrument& inst, responses& data, const scoring_options& scoring, std::vector<std::string>& notes) {
-  std::size_t set_missing = 0;
-  for (Eigen::Index j = 0; j < data.values.cols(); ++j) {
-    const response_range range = item_range(inst, static_cast<std::size_t>(j), scoring);
-    for (Eigen::Index r = 0; r < data.values.rows(); ++r) {
-      double& v = data.values(r, j);
-      if (std::isnan(v) || (v >= range.min && v <= range.max)) continue;
-      if (scoring.out_of_range == out_of_range_policy::set_missing) {
-        v = std::numeric_limits<double>::quiet_NaN();
-        ++set_missing;
-        continue;
-      }
-      std::ostringstream os;
-      os << data.where(r) << ", column '" << data.columns[static_cast<std::size_t>(j)] << "': value " << v
-         << " is outside the response range " << range.min << "-" << range.max
-         << " (use --scale MIN-MAX for this file's range, or --out-of-range missing)";
-      throw error(errc::bad_input, os.str());
-    }
-  }
-  if (set_missing > 0) {
-    notes.push_back(std::to_string(set_missing) + " answer(s) outside the response range were treated as missing");
+  if (const std::size_t n = apply_range_rule(inst, data, scoring); n > 0) {
+    notes.push_back(std::to_string(n) + " answer(s) outside the response range were treated as missing");
   }
 }
 
