@@ -80,6 +80,16 @@ response_range item_range(const instrument& inst, std::size_t i, const scoring_o
 
 namespace {
 
+std::string unscored_warning(std::size_t unscored, int need, std::size_t k, const std::string& name) {
+  return std::to_string(unscored) + " respondent" + (unscored == 1 ? "" : "s") + " answered fewer than " +
+         std::to_string(need) + " of the " + std::to_string(k) + " items of '" + name + "': not scored";
+}
+
+std::string out_of_range_warning(std::size_t n_bad) {
+  return std::to_string(n_bad) + " answer" + (n_bad == 1 ? "" : "s") +
+         " outside the response range treated as missing";
+}
+
 struct out_of_range_scan {
   std::size_t count = 0;
   Eigen::Index first_row = -1;  // the first offending answer in reading order
@@ -227,17 +237,11 @@ score_table score(const instrument& inst, const responses& data, const scoring_o
       // so that it is not biased downwards; with every item answered it is the plain sum.
       out.scores(i, static_cast<Eigen::Index>(s)) = inst.scoring == scoring_method::mean ? mean : mean * k_s;
     }
-    if (unscored > 0) {
-      out.warnings.push_back(std::to_string(unscored) + " respondent" + (unscored == 1 ? "" : "s") +
-                             " answered fewer than " + std::to_string(need) + " of the " +
-                             std::to_string(cols.size()) + " items of '" + sub.name + "': not scored");
-    }
+    out.n_items.push_back(static_cast<int>(cols.size()));
+    if (unscored > 0) out.warnings.push_back(unscored_warning(unscored, need, cols.size(), sub.name));
   }
   score_composites(inst, out.scores, n_sub);
-  if (n_bad > 0) {
-    out.warnings.push_back(std::to_string(n_bad) + " answer" + (n_bad == 1 ? "" : "s") +
-                           " outside the response range treated as missing");
-  }
+  if (n_bad > 0) out.warnings.push_back(out_of_range_warning(n_bad));
   return out;
 }
 
@@ -312,6 +316,10 @@ void score_summary::add(const score_table& t) {
       max_[c] = std::max(max_[c], x);
     }
   }
+  if (required_.empty()) {
+    required_ = t.required;
+    n_items_ = t.n_items;
+  }
   n_rows_ += static_cast<std::size_t>(t.scores.rows());
   n_out_of_range_ += t.n_out_of_range;
 }
@@ -329,6 +337,17 @@ std::vector<score_summary::column> score_summary::columns() const {
     col.max = n_[c] > 0 ? max_[c] : kNaN;
     out.push_back(col);
   }
+  return out;
+}
+
+std::vector<std::string> score_summary::warnings() const {
+  std::vector<std::string> out;
+  for (std::size_t c = 0; c < required_.size() && c < names_.size(); ++c) {
+    if (missing_[c] > 0) {
+      out.push_back(unscored_warning(missing_[c], required_[c], static_cast<std::size_t>(n_items_[c]), names_[c]));
+    }
+  }
+  if (n_out_of_range_ > 0) out.push_back(out_of_range_warning(n_out_of_range_));
   return out;
 }
 

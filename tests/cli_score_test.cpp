@@ -35,6 +35,17 @@ TEST(CliScore, CsvColumnsAndValues) {
   EXPECT_NE(r.err.find("fewer than 5 of the 6 items of 'anxiety'"), std::string::npos) << r.err;
 }
 
+TEST(CliScore, WarningsAreCountedOverAllChunks) {
+  const auto r = run_cli("score - --instrument ecr-s --chunk-rows 1", ecr_s_csv("p4,,,,,,,,,,,,\n"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("2 respondents answered fewer than 5 of the 6 items of 'anxiety'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 respondent answered fewer than 5 of the 6 items of 'avoidance'"), std::string::npos) << r.err;
+  // One line per subscale, not one per chunk.
+  std::size_t lines = 0;
+  for (std::size_t p = r.err.find("warning:"); p != std::string::npos; p = r.err.find("warning:", p + 1)) ++lines;
+  EXPECT_EQ(lines, 2u) << r.err;
+}
+
 TEST(CliScore, JsonAndTableFormats) {
   const auto j = run_cli("score - --instrument ecr-s --id pid --format json", ecr_s_csv());
   ASSERT_EQ(j.exit_code, 0) << j.err;

@@ -204,6 +204,9 @@ TEST(ScoreSummary, CountsMeansAndSdsAcrossChunks) {
     EXPECT_NEAR(a[c].sd, b[c].sd, kExact);
   }
   EXPECT_EQ(whole.n_rows(), 4u);
+  EXPECT_EQ(parts.warnings(), whole.warnings());
+  ASSERT_EQ(whole.warnings().size(), 1u);
+  EXPECT_EQ(whole.warnings()[0], "1 respondent answered fewer than 2 of the 2 items of 's2': not scored");
 }
 
 // The real ECR data of openpsychometrics.org (51,491 people, 1-5 scale, 0 = missing), read from

@@ -40,11 +40,12 @@ struct ATTUNE_EXPORT scoring_options {
 };
 
 /// Scores of N respondents.
-struct score_table {
+struct ATTUNE_EXPORT score_table {
   std::vector<std::string> names;  ///< subscale names, then composite names
   Eigen::MatrixXd scores;          ///< N x names.size(); NaN = not scoreable
   Eigen::MatrixXi answered;        ///< N x (number of subscales): items answered
   std::vector<int> required;       ///< per subscale: answers needed for a score
+  std::vector<int> n_items;        ///< per subscale: its number of items
   std::size_t n_out_of_range = 0;  ///< answers outside the range treated as missing
   std::vector<std::string> warnings;
 };
@@ -69,7 +70,7 @@ ATTUNE_EXPORT score_table score(const instrument& inst, const responses& data,
                                 const scoring_options& options = {});
 
 /// Scores of one respondent (for apps).
-struct respondent_scores {
+struct ATTUNE_EXPORT respondent_scores {
   std::vector<std::string> names;  ///< as score_table::names
   std::vector<double> scores;      ///< NaN = not scoreable
   std::vector<int> answered;       ///< per subscale
@@ -112,11 +113,14 @@ class ATTUNE_EXPORT score_summary {
   [[nodiscard]] std::vector<column> columns() const;
   [[nodiscard]] std::size_t n_rows() const noexcept { return n_rows_; }
   [[nodiscard]] std::size_t n_out_of_range() const noexcept { return n_out_of_range_; }
+  /// The warnings of `score` over everything added (counts summed across chunks).
+  [[nodiscard]] std::vector<std::string> warnings() const;
 
  private:
   std::vector<std::string> names_;
   std::vector<std::size_t> n_, missing_;
   std::vector<double> mean_, m2_, min_, max_;
+  std::vector<int> required_, n_items_;
   std::size_t n_rows_ = 0;
   std::size_t n_out_of_range_ = 0;
 };

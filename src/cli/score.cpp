@@ -1,6 +1,8 @@
 // attune score: anxiety and avoidance (and every subscale) per respondent.
 // CSV output streams: the file is read and scored a chunk at a time, so memory does not grow
 // with the file. JSON and table outputs hold the scores in memory.
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -34,28 +36,43 @@ std::string csv_header(const instrument& inst, bool with_id) {
   return h + "\n";
 }
 
-void write_csv_rows(std::ostream& os, const instrument& inst, const responses& chunk, const score_table& t) {
+// Formats a chunk into one buffer and writes it with one call: per-field strings and stream
+// insertions cost more than the scoring itself (bench/compare_scoring.sh).
+void write_csv_rows(std::ostream& os, const instrument& inst, const responses& chunk, const score_table& t,
+                    std::string& buffer) {
   const std::size_t n_sub = inst.subscales.size();
-  std::string line;
+  const std::size_t n_comp = inst.composites.size();
+  buffer.clear();
+  char num[32];
+  auto add_number = [&](double x) {  // shortest text that reads back exactly; empty for NaN
+    if (std::isnan(x)) return;
+    const auto [end, ec] = std::to_chars(num, num + sizeof num, x);
+    buffer.append(num, end);
+  };
   for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
-    line.clear();
     bool first = true;
-    auto add = [&](const std::string& field) {
-      if (!first) line += ',';
-      line += field;
+    auto sep = [&] {
+      if (!first) buffer.push_back(',');
       first = false;
     };
-    if (!chunk.row_ids.empty()) add(csv_field(chunk.row_ids[static_cast<std::size_t>(i)]));
+    if (!chunk.row_ids.empty()) {
+      sep();
+      buffer += csv_field(chunk.row_ids[static_cast<std::size_t>(i)]);
+    }
     for (std::size_t s = 0; s < n_sub; ++s) {
-      add(format_number(t.scores(i, static_cast<Eigen::Index>(s))));
-      add(std::to_string(t.answered(i, static_cast<Eigen::Index>(s))));
+      sep();
+      add_number(t.scores(i, static_cast<Eigen::Index>(s)));
+      sep();
+      const auto [end, ec] = std::to_chars(num, num + sizeof num, t.answered(i, static_cast<Eigen::Index>(s)));
+      buffer.append(num, end);
     }
-    for (std::size_t c = 0; c < inst.composites.size(); ++c) {
-      add(format_number(t.scores(i, static_cast<Eigen::Index>(n_sub + c))));
+    for (std::size_t c = 0; c < n_comp; ++c) {
+      sep();
+      add_number(t.scores(i, static_cast<Eigen::Index>(n_sub + c)));
     }
-    line += '\n';
-    os << line;
+    buffer.push_back('\n');
   }
+  os.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
 }
 
 std::string summary_text(const instrument& inst, const score_summary& summary, const std::vector<std::string>& warnings) {
@@ -87,11 +104,6 @@ nlohmann::json summary_json(const score_summary& summary) {
   return cols;
 }
 
-// Accumulates warnings across chunks, merging counts of the same kind by summing the table's.
-void merge_warnings(std::vector<std::string>& all, const score_table& t) {
-  for (const auto& w : t.warnings) all.push_back(w);
-}
-
 void run(const score_cli_options& o) {
   const instrument inst = resolve_instrument(o.in.instrument);
   const scoring_options scoring = make_scoring_options(o.in);
@@ -107,20 +119,20 @@ void run(const score_cli_options& o) {
   }
   response_reader reader(*in, source, inst.item_ids(), reading);
   score_summary summary(inst.score_names());
-  std::vector<std::string> warnings;
   const bool with_id = !o.in.id.empty();
   responses chunk;
 
   if (o.in.format == "csv") {
     output_stream out(o.in.output);
     out.stream() << csv_header(inst, with_id);
+    std::string buffer;
     while (reader.read(chunk, o.chunk_rows)) {
       const score_table t = score(inst, chunk, scoring);
       summary.add(t);
-      merge_warnings(warnings, t);
-      write_csv_rows(out.stream(), inst, chunk, t);
+      write_csv_rows(out.stream(), inst, chunk, t, buffer);
     }
     out.commit();
+    const std::vector<std::string> warnings = summary.warnings();
     if (o.summary) std::cerr << summary_text(inst, summary, warnings);
     else for (const auto& w : warnings) std::cerr << "attune: warning: " << w << "\n";
     return;
@@ -134,7 +146,6 @@ void run(const score_cli_options& o) {
   while (reader.read(chunk, o.chunk_rows)) {
     const score_table t = score(inst, chunk, scoring);
     summary.add(t);
-    merge_warnings(warnings, t);
     for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
       nlohmann::json row;
       std::vector<std::string> cells;
@@ -162,6 +173,7 @@ void run(const score_cli_options& o) {
       table_rows.push_back(std::move(cells));
     }
   }
+  const std::vector<std::string> warnings = summary.warnings();
   if (o.in.format == "json") {
     nlohmann::json doc;
     doc["instrument"] = inst.id;
