@@ -280,16 +280,7 @@ TEST(Cfa, FactorsAreOrientedWithPositiveLoadingSums) {
   EXPECT_NEAR(b.fit.chisq, a.fit.chisq, same_fit_tolerance);
 }
 
-template <class F>
-void expect_error(F f, errc code, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no attune::error; expected one containing '" << fragment << "'";
-  } catch (const attune::error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using attune::test::expect_error;
 
 TEST(CfaErrors, NonConvergenceIsAnError) {
   std::vector<std::string> names;

@@ -24,16 +24,7 @@ constexpr double tol = 1e-12;   // closed-form arithmetic
 constexpr double tol_hand = 1e-9;  // hand values printed with 10+ digits
 const double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-template <class F>
-void expect_error(F&& f, attune::errc code, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error thrown; expected one containing '" << fragment << "'";
-  } catch (const attune::error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using attune::test::expect_error;
 
 attune::scale_norm norm(const std::string& scale, double m, double sd) {
   return {scale, m, sd, 100, "test population", "test source", {}};

@@ -23,16 +23,7 @@ constexpr double tol_vector = 5e-7;  // instruments.md section 11 prints 6 decim
 constexpr double tol_exact = 1e-12;  // arithmetic that should agree to rounding
 const double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-template <class F>
-void expect_error(F&& f, attune::errc code, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "no error thrown; expected one containing '" << fragment << "'";
-  } catch (const attune::error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using attune::test::expect_error;
 
 Eigen::VectorXd vec(std::initializer_list<double> v) {
   Eigen::VectorXd x(static_cast<Eigen::Index>(v.size()));

@@ -37,20 +37,7 @@ std::string ecrr_csv(const std::vector<std::pair<std::string, std::pair<double, 
   return os.str();
 }
 
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    if (!line.empty() && line.back() == ',') f.emplace_back();
-    out.push_back(f);
-  }
-  return out;
-}
+using attune::test::parse_csv;
 
 std::size_t column(const std::vector<std::string>& header, const std::string& name) {
   const auto it = std::find(header.begin(), header.end(), name);

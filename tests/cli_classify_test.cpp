@@ -45,20 +45,7 @@ std::string make_csv(const std::string& instrument_id, const std::vector<std::pa
   return os.str();
 }
 
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cell;
-    std::istringstream ls(line);
-    while (std::getline(ls, cell, ',')) f.push_back(cell);
-    if (!line.empty() && line.back() == ',') f.emplace_back();
-    out.push_back(f);
-  }
-  return out;
-}
+using attune::test::parse_csv;
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;

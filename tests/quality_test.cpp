@@ -448,15 +448,7 @@ TEST(QualityDesign, FromAnInstrumentUsesPerSubscaleKeysAndRanges) {
 // ---------------------------------------------------------------------------------------------
 // Error paths: each names the place and the value
 
-void expect_error(const std::function<void()>& f, errc code, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected an error containing '" << fragment << "'";
-  } catch (const attune::error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using attune::test::expect_error;
 
 TEST(QualityErrors, OptionsNameTheFieldAndValue) {
   auto with = [](const std::function<void(attune::quality_options&)>& set) {

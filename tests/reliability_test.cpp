@@ -449,16 +449,7 @@ TEST(Reliability, SpearmanBrownProphecy) {
 // ---------------------------------------------------------------------------------------------
 // Warnings and errors
 
-template <class F>
-void expect_error(F f, attune::errc code, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected an error containing '" << fragment << "'";
-  } catch (const attune::error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
-}
+using attune::test::expect_error;
 
 bool has_warning(const attune::reliability_result& r, const std::string& fragment) {
   for (const auto& w : r.warnings) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,28 @@ void expect_error(F f, attune::errc code, std::initializer_list<std::string> fra
       EXPECT_NE(std::string(e.what()).find(s), std::string::npos) << "missing '" << s << "' in: " << e.what();
     }
   }
+}
+
+/// The same, for one fragment.
+template <class F>
+void expect_error(F f, attune::errc code, const std::string& fragment) {
+  expect_error(f, code, {fragment});
+}
+
+/// A simple comma-separated text (no quotes) as rows of cells; a trailing comma gives an empty cell.
+inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::string cell;
+    std::istringstream ls(line);
+    while (std::getline(ls, cell, ',')) f.push_back(cell);
+    if (!line.empty() && line.back() == ',') f.emplace_back();
+    out.push_back(f);
+  }
+  return out;
 }
 
 }  // namespace attune::test
