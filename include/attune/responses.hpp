@@ -76,6 +76,12 @@ class ATTUNE_EXPORT response_reader {
   std::vector<std::string_view> fields_;
 };
 
+/// Rows per `response_reader::read` call that keep a chunk's answers (rows x items doubles) within
+/// about 1 MiB, so that reading, checking and scoring a chunk run in the CPU cache: 3,640 rows of
+/// 36 items; never fewer than 256 or more than 65,536 rows. A chunk of 65,536 x 36 (18 MiB) made
+/// `attune score` 35% slower end to end (bench/compare_scoring.sh).
+ATTUNE_EXPORT std::size_t cache_friendly_chunk_rows(std::size_t n_items) noexcept;
+
 /// Reads a whole stream. @see response_reader
 ATTUNE_EXPORT responses read_responses(std::istream& in, const std::string& source,
                                        const std::vector<std::string>& item_ids,

@@ -1,8 +1,12 @@
 // attune score: anxiety and avoidance (and every subscale) per respondent.
 // CSV output streams: the file is read and scored a chunk at a time, so memory does not grow
 // with the file. JSON and table outputs hold the scores in memory.
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -18,7 +22,7 @@ namespace {
 struct score_cli_options {
   input_options in;
   bool summary = false;
-  std::size_t chunk_rows = 65536;
+  std::size_t chunk_rows = 0;  // 0: cache_friendly_chunk_rows(items)
 };
 
 // Header: id, then per subscale "<name>,<name>_answered", then composites.
@@ -36,43 +40,96 @@ std::string csv_header(const instrument& inst, bool with_id) {
   return h + "\n";
 }
 
-// Formats a chunk into one buffer and writes it with one call: per-field strings and stream
-// insertions cost more than the scoring itself (bench/compare_scoring.sh).
+// Writes `s` at `p` as one CSV field (quoted when it holds a delimiter, quote or line end);
+// returns the end. Needs room for 2 * s.size() + 2 characters.
+char* put_csv_field(char* p, std::string_view s) {
+  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
+    return c == ',' || c == ';' || c == '\t' || c == '"' || c == '\n' || c == '\r';
+  });
+  if (plain) {
+    std::memcpy(p, s.data(), s.size());
+    return p + s.size();
+  }
+  *p++ = '"';
+  for (char c : s) {
+    if (c == '"') *p++ = '"';
+    *p++ = c;
+  }
+  *p++ = '"';
+  return p;
+}
+
+// The shortest text that reads back exactly (std::to_chars), remembered for the last number seen
+// in each of 4,096 slots. Scores are means of a few small integers, so a file holds few distinct
+// values (at most a few thousand for 36 items on 1-7), and std::to_chars costs about 80 ns per
+// score: 85% of the output time before this cache (bench/compare_scoring.sh). Any value is
+// still formatted by std::to_chars the first time it occupies a slot, so the text is the same.
+class number_text_cache {
+ public:
+  static constexpr std::size_t kMaxText = 24;  // the longest double from std::to_chars
+
+  // Writes x at p (room for kMaxText characters needed); returns the end.
+  char* put(char* p, double x) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    slot& s = slots_[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - kSlotBits)];  // Fibonacci hashing
+    if (!s.filled || s.bits != bits) {
+      s.size = static_cast<std::uint8_t>(std::to_chars(s.text, s.text + kMaxText, x).ptr - s.text);
+      s.bits = bits;
+      s.filled = true;
+    }
+    std::memcpy(p, s.text, kMaxText);
+    return p + s.size;
+  }
+
+ private:
+  static constexpr int kSlotBits = 12;
+  struct slot {
+    std::uint64_t bits = 0;
+    bool filled = false;
+    std::uint8_t size = 0;
+    char text[kMaxText] = {};
+  };
+  std::vector<slot> slots_ = std::vector<slot>(std::size_t{1} << kSlotBits);
+};
+
+// Formats a chunk into one buffer through a plain pointer and writes it with one call: strings
+// per field, appends and stream insertions cost more than the scoring itself
+// (bench/compare_scoring.sh).
 void write_csv_rows(std::ostream& os, const instrument& inst, const responses& chunk, const score_table& t,
-                    std::string& buffer) {
+                    number_text_cache& numbers, std::string& buffer) {
   const std::size_t n_sub = inst.subscales.size();
   const std::size_t n_comp = inst.composites.size();
-  buffer.clear();
-  char num[32];
-  auto add_number = [&](double x) {  // shortest text that reads back exactly; empty for NaN
-    if (std::isnan(x)) return;
-    const auto [end, ec] = std::to_chars(num, num + sizeof num, x);
-    buffer.append(num, end);
-  };
+  constexpr std::size_t kMaxNumber = number_text_cache::kMaxText;
+  const std::size_t numbers_per_row = 2 * n_sub + n_comp;
+  std::size_t used = 0;
   for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
+    const std::string_view id = chunk.row_ids.empty() ? std::string_view() : chunk.row_ids[static_cast<std::size_t>(i)];
+    const std::size_t room = 2 * id.size() + 3 + numbers_per_row * (kMaxNumber + 1);
+    if (buffer.size() < used + room) buffer.resize(std::max(2 * buffer.size(), used + room));
+    char* p = buffer.data() + used;
     bool first = true;
-    auto sep = [&] {
-      if (!first) buffer.push_back(',');
+    auto separate = [&] {
+      if (!first) *p++ = ',';
       first = false;
     };
+    auto put_score = [&](double x) {  // empty for NaN (not scoreable)
+      separate();
+      if (!std::isnan(x)) p = numbers.put(p, x);
+    };
     if (!chunk.row_ids.empty()) {
-      sep();
-      buffer += csv_field(chunk.row_ids[static_cast<std::size_t>(i)]);
+      separate();
+      p = put_csv_field(p, id);
     }
     for (std::size_t s = 0; s < n_sub; ++s) {
-      sep();
-      add_number(t.scores(i, static_cast<Eigen::Index>(s)));
-      sep();
-      const auto [end, ec] = std::to_chars(num, num + sizeof num, t.answered(i, static_cast<Eigen::Index>(s)));
-      buffer.append(num, end);
+      put_score(t.scores(i, static_cast<Eigen::Index>(s)));
+      separate();
+      p = std::to_chars(p, p + kMaxNumber, t.answered(i, static_cast<Eigen::Index>(s))).ptr;
     }
-    for (std::size_t c = 0; c < n_comp; ++c) {
-      sep();
-      add_number(t.scores(i, static_cast<Eigen::Index>(n_sub + c)));
-    }
-    buffer.push_back('\n');
+    for (std::size_t c = 0; c < n_comp; ++c) put_score(t.scores(i, static_cast<Eigen::Index>(n_sub + c)));
+    *p++ = '\n';
+    used = static_cast<std::size_t>(p - buffer.data());
   }
-  os.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  os.write(buffer.data(), static_cast<std::streamsize>(used));
 }
 
 std::string summary_text(const instrument& inst, const score_summary& summary, const std::vector<std::string>& warnings) {
@@ -120,16 +177,18 @@ void run(const score_cli_options& o) {
   response_reader reader(*in, source, inst.item_ids(), reading);
   score_summary summary(inst.score_names());
   const bool with_id = !o.in.id.empty();
+  const std::size_t chunk_rows = o.chunk_rows > 0 ? o.chunk_rows : cache_friendly_chunk_rows(inst.items.size());
   responses chunk;
 
   if (o.in.format == "csv") {
     output_stream out(o.in.output);
     out.stream() << csv_header(inst, with_id);
+    number_text_cache numbers;
     std::string buffer;
-    while (reader.read(chunk, o.chunk_rows)) {
+    while (reader.read(chunk, chunk_rows)) {
       const score_table t = score(inst, chunk, scoring);
       summary.add(t);
-      write_csv_rows(out.stream(), inst, chunk, t, buffer);
+      write_csv_rows(out.stream(), inst, chunk, t, numbers, buffer);
     }
     out.commit();
     const std::vector<std::string> warnings = summary.warnings();
@@ -143,7 +202,7 @@ void run(const score_cli_options& o) {
   std::vector<std::vector<std::string>> table_rows;
   const auto names = inst.score_names();
   const std::size_t n_sub = inst.subscales.size();
-  while (reader.read(chunk, o.chunk_rows)) {
+  while (reader.read(chunk, chunk_rows)) {
     const score_table t = score(inst, chunk, scoring);
     summary.add(t);
     for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
@@ -218,8 +277,9 @@ void add_score_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("score", "score respondents on an instrument's subscales (anxiety, avoidance...)");
   add_input_options(*cmd, o->in, {"csv", "json", "table"});
   cmd->add_flag("--summary", o->summary, "with CSV output: print a summary (n, mean, SD, min, max) on standard error");
-  cmd->add_option("--chunk-rows", o->chunk_rows, "rows read and scored at a time (bounds memory)")
-      ->default_val(65536)
+  cmd->add_option("--chunk-rows", o->chunk_rows,
+                  "rows read and scored at a time (bounds memory; default: about 1 MiB of answers, "
+                  "3,640 rows of 36 items)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
   cmd->callback([o] { run(*o); });
 }
