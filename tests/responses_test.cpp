@@ -136,3 +136,13 @@ TEST(Responses, WhereNamesRowAndLine) {
 }
 
 }  // namespace
+
+TEST(ChunkRows, AboutOneMebibyteOfAnswersWithinBounds) {
+  // floor(2^20 / (8 * k)), clamped to [256, 65536].
+  EXPECT_EQ(attune::cache_friendly_chunk_rows(36), 3640u);
+  EXPECT_EQ(attune::cache_friendly_chunk_rows(12), 10922u);
+  EXPECT_EQ(attune::cache_friendly_chunk_rows(1), 65536u);
+  EXPECT_EQ(attune::cache_friendly_chunk_rows(0), 65536u);
+  EXPECT_EQ(attune::cache_friendly_chunk_rows(512), 256u);
+  EXPECT_EQ(attune::cache_friendly_chunk_rows(100000), 256u);
+}
