@@ -72,6 +72,41 @@ TEST(CliScore, JsonAndTableFormats) {
   EXPECT_NE(t.out.find("3 respondents"), std::string::npos);
 }
 
+// JSON streams a chunk at a time: the same document whatever the chunk size, with the members
+// known only at the end (counts, summary, warnings) after the respondents.
+TEST(CliScore, JsonStreamsInChunks) {
+  const auto whole = run_cli("score '" + kSample + "' --instrument ecr-r --id id --format json");
+  const auto chunked = run_cli("score '" + kSample + "' --instrument ecr-r --id id --format json --chunk-rows 7");
+  const auto csv = run_cli("score '" + kSample + "' --instrument ecr-r --id id");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  ASSERT_EQ(chunked.exit_code, 0) << chunked.err;
+  EXPECT_EQ(whole.out, chunked.out);
+  const auto doc = nlohmann::json::parse(chunked.out);
+  EXPECT_EQ(doc["n_rows"], 500);
+  ASSERT_EQ(doc["respondents"].size(), 500u);
+  EXPECT_EQ(doc["range"]["min"], 1.0);
+  EXPECT_EQ(doc["range"]["max"], 7.0);
+  EXPECT_EQ(doc["min_answered"], 0.8);
+  EXPECT_EQ(doc["n_out_of_range"], 0);
+  EXPECT_EQ(doc["summary"][0]["n_scored"].get<int>() + doc["summary"][0]["n_unscored"].get<int>(), 500);
+  const auto rows = attune::test::parse_csv(csv.out);
+  ASSERT_EQ(rows.size(), 501u);
+  for (std::size_t i = 0; i < 500; ++i) {
+    const auto& r = doc["respondents"][i];
+    EXPECT_EQ(r["id"], rows[i + 1][0]);
+    const std::string& anxiety = rows[i + 1][1];
+    if (anxiety.empty()) EXPECT_TRUE(r["scores"]["anxiety"].is_null()) << i;
+    else EXPECT_EQ(r["scores"]["anxiety"].get<double>(), std::stod(anxiety)) << i;
+    EXPECT_EQ(r["answered"]["avoidance"].get<int>(), std::stoi(rows[i + 1][4])) << i;
+  }
+  // No rows: still one valid document.
+  const auto empty = run_cli("score - --instrument ecr-s --format json", "Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10,Q11,Q12\n");
+  ASSERT_EQ(empty.exit_code, 0) << empty.err;
+  const auto none = nlohmann::json::parse(empty.out);
+  EXPECT_EQ(none["n_rows"], 0);
+  EXPECT_TRUE(none["respondents"].empty());
+}
+
 TEST(CliScore, ScaleMissingCodesItemsAndDelimiter) {
   // Semicolon file on 1-5 with 0 = missing and item columns named differently.
   const std::string data = "x1;x2;x3;x4;x5;x6;x7;x8;x9\n1;1;1;1;5;5;0;3;3\n";

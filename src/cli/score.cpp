@@ -197,55 +197,71 @@ void run(const score_cli_options& o) {
     return;
   }
 
-  // JSON and table keep every row.
-  nlohmann::json rows = nlohmann::json::array();
-  std::vector<std::vector<std::string>> table_rows;
   const auto names = inst.score_names();
   const std::size_t n_sub = inst.subscales.size();
+  // One respondent as a JSON object: {"id" (or "row"), "scores", "answered"}.
+  auto respondent_json = [&](const score_table& t, Eigen::Index i) {
+    nlohmann::json row;
+    if (with_id) row["id"] = chunk.row_ids[static_cast<std::size_t>(i)];
+    else row["row"] = chunk.first_row + static_cast<std::size_t>(i);
+    nlohmann::json scores, answered;
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      scores[names[c]] = json_number(t.scores(i, static_cast<Eigen::Index>(c)));
+      if (c < n_sub) answered[names[c]] = t.answered(i, static_cast<Eigen::Index>(c));
+    }
+    row["scores"] = std::move(scores);
+    row["answered"] = std::move(answered);
+    return row;
+  };
+
+  if (o.in.format == "json") {
+    // Streams like CSV: the respondents are written a chunk at a time, one per line, and the
+    // members known only at the end (counts, summary, warnings) follow them.
+    output_stream out(o.in.output);
+    std::ostream& os = out.stream();
+    const response_range range = scoring.range.value_or(inst.range);
+    os << "{\n  \"instrument\": " << nlohmann::json(inst.id).dump()
+       << ",\n  \"range\": " << nlohmann::json({{"min", range.min}, {"max", range.max}}).dump()
+       << ",\n  \"min_answered\": " << nlohmann::json(scoring.min_answered).dump() << ",\n  \"respondents\": [";
+    std::string text;
+    bool first = true;
+    while (reader.read(chunk, chunk_rows)) {
+      const score_table t = score(inst, chunk, scoring);
+      summary.add(t);
+      text.clear();
+      for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
+        text += first ? "\n    " : ",\n    ";
+        first = false;
+        text += respondent_json(t, i).dump();
+      }
+      os << text;
+    }
+    os << (first ? "]" : "\n  ]") << ",\n  \"n_rows\": " << summary.n_rows()
+       << ",\n  \"n_out_of_range\": " << summary.n_out_of_range()
+       << ",\n  \"summary\": " << summary_json(summary).dump()
+       << ",\n  \"warnings\": " << nlohmann::json(summary.warnings()).dump() << "\n}\n";
+    out.commit();
+    return;
+  }
+
+  // The table is aligned over all rows, so it keeps them (it is meant for reading, not for
+  // large files).
+  std::vector<std::vector<std::string>> table_rows;
   while (reader.read(chunk, chunk_rows)) {
     const score_table t = score(inst, chunk, scoring);
     summary.add(t);
     for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
-      nlohmann::json row;
       std::vector<std::string> cells;
-      if (with_id) {
-        row["id"] = chunk.row_ids[static_cast<std::size_t>(i)];
-        cells.push_back(chunk.row_ids[static_cast<std::size_t>(i)]);
-      } else {
-        row["row"] = chunk.first_row + static_cast<std::size_t>(i);
-        cells.push_back(std::to_string(chunk.first_row + static_cast<std::size_t>(i)));
-      }
-      nlohmann::json scores, answered;
+      cells.push_back(with_id ? chunk.row_ids[static_cast<std::size_t>(i)]
+                              : std::to_string(chunk.first_row + static_cast<std::size_t>(i)));
       for (std::size_t c = 0; c < names.size(); ++c) {
-        const double x = t.scores(i, static_cast<Eigen::Index>(c));
-        scores[names[c]] = json_number(x);
-        cells.push_back(format_fixed(x, 3));
-        if (c < n_sub) {
-          const int a = t.answered(i, static_cast<Eigen::Index>(c));
-          answered[names[c]] = a;
-          cells.push_back(std::to_string(a));
-        }
+        cells.push_back(format_fixed(t.scores(i, static_cast<Eigen::Index>(c)), 3));
+        if (c < n_sub) cells.push_back(std::to_string(t.answered(i, static_cast<Eigen::Index>(c))));
       }
-      row["scores"] = scores;
-      row["answered"] = answered;
-      rows.push_back(std::move(row));
       table_rows.push_back(std::move(cells));
     }
   }
   const std::vector<std::string> warnings = summary.warnings();
-  if (o.in.format == "json") {
-    nlohmann::json doc;
-    doc["instrument"] = inst.id;
-    doc["n_rows"] = summary.n_rows();
-    doc["range"] = {{"min", scoring.range.value_or(inst.range).min}, {"max", scoring.range.value_or(inst.range).max}};
-    doc["min_answered"] = scoring.min_answered;
-    doc["n_out_of_range"] = summary.n_out_of_range();
-    doc["respondents"] = std::move(rows);
-    doc["summary"] = summary_json(summary);
-    doc["warnings"] = warnings;
-    write_output(o.in.output, doc.dump(2) + "\n");
-    return;
-  }
   // table
   std::vector<std::string> header = {with_id ? "id" : "row"};
   for (std::size_t c = 0; c < names.size(); ++c) {
