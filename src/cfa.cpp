@@ -24,20 +24,16 @@
 #include <string>
 
 #include "attune/error.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 
 namespace {
 
+using detail::number_text;
+
 constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf_value = std::numeric_limits<double>::infinity();
-
-std::string num(double x) {
-  std::ostringstream os;
-  os.precision(6);
-  os << x;
-  return os.str();
-}
 
 // The parameter layout of a simple-structure model (lavaan's parameter order).
 struct layout {
@@ -432,7 +428,7 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
   for (Eigen::Index i = 0; i < k; ++i) {
     if (!(s(i, i) > 0.0)) {
       throw error(errc::numerical_issue, "cfa: item '" + items[static_cast<std::size_t>(i)] +
-                                             "' has zero variance (" + num(s(i, i)) +
+                                             "' has zero variance (" + number_text(s(i, i), 6) +
                                              "); the sample covariance matrix is not positive definite");
     }
   }
@@ -497,7 +493,7 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
   if (es.info() != Eigen::Success || es.eigenvalues().minCoeff() <= 1e-10 * emax) {
     throw error(errc::numerical_issue,
                 "cfa: the information matrix is singular at the solution (smallest eigenvalue " +
-                    num(es.eigenvalues().minCoeff()) + "): the model is not identified by these data "
+                    number_text(es.eigenvalues().minCoeff(), 6) + "): the model is not identified by these data "
                     "(e.g. a two-item factor uncorrelated with the others)");
   }
   const Eigen::MatrixXd vcov = es.eigenvectors() * es.eigenvalues().cwiseInverse().asDiagonal() * es.eigenvectors().transpose();
@@ -586,8 +582,8 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
     const auto ii = static_cast<Eigen::Index>(i);
     if (M.theta(ii) < 0.0) {
       warnings.push_back("cfa: Heywood case: the residual variance of item '" + items[i] + "' is negative (" +
-                         num(M.theta(ii)) + "; standardized loading " +
-                         num(r.std_loadings(ii, static_cast<Eigen::Index>(L.factor_of_item[i]))) +
+                         number_text(M.theta(ii), 6) + "; standardized loading " +
+                         number_text(r.std_loadings(ii, static_cast<Eigen::Index>(L.factor_of_item[i])), 6) +
                          "): the solution is improper");
     }
   }
@@ -595,7 +591,7 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
     const double phi = best.x(static_cast<Eigen::Index>(L.correlation(c)));
     if (std::abs(phi) > 1.0) {
       warnings.push_back("cfa: the correlation of factors '" + model.factors[L.pairs[c].first] + "' and '" +
-                         model.factors[L.pairs[c].second] + "' is " + num(phi) +
+                         model.factors[L.pairs[c].second] + "' is " + number_text(phi, 6) +
                          ", outside [-1, 1]: the solution is improper");
     }
   }
@@ -603,7 +599,7 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> ep(M.phi, Eigen::EigenvaluesOnly);
     if (ep.eigenvalues().minCoeff() <= 0.0) {
       warnings.push_back("cfa: the factor correlation matrix is not positive definite (smallest eigenvalue " +
-                         num(ep.eigenvalues().minCoeff()) + ")");
+                         number_text(ep.eigenvalues().minCoeff(), 6) + ")");
     }
   }
   r.warnings = std::move(warnings);
@@ -656,9 +652,9 @@ std::vector<std::string> cfa_model::item_names(std::size_t n_items) const {
 
 void cfa_options::validate() const {
   if (max_iterations < 1) throw error(errc::invalid_argument, "cfa: max_iterations = " + std::to_string(max_iterations) + "; must be >= 1");
-  if (!(tolerance > 0.0 && tolerance < 1.0)) throw error(errc::invalid_argument, "cfa: tolerance = " + num(tolerance) + "; must be in (0, 1)");
-  if (!(rmsea_ci_level > 0.0 && rmsea_ci_level < 1.0)) throw error(errc::invalid_argument, "cfa: rmsea_ci_level = " + num(rmsea_ci_level) + "; must be in (0, 1)");
-  if (!(rmsea_close_h0 >= 0.0) || !std::isfinite(rmsea_close_h0)) throw error(errc::invalid_argument, "cfa: rmsea_close_h0 = " + num(rmsea_close_h0) + "; must be >= 0");
+  if (!(tolerance > 0.0 && tolerance < 1.0)) throw error(errc::invalid_argument, "cfa: tolerance = " + number_text(tolerance) + "; must be in (0, 1)");
+  if (!(rmsea_ci_level > 0.0 && rmsea_ci_level < 1.0)) throw error(errc::invalid_argument, "cfa: rmsea_ci_level = " + number_text(rmsea_ci_level) + "; must be in (0, 1)");
+  if (!(rmsea_close_h0 >= 0.0) || !std::isfinite(rmsea_close_h0)) throw error(errc::invalid_argument, "cfa: rmsea_close_h0 = " + number_text(rmsea_close_h0) + "; must be >= 0");
   if (!start.allFinite()) throw error(errc::invalid_argument, "cfa: options.start contains a value that is not finite");
 }
 
@@ -677,7 +673,7 @@ cfa_result confirmatory_factor_analysis(const Eigen::MatrixXd& data, const cfa_m
         complete = false;
       } else if (!std::isfinite(v)) {
         throw error(errc::bad_input, "cfa: row " + std::to_string(r + 1) + ", item '" +
-                                         items[static_cast<std::size_t>(c)] + "': value " + num(v) + " is not finite");
+                                         items[static_cast<std::size_t>(c)] + "': value " + number_text(v) + " is not finite");
       }
     }
     if (complete) rows.push_back(r);
@@ -723,8 +719,8 @@ cfa_result cfa_from_covariance(const Eigen::MatrixXd& covariance, std::size_t n,
     for (Eigen::Index j = 0; j < i; ++j) {
       if (std::abs(covariance(i, j) - covariance(j, i)) > tol) {
         throw error(errc::invalid_argument, "cfa: the covariance matrix is not symmetric at (" + std::to_string(i + 1) +
-                                                ", " + std::to_string(j + 1) + "): " + num(covariance(i, j)) +
-                                                " vs " + num(covariance(j, i)));
+                                                ", " + std::to_string(j + 1) + "): " + number_text(covariance(i, j), 17) +
+                                                " vs " + number_text(covariance(j, i), 17));
       }
     }
   }

@@ -12,19 +12,15 @@
 #include <sstream>
 
 #include "attune/error.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+using detail::number_text;
 
-std::string num(double x) {
-  std::ostringstream os;
-  os.precision(10);
-  os << x;
-  return os.str();
-}
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -97,25 +93,25 @@ void norm_table::validate() const {
     for (std::size_t j = 0; j < i; ++j) {
       if (scales[j].scale == s.scale) bad(w, "listed twice");
     }
-    if (!std::isfinite(s.mean)) bad(w, "mean = " + num(s.mean) + "; must be finite");
-    if (!(std::isfinite(s.sd) && s.sd > 0)) bad(w, "sd = " + num(s.sd) + "; must be > 0");
-    if (!(std::isfinite(s.n) && s.n > 0)) bad(w, "n = " + num(s.n) + "; must be > 0");
+    if (!std::isfinite(s.mean)) bad(w, "mean = " + number_text(s.mean) + "; must be finite");
+    if (!(std::isfinite(s.sd) && s.sd > 0)) bad(w, "sd = " + number_text(s.sd) + "; must be > 0");
+    if (!(std::isfinite(s.n) && s.n > 0)) bad(w, "n = " + number_text(s.n) + "; must be > 0");
     if (s.population.empty()) bad(w, "no population (who the norm group is)");
     if (s.source.empty()) bad(w, "no source (where the numbers come from)");
     for (std::size_t k = 0; k < s.percentiles.size(); ++k) {
       const auto& p = s.percentiles[k];
       const std::string pw = w + ", percentile point " + std::to_string(k + 1);
-      if (!std::isfinite(p.score)) bad(pw, "score = " + num(p.score) + "; must be finite");
+      if (!std::isfinite(p.score)) bad(pw, "score = " + number_text(p.score) + "; must be finite");
       if (!(p.percentile >= 0 && p.percentile <= 100)) {
-        bad(pw, "percentile = " + num(p.percentile) + "; must be in [0, 100]");
+        bad(pw, "percentile = " + number_text(p.percentile) + "; must be in [0, 100]");
       }
       if (k > 0 && !(p.score > s.percentiles[k - 1].score)) {
-        bad(pw, "score " + num(p.score) + " does not increase (previous " +
-                    num(s.percentiles[k - 1].score) + ")");
+        bad(pw, "score " + number_text(p.score) + " does not increase (previous " +
+                    number_text(s.percentiles[k - 1].score) + ")");
       }
       if (k > 0 && p.percentile < s.percentiles[k - 1].percentile) {
-        bad(pw, "percentile " + num(p.percentile) + " decreases (previous " +
-                    num(s.percentiles[k - 1].percentile) + ")");
+        bad(pw, "percentile " + number_text(p.percentile) + " decreases (previous " +
+                    number_text(s.percentiles[k - 1].percentile) + ")");
       }
     }
   }
@@ -242,7 +238,7 @@ std::string_view to_string(percentile_method m) noexcept {
 normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores, const scale_norm& norm) {
   if (!(std::isfinite(norm.sd) && norm.sd > 0) || !std::isfinite(norm.mean)) {
     throw error(errc::invalid_argument, "norm_scores: scale '" + norm.scale + "' has mean " +
-                                            num(norm.mean) + " and sd " + num(norm.sd) +
+                                            number_text(norm.mean) + " and sd " + number_text(norm.sd) +
                                             "; need a finite mean and sd > 0");
   }
   const auto n = scores.size();
@@ -277,8 +273,8 @@ normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores, const
   }
   if (r.n_outside_table > 0) {
     r.warnings.push_back(std::to_string(r.n_outside_table) + " score(s) of '" + norm.scale +
-                         "' lie beyond the percentile table (" + num(tab.front().score) + " to " +
-                         num(tab.back().score) + "); they get the end percentiles");
+                         "' lie beyond the percentile table (" + number_text(tab.front().score) + " to " +
+                         number_text(tab.back().score) + "); they get the end percentiles");
   }
   return r;
 }
@@ -306,15 +302,15 @@ std::string_view to_string(change_category c) noexcept {
 
 void rci_options::validate() const {
   if (!(std::isfinite(sd) && sd > 0)) {
-    throw error(errc::invalid_argument, "reliable change: sd = " + num(sd) + "; must be > 0");
+    throw error(errc::invalid_argument, "reliable change: sd = " + number_text(sd) + "; must be > 0");
   }
   if (!(std::isfinite(reliability) && reliability >= 0 && reliability < 1)) {
     throw error(errc::invalid_argument,
-                "reliable change: reliability = " + num(reliability) +
+                "reliable change: reliability = " + number_text(reliability) +
                     "; must be in [0, 1) (1 would make the standard error of the difference 0)");
   }
   if (!(std::isfinite(critical) && critical > 0)) {
-    throw error(errc::invalid_argument, "reliable change: critical = " + num(critical) + "; must be > 0");
+    throw error(errc::invalid_argument, "reliable change: critical = " + number_text(critical) + "; must be > 0");
   }
 }
 
@@ -368,7 +364,7 @@ clinical_cutoffs jacobson_truax_cutoffs(const scale_norm& functional, const scal
   for (const auto* s : {&functional, &dysfunctional}) {
     if (!(std::isfinite(s->sd) && s->sd > 0) || !std::isfinite(s->mean)) {
       throw error(errc::invalid_argument, "clinical cut-offs: scale '" + s->scale + "' norm mean " +
-                                              num(s->mean) + ", sd " + num(s->sd) +
+                                              number_text(s->mean) + ", sd " + number_text(s->sd) +
                                               "; need a finite mean and sd > 0");
     }
   }
@@ -376,8 +372,8 @@ clinical_cutoffs jacobson_truax_cutoffs(const scale_norm& functional, const scal
   const double mf = functional.mean, sf = functional.sd, md = dysfunctional.mean, sd = dysfunctional.sd;
   if (lower ? !(mf < md) : !(mf > md)) {
     throw error(errc::bad_input,
-                "clinical cut-offs: scale '" + functional.scale + "': the functional mean " + num(mf) +
-                    " is not " + (lower ? "below" : "above") + " the dysfunctional mean " + num(md) +
+                "clinical cut-offs: scale '" + functional.scale + "': the functional mean " + number_text(mf) +
+                    " is not " + (lower ? "below" : "above") + " the dysfunctional mean " + number_text(md) +
                     " although " + (lower ? "lower" : "higher") + " is better");
   }
   clinical_cutoffs c;

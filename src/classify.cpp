@@ -11,10 +11,13 @@
 #include <sstream>
 
 #include "attune/error.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 
 namespace {
+
+using detail::number_text;
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
@@ -22,13 +25,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string num(double x) {
-  std::ostringstream os;
-  os.precision(10);
-  os << x;
-  return os.str();
 }
 
 std::size_t style_index(attachment_style s) noexcept { return static_cast<std::size_t>(s); }
@@ -220,8 +216,8 @@ void check_range(const Eigen::Ref<const Eigen::VectorXd>& x, const response_rang
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     if (std::isfinite(x(i)) && !range.contains(x(i))) {
       throw error(errc::bad_input, std::string("classify: row ") + std::to_string(i + 1) + ": " +
-                                       what + " score " + num(x(i)) + " is outside the range " +
-                                       num(range.min) + "-" + num(range.max));
+                                       what + " score " + number_text(x(i)) + " is outside the range " +
+                                       number_text(range.min) + "-" + number_text(range.max));
     }
     if (std::isinf(x(i))) {
       throw error(errc::bad_input, std::string("classify: row ") + std::to_string(i + 1) + ": " +
@@ -291,11 +287,11 @@ std::string_view dimensional_use_note() noexcept {
 double standard_error_of_measurement(double sd, double reliability) {
   if (!std::isfinite(sd) || sd < 0.0) {
     throw error(errc::invalid_argument,
-                "standard error of measurement: sd = " + num(sd) + "; it must be finite and >= 0");
+                "standard error of measurement: sd = " + number_text(sd) + "; it must be finite and >= 0");
   }
   if (!std::isfinite(reliability) || reliability < 0.0 || reliability > 1.0) {
     throw error(errc::invalid_argument, "standard error of measurement: reliability = " +
-                                            num(reliability) + "; it must be in [0, 1]");
+                                            number_text(reliability) + "; it must be in [0, 1]");
   }
   // SEM = SD * sqrt(1 - r_xx) (classical test theory; Jacobson & Truax 1991).
   return sd * std::sqrt(1.0 - reliability);
@@ -374,12 +370,12 @@ void classify_options::validate() const {
                                             std::string(to_string(method)));
   }
   if (range && !(range->min < range->max)) {
-    throw error(errc::invalid_argument, "classify: range " + num(range->min) + "-" +
-                                            num(range->max) + "; min must be below max");
+    throw error(errc::invalid_argument, "classify: range " + number_text(range->min) + "-" +
+                                            number_text(range->max) + "; min must be below max");
   }
   auto check_sem = [](double s, const char* name) {
     if (!std::isnan(s) && !(std::isfinite(s) && s > 0.0)) {
-      throw error(errc::invalid_argument, std::string("classify: ") + name + " = " + num(s) +
+      throw error(errc::invalid_argument, std::string("classify: ") + name + " = " + number_text(s) +
                                               "; it must be > 0 (or NaN for unknown)");
     }
   };
@@ -394,7 +390,7 @@ void classify_options::validate() const {
       !rescale_to_1_7) {
     throw error(errc::invalid_argument,
                 "classify: method 'fisher' applies to ECR means on the 1-7 scale; these scores are "
-                "on " + num(range->min) + "-" + num(range->max) +
+                "on " + number_text(range->min) + "-" + number_text(range->max) +
                     " (ask for rescaling explicitly to map them onto 1-7)");
   }
   if (method == classify_method::midpoint && !range) {
@@ -405,7 +401,7 @@ void classify_options::validate() const {
       !(std::isfinite(norm_anxiety_mean) && std::isfinite(norm_avoidance_mean))) {
     throw error(errc::invalid_argument,
                 "classify: method 'norms' needs norm means for anxiety and avoidance (got " +
-                    num(norm_anxiety_mean) + ", " + num(norm_avoidance_mean) + ")");
+                    number_text(norm_anxiety_mean) + ", " + number_text(norm_avoidance_mean) + ")");
   }
   if (method == classify_method::kmeans) {
     if (kmeans_starts < 1) {
@@ -442,7 +438,7 @@ void classify_options::validate() const {
   }
   if (!(probability_threshold > 0.0 && probability_threshold <= 1.0)) {
     throw error(errc::invalid_argument, "classify: probability_threshold = " +
-                                            num(probability_threshold) + "; it must be in (0, 1]");
+                                            number_text(probability_threshold) + "; it must be in (0, 1]");
   }
 }
 
@@ -475,7 +471,7 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
       const double slope = 6.0 / (range.max - range.min);
       r.rescaled = options.rescale_to_1_7 && (range.min != 1.0 || range.max != 7.0);
       if (r.rescaled) {
-        r.warnings.push_back("fisher: scores on " + num(range.min) + "-" + num(range.max) +
+        r.warnings.push_back("fisher: scores on " + number_text(range.min) + "-" + number_text(range.max) +
                              " were rescaled linearly onto 1-7 before applying Brennan et al.'s "
                              "functions, which were estimated on 1-7 data");
       }
@@ -557,7 +553,7 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
       if (on_cut > 0) {
         r.warnings.push_back(
             std::to_string(on_cut) + " respondent(s) score exactly on a cut (anxiety " +
-            num(r.anxiety_cut) + ", avoidance " + num(r.avoidance_cut) + "); " +
+            number_text(r.anxiety_cut) + ", avoidance " + number_text(r.avoidance_cut) + "); " +
             (options.on_cut == cut_tie::low ? "counted as low ('> cut = high')"
                                             : "left unclassified"));
       }
@@ -623,8 +619,8 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
         const attachment_style own = quadrant_style(best.centers[c](0) > ma, best.centers[c](1) > mv);
         if (own != s) {
           r.warnings.push_back("kmeans: the cluster labelled '" + std::string(to_string(s)) +
-                               "' has its center (anxiety " + num(best.centers[c](0)) +
-                               ", avoidance " + num(best.centers[c](1)) +
+                               "' has its center (anxiety " + number_text(best.centers[c](0)) +
+                               ", avoidance " + number_text(best.centers[c](1)) +
                                ") in the sample's " + std::string(to_string(own)) +
                                " quadrant; the four clusters do not match the four quadrants");
         }
@@ -765,14 +761,14 @@ rq_classification classify_rq(const Eigen::Ref<const Eigen::MatrixXd>& ratings,
 
 void raas_options::validate() const {
   if (!std::isfinite(midpoint)) {
-    throw error(errc::invalid_argument, "classify_raas: midpoint = " + num(midpoint) + "; must be finite");
+    throw error(errc::invalid_argument, "classify_raas: midpoint = " + number_text(midpoint) + "; must be finite");
   }
   if (!(tolerance >= 0.0 && tolerance < 0.5)) {
-    throw error(errc::invalid_argument, "classify_raas: tolerance = " + num(tolerance) + "; must be in [0, 0.5)");
+    throw error(errc::invalid_argument, "classify_raas: tolerance = " + number_text(tolerance) + "; must be in [0, 0.5)");
   }
   for (auto [s, name] : {std::pair{sem_close_depend, "sem_close_depend"}, std::pair{sem_anxiety, "sem_anxiety"}}) {
     if (!std::isnan(s) && !(std::isfinite(s) && s > 0.0)) {
-      throw error(errc::invalid_argument, std::string("classify_raas: ") + name + " = " + num(s) +
+      throw error(errc::invalid_argument, std::string("classify_raas: ") + name + " = " + number_text(s) +
                                               "; it must be > 0 (or NaN for unknown)");
     }
   }
@@ -819,7 +815,7 @@ classification classify_raas(const Eigen::Ref<const Eigen::VectorXd>& close_depe
            "with the continuous scores. " + std::string(dimensional_use_note());
   if (on_mid > 0) {
     r.warnings.push_back(std::to_string(on_mid) + " respondent(s) score exactly " +
-                         num(options.midpoint) +
+                         number_text(options.midpoint) +
                          " on close-depend or anxiety: not classifiable (Collins' rule)");
   }
   if (!sem_known) {

@@ -14,21 +14,17 @@
 
 #include "attune/error.hpp"
 #include "factor_random.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 
 namespace {
 
+using detail::number_text;
+
 using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
-
-std::string num(double v) {
-  std::ostringstream os;
-  os.precision(6);
-  os << v;
-  return os.str();
-}
 
 // Checks that `r` is a usable correlation matrix; `where` names the caller for messages.
 void check_correlation(const MatrixXd& r, const std::string& where) {
@@ -39,14 +35,14 @@ void check_correlation(const MatrixXd& r, const std::string& where) {
     for (Index j = 0; j < r.cols(); ++j) {
       if (!std::isfinite(r(i, j)))
         throw error(errc::bad_input, where + ": correlation matrix entry (" + std::to_string(i + 1) + ", " +
-                                         std::to_string(j + 1) + ") is not a finite number (" + num(r(i, j)) +
+                                         std::to_string(j + 1) + ") is not a finite number (" + number_text(r(i, j)) +
                                          "); drop the item or use pairwise data with enough overlap");
       if (std::abs(r(i, j) - r(j, i)) > 1e-8)
         throw error(errc::bad_input, where + ": correlation matrix is not symmetric at (" + std::to_string(i + 1) +
                                          ", " + std::to_string(j + 1) + ")");
     }
     if (std::abs(r(i, i) - 1.0) > 1e-8)
-      throw error(errc::bad_input, where + ": diagonal entry " + std::to_string(i + 1) + " is " + num(r(i, i)) +
+      throw error(errc::bad_input, where + ": diagonal entry " + std::to_string(i + 1) + " is " + number_text(r(i, i)) +
                                        "; a correlation matrix has a unit diagonal");
   }
 }
@@ -415,9 +411,9 @@ void efa_options::validate() const {
     throw error(errc::invalid_argument,
                 "efa_options.max_iterations = " + std::to_string(max_iterations) + "; it must be at least 1");
   if (!(rotation_tolerance > 0) || !std::isfinite(rotation_tolerance))
-    throw error(errc::invalid_argument, "efa_options.rotation_tolerance = " + num(rotation_tolerance) + "; it must be positive");
+    throw error(errc::invalid_argument, "efa_options.rotation_tolerance = " + number_text(rotation_tolerance) + "; it must be positive");
   if (!(geomin_delta > 0) || !std::isfinite(geomin_delta))
-    throw error(errc::invalid_argument, "efa_options.geomin_delta = " + num(geomin_delta) + "; it must be positive");
+    throw error(errc::invalid_argument, "efa_options.geomin_delta = " + number_text(geomin_delta) + "; it must be positive");
   if (!std::isfinite(oblimin_gamma))
     throw error(errc::invalid_argument, "efa_options.oblimin_gamma is not a finite number");
 }
@@ -482,7 +478,7 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   }
   if (res.eigenvalues(k - 1) < 1e-10)
     res.warnings.push_back("the correlation matrix is singular or not positive definite (smallest eigenvalue " +
-                           num(res.eigenvalues(k - 1)) + "); consider smoothing it");
+                           number_text(res.eigenvalues(k - 1), 6) + "); consider smoothing it");
   const int df2 = static_cast<int>((k - m) * (k - m) - (k + m));
   res.df = df2 / 2;
   if (res.df < 0)
@@ -551,9 +547,9 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   }
   if (res.heywood)
     res.warnings.push_back(res.communalities.maxCoeff() > 1.0 + 1e-9
-                               ? "ultra-Heywood case: a communality exceeds 1 (" + num(res.communalities.maxCoeff()) +
+                               ? "ultra-Heywood case: a communality exceeds 1 (" + number_text(res.communalities.maxCoeff(), 6) +
                                      "); the solution is improper, examine it carefully"
-                               : "Heywood case: a uniqueness reached its lower bound (" + num(psi_lower) +
+                               : "Heywood case: a uniqueness reached its lower bound (" + number_text(psi_lower, 6) +
                                      "); the solution may be improper");
   // residuals and fit (psych factor.stats)
   MatrixXd resid = correlation - model;
@@ -657,7 +653,7 @@ void parallel_options::validate() const {
   if (replicates < 1)
     throw error(errc::invalid_argument, "parallel_options.replicates = " + std::to_string(replicates) + "; it must be at least 1");
   if (!(quantile > 0 && quantile < 1))
-    throw error(errc::invalid_argument, "parallel_options.quantile = " + num(quantile) + "; it must lie strictly between 0 and 1");
+    throw error(errc::invalid_argument, "parallel_options.quantile = " + number_text(quantile) + "; it must lie strictly between 0 and 1");
   if (threads < 0)
     throw error(errc::invalid_argument, "parallel_options.threads = " + std::to_string(threads) + "; it must be 0 (automatic) or positive");
 }

@@ -15,23 +15,19 @@
 #include "attune/error.hpp"
 #include "attune/moments.hpp"
 #include "factor_random.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 
 namespace {
+
+using detail::number_text;
 
 using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-
-std::string num(double v) {
-  std::ostringstream os;
-  os.precision(6);
-  os << v;
-  return os.str();
-}
 
 double qnorm(double p) { return boost::math::quantile(boost::math::normal_distribution<double>(), p); }
 double pnorm(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
@@ -120,7 +116,7 @@ omega_result omega(const Eigen::MatrixXd& correlation, Eigen::Index n_obs, const
   out.group_omega_group(0) = grs / vt;
   out.group_omega_total(0) = out.omega_total;
   if (out.omega_total > 1 || out.omega_total < 0)
-    out.warnings.push_back("omega total = " + num(out.omega_total) + " lies outside [0, 1]: the factor solution is improper");
+    out.warnings.push_back("omega total = " + number_text(out.omega_total, 6) + " lies outside [0, 1]: the factor solution is improper");
   return out;
 }
 
@@ -172,7 +168,7 @@ void omega_bootstrap_options::validate() const {
   if (replicates < 2)
     throw error(errc::invalid_argument, "omega_bootstrap_options.replicates = " + std::to_string(replicates) + "; it must be at least 2");
   if (!(level > 0 && level < 1))
-    throw error(errc::invalid_argument, "omega_bootstrap_options.level = " + num(level) + "; it must lie strictly between 0 and 1");
+    throw error(errc::invalid_argument, "omega_bootstrap_options.level = " + number_text(level) + "; it must lie strictly between 0 and 1");
   if (threads < 0)
     throw error(errc::invalid_argument, "omega_bootstrap_options.threads = " + std::to_string(threads) + "; it must be 0 or positive");
   if (jackknife_groups < 2)
@@ -308,7 +304,7 @@ void scale_omega_options::validate() const {
     throw error(errc::invalid_argument,
                 "scale_omega_options.replicates = " + std::to_string(replicates) + "; use 0 (no interval) or at least 2");
   if (!(level > 0 && level < 1))
-    throw error(errc::invalid_argument, "scale_omega_options.level = " + num(level) + "; it must lie strictly between 0 and 1");
+    throw error(errc::invalid_argument, "scale_omega_options.level = " + number_text(level) + "; it must lie strictly between 0 and 1");
   if (threads < 0) throw error(errc::invalid_argument, "scale_omega_options.threads must be 0 or positive");
 }
 

@@ -13,10 +13,13 @@
 #include <thread>
 
 #include "attune/error.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 
 namespace {
+
+using detail::number_text;
 
 using Eigen::Index;
 using Eigen::MatrixXd;
@@ -25,13 +28,6 @@ using Eigen::VectorXd;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 constexpr double two_pi = 6.283185307179586476925286766559;
-
-std::string num(double v) {
-  std::ostringstream os;
-  os.precision(10);
-  os << v;
-  return os.str();
-}
 
 double pnorm(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
@@ -341,7 +337,7 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
       const double v = data(r, c);
       if (std::isnan(v)) continue;
       if (!std::isfinite(v) || v != std::round(v))
-        throw error(errc::bad_input, fn + ": value " + num(v) + " at " + cell_where(r, c) +
+        throw error(errc::bad_input, fn + ": value " + number_text(v) + " at " + cell_where(r, c) +
                                          " is not an integer category; ordinal answers must be whole numbers");
       gmin = std::min(gmin, v);
       gmax = std::max(gmax, v);
@@ -349,7 +345,7 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
   if (!std::isfinite(gmin)) throw error(errc::insufficient_data, fn + ": every answer is missing");
   const double span = gmax - gmin + 1;
   if (span > options.max_categories)
-    throw error(errc::bad_input, fn + ": the answers span " + num(span) + " categories (" + num(gmin) + " to " + num(gmax) +
+    throw error(errc::bad_input, fn + ": the answers span " + number_text(span) + " categories (" + number_text(gmin) + " to " + number_text(gmax) +
                                      "), more than max_categories = " + std::to_string(options.max_categories) +
                                      "; polychoric correlations are meant for a few ordered categories");
   const int nv = static_cast<int>(span);
@@ -483,7 +479,7 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
       any_nan = true;
       if (!bad[static_cast<std::size_t>(i)] && !bad[static_cast<std::size_t>(j)])
         res.warnings.push_back("items " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
-                               ": too few shared answers or categories for a correlation (" + num(counts[pi]) +
+                               ": too few shared answers or categories for a correlation (" + number_text(counts[pi]) +
                                " rows answered both); set to NaN");
     }
   }
@@ -491,7 +487,7 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
     if (bad[static_cast<std::size_t>(c)]) res.rho(c, c) = nan_v;
   if (res.corrected_pairs > 0 && options.correct > 0)
     res.warnings.push_back(std::to_string(res.corrected_pairs) + " pair tables had empty cells, replaced by the continuity correction " +
-                           num(options.correct) + " (sparse tables: examine your data)");
+                           number_text(options.correct) + " (sparse tables: examine your data)");
   if (renorm > 0)
     res.warnings.push_back(std::to_string(renorm) + " pair tables had continuity-corrected margins renormalised to keep the "
                            "thresholds finite");
@@ -513,11 +509,11 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
 
 void polychoric_options::validate() const {
   if (!(correct >= 0) || !std::isfinite(correct))
-    throw error(errc::invalid_argument, "polychoric_options.correct = " + num(correct) + "; it must be a finite number >= 0");
+    throw error(errc::invalid_argument, "polychoric_options.correct = " + number_text(correct) + "; it must be a finite number >= 0");
   if (max_categories < 2)
     throw error(errc::invalid_argument, "polychoric_options.max_categories = " + std::to_string(max_categories) + "; it must be at least 2");
   if (!(optimizer_tolerance > 0) || optimizer_tolerance > 0.1)
-    throw error(errc::invalid_argument, "polychoric_options.optimizer_tolerance = " + num(optimizer_tolerance) +
+    throw error(errc::invalid_argument, "polychoric_options.optimizer_tolerance = " + number_text(optimizer_tolerance) +
                                             "; it must lie in (0, 0.1]");
   if (threads < 0)
     throw error(errc::invalid_argument, "polychoric_options.threads = " + std::to_string(threads) + "; it must be 0 (automatic) or positive");
@@ -537,7 +533,7 @@ double bivariate_normal_cdf(double h, double k, double rho) {
 smoothing_result smooth_correlation(const Eigen::MatrixXd& r, double eig_tol) {
   if (r.rows() != r.cols()) throw error(errc::bad_input, "smooth_correlation: the matrix is not square");
   if (!r.allFinite()) throw error(errc::bad_input, "smooth_correlation: the matrix has NaN or infinite entries");
-  if (!(eig_tol > 0)) throw error(errc::invalid_argument, "smooth_correlation: eig_tol = " + num(eig_tol) + "; it must be positive");
+  if (!(eig_tol > 0)) throw error(errc::invalid_argument, "smooth_correlation: eig_tol = " + number_text(eig_tol) + "; it must be positive");
   smoothing_result out;
   out.matrix = r;
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(r);
@@ -563,7 +559,7 @@ polychoric_result tetrachoric(const Eigen::MatrixXd& data, const polychoric_opti
 double polychoric_table(const Eigen::MatrixXd& table, double correct, double optimizer_tolerance) {
   if (!table.allFinite() || table.minCoeff() < 0)
     throw error(errc::bad_input, "polychoric_table: counts must be finite and non-negative");
-  if (!(correct >= 0)) throw error(errc::invalid_argument, "polychoric_table: correct = " + num(correct) + "; it must be >= 0");
+  if (!(correct >= 0)) throw error(errc::invalid_argument, "polychoric_table: correct = " + number_text(correct) + "; it must be >= 0");
   if (!(optimizer_tolerance > 0)) throw error(errc::invalid_argument, "polychoric_table: the optimizer tolerance must be positive");
   pair_estimate pe = estimate_local(table, correct, optimizer_tolerance, false);
   if (std::isnan(pe.rho))

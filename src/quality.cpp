@@ -13,17 +13,14 @@
 
 #include "attune/error.hpp"
 #include "attune/moments.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+using detail::number_text;
 
-std::string fmt(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
 [[noreturn]] void fail(errc code, const std::string& message) { throw error(code, message); }
 
@@ -73,7 +70,7 @@ void quality_design::validate(Eigen::Index k) const {
   for (Eigen::Index j = 0; j < k; ++j) {
     if (!(std::isfinite(item_min(j)) && std::isfinite(item_max(j)) && item_min(j) < item_max(j)))
       fail(errc::invalid_argument, "quality design: item " + item_name(item_ids, j) + " has range " +
-                                       fmt(item_min(j)) + "-" + fmt(item_max(j)) + "; min must be below max");
+                                       number_text(item_min(j)) + "-" + number_text(item_max(j)) + "; min must be below max");
   }
   for (const auto& s : subscales) {
     if (s.reversed.size() != s.items.size())
@@ -160,7 +157,7 @@ std::string flag_names(std::uint32_t flags) {
 
 void quality_options::validate() const {
   auto bad = [](const std::string& field, double v, const std::string& rule) {
-    fail(errc::invalid_argument, "quality: " + field + " = " + fmt(v) + "; " + rule);
+    fail(errc::invalid_argument, "quality: " + field + " = " + number_text(v) + "; " + rule);
   };
   if (!(longstring_share > 0.0 && longstring_share <= 1.0) && !std::isnan(longstring_share))
     bad("longstring_share", longstring_share, "must be in (0, 1] (or NaN for no flag)");
@@ -306,14 +303,14 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
              "mahalanobis: " +
                  (j == l ? "item " + std::to_string(j + 1) + " was answered by "
                          : "items " + std::to_string(j + 1) + " and " + std::to_string(l + 1) + " were answered together by ") +
-                 fmt(counts(j, l)) + " respondents; a (co)variance needs 2");
+                 number_text(counts(j, l)) + " respondents; a (co)variance needs 2");
   Eigen::MatrixXd cov = pm.covariance();
   const Eigen::PartialPivLU<Eigen::MatrixXd> lu(cov);
   // Reciprocal condition estimate; psych's solve() fails on an exactly singular matrix.
   const double rcond = lu.rcond();
   if (!(rcond > 1e-12))
     fail(errc::numerical_issue, "mahalanobis: the pairwise covariance matrix of the " + std::to_string(k) +
-                                    " items is singular (reciprocal condition " + fmt(rcond) +
+                                    " items is singular (reciprocal condition " + number_text(rcond, 6) +
                                     "); an item is constant or a linear function of others");
   const Eigen::MatrixXd inv = lu.inverse();
   Eigen::MatrixXd z(n, k);
@@ -666,7 +663,7 @@ quality_report assess_quality(const Eigen::MatrixXd& values, const quality_desig
     pairs = psych_pairs(x, crit, anto);
     if (pairs.empty()) {
       rep.warnings.push_back(std::string(anto ? "psychant" : "psychsyn") + " not computed: no item pair correlates " +
-                             (anto ? "below " : "above ") + fmt(crit));
+                             (anto ? "below " : "above ") + number_text(crit));
       return;
     }
     auto ps = psychsyn(x, pairs);

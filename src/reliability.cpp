@@ -28,18 +28,15 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "attune/error.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 
 namespace {
 
-constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+using detail::number_text;
 
-std::string fmt(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
 double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
 double normal_cdf(double z) { return boost::math::cdf(boost::math::normal(), z); }
@@ -261,7 +258,7 @@ split_pieces split_sums(const Eigen::MatrixXd& r, const std::vector<int>& in_a) 
 
 void check_options_common(double level, std::size_t max_exhaustive, std::size_t sampled) {
   if (!(level > 0.0 && level < 1.0)) {
-    throw error(errc::invalid_argument, "reliability: level = " + fmt(level) + "; must be in (0, 1)");
+    throw error(errc::invalid_argument, "reliability: level = " + number_text(level) + "; must be in (0, 1)");
   }
   if (max_exhaustive > 5000000) {
     throw error(errc::invalid_argument, "reliability: max_exhaustive_splits = " + std::to_string(max_exhaustive) +
@@ -599,11 +596,11 @@ reliability_result analyze_core(core_input in, const reliability_options& option
   for (const auto& it : res.items) {
     if (it.r_drop < 0.0) {
       res.warnings.push_back("reliability: item " + it.item + " has a negative item-rest correlation (r.drop = " +
-                             fmt(it.r_drop) + "): is it reverse-keyed?");
+                             number_text(it.r_drop, 4) + "): is it reverse-keyed?");
     }
   }
   if (res.alpha < 0.0) {
-    res.warnings.push_back("reliability: negative alpha (" + fmt(res.alpha) + "): check the reverse keys");
+    res.warnings.push_back("reliability: negative alpha (" + number_text(res.alpha, 4) + "): check the reverse keys");
   }
 
   // Confidence intervals (raw alpha).
@@ -857,7 +854,7 @@ void split_half_options::validate() const { check_options_common(0.5, max_exhaus
 
 void icc_options::validate() const {
   if (!(level > 0.0 && level < 1.0)) {
-    throw error(errc::invalid_argument, "icc: level = " + fmt(level) + "; must be in (0, 1)");
+    throw error(errc::invalid_argument, "icc: level = " + number_text(level) + "; must be in (0, 1)");
   }
 }
 
@@ -1140,7 +1137,7 @@ reliability_result analyze_reliability(const reliability_accumulator& accumulato
     throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
   }
   if (accumulator.n_rows() < 2) {
-    throw error(errc::insufficient_data, "reliability: N = " + fmt(accumulator.n_rows()) + " row(s); at least 2 are needed");
+    throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
   }
   const std::vector<std::string> names = default_names(k, options.item_names);
   std::vector<std::string> warnings;
@@ -1165,7 +1162,7 @@ reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, dou
     throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
   }
   if (!(n >= 2.0) || std::isinf(n)) {
-    throw error(errc::insufficient_data, "reliability: N = " + fmt(n) + "; at least 2 respondents are needed");
+    throw error(errc::insufficient_data, "reliability: N = " + number_text(n) + "; at least 2 respondents are needed");
   }
   for (ci_method cm : options.intervals) {
     if (cm == ci_method::adf || cm == ci_method::bootstrap_percentile || cm == ci_method::bootstrap_bca) {
@@ -1187,7 +1184,7 @@ reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, dou
     }
     if (!(m(i, i) > 0.0)) {
       throw error(errc::insufficient_data, "reliability: item " + names[static_cast<std::size_t>(i)] +
-                                               " has variance " + fmt(m(i, i)) + "; must be > 0");
+                                               " has variance " + number_text(m(i, i), 6) + "; must be > 0");
     }
   }
   const bool is_cor = (m.diagonal().array() == 1.0).all();
@@ -1310,20 +1307,20 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
 
 double spearman_brown(double reliability, double length_factor) {
   if (!(length_factor > 0.0) || std::isinf(length_factor)) {
-    throw error(errc::invalid_argument, "spearman_brown: length_factor = " + fmt(length_factor) + "; must be > 0");
+    throw error(errc::invalid_argument, "spearman_brown: length_factor = " + number_text(length_factor) + "; must be > 0");
   }
   if (!(reliability <= 1.0) || std::isnan(reliability)) {
-    throw error(errc::invalid_argument, "spearman_brown: reliability = " + fmt(reliability) + "; must be <= 1");
+    throw error(errc::invalid_argument, "spearman_brown: reliability = " + number_text(reliability) + "; must be <= 1");
   }
   return length_factor * reliability / (1.0 + (length_factor - 1.0) * reliability);
 }
 
 double length_for_reliability(double reliability, double target) {
   if (!(reliability > 0.0 && reliability < 1.0)) {
-    throw error(errc::invalid_argument, "length_for_reliability: reliability = " + fmt(reliability) + "; must be in (0, 1)");
+    throw error(errc::invalid_argument, "length_for_reliability: reliability = " + number_text(reliability) + "; must be in (0, 1)");
   }
   if (!(target > 0.0 && target < 1.0)) {
-    throw error(errc::invalid_argument, "length_for_reliability: target = " + fmt(target) + "; must be in (0, 1)");
+    throw error(errc::invalid_argument, "length_for_reliability: target = " + number_text(target) + "; must be in (0, 1)");
   }
   return target * (1.0 - reliability) / (reliability * (1.0 - target));
 }

@@ -6,17 +6,14 @@
 #include <sstream>
 
 #include "attune/error.hpp"
+#include "message_text.hpp"
 
 namespace attune {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using detail::number_text;
 
-std::string number_text(double x) {
-  std::ostringstream os;
-  os << x;
-  return os.str();
-}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string range_text(const response_range& r) { return number_text(r.min) + "-" + number_text(r.max); }
 

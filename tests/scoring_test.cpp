@@ -133,6 +133,18 @@ TEST(ScoringErrors, FirstOutOfRangeValueInReadingOrderIsReported) {
   expect_error([&] { attune::score(small_instrument(), make(v)); }, attune::errc::bad_input, {"row 2", "column 'b'", "value 0"});
 }
 
+// A value just outside the range is shown with its digits, not rounded onto the bound (which
+// would read "value 5 is outside the range 1-5").
+TEST(ScoringErrors, ValueJustOutsideTheRangeIsShownAsGiven) {
+  Eigen::MatrixXd v(1, 5);
+  v << 1, 2, 3, 4, 5.0000001;
+  expect_error([&] { attune::score(small_instrument(), make(v)); }, attune::errc::bad_input,
+               {"value 5.0000001 is outside the response range 1-5"});
+  Eigen::MatrixXd ok = Eigen::MatrixXd::Ones(1, 5);
+  expect_error([&] { attune::score(small_instrument(), make(ok), {.min_answered = 1.0000001}); },
+               attune::errc::invalid_argument, {"min_answered = 1.0000001"});
+}
+
 TEST(Scoring, OutOfRangeAsMissingIsCounted) {
   Eigen::MatrixXd v(2, 5);
   v << 1, 2, 3, 9, 5,  //
