@@ -7,13 +7,11 @@
 # Defaults: build/release/bench/cfa_bench, N = 2000. Needs R with lavaan. Prints the median time
 # of each (lavaan: median of 7 fits; attune: Google Benchmark's mean over its iterations), the
 # ratio, and both chi-squares as a check that the two fitted the same model to the same data.
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/common.sh"
 bench=${1:-$here/build/release/bench/cfa_bench}
 n=${2:-2000}
-[ -x "$bench" ] || { echo "compare_cfa.sh: $bench not found (build with -DATTUNE_BUILD_BENCHMARKS=ON)" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+need_executable "$bench"
+need_r_packages lavaan
 data=$tmp/cfa36.csv
 
 Rscript --vanilla - "$data" "$n" > "$tmp/r.txt" <<'RS'

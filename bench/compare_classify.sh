@@ -14,14 +14,12 @@
 #      timed once; and stats::kmeans(scores, 4, nstart = 20) (Hartigan-Wong: not the same
 #      algorithm as attune's Lloyd/k-means++; both time "k = 4, 20 starts" on the same scores).
 #   5. Check: share of respondents with the same Fisher style in R and attune; max |p difference|.
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/common.sh"
 attune=${1:-$here/build/release/attune}
 n=${2:-200000}
-[ -x "$attune" ] || { echo "compare_classify.sh: $attune not found" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "compare_classify.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+need_executable "$attune"
+need_gnu_time
+need_r_packages
 
 data=$tmp/ecr.csv
 "$attune" simulate --instrument ecr -n "$n" --seed 20261128 --missing-rate 0 -o "$data"

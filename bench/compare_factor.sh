@@ -10,12 +10,10 @@
 # R: median of 3 timed runs after a warm-up (psych::polychoric uses mclapply, i.e. all cores);
 # attune: Google Benchmark's mean time (polychoric also uses all cores). Prints both values of a
 # check statistic (rho_12, omega_h) to show that both computed the same thing.
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/common.sh"
 bench=${1:-$here/build/release/bench/factor_bench}
-[ -x "$bench" ] || { echo "compare_factor.sh: $bench not found (build with -DATTUNE_BUILD_BENCHMARKS=ON)" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+need_executable "$bench"
+need_r_packages psych GPArotation
 
 Rscript --vanilla - "$tmp" > "$tmp/r.txt" <<'RS'
 suppressPackageStartupMessages({ library(psych); library(GPArotation) })

@@ -13,13 +13,11 @@
 # assess_quality (all indices + flags + validation report, careless's psych D^2), data in memory.
 # Both elapsed and CPU time are printed: on a shared machine CPU time is the fairer ratio. Both print the sum
 # of D^2 and of psychsyn as a check that they computed the same thing.
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/common.sh"
 bench=${1:-$here/build/release/bench/quality_bench}
 n=${2:-100000}
-[ -x "$bench" ] || { echo "compare_quality.sh: $bench not found (build with -DATTUNE_BUILD_BENCHMARKS=ON)" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+need_executable "$bench"
+need_r_packages
 data=$tmp/quality36.csv
 
 Rscript --vanilla - "$data" "$n" "$here/tests/golden/quality.R" > "$tmp/r.txt" <<'RS'

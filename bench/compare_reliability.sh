@@ -12,12 +12,10 @@
 #   3. psych::splitHalf(x) on 1,000 x 16 (exhaustive: 6,435 splits)       target >= 20x
 # R: median elapsed time of several runs (psych's bootstrap uses mclapply with
 # getOption("mc.cores", 2) cores); attune: Google Benchmark's mean (bootstrap with 1 and 2 threads).
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/common.sh"
 bench=${1:-$here/build/release/bench/reliability_bench}
-[ -x "$bench" ] || { echo "compare_reliability.sh: $bench not found (build with -DATTUNE_BUILD_BENCHMARKS=ON)" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+need_executable "$bench"
+need_r_packages psych
 
 Rscript --vanilla - "$tmp" > "$tmp/r.txt" <<'RS'
 suppressPackageStartupMessages(library(psych))

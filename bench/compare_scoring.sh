@@ -16,14 +16,12 @@
 #      timed once (system.time elapsed). Ratio = R time / attune time.
 #   5. Check: R's and attune's scores agree where attune gives one (max |difference|).
 # Targets: >= 200 MB/s end to end on one core; bounded memory; >= 20x faster than R.
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/common.sh"
 attune=${1:-$here/build/release/attune}
 n=${2:-1000000}
-[ -x "$attune" ] || { echo "compare_scoring.sh: $attune not found (cmake --preset release && cmake --build --preset release)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "compare_scoring.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+need_executable "$attune"
+need_r_packages psych
+need_gnu_time
 
 data=$tmp/ecr-r.csv
 big=$tmp/ecr-r-4x.csv
