@@ -104,7 +104,7 @@ inline bool parse_cell_fast(std::string_view cell, const std::vector<double>& mi
 
 // The cells of one row as numbers when every cell is one digit or empty (NaN), the usual row;
 // returns false, leaving `row` partly written, at the first other cell (then parse_cell_fast
-// decides). A separate function with plain pointers so that the loop runs in registers: this
+// decides). Missing codes are the caller's to apply. A separate function with plain pointers so that the loop runs in registers: this
 // loop and the CSV split are most of the time of `attune score`.
 bool convert_plain_cells(const std::string_view* fields, const std::size_t* columns, std::size_t k,
                          double* row) noexcept {
@@ -261,7 +261,7 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
     staged = 0;
   };
   const std::size_t* columns = item_columns_.data();
-  const bool no_missing_codes = options_.missing_codes.empty();
+  const std::vector<double>& codes = options_.missing_codes;
   while (n < max_rows && csv_.next(fields_)) {
     if (n == capacity) {
       flush();
@@ -269,10 +269,16 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
       chunk.values.conservativeResize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(k));
     }
     double* row = block.data() + staged * k;
-    if (!no_missing_codes || !convert_plain_cells(fields_.data(), columns, k, row)) {
+    if (convert_plain_cells(fields_.data(), columns, k, row)) {
+      if (!codes.empty()) {  // as parse_cell does: a code is compared with the number read
+        for (std::size_t j = 0; j < k; ++j) {
+          if (std::find(codes.begin(), codes.end(), row[j]) != codes.end()) row[j] = kNaN;
+        }
+      }
+    } else {
       for (std::size_t j = 0; j < k; ++j) {
         const std::string_view cell = fields_[columns[j]];
-        if (!parse_cell_fast(cell, options_.missing_codes, row[j])) {
+        if (!parse_cell_fast(cell, codes, row[j])) {
           throw error(errc::bad_input, csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " +
                                            std::to_string(csv_.line()) + "), column '" +
                                            csv_.header()[item_columns_[j]] + "': value '" + std::string(cell) +

@@ -43,6 +43,23 @@ TEST(Responses, EmptyCellsNaAndMissingCodesAreMissing) {
   EXPECT_EQ(r.lines, (std::vector<std::size_t>{2, 3, 4}));
 }
 
+// Rows of one-digit and empty cells only take the reader's fast path; missing codes apply there
+// too, to any digit given as a code.
+TEST(Responses, MissingCodesApplyToRowsOfOneDigitCells) {
+  read_options o;
+  o.missing_codes = {0, 5};
+  const auto r = read("Q1,Q2,Q3\n0,2,\n5,0,3\n1,2,3\n", {"Q1", "Q2", "Q3"}, o);
+  ASSERT_EQ(r.n_rows(), 3);
+  EXPECT_TRUE(std::isnan(r.values(0, 0)));
+  EXPECT_EQ(r.values(0, 1), 2);
+  EXPECT_TRUE(std::isnan(r.values(0, 2)));
+  EXPECT_TRUE(std::isnan(r.values(1, 0)));
+  EXPECT_TRUE(std::isnan(r.values(1, 1)));
+  EXPECT_EQ(r.values(1, 2), 3);
+  EXPECT_EQ(r.values(2, 0), 1);
+  EXPECT_EQ(r.values(2, 2), 3);
+}
+
 TEST(Responses, WithoutMissingCodesZeroIsAValue) {
   const auto r = read(kData, {"Q1", "Q2", "Q3"});
   EXPECT_EQ(r.values(2, 0), 0);

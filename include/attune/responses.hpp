@@ -78,8 +78,8 @@ class ATTUNE_EXPORT response_reader {
 
 /// Rows per `response_reader::read` call that keep a chunk's answers (rows x items doubles) within
 /// about 1 MiB, so that reading, checking and scoring a chunk run in the CPU cache: 3,640 rows of
-/// 36 items; never fewer than 256 or more than 65,536 rows. A chunk of 65,536 x 36 (18 MiB) made
-/// `attune score` 35% slower end to end (bench/compare_scoring.sh).
+/// 36 items; never fewer than 256 or more than 65,536 rows. Chunks of 65,536 x 36 (18 MiB) took
+/// `attune score` about 1.4x the CPU time (docs/performance.md).
 ATTUNE_EXPORT std::size_t cache_friendly_chunk_rows(std::size_t n_items) noexcept;
 
 /// Reads a whole stream. @see response_reader

@@ -1,6 +1,6 @@
 // attune score: anxiety and avoidance (and every subscale) per respondent.
-// CSV output streams: the file is read and scored a chunk at a time, so memory does not grow
-// with the file. JSON and table outputs hold the scores in memory.
+// CSV and JSON outputs stream: the file is read, scored and written a chunk at a time, so memory
+// does not grow with the file. The table output holds every row (to align the columns).
 #include <algorithm>
 #include <bit>
 #include <charconv>
@@ -62,7 +62,7 @@ char* put_csv_field(char* p, std::string_view s) {
 // The shortest text that reads back exactly (std::to_chars), remembered for the last number seen
 // in each of 4,096 slots. Scores are means of a few small integers, so a file holds few distinct
 // values (at most a few thousand for 36 items on 1-7), and std::to_chars costs about 80 ns per
-// score: 85% of the output time before this cache (bench/compare_scoring.sh). Any value is
+// score: a fifth of the CPU time of `attune score` before this cache (perf). Any value is
 // still formatted by std::to_chars the first time it occupies a slot, so the text is the same.
 class number_text_cache {
  public:
