@@ -7,7 +7,7 @@
 # Defaults: build/release/bench/cfa_bench, N = 2000. Needs R with lavaan. Prints the median time
 # of each (lavaan: median of 7 fits; attune: Google Benchmark's mean over its iterations), the
 # ratio, and both chi-squares as a check that the two fitted the same model to the same data.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/common.sh" || exit 1
 bench=${1:-$here/build/release/bench/cfa_bench}
 n=${2:-2000}
 need_executable "$bench"

@@ -14,7 +14,7 @@
 #      timed once; and stats::kmeans(scores, 4, nstart = 20) (Hartigan-Wong: not the same
 #      algorithm as attune's Lloyd/k-means++; both time "k = 4, 20 starts" on the same scores).
 #   5. Check: share of respondents with the same Fisher style in R and attune; max |p difference|.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/common.sh" || exit 1
 attune=${1:-$here/build/release/attune}
 n=${2:-200000}
 need_executable "$attune"

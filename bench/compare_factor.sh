@@ -10,7 +10,7 @@
 # R: median of 3 timed runs after a warm-up (psych::polychoric uses mclapply, i.e. all cores);
 # attune: Google Benchmark's mean time (polychoric also uses all cores). Prints both values of a
 # check statistic (rho_12, omega_h) to show that both computed the same thing.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/common.sh" || exit 1
 bench=${1:-$here/build/release/bench/factor_bench}
 need_executable "$bench"
 need_r_packages psych GPArotation

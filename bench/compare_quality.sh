@@ -13,7 +13,7 @@
 # assess_quality (all indices + flags + validation report, careless's psych D^2), data in memory.
 # Both elapsed and CPU time are printed: on a shared machine CPU time is the fairer ratio. Both print the sum
 # of D^2 and of psychsyn as a check that they computed the same thing.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/common.sh" || exit 1
 bench=${1:-$here/build/release/bench/quality_bench}
 n=${2:-100000}
 need_executable "$bench"

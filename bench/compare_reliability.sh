@@ -12,7 +12,7 @@
 #   3. psych::splitHalf(x) on 1,000 x 16 (exhaustive: 6,435 splits)       target >= 20x
 # R: median elapsed time of several runs (psych's bootstrap uses mclapply with
 # getOption("mc.cores", 2) cores); attune: Google Benchmark's mean (bootstrap with 1 and 2 threads).
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/common.sh" || exit 1
 bench=${1:-$here/build/release/bench/reliability_bench}
 need_executable "$bench"
 need_r_packages psych

@@ -16,7 +16,7 @@
 #      timed once (system.time elapsed). Ratio = R time / attune time.
 #   5. Check: R's and attune's scores agree where attune gives one (max |difference|).
 # Targets: >= 200 MB/s end to end on one core; bounded memory; >= 20x faster than R.
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/common.sh" || exit 1
 attune=${1:-$here/build/release/attune}
 n=${2:-1000000}
 need_executable "$attune"

@@ -719,8 +719,8 @@ cfa_result cfa_from_covariance(const Eigen::MatrixXd& covariance, std::size_t n,
     for (Eigen::Index j = 0; j < i; ++j) {
       if (std::abs(covariance(i, j) - covariance(j, i)) > tol) {
         throw error(errc::invalid_argument, "cfa: the covariance matrix is not symmetric at (" + std::to_string(i + 1) +
-                                                ", " + std::to_string(j + 1) + "): " + number_text(covariance(i, j), 17) +
-                                                " vs " + number_text(covariance(j, i), 17));
+                                                ", " + std::to_string(j + 1) + "): " + number_text(covariance(i, j)) +
+                                                " vs " + number_text(covariance(j, i)));
       }
     }
   }

@@ -553,7 +553,7 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
       if (on_cut > 0) {
         r.warnings.push_back(
             std::to_string(on_cut) + " respondent(s) score exactly on a cut (anxiety " +
-            number_text(r.anxiety_cut) + ", avoidance " + number_text(r.avoidance_cut) + "); " +
+            number_text(r.anxiety_cut, 6) + ", avoidance " + number_text(r.avoidance_cut, 6) + "); " +
             (options.on_cut == cut_tie::low ? "counted as low ('> cut = high')"
                                             : "left unclassified"));
       }
@@ -619,8 +619,8 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
         const attachment_style own = quadrant_style(best.centers[c](0) > ma, best.centers[c](1) > mv);
         if (own != s) {
           r.warnings.push_back("kmeans: the cluster labelled '" + std::string(to_string(s)) +
-                               "' has its center (anxiety " + number_text(best.centers[c](0)) +
-                               ", avoidance " + number_text(best.centers[c](1)) +
+                               "' has its center (anxiety " + number_text(best.centers[c](0), 6) +
+                               ", avoidance " + number_text(best.centers[c](1), 6) +
                                ") in the sample's " + std::string(to_string(own)) +
                                " quadrant; the four clusters do not match the four quadrants");
         }

@@ -1,16 +1,23 @@
 // Private helper of every module: numbers in error and warning messages.
 #pragma once
 
+#include <charconv>
 #include <sstream>
 #include <string>
 
 namespace attune::detail {
 
-/// `x` as `std::ostream` writes it with `significant` significant digits ("0.8", "1e-05", "nan").
-/// The default, 10, is for values a message echoes from the user's options or data: enough that
-/// a value just outside a bound (1.0000001) is not shown as the bound itself. Computed values in
-/// warnings pass 6 (or 4, as psych prints alpha).
-inline std::string number_text(double x, int significant = 10) {
+/// `x` exactly: the shortest text that reads back as the same double ("0.95", "5.0000001",
+/// "1e-05", "nan"). For values a message echoes from the user's options or data, so that a value
+/// just outside a bound is never shown as the bound itself.
+inline std::string number_text(double x) {
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof text, x).ptr);
+}
+
+/// `x` rounded to `significant` significant digits, as `std::ostream` writes it ("-0.123457"):
+/// for computed values in warnings (alpha with 4, as psych prints it; others with 6).
+inline std::string number_text(double x, int significant) {
   std::ostringstream os;
   os.precision(significant);
   os << x;

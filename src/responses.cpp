@@ -69,6 +69,11 @@ std::vector<std::string> split_list(const std::vector<std::string>& selectors) {
   return out;
 }
 
+// A user's missing code (`--missing 0,99`) is compared with the number read, not the text.
+bool is_missing_code(double x, const std::vector<double>& codes) noexcept {
+  return std::find(codes.begin(), codes.end(), x) != codes.end();
+}
+
 // parse_cell for the common cell, 1-9 ASCII digits and nothing else, parsed without from_chars;
 // any other cell goes to parse_cell. Gives exactly parse_cell's value (an integer below 1e9 is
 // exact in a double) and applies the missing codes the same way.
@@ -89,13 +94,7 @@ inline bool parse_cell_fast(std::string_view cell, const std::vector<double>& mi
     }
     if (i == n) {
       const auto v = static_cast<double>(x);
-      for (double code : missing_codes) {
-        if (v == code) {
-          value = kNaN;
-          return true;
-        }
-      }
-      value = v;
+      value = is_missing_code(v, missing_codes) ? kNaN : v;
       return true;
     }
   }
@@ -144,13 +143,7 @@ bool parse_cell(std::string_view cell, const std::vector<double>& missing_codes,
   double x = 0.0;
   const auto [ptr, ec] = std::from_chars(first, last, x);
   if (ec != std::errc() || ptr != last || !std::isfinite(x)) return false;
-  for (double code : missing_codes) {
-    if (x == code) {
-      value = kNaN;
-      return true;
-    }
-  }
-  value = x;
+  value = is_missing_code(x, missing_codes) ? kNaN : x;
   return true;
 }
 
@@ -270,10 +263,8 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
     }
     double* row = block.data() + staged * k;
     if (convert_plain_cells(fields_.data(), columns, k, row)) {
-      if (!codes.empty()) {  // as parse_cell does: a code is compared with the number read
-        for (std::size_t j = 0; j < k; ++j) {
-          if (std::find(codes.begin(), codes.end(), row[j]) != codes.end()) row[j] = kNaN;
-        }
+      for (std::size_t j = 0; j < k && !codes.empty(); ++j) {
+        if (is_missing_code(row[j], codes)) row[j] = kNaN;
       }
     } else {
       for (std::size_t j = 0; j < k; ++j) {

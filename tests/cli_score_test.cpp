@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <random>
+#include <set>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
@@ -126,19 +128,39 @@ TEST(CliScore, SampleDataWithSummaryAndOutputFile) {
   EXPECT_EQ(std::count(written.begin(), written.end(), '\n'), 501);
 }
 
-// Every number in the CSV output reads back as exactly the library's score, on 20,000 simulated
-// respondents (a few thousand distinct scores: more than the writer's 4,096-slot cache of number
-// texts can hold without collisions), in the default chunks and in chunks of 7 rows.
-TEST(CliScore, CsvNumbersReadBackExactlyAsTheLibraryScores) {
-  const std::string data = temp_path("exact.csv");
-  ASSERT_EQ(run_cli("simulate --instrument ecr-r -n 20000 --seed 7 -o '" + data + "'").exit_code, 0);
-  const attune::instrument& inst = *attune::find_builtin("ecr-r");
+// Every number in the CSV output is the shortest text of exactly the library's score. The data
+// are 20,000 respondents on a 1-100000 scale (seeded), so nearly every score is distinct
+// and the scores keep evicting each other from the writer's 4,096-slot cache of number
+// texts; in the default chunks and in chunks of 7 rows.
+TEST(CliScore, CsvNumbersAreExactlyTheLibraryScores) {
+  const std::string inst_path = temp_path("wide.json");
+  write_file(inst_path, R"({"id": "wide", "range": {"min": 1, "max": 100000},
+    "items": [{"id": "a1"}, {"id": "a2"}, {"id": "a3", "reversed": true}, {"id": "a4"}, {"id": "a5"},
+              {"id": "b1"}, {"id": "b2"}, {"id": "b3"}, {"id": "b4", "reversed": true}, {"id": "b5"}],
+    "subscales": [{"name": "a", "items": ["a1", "a2", "a3", "a4", "a5"]},
+                  {"name": "b", "items": ["b1", "b2", "b3", "b4", "b5"]}]})");
+  const std::string data = temp_path("wide.csv");
+  std::string text = "id,a1,a2,a3,a4,a5,b1,b2,b3,b4,b5\n";
+  std::mt19937 rng(20261128);
+  for (int r = 1; r <= 20000; ++r) {
+    text += "p" + std::to_string(r);
+    for (int j = 0; j < 10; ++j) {
+      text += ',';
+      if (rng() % 10 != 0) text += std::to_string(1 + rng() % 100000);  // 10% missing
+    }
+    text += '\n';
+  }
+  write_file(data, text);
+  const attune::instrument inst = attune::load_instrument(inst_path);
   attune::read_options reading;
   reading.id_column = "id";
   const attune::responses answers = attune::read_responses_file(data, inst.item_ids(), reading);
   const attune::score_table expected = attune::score(inst, answers);
+  std::set<double> distinct;
+  for (Eigen::Index i = 0; i < expected.scores.rows(); ++i) distinct.insert(expected.scores(i, 0));
+  ASSERT_GT(distinct.size(), 16000u);  // four times the cache's slots
   for (const std::string chunk : {"", " --chunk-rows 7"}) {
-    const auto r = run_cli("score '" + data + "' --instrument ecr-r --id id" + chunk);
+    const auto r = run_cli("score '" + data + "' --instrument '" + inst_path + "' --id id" + chunk);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto rows = attune::test::parse_csv(r.out);
     ASSERT_EQ(rows.size(), 20001u);
@@ -147,18 +169,12 @@ TEST(CliScore, CsvNumbersReadBackExactlyAsTheLibraryScores) {
       ASSERT_EQ(row.size(), 5u);
       EXPECT_EQ(row[0], answers.row_ids[i]);
       for (Eigen::Index s = 0; s < 2; ++s) {
-        const std::string& text = row[static_cast<std::size_t>(1 + 2 * s)];
+        const std::string& cell = row[static_cast<std::size_t>(1 + 2 * s)];
         const double want = expected.scores(static_cast<Eigen::Index>(i), s);
-        if (std::isnan(want)) {
-          EXPECT_EQ(text, "") << "row " << i + 1;
-          continue;
-        }
-        double got = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), got);
-        ASSERT_TRUE(ec == std::errc() && end == text.data() + text.size()) << text;
-        EXPECT_EQ(got, want) << "row " << i + 1 << ", " << expected.names[static_cast<std::size_t>(s)];
         char shortest[32];
-        EXPECT_EQ(text, std::string(shortest, std::to_chars(shortest, shortest + 32, want).ptr));
+        const std::string want_text =
+            std::isnan(want) ? "" : std::string(shortest, std::to_chars(shortest, shortest + 32, want).ptr);
+        ASSERT_EQ(cell, want_text) << "row " << i + 1 << ", " << expected.names[static_cast<std::size_t>(s)];
         EXPECT_EQ(row[static_cast<std::size_t>(2 + 2 * s)],
                   std::to_string(expected.answered(static_cast<Eigen::Index>(i), s)));
       }
@@ -166,28 +182,55 @@ TEST(CliScore, CsvNumbersReadBackExactlyAsTheLibraryScores) {
   }
 }
 
+// Ids that need quoting are quoted, including the worst case for the writer's buffer (an id of
+// nothing but quotes doubles in length); composites get their columns.
 TEST(CliScore, IdsWithDelimitersAndQuotesAreQuotedAndCompositesWritten) {
+  const std::string quotes(500, '"');
   std::string data = "who";
   for (int i = 1; i <= 36; ++i) data += ",Q" + std::to_string(i);
-  data += "\n\"Smith, \"\"J\"\"\"";
-  for (int i = 1; i <= 36; ++i) data += "," + std::to_string(1 + i % 5);
-  data += "\n";
+  std::string answers;
+  for (int i = 1; i <= 36; ++i) answers += "," + std::to_string(1 + i % 5);
+  data += "\n\"Smith, \"\"J\"\"\"" + answers + "\n\"" + quotes + quotes + "\"" + answers + "\n";
   const auto r = run_cli("score - --instrument ecr-rs-4 --items Q1-Q36 --id who", data);
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n\"Smith, \"\"J\"\"\","), std::string::npos) << r.out;
   std::istringstream text(r.out);
   attune::csv_reader reader(text, "output");
+  const std::vector<std::string> header = reader.header();
   std::vector<std::string_view> fields;
   ASSERT_TRUE(reader.next(fields));
-  const std::vector<std::string> header = reader.header();
-  const std::vector<std::string> row(fields.begin(), fields.end());
+  const std::vector<std::string> first(fields.begin(), fields.end());
+  ASSERT_TRUE(reader.next(fields));
+  const std::vector<std::string> second(fields.begin(), fields.end());
   EXPECT_FALSE(reader.next(fields));
-  const std::vector<std::vector<std::string>> rows = {header, row};
-  EXPECT_EQ(rows[1][0], "Smith, \"J\"");
-  EXPECT_NE(r.out.find("\"Smith, \"\"J\"\"\","), std::string::npos) << r.out;
-  ASSERT_EQ(rows[0].size(), rows[1].size());
+  EXPECT_EQ(first[0], "Smith, \"J\"");
+  EXPECT_EQ(second[0], quotes);
+  EXPECT_EQ(first.size(), header.size());
   const auto global = std::find(header.begin(), header.end(), "global_anxiety");
   ASSERT_NE(global, header.end()) << r.out;
-  EXPECT_FALSE(rows[1][static_cast<std::size_t>(global - header.begin())].empty());
+  EXPECT_FALSE(first[static_cast<std::size_t>(global - header.begin())].empty());
+  // Same answers, same scores: the long id did not disturb the fields after it.
+  EXPECT_EQ(std::vector<std::string>(first.begin() + 1, first.end()),
+            std::vector<std::string>(second.begin() + 1, second.end()));
+}
+
+// JSON must be UTF-8: an id in another encoding (Latin-1 "\xE9mile") is a bad-input error naming
+// the row and the text, with a way to convert the file; CSV passes the bytes through.
+TEST(CliScoreErrors, JsonOutputOfTextThatIsNotUtf8) {
+  const std::string data = "id,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9\nok,1,2,3,4,5,6,7,1,2\n\xE9mile,1,2,3,4,5,6,7,1,2\n";
+  const std::string out = temp_path("latin1.json");
+  const auto r = run_cli("score - --instrument ecr-rs --id id --format json -o '" + out + "'", data);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (const std::string fragment : {"<stdin>, row 2 (line 3)", "/id", "'\\xE9mile'", "not valid UTF-8", "iconv"}) {
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << fragment << " in " << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out));
+  const auto classify = run_cli("classify - --instrument ecr-rs --id id --method midpoint --format json", data);
+  EXPECT_EQ(classify.exit_code, 1) << classify.err;
+  EXPECT_NE(classify.err.find("not valid UTF-8"), std::string::npos) << classify.err;
+  const auto csv = run_cli("score - --instrument ecr-rs --id id", data);
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_NE(csv.out.find("\n\xE9mile,"), std::string::npos);
 }
 
 TEST(CliScoreErrors, OutOfRangeNamesThePlaceAndLeavesNoPartialFile) {

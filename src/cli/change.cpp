@@ -445,7 +445,7 @@ void run(const change_cli_options& o) {
     doc["unmatched"] = std::move(unmatched);
     doc["note"] = std::string(dimensional_use_note());
     doc["warnings"] = warnings;
-    write_output(o.in.output, doc.dump(2) + "\n");
+    write_output(o.in.output, json_text(doc) + "\n");
   } else if (o.in.format == "table") {
     write_output(o.in.output, sup::aligned_table(header, table_rows) + "\n" + sum.str());
   } else {

@@ -187,7 +187,7 @@ void emit(const classify_cli_options& o, const std::vector<std::string>& header,
           const std::vector<std::string>& table_header, const std::string& csv_body, const std::vector<std::vector<std::string>>& table_rows,
           const nlohmann::json& doc, const std::string& summary) {
   if (o.in.format == "json") {
-    write_output(o.in.output, doc.dump(2) + "\n");
+    write_output(o.in.output, json_text(doc) + "\n");
   } else if (o.in.format == "table") {
     write_output(o.in.output, sup::aligned_table(table_header, table_rows) + "\n" + summary);
   } else {

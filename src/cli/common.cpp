@@ -1,11 +1,15 @@
 #include "cli/common.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <utility>
 
 #include "attune/error.hpp"
 #include "io_util.hpp"
@@ -105,20 +109,92 @@ std::string format_fixed(double x, int decimals) {
   return buf;
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",;\t\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
+char* put_csv_field(char* p, std::string_view s) noexcept {
+  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
+    return c == ',' || c == ';' || c == '\t' || c == '"' || c == '\n' || c == '\r';
+  });
+  if (plain) {
+    std::memcpy(p, s.data(), s.size());
+    return p + s.size();
   }
-  out += '"';
+  *p++ = '"';
+  for (char c : s) {
+    if (c == '"') *p++ = '"';
+    *p++ = c;
+  }
+  *p++ = '"';
+  return p;
+}
+
+std::string csv_field(std::string_view s) {
+  std::string out(2 * s.size() + 2, '\0');
+  out.resize(static_cast<std::size_t>(put_csv_field(out.data(), s) - out.data()));
   return out;
 }
 
 nlohmann::json json_number(double x) {
   if (std::isnan(x) || std::isinf(x)) return nullptr;
   return x;
+}
+
+namespace {
+
+bool is_utf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();  // nlohmann validates UTF-8 when it writes a string
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
+// Bytes outside ASCII as \xNN, so that the message itself is valid text.
+std::string escape_bytes(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x80) {
+      out += c;
+      continue;
+    }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02X", b);
+    out += hex;
+  }
+  return out;
+}
+
+// The path ("/respondents/0/id") and text of the first string or key that is not UTF-8.
+std::optional<std::pair<std::string, std::string>> find_non_utf8(const nlohmann::json& j, const std::string& path) {
+  if (j.is_string()) {
+    const auto& s = j.get_ref<const std::string&>();
+    if (!is_utf8(s)) return std::pair{path, s};
+  } else if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      if (!is_utf8(key)) return std::pair{path + "/" + escape_bytes(key), key};
+      if (auto found = find_non_utf8(value, path + "/" + key)) return found;
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (auto found = find_non_utf8(j[i], path + "/" + std::to_string(i))) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string json_text(const nlohmann::json& doc, int indent) {
+  try {
+    return doc.dump(indent);
+  } catch (const nlohmann::json::type_error& e) {
+    if (e.id != 316) throw;  // 316: invalid UTF-8
+    const auto found = find_non_utf8(doc, "");
+    throw error(errc::bad_input,
+                "JSON output: the text " + (found ? "at " + found->first + " ('" + escape_bytes(found->second) + "') " : "") +
+                    "is not valid UTF-8, which JSON requires: the input is probably in another encoding (convert it, "
+                    "e.g. iconv -f latin1 -t utf-8 data.csv > data-utf8.csv)");
+  }
 }
 
 void write_output(const std::string& path, const std::string& content) {

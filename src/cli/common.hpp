@@ -57,8 +57,15 @@ std::string format_number(double x);
 std::string format_fixed(double x, int decimals);
 /// A CSV field, quoted when needed.
 std::string csv_field(std::string_view s);
+/// Writes `s` at `p` as a CSV field (as csv_field) and returns the end: for writers that format
+/// into one buffer. Needs room for 2 * s.size() + 2 characters.
+char* put_csv_field(char* p, std::string_view s) noexcept;
 /// NaN -> null, otherwise the number.
 nlohmann::json json_number(double x);
+/// `doc` as JSON text (`indent` as nlohmann's dump; -1: one line). Text that is not valid UTF-8
+/// (an id or a column name from a Latin-1 file, say) is an error naming where it sits in the
+/// document and how to convert the file, not an internal failure. @throws attune::error (bad_input).
+std::string json_text(const nlohmann::json& doc, int indent = 2);
 
 /// Writes `content` to `path` atomically (a temporary file renamed into place), or to standard
 /// output when `path` is empty or "-". @throws attune::error (io_error).

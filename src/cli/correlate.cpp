@@ -94,7 +94,7 @@ std::string to_json(const correlation_output& c, const std::string& method) {
     j["global_thresholds"] = c.global_thresholds;
   }
   j["warnings"] = c.warnings;
-  return j.dump(2) + "\n";
+  return json_text(j) + "\n";
 }
 
 std::string to_csv(const correlation_output& c) {

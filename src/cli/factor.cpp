@@ -194,7 +194,7 @@ void run_efa(const factor_cli_options& o, const keyed_data& k, const std::string
     j["converged"] = e.converged;
     j["heywood"] = e.heywood;
     j["warnings"] = warnings;
-    text = j.dump(2) + "\n";
+    text = json_text(j) + "\n";
   } else {
     std::ostringstream os;
     os << instrument_id << ": exploratory factor analysis, " << to_string(eo.method) << ", "
@@ -295,7 +295,7 @@ void run_cfa(const factor_cli_options& o, const keyed_data& k, const std::string
                 {"baseline_df", json_number(f.baseline_df)}};
     j["iterations"] = r.iterations;
     j["warnings"] = warnings;
-    text = j.dump(2) + "\n";
+    text = json_text(j) + "\n";
   } else {
     std::ostringstream os;
     os << instrument_id << ": confirmatory factor analysis (ML, standardized factors, one factor per subscale)\n";

@@ -54,7 +54,7 @@ void run(const instruments_options& o) {
   if (o.format == "json") {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& inst : builtin_instruments()) all.push_back(instrument_summary(inst));
-    write_output(o.output, all.dump(2) + "\n");
+    write_output(o.output, json_text(all) + "\n");
     return;
   }
   std::ostringstream os;

@@ -281,7 +281,7 @@ void run(const quality_cli_options& o) {
 
   const std::string& fmt = o.in.format;
   if (fmt == "json") {
-    write_output(o.in.output, to_json(in.inst, in.data, rep, q).dump(2) + "\n");
+    write_output(o.in.output, json_text(to_json(in.inst, in.data, rep, q)) + "\n");
   } else if (fmt == "csv") {
     std::string text;
     const auto cols = columns(rep, with_id);

@@ -343,7 +343,7 @@ void run(const reliability_cli_options& o) {
       arr.push_back(sj);
     }
     j["scales"] = arr;
-    text = j.dump(2) + "\n";
+    text = json_text(j) + "\n";
   } else {
     text = table_text(custom ? std::string("scale from --items") : inst.id, n_rows, scales, o, notes);
   }

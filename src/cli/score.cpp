@@ -40,25 +40,6 @@ std::string csv_header(const instrument& inst, bool with_id) {
   return h + "\n";
 }
 
-// Writes `s` at `p` as one CSV field (quoted when it holds a delimiter, quote or line end);
-// returns the end. Needs room for 2 * s.size() + 2 characters.
-char* put_csv_field(char* p, std::string_view s) {
-  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
-    return c == ',' || c == ';' || c == '\t' || c == '"' || c == '\n' || c == '\r';
-  });
-  if (plain) {
-    std::memcpy(p, s.data(), s.size());
-    return p + s.size();
-  }
-  *p++ = '"';
-  for (char c : s) {
-    if (c == '"') *p++ = '"';
-    *p++ = c;
-  }
-  *p++ = '"';
-  return p;
-}
-
 // The shortest text that reads back exactly (std::to_chars), remembered for the last number seen
 // in each of 4,096 slots. Scores are means of a few small integers, so a file holds few distinct
 // values (at most a few thousand for 36 items on 1-7), and std::to_chars costs about 80 ns per
@@ -199,24 +180,27 @@ void run(const score_cli_options& o) {
 
   const auto names = inst.score_names();
   const std::size_t n_sub = inst.subscales.size();
-  // One respondent as a JSON object: {"id" (or "row"), "scores", "answered"}.
-  auto respondent_json = [&](const score_table& t, Eigen::Index i) {
-    nlohmann::json row;
-    if (with_id) row["id"] = chunk.row_ids[static_cast<std::size_t>(i)];
-    else row["row"] = chunk.first_row + static_cast<std::size_t>(i);
-    nlohmann::json scores, answered;
-    for (std::size_t c = 0; c < names.size(); ++c) {
-      scores[names[c]] = json_number(t.scores(i, static_cast<Eigen::Index>(c)));
-      if (c < n_sub) answered[names[c]] = t.answered(i, static_cast<Eigen::Index>(c));
-    }
-    row["scores"] = std::move(scores);
-    row["answered"] = std::move(answered);
-    return row;
-  };
-
   if (o.in.format == "json") {
     // Streams like CSV: the respondents are written a chunk at a time, one per line, and the
     // members known only at the end (counts, summary, warnings) follow them.
+    // One respondent: {"id" (or "row"), "scores", "answered"}, on one line.
+    auto respondent_text = [&](const score_table& t, Eigen::Index i) {
+      nlohmann::json row;
+      if (with_id) row["id"] = chunk.row_ids[static_cast<std::size_t>(i)];
+      else row["row"] = chunk.first_row + static_cast<std::size_t>(i);
+      nlohmann::json scores, answered;
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        scores[names[c]] = json_number(t.scores(i, static_cast<Eigen::Index>(c)));
+        if (c < n_sub) answered[names[c]] = t.answered(i, static_cast<Eigen::Index>(c));
+      }
+      row["scores"] = std::move(scores);
+      row["answered"] = std::move(answered);
+      try {
+        return json_text(row, -1);
+      } catch (const error& e) {
+        throw error(e.code(), chunk.where(i) + ": " + e.what());
+      }
+    };
     output_stream out(o.in.output);
     std::ostream& os = out.stream();
     const response_range range = scoring.range.value_or(inst.range);
@@ -232,7 +216,7 @@ void run(const score_cli_options& o) {
       for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
         text += first ? "\n    " : ",\n    ";
         first = false;
-        text += respondent_json(t, i).dump();
+        text += respondent_text(t, i);
       }
       os << text;
     }
