@@ -13,6 +13,7 @@
 
 #include "attune/error.hpp"
 #include "message_text.hpp"
+#include "json_text.hpp"
 
 namespace attune {
 
@@ -207,7 +208,7 @@ std::string norm_table_to_json(const norm_table& table) {
     scales[s.scale] = o;
   }
   j["scales"] = scales;
-  return j.dump(2) + "\n";
+  return detail::json_text(j) + "\n";
 }
 
 const std::vector<norm_table>& builtin_norm_tables() {

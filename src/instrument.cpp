@@ -11,6 +11,7 @@
 
 #include "attune/error.hpp"
 #include "io_util.hpp"
+#include "json_text.hpp"
 
 namespace attune {
 
@@ -629,7 +630,7 @@ std::string instrument_to_json(const instrument& inst) {
     }
     doc["composites"] = std::move(comps);
   }
-  return doc.dump(2) + "\n";
+  return detail::json_text(doc) + "\n";
 }
 
 instrument load_instrument(const std::string& path) {

@@ -131,6 +131,20 @@ TEST(InstrumentJson, SaveAndLoadAFile) {
   EXPECT_EQ(attune::resolve_instrument(path).items.size(), 12u);
 }
 
+// An instrument built in code with a name in Latin-1 cannot be written as JSON: an
+// attune::error naming the place and the bytes, not nlohmann's exception.
+TEST(InstrumentJsonErrors, TextThatIsNotUtf8) {
+  attune::instrument inst = *attune::find_builtin("ecr-s");
+  inst.name = "\xC9" "chelle";
+  try {
+    (void)attune::instrument_to_json(inst);
+    FAIL() << "no error";
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.code(), attune::errc::bad_input);
+    EXPECT_NE(std::string(e.what()).find("at /name ('\\xC9chelle') is not valid UTF-8"), std::string::npos) << e.what();
+  }
+}
+
 TEST(InstrumentJson, PerSubscaleReverseKeys) {
   const auto inst = attune::instrument_from_json(R"({
     "id": "rsq-like", "range": {"min": 1, "max": 5},

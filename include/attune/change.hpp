@@ -80,6 +80,7 @@ ATTUNE_EXPORT norm_table norm_table_from_json(std::string_view json_text, const 
 /// Loads a norm table file. @throws attune::error (io_error, bad_input).
 ATTUNE_EXPORT norm_table load_norm_table(const std::string& path);
 /// The JSON form (round-trips through `norm_table_from_json`).
+/// @throws attune::error (bad_input) when a name is not valid UTF-8 (JSON requires it).
 ATTUNE_EXPORT std::string norm_table_to_json(const norm_table& table);
 /// The built-in norm tables (SECONDARY only; see the file comment). Immutable.
 ATTUNE_EXPORT const std::vector<norm_table>& builtin_norm_tables();

@@ -117,6 +117,7 @@ ATTUNE_EXPORT instrument instrument_from_json(std::string_view json_text, const 
 /// Loads an instrument file. @throws attune::error (io_error, bad_input).
 ATTUNE_EXPORT instrument load_instrument(const std::string& path);
 /// The JSON form of an instrument (round-trips through `instrument_from_json`).
+/// @throws attune::error (bad_input) when a name or id is not valid UTF-8 (JSON requires it).
 ATTUNE_EXPORT std::string instrument_to_json(const instrument& inst);
 /// Writes an instrument file atomically.
 ATTUNE_EXPORT void save_instrument(const instrument& inst, const std::string& path);

@@ -8,8 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <optional>
-#include <utility>
 
 #include "attune/error.hpp"
 #include "io_util.hpp"
@@ -137,65 +135,6 @@ nlohmann::json json_number(double x) {
   return x;
 }
 
-namespace {
-
-bool is_utf8(const std::string& s) {
-  try {
-    (void)nlohmann::json(s).dump();  // nlohmann validates UTF-8 when it writes a string
-    return true;
-  } catch (const nlohmann::json::type_error&) {
-    return false;
-  }
-}
-
-// Bytes outside ASCII as \xNN, so that the message itself is valid text.
-std::string escape_bytes(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x80) {
-      out += c;
-      continue;
-    }
-    char hex[8];
-    std::snprintf(hex, sizeof hex, "\\x%02X", b);
-    out += hex;
-  }
-  return out;
-}
-
-// The path ("/respondents/0/id") and text of the first string or key that is not UTF-8.
-std::optional<std::pair<std::string, std::string>> find_non_utf8(const nlohmann::json& j, const std::string& path) {
-  if (j.is_string()) {
-    const auto& s = j.get_ref<const std::string&>();
-    if (!is_utf8(s)) return std::pair{path, s};
-  } else if (j.is_object()) {
-    for (const auto& [key, value] : j.items()) {
-      if (!is_utf8(key)) return std::pair{path + "/" + escape_bytes(key), key};
-      if (auto found = find_non_utf8(value, path + "/" + key)) return found;
-    }
-  } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      if (auto found = find_non_utf8(j[i], path + "/" + std::to_string(i))) return found;
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-std::string json_text(const nlohmann::json& doc, int indent) {
-  try {
-    return doc.dump(indent);
-  } catch (const nlohmann::json::type_error& e) {
-    if (e.id != 316) throw;  // 316: invalid UTF-8
-    const auto found = find_non_utf8(doc, "");
-    throw error(errc::bad_input,
-                "JSON output: the text " + (found ? "at " + found->first + " ('" + escape_bytes(found->second) + "') " : "") +
-                    "is not valid UTF-8, which JSON requires: the input is probably in another encoding (convert it, "
-                    "e.g. iconv -f latin1 -t utf-8 data.csv > data-utf8.csv)");
-  }
-}
 
 void write_output(const std::string& path, const std::string& content) {
   if (path.empty() || path == "-") {

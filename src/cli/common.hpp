@@ -12,6 +12,7 @@
 #include "attune/instrument.hpp"
 #include "attune/responses.hpp"
 #include "attune/scoring.hpp"
+#include "json_text.hpp"
 
 namespace attune::cli {
 
@@ -62,10 +63,8 @@ std::string csv_field(std::string_view s);
 char* put_csv_field(char* p, std::string_view s) noexcept;
 /// NaN -> null, otherwise the number.
 nlohmann::json json_number(double x);
-/// `doc` as JSON text (`indent` as nlohmann's dump; -1: one line). Text that is not valid UTF-8
-/// (an id or a column name from a Latin-1 file, say) is an error naming where it sits in the
-/// document and how to convert the file, not an internal failure. @throws attune::error (bad_input).
-std::string json_text(const nlohmann::json& doc, int indent = 2);
+/// JSON text of a document; non-UTF-8 text is a bad-input error (json_text.hpp).
+using detail::json_text;
 
 /// Writes `content` to `path` atomically (a temporary file renamed into place), or to standard
 /// output when `path` is empty or "-". @throws attune::error (io_error).
