@@ -135,7 +135,6 @@ nlohmann::json json_number(double x) {
   return x;
 }
 
-
 void write_output(const std::string& path, const std::string& content) {
   if (path.empty() || path == "-") {
     std::cout << content;
