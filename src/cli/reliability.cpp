@@ -217,13 +217,8 @@ nlohmann::json scale_json(const scale_result& s) {
 
 void run(const reliability_cli_options& o) {
   reliability_options ro;
-  if (o.missing_method == "pairwise") {
-    ro.missing = missing_method::pairwise;
-  } else if (o.missing_method == "listwise") {
-    ro.missing = missing_method::listwise;
-  } else {
-    throw error(errc::invalid_argument, "--missing-method '" + o.missing_method + "': use pairwise or listwise");
-  }
+  // CLI11 has checked it is one of the two (IsMember).
+  ro.missing = o.missing_method == "listwise" ? missing_method::listwise : missing_method::pairwise;
   ro.intervals.clear();
   for (const auto& name : o.ci) {
     if (name.empty() || name == "none") continue;
