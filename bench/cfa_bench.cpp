@@ -1,4 +1,4 @@
-// Benchmarks of confirmatory factor analysis (include/attune/cfa.hpp).
+// Benchmarks of confirmatory factor analysis (include/attune/analyses/cfa.hpp).
 //
 // BM_cfa_two_factor/N: the two-factor model on 36 items (18 + 18, as the ECR-R's anxiety and
 // avoidance) on generated 7-point answers, from raw data (covariance + ML fit + SEs + fit indices).
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "attune/cfa.hpp"
+#include "attune/analyses/cfa.hpp"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <random>
 #include <vector>
 
-#include "attune/change.hpp"
-#include "attune/classify.hpp"
+#include "attune/analyses/change.hpp"
+#include "attune/analyses/classify.hpp"
 
 namespace {
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "attune/factor.hpp"
-#include "attune/moments.hpp"
-#include "attune/omega.hpp"
-#include "attune/polychoric.hpp"
-#include "factor_random.hpp"
+#include "attune/analyses/factor.hpp"
+#include "attune/analyses/moments.hpp"
+#include "attune/analyses/omega.hpp"
+#include "attune/analyses/polychoric.hpp"
+#include "detail/random.hpp"
 
 namespace {
 

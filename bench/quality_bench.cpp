@@ -14,7 +14,7 @@
 #include <sstream>
 #include <string>
 
-#include "attune/quality.hpp"
+#include "attune/analyses/quality.hpp"
 
 namespace {
 

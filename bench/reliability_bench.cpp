@@ -15,8 +15,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "attune/moments.hpp"
-#include "attune/reliability.hpp"
+#include "attune/analyses/moments.hpp"
+#include "attune/analyses/reliability.hpp"
 
 namespace {
 

@@ -24,11 +24,11 @@
 
 #include <benchmark/benchmark.h>
 
-#include "attune/csv.hpp"
-#include "attune/instrument.hpp"
-#include "attune/responses.hpp"
-#include "attune/scoring.hpp"
-#include "attune/simulate.hpp"
+#include "attune/io/csv.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/data/responses.hpp"
+#include "attune/analyses/scoring.hpp"
+#include "attune/analyses/simulate.hpp"
 
 namespace {
 

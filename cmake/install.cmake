@@ -8,8 +8,8 @@ install(TARGETS attune EXPORT attuneTargets
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/attune DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.hpp")
-install(FILES ${PROJECT_BINARY_DIR}/include/attune/export.hpp ${PROJECT_BINARY_DIR}/include/attune/version.hpp
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/attune)
+install(FILES ${PROJECT_BINARY_DIR}/include/attune/export.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/attune)
+install(FILES ${PROJECT_BINARY_DIR}/include/attune/core/version.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/attune/core)
 if(TARGET attune_cli)
   # A shared build's command line finds libattune next to it (bin/../lib), wherever the prefix is.
   if(BUILD_SHARED_LIBS)

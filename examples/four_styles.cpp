@@ -11,7 +11,7 @@
 // This program draws the plane twice: once split at the scale midpoint (4 on a 1-7 scale), once
 // by Brennan, Clark & Shaver's (1998) classification functions for the ECR. Then it places a few
 // people on it and shows how sure each call is. Build: part of the attune project (examples/).
-#include <attune/classify.hpp>
+#include <attune/analyses/classify.hpp>
 
 #include <cstdio>
 #include <string>

@@ -9,10 +9,10 @@
 // IMPORTANT: published ECR-R norms are not confirmed (reference/instruments.md section 2). The SD,
 // reliability and functional/dysfunctional norms below are ILLUSTRATIVE placeholders; a clinic
 // would use those of its own reference groups (a JSON norm table, docs/change.md).
-#include <attune/change.hpp>
-#include <attune/classify.hpp>
-#include <attune/instrument.hpp>
-#include <attune/scoring.hpp>
+#include <attune/analyses/change.hpp>
+#include <attune/analyses/classify.hpp>
+#include <attune/keys/instrument.hpp>
+#include <attune/analyses/scoring.hpp>
 
 #include <cmath>
 #include <cstdio>

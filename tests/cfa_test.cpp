@@ -1,10 +1,10 @@
-// Tests of confirmatory factor analysis (include/attune/cfa.hpp).
+// Tests of confirmatory factor analysis (include/attune/analyses/cfa.hpp).
 //
 // Golden values: tests/golden/cfa.R (lavaan 0.6.14) wrote tests/data/cfa/<set>_{data,estimates,fit}.csv:
 //   est, se, z, pvalue  <- parameterEstimates(cfa(model, data, std.lv = TRUE))
 //   std_all, std_all_se <- standardizedSolution(fit)$est.std, $se
 //   fit                 <- fitMeasures(fit, c("npar", "fmin", "chisq", ...))
-#include "attune/cfa.hpp"
+#include "attune/analyses/cfa.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -188,7 +188,7 @@ TEST(Cfa, ThreeFactorsWithMissingAnswersMatchesLavaan) {
 
 TEST(Cfa, WeaklyIdentifiedModelMatchesLavaan) {
   // Loadings about 0.3 on 1-7 answers, N = 300: a flat likelihood on which Fisher scoring alone
-  // crawls; attune switches to Newton steps after 25 iterations (see src/cfa.cpp).
+  // crawls; attune switches to Newton steps after 25 iterations (see src/analyses/cfa.cpp).
   std::vector<std::string> names;
   const Eigen::MatrixXd x = read_data("weak", &names);
   const auto r = confirmatory_factor_analysis(x, make_model({"W1", "W2"}, {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, names));

@@ -1,7 +1,7 @@
 // Tests of attune/change.hpp: norm tables, z/T/percentiles, Jacobson & Truax (1991) reliable
 // change and clinical significance, trajectories. Expected values are hand-computed from the
 // formulas (shown next to each); no R package is the reference for these closed forms.
-#include "attune/change.hpp"
+#include "attune/analyses/change.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <sstream>
 #include <limits>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "test_support.hpp"
 
 namespace {

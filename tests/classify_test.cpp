@@ -1,6 +1,6 @@
 // Tests of attune/classify.hpp. Expected values are hand-computed from the published rules
 // (reference/instruments.md sections 1, 5, 7, 9, 11); no R reference exists for these rules.
-#include "attune/classify.hpp"
+#include "attune/analyses/classify.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <limits>
 #include <sstream>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "test_support.hpp"
 
 namespace {

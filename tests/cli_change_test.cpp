@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "attune/instrument.hpp"
+#include "attune/keys/instrument.hpp"
 #include "test_support.hpp"
 
 namespace {

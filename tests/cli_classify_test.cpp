@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "attune/instrument.hpp"
+#include "attune/keys/instrument.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// Tests of `attune factor` (src/cli/factor.cpp): the command keys the items, calls the library
+// Tests of `attune factor` (apps/cli/factor.cpp): the command keys the items, calls the library
 // (exploratory_factor_analysis, confirmatory_factor_analysis; both golden-tested against R in
 // factor_test.cpp and cfa_test.cpp) and formats. Here: the output agrees with the library called
 // directly on the same keyed data, the JSON keys are stable, and errors exit 1 naming the problem.
@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "attune/cfa.hpp"
-#include "attune/factor.hpp"
-#include "attune/instrument.hpp"
-#include "attune/moments.hpp"
-#include "attune/responses.hpp"
-#include "attune/scoring.hpp"
+#include "attune/analyses/cfa.hpp"
+#include "attune/analyses/factor.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/analyses/moments.hpp"
+#include "attune/data/responses.hpp"
+#include "attune/analyses/scoring.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -11,10 +11,10 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 
-#include "attune/csv.hpp"
-#include "attune/instrument.hpp"
-#include "attune/responses.hpp"
-#include "attune/scoring.hpp"
+#include "attune/io/csv.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/data/responses.hpp"
+#include "attune/analyses/scoring.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -1,11 +1,11 @@
-// Tests of the streaming CSV reader (include/attune/csv.hpp).
-#include "attune/csv.hpp"
+// Tests of the streaming CSV reader (include/attune/io/csv.hpp).
+#include "attune/io/csv.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // Exploratory factor analysis against psych 2.2.9 fa() (tests/golden/factor.R).
-#include "attune/factor.hpp"
+#include "attune/analyses/factor.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "factor_golden_io.hpp"
 
 namespace {

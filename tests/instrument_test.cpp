@@ -1,6 +1,6 @@
 // Tests of the instrument model, the built-in registry (keys exactly as in
 // ../shared/reference/instruments.md) and JSON instrument files (instrument.hpp).
-#include "attune/instrument.hpp"
+#include "attune/keys/instrument.hpp"
 
 #include <gtest/gtest.h>
 

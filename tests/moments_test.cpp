@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "attune/error.hpp"
-#include "attune/moments.hpp"
+#include "attune/core/error.hpp"
+#include "attune/analyses/moments.hpp"
 
 namespace {
 

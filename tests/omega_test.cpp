@@ -1,12 +1,12 @@
 // Omega against psych 2.2.9 omega() (tests/golden/factor.R).
-#include "attune/omega.hpp"
+#include "attune/analyses/omega.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "factor_golden_io.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // Polychoric / tetrachoric correlations against psych 2.2.9 (tests/golden/factor.R).
-#include "attune/polychoric.hpp"
+#include "attune/analyses/polychoric.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <string>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "factor_golden_io.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // Tests of the quality module (careless and invalid responding).
 // Golden values: tests/golden/quality.R (base-R transcription of careless 1.2.2,
 // ryentes/careless@0a84caf, and psych 2.2.9 outlier) -> tests/data/quality/*.csv.
-#include "attune/quality.hpp"
+#include "attune/analyses/quality.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 #include "test_support.hpp"
 
 namespace {

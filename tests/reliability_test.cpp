@@ -15,9 +15,9 @@
 
 #include <gtest/gtest.h>
 
-#include "attune/error.hpp"
-#include "attune/moments.hpp"
-#include "attune/reliability.hpp"
+#include "attune/core/error.hpp"
+#include "attune/analyses/moments.hpp"
+#include "attune/analyses/reliability.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // Tests of reading responses: column selection, missing values, chunks, errors (responses.hpp).
-#include "attune/responses.hpp"
+#include "attune/data/responses.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Tests of scoring (scoring.hpp): hand-computed scores, reverse keying on the data's range,
 // the minimum-answered rule, composites, out-of-range answers, the single-respondent API, and
 // the reference figures of the real openpsychometrics ECR data (instruments.md section 10).
-#include "attune/scoring.hpp"
+#include "attune/analyses/scoring.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,12 @@
 // Tests of the seeded generator (simulate.hpp).
-#include "attune/simulate.hpp"
+#include "attune/analyses/simulate.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <sstream>
 
-#include "attune/scoring.hpp"
+#include "attune/analyses/scoring.hpp"
 #include "test_support.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "attune/error.hpp"
+#include "attune/core/error.hpp"
 
 namespace attune::test {
 

@@ -50,8 +50,8 @@ if(STEP STREQUAL "install")
   # What a consumer needs must be there, including the generated headers.
   file(GLOB_RECURSE config_files ${PREFIX}/*/attuneConfig.cmake)
   file(GLOB_RECURSE pc_files ${PREFIX}/*/attune.pc)
-  foreach(f include/attune/attune.hpp include/attune/export.hpp include/attune/version.hpp
-            include/attune/scoring.hpp bin/attune)
+  foreach(f include/attune/attune.hpp include/attune/export.hpp include/attune/core/version.hpp
+            include/attune/analyses/scoring.hpp bin/attune)
     if(NOT EXISTS ${PREFIX}/${f})
       message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
     endif()
@@ -59,7 +59,7 @@ if(STEP STREQUAL "install")
   if(NOT config_files OR NOT pc_files)
     message(FATAL_ERROR "attuneConfig.cmake or attune.pc not installed under ${PREFIX}")
   endif()
-  if(EXISTS ${PREFIX}/include/attune/version.hpp.in)
+  if(EXISTS ${PREFIX}/include/attune/core/version.hpp.in)
     message(FATAL_ERROR "the version.hpp template was installed")
   endif()
   # The installed command line runs (for a shared build: it finds the library by its RPATH).

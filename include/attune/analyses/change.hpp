@@ -1,0 +1,239 @@
+/// @file change.hpp
+/// Norms and change: documented JSON norm tables; z, T and percentile scores; the reliable
+/// change index (Jacobson & Truax 1991); clinically significant change cut-offs a, b, c; and
+/// trajectories over more than two administrations (therapy progress).
+///
+/// Orientation: for attachment anxiety and avoidance LOWER is better (toward security), so a
+/// reliable decrease is "reliably improved". Other scales take a direction from the caller
+/// (`change_direction`); with `none` the categories say only "increased"/"decreased".
+///
+/// JSON norm table format (docs/change.md):
+/// ```
+/// { "format": "attune-norms/1", "id": "my-clinic-2024", "instrument": "ecr-r",
+///   "description": "...", "confirmation": "empirical",          (optional)
+///   "population": "...", "source": "...",                        (defaults for the scales)
+///   "scales": { "anxiety": { "mean": 3.56, "sd": 1.12, "n": 420,
+///                            "population": "...", "source": "...",
+///                            "percentiles": [ {"score": 2.0, "percentile": 10}, ... ] } } }
+/// ```
+/// Built-in norms: only the Revised AAS norms of Ledley et al. (2006) as transcribed in the
+/// CRAN package TestScorer 1.7.2 (reference/instruments.md section 7), marked SECONDARY.
+///
+/// All functions are pure and thread-safe. Errors are `attune::error`.
+#pragma once
+
+#include <Eigen/Core>
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attune/analyses/classify.hpp"
+#include "attune/core/config.hpp"
+#include "attune/keys/instrument.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+// ---------------------------------------------------------------------------------------------
+// Norms.
+
+/// One point of a percentile table: `percentile` percent of the norm group score at or below
+/// `score`.
+struct ATTUNE_EXPORT percentile_point {
+  double score = 0.0;
+  double percentile = 0.0;
+};
+
+/// The norms of one scale.
+struct ATTUNE_EXPORT scale_norm {
+  std::string scale;       ///< score name, e.g. "anxiety"
+  double mean = 0.0;
+  double sd = 1.0;
+  double n = 0.0;          ///< size of the norm group (> 0)
+  std::string population;  ///< who the norm group is
+  std::string source;      ///< where the numbers come from
+  std::vector<percentile_point> percentiles;  ///< optional; scores increasing
+};
+
+/// A norm table: norms for some scales of one instrument.
+struct ATTUNE_EXPORT norm_table {
+  std::string id;
+  std::string instrument;   ///< instrument id the scales belong to (may be empty)
+  std::string description;
+  std::optional<confirmation> status;  ///< how well the numbers are confirmed, if stated
+  std::vector<scale_norm> scales;
+
+  /// The norms of `scale`, or nullptr.
+  [[nodiscard]] const scale_norm* find(std::string_view scale) const noexcept;
+  /// Checks means, SDs (> 0), N (> 0), population and source (non-empty), percentile tables
+  /// (scores strictly increasing, percentiles non-decreasing within [0, 100]).
+  /// @throws attune::error (bad_input) naming the table, scale, field and value.
+  void validate() const;
+};
+
+/// Parses and validates a norm table; `source` names it in messages.
+/// @throws attune::error (bad_input) naming the field and rule broken.
+ATTUNE_EXPORT norm_table norm_table_from_json(std::string_view json_text, const std::string& source);
+/// Loads a norm table file. @throws attune::error (io_error, bad_input).
+ATTUNE_EXPORT norm_table load_norm_table(const std::string& path);
+/// The JSON form (round-trips through `norm_table_from_json`).
+/// @throws attune::error (bad_input) when a name is not valid UTF-8 (JSON requires it).
+ATTUNE_EXPORT std::string norm_table_to_json(const norm_table& table);
+/// The built-in norm tables (SECONDARY only; see the file comment). Immutable.
+ATTUNE_EXPORT const std::vector<norm_table>& builtin_norm_tables();
+/// A built-in table id (case-insensitive) or the path of a JSON norm file.
+/// @throws attune::error (invalid_argument) when it is neither; (io_error, bad_input) from loading.
+ATTUNE_EXPORT norm_table resolve_norm_table(const std::string& id_or_path);
+
+/// How percentiles were obtained.
+enum class percentile_method { table, normal };
+ATTUNE_EXPORT std::string_view to_string(percentile_method m) noexcept;
+
+/// Standard scores of N respondents against one scale's norms.
+struct ATTUNE_EXPORT normed_scores {
+  Eigen::VectorXd z;           ///< (x - mean) / sd
+  Eigen::VectorXd t;           ///< 50 + 10 z
+  Eigen::VectorXd percentile;  ///< from the table (linear interpolation) or 100 * Phi(z)
+  percentile_method method = percentile_method::normal;
+  std::size_t n = 0;           ///< finite scores
+  std::size_t n_outside_table = 0;  ///< scores beyond the table's ends (given the end's percentile)
+  std::vector<std::string> warnings;
+};
+
+/// z = (x - M) / SD, T = 50 + 10 z; percentile by linear interpolation in the norm's
+/// percentile table when it has one (scores beyond its ends get the end values, counted and
+/// warned about), otherwise 100 * Phi(z), which assumes normally distributed norm scores.
+/// NaN in, NaN out. Cost O(N log P).
+ATTUNE_EXPORT normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores,
+                                        const scale_norm& norm);
+
+// ---------------------------------------------------------------------------------------------
+// Reliable change.
+
+/// Which direction of change is an improvement.
+enum class change_direction { lower_is_better, higher_is_better, none };
+ATTUNE_EXPORT std::string_view to_string(change_direction d) noexcept;
+
+/// The category of one change.
+enum class change_category {
+  reliably_improved,
+  no_reliable_change,
+  reliably_deteriorated,
+  reliably_increased,  ///< direction `none`
+  reliably_decreased,  ///< direction `none`
+  not_assessable,      ///< a score is missing
+};
+ATTUNE_EXPORT std::string_view to_string(change_category c) noexcept;
+
+/// Parameters of the reliable change index for one scale.
+struct ATTUNE_EXPORT rci_options {
+  double sd = std::numeric_limits<double>::quiet_NaN();           ///< SD of the reference group
+  double reliability = std::numeric_limits<double>::quiet_NaN();  ///< r_xx in [0, 1)
+  double critical = 1.959963984540054;  ///< |RCI| beyond this is reliable (two-sided 5%)
+  change_direction direction = change_direction::lower_is_better;
+  /// @throws attune::error (invalid_argument) naming the field and value: sd not > 0,
+  ///         reliability outside [0, 1) (1 gives a zero standard error), critical not > 0.
+  void validate() const;
+};
+
+/// S_diff = sqrt(2 S_E^2) = SD * sqrt(2) * sqrt(1 - r_xx) (Jacobson & Truax 1991, p. 14).
+/// @throws attune::error (invalid_argument) as `rci_options::validate`.
+ATTUNE_EXPORT double standard_error_of_difference(double sd, double reliability);
+/// RCI = (x2 - x1) / S_diff (Jacobson & Truax 1991, J Consult Clin Psychol 59:12-19). NaN if a
+/// score is NaN. @throws attune::error (invalid_argument) as `rci_options::validate`.
+ATTUNE_EXPORT double reliable_change_index(double before, double after, double sd, double reliability);
+/// The category of an RCI: |RCI| > critical is reliable; its sign and the direction say which.
+ATTUNE_EXPORT change_category categorize_change(double rci, double critical,
+                                                change_direction direction) noexcept;
+
+/// One assessed change.
+struct ATTUNE_EXPORT reliable_change {
+  double change = std::numeric_limits<double>::quiet_NaN();  ///< after - before
+  double rci = std::numeric_limits<double>::quiet_NaN();
+  change_category category = change_category::not_assessable;
+};
+/// Change, RCI and category of one before/after pair. @throws as `rci_options::validate`.
+ATTUNE_EXPORT reliable_change assess_change(double before, double after, const rci_options& options);
+
+// ---------------------------------------------------------------------------------------------
+// Clinically significant change.
+
+/// Jacobson & Truax (1991, p. 13) cut-offs between a dysfunctional and a functional population:
+/// a = 2 SD beyond the dysfunctional mean toward the functional side; b = 2 SD of the functional
+/// mean toward the dysfunctional side; c = (SD_f M_d + SD_d M_f) / (SD_f + SD_d), the point
+/// equally many SDs from both means.
+struct ATTUNE_EXPORT clinical_cutoffs {
+  double a = std::numeric_limits<double>::quiet_NaN();
+  double b = std::numeric_limits<double>::quiet_NaN();
+  double c = std::numeric_limits<double>::quiet_NaN();
+  change_direction direction = change_direction::lower_is_better;
+};
+/// @throws attune::error (invalid_argument) when `direction` is `none` or a norm's SD is not
+///         > 0; (bad_input) when the functional mean is not on the better side of the
+///         dysfunctional mean for this direction.
+ATTUNE_EXPORT clinical_cutoffs jacobson_truax_cutoffs(const scale_norm& functional,
+                                                      const scale_norm& dysfunctional,
+                                                      change_direction direction);
+
+/// Which cut-off to use.
+enum class cutoff_kind { a, b, c };
+ATTUNE_EXPORT std::optional<cutoff_kind> parse_cutoff_kind(std::string_view s) noexcept;
+ATTUNE_EXPORT double select_cutoff(const clinical_cutoffs& cutoffs, cutoff_kind kind) noexcept;
+
+/// Jacobson & Truax (1991) outcome of one client.
+enum class clinical_status {
+  recovered,      ///< reliably improved and past the cut-off (on the functional side)
+  improved,       ///< reliably improved, not past the cut-off
+  unchanged,      ///< no reliable change
+  deteriorated,   ///< reliably deteriorated
+  not_assessable, ///< a score is missing, or no direction
+};
+ATTUNE_EXPORT std::string_view to_string(clinical_status s) noexcept;
+/// The outcome from a before/after pair and a cut-off. A score exactly on the cut-off counts as
+/// not past it. @throws as `rci_options::validate`.
+ATTUNE_EXPORT clinical_status clinical_significance(double before, double after,
+                                                    const rci_options& options, double cutoff);
+
+// ---------------------------------------------------------------------------------------------
+// Trajectories.
+
+/// Options of `compute_trajectories`: per scale (column) its RCI parameters and, optionally,
+/// a cut-off for clinical significance (NaN = none).
+struct ATTUNE_EXPORT trajectory_options {
+  std::vector<std::string> scales;  ///< column names, for messages
+  std::vector<rci_options> rci;     ///< one per scale
+  std::vector<double> cutoffs;      ///< empty, or one per scale (NaN = none)
+  /// @throws attune::error (invalid_argument).
+  void validate() const;
+};
+
+/// Change of N people over W >= 2 administrations.
+struct ATTUNE_EXPORT trajectory_result {
+  std::size_t n_waves = 0;
+  /// First to last administration (wave 0 to wave W-1): N x S change, RCI and categories
+  /// (`total_category[s][i]`) and, with a cut-off, the clinical status (`clinical[s][i]`).
+  Eigen::MatrixXd total_change;
+  Eigen::MatrixXd total_rci;
+  std::vector<std::vector<change_category>> total_category;
+  std::vector<std::vector<clinical_status>> clinical;  ///< empty without cut-offs
+  /// Between consecutive administrations: step w is wave w to wave w+1 (W-1 steps), N x S.
+  std::vector<Eigen::MatrixXd> step_change;
+  std::vector<Eigen::MatrixXd> step_rci;
+  /// Per scale, first to last: how many reliably improved / no change / deteriorated
+  /// (increased/decreased for direction `none`) / not assessable, in `change_category` order.
+  std::vector<std::array<std::size_t, 6>> counts;
+  std::size_t n = 0;  ///< people with every scale scored at the first and the last wave
+  std::vector<std::string> warnings;
+};
+
+/// Computes change over administrations. `waves[w]` is N x S (the same people in the same rows
+/// and the same scales in the same columns at every wave; NaN = not scored). Cost O(W N S).
+/// @throws attune::error (invalid_argument) for fewer than 2 waves, shapes that differ, option
+///         counts that do not match the S scales.
+ATTUNE_EXPORT trajectory_result compute_trajectories(const std::vector<Eigen::MatrixXd>& waves,
+                                                     const trajectory_options& options);
+
+ATTUNE_END_NAMESPACE

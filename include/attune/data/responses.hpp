@@ -1,0 +1,106 @@
+/// @file responses.hpp
+/// Questionnaire answers as numbers (data layer): N respondents x k items, NaN = missing.
+///
+/// `response_reader` turns a CSV/TSV file into `responses`, choosing the item columns by name,
+/// by range (`Q1-Q36`) or by position, in instrument order. Empty cells and `NA` are missing;
+/// so are the user's missing codes (`--missing 0,99`). A cell that is not a number is an error
+/// naming the file, row, line, column and value. Large files are read in chunks of bounded size.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <istream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "attune/io/csv.hpp"
+#include "attune/core/config.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// Answers of N respondents to k items. Rows are respondents, columns items, NaN = missing.
+struct ATTUNE_EXPORT responses {
+  Eigen::MatrixXd values;             ///< N x k answers, NaN = missing
+  std::vector<std::string> item_ids;  ///< the k item ids (instrument order)
+  std::vector<std::string> columns;   ///< the data column that holds each item
+  std::vector<std::string> row_ids;   ///< the id column's value per row (empty without `id_column`)
+  std::vector<std::size_t> lines;     ///< the input line of each row (empty for data built in code)
+  std::string source;                 ///< the input's name, for messages
+  std::size_t first_row = 1;          ///< the 1-based data row number of row 0 (chunks)
+
+  [[nodiscard]] Eigen::Index n_rows() const noexcept { return values.rows(); }
+  [[nodiscard]] Eigen::Index n_items() const noexcept { return values.cols(); }
+  /// "data.csv, row 12 (line 13)" for row `r` of this block, for error messages.
+  [[nodiscard]] std::string where(Eigen::Index r) const;
+};
+
+/// Options for reading responses.
+struct ATTUNE_EXPORT read_options {
+  csv_options csv;                        ///< delimiter
+  std::vector<double> missing_codes;      ///< numbers that mean "no answer" (empty cells and NA always do)
+  /// Which columns hold the items, in item order. Each entry is a column name, a range of names
+  /// (`Q1-Q36`, by header position), a 1-based position (`5`) or a range of positions (`3-38`);
+  /// an entry may itself be a comma-separated list. Empty: the columns named like the item ids
+  /// (case-insensitive).
+  std::vector<std::string> items;
+  std::string id_column;                  ///< the respondent id column; empty for none
+};
+
+/// Reads responses from a CSV/TSV stream, a chunk at a time.
+class ATTUNE_EXPORT response_reader {
+ public:
+  /// Reads the header and resolves the item and id columns.
+  /// @param item_ids the ids of the items expected (instrument order); with empty
+  ///        `options.items` columns are matched to these names.
+  /// @throws attune::error (bad_input) when a column cannot be found or `items` selects the
+  ///         wrong number of columns; (invalid_argument) for a malformed `items` entry.
+  response_reader(std::istream& in, std::string source, std::vector<std::string> item_ids,
+                  read_options options);
+
+  /// Reads up to `max_rows` rows into `chunk` (replacing its contents). Returns false when no
+  /// row was left. @throws attune::error (bad_input) for a cell that is not a number.
+  bool read(responses& chunk, std::size_t max_rows);
+
+  /// The data file's header.
+  [[nodiscard]] const std::vector<std::string>& header() const noexcept { return csv_.header(); }
+  /// The header positions (0-based) of the item columns, in item order.
+  [[nodiscard]] const std::vector<std::size_t>& item_columns() const noexcept { return item_columns_; }
+
+ private:
+  csv_reader csv_;
+  std::vector<std::string> item_ids_;
+  read_options options_;
+  std::vector<std::size_t> item_columns_;
+  std::ptrdiff_t id_column_ = -1;
+  std::vector<std::string_view> fields_;
+};
+
+/// Rows per `response_reader::read` call that keep a chunk's answers (rows x items doubles) within
+/// about 1 MiB, so that reading, checking and scoring a chunk run in the CPU cache: 3,640 rows of
+/// 36 items; never fewer than 256 or more than 65,536 rows. Chunks of 65,536 x 36 (18 MiB) took
+/// `attune score` about 1.4x the CPU time (docs/performance.md).
+ATTUNE_EXPORT std::size_t cache_friendly_chunk_rows(std::size_t n_items) noexcept;
+
+/// Reads a whole stream. @see response_reader
+ATTUNE_EXPORT responses read_responses(std::istream& in, const std::string& source,
+                                       const std::vector<std::string>& item_ids,
+                                       const read_options& options = {});
+
+/// Reads a whole file; `path` "-" reads standard input.
+/// @throws attune::error (io_error) when the file cannot be opened.
+ATTUNE_EXPORT responses read_responses_file(const std::string& path,
+                                            const std::vector<std::string>& item_ids,
+                                            const read_options& options = {});
+
+/// Resolves column selectors (see `read_options::items`) against a header: 0-based positions.
+/// @throws attune::error (invalid_argument) naming the selector that matches nothing.
+ATTUNE_EXPORT std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
+                                                      const std::vector<std::string>& selectors);
+
+/// Parses one cell: NaN for empty, `NA` or a missing code; the number otherwise.
+/// @returns false when the cell is not a number.
+ATTUNE_EXPORT bool parse_cell(std::string_view cell, const std::vector<double>& missing_codes,
+                              double& value) noexcept;
+
+ATTUNE_END_NAMESPACE

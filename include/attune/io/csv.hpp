@@ -1,0 +1,77 @@
+/// @file csv.hpp
+/// A streaming CSV/TSV reader (io layer).
+///
+/// Reads RFC 4180-style text: a header row; comma, semicolon or tab delimiters (detected from the
+/// header or given); double-quoted fields with `""` escapes and embedded delimiters or newlines;
+/// LF or CRLF line ends; an optional UTF-8 byte-order mark. Blank lines are skipped. A record with
+/// more or fewer fields than the header is an error naming the file and line.
+/// Memory is bounded by the longest record, not by the file: the reader keeps one buffer.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attune/core/config.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// Options of `csv_reader`.
+struct ATTUNE_EXPORT csv_options {
+  /// Field delimiter: ',', ';' or '\t'; '\0' detects it from the header line (the most frequent
+  /// of the three outside quotes; ',' when none occurs).
+  char delimiter = '\0';
+};
+
+/// Reads one record at a time from a stream. Not copyable; cheap to move.
+class ATTUNE_EXPORT csv_reader {
+ public:
+  /// Reads the header row at once. `source` names the input in error messages (a path or "<stdin>").
+  /// @throws attune::error (bad_input) on an empty input or a malformed header.
+  csv_reader(std::istream& in, std::string source, csv_options options = {});
+
+  csv_reader(const csv_reader&) = delete;
+  csv_reader& operator=(const csv_reader&) = delete;
+  csv_reader(csv_reader&&) noexcept = default;
+  csv_reader& operator=(csv_reader&&) noexcept = default;
+  ~csv_reader() = default;
+
+  /// The column names, as written (quotes removed, surrounding spaces kept).
+  [[nodiscard]] const std::vector<std::string>& header() const noexcept { return header_; }
+  /// The delimiter in use (given or detected).
+  [[nodiscard]] char delimiter() const noexcept { return delimiter_; }
+  /// The name given for the input.
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+  /// Reads the next record into `fields` (one view per column). The views stay valid until the
+  /// next call. Returns false at the end of the input.
+  /// @throws attune::error (bad_input) on a record with the wrong number of fields or an
+  ///         unterminated quote; (io_error) when the stream fails.
+  bool next(std::vector<std::string_view>& fields);
+
+  /// The 1-based line of the input on which the last record (or the header) began.
+  [[nodiscard]] std::size_t line() const noexcept { return record_line_; }
+  /// The 1-based number of the last data record (the header is record 0).
+  [[nodiscard]] std::size_t row() const noexcept { return row_; }
+
+ private:
+  bool parse_record(std::vector<std::string_view>& fields);
+  bool fill();
+
+  std::istream* in_;
+  std::string source_;
+  char delimiter_;
+  std::vector<std::string> header_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;  // start of unparsed data in buffer_
+  std::size_t end_ = 0;    // end of valid data in buffer_
+  bool eof_ = false;
+  std::vector<std::string> unquoted_;  // storage for fields that needed unescaping
+  std::size_t line_ = 1;
+  std::size_t record_line_ = 1;
+  std::size_t row_ = 0;
+};
+
+ATTUNE_END_NAMESPACE

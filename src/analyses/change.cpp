@@ -1,0 +1,526 @@
+// Norms (z, T, percentiles), the reliable change index, clinically significant change and
+// trajectories. Source: Jacobson, N. S., & Truax, P. (1991). Clinical significance: A statistical
+// approach to defining meaningful change in psychotherapy research. Journal of Consulting and
+// Clinical Psychology, 59(1), 12-19. docs/change.md for users.
+#include "attune/analyses/change.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "attune/core/error.hpp"
+#include "detail/number_text.hpp"
+#include "detail/json_text.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+
+using detail::number_text;
+
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+[[noreturn]] void bad(const std::string& where, const std::string& what) {
+  throw error(errc::bad_input, "norms " + where + ": " + what);
+}
+
+double get_number(const nlohmann::json& obj, const char* key, const std::string& where) {
+  if (!obj.contains(key)) bad(where, std::string("missing field '") + key + "'");
+  const auto& v = obj.at(key);
+  if (!v.is_number()) bad(where, std::string("field '") + key + "' must be a number; got " + v.dump());
+  return v.get<double>();
+}
+
+std::string get_string(const nlohmann::json& obj, const char* key, const std::string& where,
+                       const std::string& fallback) {
+  if (!obj.contains(key)) return fallback;
+  const auto& v = obj.at(key);
+  if (!v.is_string()) bad(where, std::string("field '") + key + "' must be a string; got " + v.dump());
+  return v.get<std::string>();
+}
+
+std::vector<norm_table> make_builtin_norms() {
+  // Revised AAS norms: "414 USA college students, reported by Ledley et al. J Psychopath Behav
+  // Assess 2006, 28:33-40", as transcribed in CRAN TestScorer 1.7.2 (TST_RAAS.r); the paper
+  // itself was not read (reference/instruments.md section 7): SECONDARY. The per-sex group
+  // sizes are not given there; n = 414 is the whole sample.
+  const std::string source =
+      "Ledley et al. (2006), J Psychopathol Behav Assess 28:33-40, as transcribed in CRAN "
+      "package TestScorer 1.7.2 (inst/some.stuff/TST_RAAS.r); the paper was not read (SECONDARY)";
+  auto table = [&](const std::string& id, const std::string& who, double cm, double cs, double dm,
+                   double ds, double am, double as) {
+    norm_table t;
+    t.id = id;
+    t.instrument = "raas";
+    t.description = "Revised Adult Attachment Scale norms, " + who +
+                    " (SECONDARY: third-party transcription; n = 414 is both sexes together, the "
+                    "per-sex n was not given)";
+    t.status = confirmation::secondary;
+    const std::string pop = "USA college students, " + who;
+    t.scales = {{"close", cm, cs, 414, pop, source, {}},
+                {"depend", dm, ds, 414, pop, source, {}},
+                {"anxiety", am, as, 414, pop, source, {}}};
+    return t;
+  };
+  return {table("raas-ledley2006-male", "males", 3.59, 0.87, 3.43, 0.83, 2.31, 0.89),
+          table("raas-ledley2006-female", "females", 3.65, 0.87, 3.25, 0.86, 2.62, 1.01)};
+}
+
+}  // namespace
+
+const scale_norm* norm_table::find(std::string_view scale) const noexcept {
+  for (const auto& s : scales) {
+    if (s.scale == scale) return &s;
+  }
+  return nullptr;
+}
+
+void norm_table::validate() const {
+  const std::string table_name = id.empty() ? std::string("(no id)") : id;
+  if (scales.empty()) bad(table_name, "no scales");
+  for (std::size_t i = 0; i < scales.size(); ++i) {
+    const auto& s = scales[i];
+    const std::string w = table_name + ", scale '" + s.scale + "'";
+    if (s.scale.empty()) bad(table_name, "scale " + std::to_string(i + 1) + " has no name");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (scales[j].scale == s.scale) bad(w, "listed twice");
+    }
+    if (!std::isfinite(s.mean)) bad(w, "mean = " + number_text(s.mean) + "; must be finite");
+    if (!(std::isfinite(s.sd) && s.sd > 0)) bad(w, "sd = " + number_text(s.sd) + "; must be > 0");
+    if (!(std::isfinite(s.n) && s.n > 0)) bad(w, "n = " + number_text(s.n) + "; must be > 0");
+    if (s.population.empty()) bad(w, "no population (who the norm group is)");
+    if (s.source.empty()) bad(w, "no source (where the numbers come from)");
+    for (std::size_t k = 0; k < s.percentiles.size(); ++k) {
+      const auto& p = s.percentiles[k];
+      const std::string pw = w + ", percentile point " + std::to_string(k + 1);
+      if (!std::isfinite(p.score)) bad(pw, "score = " + number_text(p.score) + "; must be finite");
+      if (!(p.percentile >= 0 && p.percentile <= 100)) {
+        bad(pw, "percentile = " + number_text(p.percentile) + "; must be in [0, 100]");
+      }
+      if (k > 0 && !(p.score > s.percentiles[k - 1].score)) {
+        bad(pw, "score " + number_text(p.score) + " does not increase (previous " +
+                    number_text(s.percentiles[k - 1].score) + ")");
+      }
+      if (k > 0 && p.percentile < s.percentiles[k - 1].percentile) {
+        bad(pw, "percentile " + number_text(p.percentile) + " decreases (previous " +
+                    number_text(s.percentiles[k - 1].percentile) + ")");
+      }
+    }
+  }
+}
+
+norm_table norm_table_from_json(std::string_view json_text, const std::string& source) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::parse_error& e) {
+    bad(source, std::string("not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) bad(source, "the top level must be an object");
+  const std::string format = get_string(j, "format", source, "");
+  if (format != "attune-norms/1") {
+    bad(source, "field 'format' must be \"attune-norms/1\"; got \"" + format + "\"");
+  }
+  norm_table t;
+  t.id = get_string(j, "id", source, "");
+  if (t.id.empty()) bad(source, "missing field 'id'");
+  t.instrument = get_string(j, "instrument", source, "");
+  t.description = get_string(j, "description", source, "");
+  if (j.contains("confirmation")) {
+    const std::string c = get_string(j, "confirmation", source, "");
+    t.status = parse_confirmation(c);
+    if (!t.status) {
+      bad(source, "confirmation \"" + c + "\" is not one of author, empirical, secondary, unconfirmed");
+    }
+  }
+  const std::string population = get_string(j, "population", source, "");
+  const std::string src = get_string(j, "source", source, "");
+  if (!j.contains("scales") || !j.at("scales").is_object() || j.at("scales").empty()) {
+    bad(source, "field 'scales' must be a non-empty object {\"<scale>\": {...}}");
+  }
+  for (const auto& [name, s] : j.at("scales").items()) {
+    const std::string w = source + ", scale '" + name + "'";
+    if (!s.is_object()) bad(w, "must be an object");
+    scale_norm n;
+    n.scale = name;
+    n.mean = get_number(s, "mean", w);
+    n.sd = get_number(s, "sd", w);
+    n.n = get_number(s, "n", w);
+    n.population = get_string(s, "population", w, population);
+    n.source = get_string(s, "source", w, src);
+    if (s.contains("percentiles")) {
+      const auto& pts = s.at("percentiles");
+      if (!pts.is_array()) bad(w, "'percentiles' must be an array of {\"score\", \"percentile\"}");
+      for (std::size_t k = 0; k < pts.size(); ++k) {
+        const std::string pw = w + ", percentile point " + std::to_string(k + 1);
+        if (!pts[k].is_object()) bad(pw, "must be an object {\"score\", \"percentile\"}");
+        n.percentiles.push_back({get_number(pts[k], "score", pw), get_number(pts[k], "percentile", pw)});
+      }
+    }
+    t.scales.push_back(std::move(n));
+  }
+  // Validate with the file name in front so that messages point at the file.
+  const std::string id = t.id;
+  t.id = source;
+  t.validate();
+  t.id = id;
+  return t;
+}
+
+norm_table load_norm_table(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io_error, "norms: cannot open '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw error(errc::io_error, "norms: cannot read '" + path + "'");
+  return norm_table_from_json(ss.str(), path);
+}
+
+std::string norm_table_to_json(const norm_table& table) {
+  nlohmann::ordered_json j;
+  j["format"] = "attune-norms/1";
+  j["id"] = table.id;
+  if (!table.instrument.empty()) j["instrument"] = table.instrument;
+  if (!table.description.empty()) j["description"] = table.description;
+  if (table.status) j["confirmation"] = std::string(to_string(*table.status));
+  nlohmann::ordered_json scales = nlohmann::ordered_json::object();
+  for (const auto& s : table.scales) {
+    nlohmann::ordered_json o;
+    o["mean"] = s.mean;
+    o["sd"] = s.sd;
+    o["n"] = s.n;
+    o["population"] = s.population;
+    o["source"] = s.source;
+    if (!s.percentiles.empty()) {
+      nlohmann::ordered_json pts = nlohmann::ordered_json::array();
+      for (const auto& p : s.percentiles) pts.push_back({{"score", p.score}, {"percentile", p.percentile}});
+      o["percentiles"] = pts;
+    }
+    scales[s.scale] = o;
+  }
+  j["scales"] = scales;
+  return detail::json_text(j) + "\n";
+}
+
+const std::vector<norm_table>& builtin_norm_tables() {
+  static const std::vector<norm_table> tables = make_builtin_norms();
+  return tables;
+}
+
+norm_table resolve_norm_table(const std::string& id_or_path) {
+  const std::string l = lower(id_or_path);
+  for (const auto& t : builtin_norm_tables()) {
+    if (lower(t.id) == l) return t;
+  }
+  std::ifstream probe(id_or_path);
+  if (!probe) {
+    std::string ids;
+    for (const auto& t : builtin_norm_tables()) ids += (ids.empty() ? "" : ", ") + t.id;
+    throw error(errc::invalid_argument, "norms: '" + id_or_path +
+                                            "' is neither a built-in norm table (" + ids +
+                                            ") nor a readable file");
+  }
+  return load_norm_table(id_or_path);
+}
+
+std::string_view to_string(percentile_method m) noexcept {
+  return m == percentile_method::table ? "table" : "normal";
+}
+
+normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores, const scale_norm& norm) {
+  if (!(std::isfinite(norm.sd) && norm.sd > 0) || !std::isfinite(norm.mean)) {
+    throw error(errc::invalid_argument, "norm_scores: scale '" + norm.scale + "' has mean " +
+                                            number_text(norm.mean) + " and sd " + number_text(norm.sd) +
+                                            "; need a finite mean and sd > 0");
+  }
+  const auto n = scores.size();
+  normed_scores r;
+  r.z = Eigen::VectorXd::Constant(n, nan_v);
+  r.t = Eigen::VectorXd::Constant(n, nan_v);
+  r.percentile = Eigen::VectorXd::Constant(n, nan_v);
+  const auto& tab = norm.percentiles;
+  r.method = tab.empty() ? percentile_method::normal : percentile_method::table;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double x = scores(i);
+    if (!std::isfinite(x)) continue;
+    ++r.n;
+    const double z = (x - norm.mean) / norm.sd;
+    r.z(i) = z;
+    r.t(i) = 50.0 + 10.0 * z;  // T score: mean 50, SD 10
+    if (tab.empty()) {
+      // Phi(z) = erfc(-z / sqrt 2) / 2: assumes normally distributed norm scores.
+      r.percentile(i) = 50.0 * std::erfc(-z / std::sqrt(2.0));
+    } else if (x <= tab.front().score || x >= tab.back().score) {
+      const bool low = x <= tab.front().score;
+      r.percentile(i) = low ? tab.front().percentile : tab.back().percentile;
+      if (x < tab.front().score || x > tab.back().score) ++r.n_outside_table;
+    } else {
+      // Linear interpolation between the two table points around x.
+      const auto hi = std::upper_bound(tab.begin(), tab.end(), x,
+                                       [](double v, const percentile_point& p) { return v < p.score; });
+      const auto lo = hi - 1;
+      const double w = (x - lo->score) / (hi->score - lo->score);
+      r.percentile(i) = lo->percentile + w * (hi->percentile - lo->percentile);
+    }
+  }
+  if (r.n_outside_table > 0) {
+    r.warnings.push_back(std::to_string(r.n_outside_table) + " score(s) of '" + norm.scale +
+                         "' lie beyond the percentile table (" + number_text(tab.front().score) + " to " +
+                         number_text(tab.back().score) + "); they get the end percentiles");
+  }
+  return r;
+}
+
+std::string_view to_string(change_direction d) noexcept {
+  switch (d) {
+    case change_direction::lower_is_better: return "lower_is_better";
+    case change_direction::higher_is_better: return "higher_is_better";
+    case change_direction::none: return "none";
+  }
+  return "none";
+}
+
+std::string_view to_string(change_category c) noexcept {
+  switch (c) {
+    case change_category::reliably_improved: return "reliably_improved";
+    case change_category::no_reliable_change: return "no_reliable_change";
+    case change_category::reliably_deteriorated: return "reliably_deteriorated";
+    case change_category::reliably_increased: return "reliably_increased";
+    case change_category::reliably_decreased: return "reliably_decreased";
+    case change_category::not_assessable: return "not_assessable";
+  }
+  return "not_assessable";
+}
+
+void rci_options::validate() const {
+  if (!(std::isfinite(sd) && sd > 0)) {
+    throw error(errc::invalid_argument, "reliable change: sd = " + number_text(sd) + "; must be > 0");
+  }
+  if (!(std::isfinite(reliability) && reliability >= 0 && reliability < 1)) {
+    throw error(errc::invalid_argument,
+                "reliable change: reliability = " + number_text(reliability) +
+                    "; must be in [0, 1) (1 would make the standard error of the difference 0)");
+  }
+  if (!(std::isfinite(critical) && critical > 0)) {
+    throw error(errc::invalid_argument, "reliable change: critical = " + number_text(critical) + "; must be > 0");
+  }
+}
+
+double standard_error_of_difference(double sd, double reliability) {
+  rci_options o;
+  o.sd = sd;
+  o.reliability = reliability;
+  o.validate();
+  // Jacobson & Truax (1991, p. 14): S_E = s1 sqrt(1 - r_xx); S_diff = sqrt(2 S_E^2).
+  return sd * std::sqrt(2.0) * std::sqrt(1.0 - reliability);
+}
+
+double reliable_change_index(double before, double after, double sd, double reliability) {
+  const double s_diff = standard_error_of_difference(sd, reliability);
+  if (!std::isfinite(before) || !std::isfinite(after)) return nan_v;
+  return (after - before) / s_diff;  // Jacobson & Truax (1991), RC = (x2 - x1) / S_diff
+}
+
+change_category categorize_change(double rci, double critical, change_direction direction) noexcept {
+  if (!std::isfinite(rci)) return change_category::not_assessable;
+  if (std::abs(rci) <= critical) return change_category::no_reliable_change;
+  const bool up = rci > 0;
+  switch (direction) {
+    case change_direction::lower_is_better:
+      return up ? change_category::reliably_deteriorated : change_category::reliably_improved;
+    case change_direction::higher_is_better:
+      return up ? change_category::reliably_improved : change_category::reliably_deteriorated;
+    case change_direction::none:
+      return up ? change_category::reliably_increased : change_category::reliably_decreased;
+  }
+  return change_category::not_assessable;
+}
+
+reliable_change assess_change(double before, double after, const rci_options& options) {
+  options.validate();
+  reliable_change r;
+  if (!std::isfinite(before) || !std::isfinite(after)) return r;
+  r.change = after - before;
+  r.rci = reliable_change_index(before, after, options.sd, options.reliability);
+  r.category = categorize_change(r.rci, options.critical, options.direction);
+  return r;
+}
+
+clinical_cutoffs jacobson_truax_cutoffs(const scale_norm& functional, const scale_norm& dysfunctional,
+                                        change_direction direction) {
+  if (direction == change_direction::none) {
+    throw error(errc::invalid_argument,
+                "clinical cut-offs: scale '" + functional.scale +
+                    "' has no direction of improvement; cut-offs need lower_is_better or higher_is_better");
+  }
+  for (const auto* s : {&functional, &dysfunctional}) {
+    if (!(std::isfinite(s->sd) && s->sd > 0) || !std::isfinite(s->mean)) {
+      throw error(errc::invalid_argument, "clinical cut-offs: scale '" + s->scale + "' norm mean " +
+                                              number_text(s->mean) + ", sd " + number_text(s->sd) +
+                                              "; need a finite mean and sd > 0");
+    }
+  }
+  const bool lower = direction == change_direction::lower_is_better;
+  const double mf = functional.mean, sf = functional.sd, md = dysfunctional.mean, sd = dysfunctional.sd;
+  if (lower ? !(mf < md) : !(mf > md)) {
+    throw error(errc::bad_input,
+                "clinical cut-offs: scale '" + functional.scale + "': the functional mean " + number_text(mf) +
+                    " is not " + (lower ? "below" : "above") + " the dysfunctional mean " + number_text(md) +
+                    " although " + (lower ? "lower" : "higher") + " is better");
+  }
+  clinical_cutoffs c;
+  c.direction = direction;
+  const double toward_f = lower ? -1.0 : 1.0;
+  c.a = md + toward_f * 2.0 * sd;  // 2 SD beyond the dysfunctional mean, toward functional
+  c.b = mf - toward_f * 2.0 * sf;  // within 2 SD of the functional mean
+  c.c = (sf * md + sd * mf) / (sf + sd);  // Jacobson & Truax (1991, p. 13)
+  return c;
+}
+
+std::optional<cutoff_kind> parse_cutoff_kind(std::string_view s) noexcept {
+  const std::string l = lower(s);
+  if (l == "a") return cutoff_kind::a;
+  if (l == "b") return cutoff_kind::b;
+  if (l == "c") return cutoff_kind::c;
+  return std::nullopt;
+}
+
+double select_cutoff(const clinical_cutoffs& cutoffs, cutoff_kind kind) noexcept {
+  switch (kind) {
+    case cutoff_kind::a: return cutoffs.a;
+    case cutoff_kind::b: return cutoffs.b;
+    case cutoff_kind::c: return cutoffs.c;
+  }
+  return cutoffs.c;
+}
+
+std::string_view to_string(clinical_status s) noexcept {
+  switch (s) {
+    case clinical_status::recovered: return "recovered";
+    case clinical_status::improved: return "improved";
+    case clinical_status::unchanged: return "unchanged";
+    case clinical_status::deteriorated: return "deteriorated";
+    case clinical_status::not_assessable: return "not_assessable";
+  }
+  return "not_assessable";
+}
+
+clinical_status clinical_significance(double before, double after, const rci_options& options,
+                                      double cutoff) {
+  const auto ch = assess_change(before, after, options);
+  if (ch.category == change_category::not_assessable || options.direction == change_direction::none ||
+      !std::isfinite(cutoff)) {
+    return clinical_status::not_assessable;
+  }
+  switch (ch.category) {
+    case change_category::reliably_improved: {
+      // Jacobson & Truax (1991, p. 14): recovered = passed the cut-off and reliably changed.
+      const bool past = options.direction == change_direction::lower_is_better ? after < cutoff
+                                                                               : after > cutoff;
+      return past ? clinical_status::recovered : clinical_status::improved;
+    }
+    case change_category::reliably_deteriorated: return clinical_status::deteriorated;
+    default: return clinical_status::unchanged;
+  }
+}
+
+void trajectory_options::validate() const {
+  if (rci.empty()) throw error(errc::invalid_argument, "trajectories: no scales");
+  if (scales.size() != rci.size()) {
+    throw error(errc::invalid_argument, "trajectories: " + std::to_string(scales.size()) +
+                                            " scale names for " + std::to_string(rci.size()) +
+                                            " RCI settings");
+  }
+  if (!cutoffs.empty() && cutoffs.size() != rci.size()) {
+    throw error(errc::invalid_argument, "trajectories: " + std::to_string(cutoffs.size()) +
+                                            " cut-offs for " + std::to_string(rci.size()) + " scales");
+  }
+  for (std::size_t s = 0; s < rci.size(); ++s) {
+    try {
+      rci[s].validate();
+    } catch (const error& e) {
+      throw error(e.code(), "trajectories: scale '" + scales[s] + "': " + e.what());
+    }
+  }
+}
+
+trajectory_result compute_trajectories(const std::vector<Eigen::MatrixXd>& waves,
+                                       const trajectory_options& options) {
+  options.validate();
+  if (waves.size() < 2) {
+    throw error(errc::invalid_argument, "trajectories: " + std::to_string(waves.size()) +
+                                            " administration(s); change needs at least 2");
+  }
+  const Eigen::Index n = waves[0].rows();
+  const auto s_count = static_cast<Eigen::Index>(options.rci.size());
+  for (std::size_t w = 0; w < waves.size(); ++w) {
+    if (waves[w].rows() != n || waves[w].cols() != s_count) {
+      throw error(errc::invalid_argument,
+                  "trajectories: administration " + std::to_string(w + 1) + " is " +
+                      std::to_string(waves[w].rows()) + " x " + std::to_string(waves[w].cols()) +
+                      "; expected " + std::to_string(n) + " x " + std::to_string(s_count));
+    }
+  }
+  trajectory_result r;
+  r.n_waves = waves.size();
+  r.total_change = Eigen::MatrixXd::Constant(n, s_count, nan_v);
+  r.total_rci = Eigen::MatrixXd::Constant(n, s_count, nan_v);
+  r.total_category.assign(static_cast<std::size_t>(s_count),
+                          std::vector<change_category>(static_cast<std::size_t>(n),
+                                                       change_category::not_assessable));
+  r.counts.assign(static_cast<std::size_t>(s_count), {});
+  const bool with_cut = !options.cutoffs.empty();
+  if (with_cut) {
+    r.clinical.assign(static_cast<std::size_t>(s_count),
+                      std::vector<clinical_status>(static_cast<std::size_t>(n),
+                                                   clinical_status::not_assessable));
+  }
+  for (std::size_t w = 0; w + 1 < waves.size(); ++w) {
+    Eigen::MatrixXd ch = Eigen::MatrixXd::Constant(n, s_count, nan_v), rc = ch;
+    for (Eigen::Index s = 0; s < s_count; ++s) {
+      const auto& o = options.rci[static_cast<std::size_t>(s)];
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const auto c = assess_change(waves[w](i, s), waves[w + 1](i, s), o);
+        ch(i, s) = c.change;
+        rc(i, s) = c.rci;
+      }
+    }
+    r.step_change.push_back(std::move(ch));
+    r.step_rci.push_back(std::move(rc));
+  }
+  const auto& first = waves.front();
+  const auto& last = waves.back();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    bool all = true;
+    for (Eigen::Index s = 0; s < s_count; ++s) {
+      const auto su = static_cast<std::size_t>(s);
+      const auto iu = static_cast<std::size_t>(i);
+      const auto& o = options.rci[su];
+      const auto c = assess_change(first(i, s), last(i, s), o);
+      r.total_change(i, s) = c.change;
+      r.total_rci(i, s) = c.rci;
+      r.total_category[su][iu] = c.category;
+      ++r.counts[su][static_cast<std::size_t>(c.category)];
+      if (c.category == change_category::not_assessable) all = false;
+      if (with_cut) r.clinical[su][iu] = clinical_significance(first(i, s), last(i, s), o, options.cutoffs[su]);
+    }
+    if (all) ++r.n;
+  }
+  if (r.n < static_cast<std::size_t>(n)) {
+    r.warnings.push_back(std::to_string(static_cast<std::size_t>(n) - r.n) +
+                         " person(s) lack a score at the first or the last administration: their "
+                         "change is not assessable");
+  }
+  return r;
+}
+
+ATTUNE_END_NAMESPACE

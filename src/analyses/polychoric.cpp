@@ -1,0 +1,570 @@
+// Polychoric / tetrachoric correlations. Reference: R psych 2.2.9 `polychoric`, `polyc`,
+// `polyBinBvn`, `polyF`, `tetrachoric`, `tetrac`, `cor.smooth`; R stats `optimize` (Brent_fmin
+// in src/library/stats/src/optimize.c); Genz (2004) "Numerical computation of rectangular
+// bivariate and trivariate normal and t probabilities", Statistics and Computing 14:251-260 (BVND).
+#include "attune/analyses/polychoric.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <thread>
+
+#include "attune/core/error.hpp"
+#include "detail/number_text.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+
+using detail::number_text;
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+constexpr double two_pi = 6.283185307179586476925286766559;
+
+double pnorm(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+double qnorm(double p) {
+  if (p <= 0) return -inf;
+  if (p >= 1) return inf;
+  return boost::math::quantile(boost::math::normal_distribution<double>(), p);
+}
+
+// Genz BVND: P(X > dh, Y > dk) for correlation r (TVPACK, transcribed).
+double bvnd(double dh, double dk, double r) {
+  static const double xg[3][10] = {
+      {-0.9324695142031522, -0.6612093864662647, -0.2386191860831970},
+      {-0.9815606342467191, -0.9041172563704750, -0.7699026741943050, -0.5873179542866171, -0.3678314989981802,
+       -0.1252334085114692},
+      {-0.9931285991850949, -0.9639719272779138, -0.9122344282513259, -0.8391169718222188, -0.7463319064601508,
+       -0.6360536807265150, -0.5108670019508271, -0.3737060887154196, -0.2277858511416451, -0.07652652113349733}};
+  static const double wg[3][10] = {
+      {0.1713244923791705, 0.3607615730481384, 0.4679139345726904},
+      {0.04717533638651177, 0.1069393259953183, 0.1600783285433464, 0.2031674267230659, 0.2334925365383547,
+       0.2491470458134029},
+      {0.01761400713915212, 0.04060142980038694, 0.06267204833410906, 0.08327674157670475, 0.1019301198172404,
+       0.1181945319615184, 0.1316886384491766, 0.1420961093183821, 0.1491729864726037, 0.1527533871307259}};
+  int ng, lg;
+  if (std::abs(r) < 0.3) {
+    ng = 0;
+    lg = 3;
+  } else if (std::abs(r) < 0.75) {
+    ng = 1;
+    lg = 6;
+  } else {
+    ng = 2;
+    lg = 10;
+  }
+  double h = dh, k = dk, hk = h * k, bvn = 0;
+  if (std::abs(r) < 0.925) {
+    const double hs = (h * h + k * k) / 2, asr = std::asin(r);
+    for (int i = 0; i < lg; ++i) {
+      double sn = std::sin(asr * (xg[ng][i] + 1) / 2);
+      bvn += wg[ng][i] * std::exp((sn * hk - hs) / (1 - sn * sn));
+      sn = std::sin(asr * (-xg[ng][i] + 1) / 2);
+      bvn += wg[ng][i] * std::exp((sn * hk - hs) / (1 - sn * sn));
+    }
+    bvn = bvn * asr / (2 * two_pi) + pnorm(-h) * pnorm(-k);
+  } else {
+    if (r < 0) {
+      k = -k;
+      hk = -hk;
+    }
+    if (std::abs(r) < 1) {
+      const double as = (1 - r) * (1 + r);
+      double a = std::sqrt(as);
+      const double bs = (h - k) * (h - k);
+      const double c = (4 - hk) / 8, d = (12 - hk) / 16;
+      bvn = a * std::exp(-(bs / as + hk) / 2) * (1 - c * (bs - as) * (1 - d * bs / 5) / 3 + c * d * as * as / 5);
+      if (hk > -160) {
+        const double b = std::sqrt(bs);
+        bvn -= std::exp(-hk / 2) * std::sqrt(two_pi) * pnorm(-b / a) * b * (1 - c * bs * (1 - d * bs / 5) / 3);
+      }
+      a = a / 2;
+      for (int i = 0; i < lg; ++i) {
+        double xs = (a * (xg[ng][i] + 1)) * (a * (xg[ng][i] + 1));
+        double rs = std::sqrt(1 - xs);
+        bvn += a * wg[ng][i] *
+               (std::exp(-bs / (2 * xs) - hk / (1 + rs)) / rs - std::exp(-(bs / xs + hk) / 2) * (1 + c * xs * (1 + d * xs)));
+        xs = as * (-xg[ng][i] + 1) * (-xg[ng][i] + 1) / 4;
+        rs = std::sqrt(1 - xs);
+        bvn += a * wg[ng][i] * std::exp(-(bs / xs + hk) / 2) *
+               (std::exp(-hk * (1 - rs) / (2 * (1 + rs))) / rs - (1 + c * xs * (1 + d * xs)));
+      }
+      bvn = -bvn / two_pi;
+    }
+    if (r > 0) bvn += pnorm(-std::max(h, k));
+    if (r < 0) bvn = -bvn + std::max(0.0, pnorm(-h) - pnorm(-k));
+  }
+  return bvn;
+}
+
+// Bivariate normal density.
+double dbvn(double h, double k, double r) {
+  if (!std::isfinite(h) || !std::isfinite(k)) return 0.0;
+  const double s = 1 - r * r;
+  return std::exp(-(h * h - 2 * r * h * k + k * k) / (2 * s)) / (two_pi * std::sqrt(s));
+}
+
+// R stats::optimize = Brent_fmin (R src/library/stats/src/optimize.c), transcribed; non-finite
+// function values are replaced by the largest double as R's optimize does.
+template <class F>
+double brent_fmin(double ax, double bx, F&& fn, double tol) {
+  auto f = [&](double x) {
+    const double v = fn(x);
+    return std::isfinite(v) ? v : std::numeric_limits<double>::max();
+  };
+  const double c = (3. - std::sqrt(5.)) * .5;
+  double a, b, d, e, p, q, r, u, v, w, x;
+  double t2, fu, fv, fw, fx, xm, eps, tol1, tol3;
+  eps = std::numeric_limits<double>::epsilon();
+  tol1 = eps + 1.;
+  eps = std::sqrt(eps);
+  a = ax;
+  b = bx;
+  v = a + c * (b - a);
+  w = v;
+  x = v;
+  d = 0.;
+  e = 0.;
+  fx = f(x);
+  fv = fx;
+  fw = fx;
+  tol3 = tol / 3.;
+  for (;;) {
+    xm = (a + b) * .5;
+    tol1 = eps * std::abs(x) + tol3;
+    t2 = tol1 * 2.;
+    if (std::abs(x - xm) <= t2 - (b - a) * .5) break;
+    p = 0.;
+    q = 0.;
+    r = 0.;
+    if (std::abs(e) > tol1) {
+      r = (x - w) * (fx - fv);
+      q = (x - v) * (fx - fw);
+      p = (x - v) * q - (x - w) * r;
+      q = (q - r) * 2.;
+      if (q > 0.)
+        p = -p;
+      else
+        q = -q;
+      r = e;
+      e = d;
+    }
+    if (std::abs(p) >= std::abs(q * .5 * r) || p <= q * (a - x) || p >= q * (b - x)) {
+      if (x < xm)
+        e = b - x;
+      else
+        e = a - x;
+      d = c * e;
+    } else {
+      d = p / q;
+      u = x + d;
+      if (u - a < t2 || b - u < t2) {
+        d = tol1;
+        if (x >= xm) d = -d;
+      }
+    }
+    if (std::abs(d) >= tol1)
+      u = x + d;
+    else if (d > 0.)
+      u = x + tol1;
+    else
+      u = x - tol1;
+    fu = f(u);
+    if (fu <= fx) {
+      if (u < x)
+        b = x;
+      else
+        a = x;
+      v = w;
+      w = x;
+      x = u;
+      fv = fw;
+      fw = fx;
+      fx = fu;
+    } else {
+      if (u < x)
+        a = u;
+      else
+        b = u;
+      if (fu <= fw || w == x) {
+        v = w;
+        fv = fw;
+        w = u;
+        fw = fu;
+      } else if (fu <= fv || v == x || v == w) {
+        v = u;
+        fv = fu;
+      }
+    }
+  }
+  return x;
+}
+
+// Cell probabilities of the bivariate normal on the grid of thresholds (rc: rows, cc: columns),
+// P[i][j] = Phi2 rectangle; psych polyBinBvn (computed here from the cumulative grid).
+struct grid_model {
+  std::vector<double> rc, cc;  // finite or infinite thresholds (sizes nr-1, nc-1)
+  // fills cum (nr+1) x (nc+1) with Phi2 at the cut points (with -inf/+inf borders)
+  void cell_probs(double rho, MatrixXd& p) const {
+    const Index nr = static_cast<Index>(rc.size()) + 1, nc = static_cast<Index>(cc.size()) + 1;
+    MatrixXd cum(nr + 1, nc + 1);
+    for (Index i = 0; i <= nr; ++i) {
+      const double h = i == 0 ? -inf : (i == nr ? inf : rc[static_cast<std::size_t>(i - 1)]);
+      for (Index j = 0; j <= nc; ++j) {
+        const double kk = j == 0 ? -inf : (j == nc ? inf : cc[static_cast<std::size_t>(j - 1)]);
+        cum(i, j) = bivariate_normal_cdf(h, kk, rho);
+      }
+    }
+    p.resize(nr, nc);
+    for (Index i = 0; i < nr; ++i)
+      for (Index j = 0; j < nc; ++j) p(i, j) = cum(i + 1, j + 1) - cum(i, j + 1) - cum(i + 1, j) + cum(i, j);
+  }
+  // psych polyF: -sum(tab * log P) over cells with P > 0
+  double objective(double rho, const MatrixXd& tab) const {
+    MatrixXd p;
+    cell_probs(rho, p);
+    double s = 0;
+    for (Index i = 0; i < p.rows(); ++i)
+      for (Index j = 0; j < p.cols(); ++j)
+        if (p(i, j) > 0 && tab(i, j) != 0) s -= tab(i, j) * std::log(p(i, j));
+    return s;
+  }
+  // expected information per observation for rho: sum (dP/drho)^2 / P
+  double information(double rho) const {
+    const Index nr = static_cast<Index>(rc.size()) + 1, nc = static_cast<Index>(cc.size()) + 1;
+    MatrixXd p;
+    cell_probs(rho, p);
+    MatrixXd dens(nr + 1, nc + 1);
+    for (Index i = 0; i <= nr; ++i) {
+      const double h = i == 0 ? -inf : (i == nr ? inf : rc[static_cast<std::size_t>(i - 1)]);
+      for (Index j = 0; j <= nc; ++j) {
+        const double kk = j == 0 ? -inf : (j == nc ? inf : cc[static_cast<std::size_t>(j - 1)]);
+        dens(i, j) = dbvn(h, kk, rho);
+      }
+    }
+    double info = 0;
+    for (Index i = 0; i < nr; ++i)
+      for (Index j = 0; j < nc; ++j) {
+        const double dp = dens(i + 1, j + 1) - dens(i, j + 1) - dens(i + 1, j) + dens(i, j);
+        if (p(i, j) > 1e-300) info += dp * dp / p(i, j);
+      }
+    return info;
+  }
+};
+
+struct pair_estimate {
+  double rho = nan_v;
+  double se = nan_v;
+  bool corrected = false;
+  bool renormalised = false;
+};
+
+// Non-global pair rule (psych 2.2.9 polyc with global = FALSE): drop empty rows and columns,
+// replace empty cells by correct/tot, thresholds from the cumulative margins of that table.
+pair_estimate estimate_local(MatrixXd tab, double correct, double tol, bool want_se) {
+  pair_estimate out;
+  const double tot = tab.sum();
+  if (!(tot > 0)) return out;
+  std::vector<Index> rows, cols;
+  for (Index i = 0; i < tab.rows(); ++i)
+    if (tab.row(i).sum() > 0) rows.push_back(i);
+  for (Index j = 0; j < tab.cols(); ++j)
+    if (tab.col(j).sum() > 0) cols.push_back(j);
+  if (rows.size() < 2 || cols.size() < 2) return out;
+  MatrixXd t(static_cast<Index>(rows.size()), static_cast<Index>(cols.size()));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    for (std::size_t j = 0; j < cols.size(); ++j) t(static_cast<Index>(i), static_cast<Index>(j)) = tab(rows[i], cols[j]) / tot;
+  if (correct > 0) {
+    for (Index i = 0; i < t.size(); ++i)
+      if (t.data()[i] == 0) {
+        t.data()[i] = correct / tot;
+        out.corrected = true;
+      }
+  }
+  VectorXd rsum = t.rowwise().sum(), csum = t.colwise().sum().transpose();
+  // psych >= 2.4.6 precision fix: corrected margins may make a cumulative proportion reach 1
+  // before the last category (qnorm -> NaN in psych 2.2.9); renormalise the margins then.
+  auto cumulative = [&](VectorXd& s) {
+    std::vector<double> cum(static_cast<std::size_t>(s.size() - 1));
+    double acc = 0;
+    for (Index i = 0; i + 1 < s.size(); ++i) {
+      acc += s(i);
+      cum[static_cast<std::size_t>(i)] = acc;
+    }
+    if (!cum.empty() && cum.back() >= 1.0) {
+      out.renormalised = true;
+      const double total = s.sum();
+      acc = 0;
+      for (Index i = 0; i + 1 < s.size(); ++i) {
+        acc += s(i) / total;
+        cum[static_cast<std::size_t>(i)] = acc;
+      }
+    }
+    for (double& c : cum) c = qnorm(c);
+    return cum;
+  };
+  grid_model g;
+  g.rc = cumulative(rsum);
+  g.cc = cumulative(csum);
+  out.rho = brent_fmin(-1.0, 1.0, [&](double r) { return g.objective(r, t); }, tol);
+  if (want_se) {
+    const double info = g.information(out.rho);
+    out.se = info > 0 ? 1.0 / std::sqrt(tot * info) : nan_v;
+  }
+  return out;
+}
+
+std::string cell_where(Index r, Index c) { return "row " + std::to_string(r + 1) + ", column " + std::to_string(c + 1); }
+
+polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options& options, bool tetra) {
+  options.validate();
+  const std::string fn = tetra ? "tetrachoric" : "polychoric";
+  const Index n = data.rows(), k = data.cols();
+  if (k < 2) throw error(errc::insufficient_data, fn + ": k = " + std::to_string(k) + " item; at least 2 are needed");
+  if (n < 2) throw error(errc::insufficient_data, fn + ": N = " + std::to_string(n) + " row; at least 2 are needed");
+  double gmin = inf, gmax = -inf;
+  for (Index c = 0; c < k; ++c)
+    for (Index r = 0; r < n; ++r) {
+      const double v = data(r, c);
+      if (std::isnan(v)) continue;
+      if (!std::isfinite(v) || v != std::round(v))
+        throw error(errc::bad_input, fn + ": value " + number_text(v) + " at " + cell_where(r, c) +
+                                         " is not an integer category; ordinal answers must be whole numbers");
+      gmin = std::min(gmin, v);
+      gmax = std::max(gmax, v);
+    }
+  if (!std::isfinite(gmin)) throw error(errc::insufficient_data, fn + ": every answer is missing");
+  const double span = gmax - gmin + 1;
+  if (span > options.max_categories)
+    throw error(errc::bad_input, fn + ": the answers span " + number_text(span) + " categories (" + number_text(gmin) + " to " + number_text(gmax) +
+                                     "), more than max_categories = " + std::to_string(options.max_categories) +
+                                     "; polychoric correlations are meant for a few ordered categories");
+  const int nv = static_cast<int>(span);
+  polychoric_result res;
+  res.n_obs = n;
+  res.categories = nv;
+  // codes 0..nv-1 (psych: x - min + 1); -1 = missing
+  Eigen::MatrixXi code(n, k);
+  std::vector<int> item_min(static_cast<std::size_t>(k), nv), item_max(static_cast<std::size_t>(k), -1);
+  MatrixXd freq = MatrixXd::Zero(nv, k);
+  for (Index c = 0; c < k; ++c)
+    for (Index r = 0; r < n; ++r) {
+      const double v = data(r, c);
+      if (std::isnan(v)) {
+        code(r, c) = -1;
+        continue;
+      }
+      const int cv = static_cast<int>(v - gmin);
+      code(r, c) = cv;
+      freq(cv, c) += 1;
+      item_min[static_cast<std::size_t>(c)] = std::min(item_min[static_cast<std::size_t>(c)], cv);
+      item_max[static_cast<std::size_t>(c)] = std::max(item_max[static_cast<std::size_t>(c)], cv);
+    }
+  std::vector<bool> bad(static_cast<std::size_t>(k), false);
+  for (Index c = 0; c < k; ++c) {
+    const auto cs = static_cast<std::size_t>(c);
+    if (item_max[cs] < 0 || item_min[cs] == item_max[cs]) {
+      bad[cs] = true;
+      res.warnings.push_back("item " + std::to_string(c + 1) + " has no variance (" +
+                             (item_max[cs] < 0 ? std::string("no answers") : "a single category") +
+                             "); its correlations are NaN");
+    }
+  }
+  if (tetra && nv > 2)
+    throw error(errc::bad_input, "tetrachoric: the answers take " + std::to_string(nv) +
+                                     " values; tetrachoric correlations need dichotomous (two-valued) items");
+  // psych: global thresholds unless the items' highest categories differ
+  int maxmax = -1, minmax = nv;
+  for (Index c = 0; c < k; ++c) {
+    if (bad[static_cast<std::size_t>(c)]) continue;
+    maxmax = std::max(maxmax, item_max[static_cast<std::size_t>(c)]);
+    minmax = std::min(minmax, item_max[static_cast<std::size_t>(c)]);
+  }
+  res.global_thresholds = tetra || minmax == maxmax;
+  if (!res.global_thresholds)
+    res.warnings.push_back("the items do not have the same number of response categories; each pair uses the thresholds of its "
+                           "own table (psych global = FALSE)");
+  // thresholds from integer cumulative counts (exact, never above 1)
+  res.thresholds.resize(static_cast<std::size_t>(k));
+  for (Index c = 0; c < k; ++c) {
+    VectorXd t(nv - 1);
+    const double tot = freq.col(c).sum();
+    double acc = 0;
+    for (int i = 0; i + 1 < nv; ++i) {
+      acc += freq(i, c);
+      t(i) = tot > 0 ? qnorm(acc / tot) : nan_v;
+    }
+    res.thresholds[static_cast<std::size_t>(c)] = t;
+  }
+  res.rho = MatrixXd::Identity(k, k);
+  res.standard_errors = MatrixXd::Zero(k, k);
+  res.pair_counts = MatrixXd::Zero(k, k);
+  // pairs (i > j as psych's matpLower: rows of the table = item i)
+  std::vector<std::pair<Index, Index>> pairs;
+  for (Index i = 1; i < k; ++i)
+    for (Index j = 0; j < i; ++j) pairs.emplace_back(i, j);
+  std::vector<pair_estimate> est(pairs.size());
+  std::vector<double> counts(pairs.size(), 0.0);
+  auto work = [&](std::size_t first, std::size_t last) {
+    MatrixXd tab(nv, nv);
+    for (std::size_t pi = first; pi < last; ++pi) {
+      const auto [i, j] = pairs[pi];
+      tab.setZero();
+      for (Index r = 0; r < n; ++r) {
+        const int a = code(r, i), b = code(r, j);
+        if (a >= 0 && b >= 0) tab(a, b) += 1;
+      }
+      const double tot = tab.sum();
+      counts[pi] = tot;
+      if (bad[static_cast<std::size_t>(i)] || bad[static_cast<std::size_t>(j)] || tot < 2) continue;
+      if (!res.global_thresholds) {
+        est[pi] = estimate_local(tab, options.correct, options.optimizer_tolerance, options.standard_errors);
+        continue;
+      }
+      pair_estimate pe;
+      MatrixXd t = tab;
+      if (tetra) {
+        // psych tetrac: 0.5 added to empty cells of the 2 x 2 table (counts)
+        if (options.correct > 0 && t.minCoeff() == 0) {
+          for (Index q = 0; q < t.size(); ++q)
+            if (t.data()[q] == 0) t.data()[q] = options.correct;
+          pe.corrected = true;
+        }
+      } else {
+        t /= tot;  // psych polyc: tab / tot (no correction in the global case in 2.2.9)
+      }
+      grid_model g;
+      const VectorXd& ti = res.thresholds[static_cast<std::size_t>(i)];
+      const VectorXd& tj = res.thresholds[static_cast<std::size_t>(j)];
+      g.rc.assign(ti.data(), ti.data() + ti.size());
+      g.cc.assign(tj.data(), tj.data() + tj.size());
+      pe.rho = brent_fmin(-1.0, 1.0, [&](double rr) { return g.objective(rr, t); }, options.optimizer_tolerance);
+      if (options.standard_errors) {
+        const double info = g.information(pe.rho);
+        pe.se = info > 0 ? 1.0 / std::sqrt(tot * info) : nan_v;
+      }
+      est[pi] = pe;
+    }
+  };
+  unsigned nt = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::max(1u, std::thread::hardware_concurrency());
+  nt = std::min<unsigned>(nt, static_cast<unsigned>(std::max<std::size_t>(1, pairs.size() / 8)));
+  if (nt <= 1) {
+    work(0, pairs.size());
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < nt; ++t)
+      pool.emplace_back(work, pairs.size() * t / nt, pairs.size() * (t + 1) / nt);
+    for (auto& th : pool) th.join();
+  }
+  for (Index c = 0; c < k; ++c) res.pair_counts(c, c) = freq.col(c).sum();
+  bool any_nan = false;
+  int renorm = 0;
+  for (std::size_t pi = 0; pi < pairs.size(); ++pi) {
+    const auto [i, j] = pairs[pi];
+    res.rho(i, j) = res.rho(j, i) = est[pi].rho;
+    res.standard_errors(i, j) = res.standard_errors(j, i) = est[pi].se;
+    res.pair_counts(i, j) = res.pair_counts(j, i) = counts[pi];
+    if (est[pi].corrected) ++res.corrected_pairs;
+    if (est[pi].renormalised) ++renorm;
+    if (std::isnan(est[pi].rho)) {
+      any_nan = true;
+      if (!bad[static_cast<std::size_t>(i)] && !bad[static_cast<std::size_t>(j)])
+        res.warnings.push_back("items " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                               ": too few shared answers or categories for a correlation (" + number_text(counts[pi]) +
+                               " rows answered both); set to NaN");
+    }
+  }
+  for (Index c = 0; c < k; ++c)
+    if (bad[static_cast<std::size_t>(c)]) res.rho(c, c) = nan_v;
+  if (res.corrected_pairs > 0 && options.correct > 0)
+    res.warnings.push_back(std::to_string(res.corrected_pairs) + " pair tables had empty cells, replaced by the continuity correction " +
+                           number_text(options.correct) + " (sparse tables: examine your data)");
+  if (renorm > 0)
+    res.warnings.push_back(std::to_string(renorm) + " pair tables had continuity-corrected margins renormalised to keep the "
+                           "thresholds finite");
+  res.rho_unsmoothed = res.rho;
+  if (any_nan || std::any_of(bad.begin(), bad.end(), [](bool b) { return b; })) {
+    if (options.smooth) res.warnings.push_back("some correlations are missing; smoothing was not attempted");
+  } else if (options.smooth) {
+    smoothing_result s = smooth_correlation(res.rho);
+    if (s.smoothed) {
+      res.rho = s.matrix;
+      res.smoothed = true;
+      res.warnings.push_back("the correlation matrix was not positive definite; it was smoothed (psych cor.smooth)");
+    }
+  }
+  return res;
+}
+
+}  // namespace
+
+void polychoric_options::validate() const {
+  if (!(correct >= 0) || !std::isfinite(correct))
+    throw error(errc::invalid_argument, "polychoric_options.correct = " + number_text(correct) + "; it must be a finite number >= 0");
+  if (max_categories < 2)
+    throw error(errc::invalid_argument, "polychoric_options.max_categories = " + std::to_string(max_categories) + "; it must be at least 2");
+  if (!(optimizer_tolerance > 0) || optimizer_tolerance > 0.1)
+    throw error(errc::invalid_argument, "polychoric_options.optimizer_tolerance = " + number_text(optimizer_tolerance) +
+                                            "; it must lie in (0, 0.1]");
+  if (threads < 0)
+    throw error(errc::invalid_argument, "polychoric_options.threads = " + std::to_string(threads) + "; it must be 0 (automatic) or positive");
+}
+
+double bivariate_normal_cdf(double h, double k, double rho) {
+  if (std::isnan(h) || std::isnan(k) || std::isnan(rho)) return nan_v;
+  if (h == -inf || k == -inf) return 0.0;
+  if (h == inf) return pnorm(k);
+  if (k == inf) return pnorm(h);
+  rho = std::clamp(rho, -1.0, 1.0);
+  if (rho == 1.0) return pnorm(std::min(h, k));
+  if (rho == -1.0) return std::max(0.0, pnorm(h) - pnorm(-k));
+  return std::clamp(bvnd(-h, -k, rho), 0.0, 1.0);
+}
+
+smoothing_result smooth_correlation(const Eigen::MatrixXd& r, double eig_tol) {
+  if (r.rows() != r.cols()) throw error(errc::bad_input, "smooth_correlation: the matrix is not square");
+  if (!r.allFinite()) throw error(errc::bad_input, "smooth_correlation: the matrix has NaN or infinite entries");
+  if (!(eig_tol > 0)) throw error(errc::invalid_argument, "smooth_correlation: eig_tol = " + number_text(eig_tol) + "; it must be positive");
+  smoothing_result out;
+  out.matrix = r;
+  Eigen::SelfAdjointEigenSolver<MatrixXd> es(r);
+  VectorXd ev = es.eigenvalues();
+  if (ev.minCoeff() >= std::numeric_limits<double>::epsilon()) return out;
+  for (Index i = 0; i < ev.size(); ++i)
+    if (ev(i) < eig_tol) ev(i) = 100 * eig_tol;
+  ev *= static_cast<double>(r.rows()) / ev.sum();
+  MatrixXd x = es.eigenvectors() * ev.asDiagonal() * es.eigenvectors().transpose();
+  const VectorXd sd = x.diagonal().array().sqrt();
+  for (Index i = 0; i < x.rows(); ++i)
+    for (Index j = 0; j < x.cols(); ++j) x(i, j) /= sd(i) * sd(j);
+  x.diagonal().setOnes();
+  out.matrix = x;
+  out.smoothed = true;
+  return out;
+}
+
+polychoric_result polychoric(const Eigen::MatrixXd& data, const polychoric_options& options) { return estimate(data, options, false); }
+
+polychoric_result tetrachoric(const Eigen::MatrixXd& data, const polychoric_options& options) { return estimate(data, options, true); }
+
+double polychoric_table(const Eigen::MatrixXd& table, double correct, double optimizer_tolerance) {
+  if (!table.allFinite() || table.minCoeff() < 0)
+    throw error(errc::bad_input, "polychoric_table: counts must be finite and non-negative");
+  if (!(correct >= 0)) throw error(errc::invalid_argument, "polychoric_table: correct = " + number_text(correct) + "; it must be >= 0");
+  if (!(optimizer_tolerance > 0)) throw error(errc::invalid_argument, "polychoric_table: the optimizer tolerance must be positive");
+  pair_estimate pe = estimate_local(table, correct, optimizer_tolerance, false);
+  if (std::isnan(pe.rho))
+    throw error(errc::insufficient_data, "polychoric_table: the table needs at least 2 non-empty rows and 2 non-empty columns");
+  return pe.rho;
+}
+
+ATTUNE_END_NAMESPACE

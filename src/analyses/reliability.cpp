@@ -1,0 +1,1407 @@
+// Classical reliability and item analysis (see include/attune/reliability.hpp).
+//
+// Reference implementation: R psych (Revelle), `alpha`, `alpha.ci`, `splitHalf`, `guttman`, `smc`,
+// `ICC`, read in psych 2.2.9 (Debian) and described for 2.5.3 in reference/peers.md section 2.1.
+// Where the two differ attune follows the current psych (R = cor(x, use = "pairwise") rather than
+// cov2cor(C), psych >= 2.4.4; all splits in splitHalf, psych >= 2.3.12).
+#include "attune/analyses/reliability.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <exception>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/normal.hpp>
+
+#include "attune/core/error.hpp"
+#include "detail/number_text.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+
+using detail::number_text;
+
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+
+double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
+double normal_cdf(double z) { return boost::math::cdf(boost::math::normal(), z); }
+double f_quantile(double p, double df1, double df2) {
+  return boost::math::quantile(boost::math::fisher_f(df1, df2), p);
+}
+double f_upper_tail(double f, double df1, double df2) {
+  if (!(f >= 0.0) || std::isinf(f)) return std::isinf(f) ? 0.0 : nan_v;
+  return boost::math::cdf(boost::math::complement(boost::math::fisher_f(df1, df2), f));
+}
+
+// R quantile(type = 7) of a sorted vector.
+double quantile7(const std::vector<double>& sorted, double p) {
+  const std::size_t n = sorted.size();
+  if (n == 0) return nan_v;
+  const double h = (static_cast<double>(n) - 1.0) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, n - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return nan_v;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// R var() (n - 1 denominator).
+double variance_of(const std::vector<double>& v) {
+  if (v.size() < 2) return nan_v;
+  double m = 0.0;
+  for (double x : v) m += x;
+  m /= static_cast<double>(v.size());
+  double s = 0.0;
+  for (double x : v) s += (x - m) * (x - m);
+  return s / static_cast<double>(v.size() - 1);
+}
+
+// SplitMix64 (Steele, Lea & Flood 2014): derives one independent seed per replicate/stream.
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// Uniform integer in [0, n) from a 64-bit engine by rejection (Lemire 2019, "Fast random integer
+// generation in an interval"); platform independent, unlike std::uniform_int_distribution.
+__extension__ typedef unsigned __int128 u128;  // GCC/Clang; __extension__ keeps -Wpedantic quiet
+
+std::uint64_t bounded(std::mt19937_64& rng, std::uint64_t n) {
+  const u128 prod0 = static_cast<u128>(rng()) * n;
+  auto lo = static_cast<std::uint64_t>(prod0);
+  auto hi = static_cast<std::uint64_t>(prod0 >> 64);
+  if (lo < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (lo < threshold) {
+      const u128 p = static_cast<u128>(rng()) * n;
+      lo = static_cast<std::uint64_t>(p);
+      hi = static_cast<std::uint64_t>(p >> 64);
+    }
+  }
+  return hi;
+}
+
+unsigned resolve_threads(unsigned t) {
+  if (t == 0) t = std::max(1u, std::thread::hardware_concurrency());
+  return t;
+}
+
+// Runs body(task) for task in [0, n_tasks) on `threads` workers; the first exception is rethrown.
+template <class F>
+void parallel_tasks(std::size_t n_tasks, unsigned threads, F body) {
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n_tasks));
+  if (threads <= 1) {
+    for (std::size_t t = 0; t < n_tasks; ++t) body(t);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr first_error;
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> pool;
+  std::mutex m;
+  for (unsigned w = 0; w < threads; ++w) {
+    pool.emplace_back([&] {
+      for (;;) {
+        const std::size_t t = next.fetch_add(1);
+        if (t >= n_tasks || failed.load()) return;
+        try {
+          body(t);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(m);
+          if (!first_error) first_error = std::current_exception();
+          failed = true;
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+// Raw alpha from a covariance matrix: k/(k-1) (1 - tr(C)/sum(C)) (psych alpha.1; Cronbach 1951).
+double alpha_from_cov(const Eigen::MatrixXd& c) {
+  const double k = static_cast<double>(c.cols());
+  return (1.0 - c.trace() / c.sum()) * k / (k - 1.0);
+}
+
+// psych's asymptotic variance Q of alpha (van Zyl, Neudecker & Nel 2000; Duhachek & Iacobucci
+// 2004, corrected by T. Hattori 2016), psych 2.2.9 alpha.1:
+//   Q = 2 k^2 / ((k-1)^2 sum(C)^3) [sum(C) (tr(C C) + tr(C)^2) - 2 tr(C) sum(C C)].
+double psych_q(double k, double sum_c, double tr_c, double tr_c2, double sum_c2) {
+  return (2.0 * k * k / ((k - 1.0) * (k - 1.0) * sum_c * sum_c * sum_c)) *
+         (sum_c * (tr_c2 + tr_c * tr_c) - 2.0 * (tr_c * sum_c2));
+}
+
+// SMCs as psych::smc: 1 - 1/diag(Pinv(R)), Pinv dropping singular values <= sqrt(eps) d_max
+// (psych Pinv), then clamped to [0, 1]. Returns the (pseudo-)inverse too.
+struct smc_info {
+  Eigen::VectorXd smc;
+  Eigen::MatrixXd inverse;
+  bool singular = false;
+};
+
+smc_info compute_smc(const Eigen::MatrixXd& r) {
+  smc_info out;
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(r, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const Eigen::VectorXd& d = svd.singularValues();
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon()) * d(0);
+  Eigen::VectorXd dinv(d.size());
+  for (Eigen::Index i = 0; i < d.size(); ++i) {
+    if (d(i) > std::max(tol, 0.0)) {
+      dinv(i) = 1.0 / d(i);
+    } else {
+      dinv(i) = 0.0;
+      out.singular = true;
+    }
+  }
+  out.inverse = svd.matrixV() * dinv.asDiagonal() * svd.matrixU().transpose();
+  out.smc = (1.0 - out.inverse.diagonal().array().inverse()).matrix();
+  for (Eigen::Index i = 0; i < out.smc.size(); ++i) {
+    if (std::isnan(out.smc(i))) out.smc(i) = 1.0;  // psych: "smcs were set to 1.0" when all NA
+    out.smc(i) = std::clamp(out.smc(i), 0.0, 1.0);
+  }
+  return out;
+}
+
+Eigen::MatrixXd drop_index(const Eigen::MatrixXd& m, Eigen::Index i) {
+  const Eigen::Index k = m.rows();
+  Eigen::MatrixXd out(k - 1, k - 1);
+  for (Eigen::Index a = 0, ra = 0; a < k; ++a) {
+    if (a == i) continue;
+    for (Eigen::Index b = 0, rb = 0; b < k; ++b) {
+      if (b == i) continue;
+      out(ra, rb++) = m(a, b);
+    }
+    ++ra;
+  }
+  return out;
+}
+
+// Everything the analysis needs, however it was obtained (data, accumulator or matrix).
+struct core_input {
+  Eigen::MatrixXd c, r, counts;
+  Eigen::VectorXd item_n, item_mean, item_sd, raw_r;
+  double n_rows = 0.0, n_complete = 0.0, total_mean = nan_v, total_sd = nan_v;
+  std::vector<std::vector<std::pair<double, double>>> value_counts;  // empty: not available
+  std::vector<bool> counts_overflow;
+  std::vector<std::string> names;
+  bool from_data = false;
+};
+
+// Response frequencies as psych::response.frequencies (2.2.9 responseFrequency): only when the
+// union of values over the items has at most `max` values; shares over the answered rows, for
+// every value of the union (zeros included), ascending.
+void fill_frequencies(const core_input& in, int max_categories, std::vector<item_statistics>& items) {
+  if (in.value_counts.empty()) return;
+  std::vector<double> uni;
+  for (std::size_t i = 0; i < in.value_counts.size(); ++i) {
+    if (!in.counts_overflow.empty() && in.counts_overflow[i]) return;
+    for (const auto& [v, c] : in.value_counts[i]) {
+      (void)c;
+      if (std::find(uni.begin(), uni.end(), v) == uni.end()) uni.push_back(v);
+    }
+    if (uni.size() > static_cast<std::size_t>(max_categories)) return;
+  }
+  std::sort(uni.begin(), uni.end());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    double answered = 0.0;
+    for (const auto& vc : in.value_counts[i]) answered += vc.second;
+    for (double v : uni) {
+      double cnt = 0.0;
+      for (const auto& vc : in.value_counts[i]) {
+        if (vc.first == v) cnt = vc.second;
+      }
+      items[i].frequencies.emplace_back(v, answered > 0.0 ? cnt / answered : nan_v);
+    }
+  }
+}
+
+// Split-half coefficient pieces for a split given as membership flags.
+struct split_pieces {
+  double ab, aa, bb;
+};
+split_pieces split_sums(const Eigen::MatrixXd& r, const std::vector<int>& in_a) {
+  split_pieces s{0.0, 0.0, 0.0};
+  const Eigen::Index k = r.rows();
+  for (Eigen::Index i = 0; i < k; ++i) {
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const bool ai = in_a[static_cast<std::size_t>(i)] != 0, aj = in_a[static_cast<std::size_t>(j)] != 0;
+      if (ai && aj) s.aa += r(i, j);
+      else if (!ai && !aj) s.bb += r(i, j);
+      else if (ai) s.ab += r(i, j);
+    }
+  }
+  return s;
+}
+
+void check_options_common(double level, std::size_t max_exhaustive, std::size_t sampled) {
+  if (!(level > 0.0 && level < 1.0)) {
+    throw error(errc::invalid_argument, "reliability: level = " + number_text(level) + "; must be in (0, 1)");
+  }
+  if (max_exhaustive > 5000000) {
+    throw error(errc::invalid_argument, "reliability: max_exhaustive_splits = " + std::to_string(max_exhaustive) +
+                                            "; at most 5000000");
+  }
+  if (sampled < 1 || sampled > 5000000) {
+    throw error(errc::invalid_argument,
+                "reliability: sampled_splits = " + std::to_string(sampled) + "; must be in 1..5000000");
+  }
+}
+
+bool wants(const reliability_options& o, ci_method m) {
+  return std::find(o.intervals.begin(), o.intervals.end(), m) != o.intervals.end();
+}
+
+// Draws of one bootstrap resample: n row indices uniform on [0, n). For n < 2^32 each 64-bit output
+// of the engine gives two 32-bit draws (Lemire 2019 with rejection, so unbiased); otherwise 64-bit.
+template <class F>
+void draw_resample(std::uint64_t stream_seed, std::uint64_t n, F&& take) {
+  std::mt19937_64 rng(stream_seed);
+  if (n > 0xFFFFFFFFULL) {
+    for (std::uint64_t r = 0; r < n; ++r) take(bounded(rng, n));
+    return;
+  }
+  const auto n32 = static_cast<std::uint32_t>(n);
+  const std::uint32_t threshold = static_cast<std::uint32_t>(0U - n32) % n32;
+  std::uint64_t buffer = 0;
+  bool have = false;
+  auto next32 = [&]() -> std::uint32_t {
+    if (have) {
+      have = false;
+      return static_cast<std::uint32_t>(buffer >> 32);
+    }
+    buffer = rng();
+    have = true;
+    return static_cast<std::uint32_t>(buffer);
+  };
+  for (std::uint64_t r = 0; r < n; ++r) {
+    std::uint64_t m = static_cast<std::uint64_t>(next32()) * n32;
+    while (static_cast<std::uint32_t>(m) < threshold) m = static_cast<std::uint64_t>(next32()) * n32;
+    take(m >> 32);
+  }
+}
+
+std::uint64_t replicate_seed(std::uint64_t seed, int b) {
+  return splitmix64(seed ^ (0xA5A5A5A5ULL + static_cast<std::uint64_t>(b)));
+}
+
+// Bootstrap replicates of raw alpha: rows resampled with replacement (as psych alpha(n.iter)).
+// Replicate b draws from its own engine mt19937_64(replicate_seed(seed, b)); work is handed out in
+// blocks of replicates whose size depends only on N, so the result does not depend on `threads`.
+std::vector<double> bootstrap_alphas(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, unsigned threads) {
+  const Eigen::Index n = x.rows(), k = x.cols();
+  const double kd = static_cast<double>(k);
+  const auto nu = static_cast<std::uint64_t>(n);
+  std::vector<double> out(static_cast<std::size_t>(replicates), nan_v);
+  // Up to 64 replicates per block, and at most ~4 MB of resample counts per block.
+  const int block = static_cast<int>(std::clamp<Eigen::Index>((Eigen::Index{1} << 19) / std::max<Eigen::Index>(n, 1), 1, 64));
+  const std::size_t n_tasks = static_cast<std::size_t>((replicates + block - 1) / block);
+  const bool complete = !x.array().isNaN().any();
+  if (complete) {
+    // alpha = k/(k-1) (1 - sum_i var_i / var(total)): a replicate with resample counts w needs only
+    // w'[Xc, q, t, t^2] (Xc centred items, q = sum_i xc_i^2, t = sum_i xc_i): k + 3 numbers,
+    // obtained for a block of replicates by one product W M.
+    const Eigen::RowVectorXd mu = x.colwise().mean();
+    const Eigen::Index w = k + 3;
+    Eigen::MatrixXd m(n, w);
+    m.leftCols(k) = x.rowwise() - mu;
+    m.col(k) = m.leftCols(k).rowwise().squaredNorm();
+    m.col(k + 1) = m.leftCols(k).rowwise().sum();
+    m.col(k + 2) = m.col(k + 1).array().square().matrix();
+    const double nn = static_cast<double>(n);
+    parallel_tasks(n_tasks, threads, [&](std::size_t task) {
+      const int b0 = static_cast<int>(task) * block;
+      const int nb = std::min(block, replicates - b0);
+      using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+      row_major counts = row_major::Zero(block, n);  // fixed shape: the product's rounding never varies
+      std::vector<std::uint32_t> tally(static_cast<std::size_t>(n));
+      for (int b = 0; b < nb; ++b) {
+        std::fill(tally.begin(), tally.end(), 0U);
+        std::uint32_t* t = tally.data();
+        draw_resample(replicate_seed(seed, b0 + b), nu, [t](std::uint64_t i) { ++t[i]; });
+        double* row = counts.data() + static_cast<Eigen::Index>(b) * n;
+        for (Eigen::Index r = 0; r < n; ++r) row[r] = static_cast<double>(t[r]);
+      }
+      const Eigen::MatrixXd s = counts * m;
+      for (int b = 0; b < nb; ++b) {
+        const double sum_var = (s(b, k) - s.row(b).head(k).squaredNorm() / nn) / (nn - 1.0);
+        const double var_t = (s(b, k + 2) - s(b, k + 1) * s(b, k + 1) / nn) / (nn - 1.0);
+        out[static_cast<std::size_t>(b0 + b)] = (1.0 - sum_var / var_t) * kd / (kd - 1.0);
+      }
+    });
+  } else {
+    // Missing answers: pairwise covariances of each resample (psych: cov(xi, use = "pairwise")),
+    // from frequency-weighted moments.
+    parallel_tasks(n_tasks, threads, [&](std::size_t task) {
+      const int b0 = static_cast<int>(task) * block;
+      const int nb = std::min(block, replicates - b0);
+      Eigen::VectorXd w(n);
+      for (int b = 0; b < nb; ++b) {
+        w.setZero();
+        draw_resample(replicate_seed(seed, b0 + b), nu, [&w](std::uint64_t i) { w(static_cast<Eigen::Index>(i)) += 1.0; });
+        pairwise_moments pm(k);
+        pm.add_weighted(x, w);
+        const Eigen::MatrixXd c = pm.covariance();
+        out[static_cast<std::size_t>(b0 + b)] = c.array().isNaN().any() ? nan_v : alpha_from_cov(c);
+      }
+    });
+  }
+  return out;
+}
+
+// Jackknife (leave-one-row-out) raw alphas for the BCa acceleration, by downdating the pairwise
+// co-moments: removing x from a pair with n rows and means (m_i, m_j) changes the co-moment by
+// -(x_i - m_i)(x_j - m_j) n/(n-1) (the inverse of Welford's update).
+std::vector<double> jackknife_alphas(const Eigen::MatrixXd& x, const pairwise_moments& pm) {
+  const Eigen::Index n = x.rows(), k = x.cols();
+  const Eigen::MatrixXd& cnt = pm.pair_counts();
+  const Eigen::MatrixXd& mean = pm.pair_means();
+  const Eigen::MatrixXd& cm = pm.comoments();
+  const double kd = static_cast<double>(k);
+  std::vector<double> out(static_cast<std::size_t>(n));
+  // Precompute sum(C) and tr(C) of the full data.
+  double sum_c = 0.0, tr_c = 0.0;
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const double c = cm(i, j) / (cnt(i, j) - 1.0);
+      sum_c += c;
+      if (i == j) tr_c += c;
+    }
+  }
+  for (Eigen::Index r = 0; r < n; ++r) {
+    double s = sum_c, t = tr_c;
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const double xj = x(r, j);
+      if (std::isnan(xj)) continue;
+      for (Eigen::Index i = 0; i < k; ++i) {
+        const double xi = x(r, i);
+        if (std::isnan(xi)) continue;
+        const double nij = cnt(i, j);
+        const double old_c = cm(i, j) / (nij - 1.0);
+        const double new_cm = cm(i, j) - (xi - mean(i, j)) * (xj - mean(j, i)) * nij / (nij - 1.0);
+        const double new_c = new_cm / (nij - 2.0);
+        s += new_c - old_c;
+        if (i == j) t += new_c - old_c;
+      }
+    }
+    out[static_cast<std::size_t>(r)] = (1.0 - t / s) * kd / (kd - 1.0);
+  }
+  return out;
+}
+
+// ADF standard error of alpha (Maydeu-Olivares, Coffman & Hartmann 2007, eq. 9-10): delta method
+// on the covariance matrix with the fourth-moment (Gamma) asymptotic covariance of its elements.
+// With G = d alpha / d S (S the ML covariance, d_r = x_r - mean):
+//   G = k/(k-1) (tr(S)/sum(S)^2 11' - I/sum(S)),  u_r = d_r' G d_r,
+//   var(alpha) = (1/N) [mean(u_r^2) - mean(u_r)^2]   (= g' Gamma g / N with Gamma = (1/N) sum (s_r - s)(s_r - s)').
+double adf_se(const Eigen::MatrixXd& x) {
+  const Eigen::Index n = x.rows(), k = x.cols();
+  const double nn = static_cast<double>(n), kd = static_cast<double>(k);
+  const Eigen::RowVectorXd mu = x.colwise().mean();
+  const Eigen::MatrixXd d = x.rowwise() - mu;
+  const Eigen::MatrixXd s = (d.transpose() * d) / nn;
+  const double sum_s = s.sum(), tr_s = s.trace();
+  const double a = kd / (kd - 1.0) * tr_s / (sum_s * sum_s);
+  const double b = kd / (kd - 1.0) / sum_s;
+  const Eigen::VectorXd t = d.rowwise().sum();
+  const Eigen::VectorXd q = d.rowwise().squaredNorm();
+  const Eigen::ArrayXd u = a * t.array().square() - b * q.array();
+  const double mu_u = u.mean();
+  const double var_u = (u - mu_u).square().mean();
+  return std::sqrt(var_u / nn);
+}
+
+reliability_result analyze_core(core_input in, const reliability_options& options, const Eigen::MatrixXd* raw,
+                                 const pairwise_moments* raw_moments, std::vector<std::string> warnings) {
+  reliability_result res;
+  const Eigen::Index k = in.c.cols();
+  const double kd = static_cast<double>(k);
+  res.n_items = k;
+  res.n_rows = in.n_rows;
+  res.n_complete = in.n_complete;
+  res.warnings = std::move(warnings);
+
+  // N behind the figures. n_effective: harmonic mean of the pairwise counts over pairs i < j
+  // (the N at which complete data would give the same mean sampling variance of a covariance).
+  {
+    double inv = 0.0, mn = std::numeric_limits<double>::infinity();
+    int pairs = 0;
+    for (Eigen::Index j = 1; j < k; ++j) {
+      for (Eigen::Index i = 0; i < j; ++i) {
+        inv += 1.0 / in.counts(i, j);
+        mn = std::min(mn, in.counts(i, j));
+        ++pairs;
+      }
+    }
+    res.n_effective = static_cast<double>(pairs) / inv;
+    res.n_min_pair = mn;
+    if (options.missing == missing_method::listwise) res.n_effective = in.n_complete;
+  }
+  res.n_intervals = options.n_for_intervals == interval_n::rows ? in.n_rows : res.n_effective;
+
+  const Eigen::MatrixXd& c = in.c;
+  const Eigen::MatrixXd& r = in.r;
+  res.covariance = c;
+  res.correlation = r;
+  const double sum_c = c.sum(), tr_c = c.trace();
+  const Eigen::VectorXd cs = c.rowwise().sum();  // C 1
+  const double tr_c2 = c.squaredNorm();          // tr(C C) for symmetric C
+  const double sum_c2 = cs.squaredNorm();        // 1' C C 1
+  const double sum_r = r.sum();
+  const Eigen::VectorXd rs = r.rowwise().sum();
+
+  // Totals (psych alpha.1).
+  res.alpha = (1.0 - tr_c / sum_c) * kd / (kd - 1.0);
+  res.alpha_std = (1.0 - kd / sum_r) * kd / (kd - 1.0);
+  const smc_info smc = compute_smc(r);
+  res.smc = smc.smc;
+  if (smc.singular) {
+    res.warnings.push_back("reliability: the correlation matrix is singular; SMCs (G6, r.cor) use its pseudo-inverse, as psych");
+  }
+  const double sum_smc = smc.smc.sum();
+  res.lambda6 = 1.0 - (kd - sum_smc) / sum_r;
+  res.average_r = (sum_r - kd) / (kd * (kd - 1.0));
+  std::vector<double> lower;
+  lower.reserve(static_cast<std::size_t>(k * (k - 1) / 2));
+  double sumsq_off = 0.0;
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = j + 1; i < k; ++i) {
+      lower.push_back(r(i, j));
+      sumsq_off += 2.0 * r(i, j) * r(i, j);
+    }
+  }
+  res.median_r = median_of(lower);
+  res.var_r = variance_of(lower);
+  res.signal_noise = kd * res.average_r / (1.0 - res.average_r);
+  const double q = psych_q(kd, sum_c, tr_c, tr_c2, sum_c2);
+  res.ase = std::sqrt(q / res.n_intervals);
+  // Guttman (1945) lambdas on the correlation matrix, as psych guttman()/splitHalf() (2.2.9).
+  const double sum_off = sum_r - r.trace();
+  res.lambda1 = 1.0 - r.trace() / sum_r;
+  res.lambda2 = (sum_off + std::sqrt(sumsq_off * kd / (kd - 1.0))) / sum_r;
+  res.lambda3 = kd * res.lambda1 / (kd - 1.0);
+  {
+    double c_co_max = 0.0;
+    for (Eigen::Index j = 0; j < k; ++j) c_co_max = std::max(c_co_max, r.col(j).squaredNorm() - r(j, j) * r(j, j));
+    res.lambda5 = res.lambda1 + 2.0 * std::sqrt(c_co_max) / sum_r;
+  }
+  res.total_mean = in.total_mean;
+  res.total_sd = in.total_sd;
+  res.sem_sum = std::sqrt(sum_c) * std::sqrt(1.0 - res.alpha);
+  res.sem = res.sem_sum / kd;
+
+  // Item statistics (psych alpha: item.r, item.rc, r.drop) and item-deleted statistics by downdating.
+  const double sum_rc = sum_r - kd + sum_smc;
+  res.items.resize(static_cast<std::size_t>(k));
+  for (Eigen::Index i = 0; i < k; ++i) {
+    item_statistics& it = res.items[static_cast<std::size_t>(i)];
+    it.item = in.names[static_cast<std::size_t>(i)];
+    it.n = in.item_n(i);
+    it.mean = in.item_mean(i);
+    it.sd = in.item_sd(i);
+    it.raw_r = in.raw_r(i);
+    it.std_r = rs(i) / std::sqrt(sum_r);
+    it.r_cor = (rs(i) - 1.0 + smc.smc(i)) / std::sqrt(sum_rc);
+    const double v_drop = sum_c - 2.0 * cs(i) + c(i, i);
+    it.r_drop = (cs(i) - c(i, i)) / std::sqrt(c(i, i) * v_drop);
+    it.missing_share = in.n_rows > 0.0 ? 1.0 - it.n / in.n_rows : nan_v;
+    if (k == 2) {
+      // One item left: no alpha. psych 2.2.9 fills these cells with C12/C22, R12, smc... (not
+      // statistics of a one-item scale); attune reports NaN (docs/reliability.md).
+      it.alpha_if_deleted = it.alpha_std_if_deleted = it.g6_if_deleted = it.average_r_if_deleted = nan_v;
+      it.signal_noise_if_deleted = it.ase_if_deleted = it.var_r_if_deleted = it.median_r_if_deleted = nan_v;
+      continue;
+    }
+    const double km = kd - 1.0;
+    const double tr_d = tr_c - c(i, i);
+    const double sum_d = v_drop;
+    it.alpha_if_deleted = (1.0 - tr_d / sum_d) * km / (km - 1.0);
+    const double sum_r_d = sum_r - 2.0 * rs(i) + r(i, i);
+    it.alpha_std_if_deleted = (1.0 - km / sum_r_d) * km / (km - 1.0);
+    // SMCs of R without item i. Rank-one downdate of the inverse: (R_-i)^-1 = P_-i,-i - P_-i,i P_i,-i / P_ii
+    // (Schur complement); diag_j = P_jj - P_ji^2 / P_ii. With a singular R psych's Pinv is recomputed.
+    double sum_smc_d = 0.0;
+    if (!smc.singular) {
+      const Eigen::MatrixXd& p = smc.inverse;
+      for (Eigen::Index j = 0; j < k; ++j) {
+        if (j == i) continue;
+        const double dj = p(j, j) - p(j, i) * p(j, i) / p(i, i);
+        sum_smc_d += std::clamp(1.0 - 1.0 / dj, 0.0, 1.0);
+      }
+    } else {
+      sum_smc_d = compute_smc(drop_index(r, i)).smc.sum();
+    }
+    it.g6_if_deleted = 1.0 - (km - sum_smc_d) / sum_r_d;
+    it.average_r_if_deleted = (sum_r_d - km) / (km * (km - 1.0));
+    it.signal_noise_if_deleted = km * it.average_r_if_deleted / (1.0 - it.average_r_if_deleted);
+    // Q without item i: tr(C_-i^2) = ||C||^2 - 2 sum_j C_ij^2 + C_ii^2; 1'C_-i^2 1 = sum_{m != i} (s_m - C_mi)^2.
+    const double tr_c2_d = tr_c2 - 2.0 * c.col(i).squaredNorm() + c(i, i) * c(i, i);
+    double sum_c2_d = 0.0;
+    for (Eigen::Index m = 0; m < k; ++m) {
+      if (m != i) sum_c2_d += (cs(m) - c(m, i)) * (cs(m) - c(m, i));
+    }
+    it.ase_if_deleted = std::sqrt(psych_q(km, sum_d, tr_d, tr_c2_d, sum_c2_d) / res.n_intervals);
+    std::vector<double> low_d;
+    low_d.reserve(lower.size());
+    for (Eigen::Index b = 0; b < k; ++b) {
+      for (Eigen::Index a = b + 1; a < k; ++a) {
+        if (a != i && b != i) low_d.push_back(r(a, b));
+      }
+    }
+    it.var_r_if_deleted = variance_of(low_d);
+    it.median_r_if_deleted = median_of(low_d);
+  }
+  fill_frequencies(in, options.max_categories, res.items);
+
+  // Split-half and lambda 4.
+  if (options.split_half) {
+    split_half_options so;
+    so.max_exhaustive_splits = options.max_exhaustive_splits;
+    so.sampled_splits = options.sampled_splits;
+    so.seed = options.seed;
+    res.split_half = split_half(r, so);
+    res.has_split_half = true;
+    res.lambda4 = res.split_half.max;
+    if (!res.split_half.exhaustive) {
+      res.warnings.push_back("reliability: " + std::to_string(res.split_half.n_splits) +
+                             " random splits (not all): lambda4 and beta are estimates");
+    }
+  } else {
+    res.lambda4 = nan_v;
+  }
+
+  // Warnings on the items and the scale.
+  for (const auto& it : res.items) {
+    if (it.r_drop < 0.0) {
+      res.warnings.push_back("reliability: item " + it.item + " has a negative item-rest correlation (r.drop = " +
+                             number_text(it.r_drop, 4) + "): is it reverse-keyed?");
+    }
+  }
+  if (res.alpha < 0.0) {
+    res.warnings.push_back("reliability: negative alpha (" + number_text(res.alpha, 4) + "): check the reverse keys");
+  }
+
+  // Confidence intervals (raw alpha).
+  const double gamma = 1.0 - options.level;
+  const double z = normal_quantile(1.0 - gamma / 2.0);
+  const double a = res.alpha;
+  const double nint = res.n_intervals;
+  std::vector<double> boots;
+  if ((wants(options, ci_method::bootstrap_percentile) || wants(options, ci_method::bootstrap_bca)) && raw) {
+    boots = bootstrap_alphas(*raw, options.bootstrap, options.seed, resolve_threads(options.threads));
+    res.bootstrap_alphas = boots;
+    const auto bad = std::count_if(boots.begin(), boots.end(), [](double v) { return !std::isfinite(v); });
+    if (bad > 0) {
+      res.warnings.push_back("reliability: " + std::to_string(bad) +
+                             " bootstrap replicates had an undefined alpha (a zero variance) and were left out");
+    }
+    boots.erase(std::remove_if(boots.begin(), boots.end(), [](double v) { return !std::isfinite(v); }), boots.end());
+    std::sort(boots.begin(), boots.end());
+  }
+  for (ci_method m : options.intervals) {
+    confidence_interval ci;
+    ci.method = m;
+    ci.level = options.level;
+    ci.n = nint;
+    switch (m) {
+      case ci_method::feldt: {
+        // Feldt, Woodruff & Salih (1987); psych alpha.ci (2.2.9).
+        const double df1 = nint - 1.0, df2 = (nint - 1.0) * (kd - 1.0);
+        ci.lower = 1.0 - (1.0 - a) * f_quantile(1.0 - gamma / 2.0, df1, df2);
+        ci.upper = 1.0 - (1.0 - a) * f_quantile(gamma / 2.0, df1, df2);
+        break;
+      }
+      case ci_method::feldt_1965: {
+        // Feldt (1965), df2 = N(k-1); statpsych ci.cronbach.
+        const double df1 = nint - 1.0, df2 = nint * (kd - 1.0);
+        ci.lower = 1.0 - f_quantile(1.0 - gamma / 2.0, df1, df2) * (1.0 - a);
+        ci.upper = 1.0 - (1.0 - a) / f_quantile(1.0 - gamma / 2.0, df2, df1);
+        break;
+      }
+      case ci_method::normal_theory:
+        // psych print.alpha "Duhachek" row, with z for any level.
+        ci.lower = a - z * res.ase;
+        ci.upper = a + z * res.ase;
+        break;
+      case ci_method::bonett_wright: {
+        // Bonett & Wright (2015); Bayesrel ciAlpha: b = ln(N/(N-1)), var = Q/(N-3).
+        const double b = std::log(nint / (nint - 1.0));
+        const double se = std::sqrt(q / (nint - 3.0)) / (1.0 - a);
+        ci.lower = 1.0 - std::exp(std::log(1.0 - a) - b + z * se);
+        ci.upper = 1.0 - std::exp(std::log(1.0 - a) - b - z * se);
+        break;
+      }
+      case ci_method::adf: {
+        if (!raw) throw error(errc::invalid_argument, "reliability: the adf interval needs raw data");
+        Eigen::MatrixXd complete_rows;
+        {
+          std::vector<Eigen::Index> keep;
+          for (Eigen::Index rr = 0; rr < raw->rows(); ++rr) {
+            if (!raw->row(rr).array().isNaN().any()) keep.push_back(rr);
+          }
+          complete_rows.resize(static_cast<Eigen::Index>(keep.size()), k);
+          for (std::size_t t = 0; t < keep.size(); ++t) complete_rows.row(static_cast<Eigen::Index>(t)) = raw->row(keep[t]);
+        }
+        ci.n = static_cast<double>(complete_rows.rows());
+        if (complete_rows.rows() < 3) {
+          res.warnings.push_back("reliability: the adf interval needs at least 3 complete rows; not computed");
+          ci.lower = ci.upper = nan_v;
+          break;
+        }
+        if (complete_rows.rows() < raw->rows()) {
+          res.warnings.push_back("reliability: the adf interval uses the " + std::to_string(complete_rows.rows()) +
+                                 " complete rows only");
+        }
+        const double se = adf_se(complete_rows);
+        ci.lower = a - z * se;
+        ci.upper = a + z * se;
+        break;
+      }
+      case ci_method::bootstrap_percentile:
+      case ci_method::bootstrap_bca: {
+        if (!raw) throw error(errc::invalid_argument, "reliability: bootstrap intervals need raw data");
+        ci.n = static_cast<double>(raw->rows());
+        if (boots.size() < 2) {
+          ci.lower = ci.upper = nan_v;
+          break;
+        }
+        double p_lo = gamma / 2.0, p_hi = 1.0 - gamma / 2.0;
+        if (m == ci_method::bootstrap_bca) {
+          // Efron (1987) BCa: z0 = Phi^-1(#{a* < a}/B), acceleration from the jackknife.
+          const double below = static_cast<double>(std::lower_bound(boots.begin(), boots.end(), a) - boots.begin());
+          const double z0 = normal_quantile(std::clamp(below / static_cast<double>(boots.size()), 1e-300, 1.0 - 1e-16));
+          const std::vector<double> jack = jackknife_alphas(*raw, *raw_moments);
+          double jm = 0.0;
+          for (double v : jack) jm += v;
+          jm /= static_cast<double>(jack.size());
+          double num = 0.0, den = 0.0;
+          for (double v : jack) {
+            num += (jm - v) * (jm - v) * (jm - v);
+            den += (jm - v) * (jm - v);
+          }
+          const double acc = den > 0.0 ? num / (6.0 * std::pow(den, 1.5)) : 0.0;
+          auto adj = [&](double zq) { return normal_cdf(z0 + (z0 + zq) / (1.0 - acc * (z0 + zq))); };
+          p_lo = adj(normal_quantile(gamma / 2.0));
+          p_hi = adj(normal_quantile(1.0 - gamma / 2.0));
+          if (below == 0.0 || below == static_cast<double>(boots.size())) {
+            res.warnings.push_back("reliability: BCa interval degenerate (every replicate on one side of alpha)");
+          }
+        }
+        ci.lower = quantile7(boots, p_lo);
+        ci.upper = quantile7(boots, p_hi);
+        break;
+      }
+    }
+    res.intervals.push_back(ci);
+  }
+  return res;
+}
+
+// Zero-variance / all-missing checks shared by the data paths. Returns the kept columns.
+std::vector<Eigen::Index> check_items(const pairwise_moments& pm, const std::vector<std::string>& names,
+                                      std::vector<std::string>& warnings) {
+  const Eigen::Index k = static_cast<Eigen::Index>(names.size());
+  std::vector<Eigen::Index> keep;
+  const Eigen::MatrixXd cnt = pm.pair_counts();
+  const Eigen::MatrixXd& m2 = pm.pair_m2();
+  for (Eigen::Index i = 0; i < k; ++i) {
+    if (cnt(i, i) < 2.0) {
+      throw error(errc::insufficient_data, "reliability: item " + names[static_cast<std::size_t>(i)] + " has " +
+                                               std::to_string(static_cast<long long>(cnt(i, i))) +
+                                               " answers; at least 2 are needed");
+    }
+    if (!(m2(i, i) > 0.0)) {
+      warnings.push_back("reliability: item " + names[static_cast<std::size_t>(i)] +
+                         " has zero variance and was left out of the analysis");
+      continue;
+    }
+    keep.push_back(i);
+  }
+  if (keep.size() < 2) {
+    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(keep.size()) +
+                                             " item(s) with variance; alpha needs at least 2");
+  }
+  return keep;
+}
+
+std::vector<std::string> default_names(Eigen::Index k, const std::vector<std::string>& given) {
+  if (!given.empty()) {
+    if (static_cast<Eigen::Index>(given.size()) != k) {
+      throw error(errc::invalid_argument, "reliability: " + std::to_string(given.size()) + " item_names for " +
+                                              std::to_string(k) + " items");
+    }
+    return given;
+  }
+  std::vector<std::string> n;
+  for (Eigen::Index i = 0; i < k; ++i) {
+    std::string name = "V";  // appended, not "V" + ...: GCC 12 -O3 raises a false -Wrestrict on the latter
+    name += std::to_string(i + 1);
+    n.push_back(std::move(name));
+  }
+  return n;
+}
+
+// Core input from an accumulator over the (kept) items.
+core_input input_from_accumulator(const reliability_accumulator& acc, const std::vector<std::string>& names) {
+  const Eigen::Index k = acc.n_items();
+  const pairwise_moments& pm = acc.moments();
+  core_input in;
+  in.from_data = true;
+  in.names = names;
+  const Eigen::MatrixXd cov = pm.covariance();
+  const Eigen::MatrixXd cor = pm.correlation();
+  const Eigen::MatrixXd cnt = pm.counts();
+  in.c = cov.topLeftCorner(k, k);
+  in.r = cor.topLeftCorner(k, k);
+  in.counts = cnt.topLeftCorner(k, k);
+  for (Eigen::Index i = 0; i < k; ++i) {  // first offending pair in (row, column) order, i <= j
+    for (Eigen::Index j = i; j < k; ++j) {
+      if (in.counts(i, j) < 2.0) {
+        throw error(errc::numerical_issue, "reliability: items " + names[static_cast<std::size_t>(i)] + " and " +
+                                               names[static_cast<std::size_t>(j)] + " were answered together by " +
+                                               std::to_string(static_cast<long long>(in.counts(i, j))) +
+                                               " rows; a covariance needs at least 2");
+      }
+      if (std::isnan(in.r(i, j))) {
+        throw error(errc::numerical_issue, "reliability: the correlation of items " +
+                                               names[static_cast<std::size_t>(i)] + " and " +
+                                               names[static_cast<std::size_t>(j)] +
+                                               " is undefined (no variance among the rows that answered both)");
+      }
+    }
+  }
+  in.item_n = in.counts.diagonal();
+  in.item_mean = pm.means().head(k);
+  in.item_sd = in.c.diagonal().array().sqrt();
+  in.raw_r = cor.col(k).head(k);
+  in.total_mean = pm.means()(k);
+  in.total_sd = std::sqrt(cov(k, k));
+  in.n_rows = acc.n_rows();
+  in.n_complete = pm.n_complete();  // rows complete on the items (the score is present whenever an item is)
+  in.value_counts = acc.value_counts();
+  return in;
+}
+
+constexpr std::size_t max_tracked_values = 256;
+
+}  // namespace
+
+std::string_view to_string(ci_method method) noexcept {
+  switch (method) {
+    case ci_method::feldt: return "feldt";
+    case ci_method::feldt_1965: return "feldt_1965";
+    case ci_method::normal_theory: return "normal_theory";
+    case ci_method::adf: return "adf";
+    case ci_method::bonett_wright: return "bonett_wright";
+    case ci_method::bootstrap_percentile: return "bootstrap_percentile";
+    case ci_method::bootstrap_bca: return "bootstrap_bca";
+  }
+  return "unknown";
+}
+
+ci_method parse_ci_method(std::string_view name) {
+  for (ci_method m : {ci_method::feldt, ci_method::feldt_1965, ci_method::normal_theory, ci_method::adf,
+                      ci_method::bonett_wright, ci_method::bootstrap_percentile, ci_method::bootstrap_bca}) {
+    if (to_string(m) == name) return m;
+  }
+  if (name == "bootstrap" || name == "percentile") return ci_method::bootstrap_percentile;
+  if (name == "bca") return ci_method::bootstrap_bca;
+  throw error(errc::invalid_argument,
+              "reliability: unknown interval method '" + std::string(name) +
+                  "'; expected feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile or bootstrap_bca");
+}
+
+void reliability_options::validate() const {
+  check_options_common(level, max_exhaustive_splits, sampled_splits);
+  if (bootstrap < 0 || bootstrap > 10000000) {
+    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) + "; must be in 0..10000000");
+  }
+  if ((wants(*this, ci_method::bootstrap_percentile) || wants(*this, ci_method::bootstrap_bca)) && bootstrap < 2) {
+    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) +
+                                            "; a bootstrap interval needs at least 2 replicates");
+  }
+  if (max_categories < 1) {
+    throw error(errc::invalid_argument, "reliability: max_categories = " + std::to_string(max_categories) + "; must be >= 1");
+  }
+  if (threads > 1024) {
+    throw error(errc::invalid_argument, "reliability: threads = " + std::to_string(threads) + "; at most 1024");
+  }
+}
+
+void split_half_options::validate() const { check_options_common(0.5, max_exhaustive_splits, sampled_splits); }
+
+void icc_options::validate() const {
+  if (!(level > 0.0 && level < 1.0)) {
+    throw error(errc::invalid_argument, "icc: level = " + number_text(level) + "; must be in (0, 1)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// reliability_accumulator
+
+reliability_accumulator::reliability_accumulator(Eigen::Index k, missing_method missing)
+    : k_(k), missing_(missing), moments_(k > 0 ? k + 1 : 0), counts_(static_cast<std::size_t>(k)) {
+  if (k < 0) throw error(errc::invalid_argument, "reliability_accumulator: k = " + std::to_string(k) + "; must be >= 0");
+}
+
+void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
+  if (k_ == 0 && rows_ == 0.0) {
+    k_ = rows.cols();
+    moments_ = pairwise_moments(k_ + 1);
+    counts_.assign(static_cast<std::size_t>(k_), {});
+  }
+  if (rows.cols() != k_) {
+    throw error(errc::invalid_argument, "reliability_accumulator::add: " + std::to_string(rows.cols()) +
+                                            " items, but this accumulator holds " + std::to_string(k_));
+  }
+  // Augment with the scale score: mean of the answered items (psych alpha: rowMeans(x, na.rm = TRUE)).
+  // Column-wise passes (the data are column-major).
+  const Eigen::Index n_in = rows.rows();
+  Eigen::VectorXd sum = Eigen::VectorXd::Zero(n_in), answered = Eigen::VectorXd::Zero(n_in);
+  for (Eigen::Index j = 0; j < k_; ++j) {
+    const double* col = rows.col(j).data();
+    for (Eigen::Index r = 0; r < n_in; ++r) {
+      const bool ok = !std::isnan(col[r]);
+      sum(r) += ok ? col[r] : 0.0;
+      answered(r) += ok ? 1.0 : 0.0;
+    }
+  }
+  Eigen::MatrixXd aug;
+  const bool filter = missing_ == missing_method::listwise && (answered.array() < static_cast<double>(k_)).any();
+  if (!filter) {
+    aug.resize(n_in, k_ + 1);
+    aug.leftCols(k_) = rows;
+    for (Eigen::Index r = 0; r < n_in; ++r) aug(r, k_) = answered(r) > 0.0 ? sum(r) / answered(r) : nan_v;
+  } else {
+    std::vector<Eigen::Index> keep;
+    for (Eigen::Index r = 0; r < n_in; ++r) {
+      if (answered(r) == static_cast<double>(k_)) keep.push_back(r);
+    }
+    aug.resize(static_cast<Eigen::Index>(keep.size()), k_ + 1);
+    for (Eigen::Index j = 0; j < k_; ++j) {
+      for (std::size_t t = 0; t < keep.size(); ++t) aug(static_cast<Eigen::Index>(t), j) = rows(keep[t], j);
+    }
+    for (std::size_t t = 0; t < keep.size(); ++t) {
+      aug(static_cast<Eigen::Index>(t), k_) = sum(keep[t]) / static_cast<double>(k_);
+    }
+  }
+  const Eigen::Index used = aug.rows();
+  const Eigen::MatrixXd& block = aug;
+  moments_.add(block);  // validates infinities
+  rows_ += static_cast<double>(used);
+  // Response-value counts. Integral values in [-64, 191] are tallied in a table first (fast path
+  // for Likert data), other values directly in the sorted (value, count) list.
+  std::vector<double> table(256);
+  for (Eigen::Index j = 0; j < k_; ++j) {
+    auto& vc = counts_[static_cast<std::size_t>(j)];
+    if (!vc.empty() && std::isnan(vc.front().first)) continue;  // overflow marker
+    std::fill(table.begin(), table.end(), 0.0);
+    auto add_value = [&](double v, double c) {
+      auto it = std::lower_bound(vc.begin(), vc.end(), v, [](const auto& p, double x) { return p.first < x; });
+      if (it != vc.end() && it->first == v) {
+        it->second += c;
+        return true;
+      }
+      if (vc.size() >= max_tracked_values) {
+        vc.assign(1, {nan_v, 0.0});  // too many distinct values: frequencies not tracked
+        return false;
+      }
+      vc.insert(it, {v, c});
+      return true;
+    };
+    bool ok = true;
+    const double* col = block.col(j).data();
+    for (Eigen::Index r = 0; r < used && ok; ++r) {
+      const double v = col[r];
+      if (std::isnan(v)) continue;
+      if (v >= -64.0 && v <= 191.0 && v == std::floor(v)) {
+        table[static_cast<std::size_t>(v + 64.0)] += 1.0;
+      } else {
+        ok = add_value(v, 1.0);
+      }
+    }
+    for (std::size_t t = 0; t < table.size() && ok; ++t) {
+      if (table[t] > 0.0) ok = add_value(static_cast<double>(t) - 64.0, table[t]);
+    }
+  }
+}
+
+void reliability_accumulator::merge(const reliability_accumulator& other) {
+  if (other.k_ == 0 && other.rows_ == 0.0) return;
+  if (k_ == 0 && rows_ == 0.0) {
+    const missing_method keep = missing_;
+    *this = other;
+    missing_ = keep;
+    if (other.missing_ != keep) {
+      throw error(errc::invalid_argument, "reliability_accumulator::merge: shards use different missing methods");
+    }
+    return;
+  }
+  if (other.k_ != k_) {
+    throw error(errc::invalid_argument, "reliability_accumulator::merge: " + std::to_string(other.k_) +
+                                            " items, but this accumulator holds " + std::to_string(k_));
+  }
+  if (other.missing_ != missing_) {
+    throw error(errc::invalid_argument, "reliability_accumulator::merge: shards use different missing methods");
+  }
+  moments_.merge(other.moments_);
+  rows_ += other.rows_;
+  for (std::size_t j = 0; j < counts_.size(); ++j) {
+    auto& vc = counts_[j];
+    const auto& ov = other.counts_[j];
+    if ((!vc.empty() && std::isnan(vc.front().first)) || (!ov.empty() && std::isnan(ov.front().first))) {
+      vc.assign(1, {nan_v, 0.0});
+      continue;
+    }
+    std::map<double, double> m(vc.begin(), vc.end());
+    for (const auto& [v, c] : ov) m[v] += c;
+    if (m.size() > max_tracked_values) {
+      vc.assign(1, {nan_v, 0.0});
+    } else {
+      vc.assign(m.begin(), m.end());
+    }
+  }
+}
+
+std::string reliability_accumulator::serialize() const {
+  auto hex = [](double v) {
+    if (std::isnan(v)) return std::string("nan");
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
+    return std::string(buf, res.ptr);
+  };
+  std::string out = "attune-reliability-accumulator 1 ";
+  out += std::to_string(k_);
+  out += missing_ == missing_method::pairwise ? " pairwise " : " listwise ";
+  out += hex(rows_);
+  out += "\n";
+  for (const auto& vc : counts_) {
+    out += "values ";
+    out += std::to_string(vc.size());
+    for (const auto& [v, c] : vc) {
+      out += ' ';
+      out += hex(v);
+      out += ':';
+      out += hex(c);
+    }
+    out += "\n";
+  }
+  out += moments_.serialize();
+  return out;
+}
+
+reliability_accumulator reliability_accumulator::deserialize(std::string_view text) {
+  auto fail = [](std::size_t line, const std::string& what) {
+    return error(errc::bad_input,
+                 "reliability_accumulator::deserialize: line " + std::to_string(line) + ": " + what);
+  };
+  auto parse = [&](std::string_view tok, std::size_t line) {
+    if (tok == "nan") return nan_v;
+    double v = 0.0;
+    auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v, std::chars_format::hex);
+    if (res.ec != std::errc() || res.ptr != tok.data() + tok.size()) {
+      throw fail(line, "'" + std::string(tok) + "' is not a hexadecimal floating-point number");
+    }
+    return v;
+  };
+  auto next_line = [&](std::size_t& pos) {
+    const std::size_t nl = text.find('\n', pos);
+    std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    return l;
+  };
+  std::size_t pos = 0;
+  std::istringstream head{std::string(next_line(pos))};
+  std::string magic, version, mode, rows;
+  long long k = -1;
+  head >> magic >> version >> k >> mode >> rows;
+  if (magic != "attune-reliability-accumulator" || version != "1" || k < 0 || (mode != "pairwise" && mode != "listwise")) {
+    throw fail(1, "expected 'attune-reliability-accumulator 1 <k> pairwise|listwise <rows>'");
+  }
+  reliability_accumulator acc(static_cast<Eigen::Index>(k),
+                              mode == "pairwise" ? missing_method::pairwise : missing_method::listwise);
+  acc.rows_ = parse(rows, 1);
+  for (long long j = 0; j < k; ++j) {
+    const std::size_t line_no = static_cast<std::size_t>(j) + 2;
+    std::istringstream ls{std::string(next_line(pos))};
+    std::string word;
+    long long count = -1;
+    ls >> word >> count;
+    if (word != "values" || count < 0) throw fail(line_no, "expected 'values <count> ...'");
+    auto& vc = acc.counts_[static_cast<std::size_t>(j)];
+    for (long long t = 0; t < count; ++t) {
+      std::string tok;
+      if (!(ls >> tok)) throw fail(line_no, "fewer value:count pairs than announced");
+      const auto colon = tok.find(':');
+      if (colon == std::string::npos) throw fail(line_no, "'" + tok + "' is not value:count");
+      vc.emplace_back(parse(std::string_view(tok).substr(0, colon), line_no),
+                      parse(std::string_view(tok).substr(colon + 1), line_no));
+    }
+  }
+  acc.moments_ = pairwise_moments::deserialize(text.substr(pos));
+  if (acc.moments_.n_items() != (k > 0 ? k + 1 : 0)) {
+    throw fail(static_cast<std::size_t>(k) + 2, "the moments hold " + std::to_string(acc.moments_.n_items()) +
+                                                    " columns; expected " + std::to_string(k + 1));
+  }
+  return acc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+reliability_result analyze_reliability(const Eigen::MatrixXd& items, const reliability_options& options) {
+  options.validate();
+  const Eigen::Index k = items.cols();
+  if (k < 2) {
+    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
+  }
+  std::vector<std::string> names = default_names(k, options.item_names);
+  std::vector<std::string> warnings;
+  // Listwise: the complete rows, for every statistic.
+  Eigen::MatrixXd listwise_rows;
+  const Eigen::MatrixXd* x = &items;
+  if (options.missing == missing_method::listwise) {
+    std::vector<Eigen::Index> keep;
+    for (Eigen::Index r = 0; r < items.rows(); ++r) {
+      if (!items.row(r).array().isNaN().any()) keep.push_back(r);
+    }
+    listwise_rows.resize(static_cast<Eigen::Index>(keep.size()), k);
+    for (std::size_t t = 0; t < keep.size(); ++t) listwise_rows.row(static_cast<Eigen::Index>(t)) = items.row(keep[t]);
+    x = &listwise_rows;
+  }
+  if (x->rows() < 2) {
+    throw error(errc::insufficient_data, "reliability: N = " + std::to_string(x->rows()) +
+                                             (options.missing == missing_method::listwise ? " complete" : "") +
+                                             " row(s); at least 2 are needed");
+  }
+  reliability_accumulator acc(k, options.missing);
+  acc.add(*x);
+  const std::vector<Eigen::Index> keep = check_items(acc.moments(), names, warnings);
+  Eigen::MatrixXd kept_data;
+  if (static_cast<Eigen::Index>(keep.size()) < k) {
+    // Zero-variance items are left out (psych alpha(delete = TRUE)); the score is recomputed without them.
+    kept_data.resize(x->rows(), static_cast<Eigen::Index>(keep.size()));
+    std::vector<std::string> kept_names;
+    for (std::size_t t = 0; t < keep.size(); ++t) {
+      kept_data.col(static_cast<Eigen::Index>(t)) = x->col(keep[t]);
+      kept_names.push_back(names[static_cast<std::size_t>(keep[t])]);
+    }
+    names = kept_names;
+    x = &kept_data;
+    acc = reliability_accumulator(x->cols(), options.missing);
+    acc.add(*x);
+  }
+  core_input in = input_from_accumulator(acc, names);
+  in.n_rows = static_cast<double>(x->rows());
+  pairwise_moments item_moments;
+  const bool need_raw_moments = wants(options, ci_method::bootstrap_bca);
+  if (need_raw_moments) item_moments.add(*x);
+  return analyze_core(std::move(in), options, x, need_raw_moments ? &item_moments : nullptr, std::move(warnings));
+}
+
+reliability_result analyze_reliability(const reliability_accumulator& accumulator, const reliability_options& options) {
+  options.validate();
+  if (accumulator.missing() != options.missing) {
+    throw error(errc::invalid_argument, "reliability: the accumulator was built with a different missing method");
+  }
+  for (ci_method m : options.intervals) {
+    if (m == ci_method::adf || m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca) {
+      throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(m)) +
+                                              " interval needs raw data; not available from an accumulator");
+    }
+  }
+  const Eigen::Index k = accumulator.n_items();
+  if (k < 2) {
+    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
+  }
+  if (accumulator.n_rows() < 2) {
+    throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
+  }
+  const std::vector<std::string> names = default_names(k, options.item_names);
+  std::vector<std::string> warnings;
+  const std::vector<Eigen::Index> keep = check_items(accumulator.moments(), names, warnings);
+  if (static_cast<Eigen::Index>(keep.size()) < k) {
+    throw error(errc::insufficient_data,
+                "reliability: an item has zero variance; from an accumulator the scale score cannot be recomputed "
+                "without it: rebuild the accumulator without that item");
+  }
+  core_input in = input_from_accumulator(accumulator, names);
+  return analyze_core(std::move(in), options, nullptr, nullptr, std::move(warnings));
+}
+
+reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, double n, const reliability_options& options) {
+  options.validate();
+  const Eigen::Index k = m.cols();
+  if (m.rows() != k) {
+    throw error(errc::invalid_argument, "reliability: the matrix is " + std::to_string(m.rows()) + " x " +
+                                            std::to_string(k) + "; a covariance or correlation matrix is square");
+  }
+  if (k < 2) {
+    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
+  }
+  if (!(n >= 2.0) || std::isinf(n)) {
+    throw error(errc::insufficient_data, "reliability: N = " + number_text(n) + "; at least 2 respondents are needed");
+  }
+  for (ci_method cm : options.intervals) {
+    if (cm == ci_method::adf || cm == ci_method::bootstrap_percentile || cm == ci_method::bootstrap_bca) {
+      throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(cm)) +
+                                              " interval needs raw data; not available from a matrix");
+    }
+  }
+  const std::vector<std::string> names = default_names(k, options.item_names);
+  for (Eigen::Index i = 0; i < k; ++i) {
+    for (Eigen::Index j = 0; j < k; ++j) {
+      if (!std::isfinite(m(i, j))) {
+        throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
+                                         std::to_string(j + 1) + ") is not a finite number");
+      }
+      if (std::abs(m(i, j) - m(j, i)) > 1e-10 * std::max(1.0, std::abs(m(i, j)))) {
+        throw error(errc::bad_input, "reliability: the matrix is not symmetric at (" + std::to_string(i + 1) + ", " +
+                                         std::to_string(j + 1) + ")");
+      }
+    }
+    if (!(m(i, i) > 0.0)) {
+      throw error(errc::insufficient_data, "reliability: item " + names[static_cast<std::size_t>(i)] +
+                                               " has variance " + number_text(m(i, i), 6) + "; must be > 0");
+    }
+  }
+  const bool is_cor = (m.diagonal().array() == 1.0).all();
+  core_input in;
+  in.names = names;
+  in.c = m;
+  const Eigen::VectorXd sd = m.diagonal().array().sqrt();
+  in.r = sd.asDiagonal().inverse() * m * sd.asDiagonal().inverse();  // cov2cor
+  in.r.diagonal().setOnes();
+  in.counts = Eigen::MatrixXd::Constant(k, k, n);
+  in.item_n = Eigen::VectorXd::Constant(k, n);
+  in.item_mean = Eigen::VectorXd::Constant(k, nan_v);
+  in.item_sd = is_cor ? Eigen::VectorXd::Constant(k, nan_v) : sd;
+  in.raw_r = (m.rowwise().sum().array() / (m.diagonal().array() * m.sum()).sqrt()).matrix();
+  in.n_rows = n;
+  in.n_complete = n;
+  reliability_options o = options;
+  o.missing = missing_method::listwise;  // n_effective = n
+  return analyze_core(std::move(in), o, nullptr, nullptr, {});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Split-half
+
+split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options& options) {
+  options.validate();
+  const Eigen::Index k = r.cols();
+  if (r.rows() != k || k < 2) {
+    throw error(errc::insufficient_data, "split_half: a " + std::to_string(r.rows()) + " x " + std::to_string(k) +
+                                             " matrix; needs a square matrix of at least 2 items");
+  }
+  split_half_result out;
+  const double sum_r = r.sum();
+  const Eigen::VectorXd rs = r.rowwise().sum();
+  const int m = static_cast<int>(k / 2);
+  // Coefficient of the split with half A (item indices): 4 r_AB / sum(R), r_AB = 1_A' R 1 - 1_A' R 1_A
+  // (psych splitHalf: rab = 4 R[1,2] / sum(R)).
+  auto coefficient = [&](const std::vector<Eigen::Index>& a) {
+    double a_total = 0.0, aa = 0.0;
+    for (std::size_t s = 0; s < a.size(); ++s) {
+      a_total += rs(a[s]);
+      for (std::size_t t = 0; t < a.size(); ++t) aa += r(a[s], a[t]);
+    }
+    return 4.0 * (a_total - aa) / sum_r;
+  };
+  // Number of splits: C(k, m) combinations of half A; for even k every split appears twice (A and
+  // its complement), so the distinct splits are those with item 1 in A.
+  double combos = 1.0;
+  for (int i = 0; i < m; ++i) combos = combos * static_cast<double>(k - i) / static_cast<double>(i + 1);
+  combos = std::round(combos);
+  std::vector<double> values;
+  std::vector<Eigen::Index> best, worst, a(static_cast<std::size_t>(m));
+  double vmax = -std::numeric_limits<double>::infinity(), vmin = std::numeric_limits<double>::infinity();
+  auto consider = [&]() {
+    const double v = coefficient(a);
+    values.push_back(v);
+    if (v > vmax) { vmax = v; best = a; }
+    if (v < vmin) { vmin = v; worst = a; }
+  };
+  if (combos <= static_cast<double>(options.max_exhaustive_splits) && k <= 62) {
+    out.exhaustive = true;
+    const bool even = (k % 2 == 0);
+    // Gosper's hack over m-subsets of k bits.
+    std::uint64_t mask = (m == 0) ? 0 : ((std::uint64_t{1} << m) - 1);
+    const std::uint64_t limit = std::uint64_t{1} << k;
+    values.reserve(static_cast<std::size_t>(even ? combos / 2 : combos));
+    while (mask < limit) {
+      if (!even || (mask & 1U)) {
+        std::size_t c = 0;
+        for (Eigen::Index i = 0; i < k; ++i) {
+          if (mask >> i & 1U) a[c++] = i;
+        }
+        consider();
+      }
+      if (mask == 0) break;
+      const std::uint64_t c = mask & (0 - mask);
+      const std::uint64_t rr = mask + c;
+      mask = (((rr ^ mask) >> 2) / c) | rr;
+    }
+  } else {
+    out.exhaustive = false;
+    std::mt19937_64 rng(splitmix64(options.seed ^ 0x5157ULL));
+    std::vector<Eigen::Index> perm(static_cast<std::size_t>(k));
+    values.reserve(options.sampled_splits);
+    for (std::size_t s = 0; s < options.sampled_splits; ++s) {
+      std::iota(perm.begin(), perm.end(), Eigen::Index{0});
+      for (int i = 0; i < m; ++i) {  // partial Fisher-Yates: m items for half A
+        const auto j = static_cast<std::size_t>(i) + bounded(rng, static_cast<std::uint64_t>(k - i));
+        std::swap(perm[static_cast<std::size_t>(i)], perm[j]);
+        a[static_cast<std::size_t>(i)] = perm[static_cast<std::size_t>(i)];
+      }
+      consider();
+    }
+  }
+  out.n_splits = values.size();
+  out.max = vmax;
+  out.min = vmin;
+  out.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  out.median = median_of(std::move(values));
+  out.max_split.resize(static_cast<std::size_t>(k));
+  out.min_split.resize(static_cast<std::size_t>(k));
+  for (Eigen::Index i : best) out.max_split[static_cast<std::size_t>(i)] = 1;
+  for (Eigen::Index i : worst) out.min_split[static_cast<std::size_t>(i)] = 1;
+  // Fixed splits: odd-even (items 1, 3, 5, ... in A) and first-second (first ceil(k/2) items in A).
+  auto fixed = [&](const std::vector<int>& in_a, double& coef, double& rr, double& sb) {
+    const split_pieces p = split_sums(r, in_a);
+    coef = 4.0 * p.ab / sum_r;
+    rr = p.ab / std::sqrt(p.aa * p.bb);
+    sb = 2.0 * rr / (1.0 + rr);
+  };
+  std::vector<int> oe(static_cast<std::size_t>(k)), fs(static_cast<std::size_t>(k));
+  for (Eigen::Index i = 0; i < k; ++i) {
+    oe[static_cast<std::size_t>(i)] = (i % 2 == 0) ? 1 : 0;
+    fs[static_cast<std::size_t>(i)] = (i < (k + 1) / 2) ? 1 : 0;
+  }
+  fixed(oe, out.odd_even, out.odd_even_r, out.odd_even_sb);
+  fixed(fs, out.first_second, out.first_second_r, out.first_second_sb);
+  return out;
+}
+
+double spearman_brown(double reliability, double length_factor) {
+  if (!(length_factor > 0.0) || std::isinf(length_factor)) {
+    throw error(errc::invalid_argument, "spearman_brown: length_factor = " + number_text(length_factor) + "; must be > 0");
+  }
+  if (!(reliability <= 1.0) || std::isnan(reliability)) {
+    throw error(errc::invalid_argument, "spearman_brown: reliability = " + number_text(reliability) + "; must be <= 1");
+  }
+  return length_factor * reliability / (1.0 + (length_factor - 1.0) * reliability);
+}
+
+double length_for_reliability(double reliability, double target) {
+  if (!(reliability > 0.0 && reliability < 1.0)) {
+    throw error(errc::invalid_argument, "length_for_reliability: reliability = " + number_text(reliability) + "; must be in (0, 1)");
+  }
+  if (!(target > 0.0 && target < 1.0)) {
+    throw error(errc::invalid_argument, "length_for_reliability: target = " + number_text(target) + "; must be in (0, 1)");
+  }
+  return target * (1.0 - reliability) / (reliability * (1.0 - target));
+}
+
+// ---------------------------------------------------------------------------------------------
+// ICC (Shrout & Fleiss 1979), as psych::ICC(x, lmer = FALSE) 2.2.9.
+
+icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& options) {
+  options.validate();
+  icc_result res;
+  const Eigen::Index k = ratings.cols();
+  if (k < 2) throw error(errc::insufficient_data, "icc: " + std::to_string(k) + " rater(s); at least 2 are needed");
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index r = 0; r < ratings.rows(); ++r) {
+    bool ok = true;
+    for (Eigen::Index j = 0; j < k; ++j) {
+      if (std::isinf(ratings(r, j))) {
+        throw error(errc::bad_input, "icc: infinite rating at row " + std::to_string(r + 1) + ", column " +
+                                         std::to_string(j + 1));
+      }
+      if (std::isnan(ratings(r, j))) ok = false;
+    }
+    if (ok) keep.push_back(r);
+  }
+  if (static_cast<Eigen::Index>(keep.size()) < ratings.rows()) {
+    res.warnings.push_back("icc: " + std::to_string(ratings.rows() - static_cast<Eigen::Index>(keep.size())) +
+                           " row(s) with a missing rating were left out");
+  }
+  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
+  if (n < 2) throw error(errc::insufficient_data, "icc: N = " + std::to_string(n) + " complete row(s); at least 2 are needed");
+  Eigen::MatrixXd y(n, k);
+  for (Eigen::Index t = 0; t < n; ++t) y.row(t) = ratings.row(keep[static_cast<std::size_t>(t)]);
+  const double nd = static_cast<double>(n), kd = static_cast<double>(k);
+  const double gm = y.mean();
+  const Eigen::VectorXd row_m = y.rowwise().mean();
+  const Eigen::RowVectorXd col_m = y.colwise().mean();
+  const double ss_b = kd * (row_m.array() - gm).square().sum();
+  const double ss_j = nd * (col_m.array() - gm).square().sum();
+  const double ss_t = (y.array() - gm).square().sum();
+  const double ss_e = ss_t - ss_b - ss_j;
+  const double df_b = nd - 1.0, df_j = kd - 1.0, df_e = (nd - 1.0) * (kd - 1.0);
+  const double msb = ss_b / df_b, msj = ss_j / df_j, mse = ss_e / df_e;
+  const double msw = (ss_j + ss_e) / (df_j + df_e);
+  res.n_subjects = nd;
+  res.n_raters = k;
+  res.ms_subjects = msb;
+  res.ms_within = msw;
+  res.ms_raters = msj;
+  res.ms_error = mse;
+  const double icc1 = (msb - msw) / (msb + (kd - 1.0) * msw);
+  const double icc2 = (msb - mse) / (msb + (kd - 1.0) * mse + kd * (msj - mse) / nd);
+  const double icc3 = (msb - mse) / (msb + (kd - 1.0) * mse);
+  const double icc1k = (msb - msw) / msb;
+  const double icc2k = (msb - mse) / (msb + (msj - mse) / nd);
+  const double icc3k = (msb - mse) / msb;
+  const double f11 = msb / msw, df11n = nd - 1.0, df11d = nd * (kd - 1.0);
+  const double f21 = msb / mse, df21n = nd - 1.0, df21d = (nd - 1.0) * (kd - 1.0);
+  const double p11 = f_upper_tail(f11, df11n, df11d), p21 = f_upper_tail(f21, df21n, df21d);
+  const double al = 1.0 - options.level;  // psych's alpha
+  const double f1l = f11 / f_quantile(1.0 - al / 2.0, df11n, df11d);
+  const double f1u = f11 * f_quantile(1.0 - al / 2.0, df11d, df11n);
+  const double f3l = f21 / f_quantile(1.0 - al / 2.0, df21n, df21d);
+  const double f3u = f21 * f_quantile(1.0 - al / 2.0, df21d, df21n);
+  // ICC(2,1) interval: Satterthwaite-type df v (Shrout & Fleiss 1979, eq. for ICC(2,1)), psych ICC.
+  const double fj = msj / mse;
+  const double vn = (kd - 1.0) * (nd - 1.0) * std::pow(kd * icc2 * fj + nd * (1.0 + (kd - 1.0) * icc2) - kd * icc2, 2.0);
+  const double vd = (nd - 1.0) * kd * kd * icc2 * icc2 * fj * fj + std::pow(nd * (1.0 + (kd - 1.0) * icc2) - kd * icc2, 2.0);
+  const double v = vn / vd;
+  const double f2u = f_quantile(1.0 - al / 2.0, nd - 1.0, v);
+  const double f2l = f_quantile(1.0 - al / 2.0, v, nd - 1.0);
+  const double l2 = nd * (msb - f2u * mse) / (f2u * (kd * msj + (kd * nd - kd - nd) * mse) + nd * msb);
+  const double u2 = nd * (f2l * msb - mse) / (kd * msj + (kd * nd - kd - nd) * mse + nd * f2l * msb);
+  res.rows = {
+      {"ICC1", "Single_raters_absolute", icc1, f11, df11n, df11d, p11, (f1l - 1.0) / (f1l + (kd - 1.0)), (f1u - 1.0) / (f1u + kd - 1.0)},
+      {"ICC2", "Single_random_raters", icc2, f21, df21n, df21d, p21, l2, u2},
+      {"ICC3", "Single_fixed_raters", icc3, f21, df21n, df21d, p21, (f3l - 1.0) / (f3l + kd - 1.0), (f3u - 1.0) / (f3u + kd - 1.0)},
+      {"ICC1k", "Average_raters_absolute", icc1k, f11, df11n, df11d, p11, 1.0 - 1.0 / f1l, 1.0 - 1.0 / f1u},
+      {"ICC2k", "Average_random_raters", icc2k, f21, df21n, df21d, p21, l2 * kd / (1.0 + l2 * (kd - 1.0)), u2 * kd / (1.0 + u2 * (kd - 1.0))},
+      {"ICC3k", "Average_fixed_raters", icc3k, f21, df21n, df21d, p21, 1.0 - 1.0 / f3l, 1.0 - 1.0 / f3u},
+  };
+  return res;
+}
+
+ATTUNE_END_NAMESPACE

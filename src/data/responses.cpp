@@ -1,0 +1,312 @@
+#include "attune/data/responses.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <cctype>
+#include <cstdint>
+
+#include "attune/core/error.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// A 1-based position "12", or nullopt.
+std::optional<std::size_t> parse_position(std::string_view s) {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  std::size_t value = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+// Column position of a name (exact, then case-insensitive), or of a 1-based position.
+std::optional<std::size_t> find_column(const std::vector<std::string>& header, std::string_view token,
+                                       bool allow_position) {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (trim(header[i]) == token) return i;
+  }
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (iequals(trim(header[i]), token)) return i;
+  }
+  if (allow_position) {
+    if (auto pos = parse_position(token); pos && *pos >= 1 && *pos <= header.size()) return *pos - 1;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> split_list(const std::vector<std::string>& selectors) {
+  std::vector<std::string> out;
+  for (const auto& s : selectors) {
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      const std::size_t comma = s.find(',', start);
+      const std::size_t stop = comma == std::string::npos ? s.size() : comma;
+      const std::string_view token = trim(std::string_view(s).substr(start, stop - start));
+      if (!token.empty()) out.emplace_back(token);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+// A user's missing code (`--missing 0,99`) is compared with the number read, not the text.
+bool is_missing_code(double x, const std::vector<double>& codes) noexcept {
+  return std::find(codes.begin(), codes.end(), x) != codes.end();
+}
+
+// parse_cell for the common cell, 1-9 ASCII digits and nothing else, parsed without from_chars;
+// any other cell goes to parse_cell. Gives exactly parse_cell's value (an integer below 1e9 is
+// exact in a double) and applies the missing codes the same way.
+inline bool parse_cell_fast(std::string_view cell, const std::vector<double>& missing_codes,
+                            double& value) noexcept {
+  const std::size_t n = cell.size();
+  if (n == 0) {
+    value = kNaN;
+    return true;
+  }
+  if (n <= 9) {
+    std::uint32_t x = 0;
+    std::size_t i = 0;
+    for (; i < n; ++i) {
+      const auto d = static_cast<std::uint32_t>(static_cast<unsigned char>(cell[i])) - std::uint32_t{'0'};
+      if (d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i == n) {
+      const auto v = static_cast<double>(x);
+      value = is_missing_code(v, missing_codes) ? kNaN : v;
+      return true;
+    }
+  }
+  return parse_cell(cell, missing_codes, value);
+}
+
+// The cells of one row as numbers when every cell is one digit or empty (NaN), the usual row;
+// returns false, leaving `row` partly written, at the first other cell (then parse_cell_fast
+// decides). Missing codes are the caller's to apply. A separate function with plain pointers so that the loop runs in registers: this
+// loop and the CSV split are most of the time of `attune score`.
+bool convert_plain_cells(const std::string_view* fields, const std::size_t* columns, std::size_t k,
+                         double* row) noexcept {
+  for (std::size_t j = 0; j < k; ++j) {
+    const std::string_view cell = fields[columns[j]];
+    if (cell.size() == 1) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(cell[0])) - unsigned{'0'};
+      if (d > 9) return false;
+      row[j] = static_cast<double>(d);
+    } else if (cell.empty()) {
+      row[j] = kNaN;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string responses::where(Eigen::Index r) const {
+  std::string s = source.empty() ? std::string("data") : source;
+  s += ", row " + std::to_string(first_row + static_cast<std::size_t>(r));
+  if (static_cast<std::size_t>(r) < lines.size()) s += " (line " + std::to_string(lines[static_cast<std::size_t>(r)]) + ")";
+  return s;
+}
+
+bool parse_cell(std::string_view cell, const std::vector<double>& missing_codes, double& value) noexcept {
+  cell = trim(cell);
+  if (cell.empty() || cell == "NA" || cell == "na" || cell == "NaN" || cell == "." ) {
+    value = kNaN;
+    return true;
+  }
+  const char* first = cell.data();
+  const char* last = cell.data() + cell.size();
+  if (*first == '+') ++first;
+  double x = 0.0;
+  const auto [ptr, ec] = std::from_chars(first, last, x);
+  if (ec != std::errc() || ptr != last || !std::isfinite(x)) return false;
+  value = is_missing_code(x, missing_codes) ? kNaN : x;
+  return true;
+}
+
+std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
+                                        const std::vector<std::string>& selectors) {
+  std::vector<std::size_t> out;
+  for (const std::string& token : split_list(selectors)) {
+    if (auto col = find_column(header, token, true)) {
+      out.push_back(*col);
+      continue;
+    }
+    // A range "A-B": try every '-' as the split point (names may contain '-').
+    bool matched = false;
+    for (std::size_t dash = token.find('-'); dash != std::string::npos; dash = token.find('-', dash + 1)) {
+      const std::string_view a = trim(std::string_view(token).substr(0, dash));
+      const std::string_view b = trim(std::string_view(token).substr(dash + 1));
+      auto from = find_column(header, a, true);
+      auto to = find_column(header, b, true);
+      if (!from || !to) continue;
+      if (*from > *to) {
+        throw error(errc::invalid_argument, "--items range '" + token + "': '" + std::string(a) +
+                                                "' comes after '" + std::string(b) + "' in the header");
+      }
+      for (std::size_t i = *from; i <= *to; ++i) out.push_back(i);
+      matched = true;
+      break;
+    }
+    if (!matched) {
+      throw error(errc::invalid_argument,
+                  "--items '" + token + "': no such column (by name, range such as Q1-Q36, or 1-based position " +
+                      "1-" + std::to_string(header.size()) + ")");
+    }
+  }
+  return out;
+}
+
+response_reader::response_reader(std::istream& in, std::string source, std::vector<std::string> item_ids,
+                                 read_options options)
+    : csv_(in, std::move(source), options.csv), item_ids_(std::move(item_ids)), options_(std::move(options)) {
+  const auto& header = csv_.header();
+  const std::string& src = csv_.source();
+  if (options_.items.empty()) {
+    for (const auto& id : item_ids_) {
+      auto col = find_column(header, id, false);
+      if (!col) {
+        throw error(errc::bad_input, src + ": no column named '" + id +
+                                         "' (an item of the instrument); name the item columns with --items");
+      }
+      item_columns_.push_back(*col);
+    }
+  } else {
+    item_columns_ = select_columns(header, options_.items);
+    if (!item_ids_.empty() && item_columns_.size() != item_ids_.size()) {
+      throw error(errc::bad_input, src + ": --items selects " + std::to_string(item_columns_.size()) +
+                                       " columns, but the instrument has " + std::to_string(item_ids_.size()) +
+                                       " items");
+    }
+    if (item_ids_.empty()) {
+      for (auto c : item_columns_) item_ids_.push_back(header[c]);
+    }
+  }
+  for (std::size_t i = 0; i < item_columns_.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (item_columns_[i] == item_columns_[j] && options_.items.empty()) {
+        throw error(errc::bad_input, src + ": column '" + header[item_columns_[i]] + "' is used for two items");
+      }
+    }
+  }
+  if (!options_.id_column.empty()) {
+    auto col = find_column(header, options_.id_column, false);
+    if (!col) throw error(errc::bad_input, src + ": no id column named '" + options_.id_column + "'");
+    id_column_ = static_cast<std::ptrdiff_t>(*col);
+  }
+}
+
+bool response_reader::read(responses& chunk, std::size_t max_rows) {
+  const std::size_t k = item_columns_.size();
+  chunk.item_ids = item_ids_;
+  chunk.columns.clear();
+  for (auto c : item_columns_) chunk.columns.push_back(csv_.header()[c]);
+  chunk.source = csv_.source();
+  chunk.first_row = csv_.row() + 1;
+  chunk.row_ids.clear();
+  chunk.lines.clear();
+  // Cells are staged row-major in a small block (in cache), then spread into the column-major
+  // matrix a column at a time: writing each row's k cells straight into k columns whose distance
+  // is a power of two would make them compete for the same cache sets. A chunk of the same size
+  // as the last reuses its memory; capacity grows by doubling when max_rows is larger than the
+  // first allocation, and the matrix is cut to the rows read at the end.
+  constexpr std::size_t kBlockRows = 128;
+  std::size_t capacity = std::min<std::size_t>(max_rows, std::size_t{1} << 16);
+  if (static_cast<std::size_t>(chunk.values.rows()) != capacity || static_cast<std::size_t>(chunk.values.cols()) != k) {
+    chunk.values.resize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(k));
+  }
+  chunk.lines.reserve(capacity);
+  if (id_column_ >= 0) chunk.row_ids.reserve(capacity);
+  std::vector<double> block(kBlockRows * k);
+  std::size_t n = 0;       // rows read
+  std::size_t staged = 0;  // the last `staged` rows are still in `block`
+  auto flush = [&] {
+    const std::size_t first = n - staged;
+    double* values = chunk.values.data();
+    for (std::size_t j = 0; j < k; ++j) {
+      double* dst = values + j * capacity + first;
+      const double* src = block.data() + j;
+      for (std::size_t r = 0; r < staged; ++r) dst[r] = src[r * k];
+    }
+    staged = 0;
+  };
+  const std::size_t* columns = item_columns_.data();
+  const std::vector<double>& codes = options_.missing_codes;
+  while (n < max_rows && csv_.next(fields_)) {
+    if (n == capacity) {
+      flush();
+      capacity = std::min(max_rows, capacity * 2);
+      chunk.values.conservativeResize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(k));
+    }
+    double* row = block.data() + staged * k;
+    if (convert_plain_cells(fields_.data(), columns, k, row)) {
+      for (std::size_t j = 0; j < k && !codes.empty(); ++j) {
+        if (is_missing_code(row[j], codes)) row[j] = kNaN;
+      }
+    } else {
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::string_view cell = fields_[columns[j]];
+        if (!parse_cell_fast(cell, codes, row[j])) {
+          throw error(errc::bad_input, csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " +
+                                           std::to_string(csv_.line()) + "), column '" +
+                                           csv_.header()[item_columns_[j]] + "': value '" + std::string(cell) +
+                                           "' is not a number (missing answers: empty, NA or a --missing code)");
+        }
+      }
+    }
+    if (id_column_ >= 0) chunk.row_ids.emplace_back(trim(fields_[static_cast<std::size_t>(id_column_)]));
+    chunk.lines.push_back(csv_.line());
+    ++n;
+    if (++staged == kBlockRows) flush();
+  }
+  flush();
+  if (n != capacity) chunk.values.conservativeResize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
+  return n > 0;
+}
+
+std::size_t cache_friendly_chunk_rows(std::size_t n_items) noexcept {
+  constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+  const std::size_t rows = kChunkBytes / (sizeof(double) * std::max<std::size_t>(n_items, 1));
+  return std::clamp<std::size_t>(rows, 256, 65536);
+}
+
+responses read_responses(std::istream& in, const std::string& source, const std::vector<std::string>& item_ids,
+                         const read_options& options) {
+  response_reader reader(in, source, item_ids, options);
+  responses all;
+  reader.read(all, std::numeric_limits<std::size_t>::max());
+  return all;
+}
+
+responses read_responses_file(const std::string& path, const std::vector<std::string>& item_ids,
+                              const read_options& options) {
+  if (path == "-") return read_responses(std::cin, "<stdin>", item_ids, options);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io_error, path + ": cannot open the file for reading");
+  return read_responses(in, path, item_ids, options);
+}
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,63 @@
+// Seeded random numbers for the factor module (parallel analysis, bootstrap). Private to src/.
+// std::normal_distribution is implementation-defined, so the transforms are our own:
+// uniform = top 53 bits of std::mt19937_64; normal = Box-Muller (Box & Muller 1958).
+// Streams: stream_seed(seed, index) = SplitMix64 (Steele, Lea & Flood 2014) of seed and index,
+// so replicate i draws the same numbers whatever thread runs it.
+#pragma once
+
+#include "attune/core/config.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+
+ATTUNE_BEGIN_NAMESPACE
+namespace detail {
+
+inline std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+inline std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t index) {
+  return splitmix64(splitmix64(seed) ^ splitmix64(index + 0x632BE59BD9B4E019ULL));
+}
+
+class rng {
+ public:
+  explicit rng(std::uint64_t seed) : gen_(seed) {}
+  /// Uniform on (0, 1): (top 53 bits + 0.5) / 2^53.
+  double uniform() { return (static_cast<double>(gen_() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+  /// Standard normal by Box-Muller; the second value of each pair is kept for the next call.
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    const double u1 = uniform(), u2 = uniform();
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double t = 6.283185307179586476925286766559 * u2;
+    spare_ = r * std::sin(t);
+    has_spare_ = true;
+    return r * std::cos(t);
+  }
+  /// Integer uniform on [0, n) (Lemire-free simple rejection to avoid modulo bias).
+  std::uint64_t below(std::uint64_t n) {
+    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    std::uint64_t x;
+    do {
+      x = gen_();
+    } while (x >= limit);
+    return x % n;
+  }
+
+ private:
+  std::mt19937_64 gen_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
+
+}  // namespace detail
+ATTUNE_END_NAMESPACE

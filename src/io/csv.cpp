@@ -1,0 +1,292 @@
+#include "attune/io/csv.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "attune/core/error.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+namespace {
+
+constexpr std::size_t kInitialBuffer = std::size_t{1} << 20;  // 1 MiB; grows only for longer records
+
+std::string where(const std::string& source, std::size_t line) {
+  return source + ", line " + std::to_string(line);
+}
+
+char detect_delimiter(std::string_view line) {
+  std::size_t comma = 0, semicolon = 0, tab = 0;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == ',') ++comma;
+    if (c == ';') ++semicolon;
+    if (c == '\t') ++tab;
+  }
+  if (tab > comma && tab >= semicolon) return '\t';
+  if (semicolon > comma) return ';';
+  return ',';
+}
+
+// Splits [p, end) at `delim` up to the first '\n' into `fields` (all but the last field, which
+// ends at the '\n'), 16 bytes at a time where SSE2 is available. Returns the '\n', or nullptr when
+// no '\n' is buffered or a '"' comes before it (then `fields` is left partly filled: the caller's
+// general parser clears it).
+const char* split_plain(const char* p, const char* end, char delim, std::vector<std::string_view>& fields) {
+  fields.clear();
+  const char* field = p;
+#if defined(__SSE2__)
+  const __m128i vd = _mm_set1_epi8(delim);
+  const __m128i vn = _mm_set1_epi8('\n');
+  const __m128i vq = _mm_set1_epi8('"');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    auto md = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)));
+    const auto mn = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)));
+    const auto mq = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)));
+    const unsigned before = mn != 0 ? (mn & (0u - mn)) - 1u : 0xFFFFu;  // bytes before the first '\n'
+    if ((mq & before) != 0) return nullptr;
+    md &= before;
+    while (md != 0) {
+      const char* q = p + std::countr_zero(md);
+      fields.emplace_back(field, static_cast<std::size_t>(q - field));
+      field = q + 1;
+      md &= md - 1;
+    }
+    if (mn != 0) return p + std::countr_zero(mn);
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (c == '\n') return p;
+    if (c == '"') return nullptr;
+    if (c == delim) {
+      fields.emplace_back(field, static_cast<std::size_t>(p - field));
+      field = p + 1;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+csv_reader::csv_reader(std::istream& in, std::string source, csv_options options)
+    : in_(&in), source_(std::move(source)), delimiter_(options.delimiter), buffer_(kInitialBuffer) {
+  if (delimiter_ != '\0' && delimiter_ != ',' && delimiter_ != ';' && delimiter_ != '\t') {
+    throw error(errc::invalid_argument, "delimiter '" + std::string(1, delimiter_) +
+                                            "' is not supported: use ',', ';' or tab");
+  }
+  fill();
+  // UTF-8 byte-order mark.
+  if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
+  if (delimiter_ == '\0') {
+    // Detect from the first line (quotes respected; a header with a newline in quotes is rare).
+    while (true) {
+      const char* start = buffer_.data() + begin_;
+      const void* nl = std::memchr(start, '\n', end_ - begin_);
+      if (nl != nullptr || eof_) {
+        const std::size_t len = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - start) : end_ - begin_;
+        delimiter_ = detect_delimiter(std::string_view(start, len));
+        break;
+      }
+      if (!fill()) {
+        delimiter_ = ',';
+        break;
+      }
+    }
+  }
+  std::vector<std::string_view> fields;
+  if (!parse_record(fields)) throw error(errc::bad_input, source_ + ": the file is empty (no header row)");
+  header_.assign(fields.begin(), fields.end());
+  row_ = 0;
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i].empty() && header_.size() > 1) {
+      throw error(errc::bad_input, where(source_, record_line_) + ": header column " +
+                                       std::to_string(i + 1) + " has no name");
+    }
+  }
+}
+
+// Moves unparsed data to the front and reads more; grows the buffer when it is full.
+// Returns false when nothing more could be read.
+bool csv_reader::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+  in_->read(buffer_.data() + end_, static_cast<std::streamsize>(buffer_.size() - end_));
+  const auto got = static_cast<std::size_t>(in_->gcount());
+  if (in_->bad()) throw error(errc::io_error, source_ + ": read error");
+  end_ += got;
+  if (got == 0 || in_->eof()) eof_ = true;
+  return got > 0;
+}
+
+bool csv_reader::next(std::vector<std::string_view>& fields) {
+  if (!parse_record(fields)) return false;
+  ++row_;
+  if (fields.size() != header_.size()) {
+    throw error(errc::bad_input, where(source_, record_line_) + " (row " + std::to_string(row_) +
+                                     "): " + std::to_string(fields.size()) + " field" +
+                                     (fields.size() == 1 ? "" : "s") + ", but the header has " +
+                                     std::to_string(header_.size()));
+  }
+  return true;
+}
+
+// Parses one record starting at begin_. When the record runs past the buffered data, more is
+// read and the record is parsed again from its start (offsets, not pointers, survive a refill).
+bool csv_reader::parse_record(std::vector<std::string_view>& fields) {
+  // Splits the buffered record at begin_ if it is plain (a '\n' is buffered, no '"' before it).
+  auto split_plain_record = [this](std::vector<std::string_view>& out) -> const char* {
+    const char* start = buffer_.data() + begin_;
+    const char* nl = split_plain(start, buffer_.data() + end_, delimiter_, out);
+    if (nl != nullptr) {
+      const char* stop = nl;
+      if (stop > start && stop[-1] == '\r') --stop;
+      const char* last = out.empty() ? start : out.back().data() + out.back().size() + 1;
+      out.emplace_back(last, static_cast<std::size_t>(stop - last));
+    }
+    return nl;
+  };
+  while (true) {
+    // Skip blank lines (LF or CRLF).
+    while (true) {
+      if (begin_ == end_ && !fill()) return false;
+      const char c = buffer_[begin_];
+      if (c == '\n') {
+        ++begin_;
+        ++line_;
+      } else if (c == '\r' && (begin_ + 1 < end_ || fill()) && begin_ + 1 < end_ &&
+                 buffer_[begin_ + 1] == '\n') {
+        begin_ += 2;
+        ++line_;
+      } else {
+        break;
+      }
+    }
+    // Fast path: the whole record is buffered, ends with '\n' and holds no quote. Same fields as
+    // the general loop below: split at the delimiter; one '\r' before the '\n' is dropped.
+    if (const char* nl = split_plain_record(fields)) {
+      record_line_ = line_;
+      ++line_;
+      begin_ = static_cast<std::size_t>(nl + 1 - buffer_.data());
+      return true;
+    }
+    fields.clear();
+    std::size_t n_unquoted = 0;
+    std::size_t pos = begin_;
+    std::size_t newlines = 0;
+    bool need_more = false;
+    const char delim = delimiter_;
+    const char* data = buffer_.data();
+    while (true) {
+      if (pos < end_ && data[pos] == '"') {
+        // Quoted field: "" is an escaped quote; delimiters and newlines are literal.
+        std::string& out = n_unquoted < unquoted_.size() ? unquoted_[n_unquoted] : unquoted_.emplace_back();
+        out.clear();
+        std::size_t p = pos + 1;
+        bool closed = false;
+        while (p < end_) {
+          const char c = data[p];
+          if (c == '"') {
+            if (p + 1 >= end_) break;  // cannot tell "" from the closing quote yet
+            if (data[p + 1] == '"') {
+              out.push_back('"');
+              p += 2;
+              continue;
+            }
+            closed = true;
+            ++p;
+            break;
+          }
+          if (c == '\n') ++newlines;
+          out.push_back(c);
+          ++p;
+        }
+        if (!closed) {
+          if (eof_ && p + 1 >= end_ && p < end_ && data[p] == '"') {
+            closed = true;  // closing quote is the last byte of the input
+            ++p;
+          } else {
+            need_more = true;
+            break;
+          }
+        }
+        // After the closing quote: optional spaces, then a delimiter or the end of the line.
+        while (p < end_ && data[p] == ' ') ++p;
+        if (p >= end_ && !eof_) {
+          need_more = true;
+          break;
+        }
+        if (p < end_ && data[p] != delim && data[p] != '\n' && data[p] != '\r') {
+          throw error(errc::bad_input, where(source_, line_ + newlines) +
+                                           ": unexpected character after a closing quote");
+        }
+        ++n_unquoted;
+        fields.emplace_back();  // null data marks a quoted field, patched below, once unquoted_ no longer reallocates
+        pos = p;
+      } else {
+        std::size_t p = pos;
+        while (p < end_ && data[p] != delim && data[p] != '\n') ++p;
+        if (p >= end_ && !eof_) {
+          need_more = true;
+          break;
+        }
+        std::size_t stop = p;
+        if (stop > pos && data[stop - 1] == '\r' && (p >= end_ || data[p] == '\n')) --stop;
+        fields.emplace_back(data + pos, stop - pos);
+        pos = p;
+      }
+      if (pos >= end_) {  // end of input ends the record
+        break;
+      }
+      if (data[pos] == delim) {
+        ++pos;
+        if (pos >= end_ && !eof_) {
+          need_more = true;
+          break;
+        }
+        if (pos >= end_) {  // trailing delimiter at the end of input: one more empty field
+          fields.emplace_back(data + pos, 0);
+          break;
+        }
+        continue;
+      }
+      if (data[pos] == '\r') ++pos;
+      if (pos < end_ && data[pos] == '\n') ++pos;
+      ++newlines;
+      break;
+    }
+    if (need_more) {
+      const bool at_eof = eof_;
+      if (!fill() && at_eof) {
+        throw error(errc::bad_input, where(source_, line_) + ": unterminated quoted field");
+      }
+      if (eof_ && begin_ == end_) return false;
+      continue;
+    }
+    // Point the quoted fields at their unescaped text.
+    std::size_t q = 0;
+    for (auto& f : fields) {
+      if (f.data() == nullptr) {
+        f = unquoted_[q++];
+      }
+    }
+    record_line_ = line_;
+    line_ += newlines;
+    begin_ = pos;
+    return true;
+  }
+}
+
+ATTUNE_END_NAMESPACE
