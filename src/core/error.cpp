@@ -1,17 +1,62 @@
 #include "attune/core/error.hpp"
 
+#include <array>
+#include <utility>
+
 ATTUNE_BEGIN_NAMESPACE
 
+namespace {
+constexpr std::array<std::pair<errc, std::string_view>, 6> errc_names{{
+    {errc::invalid_argument, "invalid_argument"},
+    {errc::bad_input, "bad_input"},
+    {errc::io_error, "io_error"},
+    {errc::insufficient_data, "insufficient_data"},
+    {errc::numerical_issue, "numerical_issue"},
+    {errc::no_convergence, "no_convergence"},
+}};
+
+// `value` cut to 80 characters (at a UTF-8 character boundary), so that an error never carries
+// a 150 MB cell.
+std::optional<std::string> bounded(std::optional<std::string> value) {
+  constexpr std::size_t kMax = 80;
+  if (!value || value->size() <= kMax) return value;
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>((*value)[cut]) & 0xC0U) == 0x80U) --cut;
+  value->resize(cut);
+  return value;
+}
+}  // namespace
+
 std::string_view to_string(errc code) noexcept {
-  switch (code) {
-    case errc::invalid_argument: return "invalid_argument";
-    case errc::bad_input: return "bad_input";
-    case errc::io_error: return "io_error";
-    case errc::insufficient_data: return "insufficient_data";
-    case errc::numerical_issue: return "numerical_issue";
-    case errc::no_convergence: return "no_convergence";
+  for (const auto& [c, name] : errc_names) {
+    if (c == code) return name;
   }
   return "unknown";
+}
+
+std::optional<errc> parse_errc(std::string_view name) noexcept {
+  for (const auto& [c, n] : errc_names) {
+    if (n == name) return c;
+  }
+  return std::nullopt;
+}
+
+error::error(errc code, const std::string& message, error_details details)
+    : std::runtime_error(message), code_(code), details_(std::move(details)) {
+  details_.value = bounded(std::move(details_.value));
+}
+
+error error::with_context(std::string_view prefix, const error_details& extra) const {
+  error_details d = details_;
+  if (!d.source) d.source = extra.source;
+  if (!d.row) d.row = extra.row;
+  if (!d.line) d.line = extra.line;
+  if (!d.column) d.column = extra.column;
+  if (!d.item) d.item = extra.item;
+  if (!d.value) d.value = extra.value;
+  if (!d.option) d.option = extra.option;
+  if (!d.rule) d.rule = extra.rule;
+  return error(code_, std::string(prefix) + what(), std::move(d));
 }
 
 ATTUNE_END_NAMESPACE

@@ -1,9 +1,12 @@
-// Private helper of every module: numbers in error and warning messages.
+// Private helper of every module: the one number-to-text helper, for messages, tables, CSV and
+// JSON alike.
 #pragma once
 
 #include "attune/core/config.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <string>
 
@@ -25,6 +28,19 @@ inline std::string number_text(double x, int significant) {
   os.precision(significant);
   os << x;
   return os.str();
+}
+
+/// `x` with `decimals` digits after the point, for tables ("0.912", "-0.07"); "NA" for NaN
+/// (R's way of printing a missing value), "Inf" / "-Inf" for infinities.
+inline std::string fixed_text(double x, int decimals) {
+  if (std::isnan(x)) return "NA";
+  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
+  char buf[64];
+  const int n = std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  // -0.000 reads as a negative number that rounds to zero: print it as 0.000.
+  std::string out(buf, static_cast<std::size_t>(n > 0 ? n : 0));
+  if (out.front() == '-' && out.find_first_not_of("-0.") == std::string::npos) out.erase(0, 1);
+  return out;
 }
 
 }  // namespace detail

@@ -1,4 +1,5 @@
-// Seeded random numbers for the factor module (parallel analysis, bootstrap). Private to src/.
+// Private helper of every module: the library's one seeded random-number source (bootstrap,
+// parallel analysis, k-means starts, simulation, CAT exposure control).
 // std::normal_distribution is implementation-defined, so the transforms are our own:
 // uniform = top 53 bits of std::mt19937_64; normal = Box-Muller (Box & Muller 1958).
 // Streams: stream_seed(seed, index) = SplitMix64 (Steele, Lea & Flood 2014) of seed and index,
