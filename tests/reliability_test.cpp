@@ -96,7 +96,7 @@ const auto* const report = ::testing::AddGlobalTestEnvironment(new report_deviat
 
 const attune::confidence_interval* find_ci(const attune::reliability_result& r, attune::ci_method m) {
   for (const auto& ci : r.intervals) {
-    if (ci.method == m) return &ci;
+    if (ci.method == to_string(m)) return &ci;
   }
   return nullptr;
 }

@@ -1,4 +1,4 @@
-// One function per subcommand; each lives in its own apps/cli/<command>.cpp.
+// One function per command; each lives in its own apps/cli/<command>.cpp.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -14,5 +14,18 @@ void add_factor_command(CLI::App& app);
 void add_classify_command(CLI::App& app);
 void add_change_command(CLI::App& app);
 void add_quality_command(CLI::App& app);
+
+/// Every command, in the order `attune --help` lists them.
+inline void add_commands(CLI::App& app) {
+  add_instruments_command(app);
+  add_score_command(app);
+  add_reliability_command(app);
+  // add_correlate_command(app);
+  // add_factor_command(app);
+  // add_classify_command(app);
+  // add_change_command(app);
+  // add_quality_command(app);
+  // add_simulate_command(app);
+}
 
 }  // namespace attune::cli

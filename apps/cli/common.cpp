@@ -1,22 +1,21 @@
 #include "cli/common.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
-#include "attune/core/error.hpp"
-#include "detail/file.hpp"
+#include "detail/file.hpp"  // TODO(issue 10 merge): attune/io/output_file.hpp
 
 namespace attune::cli {
 
-void add_input_options(CLI::App& cmd, input_options& o, const std::vector<std::string>& formats,
-                       bool instrument_required) {
-  cmd.add_option("DATA", o.data, "CSV/TSV file with a header row; - reads standard input")->required();
+output_format input_flags::format_enum() const { return parse_output_format(format).value_or(output_format::table); }
+
+void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats, bool instrument_required,
+                     bool data) {
+  if (data) cmd.add_option("DATA", o.data, "CSV/TSV file with a header row; - reads standard input")->required();
   auto* inst = cmd.add_option("--instrument", o.instrument, "built-in id (see `attune instruments`) or FILE.json");
   if (instrument_required) inst->required();
   cmd.add_option("--items", o.items,
@@ -28,17 +27,19 @@ void add_input_options(CLI::App& cmd, input_options& o, const std::vector<std::s
       ->delimiter(',');
   cmd.add_option("--id", o.id, "column holding respondent ids, copied to the output");
   cmd.add_option("--delimiter", o.delimiter, "field delimiter: ',' ';' or 'tab' (default: detected)");
-  cmd.add_option("--min-answered", o.min_answered,
-                 "share of a subscale's items that must be answered for a score, in (0, 1]")
+  cmd.add_option("--min-answered", o.min_answered, "share of a subscale's items that must be answered for a score, in (0, 1]")
       ->default_val(0.8);
-  cmd.add_option("--out-of-range", o.out_of_range_missing,
-                 "what an answer outside the range is: error (default) or missing")
-      ->transform(CLI::Transformer(std::map<std::string, bool>{{"error", false}, {"missing", true}}));
-  cmd.add_option("--format", o.format, "output format")
-      ->check(CLI::IsMember(formats))
-      ->default_val(formats.front());
+  cmd.add_option("--out-of-range", o.out_of_range, "what an answer outside the range is: error (default) or missing")
+      ->check(CLI::IsMember({"error", "missing"}))
+      ->default_val("error");
+  cmd.add_option("--format", o.format, "output format")->check(CLI::IsMember(formats))->default_val(formats.front());
   cmd.add_option("-o,--output", o.output, "write to FILE (atomically) instead of standard output");
+  cmd.add_option("--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
+      ->check(CLI::NonNegativeNumber)
+      ->default_val(0);
 }
+
+namespace {
 
 response_range parse_scale(const std::string& text) {
   // "1-7", "0-4", "-3-3": the separator is the first '-' after the first character.
@@ -55,13 +56,15 @@ response_range parse_scale(const std::string& text) {
   return r;
 }
 
-read_options make_read_options(const input_options& o) {
-  read_options r;
+}  // namespace
+
+input_options make_input_options(const input_flags& o) {
+  input_options in;
   if (!o.delimiter.empty()) {
     if (o.delimiter == "tab" || o.delimiter == "\\t" || o.delimiter == "\t") {
-      r.csv.delimiter = '\t';
+      in.read.csv.delimiter = '\t';
     } else if (o.delimiter == "," || o.delimiter == ";") {
-      r.csv.delimiter = o.delimiter[0];
+      in.read.csv.delimiter = o.delimiter[0];
     } else {
       throw error(errc::invalid_argument, "--delimiter '" + o.delimiter + "': use ',', ';' or tab");
     }
@@ -71,115 +74,120 @@ read_options make_read_options(const input_options& o) {
     if (!parse_cell(code, {}, v) || std::isnan(v)) {
       throw error(errc::invalid_argument, "--missing '" + code + "': a missing code must be a number");
     }
-    r.missing_codes.push_back(v);
+    in.read.missing_codes.push_back(v);
   }
-  r.items = o.items;
-  r.id_column = o.id;
-  return r;
-}
-
-scoring_options make_scoring_options(const input_options& o) {
-  scoring_options s;
-  if (!o.scale.empty()) s.range = parse_scale(o.scale);
-  s.min_answered = o.min_answered;
-  s.out_of_range = o.out_of_range_missing ? out_of_range_policy::set_missing : out_of_range_policy::error;
-  s.validate();
-  return s;
-}
-
-loaded_input load_input(const input_options& o) {
-  loaded_input in{resolve_instrument(o.instrument), {}, make_scoring_options(o)};
-  in.data = read_responses_file(o.data, in.inst.item_ids(), make_read_options(o));
+  in.read.items = o.items;
+  in.read.id_column = o.id;
+  if (!o.scale.empty()) in.scoring.range = parse_scale(o.scale);
+  in.scoring.min_answered = o.min_answered;
+  in.scoring.out_of_range = o.out_of_range == "missing" ? out_of_range_policy::set_missing : out_of_range_policy::error;
   return in;
 }
 
-std::string format_number(double x) {
-  if (std::isnan(x)) return {};
-  char buf[32];
-  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, ptr);
+std::unique_ptr<instrument> optional_instrument(const input_flags& o) {
+  if (o.instrument.empty()) return nullptr;
+  return std::make_unique<instrument>(resolve_instrument(o.instrument));
 }
 
-std::string format_fixed(double x, int decimals) {
-  if (std::isnan(x)) return "NA";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  return buf;
+struct output::impl {
+  std::string path, temp;
+  std::unique_ptr<std::ofstream> file;
+  bool committed = false;
+};
+
+output::output(const input_flags& o) : output(o.output, {o.data}) {}
+
+output::output(const std::string& path, const std::vector<std::string>& /*inputs*/) : impl_(std::make_unique<impl>()) {
+  impl_->path = path;
+  if (path.empty() || path == "-") return;
+  impl_->temp = detail::temporary_path_beside(path);
+  impl_->file = std::make_unique<std::ofstream>(impl_->temp, std::ios::binary | std::ios::trunc);
+  if (!*impl_->file) throw error(errc::io_error, path + ": cannot open for writing");
 }
 
-char* put_csv_field(char* p, std::string_view s) noexcept {
-  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
-    return c == ',' || c == ';' || c == '\t' || c == '"' || c == '\n' || c == '\r';
-  });
-  if (plain) {
-    std::memcpy(p, s.data(), s.size());
-    return p + s.size();
-  }
-  *p++ = '"';
-  for (char c : s) {
-    if (c == '"') *p++ = '"';
-    *p++ = c;
-  }
-  *p++ = '"';
-  return p;
-}
-
-std::string csv_field(std::string_view s) {
-  std::string out(2 * s.size() + 2, '\0');
-  out.resize(static_cast<std::size_t>(put_csv_field(out.data(), s) - out.data()));
-  return out;
-}
-
-nlohmann::json json_number(double x) {
-  if (std::isnan(x) || std::isinf(x)) return nullptr;
-  return x;
-}
-
-void write_output(const std::string& path, const std::string& content) {
-  if (path.empty() || path == "-") {
-    std::cout << content;
-    std::cout.flush();
-    if (!std::cout) throw error(errc::io_error, "standard output: write failed");
-    return;
-  }
-  detail::write_file_atomically(path, content);
-}
-
-output_stream::output_stream(const std::string& path) : path_(path) {
-  if (path_.empty() || path_ == "-") return;
-  temp_path_ = detail::temporary_path_beside(path_);
-  auto file = std::make_unique<std::ofstream>(temp_path_, std::ios::binary | std::ios::trunc);
-  if (!*file) throw error(errc::io_error, path_ + ": cannot open for writing");
-  file_ = std::move(file);
-}
-
-output_stream::~output_stream() {
-  if (file_ && !committed_) {
-    file_.reset();
+output::~output() {
+  if (impl_->file && !impl_->committed) {
+    impl_->file.reset();
     std::error_code ec;
-    std::filesystem::remove(temp_path_, ec);
+    std::filesystem::remove(impl_->temp, ec);
   }
 }
 
-std::ostream& output_stream::stream() { return file_ ? *file_ : std::cout; }
+std::ostream& output::stream() { return impl_->file ? *impl_->file : std::cout; }
 
-void output_stream::commit() {
-  if (!file_) {
+void output::commit() {
+  if (!impl_->file) {
     std::cout.flush();
     if (!std::cout) throw error(errc::io_error, "standard output: write failed");
-    committed_ = true;
+    impl_->committed = true;
     return;
   }
-  file_->flush();
-  const bool ok = static_cast<bool>(*file_);
-  file_.reset();
+  impl_->file->flush();
+  const bool ok = static_cast<bool>(*impl_->file);
+  impl_->file.reset();
   std::error_code ec;
-  if (ok) std::filesystem::rename(temp_path_, path_, ec);
+  if (ok) std::filesystem::rename(impl_->temp, impl_->path, ec);
   if (!ok || ec) {
-    std::filesystem::remove(temp_path_, ec);
-    throw error(errc::io_error, path_ + ": write failed");
+    std::filesystem::remove(impl_->temp, ec);
+    throw error(errc::io_error, impl_->path + ": write failed");
   }
-  committed_ = true;
+  impl_->committed = true;
+}
+
+void write_text(const input_flags& o, const std::string& text) {
+  output out(o);
+  out.stream() << text;
+  out.commit();
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "attune: warning: " << w << "\n";
+}
+
+namespace {
+
+// The command-line flag of a library options field.
+const std::map<std::string, std::string>& option_flags() {
+  static const std::map<std::string, std::string> flags = {
+      {"scoring_options.range", "--scale MIN-MAX"},
+      {"scoring_options.min_answered", "--min-answered"},
+      {"scoring_options.out_of_range", "--out-of-range"},
+      {"read_options.items", "--items"},
+      {"read_options.id_column", "--id"},
+      {"read_options.missing_codes", "--missing"},
+      {"csv_options.delimiter", "--delimiter"},
+      {"reversed", "--reverse"},
+  };
+  return flags;
+}
+
+bool looks_like_missing_code(const std::string& v) {
+  return v == "0" || v == "-1" || v == "9" || v == "99" || v == "-99" || v == "999" || v == "-9" || v == "-999";
+}
+
+}  // namespace
+
+std::string message_with_hint(const error& e) {
+  std::string msg = e.what();
+  std::string hint;
+  const std::string rule = e.rule().value_or("");
+  if (rule == "out_of_range") {
+    const std::string v = e.value().value_or("");
+    hint = looks_like_missing_code(v) ? "if " + v + " means no answer, give --missing " + v +
+                                            "; otherwise give the data's range with --scale MIN-MAX, or treat such "
+                                            "values as missing with --out-of-range missing"
+                                      : "give the data's range with --scale MIN-MAX, or treat such values as missing "
+                                        "with --out-of-range missing";
+  } else if (rule == "not_a_number") {
+    hint = "codes that mean no answer go in --missing (empty cells and NA always do)";
+  } else if (rule == "missing_column") {
+    hint = "name the item columns with --items (names, ranges such as Q1-Q36, or positions)";
+  } else if (e.option()) {
+    const auto& flags = option_flags();
+    if (auto it = flags.find(*e.option()); it != flags.end()) hint = "see " + it->second;
+  }
+  if (!hint.empty()) msg += "\n  hint: " + hint;
+  return msg;
 }
 
 }  // namespace attune::cli

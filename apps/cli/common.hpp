@@ -1,91 +1,73 @@
-// Shared plumbing of the attune command line: input options, loading, output.
-// The CLI holds no statistics: commands parse arguments, call the library, format results.
+// Shared plumbing of the attune command line: the common options, the output, and the hints that
+// turn a library error's code and fields into the option that fixes it. No statistics here.
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "attune/core/error.hpp"
 #include "attune/keys/instrument.hpp"
-#include "attune/data/responses.hpp"
-#include "attune/analyses/scoring.hpp"
-#include "detail/json_text.hpp"
+#include "attune/report/format.hpp"
+#include "attune/study/input.hpp"
 
 namespace attune::cli {
 
 /// The options every data command shares (DESIGN.md, command-line contract).
-struct input_options {
-  std::string data;                     // DATA path, "-" = stdin
-  std::string instrument;               // --instrument ID|FILE.json
-  std::vector<std::string> items;       // --items
-  std::string scale;                    // --scale MIN-MAX
-  std::vector<std::string> missing;     // --missing CODE[,CODE]
-  std::string id;                       // --id COLUMN
-  std::string delimiter;                // --delimiter , ; tab
-  double min_answered = 0.8;            // --min-answered
-  bool out_of_range_missing = false;    // --out-of-range missing
-  std::string format;                   // --format
-  std::string output;                   // -o FILE
+struct input_flags {
+  std::string data;                   // DATA path, "-" = stdin
+  std::string instrument;             // --instrument ID|FILE.json
+  std::vector<std::string> items;     // --items
+  std::string scale;                  // --scale MIN-MAX
+  std::vector<std::string> missing;   // --missing CODE[,CODE]
+  std::string id;                     // --id COLUMN
+  std::string delimiter;              // --delimiter , ; tab
+  double min_answered = 0.8;          // --min-answered
+  std::string out_of_range = "error"; // --out-of-range error|missing
+  std::string format;                 // --format
+  std::string output;                 // -o FILE
+  int threads = 0;                    // --threads
+
+  [[nodiscard]] attune::output_format format_enum() const;
 };
 
-/// Adds DATA and the common options to a subcommand. `formats` lists the accepted --format
-/// values, the first being the default.
-void add_input_options(CLI::App& cmd, input_options& o, const std::vector<std::string>& formats,
-                       bool instrument_required = true);
+/// Adds DATA and the common options to a command. `formats` lists the accepted --format values,
+/// the first being the default. `data` false: the command takes its files itself (change).
+void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats,
+                     bool instrument_required = true, bool data = true);
 
-/// "1-7" -> {1, 7}. @throws attune::error (invalid_argument).
-response_range parse_scale(const std::string& text);
-/// The library's read options from the command line's.
-read_options make_read_options(const input_options& o);
-/// The library's scoring options from the command line's.
-scoring_options make_scoring_options(const input_options& o);
+/// The library's input options from the flags.
+input_options make_input_options(const input_flags& o);
 
-/// An instrument, its data and how to score them, loaded in full.
-struct loaded_input {
-  instrument inst;
-  responses data;
-  scoring_options scoring;
-};
-/// Resolves the instrument and reads DATA in full.
-loaded_input load_input(const input_options& o);
+/// The instrument named by --instrument, or none (nullptr) when it was not given.
+std::unique_ptr<instrument> optional_instrument(const input_flags& o);
 
-/// A number as the shortest text that reads back exactly; "" for NaN (CSV) .
-std::string format_number(double x);
-/// A number rounded for tables ("NA" for NaN).
-std::string format_fixed(double x, int decimals);
-/// A CSV field, quoted when needed.
-std::string csv_field(std::string_view s);
-/// Writes `s` at `p` as a CSV field (as csv_field) and returns the end: for writers that format
-/// into one buffer. Needs room for 2 * s.size() + 2 characters.
-char* put_csv_field(char* p, std::string_view s) noexcept;
-/// NaN -> null, otherwise the number.
-nlohmann::json json_number(double x);
-/// JSON text of a document; non-UTF-8 text is a bad-input error (json_text.hpp).
-using detail::json_text;
-
-/// Writes `content` to `path` atomically (a temporary file renamed into place), or to standard
-/// output when `path` is empty or "-". @throws attune::error (io_error).
-void write_output(const std::string& path, const std::string& content);
-
-/// An output file written piece by piece and put in place only by `commit()`; destroyed
-/// without commit (an error), it leaves nothing behind. Empty path or "-": standard output.
-class output_stream {
+/// Where a command writes: -o FILE (atomically: the file appears only on commit) or standard output.
+class output {
  public:
-  explicit output_stream(const std::string& path);
-  output_stream(const output_stream&) = delete;
-  output_stream& operator=(const output_stream&) = delete;
-  ~output_stream();
+  explicit output(const input_flags& o);
+  output(const std::string& path, const std::vector<std::string>& inputs);
+  output(const output&) = delete;
+  output& operator=(const output&) = delete;
+  ~output();
   std::ostream& stream();
   void commit();
 
  private:
-  std::string path_;
-  std::string temp_path_;
-  std::unique_ptr<std::ostream> file_;
-  bool committed_ = false;
+  struct impl;
+  std::unique_ptr<impl> impl_;
 };
+
+/// Writes `text` to -o FILE or standard output (atomically).
+void write_text(const input_flags& o, const std::string& text);
+
+/// "attune: warning: ..." lines on standard error.
+void print_warnings(const std::vector<std::string>& warnings);
+
+/// The message of a library error with the command line's hint: which option fixes it.
+std::string message_with_hint(const error& e);
 
 }  // namespace attune::cli

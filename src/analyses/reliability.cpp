@@ -622,7 +622,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
   }
   for (ci_method m : options.intervals) {
     confidence_interval ci;
-    ci.method = m;
+    ci.method = std::string(to_string(m));
     ci.level = options.level;
     ci.n = nint;
     switch (m) {

@@ -1,12 +1,11 @@
 #include "attune/core/error.hpp"
 
-#include <array>
-#include <utility>
+#include "detail/enum_names.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
 namespace {
-constexpr std::array<std::pair<errc, std::string_view>, 6> errc_names{{
+constexpr detail::enum_table<errc, 6> errc_names{{
     {errc::invalid_argument, "invalid_argument"},
     {errc::bad_input, "bad_input"},
     {errc::io_error, "io_error"},
@@ -27,19 +26,8 @@ std::optional<std::string> bounded(std::optional<std::string> value) {
 }
 }  // namespace
 
-std::string_view to_string(errc code) noexcept {
-  for (const auto& [c, name] : errc_names) {
-    if (c == code) return name;
-  }
-  return "unknown";
-}
-
-std::optional<errc> parse_errc(std::string_view name) noexcept {
-  for (const auto& [c, n] : errc_names) {
-    if (n == name) return c;
-  }
-  return std::nullopt;
-}
+std::string_view to_string(errc code) noexcept { return detail::enum_name(errc_names, code); }
+std::optional<errc> parse_errc(std::string_view name) noexcept { return detail::enum_parse(errc_names, name); }
 
 error::error(errc code, const std::string& message, error_details details)
     : std::runtime_error(message), code_(code), details_(std::move(details)) {

@@ -10,34 +10,31 @@
 #include <sstream>
 
 #include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/file.hpp"
 #include "detail/json_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
-std::string_view to_string(scoring_method m) noexcept { return m == scoring_method::sum ? "sum" : "mean"; }
+namespace {
+constexpr detail::enum_table<scoring_method, 2> scoring_method_names{{{scoring_method::mean, "mean"}, {scoring_method::sum, "sum"}}};
+constexpr detail::enum_table<confirmation, 4> confirmation_names{{{confirmation::author, "author"},
+                                                                  {confirmation::empirical, "empirical"},
+                                                                  {confirmation::secondary, "secondary"},
+                                                                  {confirmation::unconfirmed, "unconfirmed"}}};
+constexpr detail::enum_table<composite::rule, 2> composite_rule_names{
+    {{composite::rule::mean, "mean"}, {composite::rule::weighted_sum, "weighted_sum"}}};
+}  // namespace
 
-std::string_view to_string(confirmation c) noexcept {
-  switch (c) {
-    case confirmation::author: return "author";
-    case confirmation::empirical: return "empirical";
-    case confirmation::secondary: return "secondary";
-    case confirmation::unconfirmed: return "unconfirmed";
-  }
-  return "unconfirmed";
-}
-
+std::string_view to_string(scoring_method m) noexcept { return detail::enum_name(scoring_method_names, m); }
+std::string_view to_string(confirmation c) noexcept { return detail::enum_name(confirmation_names, c); }
+std::string_view to_string(composite::rule r) noexcept { return detail::enum_name(composite_rule_names, r); }
 std::optional<scoring_method> parse_scoring_method(std::string_view s) noexcept {
-  if (s == "mean") return scoring_method::mean;
-  if (s == "sum") return scoring_method::sum;
-  return std::nullopt;
+  return detail::enum_parse(scoring_method_names, s);
 }
-
-std::optional<confirmation> parse_confirmation(std::string_view s) noexcept {
-  for (auto c : {confirmation::author, confirmation::empirical, confirmation::secondary, confirmation::unconfirmed}) {
-    if (s == to_string(c)) return c;
-  }
-  return std::nullopt;
+std::optional<confirmation> parse_confirmation(std::string_view s) noexcept { return detail::enum_parse(confirmation_names, s); }
+std::optional<composite::rule> parse_composite_rule(std::string_view s) noexcept {
+  return detail::enum_parse(composite_rule_names, s);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@
 
 #include "attune/core/config.hpp"
 #include "attune/analyses/moments.hpp"
+#include "attune/core/interval.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -78,15 +79,6 @@ struct ATTUNE_EXPORT reliability_options {
   int max_categories = 10;              ///< response frequencies only if <= this many distinct values (psych max)
   std::vector<std::string> item_names;  ///< optional, one per column (default "V1", "V2", ...)
   void validate() const;                ///< throws invalid_argument naming the field and value
-};
-
-/// One confidence interval, labelled with its method and the N it used.
-struct ATTUNE_EXPORT confidence_interval {
-  ci_method method = ci_method::feldt;
-  double level = 0.95;
-  double lower = 0.0;
-  double upper = 0.0;
-  double n = 0.0;  ///< the N behind the interval (rows resampled for the bootstrap)
 };
 
 /// Per-item statistics (psych `alpha()$item.stats`, `$alpha.drop`, `$response.freq`).
@@ -161,7 +153,7 @@ struct ATTUNE_EXPORT reliability_result {
   std::vector<item_statistics> items;
   bool has_split_half = false;
   split_half_result split_half;
-  std::vector<confidence_interval> intervals;
+  std::vector<confidence_interval> intervals;  ///< method = to_string(ci_method)
   std::vector<double> bootstrap_alphas;  ///< the replicates, in replicate order (empty without bootstrap)
   std::vector<std::string> warnings;
 };

@@ -68,6 +68,10 @@ struct ATTUNE_EXPORT composite {
   std::vector<double> weights;     ///< for weighted_sum: one per part (empty = all 1)
 };
 
+/// "mean" / "weighted_sum".
+ATTUNE_EXPORT std::string_view to_string(composite::rule r) noexcept;
+ATTUNE_EXPORT std::optional<composite::rule> parse_composite_rule(std::string_view s) noexcept;
+
 /// A questionnaire: what it measures, how it is keyed and scored, and where that comes from.
 struct ATTUNE_EXPORT instrument {
   std::string id;        ///< registry id, e.g. "ecr-r"

@@ -1,0 +1,29 @@
+/// @file json.hpp
+/// JSON documents of every public result and study struct (report layer).
+///
+/// One vocabulary (docs/json.md): a JSON key is the struct member's name, every member is
+/// written, NaN and infinities are `null`, enums are written by their `to_string` names, and every
+/// document starts with `"format": "attune/1"` and `"study"` (the struct's name for an analysis
+/// result, the task for a study: "score", "reliability", ...). What `attune <command> --format
+/// json` prints is exactly `to_json` of the study struct that command computes.
+///
+/// @throws attune::error (bad_input) when a text (an id, a name) is not valid UTF-8, which JSON
+///         requires.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attune/core/config.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/study/reliability.hpp"
+#include "attune/study/score.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+ATTUNE_EXPORT std::string to_json(const score_study& study);
+ATTUNE_EXPORT std::string to_json(const reliability_study& study);
+/// The instruments' full definitions ("study": "instruments").
+ATTUNE_EXPORT std::string to_json(const std::vector<instrument>& instruments);
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,42 @@
+/// @file rows.hpp
+/// Per-respondent output (report layer): the studies with one row per respondent (score,
+/// classify, quality, change) as CSV, as a JSON document, or as a readable table, through one
+/// streaming row writer.
+///
+/// `write_report(out, format, study)` writes a whole study; for JSON it writes exactly
+/// `to_json(study)`. `score_writer` writes the same output chunk by chunk while `score_file`
+/// streams a file, so that memory does not grow with the data.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+
+#include "attune/core/config.hpp"
+#include "attune/report/format.hpp"
+#include "attune/study/score.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// Writes a score study: CSV rows, the JSON document or the readable table (rows and summary).
+/// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const score_study& study);
+
+/// Writes a score study while `score_file` streams it: construct with the study's head
+/// (`score_study_head`), pass every chunk to `write`, then `finish` with the study `score_file`
+/// returned. The output equals `write_report` of the same study with all its rows.
+class ATTUNE_EXPORT score_writer {
+ public:
+  score_writer(std::ostream& out, output_format format, const score_study& head);
+  score_writer(const score_writer&) = delete;
+  score_writer& operator=(const score_writer&) = delete;
+  ~score_writer();
+  void write(const scored_chunk& chunk);
+  void finish(const score_study& study);
+
+ private:
+  friend void write_report(std::ostream& out, output_format format, const score_study& study);
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,25 @@
+/// @file table.hpp
+/// Readable text tables of every study (report layer), drawn from the same structs as `to_json`,
+/// so that no number can differ between the two.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attune/core/config.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/study/reliability.hpp"
+#include "attune/study/score.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// Every respondent's scores, aligned, then the summary.
+ATTUNE_EXPORT std::string to_table(const score_study& study);
+/// The summary alone (respondents, and per score: scored, unscored, mean, SD, min, max; warnings).
+ATTUNE_EXPORT std::string score_summary_text(const score_study& study);
+/// psych-style reliability report per scale (alpha, lambdas, split-half, omega, intervals, item analysis).
+ATTUNE_EXPORT std::string to_table(const reliability_study& study);
+/// One paragraph per instrument: items, subscales and reverse keys, composites, key source and licence.
+ATTUNE_EXPORT std::string to_table(const std::vector<instrument>& instruments);
+
+ATTUNE_END_NAMESPACE

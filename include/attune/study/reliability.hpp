@@ -1,0 +1,88 @@
+/// @file reliability.hpp
+/// Reliability of an instrument's scales (study layer): for every subscale with at least two
+/// items, alpha, Guttman's lambdas, split-half, the intervals asked for and the item analysis
+/// (analyses/reliability.hpp), McDonald's omega from a one-factor model and psych's default
+/// bifactor omega (analyses/omega.hpp), and optionally ordinal alpha; or the same for the data's
+/// columns as one scale (no instrument).
+///
+/// It computes the same thing whatever the output format: what is cheap is always there, what is
+/// expensive (bootstrap intervals, ordinal alpha) only when asked for.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attune/analyses/omega.hpp"
+#include "attune/analyses/reliability.hpp"
+#include "attune/core/config.hpp"
+#include "attune/core/interval.hpp"
+#include "attune/data/responses.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/study/input.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// Options of `study_reliability`.
+struct ATTUNE_EXPORT reliability_study_options {
+  input_options input;
+  reliability_options reliability;     ///< alpha: missing-data method, intervals, level, bootstrap, seed
+  /// Reverse-keyed columns when the data's columns are the scale (no instrument); an instrument
+  /// has its own keys.
+  std::vector<std::string> reversed;
+  /// Bootstrap replicates for the intervals of omega (0 = none; >= 2 otherwise), drawn with
+  /// `reliability.seed`.
+  int omega_bootstrap = 0;
+  /// Ordinal alpha (Zumbo et al. 2007) from polychoric correlations, where the answers are
+  /// integers with at most 8 categories. It costs a polychoric matrix per scale.
+  bool ordinal = false;
+  int threads = 0;  ///< 0 = all cores; results never depend on it
+  void validate() const;
+};
+
+/// McDonald's omega of one scale, defined once.
+struct ATTUNE_EXPORT omega_estimates {
+  /// Omega total of a one-factor model: psych `omega(x, nfactors = 1)`'s omega.tot (minres on
+  /// the pairwise Pearson correlations), what JASP and semTools report for a subscale.
+  double total = 0.0;
+  std::optional<confidence_interval> total_ci;  ///< bootstrap (BCa, else percentile) when asked for
+  /// psych's default bifactor solution `omega(x)`: 3 group factors, minres, oblimin, Schmid-Leiman
+  /// (omega total, hierarchical, asymptotic, ECV, group omegas). Null when the scale has fewer
+  /// than 6 items (3 group factors would leave no degree of freedom) or the fit fails (a warning
+  /// says why).
+  std::optional<omega_result> hierarchical;
+  std::optional<confidence_interval> hierarchical_ci;  ///< of omega_h, bootstrap when asked for
+  std::vector<std::string> warnings;
+};
+
+/// One scale's reliability.
+struct ATTUNE_EXPORT scale_reliability {
+  std::string name;                 ///< subscale name ("scale" for the data's columns)
+  std::vector<std::string> items;   ///< the data columns of its items, in order
+  std::vector<std::string> reversed;  ///< those reverse keyed
+  reliability_result reliability;
+  std::optional<omega_estimates> omega;   ///< null when omega cannot be fitted (see warnings)
+  std::optional<double> ordinal_alpha;  ///< when asked for and the answers are ordinal
+  std::vector<std::string> warnings;
+};
+
+/// Reliability of every scale.
+struct ATTUNE_EXPORT reliability_study {
+  std::optional<std::string> instrument;  ///< instrument id; null for the data's columns as one scale
+  std::size_t n_rows = 0;                 ///< rows read
+  std::size_t n_out_of_range = 0;         ///< answers outside the range treated as missing
+  std::vector<scale_reliability> scales;
+  std::vector<std::string> warnings;
+};
+
+/// Reliability of `inst`'s subscales with at least 2 items (one-item subscales are left out with
+/// a warning), or with `inst` null of the data's columns as one scale.
+/// @throws attune::error as `analyze_reliability` (naming the scale), insufficient_data when no
+///         subscale has 2 items; the range rule of `input.scoring`.
+ATTUNE_EXPORT reliability_study study_reliability(const instrument* inst, responses data,
+                                                  const reliability_study_options& options = {});
+/// Reads `path` through `read_study_data`, then as above.
+ATTUNE_EXPORT reliability_study study_reliability(const instrument* inst, const std::string& path,
+                                                  const reliability_study_options& options = {});
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,277 @@
+#include "report/document.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <ostream>
+
+#include "attune/core/error.hpp"
+#include "detail/json_text.hpp"
+#include "detail/number_text.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+namespace detail {
+
+namespace {
+
+json with_format(std::string_view study, const json& body) {
+  json doc = json::object();
+  doc["format"] = std::string(json_document_format);
+  doc["study"] = std::string(study);
+  for (auto it = body.begin(); it != body.end(); ++it) doc[it.key()] = it.value();
+  return doc;
+}
+
+// Appends `s` as a JSON string; false when it is not valid UTF-8 (RFC 3629: no overlong forms,
+// no surrogates, nothing above U+10FFFF).
+bool append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", c);
+            out += esc;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0U) == 0xC0U) {
+      len = 2;
+      cp = c & 0x1FU;
+    } else if ((c & 0xF0U) == 0xE0U) {
+      len = 3;
+      cp = c & 0x0FU;
+    } else if ((c & 0xF8U) == 0xF0U) {
+      len = 4;
+      cp = c & 0x07U;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0U) != 0x80U) return false;
+      cp = (cp << 6U) | (cc & 0x3FU);
+    }
+    const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    out.append(s.substr(i, len));
+    i += len;
+  }
+  out += '"';
+  return true;
+}
+
+}  // namespace
+
+std::string document_text(std::string_view study, const json& body) { return json_text(with_format(study, body)) + "\n"; }
+
+std::string document_head(std::string_view study, const json& head) {
+  std::string text = json_text(with_format(study, head));  // "{\n  ...\n}"
+  text.resize(text.size() - 2);                             // drop "\n}"
+  return text + ",\n  \"respondents\": [";
+}
+
+std::string document_tail(const json& tail) {
+  if (tail.empty()) return "\n}\n";
+  std::string text = json_text(tail);  // "{\n  ...\n}"
+  text[0] = ',';
+  return text + "\n";
+}
+
+row_writer::row_writer(std::ostream& out, output_format format, std::vector<row_column> columns)
+    : out_(out), format_(format), columns_(std::move(columns)) {
+  for (const auto& c : columns_) {
+    std::string key;
+    if (!append_json_string(key, c.name)) {
+      throw error(errc::bad_input, "a column name is not valid UTF-8, which JSON requires: '" + escape_non_ascii(c.name) + "'",
+                  {.column = c.name, .rule = "not_utf8"});
+    }
+    json_keys_.push_back(key + ":");
+  }
+}
+
+void row_writer::begin(const std::string& json_head) {
+  if (format_ == output_format::json) {
+    out_ << json_head;
+  } else if (format_ == output_format::csv) {
+    std::string line;
+    for (std::size_t j = 0; j < columns_.size(); ++j) {
+      if (j > 0) line += ',';
+      line += csv_field(columns_[j].name);
+    }
+    out_ << line << '\n';
+  }
+}
+
+char* row_writer::room(std::size_t n) {
+  if (buffer_.size() < used_ + n) buffer_.resize(std::max(2 * buffer_.size(), used_ + n + 4096));
+  return buffer_.data() + used_;
+}
+
+void row_writer::begin_row() {
+  cell_ = 0;
+  if (format_ == output_format::table) {
+    table_rows_.emplace_back();
+    table_rows_.back().reserve(columns_.size());
+    return;
+  }
+  if (format_ == output_format::json) {
+    const std::string_view open = first_row_ ? "\n    {" : ",\n    {";
+    std::memcpy(room(open.size()), open.data(), open.size());
+    used_ += open.size();
+  }
+  first_row_ = false;
+}
+
+void row_writer::separate() {
+  if (format_ == output_format::csv) {
+    if (cell_ > 0) *room(1) = ',', ++used_;
+  } else if (format_ == output_format::json) {
+    const std::string& key = json_keys_.at(cell_);
+    char* p = room(key.size() + 1);
+    if (cell_ > 0) *p++ = ',', ++used_;
+    std::memcpy(p, key.data(), key.size());
+    used_ += key.size();
+  }
+  ++cell_;
+}
+
+void row_writer::text(std::string_view s) {
+  if (format_ == output_format::table) {
+    table_rows_.back().emplace_back(s);
+    ++cell_;
+    return;
+  }
+  separate();
+  if (format_ == output_format::csv) {
+    used_ = static_cast<std::size_t>(put_csv_field(room(2 * s.size() + 2), s) - buffer_.data());
+    return;
+  }
+  std::string quoted;
+  if (!append_json_string(quoted, s)) {
+    throw error(errc::bad_input,
+                "JSON output: the text '" + escape_non_ascii(std::string(s.substr(0, 80))) + "' in column '" +
+                    columns_[cell_ - 1].name +
+                    "' is not valid UTF-8, which JSON requires: the input is probably in another encoding (convert it "
+                    "to UTF-8)",
+                {.column = columns_[cell_ - 1].name, .value = std::string(s), .rule = "not_utf8"});
+  }
+  std::memcpy(room(quoted.size()), quoted.data(), quoted.size());
+  used_ += quoted.size();
+}
+
+void row_writer::number(double x) {
+  if (format_ == output_format::table) {
+    const int d = columns_.at(cell_).decimals;
+    table_rows_.back().push_back(fixed_text(x, d < 0 ? 0 : d));
+    ++cell_;
+    return;
+  }
+  if (!std::isfinite(x)) {
+    null();
+    return;
+  }
+  separate();
+  used_ = static_cast<std::size_t>(numbers_.put(room(number_cache::kMaxText), x) - buffer_.data());
+}
+
+void row_writer::integer(std::int64_t x) {
+  if (format_ == output_format::table) {
+    table_rows_.back().push_back(std::to_string(x));
+    ++cell_;
+    return;
+  }
+  separate();
+  char* p = room(24);
+  used_ = static_cast<std::size_t>(std::to_chars(p, p + 24, x).ptr - buffer_.data());
+}
+
+void row_writer::boolean(bool b) {
+  if (format_ == output_format::table) {
+    table_rows_.back().emplace_back(b ? "yes" : "no");
+    ++cell_;
+    return;
+  }
+  separate();
+  const std::string_view t = format_ == output_format::json ? (b ? "true" : "false") : (b ? "1" : "0");
+  std::memcpy(room(t.size()), t.data(), t.size());
+  used_ += t.size();
+}
+
+void row_writer::null() {
+  if (format_ == output_format::table) {
+    table_rows_.back().emplace_back("NA");
+    ++cell_;
+    return;
+  }
+  separate();
+  if (format_ == output_format::json) {
+    std::memcpy(room(4), "null", 4);
+    used_ += 4;
+  }
+}
+
+void row_writer::end_row(std::string_view row_label) {
+  if (cell_ != columns_.size()) {
+    throw error(errc::invalid_argument, "row_writer: " + std::to_string(cell_) + " cells given for " +
+                                            std::to_string(columns_.size()) + " columns" +
+                                            (row_label.empty() ? std::string() : " (" + std::string(row_label) + ")"));
+  }
+  if (format_ == output_format::table) return;
+  *room(1) = format_ == output_format::json ? '}' : '\n';
+  ++used_;
+  if (used_ >= (std::size_t{1} << 20)) flush();
+}
+
+void row_writer::flush() {
+  if (used_ > 0) out_.write(buffer_.data(), static_cast<std::streamsize>(used_));
+  used_ = 0;
+}
+
+void row_writer::end(const std::string& json_tail, const std::string& table_footer) {
+  flush();
+  if (format_ == output_format::json) {
+    out_ << (first_row_ ? "]" : "\n  ]") << json_tail;
+    return;
+  }
+  if (format_ != output_format::table) return;
+  // Right-aligned under the names, two spaces apart: numbers line up on the point, and a minus
+  // sign never runs into the neighbouring column.
+  std::vector<std::size_t> width(columns_.size());
+  for (std::size_t j = 0; j < columns_.size(); ++j) width[j] = columns_[j].name.size();
+  for (const auto& r : table_rows_) {
+    for (std::size_t j = 0; j < r.size() && j < width.size(); ++j) width[j] = std::max(width[j], r[j].size());
+  }
+  std::string text;
+  auto line = [&](const auto& cells, auto get) {
+    for (std::size_t j = 0; j < columns_.size(); ++j) {
+      const std::string_view c = get(cells, j);
+      if (j > 0) text += "  ";
+      text.append(width[j] - c.size(), ' ');
+      text += c;
+    }
+    text += '\n';
+  };
+  line(columns_, [](const auto& cols, std::size_t j) { return std::string_view(cols[j].name); });
+  for (const auto& r : table_rows_) line(r, [](const auto& cells, std::size_t j) { return std::string_view(cells[j]); });
+  out_ << text;
+  if (!table_footer.empty()) out_ << '\n' << table_footer;
+}
+
+}  // namespace detail
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,80 @@
+// Private to the report layer: JSON documents as text, and the one streaming row writer.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attune/report/format.hpp"
+#include "detail/csv_writer.hpp"
+#include "report/json_fields.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+namespace detail {
+
+/// A document: `"format": "attune/1"` and `"study": study` first, then the members of `body` (an
+/// object). Pretty-printed with an indent of 2, ending with a newline. Text that is not UTF-8 is
+/// an attune::error (bad_input) naming where it sits (JSON requires UTF-8).
+std::string document_text(std::string_view study, const json& body);
+
+/// The first lines of a document written in pieces: "{", the format and study members and the
+/// members of `head`, each line ending with ",". Then the rows, then `document_tail`.
+std::string document_head(std::string_view study, const json& head);
+/// The members of `tail` (each on its own line, the first preceded by ",") and the closing "}".
+std::string document_tail(const json& tail);
+
+/// One column of per-respondent rows.
+struct row_column {
+  std::string name;
+  int decimals = 3;  ///< digits after the point in the readable table (-1: an integer or text)
+};
+
+/// The one writer of per-respondent rows (score, classify, quality, change), for every format:
+/// - csv: a header line with the column names, then one line per row (NaN = empty cell);
+/// - json: the rows as objects {"column": value, ...}, one per line, inside the document's
+///   "respondents" array (NaN = null); `begin` writes the document head, `end` its tail;
+/// - table: the rows aligned right under their names (NaN = NA), kept until `end`, which writes
+///   them and then the footer text.
+/// Cells are given in column order between `begin_row` and `end_row`.
+class row_writer {
+ public:
+  row_writer(std::ostream& out, output_format format, std::vector<row_column> columns);
+  row_writer(const row_writer&) = delete;
+  row_writer& operator=(const row_writer&) = delete;
+  ~row_writer() = default;
+
+  /// Starts the output; `json_head` is the document's head (`document_head`), used in json only.
+  void begin(const std::string& json_head);
+  void begin_row();
+  void text(std::string_view s);
+  void number(double x);
+  void integer(std::int64_t x);
+  void boolean(bool b);
+  void null();
+  /// `row_label` names the row in an error (a text that is not UTF-8 in JSON output).
+  void end_row(std::string_view row_label = {});
+  /// Flushes the rows written since the last call (call it per chunk; `end` calls it too).
+  void flush();
+  /// Ends the output: json the document's tail (`document_tail`), table the footer text.
+  void end(const std::string& json_tail, const std::string& table_footer);
+
+ private:
+  void separate();
+  char* room(std::size_t n);
+
+  std::ostream& out_;
+  output_format format_;
+  std::vector<row_column> columns_;
+  std::vector<std::string> json_keys_;  // "\"name\":" per column
+  std::string buffer_;
+  std::size_t used_ = 0;
+  std::size_t cell_ = 0;
+  bool first_row_ = true;
+  number_cache numbers_;
+  std::vector<std::vector<std::string>> table_rows_;
+};
+
+}  // namespace detail
+ATTUNE_END_NAMESPACE

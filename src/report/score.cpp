@@ -1,0 +1,128 @@
+// The report of a score study: per-respondent rows (id or row, each subscale's score and answered
+// count, each composite) and the summary.
+#include <ostream>
+#include <sstream>
+
+#include "attune/report/json.hpp"
+#include "attune/report/rows.hpp"
+#include "attune/report/table.hpp"
+#include "detail/number_text.hpp"
+#include "report/analyses_json.hpp"
+#include "report/document.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+
+using detail::json;
+using detail::row_column;
+
+std::vector<row_column> score_columns(const score_study& s) {
+  std::vector<row_column> c;
+  c.push_back({s.id_column.empty() ? "row" : s.id_column, -1});
+  const std::size_t n_sub = s.subscales.size();
+  for (std::size_t j = 0; j < s.names.size(); ++j) {
+    c.push_back({s.names[j], 3});
+    if (j < n_sub) c.push_back({s.names[j] + "_answered", -1});
+  }
+  return c;
+}
+
+json score_head(const score_study& s) {
+  json j = json::object();
+  j["instrument"] = s.instrument;
+  j["range"] = s.range;
+  j["min_answered"] = s.min_answered;
+  j["names"] = s.names;
+  j["subscales"] = s.subscales;
+  j["id_column"] = s.id_column.empty() ? json(nullptr) : json(s.id_column);
+  return j;
+}
+
+json score_tail(const score_study& s) {
+  json j = json::object();
+  j["n_rows"] = s.n_rows;
+  j["n_out_of_range"] = s.n_out_of_range;
+  j["summary"] = s.summary;
+  j["warnings"] = s.warnings;
+  return j;
+}
+
+}  // namespace
+
+std::string score_summary_text(const score_study& s) {
+  std::ostringstream os;
+  os << s.instrument << ": " << s.n_rows << " respondents\n";
+  os << "  score                 scored  unscored     mean       sd      min      max\n";
+  for (const auto& c : s.summary) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  %-20s %7zu %9zu %8s %8s %8s %8s\n", c.name.c_str(), c.n_scored, c.n_unscored,
+                  detail::fixed_text(c.mean, 3).c_str(), detail::fixed_text(c.sd, 3).c_str(),
+                  detail::fixed_text(c.min, 3).c_str(), detail::fixed_text(c.max, 3).c_str());
+    os << buf;
+  }
+  for (const auto& w : s.warnings) os << "  warning: " << w << "\n";
+  return os.str();
+}
+
+struct score_writer::impl {
+  impl(std::ostream& out, output_format f, const score_study& head)
+      : writer(out, f, score_columns(head)), n_sub(head.subscales.size()), n_scores(head.names.size()),
+        with_id(!head.id_column.empty()) {
+    writer.begin(f == output_format::json ? detail::document_head("score", score_head(head)) : std::string());
+  }
+
+  void rows(const std::vector<std::string>& ids, std::size_t first_row, const score_table& t,
+            const std::vector<std::size_t>* row_numbers) {
+    for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
+      const auto iu = static_cast<std::size_t>(i);
+      writer.begin_row();
+      const std::size_t row = row_numbers != nullptr ? (*row_numbers)[iu] : first_row + iu;
+      if (with_id) {
+        writer.text(ids[iu]);
+      } else {
+        writer.integer(static_cast<std::int64_t>(row));
+      }
+      for (std::size_t c = 0; c < n_scores; ++c) {
+        writer.number(t.scores(i, static_cast<Eigen::Index>(c)));
+        if (c < n_sub) writer.integer(t.answered(i, static_cast<Eigen::Index>(c)));
+      }
+      writer.end_row();
+    }
+    writer.flush();
+  }
+
+  detail::row_writer writer;
+  std::size_t n_sub, n_scores;
+  bool with_id;
+};
+
+score_writer::score_writer(std::ostream& out, output_format format, const score_study& head)
+    : impl_(std::make_unique<impl>(out, format, head)) {}
+score_writer::~score_writer() = default;
+
+void score_writer::write(const scored_chunk& chunk) { impl_->rows(chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr); }
+
+void score_writer::finish(const score_study& study) {
+  impl_->writer.end(detail::document_tail(score_tail(study)), score_summary_text(study));
+}
+
+void write_report(std::ostream& out, output_format format, const score_study& study) {
+  score_writer w(out, format, study);
+  w.impl_->rows(study.ids, 1, study.scores, &study.rows);
+  w.finish(study);
+}
+
+std::string to_json(const score_study& study) {
+  std::ostringstream os;
+  write_report(os, output_format::json, study);
+  return os.str();
+}
+
+std::string to_table(const score_study& study) {
+  std::ostringstream os;
+  write_report(os, output_format::table, study);
+  return os.str();
+}
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,136 @@
+#include "attune/study/reliability.hpp"
+
+#include <cmath>
+
+#include "attune/analyses/scoring.hpp"
+#include "attune/core/error.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+void reliability_study_options::validate() const {
+  input.scoring.validate();
+  reliability.validate();
+  if (omega_bootstrap < 0 || omega_bootstrap == 1) {
+    throw error(errc::invalid_argument,
+                "reliability_study_options.omega_bootstrap = " + std::to_string(omega_bootstrap) +
+                    ": use 0 (no interval) or at least 2 replicates",
+                {.value = std::to_string(omega_bootstrap), .option = "reliability_study_options.omega_bootstrap"});
+  }
+  if (threads < 0) {
+    throw error(errc::invalid_argument, "reliability_study_options.threads = " + std::to_string(threads) + ": must be >= 0",
+                {.option = "reliability_study_options.threads"});
+  }
+}
+
+namespace {
+
+// Omega total of a one-factor model, and psych's default bifactor omega where the scale has
+// enough items for 3 group factors: ((k - 3)^2 - (k + 3)) / 2 >= 0 degrees of freedom, k >= 6.
+omega_estimates omega_of(const reliability_result& r, Eigen::Index n) {
+  constexpr Eigen::Index kMinItemsForBifactor = 6;
+  omega_estimates out;
+  const omega_single_result one = omega_single_factor(r.correlation, n);
+  out.total = one.omega_total;
+  out.warnings = one.warnings;
+  if (r.n_items < kMinItemsForBifactor) {
+    out.warnings.push_back("omega hierarchical needs at least " + std::to_string(kMinItemsForBifactor) +
+                           " items for 3 group factors; this scale has " + std::to_string(r.n_items));
+    return out;
+  }
+  try {
+    out.hierarchical = omega(r.correlation, n, omega_options{});
+    for (const auto& w : out.hierarchical->warnings) out.warnings.push_back("omega hierarchical: " + w);
+  } catch (const error& e) {
+    out.warnings.push_back(std::string("omega hierarchical not available: ") + e.what());
+  }
+  return out;
+}
+
+// Ordinal alpha where the answers are integer categories (at most 8, as polychoric's maximum).
+std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads, std::vector<std::string>& warnings) {
+  bool integer = true;
+  double lo = INFINITY, hi = -INFINITY;
+  for (Eigen::Index i = 0; i < keyed.size(); ++i) {
+    const double v = keyed.data()[i];
+    if (std::isnan(v)) continue;
+    integer = integer && v == std::round(v);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (!integer || !(hi > lo) || hi - lo + 1 > 8) {
+    warnings.push_back("ordinal alpha needs integer answers with 2 to 8 categories");
+    return std::nullopt;
+  }
+  try {
+    polychoric_options po;
+    po.threads = threads;
+    po.standard_errors = false;
+    return ordinal_reliability(keyed, po).ordinal_alpha;
+  } catch (const error& e) {
+    warnings.push_back(std::string("ordinal alpha not available: ") + e.what());
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+reliability_study study_reliability(const instrument* given, responses data, const reliability_study_options& options) {
+  options.validate();
+  if (given != nullptr && !options.reversed.empty()) {
+    throw error(errc::invalid_argument,
+                "reverse keys are given for the data's columns as one scale; instrument '" + given->id +
+                    "' has its own keys",
+                {.option = "reliability_study_options.reversed", .rule = "reversed_with_instrument"});
+  }
+  const instrument custom = given == nullptr ? columns_as_scale(data, options.input, options.reversed) : instrument{};
+  const instrument& inst = given != nullptr ? *given : custom;
+  reliability_study out;
+  if (given != nullptr) out.instrument = inst.id;
+  out.n_rows = static_cast<std::size_t>(data.n_rows());
+  out.n_out_of_range = apply_range_rule(inst, data, options.input.scoring);
+  if (out.n_out_of_range > 0) {
+    out.warnings.push_back(std::to_string(out.n_out_of_range) +
+                           " answer(s) outside the response range were treated as missing");
+  }
+  for (const auto& s : inst.subscales) {
+    if (s.items.size() < 2) {
+      out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
+      continue;
+    }
+    scale_reliability sr;
+    sr.name = s.name;
+    for (const auto& id : s.items) {
+      const auto idx = static_cast<std::size_t>(inst.item_index(id));
+      sr.items.push_back(idx < data.columns.size() ? data.columns[idx] : id);
+      if (inst.is_reversed(s, id)) sr.reversed.push_back(sr.items.back());
+    }
+    const Eigen::MatrixXd keyed = keyed_items(inst, s, data.values, options.input.scoring);
+    reliability_options ro = options.reliability;
+    ro.item_names = sr.items;
+    ro.threads = static_cast<unsigned>(options.threads);
+    try {
+      sr.reliability = analyze_reliability(keyed, ro);
+    } catch (const error& e) {
+      throw e.with_context("scale '" + s.name + "': ");
+    }
+    try {
+      sr.omega = omega_of(sr.reliability, data.n_rows());
+    } catch (const error& e) {
+      sr.warnings.push_back(std::string("omega not available: ") + e.what());
+    }
+    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(keyed, options.threads, sr.warnings);
+    out.scales.push_back(std::move(sr));
+  }
+  if (out.scales.empty()) {
+    throw error(errc::insufficient_data, "instrument '" + inst.id + "' has no subscale with at least 2 items",
+                {.rule = "no_scale"});
+  }
+  return out;
+}
+
+reliability_study study_reliability(const instrument* inst, const std::string& path,
+                                    const reliability_study_options& options) {
+  return study_reliability(inst, read_study_data(path, inst, options.input), options);
+}
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,76 @@
+#include "attune/study/score.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include "attune/core/error.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+score_study score_study_head(const instrument& inst, const score_study_options& options) {
+  options.input.scoring.validate();
+  score_study s;
+  s.instrument = inst.id;
+  s.range = options.input.scoring.range.value_or(inst.range);
+  s.min_answered = options.input.scoring.min_answered;
+  s.names = inst.score_names();
+  for (const auto& sub : inst.subscales) s.subscales.push_back(sub.name);
+  s.id_column = options.input.read.id_column;
+  return s;
+}
+
+namespace {
+
+void finish(score_study& s, const score_summary& summary) {
+  s.n_rows = summary.n_rows();
+  s.n_out_of_range = summary.n_out_of_range();
+  s.summary = summary.columns();
+  s.warnings = summary.warnings();
+}
+
+}  // namespace
+
+score_study study_score(const instrument& inst, const responses& data, const score_study_options& options) {
+  score_study s = score_study_head(inst, options);
+  s.scores = score(inst, data, options.input.scoring);
+  s.ids = data.row_ids;
+  s.rows.resize(static_cast<std::size_t>(data.n_rows()));
+  for (std::size_t i = 0; i < s.rows.size(); ++i) s.rows[i] = data.first_row + i;
+  score_summary summary(s.names);
+  summary.add(s.scores);
+  finish(s, summary);
+  return s;
+}
+
+score_study study_score(const instrument& inst, const std::string& path, const score_study_options& options) {
+  return study_score(inst, read_study_data(path, &inst, options.input), options);
+}
+
+score_study score_file(const instrument& inst, const std::string& path, const score_study_options& options,
+                       const std::function<void(const scored_chunk&)>& on_chunk) {
+  score_study s = score_study_head(inst, options);
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  std::string source = "<stdin>";
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      throw error(errc::io_error, path + ": cannot open the file for reading", {.source = path, .rule = "cannot_open"});
+    }
+    in = &file;
+    source = path;
+  }
+  response_reader reader(*in, source, inst.item_ids(), options.input.read);
+  const std::size_t chunk_rows = options.chunk_rows > 0 ? options.chunk_rows : cache_friendly_chunk_rows(inst.items.size());
+  score_summary summary(s.names);
+  responses chunk;
+  while (reader.read(chunk, chunk_rows)) {
+    const score_table t = score(inst, chunk, options.input.scoring);
+    summary.add(t);
+    on_chunk({chunk, t});
+  }
+  finish(s, summary);
+  return s;
+}
+
+ATTUNE_END_NAMESPACE
