@@ -20,12 +20,12 @@ inline void add_commands(CLI::App& app) {
   add_instruments_command(app);
   add_score_command(app);
   add_reliability_command(app);
-  // add_correlate_command(app);
-  // add_factor_command(app);
+  add_correlate_command(app);
+  add_factor_command(app);
   // add_classify_command(app);
   // add_change_command(app);
   // add_quality_command(app);
-  // add_simulate_command(app);
+  add_simulate_command(app);
 }
 
 }  // namespace attune::cli

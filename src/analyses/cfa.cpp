@@ -24,9 +24,22 @@
 #include <string>
 
 #include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+constexpr detail::enum_table<cfa_parameter_kind, 3> parameter_kind_names{
+    {{cfa_parameter_kind::loading, "loading"},
+     {cfa_parameter_kind::residual_variance, "residual_variance"},
+     {cfa_parameter_kind::factor_correlation, "factor_correlation"}}};
+}  // namespace
+
+std::string_view to_string(cfa_parameter_kind k) noexcept { return detail::enum_name(parameter_kind_names, k); }
+std::optional<cfa_parameter_kind> parse_cfa_parameter_kind(std::string_view s) noexcept {
+  return detail::enum_parse(parameter_kind_names, s);
+}
 
 namespace {
 

@@ -14,6 +14,7 @@
 
 #include "attune/core/error.hpp"
 #include "detail/random.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -378,30 +379,33 @@ rotation_result varimax_rotate(const MatrixXd& x0, double eps, int maxit) {
 
 // --- public API -------------------------------------------------------------------------------
 
-std::string to_string(factor_method method) { return method == factor_method::minres ? "minres" : "ml"; }
+namespace {
+// The first name of a value is its to_string; later ones are aliases that parse (psych's and
+// GPArotation's names).
+constexpr detail::enum_table<factor_method, 4> method_names{{{factor_method::minres, "minres"},
+                                                            {factor_method::ml, "ml"},
+                                                            {factor_method::minres, "uls"},
+                                                            {factor_method::ml, "mle"}}};
+constexpr detail::enum_table<factor_rotation, 6> rotation_names{{{factor_rotation::none, "none"},
+                                                                {factor_rotation::varimax, "varimax"},
+                                                                {factor_rotation::oblimin, "oblimin"},
+                                                                {factor_rotation::geomin, "geomin"},
+                                                                {factor_rotation::oblimin, "quartimin"},
+                                                                {factor_rotation::geomin, "geominQ"}}};
+constexpr detail::enum_table<two_factor_general, 3> two_factor_names{{{two_factor_general::equal, "equal"},
+                                                                     {two_factor_general::first, "first"},
+                                                                     {two_factor_general::second, "second"}}};
+}  // namespace
 
-std::string to_string(factor_rotation rotation) {
-  switch (rotation) {
-    case factor_rotation::none: return "none";
-    case factor_rotation::varimax: return "varimax";
-    case factor_rotation::oblimin: return "oblimin";
-    case factor_rotation::geomin: return "geomin";
-  }
-  return "none";
+std::string_view to_string(factor_method method) noexcept { return detail::enum_name(method_names, method); }
+std::string_view to_string(factor_rotation rotation) noexcept { return detail::enum_name(rotation_names, rotation); }
+std::string_view to_string(two_factor_general option) noexcept { return detail::enum_name(two_factor_names, option); }
+std::optional<factor_method> parse_factor_method(std::string_view name) noexcept { return detail::enum_parse(method_names, name); }
+std::optional<factor_rotation> parse_factor_rotation(std::string_view name) noexcept {
+  return detail::enum_parse(rotation_names, name);
 }
-
-factor_method parse_factor_method(const std::string& name) {
-  if (name == "minres" || name == "uls") return factor_method::minres;
-  if (name == "ml" || name == "mle") return factor_method::ml;
-  throw error(errc::invalid_argument, "factor method '" + name + "' is not known; use minres or ml");
-}
-
-factor_rotation parse_factor_rotation(const std::string& name) {
-  if (name == "none") return factor_rotation::none;
-  if (name == "varimax") return factor_rotation::varimax;
-  if (name == "oblimin" || name == "quartimin") return factor_rotation::oblimin;
-  if (name == "geomin" || name == "geominQ") return factor_rotation::geomin;
-  throw error(errc::invalid_argument, "rotation '" + name + "' is not known; use none, varimax, oblimin or geomin");
+std::optional<two_factor_general> parse_two_factor_general(std::string_view name) noexcept {
+  return detail::enum_parse(two_factor_names, name);
 }
 
 void efa_options::validate() const {
@@ -471,6 +475,8 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
                                              " items; the number of factors must be smaller than the number of items");
   if (n_obs < 0) throw error(errc::invalid_argument, "factor analysis: n_obs = " + std::to_string(n_obs) + " is negative");
   efa_result res;
+  res.method = options.method;
+  res.rotation = m > 1 ? options.rotation : factor_rotation::none;  // one factor is not rotated
   res.n_obs = n_obs;
   {
     Eigen::SelfAdjointEigenSolver<MatrixXd> es(correlation, Eigen::EigenvaluesOnly);
@@ -494,7 +500,7 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   res.objective = options.method == factor_method::minres ? 2.0 * fit.f / 2.0 : fit.f;
   bool conv = fit.converged;
   if (!fit.converged)
-    res.warnings.push_back(to_string(options.method) + " extraction did not converge in " + std::to_string(fit.iterations) +
+    res.warnings.push_back(std::string(to_string(options.method)) + " extraction did not converge in " + std::to_string(fit.iterations) +
                            " iterations; the loadings may be inaccurate");
   MatrixXd load = loadings_from_psi(correlation, fit.psi, m, options.method);
   if (!load.allFinite()) throw error(errc::numerical_issue, "factor analysis: the extraction produced non-finite loadings");
@@ -514,7 +520,7 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
     res.rotation_iterations = rot.iterations;
     if (!rot.converged) {
       conv = false;
-      res.warnings.push_back(to_string(options.rotation) + " rotation did not converge in " + std::to_string(rot.iterations) +
+      res.warnings.push_back(std::string(to_string(options.rotation)) + " rotation did not converge in " + std::to_string(rot.iterations) +
                              " iterations");
     }
   }
@@ -577,7 +583,7 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
 schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::Index n_obs, int n_factors, factor_method method,
                                    factor_rotation rotation, two_factor_general option) {
   if (rotation == factor_rotation::varimax || rotation == factor_rotation::none)
-    throw error(errc::invalid_argument, "schmid_leiman: rotation '" + to_string(rotation) +
+    throw error(errc::invalid_argument, "schmid_leiman: rotation '" + std::string(to_string(rotation)) +
                                             "' is orthogonal; the transformation needs an oblique rotation (oblimin or geomin)");
   schmid_leiman_result out;
   const Index k = correlation.rows();
@@ -599,7 +605,7 @@ schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::In
     out.warnings.push_back("omega_h is not meaningful with one factor");
   } else {
     rotation_result rot = rotate_loadings(orth_load, rotation, eo);
-    if (!rot.converged) out.warnings.push_back(to_string(rotation) + " rotation did not converge in the Schmid-Leiman step");
+    if (!rot.converged) out.warnings.push_back(std::string(to_string(rotation)) + " rotation did not converge in the Schmid-Leiman step");
     fload = rot.loadings;
     factr = rot.phi;
     if (n_factors > 2) {

@@ -50,7 +50,7 @@ void omega_options::validate() const {
   if (n_factors < 1)
     throw error(errc::invalid_argument, "omega_options.n_factors = " + std::to_string(n_factors) + "; it must be at least 1");
   if (rotation != factor_rotation::oblimin && rotation != factor_rotation::geomin)
-    throw error(errc::invalid_argument, "omega_options.rotation = " + to_string(rotation) +
+    throw error(errc::invalid_argument, "omega_options.rotation = " + std::string(to_string(rotation)) +
                                             "; omega needs an oblique rotation (oblimin or geomin)");
 }
 

@@ -25,6 +25,8 @@
 
 #include <Eigen/Core>
 #include <cstddef>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,10 @@ enum class cfa_parameter_kind {
   residual_variance,   ///< item `lhs` ~~ item `lhs` (rhs == lhs)
   factor_correlation,  ///< factor `lhs` ~~ factor `rhs`
 };
+
+/// "loading" / "residual_variance" / "factor_correlation".
+ATTUNE_EXPORT std::string_view to_string(cfa_parameter_kind k) noexcept;
+ATTUNE_EXPORT std::optional<cfa_parameter_kind> parse_cfa_parameter_kind(std::string_view s) noexcept;
 
 /// One free parameter, as a row of lavaan's `parameterEstimates()` / `standardizedSolution()`.
 struct ATTUNE_EXPORT cfa_parameter {

@@ -16,6 +16,8 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -38,13 +40,13 @@ enum class factor_rotation {
 };
 
 /// "minres" / "ml".
-ATTUNE_EXPORT std::string to_string(factor_method method);
+ATTUNE_EXPORT std::string_view to_string(factor_method method) noexcept;
 /// "none" / "varimax" / "oblimin" / "geomin".
-ATTUNE_EXPORT std::string to_string(factor_rotation rotation);
-/// Parses "minres" (also "uls"), "ml" (also "mle"); throws invalid_argument naming the value.
-ATTUNE_EXPORT factor_method parse_factor_method(const std::string& name);
-/// Parses "none", "varimax", "oblimin", "geomin" (also "geominQ"); throws invalid_argument.
-ATTUNE_EXPORT factor_rotation parse_factor_rotation(const std::string& name);
+ATTUNE_EXPORT std::string_view to_string(factor_rotation rotation) noexcept;
+/// Parses "minres" (also "uls"), "ml" (also "mle"), case-insensitive; nullopt when unknown.
+ATTUNE_EXPORT std::optional<factor_method> parse_factor_method(std::string_view name) noexcept;
+/// Parses "none", "varimax", "oblimin" (also "quartimin"), "geomin" (also "geominQ"); nullopt when unknown.
+ATTUNE_EXPORT std::optional<factor_rotation> parse_factor_rotation(std::string_view name) noexcept;
 
 /// Options of `exploratory_factor_analysis`.
 struct ATTUNE_EXPORT efa_options {
@@ -61,6 +63,8 @@ struct ATTUNE_EXPORT efa_options {
 
 /// Result of `exploratory_factor_analysis`.
 struct ATTUNE_EXPORT efa_result {
+  factor_method method = factor_method::minres;      ///< the extraction used
+  factor_rotation rotation = factor_rotation::none;  ///< the rotation used (none for one factor)
   Eigen::MatrixXd loadings;            ///< k x m pattern loadings after rotation (columns ordered as psych: by variance accounted for, signs so column sums are positive)
   Eigen::MatrixXd unrotated_loadings;  ///< k x m loadings before rotation
   Eigen::MatrixXd structure;           ///< k x m structure matrix = loadings * phi
@@ -136,6 +140,9 @@ struct ATTUNE_EXPORT schmid_leiman_result {
 
 /// How g is identified with only two group factors (psych `option`).
 enum class two_factor_general { equal, first, second };
+/// "equal" / "first" / "second".
+ATTUNE_EXPORT std::string_view to_string(two_factor_general option) noexcept;
+ATTUNE_EXPORT std::optional<two_factor_general> parse_two_factor_general(std::string_view name) noexcept;
 
 /// Schmid-Leiman transformation of `correlation` with `n_factors` group factors.
 /// @throws as `exploratory_factor_analysis`.

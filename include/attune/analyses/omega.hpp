@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/analyses/correlation.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/polychoric.hpp"
 
@@ -92,8 +93,6 @@ struct ATTUNE_EXPORT ordinal_reliability_result {
 ATTUNE_EXPORT ordinal_reliability_result ordinal_reliability(const Eigen::MatrixXd& data,
                                                             const polychoric_options& options = {});
 
-/// Correlations used inside the bootstrap.
-enum class correlation_kind { pearson, polychoric };
 
 /// Options of `omega_bootstrap`.
 struct ATTUNE_EXPORT omega_bootstrap_options {

@@ -16,6 +16,8 @@
 
 #include "attune/core/config.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/study/correlate.hpp"
+#include "attune/study/factor.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
 
@@ -25,5 +27,7 @@ ATTUNE_EXPORT std::string to_json(const score_study& study);
 ATTUNE_EXPORT std::string to_json(const reliability_study& study);
 /// The instruments' full definitions ("study": "instruments").
 ATTUNE_EXPORT std::string to_json(const std::vector<instrument>& instruments);
+ATTUNE_EXPORT std::string to_json(const correlate_study& study);
+ATTUNE_EXPORT std::string to_json(const factor_study& study);
 
 ATTUNE_END_NAMESPACE

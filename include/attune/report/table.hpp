@@ -8,6 +8,8 @@
 
 #include "attune/core/config.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/study/correlate.hpp"
+#include "attune/study/factor.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
 
@@ -21,5 +23,13 @@ ATTUNE_EXPORT std::string score_summary_text(const score_study& study);
 ATTUNE_EXPORT std::string to_table(const reliability_study& study);
 /// One paragraph per instrument: items, subscales and reverse keys, composites, key source and licence.
 ATTUNE_EXPORT std::string to_table(const std::vector<instrument>& instruments);
+/// The correlation matrix as R prints `round(r, 2)`, with the method, N and warnings.
+ATTUNE_EXPORT std::string to_table(const correlate_study& study);
+/// The correlation matrix as CSV (an `item` column, then one column per item; shortest round-trip numbers).
+ATTUNE_EXPORT std::string to_csv(const correlate_study& study);
+/// A correlation (or any square) matrix as R prints it rounded to `decimals`.
+ATTUNE_EXPORT std::string correlation_matrix_text(const std::vector<std::string>& names, const Eigen::MatrixXd& m, int decimals = 2);
+/// Loadings, communalities and fit (EFA as psych prints fa; CFA with lavaan's fit measures).
+ATTUNE_EXPORT std::string to_table(const factor_study& study);
 
 ATTUNE_END_NAMESPACE

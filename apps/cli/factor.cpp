@@ -1,0 +1,53 @@
+// attune factor: exploratory factor analysis of an instrument's items, or (--cfa) the
+// confirmatory model with one factor per subscale (e.g. anxiety and avoidance).
+#include "attune/report/json.hpp"
+#include "attune/report/table.hpp"
+#include "attune/study/factor.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+
+namespace attune::cli {
+
+void add_factor_command(CLI::App& app) {
+  struct options {
+    input_flags in;
+    std::vector<std::string> subscales;
+    int n_factors = 0;
+    std::string rotation = "oblimin";
+    std::string method = "minres";
+    bool cfa = false;
+  };
+  auto o = std::make_shared<options>();
+  auto* cmd = app.add_subcommand(
+      "factor",
+      "factor structure of an instrument's items: exploratory factor analysis (psych::fa), or with --cfa the "
+      "confirmatory model with one factor per subscale (lavaan::cfa)");
+  add_input_flags(*cmd, o->in, {"table", "json"});
+  cmd->add_option("--subscales", o->subscales, "subscales to analyse (default: all), e.g. anxiety,avoidance")->delimiter(',');
+  auto* f = cmd->add_option("--factors", o->n_factors, "number of exploratory factors (default: number of subscales)")
+                ->check(CLI::Range(1, 1000));
+  auto* rot = cmd->add_option("--rotation", o->rotation, "oblimin (default), varimax, geomin or none")
+                  ->check(CLI::IsMember({"oblimin", "quartimin", "varimax", "geomin", "geominQ", "none"}));
+  auto* meth = cmd->add_option("--method", o->method, "extraction: minres (default) or ml")
+                   ->check(CLI::IsMember({"minres", "uls", "ml", "mle"}));
+  cmd->add_flag("--cfa", o->cfa, "confirmatory factor analysis instead: one factor per subscale, ML, complete rows only");
+  cmd->callback([o, f, rot, meth] {
+    if (o->cfa && (f->count() > 0 || rot->count() > 0 || meth->count() > 0)) {
+      throw error(errc::invalid_argument,
+                  std::string("--cfa fits one factor per subscale by maximum likelihood; ") +
+                      (f->count() > 0 ? "--factors" : rot->count() > 0 ? "--rotation" : "--method") +
+                      " applies to the exploratory analysis only (drop it, or drop --cfa)");
+    }
+    factor_study_options so;
+    so.input = make_input_options(o->in);
+    so.analysis = o->cfa ? factor_analysis_kind::cfa : factor_analysis_kind::efa;
+    so.subscales = o->subscales;
+    so.efa.n_factors = o->n_factors;
+    so.efa.method = *parse_factor_method(o->method);
+    so.efa.rotation = *parse_factor_rotation(o->rotation);
+    const factor_study study = study_factor(resolve_instrument(o->in.instrument), o->in.data, so);
+    write_text(o->in, o->in.format_enum() == output_format::json ? to_json(study) : to_table(study));
+  });
+}
+
+}  // namespace attune::cli

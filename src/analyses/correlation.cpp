@@ -1,0 +1,53 @@
+#include "attune/analyses/correlation.hpp"
+
+#include <cmath>
+
+#include "attune/analyses/moments.hpp"
+#include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+constexpr detail::enum_table<correlation_kind, 2> kind_names{
+    {{correlation_kind::pearson, "pearson"}, {correlation_kind::polychoric, "polychoric"}}};
+}
+
+std::string_view to_string(correlation_kind k) noexcept { return detail::enum_name(kind_names, k); }
+std::optional<correlation_kind> parse_correlation_kind(std::string_view s) noexcept { return detail::enum_parse(kind_names, s); }
+
+void correlation_options::validate() const { polychoric.validate(); }
+
+correlation_result correlate(const Eigen::MatrixXd& data, const correlation_options& options) {
+  options.validate();
+  const Eigen::Index k = data.cols();
+  if (k < 2) {
+    throw error(errc::insufficient_data,
+                "correlations need at least 2 item columns; " + std::to_string(k) + " given", {.rule = "too_few_items"});
+  }
+  correlation_result out;
+  out.method = options.method;
+  out.n = static_cast<std::size_t>(data.rows());
+  if (options.method == correlation_kind::pearson) {
+    pairwise_moments pm(k);
+    pm.add(data);
+    out.matrix = pm.correlation();
+    out.pair_counts = pm.counts();
+    for (Eigen::Index i = 0; i < k; ++i) {
+      if (std::isnan(out.matrix(i, i))) {
+        out.warnings.push_back("item " + std::to_string(i + 1) + " has zero variance; its correlations are undefined");
+      }
+    }
+    return out;
+  }
+  polychoric_result p = polychoric(data, options.polychoric);
+  out.matrix = std::move(p.rho);
+  out.pair_counts = std::move(p.pair_counts);
+  out.standard_errors = std::move(p.standard_errors);
+  out.smoothed = p.smoothed;
+  out.global_thresholds = p.global_thresholds;
+  out.warnings = std::move(p.warnings);
+  return out;
+}
+
+ATTUNE_END_NAMESPACE

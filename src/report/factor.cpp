@@ -1,0 +1,132 @@
+// The report of a factor study: the JSON document, and readable tables of the loadings and fit
+// (EFA as psych's print.fa, CFA as lavaan's summary).
+#include <algorithm>
+#include <sstream>
+
+#include "attune/report/json.hpp"
+#include "attune/report/table.hpp"
+#include "detail/number_text.hpp"
+#include "report/analyses_json.hpp"
+#include "report/document.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+ATTUNE_JSON_ENUM(factor_method)
+ATTUNE_JSON_ENUM(factor_rotation)
+ATTUNE_JSON_ENUM(factor_analysis_kind)
+ATTUNE_JSON_ENUM(cfa_parameter_kind)
+ATTUNE_JSON_FIELDS(efa_result, method, rotation, loadings, unrotated_loadings, structure, phi, rotation_matrix, communalities, uniquenesses,
+                   eigenvalues, variance_accounted, objective, chi_square, df, rmsr, converged, iterations,
+                   rotation_iterations, heywood, n_obs, warnings)
+ATTUNE_JSON_FIELDS(cfa_parameter, kind, lhs, rhs, estimate, se, z, pvalue, std_all, std_all_se)
+ATTUNE_JSON_FIELDS(cfa_fit_measures, npar, fmin, chisq, df, pvalue, baseline_chisq, baseline_df, baseline_pvalue, cfi,
+                   tli, loglik, unrestricted_loglik, aic, bic, rmsea, rmsea_lower, rmsea_upper, rmsea_pvalue, srmr)
+ATTUNE_JSON_FIELDS(cfa_result, factors, items, parameters, loadings, loadings_se, std_loadings, factor_correlations,
+                   factor_correlations_se, residual_variances, residual_variances_se, std_residual_variances, r_squared,
+                   sample_covariance, implied_covariance, vcov, fit, n, n_dropped, iterations, warnings)
+
+std::string to_json(const factor_study& s) {
+  detail::json body = detail::json::object();
+  body["instrument"] = s.instrument;
+  body["analysis"] = s.analysis;
+  body["n_rows"] = s.n_rows;
+  body["n_out_of_range"] = s.n_out_of_range;
+  body["items"] = s.items;
+  body["columns"] = s.columns;
+  body["item_subscales"] = s.item_subscales;
+  body["reversed"] = s.reversed;
+  body["factors"] = s.factors;
+  body["correlation"] = s.correlation;
+  body["n_min_pair"] = s.n_min_pair;
+  body["efa"] = s.efa;
+  body["cfa"] = s.cfa;
+  body["warnings"] = s.warnings;
+  return detail::document_text("factor", body);
+}
+
+namespace {
+
+using detail::fixed_text;
+
+std::string pad(const std::string& s, std::size_t w, bool left = false) {
+  if (s.size() >= w) return s;
+  return left ? s + std::string(w - s.size(), ' ') : std::string(w - s.size(), ' ') + s;
+}
+std::string num(double x, int d, std::size_t w) { return pad(fixed_text(x, d), w); }
+
+std::size_t item_width(const factor_study& s) {
+  std::size_t w = 6;
+  for (const auto& c : s.columns) w = std::max(w, c.size() + 2);
+  return w;
+}
+
+void efa_table(std::ostringstream& os, const factor_study& s, const efa_result& e) {
+  const auto m = e.loadings.cols();
+  os << s.instrument << ": exploratory factor analysis, " << to_string(e.method) << ", "
+     << (m > 1 ? std::string(to_string(e.rotation)) : std::string("no")) << " rotation, " << m << " factor(s)\n";
+  os << "  " << s.n_rows << " rows; pairwise-complete Pearson correlations (smallest pair N "
+     << fixed_text(s.n_min_pair.value_or(0), 0) << ")\n\n";
+  const std::size_t w = item_width(s);
+  os << "  " << pad("item", w, true) << pad("scale", 12, true);
+  for (const auto& nm : s.factors) os << pad(nm, 8);
+  os << pad("h2", 8) << pad("u2", 8) << "\n";
+  for (std::size_t i = 0; i < s.items.size(); ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    os << "  " << pad(s.columns[i] + (s.reversed[i] ? "*" : ""), w, true) << pad(s.item_subscales[i], 12, true);
+    for (Eigen::Index j = 0; j < m; ++j) os << num(e.loadings(ii, j), 3, 8);
+    os << num(e.communalities(ii), 3, 8) << num(e.uniquenesses(ii), 3, 8) << "\n";
+  }
+  os << "  (* reverse keyed)\n\n  variance accounted:";
+  for (Eigen::Index j = 0; j < m; ++j) os << " " << fixed_text(e.variance_accounted(j), 3);
+  os << "\n";
+  if (m > 1) {
+    os << "  factor correlations:\n";
+    for (Eigen::Index a = 0; a < m; ++a) {
+      os << "    " << pad(s.factors[static_cast<std::size_t>(a)], 6, true);
+      for (Eigen::Index b = 0; b < m; ++b) os << num(e.phi(a, b), 3, 8);
+      os << "\n";
+    }
+  }
+  os << "  chi-square " << fixed_text(e.chi_square, 2) << " on " << e.df << " df; RMSR " << fixed_text(e.rmsr, 4) << "\n";
+}
+
+void cfa_table(std::ostringstream& os, const factor_study& s, const cfa_result& r) {
+  const auto& f = r.fit;
+  os << s.instrument << ": confirmatory factor analysis (ML, standardized factors, one factor per subscale)\n";
+  os << "  N = " << r.n << " complete rows";
+  if (r.n_dropped > 0) os << " (" << r.n_dropped << " with missing answers dropped)";
+  os << "\n\n  chi-square " << fixed_text(f.chisq, 2) << " on " << f.df << " df, p = " << fixed_text(f.pvalue, 4)
+     << "\n  CFI " << fixed_text(f.cfi, 3) << "  TLI " << fixed_text(f.tli, 3) << "  RMSEA " << fixed_text(f.rmsea, 3)
+     << " [" << fixed_text(f.rmsea_lower, 3) << ", " << fixed_text(f.rmsea_upper, 3) << "]  SRMR "
+     << fixed_text(f.srmr, 3) << "\n  AIC " << fixed_text(f.aic, 1) << "  BIC " << fixed_text(f.bic, 1) << "\n\n";
+  const std::size_t w = item_width(s);
+  os << "  " << pad("item", w, true) << pad("factor", 12, true) << pad("loading", 9) << pad("se", 8) << pad("std", 8)
+     << pad("R2", 8) << "\n";
+  for (const auto& p : r.parameters) {
+    if (p.kind != cfa_parameter_kind::loading) continue;
+    os << "  " << pad(s.columns[p.rhs] + (s.reversed[p.rhs] ? "*" : ""), w, true) << pad(r.factors[p.lhs], 12, true)
+       << num(p.estimate, 3, 9) << num(p.se, 3, 8) << num(p.std_all, 3, 8)
+       << num(r.r_squared(static_cast<Eigen::Index>(p.rhs)), 3, 8) << "\n";
+  }
+  os << "  (* reverse keyed)\n";
+  bool header = false;
+  for (const auto& p : r.parameters) {
+    if (p.kind != cfa_parameter_kind::factor_correlation) continue;
+    if (!header) os << "\n  factor correlations:\n";
+    header = true;
+    os << "    " << r.factors[p.lhs] << " ~ " << r.factors[p.rhs] << ": " << fixed_text(p.estimate, 3) << " (se "
+       << fixed_text(p.se, 3) << ")\n";
+  }
+}
+
+}  // namespace
+
+std::string to_table(const factor_study& s) {
+  std::ostringstream os;
+  if (s.efa) efa_table(os, s, *s.efa);
+  if (s.cfa) cfa_table(os, s, *s.cfa);
+  for (const auto& w : s.warnings) os << "  warning: " << w << "\n";
+  return os.str();
+}
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,163 @@
+#include "attune/study/factor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "attune/analyses/moments.hpp"
+#include "attune/analyses/scoring.hpp"
+#include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+constexpr detail::enum_table<factor_analysis_kind, 2> kind_names{
+    {{factor_analysis_kind::efa, "efa"}, {factor_analysis_kind::cfa, "cfa"}}};
+}
+
+std::string_view to_string(factor_analysis_kind k) noexcept { return detail::enum_name(kind_names, k); }
+std::optional<factor_analysis_kind> parse_factor_analysis_kind(std::string_view s) noexcept {
+  return detail::enum_parse(kind_names, s);
+}
+
+void factor_study_options::validate() const {
+  input.scoring.validate();
+  if (analysis == factor_analysis_kind::efa) {
+    efa_options e = efa;
+    if (e.n_factors == 0) e.n_factors = 1;  // 0 = the number of subscales, known later
+    e.validate();
+  } else {
+    cfa.validate();
+  }
+}
+
+namespace {
+
+// The keyed items of the chosen subscales, side by side and grouped by subscale (simple
+// structure: each item in one chosen subscale).
+Eigen::MatrixXd keyed_structure(const instrument& inst, const responses& data, const factor_study_options& o,
+                                factor_study& out, std::vector<std::size_t>& subscale_of) {
+  std::vector<const subscale*> chosen;
+  if (o.subscales.empty()) {
+    for (const auto& s : inst.subscales) chosen.push_back(&s);
+  } else {
+    for (const auto& name : o.subscales) {
+      const subscale* s = inst.find_subscale(name);
+      if (s == nullptr) {
+        std::string known;
+        for (const auto& t : inst.subscales) known += (known.empty() ? "" : ", ") + t.name;
+        throw error(errc::invalid_argument,
+                    "instrument '" + inst.id + "' has no subscale '" + name + "' (it has: " + known + ")",
+                    {.value = name, .option = "factor_study_options.subscales", .rule = "unknown_subscale"});
+      }
+      if (std::find(chosen.begin(), chosen.end(), s) != chosen.end()) {
+        throw error(errc::invalid_argument, "subscale '" + name + "' is named twice",
+                    {.value = name, .option = "factor_study_options.subscales", .rule = "repeated_subscale"});
+      }
+      chosen.push_back(s);
+    }
+  }
+  if (chosen.empty()) throw error(errc::invalid_argument, "instrument '" + inst.id + "' has no subscales");
+  std::map<std::string, std::string> owner;  // item id -> subscale
+  std::vector<Eigen::MatrixXd> blocks;
+  Eigen::Index total = 0;
+  for (std::size_t s = 0; s < chosen.size(); ++s) {
+    const subscale& sub = *chosen[s];
+    out.factors.push_back(sub.name);
+    for (const auto& id : sub.items) {
+      const auto [it, inserted] = owner.emplace(id, sub.name);
+      if (!inserted) {
+        throw error(errc::invalid_argument,
+                    "item '" + id + "' belongs to subscales '" + it->second + "' and '" + sub.name +
+                        "'; a factor model needs each item in one factor (choose the subscales)",
+                    {.item = id, .option = "factor_study_options.subscales", .rule = "item_in_two_factors"});
+      }
+      const auto idx = static_cast<std::size_t>(inst.item_index(id));
+      out.items.push_back(id);
+      out.columns.push_back(idx < data.columns.size() ? data.columns[idx] : id);
+      out.item_subscales.push_back(sub.name);
+      out.reversed.push_back(inst.is_reversed(sub, id));
+      subscale_of.push_back(s);
+    }
+    blocks.push_back(keyed_items(inst, sub, data.values, o.input.scoring));
+    total += blocks.back().cols();
+  }
+  Eigen::MatrixXd keyed(data.values.rows(), total);
+  Eigen::Index at = 0;
+  for (const auto& b : blocks) {
+    keyed.middleCols(at, b.cols()) = b;
+    at += b.cols();
+  }
+  return keyed;
+}
+
+void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor_study& out) {
+  const Eigen::Index k = keyed.cols();
+  if (k < 2) {
+    throw error(errc::insufficient_data, "factor analysis: " + std::to_string(k) + " item(s); at least 2 are needed",
+                {.rule = "too_few_items"});
+  }
+  // Pairwise-complete Pearson correlations of the keyed items (as psych::fa on raw data).
+  pairwise_moments pm(k);
+  pm.add(keyed);
+  const Eigen::MatrixXd r = pm.correlation();
+  const Eigen::MatrixXd counts = pm.counts();
+  for (Eigen::Index i = 0; i < k; ++i) {
+    for (Eigen::Index j = 0; j <= i; ++j) {
+      if (!std::isfinite(r(i, j))) {
+        const auto& a = out.columns[static_cast<std::size_t>(i)];
+        const auto& b = out.columns[static_cast<std::size_t>(j)];
+        throw error(errc::insufficient_data,
+                    "factor analysis: the correlation of '" + a + "' and '" + b + "' is undefined (" +
+                        std::to_string(static_cast<long long>(counts(i, j))) +
+                        " rows answered both, or an item has zero variance)",
+                    {.column = a, .rule = "undefined_correlation"});
+      }
+    }
+  }
+  efa_options eo = o.efa;
+  if (eo.n_factors == 0) eo.n_factors = static_cast<int>(out.factors.size());
+  out.factors.clear();
+  const std::string prefix = eo.method == factor_method::ml ? "ML" : "MR";
+  // psych::fa on raw data takes n.obs = the number of rows.
+  out.efa = exploratory_factor_analysis(r, keyed.rows(), eo);
+  for (Eigen::Index j = 0; j < out.efa->loadings.cols(); ++j) out.factors.push_back(prefix + std::to_string(j + 1));
+  out.correlation = "pearson_pairwise";
+  out.n_min_pair = counts.minCoeff();
+  out.warnings.insert(out.warnings.end(), out.efa->warnings.begin(), out.efa->warnings.end());
+}
+
+}  // namespace
+
+factor_study study_factor(const instrument& inst, responses data, const factor_study_options& options) {
+  options.validate();
+  factor_study out;
+  out.instrument = inst.id;
+  out.analysis = options.analysis;
+  out.n_rows = static_cast<std::size_t>(data.n_rows());
+  out.n_out_of_range = apply_range_rule(inst, data, options.input.scoring);
+  if (out.n_out_of_range > 0) {
+    out.warnings.push_back(std::to_string(out.n_out_of_range) +
+                           " answer(s) outside the response range were treated as missing");
+  }
+  std::vector<std::size_t> subscale_of;
+  const Eigen::MatrixXd keyed = keyed_structure(inst, data, options, out, subscale_of);
+  if (options.analysis == factor_analysis_kind::efa) {
+    run_efa(keyed, options, out);
+    return out;
+  }
+  cfa_model model;
+  model.factors = out.factors;
+  model.factor_of_item = subscale_of;
+  model.items = out.columns;
+  out.cfa = confirmatory_factor_analysis(keyed, model, options.cfa);
+  out.warnings.insert(out.warnings.end(), out.cfa->warnings.begin(), out.cfa->warnings.end());
+  return out;
+}
+
+factor_study study_factor(const instrument& inst, const std::string& path, const factor_study_options& options) {
+  return study_factor(inst, read_study_data(path, &inst, options.input), options);
+}
+
+ATTUNE_END_NAMESPACE
