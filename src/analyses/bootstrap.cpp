@@ -10,7 +10,10 @@
 
 #include "attune/analyses/moments.hpp"
 #include "attune/core/error.hpp"
+#include "detail/math.hpp"
+#include "detail/number_text.hpp"
 #include "detail/parallel.hpp"
+#include "detail/quantile.hpp"
 #include "detail/random.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -60,11 +63,73 @@ std::uint64_t replicate_seed(std::uint64_t seed, int b) {
 
 }  // namespace
 
+bootstrap_bounds percentile_interval(const std::vector<double>& sorted, double level) {
+  bootstrap_bounds b;
+  if (sorted.size() < 2 || !(level > 0.0 && level < 1.0)) return b;
+  const double tail = (1.0 - level) / 2.0;
+  b.lower = detail::quantile_type7(sorted, tail);
+  b.upper = detail::quantile_type7(sorted, 1.0 - tail);
+  return b;
+}
+
+bca_interval_result bca_interval(const std::vector<double>& sorted, double estimate, const std::vector<double>& jackknife,
+                                 double level) {
+  bca_interval_result out;
+  if (sorted.size() < 2) {
+    out.undefined_reason = std::to_string(sorted.size()) + " usable bootstrap value(s); at least 2 are needed";
+    return out;
+  }
+  if (!std::isfinite(estimate)) {
+    out.undefined_reason = "the estimate on the full data is " + detail::number_text(estimate);
+    return out;
+  }
+  const double below = static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), estimate) - sorted.begin());
+  const double prop = below / static_cast<double>(sorted.size());
+  if (prop <= 0.0 || prop >= 1.0) {
+    out.undefined_reason = "every bootstrap value lies on one side of the estimate (the bias correction z0 is infinite)";
+    return out;
+  }
+  out.z0 = detail::normal_quantile(prop);
+  double mean = 0.0;
+  std::size_t ok = 0;
+  for (double v : jackknife) {
+    if (!std::isfinite(v)) continue;
+    mean += v;
+    ++ok;
+  }
+  if (ok < 2) {
+    out.undefined_reason = std::to_string(ok) + " finite jackknife value(s); the acceleration needs at least 2";
+    return out;
+  }
+  mean /= static_cast<double>(ok);
+  double s2 = 0.0, s3 = 0.0;
+  for (double v : jackknife) {
+    if (!std::isfinite(v)) continue;
+    const double d = mean - v;
+    s2 += d * d;
+    s3 += d * d * d;
+  }
+  out.acceleration = s2 > 0.0 ? s3 / (6.0 * std::pow(s2, 1.5)) : 0.0;
+  const double tail = (1.0 - level) / 2.0;
+  auto adjusted = [&](double zq) {
+    const double w = out.z0 + zq;
+    return detail::normal_cdf(out.z0 + w / (1.0 - out.acceleration * w));
+  };
+  out.bounds.lower = detail::quantile_type7(sorted, adjusted(detail::normal_quantile(tail)));
+  out.bounds.upper = detail::quantile_type7(sorted, adjusted(detail::normal_quantile(1.0 - tail)));
+  if (!std::isfinite(out.bounds.lower) || !std::isfinite(out.bounds.upper)) {
+    out.undefined_reason = "the adjusted percentiles are undefined (acceleration " + detail::number_text(out.acceleration) + ")";
+    out.bounds = {};
+  }
+  return out;
+}
+
 // Replicate b draws from its own engine mt19937_64(replicate_seed(seed, b)); work is handed out in
 // blocks of replicates whose size depends only on N, so the result does not depend on `threads`.
 std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, unsigned threads) {
-  if (replicates < 0) {
-    throw error(errc::invalid_argument, "bootstrap_alpha: replicates = " + std::to_string(replicates) + "; must be >= 0");
+  if (replicates < 0 || replicates > max_bootstrap_replicates) {
+    throw error(errc::invalid_argument, "bootstrap_alpha: replicates = " + std::to_string(replicates) +
+                                            "; must be in 0.." + std::to_string(max_bootstrap_replicates));
   }
   const Eigen::Index n = x.rows(), k = x.cols();
   const double kd = static_cast<double>(k);

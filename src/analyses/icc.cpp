@@ -8,9 +8,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/math/distributions/fisher_f.hpp>
-
 #include "attune/core/error.hpp"
+#include "detail/math.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -21,13 +20,8 @@ using detail::number_text;
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-double f_quantile(double p, double df1, double df2) {
-  return boost::math::quantile(boost::math::fisher_f(df1, df2), p);
-}
-double f_upper_tail(double f, double df1, double df2) {
-  if (!(f >= 0.0) || std::isinf(f)) return std::isinf(f) ? 0.0 : nan_v;
-  return boost::math::cdf(boost::math::complement(boost::math::fisher_f(df1, df2), f));
-}
+using detail::f_quantile;
+using detail::f_upper_tail;
 
 }  // namespace
 

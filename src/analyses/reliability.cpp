@@ -17,10 +17,9 @@
 #include <vector>
 
 #include <Eigen/Dense>
-#include <boost/math/distributions/fisher_f.hpp>
-#include <boost/math/distributions/normal.hpp>
 
 #include "attune/core/error.hpp"
+#include "detail/math.hpp"
 #include "detail/number_text.hpp"
 #include "detail/quantile.hpp"
 
@@ -32,11 +31,8 @@ using detail::number_text;
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
-double normal_cdf(double z) { return boost::math::cdf(boost::math::normal(), z); }
-double f_quantile(double p, double df1, double df2) {
-  return boost::math::quantile(boost::math::fisher_f(df1, df2), p);
-}
+using detail::f_quantile;
+using detail::normal_quantile;
 
 // R var() (n - 1 denominator).
 double variance_of(const std::vector<double>& v) {
@@ -423,34 +419,22 @@ reliability_result analyze_core(core_input in, const reliability_options& option
       case ci_method::bootstrap_bca: {
         if (!raw) throw error(errc::invalid_argument, "reliability: bootstrap intervals need raw data");
         ci.n = static_cast<double>(raw->rows());
-        if (boots.size() < 2) {
-          ci.lower = ci.upper = nan_v;
-          break;
-        }
-        double p_lo = gamma / 2.0, p_hi = 1.0 - gamma / 2.0;
-        if (m == ci_method::bootstrap_bca) {
-          // Efron (1987) BCa: z0 = Phi^-1(#{a* < a}/B), acceleration from the jackknife.
-          const double below = static_cast<double>(std::lower_bound(boots.begin(), boots.end(), a) - boots.begin());
-          const double z0 = normal_quantile(std::clamp(below / static_cast<double>(boots.size()), 1e-300, 1.0 - 1e-16));
-          const std::vector<double> jack = jackknife_alpha(*raw);
-          double jm = 0.0;
-          for (double v : jack) jm += v;
-          jm /= static_cast<double>(jack.size());
-          double num = 0.0, den = 0.0;
-          for (double v : jack) {
-            num += (jm - v) * (jm - v) * (jm - v);
-            den += (jm - v) * (jm - v);
+        if (m == ci_method::bootstrap_percentile) {
+          const bootstrap_bounds b = percentile_interval(boots, options.level);
+          ci.lower = b.lower;
+          ci.upper = b.upper;
+          if (boots.size() < 2) {
+            res.warnings.push_back("reliability: the bootstrap_percentile interval is undefined: " +
+                                   std::to_string(boots.size()) + " usable replicate(s)");
           }
-          const double acc = den > 0.0 ? num / (6.0 * std::pow(den, 1.5)) : 0.0;
-          auto adj = [&](double zq) { return normal_cdf(z0 + (z0 + zq) / (1.0 - acc * (z0 + zq))); };
-          p_lo = adj(normal_quantile(gamma / 2.0));
-          p_hi = adj(normal_quantile(1.0 - gamma / 2.0));
-          if (below == 0.0 || below == static_cast<double>(boots.size())) {
-            res.warnings.push_back("reliability: BCa interval degenerate (every replicate on one side of alpha)");
+        } else {
+          const bca_interval_result b = bca_interval(boots, a, jackknife_alpha(*raw), options.level);
+          ci.lower = b.bounds.lower;
+          ci.upper = b.bounds.upper;
+          if (!b.undefined_reason.empty()) {
+            res.warnings.push_back("reliability: the bootstrap_bca interval is undefined: " + b.undefined_reason);
           }
         }
-        ci.lower = detail::quantile_type7(boots, p_lo);
-        ci.upper = detail::quantile_type7(boots, p_hi);
         break;
       }
     }
@@ -583,8 +567,9 @@ void reliability_options::validate() const {
     throw error(errc::invalid_argument, "reliability: sampled_splits = " + std::to_string(sampled_splits) +
                                             "; must be in 1.." + std::to_string(max_split_count));
   }
-  if (bootstrap < 0 || bootstrap > 10000000) {
-    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) + "; must be in 0..10000000");
+  if (bootstrap < 0 || bootstrap > max_bootstrap_replicates) {
+    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) + "; must be in 0.." +
+                                            std::to_string(max_bootstrap_replicates));
   }
   if ((wants(*this, ci_method::bootstrap_percentile) || wants(*this, ci_method::bootstrap_bca)) && bootstrap < 2) {
     throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) +

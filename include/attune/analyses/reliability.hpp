@@ -74,7 +74,7 @@ struct ATTUNE_EXPORT reliability_options {
   std::vector<ci_method> intervals = {ci_method::feldt, ci_method::bonett_wright};
   double level = 0.95;                  ///< confidence level, in (0, 1)
   interval_n n_for_intervals = interval_n::effective;
-  int bootstrap = 0;                    ///< bootstrap replicates (0 = none); >= 2 when bootstrapping
+  int bootstrap = 0;                    ///< bootstrap replicates (0 = none); 2..max_bootstrap_replicates when bootstrapping
   std::uint64_t seed = 20240601;        ///< seed of the bootstrap and of sampled split-halves
   unsigned threads = 1;                 ///< worker threads (0 = hardware); results never depend on it
   bool split_half = true;               ///< compute the split-half distribution
