@@ -18,80 +18,12 @@
 #include "attune/core/error.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/reliability.hpp"
+#include "reliability_golden_io.hpp"
 #include "test_support.hpp"
 
 namespace {
 
-constexpr double psych_tol = 1e-9;   // issue 3: every psych output within 1e-9
-constexpr double merge_tol = 1e-12;  // issue 3: merged shards equal the whole data to 1e-12
-const double nan = std::numeric_limits<double>::quiet_NaN();
-
-std::string dir(const std::string& f) { return attune::test::data_path("reliability/" + f); }
-
-// Numeric CSV with a header row; "NA" = missing.
-Eigen::MatrixXd read_matrix(const std::string& path, bool header, std::vector<std::string>* names = nullptr) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path << " (run tests/golden/reliability.R)";
-  std::string line;
-  std::vector<std::vector<double>> rows;
-  if (header && std::getline(in, line) && names) {
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) names->push_back(cell);
-  }
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    std::vector<double> row;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) row.push_back(cell == "NA" ? nan : std::stod(cell));
-    rows.push_back(row);
-  }
-  Eigen::MatrixXd m(static_cast<Eigen::Index>(rows.size()), rows.empty() ? 0 : static_cast<Eigen::Index>(rows[0].size()));
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (std::size_t c = 0; c < rows[r].size(); ++c) m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = rows[r][c];
-  }
-  return m;
-}
-
-std::map<std::string, double> read_golden(const std::string& path) {
-  std::map<std::string, double> g;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto comma = line.rfind(',');
-    if (comma == std::string::npos) continue;
-    const std::string v = line.substr(comma + 1);
-    g[line.substr(0, comma)] = v == "NA" ? nan : std::stod(v);
-  }
-  return g;
-}
-
-double get(const std::map<std::string, double>& g, const std::string& key) {
-  auto it = g.find(key);
-  EXPECT_NE(it, g.end()) << "golden key missing: " << key;
-  return it == g.end() ? nan : it->second;
-}
-
-// Largest |attune - R| seen in the golden comparisons (printed at the end, for docs and reports).
-double max_deviation = 0.0;
-
-#define EXPECT_REL(actual, expected, tol, what)                                                     \
-  do {                                                                                              \
-    const double a_ = (actual), e_ = (expected);                                                    \
-    if (std::isnan(e_)) {                                                                           \
-      EXPECT_TRUE(std::isnan(a_)) << (what) << ": R gives NA, attune " << a_;                       \
-    } else {                                                                                        \
-      EXPECT_NEAR(a_, e_, (tol) * std::max(1.0, std::abs(e_))) << (what);                           \
-      if ((tol) == psych_tol) max_deviation = std::max(max_deviation, std::abs(a_ - e_));           \
-    }                                                                                               \
-  } while (0)
-
-class report_deviation : public ::testing::Environment {
- public:
-  void TearDown() override { std::printf("largest |attune - R| over the golden comparisons: %.3g\n", max_deviation); }
-};
+using namespace attune::test;  // NOLINT: the golden readers, tolerances and EXPECT_REL
 const auto* const report = ::testing::AddGlobalTestEnvironment(new report_deviation);
 
 const attune::confidence_interval* find_ci(const attune::reliability_result& r, attune::ci_method m) {
@@ -269,31 +201,6 @@ TEST(ReliabilityGolden, PairwiseMomentsEqualRCovCor) {
   }
 }
 
-TEST(ReliabilityGolden, IccSixForms) {
-  // psych::ICC(x, lmer = FALSE, alpha = 1 - level)$results.
-  for (const char* c : {"icc_sf", "icc_retest"}) {
-    const Eigen::MatrixXd x = read_matrix(dir(std::string(c) + ".csv"), true);
-    for (int level : {95, 90}) {
-      const auto g = read_golden(dir(std::string(c) + "_" + std::to_string(level) + "_golden.csv"));
-      attune::icc_options o;
-      o.level = level / 100.0;
-      const attune::icc_result r = attune::analyze_icc(x, o);
-      ASSERT_EQ(r.rows.size(), 6u);
-      EXPECT_REL(r.ms_within, get(g, "MSW"), psych_tol, "MSW");
-      for (const auto& row : r.rows) {
-        SCOPED_TRACE(std::string(c) + " " + row.type + " level " + std::to_string(level));
-        EXPECT_REL(row.icc, get(g, row.type + ".icc"), psych_tol, "ICC");
-        EXPECT_REL(row.f, get(g, row.type + ".f"), psych_tol, "F");
-        EXPECT_EQ(row.df1, get(g, row.type + ".df1"));
-        EXPECT_EQ(row.df2, get(g, row.type + ".df2"));
-        EXPECT_REL(row.p, get(g, row.type + ".p"), psych_tol, "p");
-        EXPECT_REL(row.lower, get(g, row.type + ".lower"), psych_tol, "lower bound");
-        EXPECT_REL(row.upper, get(g, row.type + ".upper"), psych_tol, "upper bound");
-      }
-    }
-  }
-}
-
 TEST(Reliability, MergedShardsEqualWholeData) {
   for (auto missing : {attune::missing_method::pairwise, attune::missing_method::listwise}) {
     const Eigen::MatrixXd x = read_matrix(dir("gen1_pairwise.csv"), true);
@@ -352,100 +259,6 @@ TEST(Reliability, FromMatrixEqualsFromCompleteData) {
   EXPECT_TRUE(std::isnan(fromcor.items[0].sd));
 }
 
-TEST(Reliability, BootstrapIsSeededAndThreadInvariant) {
-  for (const char* c : {"sixteen_items", "gen1_pairwise"}) {  // complete data fast path, pairwise path
-    const Eigen::MatrixXd x = read_matrix(dir(std::string(c) + ".csv"), true);
-    attune::reliability_options o;
-    o.intervals = {attune::ci_method::bootstrap_percentile, attune::ci_method::bootstrap_bca, attune::ci_method::adf};
-    o.bootstrap = 300;
-    o.seed = 7;
-    o.threads = 1;
-    const auto r1 = attune::analyze_reliability(x, o);
-    o.threads = 3;
-    const auto r3 = attune::analyze_reliability(x, o);
-    ASSERT_EQ(r1.bootstrap_alphas.size(), 300u);
-    EXPECT_EQ(r1.bootstrap_alphas, r3.bootstrap_alphas) << c;
-    o.seed = 8;
-    const auto other = attune::analyze_reliability(x, o);
-    EXPECT_NE(r1.bootstrap_alphas, other.bootstrap_alphas);
-    const auto* pc = find_ci(r1, attune::ci_method::bootstrap_percentile);
-    const auto* bca = find_ci(r1, attune::ci_method::bootstrap_bca);
-    ASSERT_NE(pc, nullptr);
-    ASSERT_NE(bca, nullptr);
-    EXPECT_LT(pc->lower, r1.alpha);
-    EXPECT_GT(pc->upper, r1.alpha);
-    EXPECT_LT(bca->lower, r1.alpha);
-    EXPECT_GT(bca->upper, r1.alpha);
-    EXPECT_EQ(pc->n, static_cast<double>(x.rows()));
-    if (std::string(c) != "sixteen_items") continue;  // ADF uses the complete rows only
-    // The bootstrap SD agrees with the ADF standard error (both distribution-free) to sampling error.
-    double m = 0, s = 0;
-    for (double v : r1.bootstrap_alphas) m += v;
-    m /= 300.0;
-    for (double v : r1.bootstrap_alphas) s += (v - m) * (v - m);
-    const double boot_sd = std::sqrt(s / 299.0);
-    const auto* adf = find_ci(r1, attune::ci_method::adf);
-    const double adf_se = (adf->upper - adf->lower) / (2.0 * 1.959963984540054);
-    EXPECT_NEAR(boot_sd / adf_se, 1.0, 0.3) << c;
-  }
-}
-
-TEST(Reliability, SplitHalfSampledAboveTheLimit) {
-  // 17 items: C(17, 8) = 24310 > 15000 splits, so psych (and attune) sample 15000 random splits.
-  Eigen::MatrixXd r = Eigen::MatrixXd::Constant(17, 17, 0.3);
-  for (Eigen::Index i = 0; i < 17; ++i) {
-    for (Eigen::Index j = 0; j < 17; ++j) r(i, j) += (i == j) ? 0.7 : 0.02 * static_cast<double>((i * j) % 5);
-  }
-  attune::split_half_options o;
-  const auto s = attune::split_half(r, o);
-  EXPECT_FALSE(s.exhaustive);
-  EXPECT_EQ(s.n_splits, 15000u);
-  const auto s2 = attune::split_half(r, o);
-  EXPECT_EQ(s.mean, s2.mean);  // seeded
-  o.max_exhaustive_splits = 30000;
-  const auto all = attune::split_half(r, o);
-  EXPECT_TRUE(all.exhaustive);
-  EXPECT_EQ(all.n_splits, 24310u);
-  EXPECT_LE(s.max, all.max);
-  EXPECT_GE(s.min, all.min);
-  EXPECT_NEAR(s.mean, all.mean, 0.01);
-  // The best split's membership reproduces its coefficient.
-  double ab = 0;
-  for (Eigen::Index i = 0; i < 17; ++i) {
-    for (Eigen::Index j = 0; j < 17; ++j) {
-      if (all.max_split[static_cast<std::size_t>(i)] == 1 && all.max_split[static_cast<std::size_t>(j)] == 0) ab += r(i, j);
-    }
-  }
-  EXPECT_NEAR(4 * ab / r.sum(), all.max, 1e-12);
-}
-
-TEST(Reliability, SplitHalfOfALongScale) {
-  // 70 items (beyond a 64-bit mask): sampled splits; with equal correlations every split is equal,
-  // 4 (35 * 35 r) / (70 + 70 * 69 r).
-  const double rho = 0.2;
-  Eigen::MatrixXd r = Eigen::MatrixXd::Constant(70, 70, rho);
-  r.diagonal().setOnes();
-  attune::split_half_options o;
-  o.sampled_splits = 200;
-  const auto s = attune::split_half(r, o);
-  EXPECT_FALSE(s.exhaustive);
-  const double expected = 4.0 * 35 * 35 * rho / (70 + 70 * 69 * rho);
-  EXPECT_NEAR(s.max, expected, 1e-12);
-  EXPECT_NEAR(s.min, expected, 1e-12);
-  EXPECT_EQ(std::count(s.max_split.begin(), s.max_split.end(), 1), 35);
-}
-
-TEST(Reliability, SpearmanBrownProphecy) {
-  // Spearman-Brown: doubling a scale of reliability .6 gives 2(.6)/(1 + .6) = .75.
-  EXPECT_NEAR(attune::spearman_brown(0.6, 2.0), 0.75, 1e-15);
-  const double m = attune::length_for_reliability(0.6, 0.9);
-  EXPECT_NEAR(m, 6.0, 1e-12);
-  EXPECT_NEAR(attune::spearman_brown(0.6, m), 0.9, 1e-12);
-  EXPECT_THROW(attune::length_for_reliability(0.0, 0.9), attune::error);
-  EXPECT_THROW(attune::length_for_reliability(0.6, 1.0), attune::error);
-  EXPECT_THROW(attune::spearman_brown(0.6, 0.0), attune::error);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Warnings and errors
 
@@ -464,7 +277,7 @@ TEST(ReliabilityErrors, TooFewItemsOrRows) {
   one << 1, 2, 3;
   expect_error([&] { attune::analyze_reliability(one); }, attune::errc::insufficient_data, "N = 1");
   Eigen::MatrixXd x(4, 3);
-  x << 1, 2, nan, 2, nan, 3, nan, 3, 4, 3, 4, 5;
+  x << 1, 2, nan_value, 2, nan_value, 3, nan_value, 3, 4, 3, 4, 5;
   attune::reliability_options lw;
   lw.missing = attune::missing_method::listwise;
   expect_error([&] { attune::analyze_reliability(x, lw); }, attune::errc::insufficient_data, "complete row");
@@ -476,12 +289,12 @@ TEST(ReliabilityErrors, TooFewItemsOrRows) {
 
 TEST(ReliabilityErrors, AllMissingItemAndNeverPairedItems) {
   Eigen::MatrixXd x(5, 3);
-  x << 1, 2, nan, 2, 3, nan, 3, 3, nan, 4, 5, nan, 2, 2, nan;
+  x << 1, 2, nan_value, 2, 3, nan_value, 3, 3, nan_value, 4, 5, nan_value, 2, 2, nan_value;
   attune::reliability_options o;
   o.item_names = {"a", "b", "c"};
   expect_error([&] { attune::analyze_reliability(x, o); }, attune::errc::insufficient_data, "item c has 0 answers");
   Eigen::MatrixXd y(6, 3);
-  y << 1, 2, nan, 2, 3, nan, 3, 4, nan, 1, nan, 2, 3, nan, 5, 2, nan, 3;
+  y << 1, 2, nan_value, 2, 3, nan_value, 3, 4, nan_value, 1, nan_value, 2, 3, nan_value, 5, 2, nan_value, 3;
   expect_error([&] { attune::analyze_reliability(y, o); }, attune::errc::numerical_issue, "items b and c");
 }
 
@@ -553,10 +366,6 @@ TEST(ReliabilityErrors, Options) {
   expect_error([] { attune::parse_ci_method("wald"); }, attune::errc::invalid_argument, "'wald'");
   EXPECT_EQ(attune::parse_ci_method("bonett_wright"), attune::ci_method::bonett_wright);
   EXPECT_EQ(attune::to_string(attune::ci_method::bootstrap_bca), "bootstrap_bca");
-  attune::icc_options io;
-  io.level = 0;
-  expect_error([&] { attune::analyze_icc(x, io); }, attune::errc::invalid_argument, "level = 0");
-  expect_error([] { attune::analyze_icc(Eigen::MatrixXd::Ones(5, 1)); }, attune::errc::insufficient_data, "1 rater");
   attune::reliability_accumulator acc(2, attune::missing_method::listwise);
   acc.add(x);
   expect_error([&] { attune::analyze_reliability(acc, attune::reliability_options{}); }, attune::errc::invalid_argument,
@@ -565,17 +374,6 @@ TEST(ReliabilityErrors, Options) {
   other.add(Eigen::MatrixXd::Ones(2, 3));
   expect_error([&] { acc.merge(other); }, attune::errc::invalid_argument, "3 items");
   expect_error([] { attune::reliability_accumulator::deserialize("nonsense"); }, attune::errc::bad_input, "line 1");
-}
-
-TEST(Icc, MissingRowsAreDroppedWithAWarning) {
-  const Eigen::MatrixXd x = read_matrix(dir("icc_sf.csv"), true);
-  Eigen::MatrixXd y(x.rows() + 1, x.cols());
-  y << x, Eigen::RowVectorXd::Constant(x.cols(), nan);
-  const auto a = attune::analyze_icc(x), b = attune::analyze_icc(y);
-  EXPECT_EQ(b.n_subjects, static_cast<double>(x.rows()));
-  EXPECT_EQ(a.rows[1].icc, b.rows[1].icc);
-  ASSERT_EQ(b.warnings.size(), 1u);
-  EXPECT_NE(b.warnings[0].find("1 row(s)"), std::string::npos);
 }
 
 }  // namespace

@@ -2,12 +2,14 @@
 /// Everything in attune's public API.
 #pragma once
 
+#include "attune/analyses/bootstrap.hpp"
 #include "attune/analyses/cfa.hpp"
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
 #include "attune/io/csv.hpp"
 #include "attune/core/error.hpp"
 #include "attune/analyses/factor.hpp"
+#include "attune/analyses/icc.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/omega.hpp"
@@ -17,4 +19,5 @@
 #include "attune/data/responses.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/analyses/simulate.hpp"
+#include "attune/analyses/split_half.hpp"
 #include "attune/core/version.hpp"

@@ -12,9 +12,6 @@
 #include <Eigen/Dense>
 #include <Eigen/Eigenvalues>
 #include <algorithm>
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/non_central_chi_squared.hpp>
-#include <boost/math/tools/toms748_solve.hpp>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -25,6 +22,7 @@
 
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "detail/math.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -348,15 +346,10 @@ double normal_two_sided_p(double z) { return std::erfc(std::abs(z) / std::number
 // bisection takes ~50 (lavaan uses stats::uniroot with tol 1.2e-4, i.e. less precise).
 template <class F>
 double find_root(F f, double lo, double hi) {
-  boost::uintmax_t max_iter = 200;
-  const auto r = boost::math::tools::toms748_solve(f, lo, hi, boost::math::tools::eps_tolerance<double>(45), max_iter);
-  return 0.5 * (r.first + r.second);
+  return detail::find_root_toms748(f, lo, hi, 45, 200);  // NaN when [lo, hi] does not bracket a root
 }
 
-double pchisq_nc(double x, double df, double ncp) {
-  if (ncp <= 0.0) return boost::math::cdf(boost::math::chi_squared_distribution<double>(df), x);
-  return boost::math::cdf(boost::math::non_central_chi_squared_distribution<double>(df, ncp), x);
-}
+double pchisq_nc(double x, double df, double ncp) { return detail::non_central_chi_squared_cdf(x, df, ncp); }
 
 void fit_measures(const layout& L, const Eigen::MatrixXd& s, double log_det_s, const evaluation& e, std::size_t n,
                   const cfa_options& options, cfa_fit_measures& fm) {
@@ -366,12 +359,12 @@ void fit_measures(const layout& L, const Eigen::MatrixXd& s, double log_det_s, c
   fm.fmin = 0.5 * e.f;  // lavaan's fmin is F_ML / 2
   fm.chisq = nn * e.f;  // lavaan: 2 N fmin (likelihood "normal")
   fm.df = k * (k + 1.0) / 2.0 - static_cast<double>(fm.npar);
-  fm.pvalue = fm.df > 0 ? boost::math::cdf(boost::math::complement(boost::math::chi_squared_distribution<double>(fm.df), std::max(fm.chisq, 0.0)))
+  fm.pvalue = fm.df > 0 ? detail::chi_squared_upper_tail(std::max(fm.chisq, 0.0), fm.df)
                         : nan_value;
   // Independence (baseline) model: Sigma0 = diag(S).
   fm.baseline_chisq = nn * (s.diagonal().array().log().sum() - log_det_s);
   fm.baseline_df = k * (k - 1.0) / 2.0;
-  fm.baseline_pvalue = boost::math::cdf(boost::math::complement(boost::math::chi_squared_distribution<double>(fm.baseline_df), std::max(fm.baseline_chisq, 0.0)));
+  fm.baseline_pvalue = detail::chi_squared_upper_tail(std::max(fm.baseline_chisq, 0.0), fm.baseline_df);
   // lavaan 0.6.14 lav_fit_cfi: t1 = max(X2 - df, 0), t2 = max(X2 - df, X2.null - df.null, 0).
   const double t1 = std::max(fm.chisq - fm.df, 0.0);
   const double t2 = std::max({fm.chisq - fm.df, fm.baseline_chisq - fm.baseline_df, 0.0});

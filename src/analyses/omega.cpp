@@ -5,17 +5,16 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
-#include <functional>
-#include <thread>
 
-#include "attune/core/error.hpp"
+#include "attune/analyses/bootstrap.hpp"
 #include "attune/analyses/moments.hpp"
-#include "detail/random.hpp"
+#include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/parallel.hpp"
+#include "detail/random.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -28,18 +27,6 @@ using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
-
-double qnorm(double p) { return boost::math::quantile(boost::math::normal_distribution<double>(), p); }
-double pnorm(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
-// R quantile type 7 of sorted values
-double quantile7(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return nan_v;
-  const double h = (static_cast<double>(sorted.size()) - 1) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - std::floor(h)) * (sorted[hi] - sorted[lo]);
-}
 
 // SMC as psych: 1 - 1/diag(Pinv(R)), clamped to [0, 1]
 VectorXd smc_of(const MatrixXd& r) { return squared_multiple_correlations(r); }
@@ -165,15 +152,16 @@ ordinal_reliability_result ordinal_reliability(const Eigen::MatrixXd& data, cons
 
 void omega_bootstrap_options::validate() const {
   omega.validate();
-  if (replicates < 2)
-    throw error(errc::invalid_argument, "omega_bootstrap_options.replicates = " + std::to_string(replicates) + "; it must be at least 2");
+  if (replicates < 2 || replicates > max_bootstrap_replicates)
+    throw error(errc::invalid_argument, "omega_bootstrap_options.replicates = " + std::to_string(replicates) +
+                                            "; it must be in 2.." + std::to_string(max_bootstrap_replicates));
   if (!(level > 0 && level < 1))
     throw error(errc::invalid_argument, "omega_bootstrap_options.level = " + number_text(level) + "; it must lie strictly between 0 and 1");
   if (threads < 0)
     throw error(errc::invalid_argument, "omega_bootstrap_options.threads = " + std::to_string(threads) + "; it must be 0 or positive");
-  if (jackknife_groups < 2)
-    throw error(errc::invalid_argument,
-                "omega_bootstrap_options.jackknife_groups = " + std::to_string(jackknife_groups) + "; it must be at least 2");
+  if (jackknife_groups < 2 || jackknife_groups > max_bootstrap_replicates)
+    throw error(errc::invalid_argument, "omega_bootstrap_options.jackknife_groups = " + std::to_string(jackknife_groups) +
+                                            "; it must be in 2.." + std::to_string(max_bootstrap_replicates));
 }
 
 omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_bootstrap_options& options) {
@@ -224,19 +212,15 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
       fit(w, out.draws(b, 0), out.draws(b, 1));
     }
   };
-  unsigned nt = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::max(1u, std::thread::hardware_concurrency());
-  nt = std::min<unsigned>(nt, static_cast<unsigned>(reps));
-  auto run_parallel = [&](int count, const std::function<void(int, int)>& fn) {
-    const unsigned t_count = std::min<unsigned>(nt, static_cast<unsigned>(std::max(1, count)));
-    if (t_count <= 1) {
-      fn(0, count);
-      return;
-    }
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < t_count; ++t)
-      pool.emplace_back(fn, static_cast<int>(static_cast<long long>(count) * t / t_count),
-                        static_cast<int>(static_cast<long long>(count) * (t + 1) / t_count));
-    for (auto& th : pool) th.join();
+  // Work in chunks of replicates; each replicate (and each jackknife group) has its own stream
+  // or rows, so the draws do not depend on how the chunks are shared among threads.
+  auto run_parallel = [&](int count, const auto& fn) {
+    constexpr int chunk = 16;
+    const auto tasks = static_cast<std::size_t>((count + chunk - 1) / chunk);
+    detail::parallel_for(tasks, options.threads, [&](std::size_t t) {
+      const int first = static_cast<int>(t) * chunk;
+      fn(first, std::min(count, first + chunk));
+    });
   };
   run_parallel(reps, work);
   // delete-group jackknife for the BCa acceleration
@@ -250,42 +234,19 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
       fit(w, jack(g, 0), jack(g, 1));
     }
   });
-  const double alpha_tail = (1 - options.level) / 2;
   auto intervals = [&](int col, double est, omega_interval& pct, omega_interval& bca, const char* name) {
     std::vector<double> v;
     for (int b = 0; b < reps; ++b)
       if (std::isfinite(out.draws(b, col))) v.push_back(out.draws(b, col));
     std::sort(v.begin(), v.end());
-    pct = {quantile7(v, alpha_tail), quantile7(v, 1 - alpha_tail)};
-    bca = {nan_v, nan_v};
-    if (v.size() < 2) return;
-    const double below = static_cast<double>(std::count_if(v.begin(), v.end(), [&](double x) { return x < est; }));
-    const double prop = below / static_cast<double>(v.size());
-    if (prop <= 0 || prop >= 1) {
-      out.warnings.push_back(std::string("BCa interval for ") + name +
-                             " is undefined: every bootstrap value lies on one side of the estimate");
-      return;
-    }
-    const double z0 = qnorm(prop);
-    double mean = 0;
-    int ok = 0;
-    for (int g = 0; g < groups; ++g)
-      if (std::isfinite(jack(g, col))) {
-        mean += jack(g, col);
-        ++ok;
-      }
-    if (ok < 2) return;
-    mean /= ok;
-    double s2 = 0, s3 = 0;
-    for (int g = 0; g < groups; ++g)
-      if (std::isfinite(jack(g, col))) {
-        const double d = mean - jack(g, col);
-        s2 += d * d;
-        s3 += d * d * d;
-      }
-    const double a = s2 > 0 ? s3 / (6 * std::pow(s2, 1.5)) : 0.0;
-    auto adj = [&](double z) { return pnorm(z0 + (z0 + z) / (1 - a * (z0 + z))); };
-    bca = {quantile7(v, adj(qnorm(alpha_tail))), quantile7(v, adj(qnorm(1 - alpha_tail)))};
+    const bootstrap_bounds p = percentile_interval(v, options.level);
+    pct = {p.lower, p.upper};
+    std::vector<double> jk(static_cast<std::size_t>(groups));
+    for (int g = 0; g < groups; ++g) jk[static_cast<std::size_t>(g)] = jack(g, col);
+    const bca_interval_result b = bca_interval(v, est, jk, options.level);
+    bca = {b.bounds.lower, b.bounds.upper};
+    if (!b.undefined_reason.empty())
+      out.warnings.push_back(std::string("BCa interval for ") + name + " is undefined: " + b.undefined_reason);
   };
   intervals(0, out.estimate.omega_total, out.total_percentile, out.total_bca, "omega total");
   intervals(1, out.estimate.omega_hierarchical, out.hierarchical_percentile, out.hierarchical_bca, "omega hierarchical");
@@ -300,9 +261,9 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
 void scale_omega_options::validate() const {
   if (n_factors < 1)
     throw error(errc::invalid_argument, "scale_omega_options.n_factors = " + std::to_string(n_factors) + "; it must be at least 1");
-  if (replicates < 0 || replicates == 1)
-    throw error(errc::invalid_argument,
-                "scale_omega_options.replicates = " + std::to_string(replicates) + "; use 0 (no interval) or at least 2");
+  if (replicates < 0 || replicates == 1 || replicates > max_bootstrap_replicates)
+    throw error(errc::invalid_argument, "scale_omega_options.replicates = " + std::to_string(replicates) +
+                                            "; use 0 (no interval) or 2.." + std::to_string(max_bootstrap_replicates));
   if (!(level > 0 && level < 1))
     throw error(errc::invalid_argument, "scale_omega_options.level = " + number_text(level) + "; it must lie strictly between 0 and 1");
   if (threads < 0) throw error(errc::invalid_argument, "scale_omega_options.threads must be 0 or positive");

@@ -6,13 +6,13 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
 #include <thread>
 
 #include "attune/core/error.hpp"
+#include "detail/math.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -34,7 +34,7 @@ double pnorm(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 double qnorm(double p) {
   if (p <= 0) return -inf;
   if (p >= 1) return inf;
-  return boost::math::quantile(boost::math::normal_distribution<double>(), p);
+  return detail::normal_quantile(p);  // NaN for NaN, never throws
 }
 
 // Genz BVND: P(X > dh, Y > dk) for correlation r (TVPACK, transcribed).

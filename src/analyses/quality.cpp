@@ -5,13 +5,13 @@
 
 #include <Eigen/LU>
 #include <algorithm>
-#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <map>
 #include <numeric>
 #include <sstream>
 
 #include "attune/core/error.hpp"
+#include "detail/math.hpp"
 #include "attune/analyses/moments.hpp"
 #include "detail/number_text.hpp"
 
@@ -377,9 +377,8 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
     }
     const bool sub_done = method == mahalanobis_method::observed && out.df(i) < k;
     if (!sub_done) out.d2(i) = zs.row(i).dot(z.row(i));
-    const boost::math::chi_squared chi(out.df(i));
     const double d2 = out.d2(i);
-    out.p_value(i) = !std::isfinite(d2) ? nan_v : (d2 <= 0.0 ? 1.0 : boost::math::cdf(boost::math::complement(chi, d2)));
+    out.p_value(i) = !std::isfinite(d2) ? nan_v : detail::chi_squared_upper_tail(d2, static_cast<double>(out.df(i)));
   }
   out.covariance = std::move(cov);
   return out;
@@ -687,7 +686,7 @@ quality_report assess_quality(const Eigen::MatrixXd& values, const quality_desig
   if (!std::isnan(options.mahalanobis_confidence))
     for (Eigen::Index d = 1; d <= k; ++d)
       qchi[static_cast<std::size_t>(d)] =
-          boost::math::quantile(boost::math::chi_squared(static_cast<double>(d)), options.mahalanobis_confidence);
+          detail::chi_squared_quantile(options.mahalanobis_confidence, static_cast<double>(d));
   const bool evenodd_on = static_cast<int>(design.subscales.size()) >= options.evenodd_min_subscales;
   const auto bit = [](quality_index q) { return static_cast<std::uint32_t>(q); };
   const auto blocks = irv_block_of_items(k, options.irv_blocks);

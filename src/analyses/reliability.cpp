@@ -1,4 +1,5 @@
-// Classical reliability and item analysis (see include/attune/reliability.hpp).
+// Coefficient alpha, Guttman's lambdas, item analysis, analytic intervals and the mergeable
+// accumulator (see include/attune/analyses/reliability.hpp).
 //
 // Reference implementation: R psych (Revelle), `alpha`, `alpha.ci`, `splitHalf`, `guttman`, `smc`,
 // `ICC`, read in psych 2.2.9 (Debian) and described for 2.5.3 in reference/peers.md section 2.1.
@@ -7,28 +8,20 @@
 #include "attune/analyses/reliability.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <bit>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
-#include <mutex>
-#include <exception>
-#include <numeric>
-#include <random>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <Eigen/Dense>
-#include <boost/math/distributions/fisher_f.hpp>
-#include <boost/math/distributions/normal.hpp>
 
 #include "attune/core/error.hpp"
+#include "detail/math.hpp"
 #include "detail/number_text.hpp"
+#include "detail/quantile.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -38,32 +31,8 @@ using detail::number_text;
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
-double normal_cdf(double z) { return boost::math::cdf(boost::math::normal(), z); }
-double f_quantile(double p, double df1, double df2) {
-  return boost::math::quantile(boost::math::fisher_f(df1, df2), p);
-}
-double f_upper_tail(double f, double df1, double df2) {
-  if (!(f >= 0.0) || std::isinf(f)) return std::isinf(f) ? 0.0 : nan_v;
-  return boost::math::cdf(boost::math::complement(boost::math::fisher_f(df1, df2), f));
-}
-
-// R quantile(type = 7) of a sorted vector.
-double quantile7(const std::vector<double>& sorted, double p) {
-  const std::size_t n = sorted.size();
-  if (n == 0) return nan_v;
-  const double h = (static_cast<double>(n) - 1.0) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, n - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return nan_v;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using detail::f_quantile;
+using detail::normal_quantile;
 
 // R var() (n - 1 denominator).
 double variance_of(const std::vector<double>& v) {
@@ -74,76 +43,6 @@ double variance_of(const std::vector<double>& v) {
   double s = 0.0;
   for (double x : v) s += (x - m) * (x - m);
   return s / static_cast<double>(v.size() - 1);
-}
-
-// SplitMix64 (Steele, Lea & Flood 2014): derives one independent seed per replicate/stream.
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-// Uniform integer in [0, n) from a 64-bit engine by rejection (Lemire 2019, "Fast random integer
-// generation in an interval"); platform independent, unlike std::uniform_int_distribution.
-__extension__ typedef unsigned __int128 u128;  // GCC/Clang; __extension__ keeps -Wpedantic quiet
-
-std::uint64_t bounded(std::mt19937_64& rng, std::uint64_t n) {
-  const u128 prod0 = static_cast<u128>(rng()) * n;
-  auto lo = static_cast<std::uint64_t>(prod0);
-  auto hi = static_cast<std::uint64_t>(prod0 >> 64);
-  if (lo < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (lo < threshold) {
-      const u128 p = static_cast<u128>(rng()) * n;
-      lo = static_cast<std::uint64_t>(p);
-      hi = static_cast<std::uint64_t>(p >> 64);
-    }
-  }
-  return hi;
-}
-
-unsigned resolve_threads(unsigned t) {
-  if (t == 0) t = std::max(1u, std::thread::hardware_concurrency());
-  return t;
-}
-
-// Runs body(task) for task in [0, n_tasks) on `threads` workers; the first exception is rethrown.
-template <class F>
-void parallel_tasks(std::size_t n_tasks, unsigned threads, F body) {
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n_tasks));
-  if (threads <= 1) {
-    for (std::size_t t = 0; t < n_tasks; ++t) body(t);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr first_error;
-  std::atomic<bool> failed{false};
-  std::vector<std::thread> pool;
-  std::mutex m;
-  for (unsigned w = 0; w < threads; ++w) {
-    pool.emplace_back([&] {
-      for (;;) {
-        const std::size_t t = next.fetch_add(1);
-        if (t >= n_tasks || failed.load()) return;
-        try {
-          body(t);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(m);
-          if (!first_error) first_error = std::current_exception();
-          failed = true;
-        }
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  if (first_error) std::rethrow_exception(first_error);
-}
-
-// Raw alpha from a covariance matrix: k/(k-1) (1 - tr(C)/sum(C)) (psych alpha.1; Cronbach 1951).
-double alpha_from_cov(const Eigen::MatrixXd& c) {
-  const double k = static_cast<double>(c.cols());
-  return (1.0 - c.trace() / c.sum()) * k / (k - 1.0);
 }
 
 // psych's asymptotic variance Q of alpha (van Zyl, Neudecker & Nel 2000; Duhachek & Iacobucci
@@ -238,177 +137,14 @@ void fill_frequencies(const core_input& in, int max_categories, std::vector<item
   }
 }
 
-// Split-half coefficient pieces for a split given as membership flags.
-struct split_pieces {
-  double ab, aa, bb;
-};
-split_pieces split_sums(const Eigen::MatrixXd& r, const std::vector<int>& in_a) {
-  split_pieces s{0.0, 0.0, 0.0};
-  const Eigen::Index k = r.rows();
-  for (Eigen::Index i = 0; i < k; ++i) {
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const bool ai = in_a[static_cast<std::size_t>(i)] != 0, aj = in_a[static_cast<std::size_t>(j)] != 0;
-      if (ai && aj) s.aa += r(i, j);
-      else if (!ai && !aj) s.bb += r(i, j);
-      else if (ai) s.ab += r(i, j);
-    }
-  }
-  return s;
-}
-
-void check_options_common(double level, std::size_t max_exhaustive, std::size_t sampled) {
+void check_level(double level) {
   if (!(level > 0.0 && level < 1.0)) {
     throw error(errc::invalid_argument, "reliability: level = " + number_text(level) + "; must be in (0, 1)");
-  }
-  if (max_exhaustive > 5000000) {
-    throw error(errc::invalid_argument, "reliability: max_exhaustive_splits = " + std::to_string(max_exhaustive) +
-                                            "; at most 5000000");
-  }
-  if (sampled < 1 || sampled > 5000000) {
-    throw error(errc::invalid_argument,
-                "reliability: sampled_splits = " + std::to_string(sampled) + "; must be in 1..5000000");
   }
 }
 
 bool wants(const reliability_options& o, ci_method m) {
   return std::find(o.intervals.begin(), o.intervals.end(), m) != o.intervals.end();
-}
-
-// Draws of one bootstrap resample: n row indices uniform on [0, n). For n < 2^32 each 64-bit output
-// of the engine gives two 32-bit draws (Lemire 2019 with rejection, so unbiased); otherwise 64-bit.
-template <class F>
-void draw_resample(std::uint64_t stream_seed, std::uint64_t n, F&& take) {
-  std::mt19937_64 rng(stream_seed);
-  if (n > 0xFFFFFFFFULL) {
-    for (std::uint64_t r = 0; r < n; ++r) take(bounded(rng, n));
-    return;
-  }
-  const auto n32 = static_cast<std::uint32_t>(n);
-  const std::uint32_t threshold = static_cast<std::uint32_t>(0U - n32) % n32;
-  std::uint64_t buffer = 0;
-  bool have = false;
-  auto next32 = [&]() -> std::uint32_t {
-    if (have) {
-      have = false;
-      return static_cast<std::uint32_t>(buffer >> 32);
-    }
-    buffer = rng();
-    have = true;
-    return static_cast<std::uint32_t>(buffer);
-  };
-  for (std::uint64_t r = 0; r < n; ++r) {
-    std::uint64_t m = static_cast<std::uint64_t>(next32()) * n32;
-    while (static_cast<std::uint32_t>(m) < threshold) m = static_cast<std::uint64_t>(next32()) * n32;
-    take(m >> 32);
-  }
-}
-
-std::uint64_t replicate_seed(std::uint64_t seed, int b) {
-  return splitmix64(seed ^ (0xA5A5A5A5ULL + static_cast<std::uint64_t>(b)));
-}
-
-// Bootstrap replicates of raw alpha: rows resampled with replacement (as psych alpha(n.iter)).
-// Replicate b draws from its own engine mt19937_64(replicate_seed(seed, b)); work is handed out in
-// blocks of replicates whose size depends only on N, so the result does not depend on `threads`.
-std::vector<double> bootstrap_alphas(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, unsigned threads) {
-  const Eigen::Index n = x.rows(), k = x.cols();
-  const double kd = static_cast<double>(k);
-  const auto nu = static_cast<std::uint64_t>(n);
-  std::vector<double> out(static_cast<std::size_t>(replicates), nan_v);
-  // Up to 64 replicates per block, and at most ~4 MB of resample counts per block.
-  const int block = static_cast<int>(std::clamp<Eigen::Index>((Eigen::Index{1} << 19) / std::max<Eigen::Index>(n, 1), 1, 64));
-  const std::size_t n_tasks = static_cast<std::size_t>((replicates + block - 1) / block);
-  const bool complete = !x.array().isNaN().any();
-  if (complete) {
-    // alpha = k/(k-1) (1 - sum_i var_i / var(total)): a replicate with resample counts w needs only
-    // w'[Xc, q, t, t^2] (Xc centred items, q = sum_i xc_i^2, t = sum_i xc_i): k + 3 numbers,
-    // obtained for a block of replicates by one product W M.
-    const Eigen::RowVectorXd mu = x.colwise().mean();
-    const Eigen::Index w = k + 3;
-    Eigen::MatrixXd m(n, w);
-    m.leftCols(k) = x.rowwise() - mu;
-    m.col(k) = m.leftCols(k).rowwise().squaredNorm();
-    m.col(k + 1) = m.leftCols(k).rowwise().sum();
-    m.col(k + 2) = m.col(k + 1).array().square().matrix();
-    const double nn = static_cast<double>(n);
-    parallel_tasks(n_tasks, threads, [&](std::size_t task) {
-      const int b0 = static_cast<int>(task) * block;
-      const int nb = std::min(block, replicates - b0);
-      using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-      row_major counts = row_major::Zero(block, n);  // fixed shape: the product's rounding never varies
-      std::vector<std::uint32_t> tally(static_cast<std::size_t>(n));
-      for (int b = 0; b < nb; ++b) {
-        std::fill(tally.begin(), tally.end(), 0U);
-        std::uint32_t* t = tally.data();
-        draw_resample(replicate_seed(seed, b0 + b), nu, [t](std::uint64_t i) { ++t[i]; });
-        double* row = counts.data() + static_cast<Eigen::Index>(b) * n;
-        for (Eigen::Index r = 0; r < n; ++r) row[r] = static_cast<double>(t[r]);
-      }
-      const Eigen::MatrixXd s = counts * m;
-      for (int b = 0; b < nb; ++b) {
-        const double sum_var = (s(b, k) - s.row(b).head(k).squaredNorm() / nn) / (nn - 1.0);
-        const double var_t = (s(b, k + 2) - s(b, k + 1) * s(b, k + 1) / nn) / (nn - 1.0);
-        out[static_cast<std::size_t>(b0 + b)] = (1.0 - sum_var / var_t) * kd / (kd - 1.0);
-      }
-    });
-  } else {
-    // Missing answers: pairwise covariances of each resample (psych: cov(xi, use = "pairwise")),
-    // from frequency-weighted moments.
-    parallel_tasks(n_tasks, threads, [&](std::size_t task) {
-      const int b0 = static_cast<int>(task) * block;
-      const int nb = std::min(block, replicates - b0);
-      Eigen::VectorXd w(n);
-      for (int b = 0; b < nb; ++b) {
-        w.setZero();
-        draw_resample(replicate_seed(seed, b0 + b), nu, [&w](std::uint64_t i) { w(static_cast<Eigen::Index>(i)) += 1.0; });
-        pairwise_moments pm(k);
-        pm.add_weighted(x, w);
-        const Eigen::MatrixXd c = pm.covariance();
-        out[static_cast<std::size_t>(b0 + b)] = c.array().isNaN().any() ? nan_v : alpha_from_cov(c);
-      }
-    });
-  }
-  return out;
-}
-
-// Jackknife (leave-one-row-out) raw alphas for the BCa acceleration, by downdating the pairwise
-// co-moments: removing x from a pair with n rows and means (m_i, m_j) changes the co-moment by
-// -(x_i - m_i)(x_j - m_j) n/(n-1) (the inverse of Welford's update).
-std::vector<double> jackknife_alphas(const Eigen::MatrixXd& x, const pairwise_moments& pm) {
-  const Eigen::Index n = x.rows(), k = x.cols();
-  const Eigen::MatrixXd& cnt = pm.pair_counts();
-  const Eigen::MatrixXd& mean = pm.pair_means();
-  const Eigen::MatrixXd& cm = pm.comoments();
-  const double kd = static_cast<double>(k);
-  std::vector<double> out(static_cast<std::size_t>(n));
-  // Precompute sum(C) and tr(C) of the full data.
-  double sum_c = 0.0, tr_c = 0.0;
-  for (Eigen::Index j = 0; j < k; ++j) {
-    for (Eigen::Index i = 0; i < k; ++i) {
-      const double c = cm(i, j) / (cnt(i, j) - 1.0);
-      sum_c += c;
-      if (i == j) tr_c += c;
-    }
-  }
-  for (Eigen::Index r = 0; r < n; ++r) {
-    double s = sum_c, t = tr_c;
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const double xj = x(r, j);
-      if (std::isnan(xj)) continue;
-      for (Eigen::Index i = 0; i < k; ++i) {
-        const double xi = x(r, i);
-        if (std::isnan(xi)) continue;
-        const double nij = cnt(i, j);
-        const double old_c = cm(i, j) / (nij - 1.0);
-        const double new_cm = cm(i, j) - (xi - mean(i, j)) * (xj - mean(j, i)) * nij / (nij - 1.0);
-        const double new_c = new_cm / (nij - 2.0);
-        s += new_c - old_c;
-        if (i == j) t += new_c - old_c;
-      }
-    }
-    out[static_cast<std::size_t>(r)] = (1.0 - t / s) * kd / (kd - 1.0);
-  }
-  return out;
 }
 
 // ADF standard error of alpha (Maydeu-Olivares, Coffman & Hartmann 2007, eq. 9-10): delta method
@@ -434,7 +170,7 @@ double adf_se(const Eigen::MatrixXd& x) {
 }
 
 reliability_result analyze_core(core_input in, const reliability_options& options, const Eigen::MatrixXd* raw,
-                                 const pairwise_moments* raw_moments, std::vector<std::string> warnings) {
+                                 std::vector<std::string> warnings) {
   reliability_result res;
   const Eigen::Index k = in.c.cols();
   const double kd = static_cast<double>(k);
@@ -492,7 +228,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
       sumsq_off += 2.0 * r(i, j) * r(i, j);
     }
   }
-  res.median_r = median_of(lower);
+  res.median_r = detail::median_of(lower);
   res.var_r = variance_of(lower);
   res.signal_noise = kd * res.average_r / (1.0 - res.average_r);
   const double q = psych_q(kd, sum_c, tr_c, tr_c2, sum_c2);
@@ -571,7 +307,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
       }
     }
     it.var_r_if_deleted = variance_of(low_d);
-    it.median_r_if_deleted = median_of(low_d);
+    it.median_r_if_deleted = detail::median_of(low_d);
   }
   fill_frequencies(in, options.max_categories, res.items);
 
@@ -610,7 +346,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
   const double nint = res.n_intervals;
   std::vector<double> boots;
   if ((wants(options, ci_method::bootstrap_percentile) || wants(options, ci_method::bootstrap_bca)) && raw) {
-    boots = bootstrap_alphas(*raw, options.bootstrap, options.seed, resolve_threads(options.threads));
+    boots = bootstrap_alpha(*raw, options.bootstrap, options.seed, options.threads);
     res.bootstrap_alphas = boots;
     const auto bad = std::count_if(boots.begin(), boots.end(), [](double v) { return !std::isfinite(v); });
     if (bad > 0) {
@@ -683,34 +419,22 @@ reliability_result analyze_core(core_input in, const reliability_options& option
       case ci_method::bootstrap_bca: {
         if (!raw) throw error(errc::invalid_argument, "reliability: bootstrap intervals need raw data");
         ci.n = static_cast<double>(raw->rows());
-        if (boots.size() < 2) {
-          ci.lower = ci.upper = nan_v;
-          break;
-        }
-        double p_lo = gamma / 2.0, p_hi = 1.0 - gamma / 2.0;
-        if (m == ci_method::bootstrap_bca) {
-          // Efron (1987) BCa: z0 = Phi^-1(#{a* < a}/B), acceleration from the jackknife.
-          const double below = static_cast<double>(std::lower_bound(boots.begin(), boots.end(), a) - boots.begin());
-          const double z0 = normal_quantile(std::clamp(below / static_cast<double>(boots.size()), 1e-300, 1.0 - 1e-16));
-          const std::vector<double> jack = jackknife_alphas(*raw, *raw_moments);
-          double jm = 0.0;
-          for (double v : jack) jm += v;
-          jm /= static_cast<double>(jack.size());
-          double num = 0.0, den = 0.0;
-          for (double v : jack) {
-            num += (jm - v) * (jm - v) * (jm - v);
-            den += (jm - v) * (jm - v);
+        if (m == ci_method::bootstrap_percentile) {
+          const bootstrap_bounds b = percentile_interval(boots, options.level);
+          ci.lower = b.lower;
+          ci.upper = b.upper;
+          if (boots.size() < 2) {
+            res.warnings.push_back("reliability: the bootstrap_percentile interval is undefined: " +
+                                   std::to_string(boots.size()) + " usable replicate(s)");
           }
-          const double acc = den > 0.0 ? num / (6.0 * std::pow(den, 1.5)) : 0.0;
-          auto adj = [&](double zq) { return normal_cdf(z0 + (z0 + zq) / (1.0 - acc * (z0 + zq))); };
-          p_lo = adj(normal_quantile(gamma / 2.0));
-          p_hi = adj(normal_quantile(1.0 - gamma / 2.0));
-          if (below == 0.0 || below == static_cast<double>(boots.size())) {
-            res.warnings.push_back("reliability: BCa interval degenerate (every replicate on one side of alpha)");
+        } else {
+          const bca_interval_result b = bca_interval(boots, a, jackknife_alpha(*raw), options.level);
+          ci.lower = b.bounds.lower;
+          ci.upper = b.bounds.upper;
+          if (!b.undefined_reason.empty()) {
+            res.warnings.push_back("reliability: the bootstrap_bca interval is undefined: " + b.undefined_reason);
           }
         }
-        ci.lower = quantile7(boots, p_lo);
-        ci.upper = quantile7(boots, p_hi);
         break;
       }
     }
@@ -834,9 +558,18 @@ ci_method parse_ci_method(std::string_view name) {
 }
 
 void reliability_options::validate() const {
-  check_options_common(level, max_exhaustive_splits, sampled_splits);
-  if (bootstrap < 0 || bootstrap > 10000000) {
-    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) + "; must be in 0..10000000");
+  check_level(level);
+  if (max_exhaustive_splits > max_split_count) {
+    throw error(errc::invalid_argument, "reliability: max_exhaustive_splits = " + std::to_string(max_exhaustive_splits) +
+                                            "; at most " + std::to_string(max_split_count));
+  }
+  if (sampled_splits < 1 || sampled_splits > max_split_count) {
+    throw error(errc::invalid_argument, "reliability: sampled_splits = " + std::to_string(sampled_splits) +
+                                            "; must be in 1.." + std::to_string(max_split_count));
+  }
+  if (bootstrap < 0 || bootstrap > max_bootstrap_replicates) {
+    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) + "; must be in 0.." +
+                                            std::to_string(max_bootstrap_replicates));
   }
   if ((wants(*this, ci_method::bootstrap_percentile) || wants(*this, ci_method::bootstrap_bca)) && bootstrap < 2) {
     throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) +
@@ -847,14 +580,6 @@ void reliability_options::validate() const {
   }
   if (threads > 1024) {
     throw error(errc::invalid_argument, "reliability: threads = " + std::to_string(threads) + "; at most 1024");
-  }
-}
-
-void split_half_options::validate() const { check_options_common(0.5, max_exhaustive_splits, sampled_splits); }
-
-void icc_options::validate() const {
-  if (!(level > 0.0 && level < 1.0)) {
-    throw error(errc::invalid_argument, "icc: level = " + number_text(level) + "; must be in (0, 1)");
   }
 }
 
@@ -1115,10 +840,7 @@ reliability_result analyze_reliability(const Eigen::MatrixXd& items, const relia
   }
   core_input in = input_from_accumulator(acc, names);
   in.n_rows = static_cast<double>(x->rows());
-  pairwise_moments item_moments;
-  const bool need_raw_moments = wants(options, ci_method::bootstrap_bca);
-  if (need_raw_moments) item_moments.add(*x);
-  return analyze_core(std::move(in), options, x, need_raw_moments ? &item_moments : nullptr, std::move(warnings));
+  return analyze_core(std::move(in), options, x, std::move(warnings));
 }
 
 reliability_result analyze_reliability(const reliability_accumulator& accumulator, const reliability_options& options) {
@@ -1148,7 +870,7 @@ reliability_result analyze_reliability(const reliability_accumulator& accumulato
                 "without it: rebuild the accumulator without that item");
   }
   core_input in = input_from_accumulator(accumulator, names);
-  return analyze_core(std::move(in), options, nullptr, nullptr, std::move(warnings));
+  return analyze_core(std::move(in), options, nullptr, std::move(warnings));
 }
 
 reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, double n, const reliability_options& options) {
@@ -1203,205 +925,7 @@ reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, dou
   in.n_complete = n;
   reliability_options o = options;
   o.missing = missing_method::listwise;  // n_effective = n
-  return analyze_core(std::move(in), o, nullptr, nullptr, {});
-}
-
-// ---------------------------------------------------------------------------------------------
-// Split-half
-
-split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options& options) {
-  options.validate();
-  const Eigen::Index k = r.cols();
-  if (r.rows() != k || k < 2) {
-    throw error(errc::insufficient_data, "split_half: a " + std::to_string(r.rows()) + " x " + std::to_string(k) +
-                                             " matrix; needs a square matrix of at least 2 items");
-  }
-  split_half_result out;
-  const double sum_r = r.sum();
-  const Eigen::VectorXd rs = r.rowwise().sum();
-  const int m = static_cast<int>(k / 2);
-  // Coefficient of the split with half A (item indices): 4 r_AB / sum(R), r_AB = 1_A' R 1 - 1_A' R 1_A
-  // (psych splitHalf: rab = 4 R[1,2] / sum(R)).
-  auto coefficient = [&](const std::vector<Eigen::Index>& a) {
-    double a_total = 0.0, aa = 0.0;
-    for (std::size_t s = 0; s < a.size(); ++s) {
-      a_total += rs(a[s]);
-      for (std::size_t t = 0; t < a.size(); ++t) aa += r(a[s], a[t]);
-    }
-    return 4.0 * (a_total - aa) / sum_r;
-  };
-  // Number of splits: C(k, m) combinations of half A; for even k every split appears twice (A and
-  // its complement), so the distinct splits are those with item 1 in A.
-  double combos = 1.0;
-  for (int i = 0; i < m; ++i) combos = combos * static_cast<double>(k - i) / static_cast<double>(i + 1);
-  combos = std::round(combos);
-  std::vector<double> values;
-  std::vector<Eigen::Index> best, worst, a(static_cast<std::size_t>(m));
-  double vmax = -std::numeric_limits<double>::infinity(), vmin = std::numeric_limits<double>::infinity();
-  auto consider = [&]() {
-    const double v = coefficient(a);
-    values.push_back(v);
-    if (v > vmax) { vmax = v; best = a; }
-    if (v < vmin) { vmin = v; worst = a; }
-  };
-  if (combos <= static_cast<double>(options.max_exhaustive_splits) && k <= 62) {
-    out.exhaustive = true;
-    const bool even = (k % 2 == 0);
-    // Gosper's hack over m-subsets of k bits.
-    std::uint64_t mask = (m == 0) ? 0 : ((std::uint64_t{1} << m) - 1);
-    const std::uint64_t limit = std::uint64_t{1} << k;
-    values.reserve(static_cast<std::size_t>(even ? combos / 2 : combos));
-    while (mask < limit) {
-      if (!even || (mask & 1U)) {
-        std::size_t c = 0;
-        for (Eigen::Index i = 0; i < k; ++i) {
-          if (mask >> i & 1U) a[c++] = i;
-        }
-        consider();
-      }
-      if (mask == 0) break;
-      const std::uint64_t c = mask & (0 - mask);
-      const std::uint64_t rr = mask + c;
-      mask = (((rr ^ mask) >> 2) / c) | rr;
-    }
-  } else {
-    out.exhaustive = false;
-    std::mt19937_64 rng(splitmix64(options.seed ^ 0x5157ULL));
-    std::vector<Eigen::Index> perm(static_cast<std::size_t>(k));
-    values.reserve(options.sampled_splits);
-    for (std::size_t s = 0; s < options.sampled_splits; ++s) {
-      std::iota(perm.begin(), perm.end(), Eigen::Index{0});
-      for (int i = 0; i < m; ++i) {  // partial Fisher-Yates: m items for half A
-        const auto j = static_cast<std::size_t>(i) + bounded(rng, static_cast<std::uint64_t>(k - i));
-        std::swap(perm[static_cast<std::size_t>(i)], perm[j]);
-        a[static_cast<std::size_t>(i)] = perm[static_cast<std::size_t>(i)];
-      }
-      consider();
-    }
-  }
-  out.n_splits = values.size();
-  out.max = vmax;
-  out.min = vmin;
-  out.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
-  out.median = median_of(std::move(values));
-  out.max_split.resize(static_cast<std::size_t>(k));
-  out.min_split.resize(static_cast<std::size_t>(k));
-  for (Eigen::Index i : best) out.max_split[static_cast<std::size_t>(i)] = 1;
-  for (Eigen::Index i : worst) out.min_split[static_cast<std::size_t>(i)] = 1;
-  // Fixed splits: odd-even (items 1, 3, 5, ... in A) and first-second (first ceil(k/2) items in A).
-  auto fixed = [&](const std::vector<int>& in_a, double& coef, double& rr, double& sb) {
-    const split_pieces p = split_sums(r, in_a);
-    coef = 4.0 * p.ab / sum_r;
-    rr = p.ab / std::sqrt(p.aa * p.bb);
-    sb = 2.0 * rr / (1.0 + rr);
-  };
-  std::vector<int> oe(static_cast<std::size_t>(k)), fs(static_cast<std::size_t>(k));
-  for (Eigen::Index i = 0; i < k; ++i) {
-    oe[static_cast<std::size_t>(i)] = (i % 2 == 0) ? 1 : 0;
-    fs[static_cast<std::size_t>(i)] = (i < (k + 1) / 2) ? 1 : 0;
-  }
-  fixed(oe, out.odd_even, out.odd_even_r, out.odd_even_sb);
-  fixed(fs, out.first_second, out.first_second_r, out.first_second_sb);
-  return out;
-}
-
-double spearman_brown(double reliability, double length_factor) {
-  if (!(length_factor > 0.0) || std::isinf(length_factor)) {
-    throw error(errc::invalid_argument, "spearman_brown: length_factor = " + number_text(length_factor) + "; must be > 0");
-  }
-  if (!(reliability <= 1.0) || std::isnan(reliability)) {
-    throw error(errc::invalid_argument, "spearman_brown: reliability = " + number_text(reliability) + "; must be <= 1");
-  }
-  return length_factor * reliability / (1.0 + (length_factor - 1.0) * reliability);
-}
-
-double length_for_reliability(double reliability, double target) {
-  if (!(reliability > 0.0 && reliability < 1.0)) {
-    throw error(errc::invalid_argument, "length_for_reliability: reliability = " + number_text(reliability) + "; must be in (0, 1)");
-  }
-  if (!(target > 0.0 && target < 1.0)) {
-    throw error(errc::invalid_argument, "length_for_reliability: target = " + number_text(target) + "; must be in (0, 1)");
-  }
-  return target * (1.0 - reliability) / (reliability * (1.0 - target));
-}
-
-// ---------------------------------------------------------------------------------------------
-// ICC (Shrout & Fleiss 1979), as psych::ICC(x, lmer = FALSE) 2.2.9.
-
-icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& options) {
-  options.validate();
-  icc_result res;
-  const Eigen::Index k = ratings.cols();
-  if (k < 2) throw error(errc::insufficient_data, "icc: " + std::to_string(k) + " rater(s); at least 2 are needed");
-  std::vector<Eigen::Index> keep;
-  for (Eigen::Index r = 0; r < ratings.rows(); ++r) {
-    bool ok = true;
-    for (Eigen::Index j = 0; j < k; ++j) {
-      if (std::isinf(ratings(r, j))) {
-        throw error(errc::bad_input, "icc: infinite rating at row " + std::to_string(r + 1) + ", column " +
-                                         std::to_string(j + 1));
-      }
-      if (std::isnan(ratings(r, j))) ok = false;
-    }
-    if (ok) keep.push_back(r);
-  }
-  if (static_cast<Eigen::Index>(keep.size()) < ratings.rows()) {
-    res.warnings.push_back("icc: " + std::to_string(ratings.rows() - static_cast<Eigen::Index>(keep.size())) +
-                           " row(s) with a missing rating were left out");
-  }
-  const Eigen::Index n = static_cast<Eigen::Index>(keep.size());
-  if (n < 2) throw error(errc::insufficient_data, "icc: N = " + std::to_string(n) + " complete row(s); at least 2 are needed");
-  Eigen::MatrixXd y(n, k);
-  for (Eigen::Index t = 0; t < n; ++t) y.row(t) = ratings.row(keep[static_cast<std::size_t>(t)]);
-  const double nd = static_cast<double>(n), kd = static_cast<double>(k);
-  const double gm = y.mean();
-  const Eigen::VectorXd row_m = y.rowwise().mean();
-  const Eigen::RowVectorXd col_m = y.colwise().mean();
-  const double ss_b = kd * (row_m.array() - gm).square().sum();
-  const double ss_j = nd * (col_m.array() - gm).square().sum();
-  const double ss_t = (y.array() - gm).square().sum();
-  const double ss_e = ss_t - ss_b - ss_j;
-  const double df_b = nd - 1.0, df_j = kd - 1.0, df_e = (nd - 1.0) * (kd - 1.0);
-  const double msb = ss_b / df_b, msj = ss_j / df_j, mse = ss_e / df_e;
-  const double msw = (ss_j + ss_e) / (df_j + df_e);
-  res.n_subjects = nd;
-  res.n_raters = k;
-  res.ms_subjects = msb;
-  res.ms_within = msw;
-  res.ms_raters = msj;
-  res.ms_error = mse;
-  const double icc1 = (msb - msw) / (msb + (kd - 1.0) * msw);
-  const double icc2 = (msb - mse) / (msb + (kd - 1.0) * mse + kd * (msj - mse) / nd);
-  const double icc3 = (msb - mse) / (msb + (kd - 1.0) * mse);
-  const double icc1k = (msb - msw) / msb;
-  const double icc2k = (msb - mse) / (msb + (msj - mse) / nd);
-  const double icc3k = (msb - mse) / msb;
-  const double f11 = msb / msw, df11n = nd - 1.0, df11d = nd * (kd - 1.0);
-  const double f21 = msb / mse, df21n = nd - 1.0, df21d = (nd - 1.0) * (kd - 1.0);
-  const double p11 = f_upper_tail(f11, df11n, df11d), p21 = f_upper_tail(f21, df21n, df21d);
-  const double al = 1.0 - options.level;  // psych's alpha
-  const double f1l = f11 / f_quantile(1.0 - al / 2.0, df11n, df11d);
-  const double f1u = f11 * f_quantile(1.0 - al / 2.0, df11d, df11n);
-  const double f3l = f21 / f_quantile(1.0 - al / 2.0, df21n, df21d);
-  const double f3u = f21 * f_quantile(1.0 - al / 2.0, df21d, df21n);
-  // ICC(2,1) interval: Satterthwaite-type df v (Shrout & Fleiss 1979, eq. for ICC(2,1)), psych ICC.
-  const double fj = msj / mse;
-  const double vn = (kd - 1.0) * (nd - 1.0) * std::pow(kd * icc2 * fj + nd * (1.0 + (kd - 1.0) * icc2) - kd * icc2, 2.0);
-  const double vd = (nd - 1.0) * kd * kd * icc2 * icc2 * fj * fj + std::pow(nd * (1.0 + (kd - 1.0) * icc2) - kd * icc2, 2.0);
-  const double v = vn / vd;
-  const double f2u = f_quantile(1.0 - al / 2.0, nd - 1.0, v);
-  const double f2l = f_quantile(1.0 - al / 2.0, v, nd - 1.0);
-  const double l2 = nd * (msb - f2u * mse) / (f2u * (kd * msj + (kd * nd - kd - nd) * mse) + nd * msb);
-  const double u2 = nd * (f2l * msb - mse) / (kd * msj + (kd * nd - kd - nd) * mse + nd * f2l * msb);
-  res.rows = {
-      {"ICC1", "Single_raters_absolute", icc1, f11, df11n, df11d, p11, (f1l - 1.0) / (f1l + (kd - 1.0)), (f1u - 1.0) / (f1u + kd - 1.0)},
-      {"ICC2", "Single_random_raters", icc2, f21, df21n, df21d, p21, l2, u2},
-      {"ICC3", "Single_fixed_raters", icc3, f21, df21n, df21d, p21, (f3l - 1.0) / (f3l + kd - 1.0), (f3u - 1.0) / (f3u + kd - 1.0)},
-      {"ICC1k", "Average_raters_absolute", icc1k, f11, df11n, df11d, p11, 1.0 - 1.0 / f1l, 1.0 - 1.0 / f1u},
-      {"ICC2k", "Average_random_raters", icc2k, f21, df21n, df21d, p21, l2 * kd / (1.0 + l2 * (kd - 1.0)), u2 * kd / (1.0 + u2 * (kd - 1.0))},
-      {"ICC3k", "Average_fixed_raters", icc3k, f21, df21n, df21d, p21, 1.0 - 1.0 / f3l, 1.0 - 1.0 / f3u},
-  };
-  return res;
+  return analyze_core(std::move(in), o, nullptr, {});
 }
 
 ATTUNE_END_NAMESPACE

@@ -1,33 +1,34 @@
-// Private helper of every module: the one sample quantile.
+// Private helper of the analyses: the one sample quantile (R's default, type 7) and the median.
 #pragma once
-
-#include "attune/core/config.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <vector>
+
+#include "attune/core/config.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 namespace detail {
 
-/// R's default quantile (type 7, Hyndman & Fan 1996): for sorted x_1..x_n and probability p,
-/// h = (n - 1) p, x_floor(h) + (h - floor(h)) (x_floor(h)+1 - x_floor(h)) (0-based). NaN for an
-/// empty sample; p is clamped to [0, 1].
-inline double quantile7_sorted(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
-  p = std::clamp(p, 0.0, 1.0);
-  const double h = static_cast<double>(sorted.size() - 1) * p;
+/// R `quantile(x, p, type = 7)` of ascending `sorted` values (Hyndman & Fan 1996, definition 7):
+/// h = (n - 1) p, x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]). NaN when empty or p is NaN.
+inline double quantile_type7(const std::vector<double>& sorted, double p) {
+  const std::size_t n = sorted.size();
+  if (n == 0 || !(p >= 0.0 && p <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
+  const double h = (static_cast<double>(n) - 1.0) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  const std::size_t hi = std::min(lo + 1, n - 1);
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-/// The same of an unsorted sample, ignoring NaN.
-inline double quantile7(std::vector<double> x, double p) {
-  x.erase(std::remove_if(x.begin(), x.end(), [](double v) { return std::isnan(v); }), x.end());
-  std::sort(x.begin(), x.end());
-  return quantile7_sorted(x, p);
+/// The median (R `median`): the middle value, or the mean of the two middle values. NaN when empty.
+inline double median_of(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 }  // namespace detail

@@ -26,6 +26,26 @@ inline std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t index) {
   return splitmix64(splitmix64(seed) ^ splitmix64(index + 0x632BE59BD9B4E019ULL));
 }
 
+// Uniform integer in [0, n) from a 64-bit engine by rejection (Lemire 2019, "Fast random integer
+// generation in an interval", ACM TOMACS 29:3); platform independent, unlike
+// std::uniform_int_distribution. Used by the reliability bootstrap and sampled split-halves.
+__extension__ typedef unsigned __int128 uint128;  // GCC/Clang; __extension__ keeps -Wpedantic quiet
+
+inline std::uint64_t lemire_below(std::mt19937_64& engine, std::uint64_t n) {
+  const uint128 prod0 = static_cast<uint128>(engine()) * n;
+  auto lo = static_cast<std::uint64_t>(prod0);
+  auto hi = static_cast<std::uint64_t>(prod0 >> 64);
+  if (lo < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (lo < threshold) {
+      const uint128 p = static_cast<uint128>(engine()) * n;
+      lo = static_cast<std::uint64_t>(p);
+      hi = static_cast<std::uint64_t>(p >> 64);
+    }
+  }
+  return hi;
+}
+
 class rng {
  public:
   explicit rng(std::uint64_t seed) : gen_(seed) {}

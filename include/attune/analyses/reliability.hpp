@@ -1,6 +1,8 @@
 /// @file reliability.hpp
-/// Classical reliability and item analysis, matching R psych (`alpha`, `splitHalf`, `alpha.ci`,
-/// `ICC`), with confidence intervals that say which method and which N produced them.
+/// Classical reliability and item analysis, matching R psych (`alpha`, `alpha.ci`), with confidence
+/// intervals that say which method and which N produced them. Split-halves (`split_half.hpp`),
+/// intraclass correlations (`icc.hpp`) and the bootstrap of alpha (`bootstrap.hpp`) are modules of
+/// their own; this header includes them, so that `analyze_reliability` callers need only it.
 ///
 /// Orientation: rows = respondents, columns = items, NaN = missing answer. Items must already be
 /// keyed (reverse-keyed items reversed, e.g. with `scoring::keyed_items`).
@@ -28,7 +30,10 @@
 #include <Eigen/Core>
 
 #include "attune/core/config.hpp"
+#include "attune/analyses/bootstrap.hpp"
+#include "attune/analyses/icc.hpp"
 #include "attune/analyses/moments.hpp"
+#include "attune/analyses/split_half.hpp"
 #include "attune/core/interval.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -70,7 +75,7 @@ struct ATTUNE_EXPORT reliability_options {
   std::vector<ci_method> intervals = {ci_method::feldt, ci_method::bonett_wright};
   double level = 0.95;                  ///< confidence level, in (0, 1)
   interval_n n_for_intervals = interval_n::effective;
-  int bootstrap = 0;                    ///< bootstrap replicates (0 = none); >= 2 when bootstrapping
+  int bootstrap = 0;                    ///< bootstrap replicates (0 = none); 2..max_bootstrap_replicates when bootstrapping
   std::uint64_t seed = 20240601;        ///< seed of the bootstrap and of sampled split-halves
   unsigned threads = 1;                 ///< worker threads (0 = hardware); results never depend on it
   bool split_half = true;               ///< compute the split-half distribution
@@ -104,26 +109,6 @@ struct ATTUNE_EXPORT item_statistics {
   /// have more than `max_categories` distinct values, as psych).
   std::vector<std::pair<double, double>> frequencies;
   double missing_share = 0.0;  ///< share of rows without an answer to this item
-};
-
-/// Split-half reliabilities (psych `splitHalf`, on the correlation matrix).
-/// A split puts items into halves A and B; its coefficient is 4 r_AB / sum(R) (Guttman 1945 /
-/// Flanagan-Rulon on standardized items), r_AB = 1'_A R 1_B.
-struct ATTUNE_EXPORT split_half_result {
-  double max = 0.0;     ///< lambda 4 (best split)
-  double min = 0.0;     ///< beta (worst split; Revelle 1979)
-  double mean = 0.0;
-  double median = 0.0;
-  std::size_t n_splits = 0;  ///< distinct splits evaluated
-  bool exhaustive = true;    ///< every split, or a seeded random sample of `n_splits`
-  std::vector<int> max_split;  ///< 1 = item in half A, 0 = half B, for the best split
-  std::vector<int> min_split;  ///< the same for the worst split
-  double odd_even = 0.0;           ///< coefficient of the split items 1,3,5,... vs 2,4,6,...
-  double odd_even_r = 0.0;         ///< correlation between the two half scores
-  double odd_even_sb = 0.0;        ///< Spearman-Brown 2r/(1+r) of that correlation
-  double first_second = 0.0;       ///< first ceil(k/2) items vs the rest (SPSS's halves)
-  double first_second_r = 0.0;
-  double first_second_sb = 0.0;
 };
 
 /// Everything `analyze_reliability` reports for one scale.
@@ -210,53 +195,5 @@ class ATTUNE_EXPORT reliability_accumulator {
 /// accumulator's; ADF and bootstrap intervals are invalid_argument errors.
 ATTUNE_EXPORT reliability_result analyze_reliability(const reliability_accumulator& accumulator,
                                                      const reliability_options& options = {});
-
-/// Options of `split_half`.
-struct ATTUNE_EXPORT split_half_options {
-  std::size_t max_exhaustive_splits = 15000;
-  std::size_t sampled_splits = 15000;
-  std::uint64_t seed = 20240601;
-  void validate() const;
-};
-
-/// Split-half coefficients of a k x k correlation (or covariance) matrix, k >= 2: every split into
-/// halves of floor(k/2) and ceil(k/2) items when C(k, floor(k/2)) <= max_exhaustive_splits (as psych
-/// >= 2.3.12), otherwise `sampled_splits` random splits drawn with `seed`.
-ATTUNE_EXPORT split_half_result split_half(const Eigen::MatrixXd& correlation, const split_half_options& options = {});
-
-/// Spearman-Brown prophecy: reliability of a scale `length_factor` times as long,
-/// m rho / (1 + (m - 1) rho) (Spearman 1910; Brown 1910).
-ATTUNE_EXPORT double spearman_brown(double reliability, double length_factor);
-/// Length factor m that brings `reliability` to `target`: target (1 - rho) / (rho (1 - target)).
-/// Throws invalid_argument unless both are in (0, 1).
-ATTUNE_EXPORT double length_for_reliability(double reliability, double target);
-
-/// The six intraclass correlations of Shrout & Fleiss (1979), as psych `ICC(x, lmer = FALSE)`.
-struct ATTUNE_EXPORT icc_row {
-  std::string type;         ///< "ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"
-  std::string description;  ///< psych's row name, e.g. "Single_raters_absolute"
-  double icc = 0.0, f = 0.0, df1 = 0.0, df2 = 0.0, p = 0.0, lower = 0.0, upper = 0.0;
-};
-
-/// Options of `analyze_icc`.
-struct ATTUNE_EXPORT icc_options {
-  double level = 0.95;  ///< confidence level (psych alpha = 1 - level)
-  void validate() const;
-};
-
-/// Result of `analyze_icc`.
-struct ATTUNE_EXPORT icc_result {
-  double n_subjects = 0.0;  ///< complete rows used
-  Eigen::Index n_raters = 0;
-  double ms_subjects = 0.0, ms_within = 0.0, ms_raters = 0.0, ms_error = 0.0;  ///< MSB, MSW, MSJ, MSE
-  std::vector<icc_row> rows;  ///< ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k
-  std::vector<std::string> warnings;
-};
-
-/// Intraclass correlations of an N x k matrix (subjects x raters or occasions): two-way ANOVA
-/// mean squares, the six Shrout-Fleiss forms, their F tests and F-based intervals (ICC(2,1) by the
-/// Satterthwaite-type df of Shrout & Fleiss 1979, as psych). Rows with a missing rating are dropped
-/// with a warning. Throws insufficient_data for k < 2 raters or fewer than 2 complete rows.
-ATTUNE_EXPORT icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& options = {});
 
 ATTUNE_END_NAMESPACE

@@ -1,0 +1,74 @@
+// Split-half coefficients (psych splitHalf semantics) and the Spearman-Brown prophecy.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "attune/core/error.hpp"
+#include "attune/analyses/split_half.hpp"
+#include "reliability_golden_io.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace attune::test;  // NOLINT: the golden readers, tolerances and EXPECT_REL
+
+TEST(SplitHalf, SampledAboveTheLimit) {
+  // 17 items: C(17, 8) = 24310 > 15000 splits, so psych (and attune) sample 15000 random splits.
+  Eigen::MatrixXd r = Eigen::MatrixXd::Constant(17, 17, 0.3);
+  for (Eigen::Index i = 0; i < 17; ++i) {
+    for (Eigen::Index j = 0; j < 17; ++j) r(i, j) += (i == j) ? 0.7 : 0.02 * static_cast<double>((i * j) % 5);
+  }
+  attune::split_half_options o;
+  const auto s = attune::split_half(r, o);
+  EXPECT_FALSE(s.exhaustive);
+  EXPECT_EQ(s.n_splits, 15000u);
+  const auto s2 = attune::split_half(r, o);
+  EXPECT_EQ(s.mean, s2.mean);  // seeded
+  o.max_exhaustive_splits = 30000;
+  const auto all = attune::split_half(r, o);
+  EXPECT_TRUE(all.exhaustive);
+  EXPECT_EQ(all.n_splits, 24310u);
+  EXPECT_LE(s.max, all.max);
+  EXPECT_GE(s.min, all.min);
+  EXPECT_NEAR(s.mean, all.mean, 0.01);
+  // The best split's membership reproduces its coefficient.
+  double ab = 0;
+  for (Eigen::Index i = 0; i < 17; ++i) {
+    for (Eigen::Index j = 0; j < 17; ++j) {
+      if (all.max_split[static_cast<std::size_t>(i)] == 1 && all.max_split[static_cast<std::size_t>(j)] == 0) ab += r(i, j);
+    }
+  }
+  EXPECT_NEAR(4 * ab / r.sum(), all.max, 1e-12);
+}
+
+TEST(SplitHalf, OfALongScale) {
+  // 70 items (beyond a 64-bit mask): sampled splits; with equal correlations every split is equal,
+  // 4 (35 * 35 r) / (70 + 70 * 69 r).
+  const double rho = 0.2;
+  Eigen::MatrixXd r = Eigen::MatrixXd::Constant(70, 70, rho);
+  r.diagonal().setOnes();
+  attune::split_half_options o;
+  o.sampled_splits = 200;
+  const auto s = attune::split_half(r, o);
+  EXPECT_FALSE(s.exhaustive);
+  const double expected = 4.0 * 35 * 35 * rho / (70 + 70 * 69 * rho);
+  EXPECT_NEAR(s.max, expected, 1e-12);
+  EXPECT_NEAR(s.min, expected, 1e-12);
+  EXPECT_EQ(std::count(s.max_split.begin(), s.max_split.end(), 1), 35);
+}
+
+TEST(SpearmanBrown, Prophecy) {
+  // Spearman-Brown: doubling a scale of reliability .6 gives 2(.6)/(1 + .6) = .75.
+  EXPECT_NEAR(attune::spearman_brown(0.6, 2.0), 0.75, 1e-15);
+  const double m = attune::length_for_reliability(0.6, 0.9);
+  EXPECT_NEAR(m, 6.0, 1e-12);
+  EXPECT_NEAR(attune::spearman_brown(0.6, m), 0.9, 1e-12);
+  EXPECT_THROW(attune::length_for_reliability(0.0, 0.9), attune::error);
+  EXPECT_THROW(attune::length_for_reliability(0.6, 1.0), attune::error);
+  EXPECT_THROW(attune::spearman_brown(0.6, 0.0), attune::error);
+}
+
+}  // namespace
