@@ -29,9 +29,11 @@ TEST(CliCorrelate, PearsonJsonMatchesR) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["items"].size(), 10u);
   EXPECT_EQ(j["items"][0], "I1");
-  EXPECT_EQ(j["method"], "pearson");
-  EXPECT_LT((matrix_of(j["matrix"]) - read_factor_matrix("cor_two.csv")).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_EQ(j["study"], "correlate");
+  EXPECT_EQ(j["correlation"]["method"], "pearson");
+  EXPECT_LT((matrix_of(j["correlation"]["matrix"]) - read_factor_matrix("cor_two.csv")).cwiseAbs().maxCoeff(), 1e-12);
   EXPECT_EQ(j["n_rows"], 600);
+  EXPECT_TRUE(j["correlation"]["standard_errors"].is_null());
 }
 
 TEST(CliCorrelate, PolychoricJsonMatchesPsych) {
@@ -39,9 +41,10 @@ TEST(CliCorrelate, PolychoricJsonMatchesPsych) {
   const auto r = run_cli("correlate '" + data_path("factor/two_factor.csv") + "' --items I1-I10 --method polychoric");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_LT((matrix_of(j["matrix"]) - read_factor_matrix("poly_two_rho.csv")).cwiseAbs().maxCoeff(), golden_tol);
-  EXPECT_TRUE(j.contains("standard_errors"));
-  EXPECT_EQ(j["smoothed"], false);
+  const auto& c = j["correlation"];
+  EXPECT_LT((matrix_of(c["matrix"]) - read_factor_matrix("poly_two_rho.csv")).cwiseAbs().maxCoeff(), golden_tol);
+  EXPECT_EQ(c["standard_errors"].size(), 10u);
+  EXPECT_EQ(c["smoothed"], false);
 }
 
 TEST(CliCorrelate, CsvAndTableFormats) {
@@ -52,7 +55,8 @@ TEST(CliCorrelate, CsvAndTableFormats) {
   const auto t = run_cli("correlate '" + data_path("factor/two_factor.csv") + "' --items I1,I2,I3 --format table");
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("pearson correlations, 3 items, 600 rows"), std::string::npos);
-  EXPECT_NE(t.out.find("1.000"), std::string::npos);
+  // As R prints round(cor(two[, 1:3], use = "pairwise"), 2).
+  EXPECT_NE(t.out.find("     I1   I2   I3\nI1 1.00 "), std::string::npos) << t.out;
 }
 
 TEST(CliCorrelate, StdinAndOutputFile) {
@@ -60,7 +64,7 @@ TEST(CliCorrelate, StdinAndOutputFile) {
   const auto r = run_cli("correlate - --items a,b -o '" + out + "'", "a,b\n1,2\n2,3\n3,3\n4,5\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(attune::test::read_file(out));
-  EXPECT_NEAR(j["matrix"][0][1].get<double>(), 0.92338051687663869, 1e-12);  // R: cor(1:4, c(2,3,3,5))
+  EXPECT_NEAR(j["correlation"]["matrix"][0][1].get<double>(), 0.92338051687663869, 1e-12);  // R: cor(1:4, c(2,3,3,5))
 }
 
 TEST(CliCorrelate, ErrorsExitOneWithAMessage) {

@@ -87,39 +87,51 @@ keyed keyed_sample() {
   return k;
 }
 
+// The CFA parameters of one kind ("loading", "residual_variance", "factor_correlation"), in order.
+std::vector<json> parameters(const json& j, const std::string& kind) {
+  std::vector<json> out;
+  for (const auto& p : j["cfa"]["parameters"]) {
+    if (p["kind"] == kind) out.push_back(p);
+  }
+  return out;
+}
+
 TEST(CliFactor, CfaJsonAgreesWithTheLibrary) {
   const auto r = run_cli("factor " + sample() + " --instrument ecr-r --cfa --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
+  EXPECT_EQ(j["study"], "factor");
   EXPECT_EQ(j["analysis"], "cfa");
-  EXPECT_EQ(j["missing"], "listwise");
+  EXPECT_TRUE(j["efa"].is_null());
   EXPECT_EQ(j["factors"], json({"anxiety", "avoidance"}));
   for (const char* key : {"chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_lower", "rmsea_upper", "srmr", "aic", "bic"}) {
-    EXPECT_TRUE(j["fit"].contains(key)) << key;
+    EXPECT_TRUE(j["cfa"]["fit"].contains(key)) << key;
   }
-  ASSERT_EQ(j["loadings"].size(), 36U);
-  ASSERT_EQ(j["factor_correlations"].size(), 1U);
-  ASSERT_EQ(j["residual_variances"].size(), 36U);
+  const auto loadings = parameters(j, "loading");
+  ASSERT_EQ(loadings.size(), 36U);
+  ASSERT_EQ(parameters(j, "factor_correlation").size(), 1U);
+  ASSERT_EQ(parameters(j, "residual_variance").size(), 36U);
 
   const keyed k = keyed_sample();
   attune::cfa_model model;
   model.factors = {"anxiety", "avoidance"};
   model.factor_of_item = k.factor_of_item;
   const auto lib = attune::confirmatory_factor_analysis(k.values, model);
-  EXPECT_EQ(j["n"].get<std::size_t>(), lib.n);
-  EXPECT_EQ(j["n_dropped"].get<std::size_t>(), lib.n_dropped);
-  EXPECT_NEAR(j["fit"]["chisq"].get<double>(), lib.fit.chisq, same_computation_tolerance * lib.fit.chisq);
-  EXPECT_EQ(j["fit"]["df"].get<double>(), lib.fit.df);
-  EXPECT_NEAR(j["fit"]["cfi"].get<double>(), lib.fit.cfi, same_computation_tolerance);
-  EXPECT_NEAR(j["fit"]["rmsea_upper"].get<double>(), lib.fit.rmsea_upper, same_computation_tolerance);
-  EXPECT_NEAR(j["fit"]["srmr"].get<double>(), lib.fit.srmr, same_computation_tolerance);
-  EXPECT_NEAR(j["loadings"][5]["estimate"].get<double>(), lib.parameters[5].estimate, same_computation_tolerance);
-  EXPECT_NEAR(j["loadings"][5]["std_all"].get<double>(), lib.parameters[5].std_all, same_computation_tolerance);
-  EXPECT_EQ(j["loadings"][5]["item"], j["items"][5]);
-  EXPECT_NEAR(j["factor_correlations"][0]["estimate"].get<double>(), lib.factor_correlations(0, 1),
+  const json& c = j["cfa"];
+  EXPECT_EQ(c["n"].get<std::size_t>(), lib.n);
+  EXPECT_EQ(c["n_dropped"].get<std::size_t>(), lib.n_dropped);
+  EXPECT_NEAR(c["fit"]["chisq"].get<double>(), lib.fit.chisq, same_computation_tolerance * lib.fit.chisq);
+  EXPECT_EQ(c["fit"]["df"].get<double>(), lib.fit.df);
+  EXPECT_NEAR(c["fit"]["cfi"].get<double>(), lib.fit.cfi, same_computation_tolerance);
+  EXPECT_NEAR(c["fit"]["rmsea_upper"].get<double>(), lib.fit.rmsea_upper, same_computation_tolerance);
+  EXPECT_NEAR(c["fit"]["srmr"].get<double>(), lib.fit.srmr, same_computation_tolerance);
+  EXPECT_NEAR(loadings[5]["estimate"].get<double>(), lib.parameters[5].estimate, same_computation_tolerance);
+  EXPECT_NEAR(loadings[5]["std_all"].get<double>(), lib.parameters[5].std_all, same_computation_tolerance);
+  EXPECT_EQ(loadings[5]["rhs"], 5);  // item index into "items"
+  EXPECT_NEAR(parameters(j, "factor_correlation")[0]["estimate"].get<double>(), lib.factor_correlations(0, 1),
               same_computation_tolerance);
   // Keyed items load positively on their factor (reverse keys applied).
-  for (const auto& l : j["loadings"]) EXPECT_GT(l["estimate"].get<double>(), 0.0) << l["item"];
+  for (const auto& l : loadings) EXPECT_GT(l["estimate"].get<double>(), 0.0) << l["rhs"];
   // Incomplete rows were dropped, and the output says so.
   ASSERT_GT(lib.n_dropped, 0U);
   ASSERT_FALSE(j["warnings"].empty());
@@ -133,28 +145,31 @@ TEST(CliFactor, CfaEndToEndMatchesLavaan) {
   const json j = json::parse(r.out);
   std::map<std::string, double> fit;
   for (const auto& row : golden_rows("ecr-r-sample_fit.csv")) fit[row[0]] = std::stod(row[1]);
-  EXPECT_EQ(j["n"].get<double>(), fit.at("ntotal"));
+  EXPECT_EQ(j["cfa"]["n"].get<double>(), fit.at("ntotal"));
+  const auto loadings = parameters(j, "loading");
+  const auto residuals = parameters(j, "residual_variance");
+  const auto correlations = parameters(j, "factor_correlation");
   const std::vector<std::pair<std::string, std::string>> names = {
       {"chisq", "chisq"}, {"df", "df"}, {"pvalue", "pvalue"}, {"cfi", "cfi"}, {"tli", "tli"},
       {"rmsea", "rmsea"}, {"rmsea_lower", "rmsea.ci.lower"}, {"rmsea_upper", "rmsea.ci.upper"},
       {"srmr", "srmr"}, {"aic", "aic"}, {"bic", "bic"}, {"loglik", "logl"}, {"npar", "npar"}};
   for (const auto& [ours, lavaan] : names) {
-    EXPECT_NEAR(j["fit"][ours].get<double>(), fit.at(lavaan), golden_tolerance) << ours;
+    EXPECT_NEAR(j["cfa"]["fit"][ours].get<double>(), fit.at(lavaan), golden_tolerance) << ours;
   }
   const auto est = golden_rows("ecr-r-sample_estimates.csv");
   ASSERT_EQ(est.size(), 36U + 36U + 1U);
   for (std::size_t p = 0; p < 36; ++p) {
-    const auto& l = j["loadings"][p];
-    EXPECT_EQ(est[p][1], l["factor"].get<std::string>());
-    EXPECT_EQ(est[p][2], l["item"].get<std::string>());
+    const auto& l = loadings[p];
+    EXPECT_EQ(est[p][1], j["factors"][l["lhs"].get<std::size_t>()].get<std::string>());
+    EXPECT_EQ(est[p][2], j["items"][l["rhs"].get<std::size_t>()].get<std::string>());
     EXPECT_NEAR(l["estimate"].get<double>(), std::stod(est[p][3]), golden_tolerance) << est[p][2];
     EXPECT_NEAR(l["se"].get<double>(), std::stod(est[p][4]), golden_tolerance) << est[p][2];
     EXPECT_NEAR(l["std_all"].get<double>(), std::stod(est[p][7]), golden_tolerance) << est[p][2];
-    const auto& u = j["residual_variances"][p];
+    const auto& u = residuals[p];
     EXPECT_NEAR(u["estimate"].get<double>(), std::stod(est[36 + p][3]), golden_tolerance) << est[36 + p][1];
   }
-  EXPECT_NEAR(j["factor_correlations"][0]["estimate"].get<double>(), std::stod(est[72][3]), golden_tolerance);
-  EXPECT_NEAR(j["factor_correlations"][0]["se"].get<double>(), std::stod(est[72][4]), golden_tolerance);
+  EXPECT_NEAR(correlations[0]["estimate"].get<double>(), std::stod(est[72][3]), golden_tolerance);
+  EXPECT_NEAR(correlations[0]["se"].get<double>(), std::stod(est[72][4]), golden_tolerance);
 }
 
 TEST(CliFactor, EfaJsonAgreesWithTheLibrary) {
@@ -162,11 +177,13 @@ TEST(CliFactor, EfaJsonAgreesWithTheLibrary) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["analysis"], "efa");
-  EXPECT_EQ(j["method"], "ml");
-  EXPECT_EQ(j["rotation"], "varimax");
+  EXPECT_TRUE(j["cfa"].is_null());
+  const json& e = j["efa"];
+  EXPECT_EQ(e["method"], "ml");
+  EXPECT_EQ(e["rotation"], "varimax");
   EXPECT_EQ(j["factors"], json({"ML1", "ML2"}));
-  ASSERT_EQ(j["loadings"].size(), 36U);
-  ASSERT_EQ(j["loadings"][0].size(), 2U);
+  ASSERT_EQ(e["loadings"].size(), 36U);
+  ASSERT_EQ(e["loadings"][0].size(), 2U);
 
   const keyed k = keyed_sample();
   attune::pairwise_moments pm(k.values.cols());
@@ -178,11 +195,11 @@ TEST(CliFactor, EfaJsonAgreesWithTheLibrary) {
   const auto lib = attune::exploratory_factor_analysis(pm.correlation(), k.values.rows(), eo);
   for (Eigen::Index i = 0; i < 36; ++i) {
     for (Eigen::Index f = 0; f < 2; ++f) {
-      EXPECT_NEAR(j["loadings"][static_cast<std::size_t>(i)][static_cast<std::size_t>(f)].get<double>(), lib.loadings(i, f),
+      EXPECT_NEAR(e["loadings"][static_cast<std::size_t>(i)][static_cast<std::size_t>(f)].get<double>(), lib.loadings(i, f),
                   same_computation_tolerance);
     }
   }
-  EXPECT_NEAR(j["fit"]["chisq"].get<double>(), lib.chi_square, same_computation_tolerance * lib.chi_square);
+  EXPECT_NEAR(e["chi_square"].get<double>(), lib.chi_square, same_computation_tolerance * lib.chi_square);
   EXPECT_EQ(j["n_rows"], 500);
 }
 
@@ -193,7 +210,7 @@ TEST(CliFactor, EfaDefaultsToOneFactorPerSubscaleAndTable) {
   EXPECT_NE(r.out.find("MR2"), std::string::npos);
   const auto three = run_cli("factor " + sample() + " --instrument ecr-r --factors 3 --format json");
   ASSERT_EQ(three.exit_code, 0) << three.err;
-  EXPECT_EQ(json::parse(three.out)["loadings"][0].size(), 3U);
+  EXPECT_EQ(json::parse(three.out)["efa"]["loadings"][0].size(), 3U);
 }
 
 TEST(CliFactor, CfaTableAndOneSubscale) {
@@ -206,9 +223,9 @@ TEST(CliFactor, CfaTableAndOneSubscale) {
   ASSERT_EQ(one.exit_code, 0) << one.err;
   const json j = json::parse(one.out);
   EXPECT_EQ(j["factors"], json({"avoidance"}));
-  EXPECT_EQ(j["loadings"].size(), 18U);
-  EXPECT_EQ(j["factor_correlations"].size(), 0U);
-  EXPECT_EQ(j["fit"]["df"].get<double>(), 18.0 * 19.0 / 2.0 - 36.0);
+  EXPECT_EQ(parameters(j, "loading").size(), 18U);
+  EXPECT_EQ(parameters(j, "factor_correlation").size(), 0U);
+  EXPECT_EQ(j["cfa"]["fit"]["df"].get<double>(), 18.0 * 19.0 / 2.0 - 36.0);
 }
 
 TEST(CliFactor, OutputFile) {

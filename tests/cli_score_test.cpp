@@ -38,7 +38,7 @@ TEST(CliScore, CsvColumnsAndValues) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // anxiety items 2,4,6,8R,10,12; avoidance 1R,3,5R,7,9R,11 (8 - x).
   // p1 anxiety: 2,4,6,(8-1)=7,3,5 -> 27/6 = 4.5 ; avoidance: 7,3,3,7,6,4 -> 30/6 = 5
-  EXPECT_EQ(r.out, "id,anxiety,anxiety_answered,avoidance,avoidance_answered\n"
+  EXPECT_EQ(r.out, "pid,anxiety,anxiety_answered,avoidance,avoidance_answered\n"
                    "p1,4.5,6,5,6\n"
                    "p2,6,6,4,6\n"
                    "p3,,0,4,6\n");
@@ -62,10 +62,13 @@ TEST(CliScore, JsonAndTableFormats) {
   const auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["instrument"], "ecr-s");
   EXPECT_EQ(doc["n_rows"], 3);
-  EXPECT_EQ(doc["respondents"][0]["id"], "p1");
-  EXPECT_DOUBLE_EQ(doc["respondents"][0]["scores"]["anxiety"].get<double>(), 4.5);
-  EXPECT_TRUE(doc["respondents"][2]["scores"]["anxiety"].is_null());
-  EXPECT_EQ(doc["respondents"][2]["answered"]["anxiety"], 0);
+  EXPECT_EQ(doc["format"], "attune/1");
+  EXPECT_EQ(doc["study"], "score");
+  EXPECT_EQ(doc["id_column"], "pid");
+  EXPECT_EQ(doc["respondents"][0]["pid"], "p1");
+  EXPECT_DOUBLE_EQ(doc["respondents"][0]["anxiety"].get<double>(), 4.5);
+  EXPECT_TRUE(doc["respondents"][2]["anxiety"].is_null());
+  EXPECT_EQ(doc["respondents"][2]["anxiety_answered"], 0);
   EXPECT_EQ(doc["summary"][0]["n_scored"], 2);
   const auto t = run_cli("score - --instrument ecr-s --format table", ecr_s_csv());
   ASSERT_EQ(t.exit_code, 0) << t.err;
@@ -97,9 +100,9 @@ TEST(CliScore, JsonStreamsInChunks) {
     const auto& r = doc["respondents"][i];
     EXPECT_EQ(r["id"], rows[i + 1][0]);
     const std::string& anxiety = rows[i + 1][1];
-    if (anxiety.empty()) EXPECT_TRUE(r["scores"]["anxiety"].is_null()) << i;
-    else EXPECT_EQ(r["scores"]["anxiety"].get<double>(), std::stod(anxiety)) << i;
-    EXPECT_EQ(r["answered"]["avoidance"].get<int>(), std::stoi(rows[i + 1][4])) << i;
+    if (anxiety.empty()) EXPECT_TRUE(r["anxiety"].is_null()) << i;
+    else EXPECT_EQ(r["anxiety"].get<double>(), std::stod(anxiety)) << i;
+    EXPECT_EQ(r["avoidance_answered"].get<int>(), std::stoi(rows[i + 1][4])) << i;
   }
   // No rows: still one valid document.
   const auto empty = run_cli("score - --instrument ecr-s --format json", "Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10,Q11,Q12\n");
@@ -115,7 +118,7 @@ TEST(CliScore, ScaleMissingCodesItemsAndDelimiter) {
   const auto r = run_cli("score - --instrument ecr-rs --items x1-x9 --scale 1-5 --missing 0 --min-answered 0.5", data);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // avoidance: 1-4 reversed on 1-5 -> 5,5,5,5,5,5 = 5; anxiety: (3 + 3) / 2 = 3 with 2 answered
-  EXPECT_EQ(r.out, "anxiety,anxiety_answered,avoidance,avoidance_answered\n3,2,5,6\n");
+  EXPECT_EQ(r.out, "row,anxiety,anxiety_answered,avoidance,avoidance_answered\n1,3,2,5,6\n");
 }
 
 TEST(CliScore, SampleDataWithSummaryAndOutputFile) {
@@ -221,7 +224,7 @@ TEST(CliScoreErrors, JsonOutputOfTextThatIsNotUtf8) {
   const std::string out = temp_path("latin1.json");
   const auto r = run_cli("score - --instrument ecr-rs --id id --format json -o '" + out + "'", data);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  for (const std::string fragment : {"<stdin>, row 2 (line 3)", "/id", "'\\xE9mile'", "not valid UTF-8", "iconv"}) {
+  for (const std::string fragment : {"<stdin>, row 2 (line 3)", "column 'id'", "'\\xE9mile'", "not valid UTF-8", "iconv"}) {
     EXPECT_NE(r.err.find(fragment), std::string::npos) << fragment << " in " << r.err;
   }
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -287,7 +290,7 @@ TEST(CliScore, CustomInstrumentFile) {
     "items": [{"id": "a"}, {"id": "b", "reversed": true}], "subscales": [{"name": "total", "items": ["a", "b"]}]})");
   const auto r = run_cli("score - --instrument '" + path + "'", "a,b\n1,1\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "total,total_answered\n4,2\n");
+  EXPECT_EQ(r.out, "row,total,total_answered\n1,4,2\n");
   write_file(path, R"({"id": "two", "range": {"min": 0, "max": 4}, "items": [{"id": "a"}],
     "subscales": [{"name": "total", "items": ["a", "q"]}]})");
   const auto bad = run_cli("score - --instrument '" + path + "'", "a,b\n1,1\n");
@@ -303,10 +306,12 @@ TEST(CliInstruments, TableJsonAndShow) {
   const auto j = run_cli("instruments --format json");
   ASSERT_EQ(j.exit_code, 0);
   const auto doc = nlohmann::json::parse(j.out);
-  ASSERT_EQ(doc.size(), 7u);
-  EXPECT_EQ(doc[0]["id"], "ecr");
-  EXPECT_EQ(doc[0]["wording_included"], true);
-  EXPECT_EQ(doc[2]["wording_included"], false);
+  EXPECT_EQ(doc["study"], "instruments");
+  const auto& all = doc["instruments"];
+  ASSERT_EQ(all.size(), 7u);
+  EXPECT_EQ(all[0]["id"], "ecr");
+  EXPECT_FALSE(all[0]["items"][0]["text"].get<std::string>().empty());  // the ECR wording is free for research
+  EXPECT_TRUE(all[2]["items"][0]["text"].get<std::string>().empty());
   const auto s = run_cli("instruments --show raas");
   ASSERT_EQ(s.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(s.out)["range"]["max"], 5);

@@ -157,6 +157,8 @@ const std::map<std::string, std::string>& option_flags() {
       {"read_options.missing_codes", "--missing"},
       {"csv_options.delimiter", "--delimiter"},
       {"reversed", "--reverse"},
+      {"reliability_study_options.reversed", "--reverse"},
+      {"instrument", "--instrument (a built-in id from `attune instruments`, or an instrument file)"},
   };
   return flags;
 }
@@ -180,8 +182,10 @@ std::string message_with_hint(const error& e) {
                                         "with --out-of-range missing";
   } else if (rule == "not_a_number") {
     hint = "codes that mean no answer go in --missing (empty cells and NA always do)";
-  } else if (rule == "missing_column") {
+  } else if (rule == "missing_column" || rule == "unknown_column" || rule == "item_count") {
     hint = "name the item columns with --items (names, ranges such as Q1-Q36, or positions)";
+  } else if (rule == "single_column_header") {
+    hint = "give the delimiter with --delimiter (',', ';' or tab)";
   } else if (e.option()) {
     const auto& flags = option_flags();
     if (auto it = flags.find(*e.option()); it != flags.end()) hint = "see " + it->second;

@@ -133,12 +133,17 @@ out_of_range_scan scan_ranges(const instrument& inst, const Eigen::MatrixXd& val
                                      const out_of_range_scan& scan) {
   const auto j = static_cast<std::size_t>(scan.first_col);
   const std::string column = j < data.columns.size() ? data.columns[j] : inst.items[j].id;
+  const std::string value = number_text(data.values(scan.first_row, scan.first_col));
+  error_details where = data.at(scan.first_row);
+  where.column = column;
+  where.item = inst.items[j].id;
+  where.value = value;
+  where.option = "scoring_options.range";
+  where.rule = "out_of_range";
   throw error(errc::bad_input,
-              data.where(scan.first_row) + ", column '" + column + "': value " +
-                  number_text(data.values(scan.first_row, scan.first_col)) + " is outside the response range " +
-                  range_text(item_range(inst, j, options)) +
-                  " (give the data's range with --scale, or treat such values as missing with "
-                  "--out-of-range missing)");
+              data.where(scan.first_row) + ", column '" + column + "': value " + value +
+                  " is outside the response range " + range_text(item_range(inst, j, options)),
+              std::move(where));
 }
 
 void set_out_of_range_missing(const instrument& inst, Eigen::MatrixXd& values, const scoring_options& options) {

@@ -131,6 +131,14 @@ std::string responses::where(Eigen::Index r) const {
   return s;
 }
 
+error_details responses::at(Eigen::Index r) const {
+  error_details d;
+  if (!source.empty()) d.source = source;
+  d.row = first_row + static_cast<std::size_t>(r);
+  if (static_cast<std::size_t>(r) < lines.size()) d.line = lines[static_cast<std::size_t>(r)];
+  return d;
+}
+
 bool parse_cell(std::string_view cell, const std::vector<double>& missing_codes, double& value) noexcept {
   cell = trim(cell);
   if (cell.empty() || cell == "NA" || cell == "na" || cell == "NaN" || cell == "." ) {
@@ -164,8 +172,10 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
       auto to = find_column(header, b, true);
       if (!from || !to) continue;
       if (*from > *to) {
-        throw error(errc::invalid_argument, "--items range '" + token + "': '" + std::string(a) +
-                                                "' comes after '" + std::string(b) + "' in the header");
+        throw error(errc::invalid_argument,
+                    "item column range '" + token + "': '" + std::string(a) + "' comes after '" + std::string(b) +
+                        "' in the header",
+                    {.value = token, .option = "read_options.items", .rule = "reversed_range"});
       }
       for (std::size_t i = *from; i <= *to; ++i) out.push_back(i);
       matched = true;
@@ -173,8 +183,9 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
     }
     if (!matched) {
       throw error(errc::invalid_argument,
-                  "--items '" + token + "': no such column (by name, range such as Q1-Q36, or 1-based position " +
-                      "1-" + std::to_string(header.size()) + ")");
+                  "item columns '" + token + "': no such column (by name, range such as Q1-Q36, or 1-based position " +
+                      "1-" + std::to_string(header.size()) + ")",
+                  {.value = token, .option = "read_options.items", .rule = "unknown_column"});
     }
   }
   return out;
@@ -189,17 +200,24 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
     for (const auto& id : item_ids_) {
       auto col = find_column(header, id, false);
       if (!col) {
-        throw error(errc::bad_input, src + ": no column named '" + id +
-                                         "' (an item of the instrument); name the item columns with --items");
+        throw error(errc::bad_input,
+                    src + ": no column named '" + id + "' (an item of the instrument)" +
+                        (header.size() == 1 ? "; the header reads as a single column '" + header[0] +
+                                                  "': is the delimiter ',', ';' or tab?"
+                                            : std::string()),
+                    {.source = src, .row = 0, .line = 1, .column = id, .item = id,
+                     .option = header.size() == 1 ? "csv_options.delimiter" : "read_options.items",
+                     .rule = header.size() == 1 ? "single_column_header" : "missing_column"});
       }
       item_columns_.push_back(*col);
     }
   } else {
     item_columns_ = select_columns(header, options_.items);
     if (!item_ids_.empty() && item_columns_.size() != item_ids_.size()) {
-      throw error(errc::bad_input, src + ": --items selects " + std::to_string(item_columns_.size()) +
-                                       " columns, but the instrument has " + std::to_string(item_ids_.size()) +
-                                       " items");
+      throw error(errc::bad_input,
+                  src + ": the item columns selected are " + std::to_string(item_columns_.size()) +
+                      ", but the instrument has " + std::to_string(item_ids_.size()) + " items",
+                  {.source = src, .option = "read_options.items", .rule = "item_count"});
     }
     if (item_ids_.empty()) {
       for (auto c : item_columns_) item_ids_.push_back(header[c]);
@@ -270,10 +288,16 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
       for (std::size_t j = 0; j < k; ++j) {
         const std::string_view cell = fields_[columns[j]];
         if (!parse_cell_fast(cell, codes, row[j])) {
-          throw error(errc::bad_input, csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " +
-                                           std::to_string(csv_.line()) + "), column '" +
-                                           csv_.header()[item_columns_[j]] + "': value '" + std::string(cell) +
-                                           "' is not a number (missing answers: empty, NA or a --missing code)");
+          const std::string& column = csv_.header()[item_columns_[j]];
+          throw error(errc::bad_input,
+                      csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " + std::to_string(csv_.line()) +
+                          "), column '" + column + "': value '" + std::string(cell.substr(0, 80)) +
+                          (cell.size() > 80 ? "...'" : "'") +
+                          " is not a number (missing answers: empty, NA or a missing code)",
+                      {.source = csv_.source(), .row = csv_.row(), .line = csv_.line(), .column = column,
+                       .item = j < item_ids_.size() ? std::optional<std::string>(item_ids_[j]) : std::nullopt,
+                       .value = std::string(cell.substr(0, 80)), .option = "read_options.missing_codes",
+                       .rule = "not_a_number"});
         }
       }
     }

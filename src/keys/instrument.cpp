@@ -234,7 +234,7 @@ instrument make_ecr() {
       "Wording as printed in the openpsychometrics.org codebook.";
   i.anxiety = "anxiety";
   i.avoidance = "avoidance";
-  i.notes = "Published on a 1-7 scale; online versions often use 1-5 (give --scale 1-5).";
+  i.notes = "Published on a 1-7 scale; online versions often use 1-5 (score such data with their own range, 1-5).";
   return i;
 }
 
@@ -427,8 +427,9 @@ instrument resolve_instrument(const std::string& id_or_path) {
   if (std::filesystem::is_regular_file(id_or_path, ec)) return load_instrument(id_or_path);
   std::string known;
   for (const auto& inst : builtin_instruments()) known += (known.empty() ? "" : ", ") + inst.id;
-  throw error(errc::invalid_argument, "--instrument '" + id_or_path +
-                                          "': neither a built-in instrument (" + known + ") nor a file");
+  throw error(errc::invalid_argument,
+              "instrument '" + id_or_path + "': neither a built-in instrument (" + known + ") nor a file",
+              {.value = id_or_path, .option = "instrument", .rule = "unknown_instrument"});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -223,8 +223,8 @@ void row_writer::text(std::string_view s) {
     throw error(errc::bad_input,
                 "JSON output: the text '" + escape_non_ascii(std::string(s.substr(0, 80))) + "' in column '" +
                     columns_[cell_ - 1].name +
-                    "' is not valid UTF-8, which JSON requires: the input is probably in another encoding (convert it "
-                    "to UTF-8)",
+                    "' is not valid UTF-8, which JSON requires: the input is probably in another encoding (convert it, "
+                    "e.g. iconv -f latin1 -t utf-8 data.csv > data-utf8.csv)",
                 {.column = columns_[cell_ - 1].name, .value = std::string(s), .rule = "not_utf8"});
   }
   std::memcpy(room(quoted.size()), quoted.data(), quoted.size());

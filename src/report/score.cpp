@@ -3,6 +3,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "attune/core/error.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
@@ -72,14 +73,19 @@ struct score_writer::impl {
     writer.begin(f == output_format::json ? detail::document_head("score", score_head(head)) : std::string());
   }
 
-  void rows(const std::vector<std::string>& ids, std::size_t first_row, const score_table& t,
+  void rows(const responses* data, const std::vector<std::string>& ids, std::size_t first_row, const score_table& t,
             const std::vector<std::size_t>* row_numbers) {
     for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
       const auto iu = static_cast<std::size_t>(i);
       writer.begin_row();
       const std::size_t row = row_numbers != nullptr ? (*row_numbers)[iu] : first_row + iu;
       if (with_id) {
-        writer.text(ids[iu]);
+        try {
+          writer.text(ids[iu]);
+        } catch (const error& e) {  // an id that is not UTF-8: say which row
+          error_details at = data != nullptr ? data->at(i) : error_details{.row = row};
+          throw e.with_context((data != nullptr ? data->where(i) : "row " + std::to_string(row)) + ": ", at);
+        }
       } else {
         writer.integer(static_cast<std::int64_t>(row));
       }
@@ -101,7 +107,7 @@ score_writer::score_writer(std::ostream& out, output_format format, const score_
     : impl_(std::make_unique<impl>(out, format, head)) {}
 score_writer::~score_writer() = default;
 
-void score_writer::write(const scored_chunk& chunk) { impl_->rows(chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr); }
+void score_writer::write(const scored_chunk& chunk) { impl_->rows(&chunk.data, chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr); }
 
 void score_writer::finish(const score_study& study) {
   impl_->writer.end(detail::document_tail(score_tail(study)), score_summary_text(study));
@@ -109,7 +115,7 @@ void score_writer::finish(const score_study& study) {
 
 void write_report(std::ostream& out, output_format format, const score_study& study) {
   score_writer w(out, format, study);
-  w.impl_->rows(study.ids, 1, study.scores, &study.rows);
+  w.impl_->rows(nullptr, study.ids, 1, study.scores, &study.rows);
   w.finish(study);
 }
 

@@ -74,7 +74,9 @@ std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads
 
 }  // namespace
 
-reliability_study study_reliability(const instrument* given, responses data, const reliability_study_options& options) {
+namespace {
+
+void check(const instrument* given, const reliability_study_options& options) {
   options.validate();
   if (given != nullptr && !options.reversed.empty()) {
     throw error(errc::invalid_argument,
@@ -82,6 +84,12 @@ reliability_study study_reliability(const instrument* given, responses data, con
                     "' has its own keys",
                 {.option = "reliability_study_options.reversed", .rule = "reversed_with_instrument"});
   }
+}
+
+}  // namespace
+
+reliability_study study_reliability(const instrument* given, responses data, const reliability_study_options& options) {
+  check(given, options);
   const instrument custom = given == nullptr ? columns_as_scale(data, options.input, options.reversed) : instrument{};
   const instrument& inst = given != nullptr ? *given : custom;
   reliability_study out;
@@ -93,7 +101,7 @@ reliability_study study_reliability(const instrument* given, responses data, con
                            " answer(s) outside the response range were treated as missing");
   }
   for (const auto& s : inst.subscales) {
-    if (s.items.size() < 2) {
+    if (s.items.size() < 2 && given != nullptr) {
       out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
       continue;
     }
@@ -130,6 +138,7 @@ reliability_study study_reliability(const instrument* given, responses data, con
 
 reliability_study study_reliability(const instrument* inst, const std::string& path,
                                     const reliability_study_options& options) {
+  check(inst, options);
   return study_reliability(inst, read_study_data(path, inst, options.input), options);
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "attune/core/error.hpp"
 #include "attune/io/csv.hpp"
 #include "attune/core/config.hpp"
 
@@ -33,6 +34,8 @@ struct ATTUNE_EXPORT responses {
   [[nodiscard]] Eigen::Index n_items() const noexcept { return values.cols(); }
   /// "data.csv, row 12 (line 13)" for row `r` of this block, for error messages.
   [[nodiscard]] std::string where(Eigen::Index r) const;
+  /// The same as an error's fields: source, 1-based data row and line.
+  [[nodiscard]] error_details at(Eigen::Index r) const;
 };
 
 /// Options for reading responses.
