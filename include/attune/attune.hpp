@@ -1,23 +1,42 @@
 /// @file attune.hpp
-/// Everything in attune's public API.
+/// Everything in attune's public API, layer by layer (DESIGN.md): core, io, data, keys,
+/// analyses, study, report. tests/headers_test.cpp checks that every public header is here.
 #pragma once
+
+#include "attune/core/config.hpp"
+#include "attune/core/error.hpp"
+#include "attune/core/interval.hpp"
+#include "attune/core/version.hpp"
+
+#include "attune/io/csv.hpp"
+
+#include "attune/data/responses.hpp"
+
+#include "attune/keys/instrument.hpp"
 
 #include "attune/analyses/bootstrap.hpp"
 #include "attune/analyses/cfa.hpp"
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
-#include "attune/io/csv.hpp"
-#include "attune/core/error.hpp"
+#include "attune/analyses/correlation.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/icc.hpp"
-#include "attune/keys/instrument.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/omega.hpp"
 #include "attune/analyses/polychoric.hpp"
 #include "attune/analyses/quality.hpp"
 #include "attune/analyses/reliability.hpp"
-#include "attune/data/responses.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/analyses/simulate.hpp"
 #include "attune/analyses/split_half.hpp"
-#include "attune/core/version.hpp"
+
+#include "attune/study/correlate.hpp"
+#include "attune/study/factor.hpp"
+#include "attune/study/input.hpp"
+#include "attune/study/reliability.hpp"
+#include "attune/study/score.hpp"
+
+#include "attune/report/format.hpp"
+#include "attune/report/json.hpp"
+#include "attune/report/rows.hpp"
+#include "attune/report/table.hpp"

@@ -1,0 +1,144 @@
+// The JSON contract (issue 11): for every command, the document that `attune <command> --format
+// json` prints is exactly `to_json` of the study function the command calls, for the same data
+// and options; and both equal a golden snapshot committed in tests/golden/json/, so that a renamed
+// or dropped key fails here. docs/json.md documents every key of every snapshot (checked below).
+//
+// After a deliberate change of the contract, refresh the snapshots with
+//   ATTUNE_UPDATE_SNAPSHOTS=1 ctest --preset ci -R JsonContract
+// and say so in CHANGELOG.md and docs/json.md.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "attune/attune.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::test::read_file;
+using attune::test::run_cli;
+using attune::test::source_path;
+using attune::test::write_file;
+
+const std::string kSample = source_path("examples/data/ecr-r-sample.csv");
+
+struct contract_case {
+  std::string name;                             // snapshot tests/golden/json/<name>.json
+  std::string args;                             // the command line, after `attune`
+  std::function<std::string()> library;         // the same through the study layer and to_json
+};
+
+const attune::instrument& ecr_r() { return *attune::find_builtin("ecr-r"); }
+
+std::vector<contract_case> cases() {
+  std::vector<contract_case> c;
+  c.push_back({"instruments", "instruments --format json", [] { return attune::to_json(attune::builtin_instruments()); }});
+  c.push_back({"score", "score '" + kSample + "' --instrument ecr-r --id id --format json", [] {
+                 attune::score_study_options o;
+                 o.input.read.id_column = "id";
+                 return attune::to_json(attune::study_score(ecr_r(), kSample, o));
+               }});
+  c.push_back({"reliability", "reliability '" + kSample + "' --instrument ecr-r --format json", [] {
+                 return attune::to_json(attune::study_reliability(&ecr_r(), kSample));
+               }});
+  c.push_back({"reliability_items",
+               "reliability '" + kSample + "' --items Q1-Q6 --scale 1-7 --reverse Q2 --ci feldt,adf --format json", [] {
+                 attune::reliability_study_options o;
+                 o.input.read.items = {"Q1-Q6"};
+                 o.input.scoring.range = attune::response_range{1, 7};
+                 o.reversed = {"Q2"};
+                 o.reliability.intervals = {attune::ci_method::feldt, attune::ci_method::adf};
+                 return attune::to_json(attune::study_reliability(nullptr, kSample, o));
+               }});
+  c.push_back({"correlate", "correlate '" + kSample + "' --instrument ecr-r --items Q1-Q36 --format json", [] {
+                 attune::correlate_study_options o;
+                 o.input.read.items = {"Q1-Q36"};
+                 return attune::to_json(attune::study_correlate(&ecr_r(), kSample, o));
+               }});
+  c.push_back({"correlate_polychoric", "correlate '" + kSample + "' --items Q1-Q6 --method polychoric --format json", [] {
+                 attune::correlate_study_options o;
+                 o.input.read.items = {"Q1-Q6"};
+                 o.correlation.method = attune::correlation_kind::polychoric;
+                 return attune::to_json(attune::study_correlate(nullptr, kSample, o));
+               }});
+  c.push_back({"factor", "factor '" + kSample + "' --instrument ecr-r --format json", [] {
+                 return attune::to_json(attune::study_factor(ecr_r(), kSample));
+               }});
+  c.push_back({"factor_cfa", "factor '" + kSample + "' --instrument ecr-r --cfa --format json", [] {
+                 attune::factor_study_options o;
+                 o.analysis = attune::factor_analysis_kind::cfa;
+                 return attune::to_json(attune::study_factor(ecr_r(), kSample, o));
+               }});
+  return c;
+}
+
+bool updating() {
+  const char* v = std::getenv("ATTUNE_UPDATE_SNAPSHOTS");
+  return v != nullptr && std::string(v) == "1";
+}
+
+std::string snapshot_path(const std::string& name) { return source_path("tests/golden/json/" + name + ".json"); }
+
+TEST(JsonContract, CliPrintsExactlyTheLibraryDocumentAndTheSnapshot) {
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.name);
+    const auto r = run_cli(c.args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string library = c.library();
+    EXPECT_EQ(r.out, library) << "the CLI and the library disagree for: attune " << c.args;
+    if (updating()) write_file(snapshot_path(c.name), library);
+    EXPECT_EQ(read_file(snapshot_path(c.name)), library)
+        << "the document differs from tests/golden/json/" << c.name << ".json (see this file's comment)";
+    const auto doc = nlohmann::json::parse(library);
+    EXPECT_EQ(doc["format"], "attune/1");
+  }
+}
+
+// Every key path of a document: "scales[].reliability.alpha" (array elements as [], objects with
+// data-named keys such as per-score maps as {}).
+void key_paths(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string p = prefix.empty() ? it.key() : prefix + "." + it.key();
+      out.insert(p);
+      key_paths(it.value(), p, out);
+    }
+  } else if (j.is_array()) {
+    for (const auto& e : j) key_paths(e, prefix + "[]", out);
+  }
+}
+
+// docs/json.md lists, under "### <snapshot name>", every key path of that document in a table
+// whose first cell is the path in backticks.
+std::map<std::string, std::set<std::string>> documented_paths() {
+  std::istringstream in(read_file(source_path("docs/json.md")));
+  std::map<std::string, std::set<std::string>> out;
+  std::string line, section;
+  const std::regex heading(R"(^### `([a-z_]+)`)"), row(R"(^\| `([^`]+)`)");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_search(line, m, heading)) section = m[1];
+    else if (!section.empty() && std::regex_search(line, m, row)) out[section].insert(m[1]);
+  }
+  return out;
+}
+
+TEST(JsonContract, DocsDescribeEveryKeyOfEverySnapshot) {
+  const auto docs = documented_paths();
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.name);
+    std::set<std::string> paths;
+    key_paths(nlohmann::json::parse(read_file(snapshot_path(c.name))), "", paths);
+    const auto it = docs.find(c.name);
+    ASSERT_NE(it, docs.end()) << "docs/json.md has no section ### `" << c.name << "`";
+    for (const auto& p : paths) EXPECT_TRUE(it->second.count(p)) << "undocumented key: " << p;
+    for (const auto& p : it->second) EXPECT_TRUE(paths.count(p)) << "documented but absent: " << p;
+  }
+}
+
+}  // namespace
