@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "detail/number_text.hpp"
+#include "detail/scale.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -82,7 +84,8 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
                                  Eigen::Index first_row) {
   const Eigen::Index b = x.rows(), k = x.cols();
   if (b == 0) return;
-  // One column-wise pass: infinities are bad input (NaN is the missing code); flag rows with a NaN.
+  // One column-wise pass: infinities and magnitudes whose squares overflow or underflow are bad
+  // input (NaN is the missing code); flag rows with a NaN.
   Eigen::Array<unsigned char, Eigen::Dynamic, 1> has_nan = Eigen::Array<unsigned char, Eigen::Dynamic, 1>::Zero(b);
   bool any_nan = false;
   for (Eigen::Index j = 0; j < k; ++j) {
@@ -90,7 +93,7 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
     bool bad = false;
     for (Eigen::Index r = 0; r < b; ++r) {
       const double v = col[r];
-      bad |= std::isinf(v);
+      bad |= !detail::safe_magnitude(v);
       const bool nan_v = std::isnan(v);
       has_nan(r) |= static_cast<unsigned char>(nan_v);
       any_nan |= nan_v;
@@ -100,6 +103,13 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
         if (std::isinf(col[r])) {
           throw error(errc::bad_input, "pairwise_moments: infinite value at row " + std::to_string(first_row + r) +
                                            ", column " + std::to_string(j));
+        }
+        if (!detail::safe_magnitude(col[r])) {
+          throw error(errc::bad_input, "pairwise_moments: value " + detail::number_text(col[r]) + " at row " +
+                                           std::to_string(first_row + r) + ", column " + std::to_string(j) +
+                                           " is too " + (std::abs(col[r]) > 1.0 ? "large" : "small") +
+                                           ": its square " + (std::abs(col[r]) > 1.0 ? "overflows" : "underflows") +
+                                           " a double (magnitudes from 3.2e-145 to 3.1e144 are safe); rescale the data");
         }
       }
     }

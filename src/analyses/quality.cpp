@@ -305,6 +305,13 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
                          : "items " + std::to_string(j + 1) + " and " + std::to_string(l + 1) + " were answered together by ") +
                  number_text(counts(j, l)) + " respondents; a (co)variance needs 2");
   Eigen::MatrixXd cov = pm.covariance();
+  // A zero variance makes S singular, but the LU's condition estimate can miss it (issue 10, F9:
+  // every D^2 came out NaN without a word), so it is checked first.
+  for (Eigen::Index j = 0; j < k; ++j)
+    if (!(cov(j, j) > 0.0))
+      fail(errc::numerical_issue, "mahalanobis: item " + std::to_string(j + 1) +
+                                      " has zero variance (every answer the same), so the covariance matrix is "
+                                      "singular; leave that item out");
   const Eigen::PartialPivLU<Eigen::MatrixXd> lu(cov);
   // Reciprocal condition estimate; psych's solve() fails on an exactly singular matrix.
   const double rcond = lu.rcond();
@@ -313,6 +320,9 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
                                     " items is singular (reciprocal condition " + number_text(rcond, 6) +
                                     "); an item is constant or a linear function of others");
   const Eigen::MatrixXd inv = lu.inverse();
+  if (!inv.allFinite())
+    fail(errc::numerical_issue, "mahalanobis: the pairwise covariance matrix of the " + std::to_string(k) +
+                                    " items cannot be inverted; an item is constant or a linear function of others");
   Eigen::MatrixXd z(n, k);
   mahalanobis_result out;
   out.df = Eigen::VectorXi::Zero(n);
@@ -380,6 +390,19 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
     const double d2 = out.d2(i);
     out.p_value(i) = !std::isfinite(d2) ? nan_v : detail::chi_squared_upper_tail(d2, static_cast<double>(out.df(i)));
   }
+  std::size_t no_answer = 0, undefined = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (out.df(i) == 0) {
+      ++no_answer;
+    } else if (!std::isfinite(out.d2(i))) {
+      ++undefined;
+    }
+  }
+  if (no_answer > 0)
+    out.warnings.push_back("mahalanobis: " + std::to_string(no_answer) + " respondent(s) answered no item: D^2 undefined (NaN)");
+  if (undefined > singular_rows)
+    out.warnings.push_back("mahalanobis: D^2 undefined (NaN) for " + std::to_string(undefined - singular_rows) +
+                           " more respondent(s): the covariance matrix is too close to singular for their answers");
   out.covariance = std::move(cov);
   return out;
 }
