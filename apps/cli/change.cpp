@@ -431,6 +431,9 @@ void run(const change_cli_options& o) {
   sum << "  note: " << dimensional_use_note() << "\n";
   for (const auto& w : warnings) sum << "  warning: " << w << "\n";
 
+  std::vector<std::string> read_files = o.files;  // -o must not replace any of them (nor the norms)
+  read_files.push_back(o.norms);
+  const output_file_options protected_inputs = protect_inputs(o.in, read_files);
   if (o.in.format == "json") {
     nlohmann::json doc;
     doc["instrument"] = inst.id;
@@ -445,13 +448,13 @@ void run(const change_cli_options& o) {
     doc["unmatched"] = std::move(unmatched);
     doc["note"] = std::string(dimensional_use_note());
     doc["warnings"] = warnings;
-    write_output(o.in.output, json_text(doc) + "\n");
+    write_output_file(o.in.output, json_text(doc) + "\n", protected_inputs);
   } else if (o.in.format == "table") {
-    write_output(o.in.output, sup::aligned_table(header, table_rows) + "\n" + sum.str());
+    write_output_file(o.in.output, sup::aligned_table(header, table_rows) + "\n" + sum.str(), protected_inputs);
   } else {
     std::string text = sup::csv_line(header);
     for (const auto& r : csv_rows) text += sup::csv_line(r);
-    write_output(o.in.output, text);
+    write_output_file(o.in.output, text, protected_inputs);
     std::cerr << sum.str();
   }
 }

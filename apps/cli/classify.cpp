@@ -187,13 +187,13 @@ void emit(const classify_cli_options& o, const std::vector<std::string>& header,
           const std::vector<std::string>& table_header, const std::string& csv_body, const std::vector<std::vector<std::string>>& table_rows,
           const nlohmann::json& doc, const std::string& summary) {
   if (o.in.format == "json") {
-    write_output(o.in.output, json_text(doc) + "\n");
+    write_output_file(o.in.output, json_text(doc) + "\n", protect_inputs(o.in, {o.norms}));
   } else if (o.in.format == "table") {
-    write_output(o.in.output, sup::aligned_table(table_header, table_rows) + "\n" + summary);
+    write_output_file(o.in.output, sup::aligned_table(table_header, table_rows) + "\n" + summary, protect_inputs(o.in, {o.norms}));
   } else {
     std::string text = sup::csv_line(header);
     text += csv_body;
-    write_output(o.in.output, text);
+    write_output_file(o.in.output, text, protect_inputs(o.in, {o.norms}));
     std::cerr << summary;
   }
 }

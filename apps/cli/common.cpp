@@ -10,7 +10,6 @@
 #include <iostream>
 
 #include "attune/core/error.hpp"
-#include "detail/file.hpp"
 
 namespace attune::cli {
 
@@ -135,51 +134,11 @@ nlohmann::json json_number(double x) {
   return x;
 }
 
-void write_output(const std::string& path, const std::string& content) {
-  if (path.empty() || path == "-") {
-    std::cout << content;
-    std::cout.flush();
-    if (!std::cout) throw error(errc::io_error, "standard output: write failed");
-    return;
-  }
-  detail::write_file_atomically(path, content);
-}
-
-output_stream::output_stream(const std::string& path) : path_(path) {
-  if (path_.empty() || path_ == "-") return;
-  temp_path_ = detail::temporary_path_beside(path_);
-  auto file = std::make_unique<std::ofstream>(temp_path_, std::ios::binary | std::ios::trunc);
-  if (!*file) throw error(errc::io_error, path_ + ": cannot open for writing");
-  file_ = std::move(file);
-}
-
-output_stream::~output_stream() {
-  if (file_ && !committed_) {
-    file_.reset();
-    std::error_code ec;
-    std::filesystem::remove(temp_path_, ec);
-  }
-}
-
-std::ostream& output_stream::stream() { return file_ ? *file_ : std::cout; }
-
-void output_stream::commit() {
-  if (!file_) {
-    std::cout.flush();
-    if (!std::cout) throw error(errc::io_error, "standard output: write failed");
-    committed_ = true;
-    return;
-  }
-  file_->flush();
-  const bool ok = static_cast<bool>(*file_);
-  file_.reset();
-  std::error_code ec;
-  if (ok) std::filesystem::rename(temp_path_, path_, ec);
-  if (!ok || ec) {
-    std::filesystem::remove(temp_path_, ec);
-    throw error(errc::io_error, path_ + ": write failed");
-  }
-  committed_ = true;
+output_file_options protect_inputs(const input_options& o, std::vector<std::string> more) {
+  output_file_options out;
+  out.inputs = {o.data, o.instrument};
+  for (auto& m : more) out.inputs.push_back(std::move(m));
+  return out;
 }
 
 }  // namespace attune::cli

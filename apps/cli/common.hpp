@@ -11,6 +11,7 @@
 
 #include "attune/keys/instrument.hpp"
 #include "attune/data/responses.hpp"
+#include "attune/io/output_file.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "detail/json_text.hpp"
 
@@ -66,26 +67,8 @@ nlohmann::json json_number(double x);
 /// JSON text of a document; non-UTF-8 text is a bad-input error (json_text.hpp).
 using detail::json_text;
 
-/// Writes `content` to `path` atomically (a temporary file renamed into place), or to standard
-/// output when `path` is empty or "-". @throws attune::error (io_error).
-void write_output(const std::string& path, const std::string& content);
-
-/// An output file written piece by piece and put in place only by `commit()`; destroyed
-/// without commit (an error), it leaves nothing behind. Empty path or "-": standard output.
-class output_stream {
- public:
-  explicit output_stream(const std::string& path);
-  output_stream(const output_stream&) = delete;
-  output_stream& operator=(const output_stream&) = delete;
-  ~output_stream();
-  std::ostream& stream();
-  void commit();
-
- private:
-  std::string path_;
-  std::string temp_path_;
-  std::unique_ptr<std::ostream> file_;
-  bool committed_ = false;
-};
+/// The output options that keep -o from overwriting what the command reads: DATA, the instrument
+/// file (a built-in id names no file and is ignored) and `more` (norm tables, other data files).
+output_file_options protect_inputs(const input_options& o, std::vector<std::string> more = {});
 
 }  // namespace attune::cli

@@ -154,7 +154,7 @@ void add_correlate_command(CLI::App& app) {
       text = to_csv(c);
     else
       text = to_table(c, o->method);
-    write_output(o->in.output, text);
+    write_output_file(o->in.output, text, protect_inputs(o->in));
   });
 }
 

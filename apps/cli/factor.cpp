@@ -227,7 +227,7 @@ void run_efa(const factor_cli_options& o, const keyed_data& k, const std::string
     for (const auto& wmsg : warnings) os << "  warning: " << wmsg << "\n";
     text = os.str();
   }
-  write_output(o.in.output, text);
+  write_output_file(o.in.output, text, protect_inputs(o.in));
 }
 
 // ---------------------------------------------------------------- confirmatory
@@ -329,7 +329,7 @@ void run_cfa(const factor_cli_options& o, const keyed_data& k, const std::string
     for (const auto& wmsg : warnings) os << "  warning: " << wmsg << "\n";
     text = os.str();
   }
-  write_output(o.in.output, text);
+  write_output_file(o.in.output, text, protect_inputs(o.in));
 }
 
 void run(const factor_cli_options& o) {

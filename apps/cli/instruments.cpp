@@ -48,13 +48,13 @@ nlohmann::json instrument_summary(const instrument& inst) {
 
 void run(const instruments_options& o) {
   if (!o.show.empty()) {  // one instrument's full definition, in the instrument-file format
-    write_output(o.output, instrument_to_json(resolve_instrument(o.show)));
+    write_output_file(o.output, instrument_to_json(resolve_instrument(o.show)), {{o.show}});
     return;
   }
   if (o.format == "json") {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& inst : builtin_instruments()) all.push_back(instrument_summary(inst));
-    write_output(o.output, json_text(all) + "\n");
+    write_output_file(o.output, json_text(all) + "\n");
     return;
   }
   std::ostringstream os;
@@ -78,7 +78,7 @@ void run(const instruments_options& o) {
   os << "Confirmation levels: author = read on the author's page; empirical = checked against public raw data;\n"
         "secondary = third-party sources only; unconfirmed = no source or conflicting sources.\n"
         "`attune instruments --show ID` prints an instrument as an instrument file (docs/instrument-format.md).\n";
-  write_output(o.output, os.str());
+  write_output_file(o.output, os.str());
 }
 
 }  // namespace

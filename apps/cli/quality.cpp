@@ -273,15 +273,15 @@ void run(const quality_cli_options& o) {
   const quality_report rep = assess_quality(in.data.values, design, q, in.data.row_ids);
   const bool with_id = !in.data.row_ids.empty();
 
-  std::unique_ptr<output_stream> clean;
+  std::unique_ptr<output_file> clean;
   if (!o.clean_output.empty()) {
-    clean = std::make_unique<output_stream>(o.clean_output);
+    clean = std::make_unique<output_file>(o.clean_output, protect_inputs(o.in));
     write_clean(o, in.data, rep, clean->stream());
   }
 
   const std::string& fmt = o.in.format;
   if (fmt == "json") {
-    write_output(o.in.output, json_text(to_json(in.inst, in.data, rep, q)) + "\n");
+    write_output_file(o.in.output, json_text(to_json(in.inst, in.data, rep, q)) + "\n", protect_inputs(o.in));
   } else if (fmt == "csv") {
     std::string text;
     const auto cols = columns(rep, with_id);
@@ -292,7 +292,7 @@ void run(const quality_cli_options& o) {
       for (std::size_t j = 0; j < c.size(); ++j) text += (j ? "," : "") + csv_field(c[j]);
       text += '\n';
     }
-    write_output(o.in.output, text);
+    write_output_file(o.in.output, text, protect_inputs(o.in));
     if (o.summary) std::cerr << summary_text(in.inst, in.data, rep, q);
     else
       for (const auto& w : rep.warnings) std::cerr << "attune: warning: " << w << "\n";
@@ -316,7 +316,7 @@ void run(const quality_cli_options& o) {
     print(header);
     for (const auto& r : rows) print(r);
     os << "\n" << summary_text(in.inst, in.data, rep, q);
-    write_output(o.in.output, os.str());
+    write_output_file(o.in.output, os.str(), protect_inputs(o.in));
   }
   if (clean) clean->commit();
 }

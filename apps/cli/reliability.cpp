@@ -342,7 +342,7 @@ void run(const reliability_cli_options& o) {
   } else {
     text = table_text(custom ? std::string("scale from --items") : inst.id, n_rows, scales, o, notes);
   }
-  write_output(o.in.output, text);
+  write_output_file(o.in.output, text, protect_inputs(o.in));
 }
 
 }  // namespace

@@ -162,7 +162,7 @@ void run(const score_cli_options& o) {
   responses chunk;
 
   if (o.in.format == "csv") {
-    output_stream out(o.in.output);
+    output_file out(o.in.output, protect_inputs(o.in));
     out.stream() << csv_header(inst, with_id);
     number_text_cache numbers;
     std::string buffer;
@@ -201,7 +201,7 @@ void run(const score_cli_options& o) {
         throw error(e.code(), chunk.where(i) + ": " + e.what());
       }
     };
-    output_stream out(o.in.output);
+    output_file out(o.in.output, protect_inputs(o.in));
     std::ostream& os = out.stream();
     const response_range range = scoring.range.value_or(inst.range);
     os << "{\n  \"instrument\": " << nlohmann::json(inst.id).dump()
@@ -267,7 +267,7 @@ void run(const score_cli_options& o) {
   print_row(header);
   for (const auto& r : table_rows) print_row(r);
   os << "\n" << summary_text(inst, summary, warnings);
-  write_output(o.in.output, os.str());
+  write_output_file(o.in.output, os.str(), protect_inputs(o.in));
 }
 
 }  // namespace

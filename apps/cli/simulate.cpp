@@ -27,7 +27,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "write to FILE (atomically) instead of standard output");
   cmd->callback([o] {
     const instrument inst = resolve_instrument(o->instrument);
-    write_output(o->output, responses_to_csv(simulate_responses(inst, o->sim)));
+    write_output_file(o->output, responses_to_csv(simulate_responses(inst, o->sim)), {{o->instrument}});
   });
 }
 

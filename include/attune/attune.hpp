@@ -7,6 +7,7 @@
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
 #include "attune/io/csv.hpp"
+#include "attune/io/output_file.hpp"
 #include "attune/core/error.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/icc.hpp"

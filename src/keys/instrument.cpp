@@ -11,6 +11,7 @@
 
 #include "attune/core/error.hpp"
 #include "detail/file.hpp"
+#include "attune/io/output_file.hpp"
 #include "detail/json_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -639,7 +640,7 @@ instrument load_instrument(const std::string& path) {
 
 void save_instrument(const instrument& inst, const std::string& path) {
   inst.validate();
-  detail::write_file_atomically(path, instrument_to_json(inst));
+  write_output_file(path, instrument_to_json(inst));
 }
 
 ATTUNE_END_NAMESPACE
