@@ -12,6 +12,7 @@
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/icc.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/keys/norms.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/omega.hpp"
 #include "attune/analyses/polychoric.hpp"

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/random.hpp"
 #include "detail/number_text.hpp"
 
@@ -393,7 +394,7 @@ std::string to_string(factor_rotation rotation) {
 factor_method parse_factor_method(const std::string& name) {
   if (name == "minres" || name == "uls") return factor_method::minres;
   if (name == "ml" || name == "mle") return factor_method::ml;
-  throw error(errc::invalid_argument, "factor method '" + name + "' is not known; use minres or ml");
+  throw error(errc::invalid_argument, "factor method " + detail::quoted(name) + " is not known; use minres or ml");
 }
 
 factor_rotation parse_factor_rotation(const std::string& name) {
@@ -401,7 +402,7 @@ factor_rotation parse_factor_rotation(const std::string& name) {
   if (name == "varimax") return factor_rotation::varimax;
   if (name == "oblimin" || name == "quartimin") return factor_rotation::oblimin;
   if (name == "geomin" || name == "geominQ") return factor_rotation::geomin;
-  throw error(errc::invalid_argument, "rotation '" + name + "' is not known; use none, varimax, oblimin or geomin");
+  throw error(errc::invalid_argument, "rotation " + detail::quoted(name) + " is not known; use none, varimax, oblimin or geomin");
 }
 
 void efa_options::validate() const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/number_text.hpp"
 #include "detail/scale.hpp"
 
@@ -336,27 +337,27 @@ pairwise_moments pairwise_moments::deserialize(std::string_view text) {
     double v = 0.0;
     auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v, std::chars_format::hex);
     if (res.ec != std::errc() || res.ptr != tok.data() + tok.size() || !std::isfinite(v)) {
-      throw fail(line_no, "'" + std::string(tok) + "' is not a finite hexadecimal floating-point number");
+      throw fail(line_no, detail::quoted(tok) + " is not a finite hexadecimal floating-point number");
     }
     return v;
   };
   if (lines.empty()) throw fail(0, "empty text");
   auto head = tokens(lines[0]);
   if (head.size() != 3 || head[0] != "attune-pairwise-moments" || head[1] != "1") {
-    throw fail(0, "expected 'attune-pairwise-moments 1 <k>', got '" + std::string(lines[0]) + "'");
+    throw fail(0, "expected 'attune-pairwise-moments 1 <k>', got " + detail::quoted(lines[0]));
   }
   long long k = -1;
   {
     auto res = std::from_chars(head[2].data(), head[2].data() + head[2].size(), k);
     if (res.ec != std::errc() || res.ptr != head[2].data() + head[2].size() || k < 0 || k > 1000000) {
-      throw fail(0, "bad item count '" + std::string(head[2]) + "'");
+      throw fail(0, "bad item count " + detail::quoted(head[2]));
     }
   }
   pairwise_moments pm(static_cast<Eigen::Index>(k));
   if (lines.size() < 2) throw fail(1, "missing 'rows ... complete ...' line");
   auto counters = tokens(lines[1]);
   if (counters.size() != 4 || counters[0] != "rows" || counters[2] != "complete") {
-    throw fail(1, "expected 'rows <x> complete <x>', got '" + std::string(lines[1]) + "'");
+    throw fail(1, "expected 'rows <x> complete <x>', got " + detail::quoted(lines[1]));
   }
   pm.rows_ = number(counters[1], 1);
   pm.complete_ = number(counters[3], 1);
@@ -369,7 +370,7 @@ pairwise_moments pairwise_moments::deserialize(std::string_view text) {
     }
     ++ln;
     for (Eigen::Index i = 0; i < k; ++i, ++ln) {
-      if (ln >= lines.size()) throw fail(ln, "text ends inside section '" + std::string(names[m]) + "'");
+      if (ln >= lines.size()) throw fail(ln, "text ends inside section " + detail::quoted(std::string(names[m])));
       auto t = tokens(lines[ln]);
       if (static_cast<long long>(t.size()) != k) {
         throw fail(ln, std::to_string(t.size()) + " numbers; expected " + std::to_string(k));

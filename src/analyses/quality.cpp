@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "attune/analyses/moments.hpp"
 #include "detail/number_text.hpp"
@@ -74,16 +75,16 @@ void quality_design::validate(Eigen::Index k) const {
   }
   for (const auto& s : subscales) {
     if (s.reversed.size() != s.items.size())
-      fail(errc::invalid_argument, "quality design: subscale '" + s.name + "' lists " +
+      fail(errc::invalid_argument, "quality design: subscale " + detail::quoted(s.name) + " lists " +
                                        std::to_string(s.items.size()) + " items but " +
                                        std::to_string(s.reversed.size()) + " reverse keys");
     std::vector<bool> seen(ku, false);
     for (const auto j : s.items) {
       if (j < 0 || j >= k)
-        fail(errc::invalid_argument, "quality design: subscale '" + s.name + "' names column " +
+        fail(errc::invalid_argument, "quality design: subscale " + detail::quoted(s.name) + " names column " +
                                          std::to_string(j + 1) + "; data have " + std::to_string(k));
       if (seen[static_cast<std::size_t>(j)])
-        fail(errc::invalid_argument, "quality design: subscale '" + s.name + "' lists item " +
+        fail(errc::invalid_argument, "quality design: subscale " + detail::quoted(s.name) + " lists item " +
                                          item_name(item_ids, j) + " twice");
       seen[static_cast<std::size_t>(j)] = true;
     }
@@ -110,7 +111,7 @@ quality_design make_quality_design(const instrument& inst, const std::optional<r
       for (Eigen::Index j = 0; j < k; ++j)
         if (inst.items[static_cast<std::size_t>(j)].id == id) idx = j;
       if (idx < 0)
-        fail(errc::bad_input, "instrument '" + inst.id + "': subscale '" + s.name + "' names unknown item '" + id + "'");
+        fail(errc::bad_input, "instrument " + detail::quoted(inst.id) + ": subscale " + detail::quoted(s.name) + " names unknown item " + detail::quoted(id));
       // Reverse keys as instrument::is_reversed: the subscale's own list overrides the items' flags.
       const bool rev = s.reversed_items
                            ? std::find(s.reversed_items->begin(), s.reversed_items->end(), id) != s.reversed_items->end()
@@ -417,7 +418,7 @@ evenodd_result evenodd(const Eigen::MatrixXd& keyed, const std::vector<quality_s
   for (const auto& s : subscales)
     for (const auto j : s.items)
       if (j < 0 || j >= keyed.cols())
-        fail(errc::invalid_argument, "evenodd: subscale '" + s.name + "' names column " + std::to_string(j + 1) +
+        fail(errc::invalid_argument, "evenodd: subscale " + detail::quoted(s.name) + " names column " + std::to_string(j + 1) +
                                          "; data have " + std::to_string(keyed.cols()));
   evenodd_result out;
   out.value.resize(n);

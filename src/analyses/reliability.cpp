@@ -19,6 +19,7 @@
 #include <Eigen/Dense>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "detail/number_text.hpp"
 #include "detail/quantile.hpp"
@@ -597,8 +598,8 @@ ci_method parse_ci_method(std::string_view name) {
   if (name == "bootstrap" || name == "percentile") return ci_method::bootstrap_percentile;
   if (name == "bca") return ci_method::bootstrap_bca;
   throw error(errc::invalid_argument,
-              "reliability: unknown interval method '" + std::string(name) +
-                  "'; expected feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile or bootstrap_bca");
+              "reliability: unknown interval method " + detail::quoted(name) +
+                  "; expected feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile or bootstrap_bca");
 }
 
 void reliability_options::validate() const {
@@ -791,7 +792,7 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
     double v = 0.0;
     auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v, std::chars_format::hex);
     if (res.ec != std::errc() || res.ptr != tok.data() + tok.size()) {
-      throw fail(line, "'" + std::string(tok) + "' is not a hexadecimal floating-point number");
+      throw fail(line, detail::quoted(tok) + " is not a hexadecimal floating-point number");
     }
     return v;
   };
@@ -824,7 +825,7 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
       std::string tok;
       if (!(ls >> tok)) throw fail(line_no, "fewer value:count pairs than announced");
       const auto colon = tok.find(':');
-      if (colon == std::string::npos) throw fail(line_no, "'" + tok + "' is not value:count");
+      if (colon == std::string::npos) throw fail(line_no, detail::quoted(tok) + " is not value:count");
       vc.emplace_back(parse(std::string_view(tok).substr(0, colon), line_no),
                       parse(std::string_view(tok).substr(colon + 1), line_no));
     }

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 namespace {
@@ -122,6 +123,19 @@ bool convert_plain_cells(const std::string_view* fields, const std::size_t* colu
   return true;
 }
 
+// Why a cell is not a number, for the message: a number too large for a double (1e400; from_chars
+// reports out of range) or text.
+std::string not_a_number_reason(std::string_view cell) {
+  cell = trim(cell);
+  if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
+  double x = 0.0;
+  const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), x);
+  if (ec == std::errc::result_out_of_range && ptr == cell.data() + cell.size()) {
+    return " is a number outside the range of a double (magnitudes up to about 1.8e308, down to 4.9e-324)";
+  }
+  return " is not a number (missing answers: empty, NA or a --missing code)";
+}
+
 }  // namespace
 
 std::string responses::where(Eigen::Index r) const {
@@ -164,8 +178,8 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
       auto to = find_column(header, b, true);
       if (!from || !to) continue;
       if (*from > *to) {
-        throw error(errc::invalid_argument, "--items range '" + token + "': '" + std::string(a) +
-                                                "' comes after '" + std::string(b) + "' in the header");
+        throw error(errc::invalid_argument, "--items range " + detail::quoted(token) + ": " + detail::quoted(a) +
+                                                " comes after " + detail::quoted(b) + " in the header");
       }
       for (std::size_t i = *from; i <= *to; ++i) out.push_back(i);
       matched = true;
@@ -173,7 +187,7 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
     }
     if (!matched) {
       throw error(errc::invalid_argument,
-                  "--items '" + token + "': no such column (by name, range such as Q1-Q36, or 1-based position " +
+                  "--items " + detail::quoted(token) + ": no such column (by name, range such as Q1-Q36, or 1-based position " +
                       "1-" + std::to_string(header.size()) + ")");
     }
   }
@@ -189,8 +203,8 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
     for (const auto& id : item_ids_) {
       auto col = find_column(header, id, false);
       if (!col) {
-        throw error(errc::bad_input, src + ": no column named '" + id +
-                                         "' (an item of the instrument); name the item columns with --items");
+        throw error(errc::bad_input, src + ": no column named " + detail::quoted(id) +
+                                         " (an item of the instrument); name the item columns with --items");
       }
       item_columns_.push_back(*col);
     }
@@ -208,13 +222,13 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
   for (std::size_t i = 0; i < item_columns_.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (item_columns_[i] == item_columns_[j] && options_.items.empty()) {
-        throw error(errc::bad_input, src + ": column '" + header[item_columns_[i]] + "' is used for two items");
+        throw error(errc::bad_input, src + ": column " + detail::quoted(header[item_columns_[i]]) + " is used for two items");
       }
     }
   }
   if (!options_.id_column.empty()) {
     auto col = find_column(header, options_.id_column, false);
-    if (!col) throw error(errc::bad_input, src + ": no id column named '" + options_.id_column + "'");
+    if (!col) throw error(errc::bad_input, src + ": no id column named " + detail::quoted(options_.id_column));
     id_column_ = static_cast<std::ptrdiff_t>(*col);
   }
 }
@@ -271,9 +285,9 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
         const std::string_view cell = fields_[columns[j]];
         if (!parse_cell_fast(cell, codes, row[j])) {
           throw error(errc::bad_input, csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " +
-                                           std::to_string(csv_.line()) + "), column '" +
-                                           csv_.header()[item_columns_[j]] + "': value '" + std::string(cell) +
-                                           "' is not a number (missing answers: empty, NA or a --missing code)");
+                                           std::to_string(csv_.line()) + "), column " +
+                                           detail::quoted(csv_.header()[item_columns_[j]]) + ": value " +
+                                           detail::quoted(cell) + not_a_number_reason(cell));
         }
       }
     }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -58,8 +59,8 @@ void check_not_an_input(const std::string& path, const std::string& target, cons
     if (!ok || !S_ISREG(in.st_mode)) continue;
     if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
       throw error(errc::invalid_argument,
-                  "output file '" + path + "' is the input " +
-                      (input == "-" ? std::string("(standard input)") : "'" + input + "'") +
+                  "output file " + detail::quoted(path) + " is the input " +
+                      (input == "-" ? std::string("(standard input)") : detail::quoted(input)) +
                       ": writing it would replace the data being read; choose another output file");
     }
   }
