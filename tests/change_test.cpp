@@ -1,4 +1,4 @@
-// Tests of attune/change.hpp: norm tables, z/T/percentiles, Jacobson & Truax (1991) reliable
+// Tests of attune/change.hpp: z/T/percentiles against norms, Jacobson & Truax (1991) reliable
 // change and clinical significance, trajectories. Expected values are hand-computed from the
 // formulas (shown next to each); no R package is the reference for these closed forms.
 #include "attune/analyses/change.hpp"
@@ -30,97 +30,11 @@ attune::scale_norm norm(const std::string& scale, double m, double sd) {
   return {scale, m, sd, 100, "test population", "test source", {}};
 }
 
-const char* valid_json = R"({
-  "format": "attune-norms/1", "id": "clinic-2024", "instrument": "ecr-r",
-  "description": "outpatients at intake", "confirmation": "empirical",
-  "population": "adult outpatients", "source": "clinic records 2024",
-  "scales": {
-    "anxiety": {"mean": 4.2, "sd": 1.1, "n": 250,
-                "percentiles": [{"score": 1, "percentile": 5}, {"score": 2, "percentile": 20},
-                                {"score": 3, "percentile": 50}, {"score": 4, "percentile": 80}]},
-    "avoidance": {"mean": 3.6, "sd": 1.2, "n": 250, "source": "clinic records 2024, table 2"}
-  }
-})";
-
-TEST(Norms, ParseValidTableAndRoundTrip) {
-  const auto t = attune::norm_table_from_json(valid_json, "clinic.json");
-  EXPECT_EQ(t.id, "clinic-2024");
-  EXPECT_EQ(t.instrument, "ecr-r");
-  ASSERT_TRUE(t.status);
-  EXPECT_EQ(*t.status, attune::confirmation::empirical);
-  const auto* a = t.find("anxiety");
-  ASSERT_NE(a, nullptr);
-  EXPECT_DOUBLE_EQ(a->mean, 4.2);
-  EXPECT_EQ(a->population, "adult outpatients");  // inherited from the table
-  EXPECT_EQ(a->percentiles.size(), 4u);
-  EXPECT_EQ(t.find("avoidance")->source, "clinic records 2024, table 2");
-  EXPECT_EQ(t.find("close"), nullptr);
-  const auto back = attune::norm_table_from_json(attune::norm_table_to_json(t), "roundtrip");
-  EXPECT_EQ(back.scales.size(), 2u);
-  EXPECT_DOUBLE_EQ(back.find("avoidance")->sd, 1.2);
-  EXPECT_EQ(back.find("anxiety")->percentiles.size(), 4u);
-}
-
-TEST(Norms, EveryParseErrorNamesTheField) {
-  using attune::errc;
-  auto parse = [](const std::string& s) { return attune::norm_table_from_json(s, "n.json"); };
-  expect_error([&] { parse("{"); }, errc::bad_input, "n.json: not valid JSON");
-  expect_error([&] { parse("[]"); }, errc::bad_input, "top level must be an object");
-  expect_error([&] { parse(R"({"id":"x","scales":{}})"); }, errc::bad_input, "'format' must be");
-  expect_error([&] { parse(R"({"format":"attune-norms/1","scales":{}})"); }, errc::bad_input,
-               "missing field 'id'");
-  expect_error([&] { parse(R"({"format":"attune-norms/1","id":"x","scales":{}})"); }, errc::bad_input,
-               "'scales' must be a non-empty object");
-  expect_error([&] { parse(R"({"format":"attune-norms/1","id":"x","confirmation":"maybe","scales":{"a":{}}})"); },
-               errc::bad_input, "confirmation \"maybe\"");
-  const std::string head = R"({"format":"attune-norms/1","id":"x","population":"p","source":"s","scales":{"anx":)";
-  expect_error([&] { parse(head + R"({"sd":1,"n":5}}})"); }, errc::bad_input, "scale 'anx': missing field 'mean'");
-  expect_error([&] { parse(head + R"({"mean":"3","sd":1,"n":5}}})"); }, errc::bad_input,
-               "field 'mean' must be a number");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":0,"n":5}}})"); }, errc::bad_input, "sd = 0; must be > 0");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":0}}})"); }, errc::bad_input, "n = 0; must be > 0");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":5,"population":""}}})"); }, errc::bad_input,
-               "no population");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":5,"source":""}}})"); }, errc::bad_input,
-               "no source");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":5,"population":7}}})"); }, errc::bad_input,
-               "'population' must be a string");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":5,"percentiles":{}}}})"); }, errc::bad_input,
-               "'percentiles' must be an array");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":5,"percentiles":[{"score":1,"percentile":101}]}}})"); },
-               errc::bad_input, "percentile point 1: percentile = 101");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":5,"percentiles":[{"score":2,"percentile":1},{"score":2,"percentile":3}]}}})"); },
-               errc::bad_input, "percentile point 2: score 2 does not increase");
-  expect_error([&] { parse(head + R"({"mean":3,"sd":1,"n":5,"percentiles":[{"score":1,"percentile":9},{"score":2,"percentile":3}]}}})"); },
-               errc::bad_input, "percentile 3 decreases");
-  expect_error([&] { parse(head + R"(5}})"); }, errc::bad_input, "scale 'anx': must be an object");
-}
-
-TEST(Norms, FilesAndBuiltins) {
-  const std::string path = attune::test::temp_path("cls_norms.json");
-  attune::test::write_file(path, valid_json);
-  EXPECT_EQ(attune::load_norm_table(path).id, "clinic-2024");
-  EXPECT_EQ(attune::resolve_norm_table(path).id, "clinic-2024");
-  std::filesystem::remove(path);
-  expect_error([&] { attune::load_norm_table(path); }, attune::errc::io_error, "cannot open");
-  expect_error([&] { attune::resolve_norm_table("no-such-norms"); }, attune::errc::invalid_argument,
-               "neither a built-in norm table");
-  // The only built-in norms: Revised AAS (Ledley et al. 2006 via TestScorer), SECONDARY.
-  ASSERT_EQ(attune::builtin_norm_tables().size(), 2u);
-  for (const auto& t : attune::builtin_norm_tables()) {
-    ASSERT_TRUE(t.status);
-    EXPECT_EQ(*t.status, attune::confirmation::secondary);
-    EXPECT_NE(t.description.find("SECONDARY"), std::string::npos);
-    EXPECT_NO_THROW(t.validate());
-  }
-  const auto f = attune::resolve_norm_table("RAAS-Ledley2006-Female");
-  EXPECT_DOUBLE_EQ(f.find("anxiety")->mean, 2.62);  // instruments.md section 7 table
-  EXPECT_DOUBLE_EQ(f.find("anxiety")->sd, 1.01);
-  EXPECT_DOUBLE_EQ(attune::resolve_norm_table("raas-ledley2006-male").find("close")->mean, 3.59);
-}
-
 TEST(Norms, ZTAndPercentiles) {
-  const auto t = attune::norm_table_from_json(valid_json, "clinic.json");
+  // The anxiety and avoidance norms of tests/norms_test.cpp's valid table.
+  attune::norm_table t;
+  t.scales = {norm("anxiety", 4.2, 1.1), norm("avoidance", 3.6, 1.2)};
+  t.scales[0].percentiles = {{1, 5}, {2, 20}, {3, 50}, {4, 80}};
   Eigen::VectorXd x(5);
   x << 2.5, 0.5, 4.0, nan_v, 4.2;
   const auto r = attune::norm_scores(x, *t.find("anxiety"));

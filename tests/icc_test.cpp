@@ -61,4 +61,60 @@ TEST(IccErrors, Options) {
   expect_error([] { attune::analyze_icc(Eigen::MatrixXd::Ones(5, 1)); }, attune::errc::insufficient_data, "1 rater");
 }
 
+bool has_warning(const attune::icc_result& r, const std::string& fragment) {
+  return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const std::string& w) { return w.find(fragment) != std::string::npos; });
+}
+
+TEST(IccDegenerate, PerfectAgreementIsOneWithAnUndefinedIntervalAndAWarning) {
+  // Issue 10, F6: [[1,1],[2,2],[3,3]] made boost throw domain_error (Satterthwaite df 0/0).
+  Eigen::MatrixXd x(3, 2);
+  x << 1, 1, 2, 2, 3, 3;
+  const auto r = attune::analyze_icc(x);
+  ASSERT_EQ(r.rows.size(), 6u);
+  for (const auto& row : r.rows) {
+    SCOPED_TRACE(row.type);
+    EXPECT_DOUBLE_EQ(row.icc, 1.0);  // MSW = MSE = 0: (MSB - 0) / MSB
+    EXPECT_TRUE(std::isnan(row.lower));
+    EXPECT_TRUE(std::isnan(row.upper));
+    EXPECT_EQ(row.p, 0.0);  // F = inf
+  }
+  EXPECT_TRUE(has_warning(r, "confidence intervals of ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k are undefined"));
+  EXPECT_TRUE(has_warning(r, "the raters agree perfectly"));
+}
+
+TEST(IccDegenerate, ConstantRatingsGiveNaNWithAWarning) {
+  const auto r = attune::analyze_icc(Eigen::MatrixXd::Constant(4, 3, 5.0));
+  for (const auto& row : r.rows) EXPECT_TRUE(std::isnan(row.icc)) << row.type;
+  EXPECT_TRUE(has_warning(r, "ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k undefined (NaN): every rating is the same"));
+}
+
+TEST(IccDegenerate, RatersThatDifferByAConstant) {
+  // MSE = 0: consistency ICC(3) = 1 (undefined interval), absolute agreement ICC(1) < 1.
+  Eigen::MatrixXd x(4, 2);
+  x << 1, 2, 2, 3, 3, 4, 5, 6;
+  const auto r = attune::analyze_icc(x);
+  EXPECT_DOUBLE_EQ(r.rows[2].icc, 1.0);
+  EXPECT_TRUE(std::isnan(r.rows[2].lower));
+  EXPECT_LT(r.rows[0].icc, 1.0);
+  EXPECT_TRUE(std::isfinite(r.rows[0].lower));
+  EXPECT_TRUE(has_warning(r, "MSE is 0"));
+}
+
+TEST(IccDegenerate, HugeAndTinyRatingsGiveTheSameIccs) {
+  // The ICCs do not depend on the unit; squares of 1e200 overflow and of 1e-170 underflow, so the
+  // analysis rescales by a power of two. Reference: the same ratings on the 1-7 scale.
+  const Eigen::MatrixXd x = read_matrix(dir("icc_sf.csv"), true);
+  const auto ref = attune::analyze_icc(x);
+  for (double unit : {1e200, 1e-170, 4.9406564584124654e-324 * 1024}) {
+    SCOPED_TRACE(unit);
+    const auto r = attune::analyze_icc(x * unit);
+    for (std::size_t t = 0; t < 6; ++t) {
+      EXPECT_NEAR(r.rows[t].icc, ref.rows[t].icc, 1e-12);
+      EXPECT_NEAR(r.rows[t].lower, ref.rows[t].lower, 1e-12);
+      EXPECT_NEAR(r.rows[t].upper, ref.rows[t].upper, 1e-12);
+    }
+  }
+  EXPECT_TRUE(has_warning(attune::analyze_icc(x * 1e200), "overflow a double"));
+}
+
 }  // namespace

@@ -197,4 +197,25 @@ TEST(InstrumentErrors, UnknownIdOrMissingFile) {
   expect_error([] { attune::load_instrument("/nonexistent/i.json"); }, attune::errc::io_error, {"/nonexistent/i.json"});
 }
 
+TEST(InstrumentErrors, JsonLimits) {
+  // Issue 10, F2: a number that overflows a double threw nlohmann's out_of_range (exit 2 in the CLI).
+  expect_error([] { attune::instrument_from_json("1e400", "big.json"); }, attune::errc::bad_input,
+               {"big.json, line 1, column 1", "the number '1e400' is too large for a double"});
+  expect_error([] { attune::instrument_from_json("{\"id\": \"x\", \"range\": {\"min\": 1, \"max\": -1e309}}", "r.json"); },
+               attune::errc::bad_input, {"r.json, line 1, column 40", "'-1e309'"});
+  // Nesting beyond 64 levels is refused before nlohmann sees it.
+  const std::string deep = "{\"notes\": " + std::string(1000, '[') + std::string(1000, ']') + "}";
+  expect_error([&] { attune::instrument_from_json(deep, "deep.json"); }, attune::errc::bad_input,
+               {"deep.json, line 1, column 74", "nested deeper than 64 levels"});
+  // An unknown field of 1 MB is quoted in 80 bytes.
+  try {
+    attune::instrument_from_json("{\"" + std::string(1 << 20, 'k') + "\": 1}", "k.json");
+    ADD_FAILURE() << "no error";
+  } catch (const attune::error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown field 'kkk"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("...' (1048576 bytes)"), std::string::npos) << e.what();
+    EXPECT_LT(std::string(e.what()).size(), 200u);
+  }
+}
+
 }  // namespace

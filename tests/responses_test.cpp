@@ -121,21 +121,32 @@ TEST(ResponsesErrors, NotANumberNamesFileRowLineColumnAndValue) {
 
 TEST(ResponsesErrors, MissingItemColumn) {
   expect_error([] { read("Q1,Q2\n1,2\n", {"Q1", "Q2", "Q3"}); }, attune::errc::bad_input,
-               {"d.csv", "no column named 'Q3'", "--items"});
+               {"d.csv", "no column named 'Q3'"});
+  try {
+    read("Q1,Q2\n1,2\n", {"Q1", "Q2", "Q3"});
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.rule(), "missing_column");
+    EXPECT_EQ(e.column(), "Q3");
+    EXPECT_EQ(e.option(), "read_options.items");
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  }
+  // A header read as one column (the wrong delimiter) says so.
+  expect_error([] { read("Q1|Q2|Q3\n1|2|3\n", {"Q1", "Q2", "Q3"}); }, attune::errc::bad_input,
+               {"single column 'Q1|Q2|Q3'", "delimiter"});
 }
 
 TEST(ResponsesErrors, ItemsSelectsTheWrongNumberOfColumns) {
   read_options o;
   o.items = {"Q1-Q2"};
   expect_error([&] { read(kData, {"a", "b", "c"}, o); }, attune::errc::bad_input,
-               {"--items selects 2 columns", "has 3 items"});
+               {"the item columns selected are 2", "has 3 items"});
 }
 
 TEST(ResponsesErrors, UnknownSelectorAndBackwardRange) {
   expect_error([] { attune::select_columns({"a", "b"}, {"c"}); }, attune::errc::invalid_argument,
-               {"--items 'c'", "no such column", "1-2"});
+               {"item columns 'c'", "no such column", "1-2"});
   expect_error([] { attune::select_columns({"a", "b"}, {"b-a"}); }, attune::errc::invalid_argument,
-               {"--items range 'b-a'", "comes after"});
+               {"item column range 'b-a'", "comes after"});
   expect_error([] { attune::select_columns({"a", "b"}, {"7"}); }, attune::errc::invalid_argument, {"'7'"});
 }
 

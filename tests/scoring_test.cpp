@@ -123,7 +123,36 @@ TEST(ScoringErrors, OutOfRangeNamesRowLineColumnAndValue) {
       1, 2, 3, 4, 5,   //
       1, 2, 3, 9, 5;
   expect_error([&] { attune::score(small_instrument(), make(v)); }, attune::errc::bad_input,
-               {"d.csv, row 3 (line 4)", "column 'd'", "value 9", "range 1-5", "--scale"});
+               {"d.csv, row 3 (line 4)", "column 'd'", "value 9", "range 1-5"});
+  try {
+    attune::score(small_instrument(), make(v));
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.source(), "d.csv");
+    EXPECT_EQ(e.row(), 3u);
+    EXPECT_EQ(e.line(), 4u);
+    EXPECT_EQ(e.column(), "d");
+    EXPECT_EQ(e.value(), "9");
+    EXPECT_EQ(e.rule(), "out_of_range");
+  }
+}
+
+// An app scoring one respondent learns which question is out of range from the error's fields,
+// and the message speaks of the data, not of any command-line option.
+TEST(ScoringErrors, ScoreRespondentOutOfRangeNamesTheItemAndValue) {
+  const attune::instrument& ecr_r = *attune::find_builtin("ecr-r");
+  std::vector<double> answers(36, 4.0);
+  answers[6] = 9.0;
+  try {
+    (void)attune::score_respondent(ecr_r, answers);
+    ADD_FAILURE() << "no error";
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.code(), attune::errc::bad_input);
+    EXPECT_EQ(e.item(), "Q7");
+    EXPECT_EQ(e.value(), "9");
+    EXPECT_EQ(e.row(), 1u);
+    EXPECT_EQ(e.rule(), "out_of_range");
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ScoringErrors, FirstOutOfRangeValueInReadingOrderIsReported) {

@@ -2,12 +2,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 
-#include "detail/file.hpp"  // TODO(issue 10 merge): attune/io/output_file.hpp
 
 namespace attune::cli {
 
@@ -89,55 +86,21 @@ std::unique_ptr<instrument> optional_instrument(const input_flags& o) {
   return std::make_unique<instrument>(resolve_instrument(o.instrument));
 }
 
-struct output::impl {
-  std::string path, temp;
-  std::unique_ptr<std::ofstream> file;
-  bool committed = false;
-};
-
-output::output(const input_flags& o) : output(o.output, {o.data}) {}
-
-output::output(const std::string& path, const std::vector<std::string>& /*inputs*/) : impl_(std::make_unique<impl>()) {
-  impl_->path = path;
-  if (path.empty() || path == "-") return;
-  impl_->temp = detail::temporary_path_beside(path);
-  impl_->file = std::make_unique<std::ofstream>(impl_->temp, std::ios::binary | std::ios::trunc);
-  if (!*impl_->file) throw error(errc::io_error, path + ": cannot open for writing");
+std::vector<std::string> input_flags::inputs(std::vector<std::string> more) const {
+  more.push_back(data);
+  more.push_back(instrument);
+  return more;
 }
 
-output::~output() {
-  if (impl_->file && !impl_->committed) {
-    impl_->file.reset();
-    std::error_code ec;
-    std::filesystem::remove(impl_->temp, ec);
-  }
-}
+output::output(const input_flags& o, std::vector<std::string> more_inputs)
+    : file_(o.output, output_file_options{o.inputs(std::move(more_inputs))}) {}
 
-std::ostream& output::stream() { return impl_->file ? *impl_->file : std::cout; }
+std::ostream& output::stream() { return file_.stream(); }
 
-void output::commit() {
-  if (!impl_->file) {
-    std::cout.flush();
-    if (!std::cout) throw error(errc::io_error, "standard output: write failed");
-    impl_->committed = true;
-    return;
-  }
-  impl_->file->flush();
-  const bool ok = static_cast<bool>(*impl_->file);
-  impl_->file.reset();
-  std::error_code ec;
-  if (ok) std::filesystem::rename(impl_->temp, impl_->path, ec);
-  if (!ok || ec) {
-    std::filesystem::remove(impl_->temp, ec);
-    throw error(errc::io_error, impl_->path + ": write failed");
-  }
-  impl_->committed = true;
-}
+void output::commit() { file_.commit(); }
 
-void write_text(const input_flags& o, const std::string& text) {
-  output out(o);
-  out.stream() << text;
-  out.commit();
+void write_text(const input_flags& o, const std::string& text, std::vector<std::string> more_inputs) {
+  write_output_file(o.output, text, output_file_options{o.inputs(std::move(more_inputs))});
 }
 
 void print_warnings(const std::vector<std::string>& warnings) {

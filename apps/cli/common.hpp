@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "attune/io/output_file.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/report/format.hpp"
 #include "attune/study/input.hpp"
@@ -32,6 +33,8 @@ struct input_flags {
   int threads = 0;                    // --threads
 
   [[nodiscard]] attune::output_format format_enum() const;
+  /// The files the command reads (DATA, the instrument file, and `more`): -o must not be one of them.
+  [[nodiscard]] std::vector<std::string> inputs(std::vector<std::string> more = {}) const;
 };
 
 /// Adds DATA and the common options to a command. `formats` lists the accepted --format values,
@@ -45,24 +48,20 @@ input_options make_input_options(const input_flags& o);
 /// The instrument named by --instrument, or none (nullptr) when it was not given.
 std::unique_ptr<instrument> optional_instrument(const input_flags& o);
 
-/// Where a command writes: -o FILE (atomically: the file appears only on commit) or standard output.
+/// Where a command writes: -o FILE (atomically: the file appears only on commit; never one of the
+/// files the command reads) or standard output.
 class output {
  public:
-  explicit output(const input_flags& o);
-  output(const std::string& path, const std::vector<std::string>& inputs);
-  output(const output&) = delete;
-  output& operator=(const output&) = delete;
-  ~output();
+  explicit output(const input_flags& o, std::vector<std::string> more_inputs = {});
   std::ostream& stream();
   void commit();
 
  private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+  output_file file_;
 };
 
-/// Writes `text` to -o FILE or standard output (atomically).
-void write_text(const input_flags& o, const std::string& text);
+/// Writes `text` to -o FILE or standard output (atomically), refusing the files the command reads.
+void write_text(const input_flags& o, const std::string& text, std::vector<std::string> more_inputs = {});
 
 /// "attune: warning: ..." lines on standard error.
 void print_warnings(const std::vector<std::string>& warnings);

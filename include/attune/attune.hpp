@@ -9,10 +9,12 @@
 #include "attune/core/version.hpp"
 
 #include "attune/io/csv.hpp"
+#include "attune/io/output_file.hpp"
 
 #include "attune/data/responses.hpp"
 
 #include "attune/keys/instrument.hpp"
+#include "attune/keys/norms.hpp"
 
 #include "attune/analyses/bootstrap.hpp"
 #include "attune/analyses/cfa.hpp"

@@ -22,6 +22,7 @@
 
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "detail/number_text.hpp"
 
@@ -433,8 +434,8 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
   }
   for (Eigen::Index i = 0; i < k; ++i) {
     if (!(s(i, i) > 0.0)) {
-      throw error(errc::numerical_issue, "cfa: item '" + items[static_cast<std::size_t>(i)] +
-                                             "' has zero variance (" + number_text(s(i, i), 6) +
+      throw error(errc::numerical_issue, "cfa: item " + detail::quoted(items[static_cast<std::size_t>(i)]) +
+                                             " has zero variance (" + number_text(s(i, i), 6) +
                                              "); the sample covariance matrix is not positive definite");
     }
   }
@@ -587,7 +588,7 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
   for (std::size_t i = 0; i < L.k; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
     if (M.theta(ii) < 0.0) {
-      warnings.push_back("cfa: Heywood case: the residual variance of item '" + items[i] + "' is negative (" +
+      warnings.push_back("cfa: Heywood case: the residual variance of item " + detail::quoted(items[i]) + " is negative (" +
                          number_text(M.theta(ii), 6) + "; standardized loading " +
                          number_text(r.std_loadings(ii, static_cast<Eigen::Index>(L.factor_of_item[i])), 6) +
                          "): the solution is improper");
@@ -596,8 +597,8 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
   for (std::size_t c = 0; c < L.pairs.size(); ++c) {
     const double phi = best.x(static_cast<Eigen::Index>(L.correlation(c)));
     if (std::abs(phi) > 1.0) {
-      warnings.push_back("cfa: the correlation of factors '" + model.factors[L.pairs[c].first] + "' and '" +
-                         model.factors[L.pairs[c].second] + "' is " + number_text(phi, 6) +
+      warnings.push_back("cfa: the correlation of factors " + detail::quoted(model.factors[L.pairs[c].first]) + " and " +
+                         detail::quoted(model.factors[L.pairs[c].second]) + " is " + number_text(phi, 6) +
                          ", outside [-1, 1]: the solution is improper");
     }
   }
@@ -619,7 +620,7 @@ void cfa_model::validate(std::size_t n_items) const {
   std::set<std::string> seen;
   for (const auto& f : factors) {
     if (f.empty()) throw error(errc::invalid_argument, "cfa: a factor name is empty");
-    if (!seen.insert(f).second) throw error(errc::invalid_argument, "cfa: factor name '" + f + "' is used twice");
+    if (!seen.insert(f).second) throw error(errc::invalid_argument, "cfa: factor name " + detail::quoted(f) + " is used twice");
   }
   if (factor_of_item.size() != n_items) {
     throw error(errc::invalid_argument, "cfa: factor_of_item has " + std::to_string(factor_of_item.size()) +
@@ -640,7 +641,7 @@ void cfa_model::validate(std::size_t n_items) const {
   }
   for (std::size_t j = 0; j < factors.size(); ++j) {
     if (count[j] < 2) {
-      throw error(errc::invalid_argument, "cfa: factor '" + factors[j] + "' has " + std::to_string(count[j]) +
+      throw error(errc::invalid_argument, "cfa: factor " + detail::quoted(factors[j]) + " has " + std::to_string(count[j]) +
                                               " item(s); a factor needs at least 2 to be identified");
     }
   }
@@ -678,8 +679,8 @@ cfa_result confirmatory_factor_analysis(const Eigen::MatrixXd& data, const cfa_m
       if (std::isnan(v)) {
         complete = false;
       } else if (!std::isfinite(v)) {
-        throw error(errc::bad_input, "cfa: row " + std::to_string(r + 1) + ", item '" +
-                                         items[static_cast<std::size_t>(c)] + "': value " + number_text(v) + " is not finite");
+        throw error(errc::bad_input, "cfa: row " + std::to_string(r + 1) + ", item " +
+                                         detail::quoted(items[static_cast<std::size_t>(c)]) + ": value " + number_text(v) + " is not finite");
       }
     }
     if (complete) rows.push_back(r);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/random.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"

@@ -3,6 +3,7 @@
 // 2.2.9 (mean squares from the two-way ANOVA, F tests, F-based intervals).
 #include "attune/analyses/icc.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -11,6 +12,7 @@
 #include "attune/core/error.hpp"
 #include "detail/math.hpp"
 #include "detail/number_text.hpp"
+#include "detail/scale.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -22,6 +24,41 @@ constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
 using detail::f_quantile;
 using detail::f_upper_tail;
+
+// Undefined values become NaN with one warning per cause, naming the forms it touches (issue 10,
+// F6 and F9): with perfect agreement a residual mean square is 0, so F = MSB / MS is infinite and
+// the F-based bounds are inf/inf; with identical ratings everywhere every ICC is 0/0.
+void explain_undefined(icc_result& res, double msb, double msw, double mse) {
+  std::string undefined_icc, undefined_interval;
+  for (auto& row : res.rows) {
+    if (!std::isfinite(row.icc)) {
+      row.icc = nan_v;
+      undefined_icc += (undefined_icc.empty() ? "" : ", ") + row.type;
+    }
+    // An infinite F gives bounds such as 1 - 1/inf = 1: the limit, but a claim of certainty that
+    // three subjects cannot support; undefined instead, like the bounds that are inf/inf.
+    if (!std::isfinite(row.f) || !std::isfinite(row.lower) || !std::isfinite(row.upper)) {
+      row.lower = row.upper = nan_v;
+      undefined_interval += (undefined_interval.empty() ? "" : ", ") + row.type;
+    }
+  }
+  std::string why;
+  if (!(msb > 0.0) && !(msw > 0.0)) {
+    why = "every rating is the same (no variance between or within subjects: 0/0)";
+  } else if (!(msw > 0.0)) {
+    why = "the raters agree perfectly (MSW = MSE = 0, so every F ratio is infinite)";
+  } else if (!(mse > 0.0)) {
+    why = "the residual mean square MSE is 0 (the raters differ only by a constant, so F = MSB/MSE is infinite)";
+  } else if (!(msb > 0.0)) {
+    why = "the subjects do not differ (MSB = 0)";
+  } else {
+    why = "the F distribution's degrees of freedom are degenerate";
+  }
+  if (!undefined_icc.empty()) res.warnings.push_back("icc: " + undefined_icc + " undefined (NaN): " + why);
+  if (!undefined_interval.empty()) {
+    res.warnings.push_back("icc: the confidence intervals of " + undefined_interval + " are undefined (NaN): " + why);
+  }
+}
 
 }  // namespace
 
@@ -56,6 +93,12 @@ icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& option
   if (n < 2) throw error(errc::insufficient_data, "icc: N = " + std::to_string(n) + " complete row(s); at least 2 are needed");
   Eigen::MatrixXd y(n, k);
   for (Eigen::Index t = 0; t < n; ++t) y.row(t) = ratings.row(keep[static_cast<std::size_t>(t)]);
+  // The ICCs and F ratios do not change when every rating is multiplied by the same number, but the
+  // sums of squares of ratings near 1e200 overflow and those of ratings near 1e-170 underflow. So
+  // the ANOVA runs on the ratings times 2^-e (exact: a power of two), e the binary exponent of the
+  // largest |rating|, and the mean squares are scaled back by 2^(2e) for the result.
+  const int e = detail::binary_exponent(y.cwiseAbs().maxCoeff());
+  y = y.unaryExpr([e](double v) { return std::ldexp(v, -e); });
   const double nd = static_cast<double>(n), kd = static_cast<double>(k);
   const double gm = y.mean();
   const Eigen::VectorXd row_m = y.rowwise().mean();
@@ -63,16 +106,21 @@ icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& option
   const double ss_b = kd * (row_m.array() - gm).square().sum();
   const double ss_j = nd * (col_m.array() - gm).square().sum();
   const double ss_t = (y.array() - gm).square().sum();
-  const double ss_e = ss_t - ss_b - ss_j;
+  // Rounding can leave a tiny negative residual when the raters agree perfectly; it is 0 then.
+  const double ss_e = std::max(0.0, ss_t - ss_b - ss_j);
   const double df_b = nd - 1.0, df_j = kd - 1.0, df_e = (nd - 1.0) * (kd - 1.0);
   const double msb = ss_b / df_b, msj = ss_j / df_j, mse = ss_e / df_e;
   const double msw = (ss_j + ss_e) / (df_j + df_e);
   res.n_subjects = nd;
   res.n_raters = k;
-  res.ms_subjects = msb;
-  res.ms_within = msw;
-  res.ms_raters = msj;
-  res.ms_error = mse;
+  res.ms_subjects = std::ldexp(msb, 2 * e);
+  res.ms_within = std::ldexp(msw, 2 * e);
+  res.ms_raters = std::ldexp(msj, 2 * e);
+  res.ms_error = std::ldexp(mse, 2 * e);
+  if (!std::isfinite(res.ms_subjects + res.ms_within + res.ms_raters + res.ms_error)) {
+    res.warnings.push_back("icc: the mean squares of these ratings (up to " + number_text(ratings.cwiseAbs().maxCoeff(), 6) +
+                           ") overflow a double and are reported as inf; the ICCs were computed on rescaled ratings");
+  }
   const double icc1 = (msb - msw) / (msb + (kd - 1.0) * msw);
   const double icc2 = (msb - mse) / (msb + (kd - 1.0) * mse + kd * (msj - mse) / nd);
   const double icc3 = (msb - mse) / (msb + (kd - 1.0) * mse);
@@ -104,6 +152,7 @@ icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& option
       {"ICC2k", "Average_random_raters", icc2k, f21, df21n, df21d, p21, l2 * kd / (1.0 + l2 * (kd - 1.0)), u2 * kd / (1.0 + u2 * (kd - 1.0))},
       {"ICC3k", "Average_fixed_raters", icc3k, f21, df21n, df21d, p21, 1.0 - 1.0 / f3l, 1.0 - 1.0 / f3u},
   };
+  explain_undefined(res, msb, msw, mse);
   return res;
 }
 

@@ -18,6 +18,9 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
+#include "detail/number_text.hpp"
+#include "detail/scale.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -82,7 +85,8 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
                                  Eigen::Index first_row) {
   const Eigen::Index b = x.rows(), k = x.cols();
   if (b == 0) return;
-  // One column-wise pass: infinities are bad input (NaN is the missing code); flag rows with a NaN.
+  // One column-wise pass: infinities and magnitudes whose squares overflow or underflow are bad
+  // input (NaN is the missing code); flag rows with a NaN.
   Eigen::Array<unsigned char, Eigen::Dynamic, 1> has_nan = Eigen::Array<unsigned char, Eigen::Dynamic, 1>::Zero(b);
   bool any_nan = false;
   for (Eigen::Index j = 0; j < k; ++j) {
@@ -90,7 +94,7 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
     bool bad = false;
     for (Eigen::Index r = 0; r < b; ++r) {
       const double v = col[r];
-      bad |= std::isinf(v);
+      bad |= !detail::safe_magnitude(v);
       const bool nan_v = std::isnan(v);
       has_nan(r) |= static_cast<unsigned char>(nan_v);
       any_nan |= nan_v;
@@ -100,6 +104,13 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
         if (std::isinf(col[r])) {
           throw error(errc::bad_input, "pairwise_moments: infinite value at row " + std::to_string(first_row + r) +
                                            ", column " + std::to_string(j));
+        }
+        if (!detail::safe_magnitude(col[r])) {
+          throw error(errc::bad_input, "pairwise_moments: value " + detail::number_text(col[r]) + " at row " +
+                                           std::to_string(first_row + r) + ", column " + std::to_string(j) +
+                                           " is too " + (std::abs(col[r]) > 1.0 ? "large" : "small") +
+                                           ": its square " + (std::abs(col[r]) > 1.0 ? "overflows" : "underflows") +
+                                           " a double (magnitudes from 3.2e-145 to 3.1e144 are safe); rescale the data");
         }
       }
     }
@@ -326,27 +337,27 @@ pairwise_moments pairwise_moments::deserialize(std::string_view text) {
     double v = 0.0;
     auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v, std::chars_format::hex);
     if (res.ec != std::errc() || res.ptr != tok.data() + tok.size() || !std::isfinite(v)) {
-      throw fail(line_no, "'" + std::string(tok) + "' is not a finite hexadecimal floating-point number");
+      throw fail(line_no, detail::quoted(tok) + " is not a finite hexadecimal floating-point number");
     }
     return v;
   };
   if (lines.empty()) throw fail(0, "empty text");
   auto head = tokens(lines[0]);
   if (head.size() != 3 || head[0] != "attune-pairwise-moments" || head[1] != "1") {
-    throw fail(0, "expected 'attune-pairwise-moments 1 <k>', got '" + std::string(lines[0]) + "'");
+    throw fail(0, "expected 'attune-pairwise-moments 1 <k>', got " + detail::quoted(lines[0]));
   }
   long long k = -1;
   {
     auto res = std::from_chars(head[2].data(), head[2].data() + head[2].size(), k);
     if (res.ec != std::errc() || res.ptr != head[2].data() + head[2].size() || k < 0 || k > 1000000) {
-      throw fail(0, "bad item count '" + std::string(head[2]) + "'");
+      throw fail(0, "bad item count " + detail::quoted(head[2]));
     }
   }
   pairwise_moments pm(static_cast<Eigen::Index>(k));
   if (lines.size() < 2) throw fail(1, "missing 'rows ... complete ...' line");
   auto counters = tokens(lines[1]);
   if (counters.size() != 4 || counters[0] != "rows" || counters[2] != "complete") {
-    throw fail(1, "expected 'rows <x> complete <x>', got '" + std::string(lines[1]) + "'");
+    throw fail(1, "expected 'rows <x> complete <x>', got " + detail::quoted(lines[1]));
   }
   pm.rows_ = number(counters[1], 1);
   pm.complete_ = number(counters[3], 1);
@@ -359,7 +370,7 @@ pairwise_moments pairwise_moments::deserialize(std::string_view text) {
     }
     ++ln;
     for (Eigen::Index i = 0; i < k; ++i, ++ln) {
-      if (ln >= lines.size()) throw fail(ln, "text ends inside section '" + std::string(names[m]) + "'");
+      if (ln >= lines.size()) throw fail(ln, "text ends inside section " + detail::quoted(std::string(names[m])));
       auto t = tokens(lines[ln]);
       if (static_cast<long long>(t.size()) != k) {
         throw fail(ln, std::to_string(t.size()) + " numbers; expected " + std::to_string(k));

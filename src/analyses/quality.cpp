@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "attune/analyses/moments.hpp"
 #include "detail/number_text.hpp"
@@ -74,16 +75,16 @@ void quality_design::validate(Eigen::Index k) const {
   }
   for (const auto& s : subscales) {
     if (s.reversed.size() != s.items.size())
-      fail(errc::invalid_argument, "quality design: subscale '" + s.name + "' lists " +
+      fail(errc::invalid_argument, "quality design: subscale " + detail::quoted(s.name) + " lists " +
                                        std::to_string(s.items.size()) + " items but " +
                                        std::to_string(s.reversed.size()) + " reverse keys");
     std::vector<bool> seen(ku, false);
     for (const auto j : s.items) {
       if (j < 0 || j >= k)
-        fail(errc::invalid_argument, "quality design: subscale '" + s.name + "' names column " +
+        fail(errc::invalid_argument, "quality design: subscale " + detail::quoted(s.name) + " names column " +
                                          std::to_string(j + 1) + "; data have " + std::to_string(k));
       if (seen[static_cast<std::size_t>(j)])
-        fail(errc::invalid_argument, "quality design: subscale '" + s.name + "' lists item " +
+        fail(errc::invalid_argument, "quality design: subscale " + detail::quoted(s.name) + " lists item " +
                                          item_name(item_ids, j) + " twice");
       seen[static_cast<std::size_t>(j)] = true;
     }
@@ -110,7 +111,7 @@ quality_design make_quality_design(const instrument& inst, const std::optional<r
       for (Eigen::Index j = 0; j < k; ++j)
         if (inst.items[static_cast<std::size_t>(j)].id == id) idx = j;
       if (idx < 0)
-        fail(errc::bad_input, "instrument '" + inst.id + "': subscale '" + s.name + "' names unknown item '" + id + "'");
+        fail(errc::bad_input, "instrument " + detail::quoted(inst.id) + ": subscale " + detail::quoted(s.name) + " names unknown item " + detail::quoted(id));
       // Reverse keys as instrument::is_reversed: the subscale's own list overrides the items' flags.
       const bool rev = s.reversed_items
                            ? std::find(s.reversed_items->begin(), s.reversed_items->end(), id) != s.reversed_items->end()
@@ -305,6 +306,13 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
                          : "items " + std::to_string(j + 1) + " and " + std::to_string(l + 1) + " were answered together by ") +
                  number_text(counts(j, l)) + " respondents; a (co)variance needs 2");
   Eigen::MatrixXd cov = pm.covariance();
+  // A zero variance makes S singular, but the LU's condition estimate can miss it (issue 10, F9:
+  // every D^2 came out NaN without a word), so it is checked first.
+  for (Eigen::Index j = 0; j < k; ++j)
+    if (!(cov(j, j) > 0.0))
+      fail(errc::numerical_issue, "mahalanobis: item " + std::to_string(j + 1) +
+                                      " has zero variance (every answer the same), so the covariance matrix is "
+                                      "singular; leave that item out");
   const Eigen::PartialPivLU<Eigen::MatrixXd> lu(cov);
   // Reciprocal condition estimate; psych's solve() fails on an exactly singular matrix.
   const double rcond = lu.rcond();
@@ -313,6 +321,9 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
                                     " items is singular (reciprocal condition " + number_text(rcond, 6) +
                                     "); an item is constant or a linear function of others");
   const Eigen::MatrixXd inv = lu.inverse();
+  if (!inv.allFinite())
+    fail(errc::numerical_issue, "mahalanobis: the pairwise covariance matrix of the " + std::to_string(k) +
+                                    " items cannot be inverted; an item is constant or a linear function of others");
   Eigen::MatrixXd z(n, k);
   mahalanobis_result out;
   out.df = Eigen::VectorXi::Zero(n);
@@ -380,6 +391,19 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method
     const double d2 = out.d2(i);
     out.p_value(i) = !std::isfinite(d2) ? nan_v : detail::chi_squared_upper_tail(d2, static_cast<double>(out.df(i)));
   }
+  std::size_t no_answer = 0, undefined = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (out.df(i) == 0) {
+      ++no_answer;
+    } else if (!std::isfinite(out.d2(i))) {
+      ++undefined;
+    }
+  }
+  if (no_answer > 0)
+    out.warnings.push_back("mahalanobis: " + std::to_string(no_answer) + " respondent(s) answered no item: D^2 undefined (NaN)");
+  if (undefined > singular_rows)
+    out.warnings.push_back("mahalanobis: D^2 undefined (NaN) for " + std::to_string(undefined - singular_rows) +
+                           " more respondent(s): the covariance matrix is too close to singular for their answers");
   out.covariance = std::move(cov);
   return out;
 }
@@ -394,7 +418,7 @@ evenodd_result evenodd(const Eigen::MatrixXd& keyed, const std::vector<quality_s
   for (const auto& s : subscales)
     for (const auto j : s.items)
       if (j < 0 || j >= keyed.cols())
-        fail(errc::invalid_argument, "evenodd: subscale '" + s.name + "' names column " + std::to_string(j + 1) +
+        fail(errc::invalid_argument, "evenodd: subscale " + detail::quoted(s.name) + " names column " + std::to_string(j + 1) +
                                          "; data have " + std::to_string(keyed.cols()));
   evenodd_result out;
   out.value.resize(n);

@@ -19,9 +19,11 @@
 #include <Eigen/Dense>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "detail/number_text.hpp"
 #include "detail/quantile.hpp"
+#include "detail/scale.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -167,6 +169,26 @@ double adf_se(const Eigen::MatrixXd& x) {
   const double mu_u = u.mean();
   const double var_u = (u - mu_u).square().mean();
   return std::sqrt(var_u / nn);
+}
+
+// Why an analytic interval came out infinite or NaN (issue 10, F9), in words about the data.
+std::string undefined_interval_reason(ci_method m, double alpha, double n, double ase) {
+  if (!std::isfinite(alpha)) return "alpha is " + number_text(alpha);
+  switch (m) {
+    case ci_method::feldt:
+    case ci_method::feldt_1965:
+      if (!(n > 1.0)) return "its F distribution needs N > 1 (N = " + number_text(n) + ")";
+      break;
+    case ci_method::bonett_wright:
+      if (!(n > 3.0)) return "its variance Q / (N - 3) needs N > 3 (N = " + number_text(n) + ")";
+      if (alpha >= 1.0) return "alpha is 1, and the interval is formed on log(1 - alpha)";
+      break;
+    case ci_method::normal_theory:
+      if (!std::isfinite(ase)) return "the standard error of alpha is " + number_text(ase);
+      break;
+    default: break;
+  }
+  return "not defined for these data (alpha " + number_text(alpha, 6) + ", N " + number_text(n) + ")";
 }
 
 reliability_result analyze_core(core_input in, const reliability_options& options, const Eigen::MatrixXd* raw,
@@ -361,6 +383,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
     ci.method = std::string(to_string(m));
     ci.level = options.level;
     ci.n = nint;
+    const std::size_t warnings_before = res.warnings.size();
     switch (m) {
       case ci_method::feldt: {
         // Feldt, Woodruff & Salih (1987); psych alpha.ci (2.2.9).
@@ -438,9 +461,31 @@ reliability_result analyze_core(core_input in, const reliability_options& option
         break;
       }
     }
+    if ((!std::isfinite(ci.lower) || !std::isfinite(ci.upper)) && res.warnings.size() == warnings_before) {
+      res.warnings.push_back("reliability: the " + std::string(to_string(m)) + " interval is [" + number_text(ci.lower, 6) +
+                             ", " + number_text(ci.upper, 6) + "]: " + undefined_interval_reason(m, a, ci.n, res.ase));
+    }
     res.intervals.push_back(ci);
   }
   return res;
+}
+
+// Values whose squares overflow or underflow a double make every variance inf or 0 (issue 10: 1e200
+// gave "k = 0 item(s) with variance"). Alpha does not depend on the unit, so the fix is to rescale.
+void check_magnitudes(const Eigen::MatrixXd& x, const std::vector<std::string>& names) {
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      const double v = x(r, j);
+      if (detail::safe_magnitude(v)) continue;
+      const std::string where = "reliability: item " + names[static_cast<std::size_t>(j)] + ", row " + std::to_string(r + 1);
+      if (std::isinf(v)) throw error(errc::bad_input, where + ": value " + number_text(v) + " is not a finite number");
+      const bool big = std::abs(v) > 1.0;
+      throw error(errc::bad_input, where + ": value " + number_text(v) + " is too " + (big ? "large" : "small") +
+                                       ": its square " + (big ? "overflows" : "underflows") +
+                                       " a double (magnitudes from 3.2e-145 to 3.1e144 are safe); alpha does not "
+                                       "depend on the unit, so rescale the answers");
+    }
+  }
 }
 
 // Zero-variance / all-missing checks shared by the data paths. Returns the kept columns.
@@ -553,8 +598,8 @@ ci_method parse_ci_method(std::string_view name) {
   if (name == "bootstrap" || name == "percentile") return ci_method::bootstrap_percentile;
   if (name == "bca") return ci_method::bootstrap_bca;
   throw error(errc::invalid_argument,
-              "reliability: unknown interval method '" + std::string(name) +
-                  "'; expected feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile or bootstrap_bca");
+              "reliability: unknown interval method " + detail::quoted(name) +
+                  "; expected feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile or bootstrap_bca");
 }
 
 void reliability_options::validate() const {
@@ -747,7 +792,7 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
     double v = 0.0;
     auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v, std::chars_format::hex);
     if (res.ec != std::errc() || res.ptr != tok.data() + tok.size()) {
-      throw fail(line, "'" + std::string(tok) + "' is not a hexadecimal floating-point number");
+      throw fail(line, detail::quoted(tok) + " is not a hexadecimal floating-point number");
     }
     return v;
   };
@@ -780,7 +825,7 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
       std::string tok;
       if (!(ls >> tok)) throw fail(line_no, "fewer value:count pairs than announced");
       const auto colon = tok.find(':');
-      if (colon == std::string::npos) throw fail(line_no, "'" + tok + "' is not value:count");
+      if (colon == std::string::npos) throw fail(line_no, detail::quoted(tok) + " is not value:count");
       vc.emplace_back(parse(std::string_view(tok).substr(0, colon), line_no),
                       parse(std::string_view(tok).substr(colon + 1), line_no));
     }
@@ -803,6 +848,7 @@ reliability_result analyze_reliability(const Eigen::MatrixXd& items, const relia
     throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
   }
   std::vector<std::string> names = default_names(k, options.item_names);
+  check_magnitudes(items, names);
   std::vector<std::string> warnings;
   // Listwise: the complete rows, for every statistic.
   Eigen::MatrixXd listwise_rows;
@@ -861,6 +907,12 @@ reliability_result analyze_reliability(const reliability_accumulator& accumulato
   if (accumulator.n_rows() < 2) {
     throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
   }
+  // A listwise state whose complete rows are fewer than 2 (possible in a deserialized state) would
+  // give the intervals 0 degrees of freedom (issue 10, F3).
+  if (accumulator.missing() == missing_method::listwise && !(accumulator.moments().n_complete() >= 2.0)) {
+    throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.moments().n_complete()) +
+                                             " complete row(s) in the listwise accumulator; at least 2 are needed");
+  }
   const std::vector<std::string> names = default_names(k, options.item_names);
   std::vector<std::string> warnings;
   const std::vector<Eigen::Index> keep = check_items(accumulator.moments(), names, warnings);
@@ -898,6 +950,13 @@ reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, dou
       if (!std::isfinite(m(i, j))) {
         throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
                                          std::to_string(j + 1) + ") is not a finite number");
+      }
+      // psych's Q cubes sum(C): entries beyond 2^300 (2e90) overflow it, below 2^-300 underflow.
+      if (const double a = std::abs(m(i, j)); a != 0.0 && (a > 0x1p300 || a < 0x1p-300)) {
+        throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
+                                         std::to_string(j + 1) + ") = " + number_text(m(i, j)) +
+                                         " is outside the magnitudes 5e-91 to 2e90 whose sums and cubes a double "
+                                         "holds; rescale the matrix");
       }
       if (std::abs(m(i, j) - m(j, i)) > 1e-10 * std::max(1.0, std::abs(m(i, j)))) {
         throw error(errc::bad_input, "reliability: the matrix is not symmetric at (" + std::to_string(i + 1) + ", " +

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -79,7 +80,7 @@ namespace {
 
 std::string unscored_warning(std::size_t unscored, int need, std::size_t k, const std::string& name) {
   return std::to_string(unscored) + " respondent" + (unscored == 1 ? "" : "s") + " answered fewer than " +
-         std::to_string(need) + " of the " + std::to_string(k) + " items of '" + name + "': not scored";
+         std::to_string(need) + " of the " + std::to_string(k) + " items of " + detail::quoted(name) + ": not scored";
 }
 
 std::string out_of_range_warning(std::size_t n_bad) {
@@ -141,7 +142,7 @@ out_of_range_scan scan_ranges(const instrument& inst, const Eigen::MatrixXd& val
   where.option = "scoring_options.range";
   where.rule = "out_of_range";
   throw error(errc::bad_input,
-              data.where(scan.first_row) + ", column '" + column + "': value " + value +
+              data.where(scan.first_row) + ", column " + detail::quoted(column) + ": value " + value +
                   " is outside the response range " + range_text(item_range(inst, j, options)),
               std::move(where));
 }
@@ -159,7 +160,7 @@ void set_out_of_range_missing(const instrument& inst, Eigen::MatrixXd& values, c
 void check_columns(const instrument& inst, const responses& data, const char* who) {
   if (static_cast<std::size_t>(data.values.cols()) != inst.items.size()) {
     throw error(errc::invalid_argument, std::string(who) + ": the data have " + std::to_string(data.values.cols()) +
-                                            " item columns, instrument '" + inst.id + "' has " +
+                                            " item columns, instrument " + detail::quoted(inst.id) + " has " +
                                             std::to_string(inst.items.size()) + " items");
   }
 }
@@ -251,7 +252,7 @@ respondent_scores score_respondent(const instrument& inst, std::span<const doubl
                                    const scoring_options& options) {
   if (answers.size() != inst.items.size()) {
     throw error(errc::invalid_argument, "score_respondent: " + std::to_string(answers.size()) +
-                                            " answers given, instrument '" + inst.id + "' has " +
+                                            " answers given, instrument " + detail::quoted(inst.id) + " has " +
                                             std::to_string(inst.items.size()) + " items");
   }
   responses one;
@@ -271,7 +272,7 @@ Eigen::MatrixXd keyed_items(const instrument& inst, const subscale& s, const Eig
                             const scoring_options& options) {
   if (static_cast<std::size_t>(values.cols()) != inst.items.size()) {
     throw error(errc::invalid_argument, "keyed_items: the data have " + std::to_string(values.cols()) +
-                                            " item columns, instrument '" + inst.id + "' has " +
+                                            " item columns, instrument " + detail::quoted(inst.id) + " has " +
                                             std::to_string(inst.items.size()) + " items");
   }
   const auto cols = resolve(inst, s, options);

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 namespace {
@@ -122,6 +123,17 @@ bool convert_plain_cells(const std::string_view* fields, const std::size_t* colu
   return true;
 }
 
+// Why a cell is not a number, for the message: a number too large for a double (1e400; from_chars
+// reports out of range) or text.
+// A cell that reads as a number too large (or too small) for a double, such as 1e400.
+bool number_out_of_range(std::string_view cell) {
+  cell = trim(cell);
+  if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
+  double x = 0.0;
+  const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), x);
+  return ec == std::errc::result_out_of_range && ptr == cell.data() + cell.size();
+}
+
 }  // namespace
 
 std::string responses::where(Eigen::Index r) const {
@@ -173,8 +185,8 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
       if (!from || !to) continue;
       if (*from > *to) {
         throw error(errc::invalid_argument,
-                    "item column range '" + token + "': '" + std::string(a) + "' comes after '" + std::string(b) +
-                        "' in the header",
+                    "item column range " + detail::quoted(token) + ": " + detail::quoted(a) + " comes after " +
+                        detail::quoted(b) + " in the header",
                     {.value = token, .option = "read_options.items", .rule = "reversed_range"});
       }
       for (std::size_t i = *from; i <= *to; ++i) out.push_back(i);
@@ -183,7 +195,7 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
     }
     if (!matched) {
       throw error(errc::invalid_argument,
-                  "item columns '" + token + "': no such column (by name, range such as Q1-Q36, or 1-based position " +
+                  "item columns " + detail::quoted(token) + ": no such column (by name, range such as Q1-Q36, or 1-based position " +
                       "1-" + std::to_string(header.size()) + ")",
                   {.value = token, .option = "read_options.items", .rule = "unknown_column"});
     }
@@ -201,9 +213,9 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
       auto col = find_column(header, id, false);
       if (!col) {
         throw error(errc::bad_input,
-                    src + ": no column named '" + id + "' (an item of the instrument)" +
-                        (header.size() == 1 ? "; the header reads as a single column '" + header[0] +
-                                                  "': is the delimiter ',', ';' or tab?"
+                    src + ": no column named " + detail::quoted(id) + " (an item of the instrument)" +
+                        (header.size() == 1 ? "; the header reads as a single column " + detail::quoted(header[0]) +
+                                                  ": is the delimiter ',', ';' or tab?"
                                             : std::string()),
                     {.source = src, .row = 0, .line = 1, .column = id, .item = id,
                      .option = header.size() == 1 ? "csv_options.delimiter" : "read_options.items",
@@ -226,13 +238,13 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
   for (std::size_t i = 0; i < item_columns_.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (item_columns_[i] == item_columns_[j] && options_.items.empty()) {
-        throw error(errc::bad_input, src + ": column '" + header[item_columns_[i]] + "' is used for two items");
+        throw error(errc::bad_input, src + ": column " + detail::quoted(header[item_columns_[i]]) + " is used for two items");
       }
     }
   }
   if (!options_.id_column.empty()) {
     auto col = find_column(header, options_.id_column, false);
-    if (!col) throw error(errc::bad_input, src + ": no id column named '" + options_.id_column + "'");
+    if (!col) throw error(errc::bad_input, src + ": no id column named " + detail::quoted(options_.id_column));
     id_column_ = static_cast<std::ptrdiff_t>(*col);
   }
 }
@@ -289,15 +301,17 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
         const std::string_view cell = fields_[columns[j]];
         if (!parse_cell_fast(cell, codes, row[j])) {
           const std::string& column = csv_.header()[item_columns_[j]];
+          const bool overflow = number_out_of_range(cell);
           throw error(errc::bad_input,
                       csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " + std::to_string(csv_.line()) +
-                          "), column '" + column + "': value '" + std::string(cell.substr(0, 80)) +
-                          (cell.size() > 80 ? "...'" : "'") +
-                          " is not a number (missing answers: empty, NA or a missing code)",
+                          "), column " + detail::quoted(column) + ": value " + detail::quoted(cell) +
+                          (overflow ? " is a number outside the range of a double (magnitudes up to about 1.8e308, "
+                                      "down to 4.9e-324)"
+                                    : " is not a number (missing answers: empty, NA or a missing code)"),
                       {.source = csv_.source(), .row = csv_.row(), .line = csv_.line(), .column = column,
                        .item = j < item_ids_.size() ? std::optional<std::string>(item_ids_[j]) : std::nullopt,
-                       .value = std::string(cell.substr(0, 80)), .option = "read_options.missing_codes",
-                       .rule = "not_a_number"});
+                       .value = std::string(cell), .option = "read_options.missing_codes",
+                       .rule = overflow ? "number_overflow" : "not_a_number"});
         }
       }
     }

@@ -1,6 +1,7 @@
-// Private file helpers of the io layer: whole-file reads and atomic writes.
+// Private file helper of the library: the one whole-file reader.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "attune/core/config.hpp"
@@ -8,16 +9,13 @@
 ATTUNE_BEGIN_NAMESPACE
 namespace detail {
 
-/// The whole content of a file. @throws attune::error (io_error) naming the path.
-ATTUNE_EXPORT std::string read_text_file(const std::string& path);
+/// Most bytes `read_text_file` reads by default: 64 MiB, far above any instrument or norm table,
+/// so that an endless input (/dev/zero) or a wrong file ends in an error, not in bad_alloc.
+inline constexpr std::size_t max_text_file_bytes = std::size_t{64} << 20;
 
-/// Writes `content` to a temporary file beside `path`, then renames it into place, so that a
-/// reader never sees a partial file and an error leaves the old file (or none).
-/// @throws attune::error (io_error) naming the path.
-ATTUNE_EXPORT void write_file_atomically(const std::string& path, const std::string& content);
-
-/// A unique temporary path in the same folder as `path` (for atomic replacement).
-ATTUNE_EXPORT std::string temporary_path_beside(const std::string& path);
+/// The whole content of a file of at most `max_bytes` bytes.
+/// @throws attune::error (io_error) naming the path: cannot open or read, or longer than `max_bytes`.
+ATTUNE_EXPORT std::string read_text_file(const std::string& path, std::size_t max_bytes = max_text_file_bytes);
 
 }  // namespace detail
 ATTUNE_END_NAMESPACE

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 namespace detail {
@@ -69,7 +70,7 @@ std::string json_text(const Json& doc, int indent = 2) {
     const auto found = find_non_utf8(doc);
     throw error(errc::bad_input,
                 "JSON output: the text " +
-                    (found ? "at " + found->first + " ('" + escape_non_ascii(found->second) + "') " : std::string()) +
+                    (found ? "at " + found->first + " (" + detail::quoted(escape_non_ascii(found->second)) + ") " : std::string()) +
                     "is not valid UTF-8, which JSON requires: the input is probably in another encoding (convert "
                     "it, e.g. iconv -f latin1 -t utf-8 data.csv > data-utf8.csv)");
   }

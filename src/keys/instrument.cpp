@@ -11,7 +11,10 @@
 
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "detail/quote.hpp"
 #include "detail/file.hpp"
+#include "attune/io/output_file.hpp"
+#include "detail/json_input.hpp"
 #include "detail/json_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -77,7 +80,7 @@ std::vector<std::string> instrument::score_names() const {
 }
 
 void instrument::validate() const {
-  const std::string self = "instrument '" + id + "'";
+  const std::string self = "instrument " + detail::quoted(id);
   auto fail = [&](const std::string& what) { throw error(errc::bad_input, self + ": " + what); };
   auto check_range = [&](const response_range& r, const std::string& where) {
     if (!std::isfinite(r.min) || !std::isfinite(r.max) || r.min >= r.max) {
@@ -94,45 +97,45 @@ void instrument::validate() const {
   for (std::size_t i = 0; i < items.size(); ++i) {
     const auto& it = items[i];
     if (it.id.empty()) fail("item " + std::to_string(i + 1) + " has an empty id");
-    if (!seen.insert(it.id).second) fail("duplicate item id '" + it.id + "'");
-    if (it.range) check_range(*it.range, "item '" + it.id + "'");
+    if (!seen.insert(it.id).second) fail("duplicate item id " + detail::quoted(it.id));
+    if (it.range) check_range(*it.range, "item " + detail::quoted(it.id));
   }
   std::set<std::string> names;
   for (const auto& s : subscales) {
     if (s.name.empty()) fail("a subscale has an empty name");
-    if (!names.insert(s.name).second) fail("duplicate subscale or composite name '" + s.name + "'");
-    if (s.items.empty()) fail("subscale '" + s.name + "' has no items");
+    if (!names.insert(s.name).second) fail("duplicate subscale or composite name " + detail::quoted(s.name));
+    if (s.items.empty()) fail("subscale " + detail::quoted(s.name) + " has no items");
     std::set<std::string> in_scale;
     for (const auto& item_id : s.items) {
-      if (item_index(item_id) < 0) fail("subscale '" + s.name + "' names unknown item '" + item_id + "'");
-      if (!in_scale.insert(item_id).second) fail("subscale '" + s.name + "' lists item '" + item_id + "' twice");
+      if (item_index(item_id) < 0) fail("subscale " + detail::quoted(s.name) + " names unknown item " + detail::quoted(item_id));
+      if (!in_scale.insert(item_id).second) fail("subscale " + detail::quoted(s.name) + " lists item " + detail::quoted(item_id) + " twice");
     }
     if (s.reversed_items) {
       for (const auto& item_id : *s.reversed_items) {
         if (!in_scale.count(item_id)) {
-          fail("subscale '" + s.name + "' reverses item '" + item_id + "', which is not one of its items");
+          fail("subscale " + detail::quoted(s.name) + " reverses item " + detail::quoted(item_id) + ", which is not one of its items");
         }
       }
     }
   }
   for (const auto& c : composites) {
     if (c.name.empty()) fail("a composite has an empty name");
-    if (c.parts.empty()) fail("composite '" + c.name + "' has no parts");
+    if (c.parts.empty()) fail("composite " + detail::quoted(c.name) + " has no parts");
     for (const auto& p : c.parts) {
-      if (!names.count(p)) fail("composite '" + c.name + "' names unknown part '" + p + "' (a subscale or an earlier composite)");
+      if (!names.count(p)) fail("composite " + detail::quoted(c.name) + " names unknown part " + detail::quoted(p) + " (a subscale or an earlier composite)");
     }
     if (!c.weights.empty() && c.weights.size() != c.parts.size()) {
-      fail("composite '" + c.name + "' has " + std::to_string(c.weights.size()) + " weights for " +
+      fail("composite " + detail::quoted(c.name) + " has " + std::to_string(c.weights.size()) + " weights for " +
            std::to_string(c.parts.size()) + " parts");
     }
     if (c.method == composite::rule::mean && !c.weights.empty()) {
-      fail("composite '" + c.name + "' has weights, which only a weighted_sum uses");
+      fail("composite " + detail::quoted(c.name) + " has weights, which only a weighted_sum uses");
     }
-    if (!names.insert(c.name).second) fail("duplicate subscale or composite name '" + c.name + "'");
+    if (!names.insert(c.name).second) fail("duplicate subscale or composite name " + detail::quoted(c.name));
   }
   for (const auto* dim : {&anxiety, &avoidance}) {
     if (!dim->empty() && !names.count(*dim)) {
-      fail(std::string(dim == &anxiety ? "anxiety" : "avoidance") + " names unknown score '" + *dim + "'");
+      fail(std::string(dim == &anxiety ? "anxiety" : "avoidance") + " names unknown score " + detail::quoted(*dim));
     }
   }
 }
@@ -428,7 +431,7 @@ instrument resolve_instrument(const std::string& id_or_path) {
   std::string known;
   for (const auto& inst : builtin_instruments()) known += (known.empty() ? "" : ", ") + inst.id;
   throw error(errc::invalid_argument,
-              "instrument '" + id_or_path + "': neither a built-in instrument (" + known + ") nor a file",
+              "instrument " + detail::quoted(id_or_path) + ": neither a built-in instrument (" + known + ") nor a file",
               {.value = id_or_path, .option = "instrument", .rule = "unknown_instrument"});
 }
 
@@ -452,7 +455,7 @@ class json_reader {
     for (const auto& [key, value] : obj.items()) {
       bool ok = false;
       for (const char* a : allowed) ok = ok || key == a;
-      if (!ok) fail(path, "unknown field '" + key + "'");
+      if (!ok) fail(path, "unknown field " + detail::quoted(key));
     }
   }
 
@@ -492,12 +495,8 @@ json range_json(const response_range& r) { return json{{"min", r.min}, {"max", r
 }  // namespace
 
 instrument instrument_from_json(std::string_view json_text, const std::string& source) {
-  json doc;
-  try {
-    doc = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw error(errc::bad_input, source + ": not valid JSON (byte " + std::to_string(e.byte) + "): " + e.what());
-  }
+  // Bounded nesting and numbers that fit a double (issue 10, F2), then nlohmann.
+  json doc = detail::parse_json_input(json_text, source);
   json_reader r(source);
   r.only_fields(doc, "", {"id", "name", "citation", "range", "scoring", "key_confirmation", "key_source",
                           "wording_licence", "anxiety", "avoidance", "notes", "items", "subscales", "composites"});
@@ -515,13 +514,13 @@ instrument instrument_from_json(std::string_view json_text, const std::string& s
   if (doc.contains("scoring")) {
     const std::string s = r.string_field(doc, "", "scoring", false);
     auto m = parse_scoring_method(s);
-    if (!m) r.fail("scoring", "'" + s + "' is not a scoring method (mean or sum)");
+    if (!m) r.fail("scoring", detail::quoted(s) + " is not a scoring method (mean or sum)");
     inst.scoring = *m;
   }
   if (doc.contains("key_confirmation")) {
     const std::string s = r.string_field(doc, "", "key_confirmation", false);
     auto c = parse_confirmation(s);
-    if (!c) r.fail("key_confirmation", "'" + s + "' is not one of author, empirical, secondary, unconfirmed");
+    if (!c) r.fail("key_confirmation", detail::quoted(s) + " is not one of author, empirical, secondary, unconfirmed");
     inst.key_confirmation = *c;
   }
   if (!doc.contains("items") || !doc["items"].is_array()) r.fail("", "missing required array 'items'");
@@ -565,7 +564,7 @@ instrument instrument_from_json(std::string_view json_text, const std::string& s
       if (method == "weighted_sum") {
         c.method = composite::rule::weighted_sum;
       } else if (!method.empty() && method != "mean") {
-        r.fail(path, "method '" + method + "' is not mean or weighted_sum");
+        r.fail(path, "method " + detail::quoted(method) + " is not mean or weighted_sum");
       }
       if (!v.contains("parts")) r.fail(path, "missing required field 'parts'");
       c.parts = r.string_list(v, path, "parts");
@@ -637,7 +636,7 @@ instrument load_instrument(const std::string& path) {
 
 void save_instrument(const instrument& inst, const std::string& path) {
   inst.validate();
-  detail::write_file_atomically(path, instrument_to_json(inst));
+  write_output_file(path, instrument_to_json(inst));
 }
 
 ATTUNE_END_NAMESPACE

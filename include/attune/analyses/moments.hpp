@@ -46,7 +46,8 @@ class ATTUNE_EXPORT pairwise_moments {
 
   /// Adds respondents (rows; NaN = missing). Throws `attune::error` (invalid_argument) if the
   /// number of columns differs from `n_items()` (when that is already set), or (bad_input) on
-  /// an infinite value, naming its row (0-based within `rows`) and column.
+  /// an infinite value or a nonzero magnitude outside [3.2e-145, 3.1e144] (whose squares overflow
+  /// or underflow a double), naming its row (0-based within `rows`) and column.
   void add(const Eigen::Ref<const Eigen::MatrixXd>& rows);
 
   /// Adds only the rows that have no missing value (listwise deletion, row by row, so it also
