@@ -98,6 +98,7 @@ struct ATTUNE_EXPORT efa_result {
 ///
 /// @param correlation k x k symmetric correlation matrix (unit diagonal, no NaN).
 /// @param n_obs number of observations behind the matrix (for the chi-square; 0 = unknown).
+/// @param options the number of factors, extraction, rotation and iteration limits.
 /// @throws attune::error bad_input (not square / not symmetric / NaN / diagonal not 1),
 ///         insufficient_data (k < 2 or m >= k), invalid_argument (bad options).
 /// Cost: O(k^3) per iteration (one symmetric eigen-decomposition).

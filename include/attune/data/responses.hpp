@@ -54,6 +54,9 @@ struct ATTUNE_EXPORT read_options {
 class ATTUNE_EXPORT response_reader {
  public:
   /// Reads the header and resolves the item and id columns.
+  /// @param in the CSV/TSV text
+  /// @param source the input's name in messages (a path, "<stdin>")
+  /// @param options the delimiter, missing codes, item selectors and id column
   /// @param item_ids the ids of the items expected (instrument order); with empty
   ///        `options.items` columns are matched to these names.
   /// @throws attune::error (bad_input) when a column cannot be found or `items` selects the

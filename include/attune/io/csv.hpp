@@ -20,7 +20,7 @@ ATTUNE_BEGIN_NAMESPACE
 
 /// Options of `csv_reader`.
 struct ATTUNE_EXPORT csv_options {
-  /// Field delimiter: ',', ';' or '\t'; '\0' detects it from the header line (the most frequent
+  /// Field delimiter: ',', ';' or a tab; the NUL character detects it from the header line (the most frequent
   /// of the three outside quotes; ',' when none occurs).
   char delimiter = '\0';
 };
