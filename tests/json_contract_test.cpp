@@ -99,6 +99,48 @@ TEST(JsonContract, CliPrintsExactlyTheLibraryDocumentAndTheSnapshot) {
   }
 }
 
+// Readable tables are compared whole (tests/golden/table/<name>.txt), and the CLI's table is
+// exactly the library's to_table.
+std::vector<contract_case> table_cases() {
+  const std::string small = source_path("tests/data/study/ecr-s-small.csv");
+  std::vector<contract_case> c;
+  c.push_back({"score", "score '" + small + "' --instrument ecr-s --id pid --format table", [small] {
+                 attune::score_study_options o;
+                 o.input.read.id_column = "pid";
+                 return attune::to_table(attune::study_score(*attune::find_builtin("ecr-s"), small, o));
+               }});
+  c.push_back({"reliability", "reliability '" + kSample + "' --instrument ecr-r", [] {
+                 return attune::to_table(attune::study_reliability(&ecr_r(), kSample));
+               }});
+  c.push_back({"correlate", "correlate '" + kSample + "' --items Q1-Q8 --format table", [] {
+                 attune::correlate_study_options o;
+                 o.input.read.items = {"Q1-Q8"};
+                 return attune::to_table(attune::study_correlate(nullptr, kSample, o));
+               }});
+  c.push_back({"factor", "factor '" + kSample + "' --instrument ecr-r", [] {
+                 return attune::to_table(attune::study_factor(ecr_r(), kSample));
+               }});
+  c.push_back({"factor_cfa", "factor '" + kSample + "' --instrument ecr-r --cfa", [] {
+                 attune::factor_study_options o;
+                 o.analysis = attune::factor_analysis_kind::cfa;
+                 return attune::to_table(attune::study_factor(ecr_r(), kSample, o));
+               }});
+  return c;
+}
+
+TEST(TableContract, CliPrintsExactlyTheLibraryTableAndTheSnapshot) {
+  for (const auto& c : table_cases()) {
+    SCOPED_TRACE(c.name);
+    const auto r = run_cli(c.args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string library = c.library();
+    EXPECT_EQ(r.out, library) << "the CLI and the library disagree for: attune " << c.args;
+    const std::string path = source_path("tests/golden/table/" + c.name + ".txt");
+    if (updating()) write_file(path, library);
+    EXPECT_EQ(read_file(path), library) << "the table differs from tests/golden/table/" << c.name << ".txt";
+  }
+}
+
 // Every key path of a document: "scales[].reliability.alpha" (array elements as [], objects with
 // data-named keys such as per-score maps as {}).
 void key_paths(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
