@@ -297,7 +297,13 @@ std::string item_bank_to_json(const item_bank& bank) {
     ojson j;
     j["id"] = it.id;
     j["scale"] = it.scale;
-    j["categories"] = it.categories;
+    // answer codes are usually whole numbers: write them as such (they read back as the same doubles)
+    ojson cats = ojson::array();
+    for (double c : it.categories) {
+      if (c == std::trunc(c) && std::abs(c) < 9007199254740992.0) cats.push_back(static_cast<std::int64_t>(c));
+      else cats.push_back(c);
+    }
+    j["categories"] = std::move(cats);
     j["reversed"] = it.reversed;
     if (bank.parameterisation == irt_parameterisation::classical) {
       j["a"] = it.a(bank.scaling_constant);
