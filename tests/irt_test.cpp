@@ -16,12 +16,14 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "irt_test_support.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 using attune::bank_item;
 using attune::test::expect_error;
+using attune::test::synthetic_bank;
 using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
@@ -109,24 +111,6 @@ std::vector<bank_item> items_from(const std::string& file, const std::vector<std
 std::vector<bank_item> golden_r_items() {
   return items_from("golden_params.csv", {{1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3, 4}, {1, 2, 3}, {1, 2, 3}},
                     {false, false, false, false, false, true});
-}
-
-// A bank of k items with `cats` categories and spread-out parameters (seeded).
-attune::item_bank synthetic_bank(int k, int cats, std::uint64_t seed, const std::vector<std::string>& scales = {"scale"}) {
-  attune::item_bank bank;
-  std::mt19937_64 g(seed);
-  auto u = [&] { return (static_cast<double>(g() >> 11) + 0.5) * 0x1.0p-53; };
-  for (int j = 0; j < k; ++j) {
-    bank_item it;
-    it.id = "Q" + std::to_string(j + 1);
-    it.scale = scales[static_cast<std::size_t>(j) % scales.size()];
-    for (int c = 1; c <= cats; ++c) it.categories.push_back(c);
-    it.slope = 0.8 + 1.6 * u();
-    const double loc = -1.0 + 2.0 * u();
-    for (int c = 0; c < cats - 1; ++c) it.intercepts.push_back(it.slope * (-(loc + (-1.5 + 3.0 * c / (cats - 2 > 0 ? cats - 2 : 1)))));
-    bank.items.push_back(it);
-  }
-  return bank;
 }
 
 attune::grm_options options_for(const std::vector<bank_item>& items) {
