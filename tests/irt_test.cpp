@@ -601,6 +601,8 @@ TEST(IrtDegenerate, NoConvergenceIsAWarning) {
   const auto fit = attune::fit_graded(golden_data(), o);
   EXPECT_FALSE(fit.converged);
   EXPECT_EQ(fit.iterations, 4);  // three E-steps and the final one at the estimate
+  EXPECT_EQ(fit.loglik_trace.back(), fit.loglik);
+  for (std::size_t i = 1; i < fit.loglik_trace.size(); ++i) EXPECT_GT(fit.loglik_trace[i], fit.loglik_trace[i - 1]);
   ASSERT_FALSE(fit.warnings.empty());
   EXPECT_TRUE(has_warning(fit.warnings, "did not converge in 3 iterations"));
 }

@@ -2,6 +2,7 @@
 /// Everything in attune's public API.
 #pragma once
 
+#include "attune/analyses/cat.hpp"
 #include "attune/analyses/cfa.hpp"
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
@@ -9,6 +10,8 @@
 #include "attune/core/error.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/analyses/irt.hpp"
+#include "attune/keys/item_bank.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/omega.hpp"
 #include "attune/analyses/polychoric.hpp"

@@ -555,7 +555,7 @@ em_outcome run_em(std::vector<double> start, const layout& lay, const pattern_ta
   // the final E-step at the estimate (log-likelihood, counts and posterior moments)
   out.par = cur.par;
   out.e = evaluate(out.par, true);
-  if (!out.converged || out.trace.back() != out.e.loglik) out.trace.push_back(out.e.loglik);
+  if (out.trace.back() != out.e.loglik) out.trace.push_back(out.e.loglik);  // a new point (converged: the last M-step)
   return out;
 }
 
@@ -1596,7 +1596,7 @@ sx2_result item_fit_sx2(const std::vector<bank_item>& items, const Eigen::Matrix
     int cells = 0, groups = 0;
     std::vector<std::pair<double, double>> row;  // (observed, expected) per cell
     for (std::size_t s = 0; s < ns; ++s) {
-      if (n_s[s] == 0) continue;
+      if (n_s[s] == 0 || !(den[s] > 0)) continue;  // (den = 0: a score the model cannot produce; never with finite parameters)
       row.clear();
       for (std::size_t c = 0; c < kcu; ++c) row.emplace_back(obs[j][s * kcu + c], n_s[s] * num[s * kcu + c] / den[s]);
       // merge the cell with the smallest expected count into its neighbour with the smaller
