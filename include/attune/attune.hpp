@@ -14,15 +14,18 @@
 #include "attune/data/responses.hpp"
 
 #include "attune/keys/instrument.hpp"
+#include "attune/keys/item_bank.hpp"
 #include "attune/keys/norms.hpp"
 
 #include "attune/analyses/bootstrap.hpp"
+#include "attune/analyses/cat.hpp"
 #include "attune/analyses/cfa.hpp"
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
 #include "attune/analyses/correlation.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/icc.hpp"
+#include "attune/analyses/irt.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/omega.hpp"
 #include "attune/analyses/polychoric.hpp"

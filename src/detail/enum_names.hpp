@@ -1,12 +1,15 @@
 // Private helper of every module: the names of an enum's values, for its `to_string` and
-// `parse_<enum>` (one table per enum, so that the two can never disagree).
+// `parse_<enum>` (one table per enum, so that the two can never disagree), and the one shape of
+// an options error.
 #pragma once
 
 #include "attune/core/config.hpp"
+#include "attune/core/error.hpp"
 
 #include <array>
 #include <cctype>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -37,6 +40,14 @@ constexpr std::optional<E> enum_parse(const enum_table<E, N>& table, std::string
     if (same) return value;
   }
   return std::nullopt;
+}
+
+/// Throws invalid_argument "<field> = <value>: <rule>" with error_details option and value set.
+[[noreturn]] inline void fail_option(const std::string& field, const std::string& value, const std::string& rule) {
+  error_details d;
+  d.option = field;
+  d.value = value;
+  throw error(errc::invalid_argument, field + " = " + value + ": " + rule, d);
 }
 
 }  // namespace detail

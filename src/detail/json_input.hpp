@@ -1,10 +1,19 @@
-// Private helper of the keys layer: JSON input (instrument files, norm tables) parsed with bounded
-// nesting, numbers that must fit a double, and JSON values described briefly in messages.
+// Private helper of the keys and analyses layers: JSON input that users hand to the library
+// (instrument files, norm tables, item banks, saved CAT sessions), with bounded nesting, numbers
+// that must fit a double, and values described briefly in messages; and a strict reader (no
+// duplicate or unknown fields, errors naming the field by its path).
 #pragma once
 
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <vector>
+#include <utility>
+#include <set>
+#include <optional>
+#include <limits>
+#include <initializer_list>
+#include <cstdint>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -85,6 +94,154 @@ inline std::string describe_json(const nlohmann::json& v) {
     default: return v.dump();  // a number or a boolean: a few characters
   }
 }
+
+/// Parses `text` as JSON with at most `max_depth` nested arrays/objects and no duplicate keys.
+/// @throws attune::error (bad_input) "<source>: not valid JSON at byte N (...)", naming the cause.
+inline nlohmann::json parse_json_strict(std::string_view text, const std::string& source, int max_depth = 16) {
+  std::vector<std::set<std::string>> keys;  // the keys seen so far in each open object
+  std::vector<bool> is_object;              // per open container
+  auto fail = [&](const std::string& what, const std::string& quoted) {
+    error_details d;
+    d.source = source;
+    d.rule = "json";
+    if (!quoted.empty()) d.value = quoted;
+    throw error(errc::bad_input, source + ": " + what, d);
+  };
+  auto callback = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) -> bool {
+    using ev = nlohmann::json::parse_event_t;
+    switch (event) {
+      case ev::object_start:
+      case ev::array_start:
+        if (depth >= max_depth) fail("nested deeper than " + std::to_string(max_depth) + " levels", "");
+        is_object.push_back(event == ev::object_start);
+        if (event == ev::object_start) keys.emplace_back();
+        break;
+      case ev::object_end:
+      case ev::array_end:
+        if (!is_object.empty()) {
+          if (is_object.back()) keys.pop_back();
+          is_object.pop_back();
+        }
+        break;
+      case ev::key: {
+        const auto& k = parsed.get_ref<const std::string&>();
+        if (!keys.empty() && !keys.back().insert(k).second)
+          fail("the field " + detail::quoted(k) + " is given twice in one object", k);
+        break;
+      }
+      case ev::value:
+        break;
+    }
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text.begin(), text.end(), callback);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's message ends with "; last read: '<input>'", which can be long: keep the reason
+    // and quote the input ourselves, cut to 80 characters around the byte.
+    std::string reason = e.what();
+    if (const auto p = reason.find("] "); p != std::string::npos) reason.erase(0, p + 2);
+    if (const auto p = reason.find("; last read"); p != std::string::npos) reason.erase(p);
+    const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    const std::size_t from = at > 40 ? at - 40 : 0;
+    const std::string near = from < text.size() ? std::string(text.substr(from, 80)) : std::string();
+    fail("not valid JSON at byte " + std::to_string(e.byte) + " (" + reason.substr(0, 160) + ")" +
+             (near.empty() ? std::string() : " near " + detail::quoted(near)),
+         near);
+  }
+  return {};  // unreachable: fail throws
+}
+
+/// Typed access to the fields of one JSON object, with errors naming "<source>: <path>.<field>".
+class json_object_reader {
+ public:
+  json_object_reader(const nlohmann::json& obj, std::string path, const std::string& source,
+                     std::initializer_list<const char*> allowed)
+      : obj_(obj), path_(std::move(path)), source_(source) {
+    if (!obj.is_object()) fail_at(path_, "must be a JSON object", obj);
+    for (const auto& [key, value] : obj.items()) {
+      bool ok = false;
+      for (const char* a : allowed) ok = ok || key == a;
+      if (!ok) fail_at(field_path(key), "is not a field of this object (a typo?)", nlohmann::json(key));
+    }
+  }
+
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] bool has(const char* key) const { return obj_.contains(key) && !obj_.at(key).is_null(); }
+  [[nodiscard]] const nlohmann::json& at(const char* key) const {
+    if (!obj_.contains(key)) fail_at(field_path(key), "is missing (a required field)", nlohmann::json());
+    return obj_.at(key);
+  }
+  [[nodiscard]] std::string field_path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+
+  [[noreturn]] void fail_at(const std::string& where, const std::string& what, const nlohmann::json& value) const {
+    error_details d;
+    d.source = source_;
+    d.rule = "json_field";
+    if (!value.is_null()) d.value = value.is_string() ? value.get<std::string>() : value.dump();
+    if (item_) d.item = *item_;
+    throw error(errc::bad_input,
+                source_ + ": " + (where.empty() ? std::string("the document") : where) + " " + what +
+                    (d.value ? " (given: " + detail::quoted(*d.value) + ")" : std::string()),
+                d);
+  }
+  [[noreturn]] void fail(const char* key, const std::string& what) const {
+    fail_at(field_path(key), what, obj_.contains(key) ? obj_.at(key) : nlohmann::json());
+  }
+  /// The item id put into error_details::item of later failures.
+  void set_item(std::string id) { item_ = std::move(id); }
+
+  [[nodiscard]] std::string string(const char* key) const {
+    const auto& v = at(key);
+    if (!v.is_string()) fail(key, "must be a string");
+    return v.get<std::string>();
+  }
+  [[nodiscard]] std::string string_or(const char* key, std::string fallback) const {
+    return obj_.contains(key) ? string(key) : std::move(fallback);
+  }
+  [[nodiscard]] double number(const char* key) const {
+    const auto& v = at(key);
+    if (!v.is_number()) fail(key, "must be a number");
+    return v.get<double>();
+  }
+  [[nodiscard]] bool boolean_or(const char* key, bool fallback) const {
+    if (!obj_.contains(key)) return fallback;
+    const auto& v = obj_.at(key);
+    if (!v.is_boolean()) fail(key, "must be true or false");
+    return v.get<bool>();
+  }
+  /// A non-negative integer that fits `max`.
+  [[nodiscard]] std::uint64_t count(const char* key, std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) const {
+    const auto& v = at(key);
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
+      fail(key, "must be a whole number from 0 to " + std::to_string(max));
+    return v.get<std::uint64_t>();
+  }
+  [[nodiscard]] std::vector<double> numbers(const char* key) const {
+    const auto& v = at(key);
+    if (!v.is_array()) fail(key, "must be an array of numbers");
+    std::vector<double> out;
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_number()) fail_at(field_path(key) + "[" + std::to_string(i) + "]", "must be a number", v[i]);
+      out.push_back(v[i].get<double>());
+    }
+    return out;
+  }
+  [[nodiscard]] const nlohmann::json& array(const char* key) const {
+    const auto& v = at(key);
+    if (!v.is_array()) fail(key, "must be an array");
+    return v;
+  }
+
+ private:
+  const nlohmann::json& obj_;
+  std::string path_;
+  const std::string& source_;
+  std::optional<std::string> item_;
+};
 
 }  // namespace detail
 ATTUNE_END_NAMESPACE

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 
 ATTUNE_BEGIN_NAMESPACE
@@ -48,9 +49,33 @@ inline std::uint64_t lemire_below(std::mt19937_64& engine, std::uint64_t n) {
 
 class rng {
  public:
-  explicit rng(std::uint64_t seed) : gen_(seed) {}
+  explicit rng(std::uint64_t seed) : gen_(seed), seed_(seed) {}
+
+  /// Everything needed to continue a stream exactly: the seed, how many 64-bit words the engine
+  /// has produced, and the Box-Muller value kept for the next `normal()` call (if any). Small
+  /// enough to travel in a saved CAT session (the engine's own 312-word state would not be).
+  struct state_type {
+    std::uint64_t seed = 0;
+    std::uint64_t draws = 0;
+    std::optional<double> spare;
+  };
+  [[nodiscard]] state_type state() const {
+    return {seed_, draws_, has_spare_ ? std::optional<double>(spare_) : std::nullopt};
+  }
+  /// The generator in state `s`: seeded with s.seed, advanced by s.draws words (cost O(draws)).
+  static rng resume(const state_type& s) {
+    rng g(s.seed);
+    g.gen_.discard(s.draws);
+    g.draws_ = s.draws;
+    if (s.spare) {
+      g.spare_ = *s.spare;
+      g.has_spare_ = true;
+    }
+    return g;
+  }
+
   /// Uniform on (0, 1): (top 53 bits + 0.5) / 2^53.
-  double uniform() { return (static_cast<double>(gen_() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
   /// Standard normal by Box-Muller; the second value of each pair is kept for the next call.
   double normal() {
     if (has_spare_) {
@@ -69,13 +94,19 @@ class rng {
     const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     std::uint64_t x;
     do {
-      x = gen_();
+      x = next();
     } while (x >= limit);
     return x % n;
   }
 
  private:
+  std::uint64_t next() {
+    ++draws_;
+    return gen_();
+  }
   std::mt19937_64 gen_;
+  std::uint64_t seed_ = 0;
+  std::uint64_t draws_ = 0;
   double spare_ = 0;
   bool has_spare_ = false;
 };
