@@ -21,6 +21,7 @@
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
 #include "attune/analyses/correlation.hpp"
+#include "attune/analyses/descriptives.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/icc.hpp"
 #include "attune/analyses/moments.hpp"
