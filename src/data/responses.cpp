@@ -252,7 +252,7 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
     if (!col) {
       throw error(errc::bad_input, src + ": no column '" + name + "' (by name or 1-based position 1-" +
                                        std::to_string(header.size()) + ")",
-                  {.source = src, .column = name, .option = "read_options.extra_columns", .rule = "unknown_column"});
+                  {.source = src, .column = name, .option = "read_options.extra_columns", .rule = "unknown_extra_column"});
     }
     extra_columns_.push_back(*col);
   }

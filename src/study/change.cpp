@@ -265,8 +265,9 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
     for (const auto& text : x.scores.warnings) s.warnings.push_back(x.file + ": " + text);
     for (Eigen::Index i = 0; i < d.n_rows(); ++i) {
       const std::string& id = d.row_ids[static_cast<std::size_t>(i)];
-      error_details where{.source = x.file, .row = d.first_row + static_cast<std::size_t>(i), .column = id_column};
-      if (static_cast<std::size_t>(i) < d.lines.size()) where.line = d.lines[static_cast<std::size_t>(i)];
+      error_details where = d.at(i);
+      where.source = x.file;
+      where.column = id_column;
       if (id.empty()) {
         where.rule = "empty_id";
         throw error(errc::bad_input, d.where(i) + ", column '" + id_column + "': empty id; every row needs one", where);

@@ -119,9 +119,11 @@ std::vector<attachment_style> forced_choices(const responses& data, const std::s
     const auto st = parse_rq_forced_choice(values[i]);
     if (!st) {
       const auto r = static_cast<Eigen::Index>(i);
-      error_details d{.source = data.source, .row = data.first_row + i, .column = column, .value = values[i],
-                      .option = kField + "forced_choice_column", .rule = "forced_choice"};
-      if (i < data.lines.size()) d.line = data.lines[i];
+      error_details d = data.at(r);
+      d.column = column;
+      d.value = values[i];
+      d.option = kField + "forced_choice_column";
+      d.rule = "forced_choice";
       throw error(errc::bad_input,
                   data.where(r) + ", column '" + column + "': forced choice '" + values[i] +
                       "' is not secure/fearful/preoccupied/dismissing or 1-4 (RQ order: 1 secure, 2 fearful, "
