@@ -173,12 +173,30 @@ std::vector<contract_case> table_cases() {
                  o.analysis = attune::factor_analysis_kind::cfa;
                  return attune::to_table(attune::study_factor(ecr_r(), kSample, o));
                }});
+  c.push_back({"classify", "classify '" + small + "' --instrument ecr-s --method midpoint --id pid --format table",
+               [small] {
+                 attune::classify_study_options o;
+                 o.input.read.id_column = "pid";
+                 return attune::to_table(attune::study_classify(*attune::find_builtin("ecr-s"), small, o));
+               }});
+  c.push_back({"change", "change wave1.csv wave2.csv wave3.csv --instrument ecr-r --id id --format table",
+               [] {
+                 attune::change_study_options o;
+                 o.input.read.id_column = "id";
+                 return attune::to_table(
+                     attune::study_change(ecr_r(), std::vector<std::string>{"wave1.csv", "wave2.csv", "wave3.csv"}, o));
+               },
+               source_path("tests/data/change")});
+  c.push_back({"quality", "quality '" + kSample + "' --instrument ecr-r --format table", [] {
+                 return attune::to_table(attune::study_quality(ecr_r(), kSample));
+               }});
   return c;
 }
 
 TEST(TableContract, CliPrintsExactlyTheLibraryTableAndTheSnapshot) {
   for (const auto& c : table_cases()) {
     SCOPED_TRACE(c.name);
+    const working_directory in(c.dir);
     const auto r = run_cli(c.args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string library = c.library();
