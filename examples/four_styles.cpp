@@ -12,6 +12,7 @@
 // by Brennan, Clark & Shaver's (1998) classification functions for the ECR. Then it places a few
 // people on it and shows how sure each call is. Build: part of the attune project (examples/).
 #include <attune/analyses/classify.hpp>
+#include <attune/analyses/descriptives.hpp>
 
 #include <cstdio>
 #include <string>
@@ -91,7 +92,7 @@ int main() {
                 cm.boundary_distance_sem(static_cast<Eigen::Index>(i)),
                 std::string(attune::to_string(cf.styles[i])).c_str(), cf.probabilities(static_cast<Eigen::Index>(i), k),
                 cf.boundary_distance_sem(static_cast<Eigen::Index>(i)),
-                cf.could_flip[i] == 1 || cm.could_flip[i] == 1 ? "  <- within 1 SEM of a boundary" : "");
+                cf.could_flip[i].value_or(false) || cm.could_flip[i].value_or(false) ? "  <- within 1 SEM of a boundary" : "");
   }
   std::printf("\n  'dist' is the distance to the nearest boundary in SEM units: below 1, measurement error\n"
               "  alone could move the person into another style. Eli sits near the middle: the two rules\n"

@@ -144,6 +144,31 @@ TEST(ClinicalSignificance, CutoffsHigherIsBetterAndErrors) {
   EXPECT_EQ(attune::to_string(clinical_status::recovered), "recovered");
 }
 
+TEST(ChangeNames, EveryEnumParsesItsOwnNames) {
+  using attune::change_category;
+  for (auto k : {attune::cutoff_kind::a, attune::cutoff_kind::b, attune::cutoff_kind::c}) {
+    EXPECT_EQ(attune::parse_cutoff_kind(attune::to_string(k)), k);
+  }
+  for (auto d : {change_direction::lower_is_better, change_direction::higher_is_better, change_direction::none}) {
+    EXPECT_EQ(attune::parse_change_direction(attune::to_string(d)), d);
+  }
+  for (auto c : {change_category::reliably_improved, change_category::no_reliable_change,
+                 change_category::reliably_deteriorated, change_category::reliably_increased,
+                 change_category::reliably_decreased, change_category::not_assessable}) {
+    EXPECT_EQ(attune::parse_change_category(attune::to_string(c)), c);
+  }
+  for (auto c : {clinical_status::recovered, clinical_status::improved, clinical_status::unchanged,
+                 clinical_status::deteriorated, clinical_status::not_assessable}) {
+    EXPECT_EQ(attune::parse_clinical_status(attune::to_string(c)), c);
+  }
+  for (auto m : {attune::percentile_method::table, attune::percentile_method::normal}) {
+    EXPECT_EQ(attune::parse_percentile_method(attune::to_string(m)), m);
+  }
+  EXPECT_EQ(attune::parse_change_direction("Lower_Is_Better"), change_direction::lower_is_better);
+  EXPECT_FALSE(attune::parse_change_category("improved"));
+  EXPECT_FALSE(attune::parse_clinical_status(""));
+}
+
 TEST(Trajectories, FourAdministrations) {
   // Two people, one scale (anxiety), four waves. SD 1, r .5 -> S_diff = sqrt(2) sqrt(.5) = 1.
   std::vector<Eigen::MatrixXd> waves(4, Eigen::MatrixXd::Zero(2, 1));

@@ -92,7 +92,7 @@ TEST(Classify, FisherBoundaryDistanceInSemUnits) {
   // (f_sec - f_dis) / ||(d anx coef, d avo coef)|| = 0.068912 / hypot(0.5333279, -4.0761325).
   const double expected = (14.754801 - 14.685889) / std::hypot(5.4725318 - 4.9392039, 3.2893296 - 7.3654621);
   EXPECT_NEAR(r.boundary_distance_sem(0), expected, 1e-6);
-  EXPECT_EQ(r.could_flip[0], 1);
+  EXPECT_EQ(r.could_flip[0], true);
   EXPECT_EQ(r.n_near_boundary, 1u);
 }
 
@@ -164,7 +164,7 @@ TEST(Classify, MissingScoresAreUnclassified) {
   EXPECT_EQ(r.styles[1], attachment_style::unclassified);
   EXPECT_EQ(r.n_unclassified, 1u);
   EXPECT_TRUE(std::isnan(r.probabilities(1, 0)));
-  EXPECT_EQ(r.could_flip[1], -1);
+  EXPECT_FALSE(r.could_flip[1].has_value());
 }
 
 TEST(Classify, MidpointSplitWithSemDistances) {
@@ -188,8 +188,8 @@ TEST(Classify, MidpointSplitWithSemDistances) {
   EXPECT_NEAR(r.boundary_distance_sem(0), 4.0, tol_exact);
   EXPECT_NEAR(r.boundary_distance_sem(1), 2.0, tol_exact);
   EXPECT_NEAR(r.boundary_distance_sem(4), 0.0, tol_exact);
-  EXPECT_EQ(r.could_flip[1], 0);
-  EXPECT_EQ(r.could_flip[4], 1);
+  EXPECT_EQ(r.could_flip[1], false);
+  EXPECT_EQ(r.could_flip[4], true);
   EXPECT_EQ(r.n_near_boundary, 1u);
   EXPECT_EQ(r.counts[0], 2u);
   ASSERT_FALSE(r.warnings.empty());
@@ -215,9 +215,9 @@ TEST(Classify, WithinOneSemCouldFlip) {
   // |3.3 - 3| / 0.3 = 1 exactly -> could flip (distance <= 1); 3.31 -> 1.0333 -> no.
   const auto r = attune::classify(vec({3.25, 3.4}), vec({1.0, 1.0}), o);
   EXPECT_NEAR(r.boundary_distance_sem(0), 0.25 / 0.3, tol_exact);
-  EXPECT_EQ(r.could_flip[0], 1);
+  EXPECT_EQ(r.could_flip[0], true);
   EXPECT_NEAR(r.boundary_distance_sem(1), 0.4 / 0.3, 1e-12);
-  EXPECT_EQ(r.could_flip[1], 0);
+  EXPECT_EQ(r.could_flip[1], false);
 }
 
 TEST(Classify, MedianSplit) {
@@ -339,19 +339,6 @@ TEST(Classify, OptionAndShapeErrors) {
                "use classify_raas");
 }
 
-TEST(Classify, SemAndSampleHelpers) {
-  EXPECT_NEAR(attune::standard_error_of_measurement(2.0, 0.91), 2.0 * 0.3, 1e-12);
-  expect_error([] { attune::standard_error_of_measurement(-1, 0.9); }, attune::errc::invalid_argument,
-               "sd = -1");
-  expect_error([] { attune::standard_error_of_measurement(1, 1.2); }, attune::errc::invalid_argument,
-               "reliability = 1.2");
-  // sd of {1, 2, 3, 4} = sqrt(5/3).
-  EXPECT_NEAR(attune::sample_sd(vec({1, 2, nan_v, 3, 4})), std::sqrt(5.0 / 3.0), 1e-12);
-  EXPECT_TRUE(std::isnan(attune::sample_sd(vec({1}))));
-  EXPECT_DOUBLE_EQ(attune::sample_median(vec({5, 1, 3})), 3.0);
-  EXPECT_TRUE(std::isnan(attune::sample_median(vec({nan_v}))));
-}
-
 TEST(Classify, NamesParseAndPrint) {
   for (auto s : attune::all_styles) EXPECT_EQ(attune::parse_attachment_style(attune::to_string(s)), s);
   EXPECT_EQ(attune::parse_attachment_style("Fearful-Avoidant"), attachment_style::fearful);
@@ -362,6 +349,17 @@ TEST(Classify, NamesParseAndPrint) {
   EXPECT_EQ(attune::quadrant_style(true, false), attachment_style::preoccupied);
   EXPECT_EQ(attune::quadrant_style(false, true), attachment_style::dismissing);
   EXPECT_EQ(attune::to_string(attune::rq_decision::forced_choice), "forced_choice");
+  for (auto d : {attune::rq_decision::highest, attune::rq_decision::forced_choice, attune::rq_decision::tie,
+                 attune::rq_decision::missing}) {
+    EXPECT_EQ(attune::parse_rq_decision(attune::to_string(d)), d);
+  }
+  EXPECT_EQ(attune::parse_cut_tie("Unclassified"), attune::cut_tie::unclassified);
+  EXPECT_EQ(attune::to_string(attune::cut_tie::low), "low");
+  EXPECT_FALSE(attune::parse_cut_tie("maybe"));
+  for (auto m : {classify_method::fisher, classify_method::midpoint, classify_method::median, classify_method::norms,
+                 classify_method::kmeans, classify_method::prototypes, classify_method::rq, classify_method::raas}) {
+    EXPECT_EQ(attune::parse_classify_method(attune::to_string(m)), m);
+  }
   EXPECT_FALSE(attune::dimensional_use_note().empty());
 }
 
@@ -482,7 +480,7 @@ TEST(ClassifyRaas, SemDistanceAndErrors) {
   const auto r = attune::classify_raas(vec({3.6, 3}), vec({2.5, 2}), o);
   // Hand: min(|3.6 - 3| / 0.5, |2.5 - 3| / 0.25) = min(1.2, 2) = 1.2.
   EXPECT_NEAR(r.boundary_distance_sem(0), 1.2, 1e-12);
-  EXPECT_EQ(r.could_flip[0], 0);
+  EXPECT_EQ(r.could_flip[0], false);
   EXPECT_NEAR(r.boundary_distance_sem(1), 0.0, tol_exact);
   expect_error([] { attune::classify_raas(vec({3, 3}), vec({3})); }, attune::errc::invalid_argument,
                "2 close-depend scores but 1 anxiety");

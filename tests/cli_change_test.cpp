@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "attune/keys/instrument.hpp"
+#include "attune/report/json.hpp"
+#include "attune/study/change.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -59,6 +61,7 @@ TEST(CliChange, TwoFilesMatchedByIdWithUnmatchedListed) {
   const auto csv = parse_csv(r.out);
   ASSERT_EQ(csv.size(), 3u);  // header + A + B (order of the first file)
   const auto& h = csv[0];
+  EXPECT_EQ(h[0], "client");  // the id column keeps its name
   EXPECT_EQ(csv[1][0], "A");
   EXPECT_EQ(csv[2][0], "B");
   // A: anxiety 5 -> 2: change -3, RCI -3 (reliably improved); avoidance 4 -> 4: no change.
@@ -84,10 +87,13 @@ TEST(CliChange, TwoFilesMatchedByIdWithUnmatchedListed) {
   EXPECT_EQ(j["unmatched"][0]["id"], "only_before");
   EXPECT_EQ(j["unmatched"][0]["in_output"], false);
   EXPECT_EQ(j["unmatched"][1]["id"], "only_after");
-  EXPECT_NEAR(j["respondents"][0]["rci"]["anxiety"].get<double>(), -3.0, tol);
+  EXPECT_NEAR(j["respondents"][0]["rci_anxiety"].get<double>(), -3.0, tol);
+  EXPECT_EQ(j["respondents"][0]["client"], "A");
   EXPECT_NEAR(j["scales"][0]["s_diff"].get<double>(), 1.0, tol);
-  EXPECT_EQ(j["scales"][0]["direction"], "lower_is_better");
+  EXPECT_EQ(j["scales"][0]["rci"]["direction"], "lower_is_better");
   EXPECT_EQ(j["scales"][0]["sd_source"], "given");
+  // The default critical value is exactly the two-sided 5% normal quantile (was 1.95996).
+  EXPECT_DOUBLE_EQ(j["scales"][0]["rci"]["critical"].get<double>(), 1.959963984540054);
 }
 
 TEST(CliChange, HandComputedRciFromGivenSdAndReliability) {
@@ -99,8 +105,8 @@ TEST(CliChange, HandComputedRciFromGivenSdAndReliability) {
                          " --instrument ecr-r --id client --sd 1.1 --reliability 0.9 --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_NEAR(j["respondents"][0]["rci"]["anxiety"].get<double>(), -1.5 / 0.4919349550499538, 1e-12);
-  EXPECT_EQ(j["respondents"][0]["category"]["anxiety"], "reliably_improved");
+  EXPECT_NEAR(j["respondents"][0]["rci_anxiety"].get<double>(), -1.5 / 0.4919349550499538, 1e-12);
+  EXPECT_EQ(j["respondents"][0]["category_anxiety"], "reliably_improved");
 }
 
 TEST(CliChange, FourAdministrationsGiveTrajectories) {
@@ -135,8 +141,10 @@ TEST(CliChange, FourAdministrationsGiveTrajectories) {
   r = run_cli(args + " --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["respondents"][0]["steps"].size(), 3u);
-  EXPECT_EQ(j["respondents"][0]["styles"][3], "secure");
+  EXPECT_NEAR(j["respondents"][0]["change_anxiety_t3_t4"].get<double>(), -1.5, tol);
+  EXPECT_EQ(j["respondents"][0]["style_t4"], "secure");
+  EXPECT_TRUE(j["respondents"][1]["anxiety_t3"].is_null());
+  EXPECT_EQ(j["trajectories"]["n_waves"], 4);
   EXPECT_EQ(j["unmatched"][0]["in_output"], true);
   r = run_cli(args + " --format table");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -160,15 +168,17 @@ TEST(CliChange, ClinicalSignificanceCutoffs) {
   EXPECT_DOUBLE_EQ(j["scales"][0]["cutoffs"]["c"].get<double>(), 4.0);
   EXPECT_DOUBLE_EQ(j["scales"][0]["cutoffs"]["a"].get<double>(), 3.0);
   EXPECT_DOUBLE_EQ(j["scales"][0]["cutoffs"]["b"].get<double>(), 5.0);
-  EXPECT_EQ(j["respondents"][0]["clinical"]["anxiety"], "recovered");    // 5 -> 2.5: RCI -2.5, below 4
-  EXPECT_EQ(j["respondents"][0]["clinical"]["avoidance"], "unchanged");  // 5 -> 3.5: RCI -1.5
-  EXPECT_EQ(j["respondents"][1]["clinical"]["anxiety"], "unchanged");
+  EXPECT_EQ(j["cutoff"], "c");
+  EXPECT_DOUBLE_EQ(j["scales"][0]["cutoff"].get<double>(), 4.0);
+  EXPECT_EQ(j["respondents"][0]["clinical_anxiety"], "recovered");    // 5 -> 2.5: RCI -2.5, below 4
+  EXPECT_EQ(j["respondents"][0]["clinical_avoidance"], "unchanged");  // 5 -> 3.5: RCI -1.5
+  EXPECT_EQ(j["respondents"][1]["clinical_anxiety"], "unchanged");
   // Cut-off a = 3: 2.5 is below it: still recovered; with --critical 3 the RCI -2.5 is not reliable.
   r = run_cli("change " + before + " " + after + " --instrument ecr-r --id client --format json" + unit_rci +
               " --functional-norms " + fn + " --dysfunctional-norms " + dn + " --critical 3");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["respondents"][0]["clinical"]["anxiety"], "unchanged");
+  EXPECT_EQ(j["respondents"][0]["clinical_anxiety"], "unchanged");
 }
 
 TEST(CliChange, SdAndReliabilityFromTheFirstAdministration) {
@@ -179,8 +189,41 @@ TEST(CliChange, SdAndReliabilityFromTheFirstAdministration) {
   const auto r = run_cli("change " + before + " " + after + " --instrument ecr-r --id client --reliability 0.5 --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_DOUBLE_EQ(j["scales"][0]["sd"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(j["scales"][0]["rci"]["sd"].get<double>(), 2.0);
   EXPECT_NE(j["scales"][0]["sd_source"].get<std::string>().find("first administration"), std::string::npos);
+}
+
+// What the CLI prints is exactly the library's document for the same data and options.
+TEST(CliChange, JsonIsTheLibrarysDocument) {
+  std::vector<std::string> files;
+  const std::pair<double, double> path[3] = {{6, 5}, {4, 4.5}, {2.5, 3}};
+  for (int w = 0; w < 3; ++w) {
+    std::string name = "cls_doc";
+    name += std::to_string(w);
+    name += ".csv";
+    files.push_back(temp_path(name));
+    std::vector<std::pair<std::string, std::pair<double, double>>> rows = {{"c1", path[w]}, {"c2", {3, 3}}};
+    if (w == 1) rows.pop_back();
+    write_file(files.back(), ecrr_csv(rows));
+  }
+  const std::string fn = temp_path("cls_doc_f.json"), dn = temp_path("cls_doc_d.json");
+  write_file(fn, R"({"format":"attune-norms/1","id":"community","population":"community","source":"test",
+    "scales":{"anxiety":{"mean":3.0,"sd":1.0,"n":500},"avoidance":{"mean":2.5,"sd":1.0,"n":500}}})");
+  write_file(dn, R"({"format":"attune-norms/1","id":"clinic","population":"clinic","source":"test",
+    "scales":{"anxiety":{"mean":5.0,"sd":1.0,"n":200},"avoidance":{"mean":4.5,"sd":1.0,"n":200}}})");
+  const auto r = run_cli("change " + files[0] + " " + files[1] + " " + files[2] +
+                         " --instrument ecr-r --id client --sd 1.1 --reliability avoidance=0.8,0.9 --cutoff a"
+                         " --functional-norms " + fn + " --dysfunctional-norms " + dn + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  attune::change_study_options o;
+  o.input.read.id_column = "client";
+  o.sd.all = 1.1;
+  o.reliability.by_score["avoidance"] = 0.8;
+  o.reliability.all = 0.9;
+  o.cutoff = attune::cutoff_kind::a;
+  o.functional_norms = attune::load_norm_table(fn);
+  o.dysfunctional_norms = attune::load_norm_table(dn);
+  EXPECT_EQ(r.out, attune::to_json(attune::study_change(*attune::find_builtin("ecr-r"), files, o)));
 }
 
 TEST(CliChange, ErrorPaths) {
@@ -204,11 +247,11 @@ TEST(CliChange, ErrorPaths) {
       {"change " + empty_id + " " + b + base + unit_rci, "empty id"},
       {"change " + a + " " + b + base + unit_rci + " --cutoff d", "--cutoff 'd'"},
       {"change " + a + " " + b + base + unit_rci + " --functional-norms raas-ledley2006-male",
-       "needs both --functional-norms and --dysfunctional-norms"},
-      {"change " + a + " " + b + base + unit_rci + " --lower-better close", "--lower-better 'close'"},
+       "both --functional-norms and --dysfunctional-norms"},
+      {"change " + a + " " + b + base + unit_rci + " --lower-better close", "'close' is not one of the scales compared"},
       {"change " + a + " " + b + base + unit_rci + " --higher-better anxiety --lower-better anxiety",
        "both --lower-better and --higher-better"},
-      {"change " + a + " " + b + base + unit_rci + " --styles kmeans", "--styles 'kmeans'"},
+      {"change " + a + " " + b + base + unit_rci + " --styles kmeans", "styles_method = kmeans: use midpoint, fisher or norms"},
       {"change " + a + " " + b + base + " --sd 1 --reliability 1", "reliability = 1"},
       {"change " + a + " " + b + base + unit_rci + " --scales nosuch", "no score 'nosuch'"},
       {"change " + a + " " + b + base + unit_rci + " --norms nosuch-norms", "nosuch-norms"},

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "attune/keys/instrument.hpp"
+#include "attune/report/json.hpp"
+#include "attune/study/classify.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -69,13 +71,14 @@ TEST(CliClassify, FisherColumnsAndTestVectors) {
   const auto rows = parse_csv(r.out);
   ASSERT_EQ(rows.size(), 7u);
   EXPECT_EQ(join(rows[0]),
-            "id,anxiety,avoidance,style,p_secure,p_preoccupied,p_dismissing,p_fearful,boundary_distance_sem,could_flip");
+            "id,anxiety,avoidance,style,f_secure,f_preoccupied,f_dismissing,f_fearful,p_secure,p_preoccupied,"
+            "p_dismissing,p_fearful,boundary_distance_sem,could_flip");
   // Input order kept; styles of the section 11 vectors (note: rows give anxiety first here).
   const char* expect[] = {"secure", "fearful", "preoccupied", "dismissing", "secure", "fearful"};
   for (std::size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(rows[i + 1][3], expect[i]) << rows[i + 1][0];
     double p = 0;
-    for (int k = 4; k < 8; ++k) p += std::stod(rows[i + 1][static_cast<std::size_t>(k)]);
+    for (int k = 8; k < 12; ++k) p += std::stod(rows[i + 1][static_cast<std::size_t>(k)]);
     EXPECT_NEAR(p, 1.0, 1e-12);
   }
   EXPECT_EQ(rows[1][0], "a");
@@ -93,16 +96,18 @@ TEST(CliClassify, FisherJsonAndRescaling) {
   r = run_cli("classify " + path + " --instrument ecr --method fisher --scale 1-5 --id id --rescale --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["rescaled"], true);
+  EXPECT_EQ(j["result"]["rescaled"], true);
   EXPECT_EQ(j["method"], "fisher");
   // 3 on 1-5 = 4 on 1-7: the (4, 4) vector, fearful.
   EXPECT_EQ(j["respondents"][0]["style"], "fearful");
   EXPECT_EQ(j["respondents"][0]["id"], "x");
-  EXPECT_TRUE(j["respondents"][0]["probabilities"].contains("p_secure") == false);
-  EXPECT_TRUE(j["respondents"][0]["probabilities"].contains("secure"));
-  EXPECT_FALSE(j["note"].get<std::string>().empty());
+  // Rows are flat, with the CSV's column names.
+  EXPECT_TRUE(j["respondents"][0].contains("p_secure"));
+  EXPECT_TRUE(j["respondents"][0].contains("f_fearful"));
+  EXPECT_FALSE(j["respondents"][0].contains("probabilities"));
+  EXPECT_FALSE(j["result"]["note"].get<std::string>().empty());
   bool said = false;
-  for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("rescaled") != std::string::npos;
+  for (const auto& w : j["result"]["warnings"]) said = said || w.get<std::string>().find("rescaled") != std::string::npos;
   EXPECT_TRUE(said);
 }
 
@@ -124,9 +129,9 @@ TEST(CliClassify, MidpointWithSemAndSummary) {
   EXPECT_EQ(j["respondents"][0]["could_flip"], false);
   EXPECT_NEAR(j["respondents"][4]["boundary_distance_sem"].get<double>(), 0.0, 1e-12);
   EXPECT_EQ(j["respondents"][4]["could_flip"], true);
-  EXPECT_EQ(j["summary"]["n_near_boundary"], 1);
-  EXPECT_EQ(j["summary"]["counts"]["dismissing"], 2);
-  EXPECT_DOUBLE_EQ(j["cuts"]["anxiety"].get<double>(), 4.0);
+  EXPECT_EQ(j["result"]["n_near_boundary"], 1);
+  EXPECT_EQ(j["result"]["counts"]["dismissing"], 2);
+  EXPECT_DOUBLE_EQ(j["result"]["anxiety_cut"].get<double>(), 4.0);
   EXPECT_DOUBLE_EQ(j["sem"][0]["sem"].get<double>(), 1.0);
   EXPECT_EQ(j["sem"][0]["reliability_source"], "given");
   // Table format carries the summary; default reliability is the sample alpha.
@@ -135,10 +140,12 @@ TEST(CliClassify, MidpointWithSemAndSummary) {
   EXPECT_NE(r.out.find("boundary_distance_sem"), std::string::npos);
   EXPECT_NE(r.out.find("alpha in this sample"), std::string::npos);
   EXPECT_NE(r.out.find("near a boundary"), std::string::npos);
-  // --on-cut unclassified.
+  // --on-cut unclassified. Without --id the rows are numbered.
   r = run_cli("classify " + path + " --instrument ecr-r --method midpoint --on-cut unclassified");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(parse_csv(r.out)[5][2], "unclassified");
+  EXPECT_EQ(parse_csv(r.out)[0][0], "row");
+  EXPECT_EQ(parse_csv(r.out)[5][0], "5");
+  EXPECT_EQ(parse_csv(r.out)[5][3], "unclassified");
 }
 
 TEST(CliClassify, MedianKmeansPrototypesAndNorms) {
@@ -158,12 +165,12 @@ TEST(CliClassify, MedianKmeansPrototypesAndNorms) {
   auto r = run_cli("classify " + path + " --instrument ecr-r --method median --id id --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
-  EXPECT_DOUBLE_EQ(j["cuts"]["anxiety"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(j["result"]["anxiety_cut"].get<double>(), 4.0);
   EXPECT_EQ(j["respondents"][0]["style"], "secure");
   r = run_cli("classify " + path + " --instrument ecr-r --method kmeans --id id --format json --seed 7");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["centers"].size(), 4u);
+  EXPECT_EQ(j["result"]["centers"].size(), 4u);
   EXPECT_EQ(j["respondents"][0]["style"], "secure");
   EXPECT_EQ(j["respondents"][3]["style"], "dismissing");   // (2, 6)
   EXPECT_EQ(j["respondents"][6]["style"], "preoccupied");  // (6, 2)
@@ -220,7 +227,9 @@ TEST(CliClassify, RqTieRules) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["respondents"][1]["style"], "unclassified");
-  EXPECT_EQ(j["summary"]["counts"]["unclassified"], 4);
+  EXPECT_EQ(j["rq_result"]["n_unclassified"], 4);
+  EXPECT_EQ(j["respondents"][1]["decided_by"], "tie");
+  EXPECT_TRUE(j["respondents"][1]["forced_choice"].is_null());
   // A bad forced-choice value names row, column and value.
   write_file(path, "id,secure,fearful,preoccupied,dismissing,choice\nz,6,6,1,1,7\n");
   r = run_cli("classify " + path + " --instrument rq --method rq --id id --forced-choice choice");
@@ -255,7 +264,9 @@ TEST(CliClassify, RaasRuleAtItsBoundaries) {
                          "--format json");
   ASSERT_EQ(n.exit_code, 0) << n.err;
   const auto j = nlohmann::json::parse(n.out);
-  EXPECT_NEAR(j["respondents"][0]["norms"]["anxiety"]["z"].get<double>(), (2 - 2.62) / 1.01, 1e-12);
+  EXPECT_NEAR(j["respondents"][0]["z_anxiety"].get<double>(), (2 - 2.62) / 1.01, 1e-12);
+  EXPECT_EQ(j["norm_scores"][0]["score"], "anxiety");
+  EXPECT_EQ(j["norm_scores"][0]["normed"]["method"], "normal");
   bool said = false;
   for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("secondary") != std::string::npos;
   EXPECT_TRUE(said);
@@ -263,37 +274,67 @@ TEST(CliClassify, RaasRuleAtItsBoundaries) {
 
 TEST(CliClassify, ErrorPaths) {
   const std::string data = ecr_vectors_file();
+  // Each message speaks of the data and the library's options; the hint names the flag.
   struct error_case {
     std::string args;
-    std::string message;
+    std::vector<std::string> fragments;
   };
   const std::vector<error_case> cases = {
-      {"classify " + data + " --instrument ecr --method lda", "--method 'lda'"},
-      {"classify " + data + " --instrument ecr --method norms", "--method norms needs --norms"},
-      {"classify " + data + " --instrument ecr --method norms --norms no-such-table", "no-such-table"},
-      {"classify " + data + " --instrument ecr --method midpoint --on-cut maybe", "--on-cut 'maybe'"},
-      {"classify " + data + " --instrument ecr --method midpoint --forced-choice id", "--forced-choice applies"},
-      {"classify " + data + " --instrument ecr --method midpoint --prototype secure=1:1", "--prototype applies"},
-      {"classify " + data + " --instrument ecr --method midpoint --rescale", "--rescale applies"},
-      {"classify " + data + " --instrument ecr --method prototypes --prototype secure=1", "expected STYLE=ANXIETY:AVOIDANCE"},
+      {"classify " + data + " --instrument ecr --method lda", {"--method 'lda'"}},
+      {"classify " + data + " --instrument ecr --method norms", {"method norms splits at the means of a norm table", "--norms"}},
+      {"classify " + data + " --instrument ecr --method norms --norms no-such-table", {"no-such-table"}},
+      {"classify " + data + " --instrument ecr --method midpoint --on-cut maybe", {"--on-cut 'maybe'"}},
+      {"classify " + data + " --instrument ecr --method midpoint --forced-choice id",
+       {"forced_choice_column applies to method rq only", "hint: see --forced-choice"}},
+      {"classify " + data + " --instrument ecr --method midpoint --prototype secure=1:1",
+       {"prototypes applies to method prototypes only", "hint: see --prototype"}},
+      {"classify " + data + " --instrument ecr --method midpoint --rescale",
+       {"rescale_to_1_7 applies to method fisher only", "hint: see --rescale"}},
+      {"classify " + data + " --instrument ecr --method prototypes --prototype secure=1", {"expected STYLE=ANXIETY:AVOIDANCE"}},
       {"classify " + data + " --instrument ecr --method prototypes --prototype calm=1:1 --prototype secure=2:2",
-       "--prototype 'calm=1:1'"},
-      {"classify " + data + " --instrument ecr --method prototypes --prototype secure=1:1", "2 to 4 prototypes"},
-      {"classify " + data + " --instrument ecr --method midpoint --reliability anxiety=abc", "--reliability 'anxiety=abc'"},
-      {"classify " + data + " --instrument ecr --method midpoint --reliability 1.5", "must be in [0, 1]"},
-      {"classify " + data + " --instrument ecr --method midpoint --sd anxiety=-2", "--sd for 'anxiety' = -2"},
-      {"classify " + data + " --instrument ecr --method rq", "has no score 'secure'"},
-      {"classify " + data + " --instrument ecr --method raas", "has no score 'close_depend'"},
-      {"classify " + data + " --instrument rq --method midpoint", "use --method rq"},
-      {"classify " + data + " --instrument ecr", "--method is required"},
-      {"classify /no/such/file.csv --instrument ecr --method midpoint", "/no/such/file.csv"},
+       {"--prototype 'calm=1:1'"}},
+      {"classify " + data + " --instrument ecr --method prototypes --prototype secure=1:1", {"2 to 4 prototypes"}},
+      {"classify " + data + " --instrument ecr --method midpoint --reliability anxiety=abc", {"--reliability 'anxiety=abc'"}},
+      {"classify " + data + " --instrument ecr --method midpoint --reliability 1.5",
+       {"reliability = 1.5 (every score): must be in [0, 1]", "hint: see --reliability"}},
+      {"classify " + data + " --instrument ecr --method midpoint --sd anxiety=-2",
+       {"classify_study_options.sd['anxiety'] = -2: must be > 0", "hint: see --sd"}},
+      {"classify " + data + " --instrument ecr --method rq", {"has no score 'secure' needed by method rq", "hint: see --method"}},
+      {"classify " + data + " --instrument ecr --method raas", {"has no score 'close_depend'"}},
+      {"classify " + data + " --instrument rq --method midpoint", {"use method 'rq'"}},
+      {"classify " + data + " --instrument ecr", {"--method is required"}},
+      {"classify /no/such/file.csv --instrument ecr --method midpoint", {"/no/such/file.csv"}},
   };
   for (const auto& c : cases) {
     const auto r = run_cli(c.args);
     EXPECT_EQ(r.exit_code, 1) << c.args << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    for (const auto& f : c.fragments) EXPECT_NE(r.err.find(f), std::string::npos) << c.args << "\n" << r.err;
     EXPECT_TRUE(r.out.empty()) << c.args;
   }
+}
+
+// What the CLI prints is exactly the library's document for the same data and options.
+TEST(CliClassify, JsonIsTheLibrarysDocument) {
+  const std::string data = ecr_vectors_file();
+  auto r = run_cli("classify " + data + " --instrument ecr --method fisher --id id --reliability anxiety=0.9 --sd 1.5 "
+                   "--probability-threshold 0.7 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  attune::classify_study_options o;
+  o.input.read.id_column = "id";
+  o.method = attune::classify_method::fisher;
+  o.reliability.by_score["anxiety"] = 0.9;
+  o.sd.all = 1.5;
+  o.probability_threshold = 0.7;
+  EXPECT_EQ(r.out, attune::to_json(attune::study_classify(*attune::find_builtin("ecr"), data, o)));
+
+  const std::string rq = temp_path("cls_rq_doc.csv");
+  write_file(rq, "secure,fearful,preoccupied,dismissing,choice\n6,2,6,1,3\n5,5,5,1,\n");
+  r = run_cli("classify " + rq + " --instrument rq --method rq --forced-choice choice --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  attune::classify_study_options q;
+  q.method = attune::classify_method::rq;
+  q.forced_choice_column = "choice";
+  EXPECT_EQ(r.out, attune::to_json(attune::study_classify(*attune::find_builtin("rq"), rq, q)));
 }
 
 TEST(CliClassify, ReadsStandardInput) {
@@ -320,14 +361,14 @@ TEST(CliClassify, RealEcrDataNeedsExplicitRescaling) {
   r = run_cli("classify " + data + " --instrument ecr --scale 1-5 --missing 0 --method fisher --rescale --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["rescaled"], true);
+  EXPECT_EQ(j["result"]["rescaled"], true);
   EXPECT_EQ(j["n_rows"], 51491);
   EXPECT_EQ(j["respondents"].size(), 51491u);
-  const auto& c = j["summary"]["counts"];
+  const auto& c = j["result"]["counts"];
   const int total = c["secure"].get<int>() + c["preoccupied"].get<int>() + c["dismissing"].get<int>() +
                     c["fearful"].get<int>();
-  EXPECT_EQ(total, j["summary"]["n"].get<int>());
-  EXPECT_EQ(total + c["unclassified"].get<int>(), 51491);
+  EXPECT_EQ(total, j["result"]["n"].get<int>());
+  EXPECT_EQ(total + j["result"]["n_unclassified"].get<int>(), 51491);
   // Alpha in this sample (all rows, pairwise) is close to the complete-case reference values
   // .9160 (anxiety) and .9382 (avoidance) of instruments.md section 10.
   EXPECT_NEAR(j["sem"][0]["reliability"].get<double>(), 0.9160, 0.002);

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "attune/keys/instrument.hpp"
+#include "attune/report/json.hpp"
+#include "attune/study/quality.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -86,7 +89,7 @@ TEST(CliQuality, CsvHasOneRowPerRespondentWithIndexColumnsAndFlags) {
   const auto ls = lines(r.out);
   ASSERT_EQ(ls.size(), 206U);
   const auto header = split(ls[0]);
-  const std::vector<std::string> want = {"id", "answered", "longstring", "longstring_avg", "irv", "irv_1", "irv_2",
+  const std::vector<std::string> want = {"pid", "answered", "longstring", "longstring_avg", "irv", "irv_1", "irv_2",
                                          "irv_3", "mahalanobis", "mahalanobis_df", "mahalanobis_p", "evenodd",
                                          "evenodd_subscales", "psychsyn", "psychsyn_pairs", "psychant",
                                          "psychant_pairs", "reversal", "flags"};
@@ -110,14 +113,18 @@ TEST(CliQuality, JsonCarriesTheValidationReport) {
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["instrument"], "ecr-r");
   EXPECT_EQ(doc["n_rows"], 205);
-  EXPECT_EQ(doc["n"], 204);
+  EXPECT_EQ(doc["items"].size(), 36U);
+  const auto& rep = doc["report"];
+  EXPECT_EQ(rep["n"], 204);
   ASSERT_EQ(doc["respondents"].size(), 205U);
+  // Rows are flat, with the CSV's column names (the id column keeps its name).
   const auto& straight = doc["respondents"][200];
-  EXPECT_EQ(straight["id"], "p201");
+  EXPECT_EQ(straight["pid"], "p201");
   EXPECT_EQ(straight["longstring"], 36);
-  EXPECT_EQ(straight["flags"][0], "longstring");
+  EXPECT_EQ(straight["irv_1"], 0);
+  EXPECT_EQ(straight["flags"], "longstring|irv");
   EXPECT_TRUE(doc["respondents"][203]["mahalanobis"].is_null());
-  const auto& v = doc["validation"];
+  const auto& v = rep["validation"];
   ASSERT_EQ(v["out_of_range"].size(), 1U);
   EXPECT_EQ(v["out_of_range"][0]["row"], 203);
   EXPECT_EQ(v["out_of_range"][0]["id"], "p203");
@@ -129,12 +136,30 @@ TEST(CliQuality, JsonCarriesTheValidationReport) {
   EXPECT_EQ(v["constant_rows"], nlohmann::json::array({201}));
   EXPECT_EQ(v["no_answer_rows"], nlohmann::json::array({204}));
   EXPECT_EQ(v["below_min_answered"], nlohmann::json::array({204, 205}));
-  EXPECT_EQ(v["required"]["anxiety"], 15);
-  EXPECT_EQ(v["missing_per_item"]["Q1"], 1);   // row 204
-  EXPECT_EQ(v["missing_per_item"]["Q36"], 2);  // rows 204, 205
-  EXPECT_GE(doc["flagged_by"]["longstring"], 1);
-  EXPECT_TRUE(doc["rules"]["mahalanobis"].get<std::string>().find("qchisq(0.99") != std::string::npos);
-  EXPECT_FALSE(doc["item_pairs"]["synonyms"].empty());
+  EXPECT_EQ(doc["subscales"][0], "anxiety");
+  EXPECT_EQ(v["required"][0], 15);              // in the order of "subscales"
+  EXPECT_EQ(v["missing_per_item"][0], 1);       // Q1 ("items"): row 204
+  EXPECT_EQ(v["missing_per_item"][35], 2);      // Q36: rows 204, 205
+  EXPECT_GE(rep["flagged_by"]["longstring"], 1);
+  ASSERT_EQ(doc["rules"].size(), 7U);
+  EXPECT_EQ(doc["rules"][2]["index"], "mahalanobis");
+  EXPECT_TRUE(doc["rules"][2]["rule"].get<std::string>().find("qchisq(0.99") != std::string::npos);
+  EXPECT_EQ(doc["options"]["mahalanobis_missing"], "observed");
+  EXPECT_FALSE(rep["synonyms"].empty());
+  EXPECT_EQ(rep["synonyms"][0]["first"].get<std::string>().substr(0, 1), "Q");
+}
+
+// What the CLI prints is exactly the library's document for the same data and options.
+TEST(CliQuality, JsonIsTheLibrarysDocument) {
+  const auto r = run_cli("quality " + ecr_r_file() + " --instrument ecr-r --id pid --irv-blocks 4 "
+                         "--mahalanobis-missing psych --min-answered 0.5 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  attune::quality_study_options o;
+  o.input.read.id_column = "pid";
+  o.input.scoring.min_answered = 0.5;
+  o.quality.irv_blocks = 4;
+  o.quality.mahalanobis_missing = attune::mahalanobis_method::psych;
+  EXPECT_EQ(r.out, attune::to_json(attune::study_quality(*attune::find_builtin("ecr-r"), ecr_r_file(), o)));
 }
 
 TEST(CliQuality, TableEndsWithTheSummary) {
@@ -166,14 +191,14 @@ TEST(CliQuality, CleanOutputDropsFlaggedRowsAtomically) {
   const auto kept = lines(attune::test::read_file(clean));
   ASSERT_FALSE(kept.empty());
   EXPECT_EQ(kept[0], lines(ecr_r_data())[0]);  // same header
-  const std::size_t flagged = doc["n_flagged"].get<std::size_t>();
+  const std::size_t flagged = doc["report"]["n_flagged"].get<std::size_t>();
   EXPECT_EQ(kept.size(), 1 + 205 - flagged);
   EXPECT_GT(flagged, 0U);
   // every kept row is an unflagged respondent, copied verbatim
   const auto original = lines(ecr_r_data());
   std::size_t next = 1;
   for (std::size_t i = 0; i < 205; ++i) {
-    if (!doc["respondents"][i]["flags"].empty()) continue;
+    if (!doc["respondents"][i]["flags"].get<std::string>().empty()) continue;
     ASSERT_LT(next, kept.size());
     EXPECT_EQ(kept[next++], original[i + 1]);
   }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -31,6 +32,25 @@ struct contract_case {
   std::string name;                             // snapshot tests/golden/json/<name>.json
   std::string args;                             // the command line, after `attune`
   std::function<std::string()> library;         // the same through the study layer and to_json
+  std::string dir;                              // run in this folder (documents that name their files)
+};
+
+// Runs in `dir` for its lifetime (none when empty), so that file names in documents are relative.
+class working_directory {
+ public:
+  explicit working_directory(const std::string& dir) {
+    if (dir.empty()) return;
+    old_ = std::filesystem::current_path();
+    std::filesystem::current_path(dir);
+  }
+  working_directory(const working_directory&) = delete;
+  working_directory& operator=(const working_directory&) = delete;
+  ~working_directory() {
+    if (!old_.empty()) std::filesystem::current_path(old_);
+  }
+
+ private:
+  std::filesystem::path old_;
 };
 
 const attune::instrument& ecr_r() { return *attune::find_builtin("ecr-r"); }
@@ -74,6 +94,33 @@ std::vector<contract_case> cases() {
                  o.analysis = attune::factor_analysis_kind::cfa;
                  return attune::to_json(attune::study_factor(ecr_r(), kSample, o));
                }});
+  c.push_back({"classify", "classify '" + kSample + "' --instrument ecr-r --method midpoint --id id --format json", [] {
+                 attune::classify_study_options o;
+                 o.input.read.id_column = "id";
+                 return attune::to_json(attune::study_classify(ecr_r(), kSample, o));
+               }});
+  c.push_back({"classify_fisher",
+               "classify '" + kSample + "' --instrument ecr-r --method fisher --reliability 0.9 --sd 1.2 --format json",
+               [] {
+                 attune::classify_study_options o;
+                 o.method = attune::classify_method::fisher;
+                 o.reliability.all = 0.9;
+                 o.sd.all = 1.2;
+                 return attune::to_json(attune::study_classify(ecr_r(), kSample, o));
+               }});
+  c.push_back({"change", "change wave1.csv wave2.csv wave3.csv --instrument ecr-r --id id --format json",
+               [] {
+                 attune::change_study_options o;
+                 o.input.read.id_column = "id";
+                 return attune::to_json(
+                     attune::study_change(ecr_r(), std::vector<std::string>{"wave1.csv", "wave2.csv", "wave3.csv"}, o));
+               },
+               source_path("tests/data/change")});
+  c.push_back({"quality", "quality '" + kSample + "' --instrument ecr-r --id id --format json", [] {
+                 attune::quality_study_options o;
+                 o.input.read.id_column = "id";
+                 return attune::to_json(attune::study_quality(ecr_r(), kSample, o));
+               }});
   return c;
 }
 
@@ -87,6 +134,7 @@ std::string snapshot_path(const std::string& name) { return source_path("tests/g
 TEST(JsonContract, CliPrintsExactlyTheLibraryDocumentAndTheSnapshot) {
   for (const auto& c : cases()) {
     SCOPED_TRACE(c.name);
+    const working_directory in(c.dir);
     const auto r = run_cli(c.args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string library = c.library();
@@ -125,12 +173,30 @@ std::vector<contract_case> table_cases() {
                  o.analysis = attune::factor_analysis_kind::cfa;
                  return attune::to_table(attune::study_factor(ecr_r(), kSample, o));
                }});
+  c.push_back({"classify", "classify '" + small + "' --instrument ecr-s --method midpoint --id pid --format table",
+               [small] {
+                 attune::classify_study_options o;
+                 o.input.read.id_column = "pid";
+                 return attune::to_table(attune::study_classify(*attune::find_builtin("ecr-s"), small, o));
+               }});
+  c.push_back({"change", "change wave1.csv wave2.csv wave3.csv --instrument ecr-r --id id --format table",
+               [] {
+                 attune::change_study_options o;
+                 o.input.read.id_column = "id";
+                 return attune::to_table(
+                     attune::study_change(ecr_r(), std::vector<std::string>{"wave1.csv", "wave2.csv", "wave3.csv"}, o));
+               },
+               source_path("tests/data/change")});
+  c.push_back({"quality", "quality '" + kSample + "' --instrument ecr-r --format table", [] {
+                 return attune::to_table(attune::study_quality(ecr_r(), kSample));
+               }});
   return c;
 }
 
 TEST(TableContract, CliPrintsExactlyTheLibraryTableAndTheSnapshot) {
   for (const auto& c : table_cases()) {
     SCOPED_TRACE(c.name);
+    const working_directory in(c.dir);
     const auto r = run_cli(c.args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string library = c.library();

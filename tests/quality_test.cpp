@@ -558,3 +558,17 @@ TEST(QualityErrors, AnIndexThatCannotRunIsNaNWithAWarningNotAnError) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(QualityNames, IndicesAndMahalanobisMethodsParseTheirNames) {
+  for (const auto i : attune::all_quality_indices()) EXPECT_EQ(attune::parse_quality_index(attune::to_string(i)), i);
+  EXPECT_EQ(attune::parse_quality_index("IRV"), quality_index::irv);
+  EXPECT_FALSE(attune::parse_quality_index("carelessness"));
+  for (auto m : {attune::mahalanobis_method::observed, attune::mahalanobis_method::psych}) {
+    EXPECT_EQ(attune::parse_mahalanobis_method(attune::to_string(m)), m);
+  }
+  EXPECT_FALSE(attune::parse_mahalanobis_method("full"));
+}
+
+}  // namespace

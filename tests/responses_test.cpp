@@ -158,6 +158,34 @@ TEST(ResponsesErrors, UnknownIdColumnAndUnreadableFile) {
                {"/nonexistent/x.csv", "cannot open"});
 }
 
+TEST(Responses, ExtraColumnsAreCarriedThroughAsText) {
+  read_options o;
+  o.extra_columns = {"AGE", "1"};  // by name (case-insensitive) and by position
+  const auto r = read(kData, {"Q1", "Q2", "Q3"}, o);
+  EXPECT_EQ(r.extra_columns, (std::vector<std::string>{"age", "id"}));
+  ASSERT_EQ(r.extra.size(), 2U);
+  EXPECT_EQ(r.extra[0], (std::vector<std::string>{"30", "41", "22"}));
+  EXPECT_EQ(r.extra[1], (std::vector<std::string>{"A", "B", "C"}));
+  // Chunk by chunk too.
+  std::istringstream in(kData);
+  attune::response_reader reader(in, "d.csv", {"Q1", "Q2", "Q3"}, o);
+  attune::responses chunk;
+  ASSERT_TRUE(reader.read(chunk, 2));
+  EXPECT_EQ(chunk.extra[0], (std::vector<std::string>{"30", "41"}));
+  ASSERT_TRUE(reader.read(chunk, 2));
+  EXPECT_EQ(chunk.extra[0], (std::vector<std::string>{"22"}));
+  o.extra_columns = {"choice"};
+  try {
+    read(kData, {"Q1"}, o);
+    ADD_FAILURE() << "no error";
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.code(), attune::errc::bad_input);
+    EXPECT_EQ(e.column(), "choice");
+    EXPECT_EQ(e.option(), "read_options.extra_columns");
+    EXPECT_NE(std::string(e.what()).find("no column 'choice'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Responses, WhereNamesRowAndLine) {
   const auto r = read("Q1\n1\n\n2\n", {"Q1"});
   EXPECT_EQ(r.where(1), "d.csv, row 2 (line 4)");

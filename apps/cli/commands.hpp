@@ -22,9 +22,9 @@ inline void add_commands(CLI::App& app) {
   add_reliability_command(app);
   add_correlate_command(app);
   add_factor_command(app);
-  // add_classify_command(app);
-  // add_change_command(app);
-  // add_quality_command(app);
+  add_classify_command(app);
+  add_change_command(app);
+  add_quality_command(app);
   add_simulate_command(app);
 }
 

@@ -81,6 +81,26 @@ input_options make_input_options(const input_flags& o) {
   return in;
 }
 
+score_values parse_score_values(const std::string& flag, const std::vector<std::string>& entries) {
+  score_values out;
+  for (const auto& e : entries) {
+    const auto eq = e.find('=');
+    const std::string name = eq == std::string::npos ? std::string() : e.substr(0, eq);
+    const std::string value = eq == std::string::npos ? e : e.substr(eq + 1);
+    double v = 0.0;
+    if ((eq != std::string::npos && name.empty()) || !parse_cell(value, {}, v) || !std::isfinite(v)) {
+      throw error(errc::invalid_argument, flag + " '" + e + "': expected NAME=NUMBER (e.g. anxiety=0.91) or a number",
+                  {.value = e});
+    }
+    if (eq == std::string::npos) {
+      out.all = v;
+    } else {
+      out.by_score[name] = v;
+    }
+  }
+  return out;
+}
+
 std::unique_ptr<instrument> optional_instrument(const input_flags& o) {
   if (o.instrument.empty()) return nullptr;
   return std::make_unique<instrument>(resolve_instrument(o.instrument));
@@ -122,8 +142,45 @@ const std::map<std::string, std::string>& option_flags() {
       {"reversed", "--reverse"},
       {"reliability_study_options.reversed", "--reverse"},
       {"instrument", "--instrument (a built-in id from `attune instruments`, or an instrument file)"},
+      {"classify_study_options.method", "--method"},
+      {"classify_study_options.rescale_to_1_7", "--rescale"},
+      {"classify_study_options.reliability", "--reliability NAME=VALUE"},
+      {"classify_study_options.sd", "--sd NAME=VALUE"},
+      {"classify_study_options.norms", "--norms ID|FILE.json"},
+      {"classify_study_options.prototypes", "--prototype STYLE=ANXIETY:AVOIDANCE"},
+      {"classify_study_options.forced_choice_column", "--forced-choice COLUMN"},
+      {"classify_study_options.probability_threshold", "--probability-threshold"},
+      {"classify_study_options.kmeans_starts", "--starts"},
+      {"change_study_options.scales", "--scales"},
+      {"change_study_options.reliability", "--reliability NAME=VALUE"},
+      {"change_study_options.sd", "--sd NAME=VALUE"},
+      {"change_study_options.norms", "--norms ID|FILE.json"},
+      {"change_study_options.functional_norms", "--functional-norms"},
+      {"change_study_options.dysfunctional_norms", "--dysfunctional-norms"},
+      {"change_study_options.critical", "--critical"},
+      {"change_study_options.directions", "--lower-better / --higher-better"},
+      {"change_study_options.styles_method", "--styles"},
+      {"change_study_options.rescale_to_1_7", "--rescale"},
   };
   return flags;
+}
+
+// The hint of a broken rule whose fix does not depend on the value.
+const std::map<std::string, std::string>& rule_hints() {
+  static const std::map<std::string, std::string> hints = {
+      {"not_a_number", "codes that mean no answer go in --missing (empty cells and NA always do)"},
+      {"missing_column", "name the item columns with --items (names, ranges such as Q1-Q36, or positions)"},
+      {"unknown_column", "name the item columns with --items (names, ranges such as Q1-Q36, or positions)"},
+      {"item_count", "name the item columns with --items (names, ranges such as Q1-Q36, or positions)"},
+      {"single_column_header", "give the delimiter with --delimiter (',', ';' or tab)"},
+      {"fisher_range", "give --rescale to map the scores linearly onto 1-7 (the output says so), or use another --method"},
+      {"norms_required", "give the norm table with --norms ID|FILE.json"},
+      {"clinical_norms_pair", "give both --functional-norms and --dysfunctional-norms"},
+      {"sd_unavailable", "give --sd NAME=VALUE, or --norms with the scale's SD"},
+      {"reliability_unavailable", "give --reliability NAME=VALUE (a test-retest value when you have one)"},
+      {"id_required", "name the id column with --id COLUMN"},
+  };
+  return hints;
 }
 
 bool looks_like_missing_code(const std::string& v) {
@@ -143,15 +200,11 @@ std::string message_with_hint(const error& e) {
                                             "values as missing with --out-of-range missing"
                                       : "give the data's range with --scale MIN-MAX, or treat such values as missing "
                                         "with --out-of-range missing";
-  } else if (rule == "not_a_number") {
-    hint = "codes that mean no answer go in --missing (empty cells and NA always do)";
-  } else if (rule == "missing_column" || rule == "unknown_column" || rule == "item_count") {
-    hint = "name the item columns with --items (names, ranges such as Q1-Q36, or positions)";
-  } else if (rule == "single_column_header") {
-    hint = "give the delimiter with --delimiter (',', ';' or tab)";
+  } else if (auto it = rule_hints().find(rule); it != rule_hints().end()) {
+    hint = it->second;
   } else if (e.option()) {
     const auto& flags = option_flags();
-    if (auto it = flags.find(*e.option()); it != flags.end()) hint = "see " + it->second;
+    if (auto flag = flags.find(*e.option()); flag != flags.end()) hint = "see " + flag->second;
   }
   if (!hint.empty()) msg += "\n  hint: " + hint;
   return msg;

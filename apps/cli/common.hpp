@@ -14,6 +14,7 @@
 #include "attune/keys/instrument.hpp"
 #include "attune/report/format.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/measurement.hpp"
 
 namespace attune::cli {
 
@@ -47,6 +48,18 @@ input_options make_input_options(const input_flags& o);
 
 /// The instrument named by --instrument, or none (nullptr) when it was not given.
 std::unique_ptr<instrument> optional_instrument(const input_flags& o);
+
+/// The value of an enum flag through its `parse_<enum>`, or an error naming the flag, the text and
+/// the choices (`choices`: "low or unclassified").
+template <class E>
+E parse_choice(const std::string& flag, const std::string& text, std::optional<E> (*parse)(std::string_view) noexcept,
+               const std::string& choices) {
+  if (auto v = parse(text)) return *v;
+  throw error(errc::invalid_argument, flag + " '" + text + "': use " + choices, {.value = text});
+}
+
+/// "NAME=VALUE" entries (e.g. anxiety=0.91), or a lone number for every score, as `score_values`.
+score_values parse_score_values(const std::string& flag, const std::vector<std::string>& entries);
 
 /// Where a command writes: -o FILE (atomically: the file appears only on commit; never one of the
 /// files the command reads) or standard output.

@@ -23,6 +23,7 @@
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
 #include "attune/analyses/correlation.hpp"
+#include "attune/analyses/descriptives.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/icc.hpp"
 #include "attune/analyses/irt.hpp"
@@ -35,9 +36,13 @@
 #include "attune/analyses/simulate.hpp"
 #include "attune/analyses/split_half.hpp"
 
+#include "attune/study/change.hpp"
+#include "attune/study/classify.hpp"
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/measurement.hpp"
+#include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/quote.hpp"
 #include "detail/number_text.hpp"
 
@@ -22,16 +23,46 @@ using detail::number_text;
 
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
-std::string_view to_string(percentile_method m) noexcept {
-  return m == percentile_method::table ? "table" : "normal";
+namespace {
+constexpr detail::enum_table<percentile_method, 2> percentile_method_names{
+    {{percentile_method::table, "table"}, {percentile_method::normal, "normal"}}};
+constexpr detail::enum_table<change_direction, 3> direction_names{{{change_direction::lower_is_better, "lower_is_better"},
+                                                                  {change_direction::higher_is_better, "higher_is_better"},
+                                                                  {change_direction::none, "none"}}};
+constexpr detail::enum_table<change_category, 6> category_names{
+    {{change_category::reliably_improved, "reliably_improved"},
+     {change_category::no_reliable_change, "no_reliable_change"},
+     {change_category::reliably_deteriorated, "reliably_deteriorated"},
+     {change_category::reliably_increased, "reliably_increased"},
+     {change_category::reliably_decreased, "reliably_decreased"},
+     {change_category::not_assessable, "not_assessable"}}};
+constexpr detail::enum_table<cutoff_kind, 3> cutoff_names{{{cutoff_kind::a, "a"}, {cutoff_kind::b, "b"}, {cutoff_kind::c, "c"}}};
+constexpr detail::enum_table<clinical_status, 5> clinical_names{{{clinical_status::recovered, "recovered"},
+                                                                {clinical_status::improved, "improved"},
+                                                                {clinical_status::unchanged, "unchanged"},
+                                                                {clinical_status::deteriorated, "deteriorated"},
+                                                                {clinical_status::not_assessable, "not_assessable"}}};
+}  // namespace
+
+std::string_view to_string(percentile_method m) noexcept { return detail::enum_name(percentile_method_names, m); }
+std::optional<percentile_method> parse_percentile_method(std::string_view s) noexcept {
+  return detail::enum_parse(percentile_method_names, s);
+}
+std::string_view to_string(change_direction d) noexcept { return detail::enum_name(direction_names, d); }
+std::optional<change_direction> parse_change_direction(std::string_view s) noexcept {
+  return detail::enum_parse(direction_names, s);
+}
+std::string_view to_string(change_category c) noexcept { return detail::enum_name(category_names, c); }
+std::optional<change_category> parse_change_category(std::string_view s) noexcept {
+  return detail::enum_parse(category_names, s);
+}
+std::string_view to_string(cutoff_kind k) noexcept { return detail::enum_name(cutoff_names, k); }
+std::optional<cutoff_kind> parse_cutoff_kind(std::string_view s) noexcept { return detail::enum_parse(cutoff_names, s); }
+std::string_view to_string(clinical_status c) noexcept { return detail::enum_name(clinical_names, c); }
+std::optional<clinical_status> parse_clinical_status(std::string_view s) noexcept {
+  return detail::enum_parse(clinical_names, s);
 }
 
 normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores, const scale_norm& norm) {
@@ -78,26 +109,6 @@ normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores, const
   return r;
 }
 
-std::string_view to_string(change_direction d) noexcept {
-  switch (d) {
-    case change_direction::lower_is_better: return "lower_is_better";
-    case change_direction::higher_is_better: return "higher_is_better";
-    case change_direction::none: return "none";
-  }
-  return "none";
-}
-
-std::string_view to_string(change_category c) noexcept {
-  switch (c) {
-    case change_category::reliably_improved: return "reliably_improved";
-    case change_category::no_reliable_change: return "no_reliable_change";
-    case change_category::reliably_deteriorated: return "reliably_deteriorated";
-    case change_category::reliably_increased: return "reliably_increased";
-    case change_category::reliably_decreased: return "reliably_decreased";
-    case change_category::not_assessable: return "not_assessable";
-  }
-  return "not_assessable";
-}
 
 void rci_options::validate() const {
   if (!(std::isfinite(sd) && sd > 0)) {
@@ -184,14 +195,6 @@ clinical_cutoffs jacobson_truax_cutoffs(const scale_norm& functional, const scal
   return c;
 }
 
-std::optional<cutoff_kind> parse_cutoff_kind(std::string_view s) noexcept {
-  const std::string l = lower(s);
-  if (l == "a") return cutoff_kind::a;
-  if (l == "b") return cutoff_kind::b;
-  if (l == "c") return cutoff_kind::c;
-  return std::nullopt;
-}
-
 double select_cutoff(const clinical_cutoffs& cutoffs, cutoff_kind kind) noexcept {
   switch (kind) {
     case cutoff_kind::a: return cutoffs.a;
@@ -199,17 +202,6 @@ double select_cutoff(const clinical_cutoffs& cutoffs, cutoff_kind kind) noexcept
     case cutoff_kind::c: return cutoffs.c;
   }
   return cutoffs.c;
-}
-
-std::string_view to_string(clinical_status s) noexcept {
-  switch (s) {
-    case clinical_status::recovered: return "recovered";
-    case clinical_status::improved: return "improved";
-    case clinical_status::unchanged: return "unchanged";
-    case clinical_status::deteriorated: return "deteriorated";
-    case clinical_status::not_assessable: return "not_assessable";
-  }
-  return "not_assessable";
 }
 
 clinical_status clinical_significance(double before, double after, const rci_options& options,

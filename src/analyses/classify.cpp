@@ -10,7 +10,9 @@
 #include <random>
 #include <sstream>
 
+#include "attune/analyses/descriptives.hpp"
 #include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -64,7 +66,7 @@ double region_distance(const linear_set& f, std::size_t winner, double sem_anx, 
 
 void fill_flip(classification& r, std::size_t i, double distance) {
   r.boundary_distance_sem(static_cast<Eigen::Index>(i)) = distance;
-  r.could_flip[i] = std::isnan(distance) ? -1 : (distance <= 1.0 ? 1 : 0);
+  r.could_flip[i] = std::isnan(distance) ? std::nullopt : std::optional<bool>(distance <= 1.0);
 }
 
 void summarise(classification& r) {
@@ -77,7 +79,7 @@ void summarise(classification& r) {
     } else {
       ++r.counts[style_index(r.styles[i])];
     }
-    if (r.could_flip[i] == 1) ++r.n_near_boundary;
+    if (r.could_flip[i].value_or(false)) ++r.n_near_boundary;
   }
   r.note = std::string(dimensional_use_note());
 }
@@ -89,7 +91,7 @@ void init_result(classification& r, const Eigen::Ref<const Eigen::VectorXd>& anx
   r.avoidance = avoidance;
   r.styles.assign(n, attachment_style::unclassified);
   r.boundary_distance_sem = Eigen::VectorXd::Constant(anxiety.size(), nan_v);
-  r.could_flip.assign(n, -1);
+  r.could_flip.assign(n, std::nullopt);
   r.n = 0;
   for (Eigen::Index i = 0; i < anxiety.size(); ++i) {
     if (std::isfinite(anxiety(i)) && std::isfinite(avoidance(i))) ++r.n;
@@ -254,76 +256,35 @@ attachment_style quadrant_style(bool high_anxiety, bool high_avoidance) noexcept
   return high_avoidance ? attachment_style::dismissing : attachment_style::secure;
 }
 
-std::string_view to_string(classify_method m) noexcept {
-  switch (m) {
-    case classify_method::fisher: return "fisher";
-    case classify_method::midpoint: return "midpoint";
-    case classify_method::median: return "median";
-    case classify_method::norms: return "norms";
-    case classify_method::kmeans: return "kmeans";
-    case classify_method::prototypes: return "prototypes";
-    case classify_method::rq: return "rq";
-    case classify_method::raas: return "raas";
-  }
-  return "midpoint";
-}
+namespace {
+constexpr detail::enum_table<classify_method, 8> method_names{{{classify_method::fisher, "fisher"},
+                                                              {classify_method::midpoint, "midpoint"},
+                                                              {classify_method::median, "median"},
+                                                              {classify_method::norms, "norms"},
+                                                              {classify_method::kmeans, "kmeans"},
+                                                              {classify_method::prototypes, "prototypes"},
+                                                              {classify_method::rq, "rq"},
+                                                              {classify_method::raas, "raas"}}};
+constexpr detail::enum_table<cut_tie, 2> cut_tie_names{{{cut_tie::low, "low"}, {cut_tie::unclassified, "unclassified"}}};
+constexpr detail::enum_table<rq_decision, 4> decision_names{{{rq_decision::highest, "highest"},
+                                                            {rq_decision::forced_choice, "forced_choice"},
+                                                            {rq_decision::tie, "tie"},
+                                                            {rq_decision::missing, "missing"}}};
+}  // namespace
 
+std::string_view to_string(classify_method m) noexcept { return detail::enum_name(method_names, m); }
 std::optional<classify_method> parse_classify_method(std::string_view s) noexcept {
-  const std::string l = lower(s);
-  for (auto m : {classify_method::fisher, classify_method::midpoint, classify_method::median,
-                 classify_method::norms, classify_method::kmeans, classify_method::prototypes,
-                 classify_method::rq, classify_method::raas}) {
-    if (l == to_string(m)) return m;
-  }
-  return std::nullopt;
+  return detail::enum_parse(method_names, s);
 }
+std::string_view to_string(cut_tie t) noexcept { return detail::enum_name(cut_tie_names, t); }
+std::optional<cut_tie> parse_cut_tie(std::string_view s) noexcept { return detail::enum_parse(cut_tie_names, s); }
+std::string_view to_string(rq_decision d) noexcept { return detail::enum_name(decision_names, d); }
+std::optional<rq_decision> parse_rq_decision(std::string_view s) noexcept { return detail::enum_parse(decision_names, s); }
 
 std::string_view dimensional_use_note() noexcept {
   return "Attachment is dimensional (Fraley et al. 2015, JPSP 109:354); styles are a "
          "communication aid. Analyse the anxiety and avoidance scores, not the styles; a style "
          "near a boundary can change with measurement error alone.";
-}
-
-double standard_error_of_measurement(double sd, double reliability) {
-  if (!std::isfinite(sd) || sd < 0.0) {
-    throw error(errc::invalid_argument,
-                "standard error of measurement: sd = " + number_text(sd) + "; it must be finite and >= 0");
-  }
-  if (!std::isfinite(reliability) || reliability < 0.0 || reliability > 1.0) {
-    throw error(errc::invalid_argument, "standard error of measurement: reliability = " +
-                                            number_text(reliability) + "; it must be in [0, 1]");
-  }
-  // SEM = SD * sqrt(1 - r_xx) (classical test theory; Jacobson & Truax 1991).
-  return sd * std::sqrt(1.0 - reliability);
-}
-
-double sample_sd(const Eigen::Ref<const Eigen::VectorXd>& x) noexcept {
-  double sum = 0.0;
-  std::size_t n = 0;
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    if (std::isfinite(x(i))) {
-      sum += x(i);
-      ++n;
-    }
-  }
-  if (n < 2) return nan_v;
-  const double mean = sum / static_cast<double>(n);
-  double ss = 0.0;
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    if (std::isfinite(x(i))) ss += (x(i) - mean) * (x(i) - mean);
-  }
-  return std::sqrt(ss / static_cast<double>(n - 1));
-}
-
-double sample_median(const Eigen::Ref<const Eigen::VectorXd>& x) {
-  std::vector<double> v;
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    if (std::isfinite(x(i))) v.push_back(x(i));
-  }
-  if (v.empty()) return nan_v;
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2.0;
 }
 
 const std::array<fisher_function, 4>& brennan_fisher_functions() noexcept {
@@ -643,16 +604,6 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
     r.warnings.push_back("no standard errors of measurement given: boundary distances unknown");
   }
   return r;
-}
-
-std::string_view to_string(rq_decision d) noexcept {
-  switch (d) {
-    case rq_decision::highest: return "highest";
-    case rq_decision::forced_choice: return "forced_choice";
-    case rq_decision::tie: return "tie";
-    case rq_decision::missing: return "missing";
-  }
-  return "missing";
 }
 
 std::optional<attachment_style> parse_rq_forced_choice(std::string_view s) noexcept {

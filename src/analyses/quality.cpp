@@ -14,6 +14,7 @@
 #include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "attune/analyses/moments.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -124,17 +125,23 @@ quality_design make_quality_design(const instrument& inst, const std::optional<r
   return d;
 }
 
-std::string_view to_string(quality_index i) noexcept {
-  switch (i) {
-    case quality_index::longstring: return "longstring";
-    case quality_index::irv: return "irv";
-    case quality_index::mahalanobis: return "mahalanobis";
-    case quality_index::evenodd: return "evenodd";
-    case quality_index::psychsyn: return "psychsyn";
-    case quality_index::psychant: return "psychant";
-    case quality_index::reversal: return "reversal";
-  }
-  return "?";
+namespace {
+constexpr detail::enum_table<quality_index, 7> index_names{{{quality_index::longstring, "longstring"},
+                                                           {quality_index::irv, "irv"},
+                                                           {quality_index::mahalanobis, "mahalanobis"},
+                                                           {quality_index::evenodd, "evenodd"},
+                                                           {quality_index::psychsyn, "psychsyn"},
+                                                           {quality_index::psychant, "psychant"},
+                                                           {quality_index::reversal, "reversal"}}};
+constexpr detail::enum_table<mahalanobis_method, 2> mahalanobis_names{
+    {{mahalanobis_method::observed, "observed"}, {mahalanobis_method::psych, "psych"}}};
+}  // namespace
+
+std::string_view to_string(quality_index i) noexcept { return detail::enum_name(index_names, i); }
+std::optional<quality_index> parse_quality_index(std::string_view s) noexcept { return detail::enum_parse(index_names, s); }
+std::string_view to_string(mahalanobis_method m) noexcept { return detail::enum_name(mahalanobis_names, m); }
+std::optional<mahalanobis_method> parse_mahalanobis_method(std::string_view s) noexcept {
+  return detail::enum_parse(mahalanobis_names, s);
 }
 
 const std::vector<quality_index>& all_quality_indices() noexcept {

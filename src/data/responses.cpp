@@ -247,6 +247,15 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
     if (!col) throw error(errc::bad_input, src + ": no id column named " + detail::quoted(options_.id_column));
     id_column_ = static_cast<std::ptrdiff_t>(*col);
   }
+  for (const auto& name : options_.extra_columns) {
+    auto col = find_column(header, name, true);
+    if (!col) {
+      throw error(errc::bad_input, src + ": no column '" + name + "' (by name or 1-based position 1-" +
+                                       std::to_string(header.size()) + ")",
+                  {.source = src, .column = name, .option = "read_options.extra_columns", .rule = "unknown_extra_column"});
+    }
+    extra_columns_.push_back(*col);
+  }
 }
 
 bool response_reader::read(responses& chunk, std::size_t max_rows) {
@@ -258,6 +267,9 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
   chunk.first_row = csv_.row() + 1;
   chunk.row_ids.clear();
   chunk.lines.clear();
+  chunk.extra_columns.clear();
+  for (auto c : extra_columns_) chunk.extra_columns.push_back(csv_.header()[c]);
+  chunk.extra.assign(extra_columns_.size(), {});
   // Cells are staged row-major in a small block (in cache), then spread into the column-major
   // matrix a column at a time: writing each row's k cells straight into k columns whose distance
   // is a power of two would make them compete for the same cache sets. A chunk of the same size
@@ -316,6 +328,7 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
       }
     }
     if (id_column_ >= 0) chunk.row_ids.emplace_back(trim(fields_[static_cast<std::size_t>(id_column_)]));
+    for (std::size_t c = 0; c < extra_columns_.size(); ++c) chunk.extra[c].emplace_back(trim(fields_[extra_columns_[c]]));
     chunk.lines.push_back(csv_.line());
     ++n;
     if (++staged == kBlockRows) flush();

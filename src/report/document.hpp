@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,28 @@ class row_writer {
   number_cache numbers_;
   std::vector<std::vector<std::string>> table_rows_;
 };
+
+/// A whole per-respondent study through one `row_writer`: the rows that `rows(writer)` writes,
+/// with the document's `head()` and `tail()` around them in JSON and `footer()` (the summary)
+/// below them in the table. Each of head, tail and footer is computed only for the format that
+/// uses it.
+template <class Head, class Rows, class Tail, class Footer>
+void write_row_report(std::ostream& out, output_format format, std::string_view study, std::vector<row_column> columns,
+                      Head head, Rows rows, Tail tail, Footer footer) {
+  row_writer w(out, format, std::move(columns));
+  w.begin(format == output_format::json ? document_head(study, head()) : std::string());
+  rows(w);
+  w.end(format == output_format::json ? document_tail(tail()) : std::string(),
+        format == output_format::table ? footer() : std::string());
+}
+
+/// What `write_report(out, format, study)` writes, as text (`to_json`, `to_table`).
+template <class Study>
+std::string report_text(const Study& study, output_format format) {
+  std::ostringstream os;
+  write_report(os, format, study);
+  return os.str();
+}
 
 }  // namespace detail
 ATTUNE_END_NAMESPACE

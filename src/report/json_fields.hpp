@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "attune/core/config.hpp"
+
 namespace nlohmann {
 
 template <class T>
@@ -76,4 +78,27 @@ using json = nlohmann::ordered_json;
   template <class BasicJsonType>                     \
   void to_json(BasicJsonType& j, const Enum& e) {    \
     j = std::string(to_string(e));                   \
+  }
+
+ATTUNE_BEGIN_NAMESPACE
+namespace detail {
+/// A struct's members that are not per respondent: a study document writes those as the columns
+/// of its "respondents" rows and the rest through this view (`ATTUNE_JSON_SUMMARY_FIELDS`).
+template <class T>
+struct summary_of {
+  const T& value;
+};
+template <class T>
+summary_of(const T&) -> summary_of<T>;
+}  // namespace detail
+ATTUNE_END_NAMESPACE
+
+/// to_json of `detail::summary_of<Type>` from the members that are not per respondent (in
+/// declaration order); the per-respondent members are the respondents rows (say which in a comment).
+#define ATTUNE_JSON_SUMMARY_FIELDS(Type, ...)                                                          \
+  template <class BasicJsonType>                                                                       \
+  void to_json(BasicJsonType& nlohmann_json_j, const detail::summary_of<Type>& nlohmann_json_view) {   \
+    const Type& nlohmann_json_t = nlohmann_json_view.value;                                            \
+    nlohmann_json_j = BasicJsonType::object();                                                         \
+    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))                           \
   }

@@ -18,6 +18,17 @@ responses read_study_data(const std::string& path, const instrument* inst, const
   return read_responses_file(path, inst != nullptr ? inst->item_ids() : std::vector<std::string>{}, options.read);
 }
 
+std::string id_column_name(const responses& data, const input_options& options) {
+  if (data.row_ids.empty()) return {};
+  if (data.row_ids.size() != static_cast<std::size_t>(data.n_rows())) {
+    throw error(errc::invalid_argument,
+                "responses.row_ids has " + std::to_string(data.row_ids.size()) + " ids for " +
+                    std::to_string(data.n_rows()) + " rows",
+                {.rule = "row_ids_length"});
+  }
+  return options.read.id_column.empty() ? "id" : options.read.id_column;
+}
+
 instrument columns_as_scale(const responses& data, const input_options& options, const std::vector<std::string>& reversed) {
   instrument inst;
   inst.id = "custom";

@@ -31,7 +31,10 @@ ATTUNE_BEGIN_NAMESPACE
 
 /// How percentiles were obtained.
 enum class percentile_method { table, normal };
+/// "table", "normal".
 ATTUNE_EXPORT std::string_view to_string(percentile_method m) noexcept;
+/// Parses a name of `to_string(percentile_method)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<percentile_method> parse_percentile_method(std::string_view s) noexcept;
 
 /// Standard scores of N respondents against one scale's norms.
 struct ATTUNE_EXPORT normed_scores {
@@ -56,7 +59,10 @@ ATTUNE_EXPORT normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>&
 
 /// Which direction of change is an improvement.
 enum class change_direction { lower_is_better, higher_is_better, none };
+/// "lower_is_better", "higher_is_better", "none".
 ATTUNE_EXPORT std::string_view to_string(change_direction d) noexcept;
+/// Parses a name of `to_string(change_direction)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<change_direction> parse_change_direction(std::string_view s) noexcept;
 
 /// The category of one change.
 enum class change_category {
@@ -67,7 +73,10 @@ enum class change_category {
   reliably_decreased,  ///< direction `none`
   not_assessable,      ///< a score is missing
 };
+/// "reliably_improved", "no_reliable_change", ... (the enumerator names).
 ATTUNE_EXPORT std::string_view to_string(change_category c) noexcept;
+/// Parses a name of `to_string(change_category)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<change_category> parse_change_category(std::string_view s) noexcept;
 
 /// Parameters of the reliable change index for one scale.
 struct ATTUNE_EXPORT rci_options {
@@ -121,6 +130,9 @@ ATTUNE_EXPORT clinical_cutoffs jacobson_truax_cutoffs(const scale_norm& function
 
 /// Which cut-off to use.
 enum class cutoff_kind { a, b, c };
+/// "a", "b", "c".
+ATTUNE_EXPORT std::string_view to_string(cutoff_kind k) noexcept;
+/// Parses a name of `to_string(cutoff_kind)` (case-insensitive); nullopt when unknown.
 ATTUNE_EXPORT std::optional<cutoff_kind> parse_cutoff_kind(std::string_view s) noexcept;
 ATTUNE_EXPORT double select_cutoff(const clinical_cutoffs& cutoffs, cutoff_kind kind) noexcept;
 
@@ -132,7 +144,10 @@ enum class clinical_status {
   deteriorated,   ///< reliably deteriorated
   not_assessable, ///< a score is missing, or no direction
 };
+/// "recovered", "improved", "unchanged", "deteriorated", "not_assessable".
 ATTUNE_EXPORT std::string_view to_string(clinical_status s) noexcept;
+/// Parses a name of `to_string(clinical_status)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<clinical_status> parse_clinical_status(std::string_view s) noexcept;
 /// The outcome from a before/after pair and a cut-off. A score exactly on the cut-off counts as
 /// not past it. @throws as `rci_options::validate`.
 ATTUNE_EXPORT clinical_status clinical_significance(double before, double after,

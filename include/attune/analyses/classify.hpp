@@ -62,16 +62,6 @@ ATTUNE_EXPORT std::string_view to_string(classify_method m) noexcept;
 /// Parses a method name (case-insensitive); nullopt when unknown.
 ATTUNE_EXPORT std::optional<classify_method> parse_classify_method(std::string_view s) noexcept;
 
-/// Standard error of measurement, SEM = SD * sqrt(1 - r_xx) (classical test theory; e.g.
-/// Jacobson & Truax 1991, J Consult Clin Psychol 59:12-19, eq. for S_E).
-/// @throws attune::error (invalid_argument) when sd < 0 or not finite, or r_xx is not in [0, 1].
-ATTUNE_EXPORT double standard_error_of_measurement(double sd, double reliability);
-
-/// The sample standard deviation (n - 1 denominator) of the finite values; NaN for fewer than 2.
-ATTUNE_EXPORT double sample_sd(const Eigen::Ref<const Eigen::VectorXd>& x) noexcept;
-/// The sample median of the finite values (mean of the two middle values for even n); NaN if none.
-ATTUNE_EXPORT double sample_median(const Eigen::Ref<const Eigen::VectorXd>& x);
-
 /// Brennan, Clark & Shaver (1998) Fisher classification function coefficients for ECR means on
 /// the 1-7 scale, in `all_styles` order: f = avoidance_coef * Avoid + anxiety_coef * Anx + constant.
 /// Source: about ten independent public scoring scripts that agree (the original SPSS syntax
@@ -94,6 +84,10 @@ struct ATTUNE_EXPORT style_prototype {
 
 /// What to do with a score exactly on a split's cut.
 enum class cut_tie { low, unclassified };
+/// "low", "unclassified".
+ATTUNE_EXPORT std::string_view to_string(cut_tie t) noexcept;
+/// Parses a name of `to_string(cut_tie)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<cut_tie> parse_cut_tie(std::string_view s) noexcept;
 
 /// Options of `classify`.
 struct ATTUNE_EXPORT classify_options {
@@ -143,8 +137,9 @@ struct ATTUNE_EXPORT classification {
   /// SEM units (each dimension divided by its SEM; Euclidean in that plane, so for a split it is
   /// min(|anx - cut_anx| / SEM_anx, |avo - cut_avo| / SEM_avo)). NaN when unknown.
   Eigen::VectorXd boundary_distance_sem;
-  /// Whether a move of at most one SEM could change the style (distance <= 1); 0/1, -1 unknown.
-  std::vector<int> could_flip;
+  /// Whether a move of at most one SEM could change the style (distance <= 1); nullopt when the
+  /// distance is unknown.
+  std::vector<std::optional<bool>> could_flip;
   double anxiety_cut = std::numeric_limits<double>::quiet_NaN();    ///< split methods
   double avoidance_cut = std::numeric_limits<double>::quiet_NaN();  ///< split methods
   /// `kmeans`/`prototypes`: the points (input scale) whose nearest one gives the style, with
@@ -193,7 +188,10 @@ enum class rq_decision {
   tie,            ///< highest ratings tied and no usable forced choice: unclassified
   missing,        ///< a rating is missing: unclassified
 };
+/// "highest", "forced_choice", "tie", "missing".
 ATTUNE_EXPORT std::string_view to_string(rq_decision d) noexcept;
+/// Parses a name of `to_string(rq_decision)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<rq_decision> parse_rq_decision(std::string_view s) noexcept;
 
 /// RQ classification of N respondents.
 struct ATTUNE_EXPORT rq_classification {

@@ -65,6 +65,8 @@ enum class quality_index : std::uint32_t {
 };
 /// "longstring", "irv", ... (the output column names).
 ATTUNE_EXPORT std::string_view to_string(quality_index i) noexcept;
+/// Parses a name of `to_string(quality_index)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<quality_index> parse_quality_index(std::string_view s) noexcept;
 /// All indices in output order.
 ATTUNE_EXPORT const std::vector<quality_index>& all_quality_indices() noexcept;
 /// "longstring|mahalanobis" for a flag mask (indices in output order); "" for none.
@@ -78,6 +80,10 @@ enum class mahalanobis_method {
   /// psych::outlier / careless `mahad`: the answered terms of z' S^-1 z with the full inverse.
   psych,
 };
+/// "observed", "psych".
+ATTUNE_EXPORT std::string_view to_string(mahalanobis_method m) noexcept;
+/// Parses a name of `to_string(mahalanobis_method)` (case-insensitive); nullopt when unknown.
+ATTUNE_EXPORT std::optional<mahalanobis_method> parse_mahalanobis_method(std::string_view s) noexcept;
 
 /// Options of `assess_quality`: each index's parameters and its default flag rule (see
 /// docs/quality.md for the reasons). A NaN threshold switches that flag rule off.

@@ -26,6 +26,10 @@ struct ATTUNE_EXPORT responses {
   std::vector<std::string> item_ids;  ///< the k item ids (instrument order)
   std::vector<std::string> columns;   ///< the data column that holds each item
   std::vector<std::string> row_ids;   ///< the id column's value per row (empty without `id_column`)
+  /// The columns of `read_options::extra_columns`, as the header names them.
+  std::vector<std::string> extra_columns;
+  /// `extra[c][r]`: the text (trimmed) of extra column `c` at row `r`, carried through unparsed.
+  std::vector<std::vector<std::string>> extra;
   std::vector<std::size_t> lines;     ///< the input line of each row (empty for data built in code)
   std::string source;                 ///< the input's name, for messages
   std::size_t first_row = 1;          ///< the 1-based data row number of row 0 (chunks)
@@ -48,6 +52,9 @@ struct ATTUNE_EXPORT read_options {
   /// (case-insensitive).
   std::vector<std::string> items;
   std::string id_column;                  ///< the respondent id column; empty for none
+  /// Other columns carried through as text, each a column name or a 1-based position (e.g. the
+  /// RQ forced choice): read in the same pass as the items, so that nothing reads the input twice.
+  std::vector<std::string> extra_columns;
 };
 
 /// Reads responses from a CSV/TSV stream, a chunk at a time.
@@ -79,6 +86,7 @@ class ATTUNE_EXPORT response_reader {
   read_options options_;
   std::vector<std::size_t> item_columns_;
   std::ptrdiff_t id_column_ = -1;
+  std::vector<std::size_t> extra_columns_;
   std::vector<std::string_view> fields_;
 };
 

@@ -16,8 +16,11 @@
 
 #include "attune/core/config.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/study/change.hpp"
+#include "attune/study/classify.hpp"
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
+#include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
 
@@ -25,6 +28,14 @@ ATTUNE_BEGIN_NAMESPACE
 
 ATTUNE_EXPORT std::string to_json(const score_study& study);
 ATTUNE_EXPORT std::string to_json(const reliability_study& study);
+/// The classify document: the head (method, provenance, SEMs), one row per respondent with the
+/// same columns as the CSV, then the classification's summary, the norms and the warnings.
+ATTUNE_EXPORT std::string to_json(const classify_study& study);
+/// The change document: files, scales, one row per matched respondent, trajectories, unmatched ids.
+ATTUNE_EXPORT std::string to_json(const change_study& study);
+/// The quality document: items, options and rules, one row per respondent, then the report's
+/// summary (item pairs, flag counts, the validation report, warnings).
+ATTUNE_EXPORT std::string to_json(const quality_study& study);
 /// The instruments' full definitions ("study": "instruments").
 ATTUNE_EXPORT std::string to_json(const std::vector<instrument>& instruments);
 ATTUNE_EXPORT std::string to_json(const correlate_study& study);

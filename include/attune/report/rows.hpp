@@ -13,6 +13,9 @@
 
 #include "attune/core/config.hpp"
 #include "attune/report/format.hpp"
+#include "attune/study/change.hpp"
+#include "attune/study/classify.hpp"
+#include "attune/study/quality.hpp"
 #include "attune/study/score.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -20,6 +23,14 @@ ATTUNE_BEGIN_NAMESPACE
 /// Writes a score study: CSV rows, the JSON document or the readable table (rows and summary).
 /// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const score_study& study);
+
+/// Writes a classify study: CSV rows, the JSON document (`to_json`) or the table with the summary.
+/// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const classify_study& study);
+/// Writes a change study (one row per matched respondent), as above.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const change_study& study);
+/// Writes a quality study (one row per respondent), as above.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const quality_study& study);
 
 /// Writes a score study while `score_file` streams it: construct with the study's head
 /// (`score_study_head`), pass every chunk to `write`, then `finish` with the study `score_file`

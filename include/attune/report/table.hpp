@@ -8,8 +8,11 @@
 
 #include "attune/core/config.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/study/change.hpp"
+#include "attune/study/classify.hpp"
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
+#include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
 
@@ -21,6 +24,20 @@ ATTUNE_EXPORT std::string to_table(const score_study& study);
 ATTUNE_EXPORT std::string score_summary_text(const score_study& study);
 /// psych-style reliability report per scale (alpha, lambdas, split-half, omega, intervals, item analysis).
 ATTUNE_EXPORT std::string to_table(const reliability_study& study);
+/// Every respondent's style, aligned, then `classify_summary_text`.
+ATTUNE_EXPORT std::string to_table(const classify_study& study);
+/// The method and its source, counts per style, the SEMs and cuts (or the RQ tie counts), the
+/// dimensional-use note and every warning.
+ATTUNE_EXPORT std::string classify_summary_text(const classify_study& study);
+/// Every matched respondent's change, aligned, then `change_summary_text`.
+ATTUNE_EXPORT std::string to_table(const change_study& study);
+/// The files, the matching, per scale S_diff with the sources of SD and reliability, the
+/// categories first to last, cut-offs, unmatched ids, the note and every warning.
+ATTUNE_EXPORT std::string change_summary_text(const change_study& study);
+/// Every respondent's indices, aligned, then `quality_summary_text`.
+ATTUNE_EXPORT std::string to_table(const quality_study& study);
+/// Respondents flagged per index with its rule, item pairs, and the validation report.
+ATTUNE_EXPORT std::string quality_summary_text(const quality_study& study);
 /// One paragraph per instrument: items, subscales and reverse keys, composites, key source and licence.
 ATTUNE_EXPORT std::string to_table(const std::vector<instrument>& instruments);
 /// The correlation matrix as R prints `round(r, 2)`, with the method, N and warnings.

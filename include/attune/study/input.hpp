@@ -36,4 +36,9 @@ ATTUNE_EXPORT responses read_study_data(const std::string& path, const instrumen
 ATTUNE_EXPORT instrument columns_as_scale(const responses& data, const input_options& options,
                                           const std::vector<std::string>& reversed = {});
 
+/// The name of the id column of `data` read with `options`: `read.id_column`; "id" for ids set in
+/// code without one; empty when the data carry no ids (rows are numbered instead).
+/// @throws attune::error (invalid_argument) when there are ids, but not one per row.
+ATTUNE_EXPORT std::string id_column_name(const responses& data, const input_options& options);
+
 ATTUNE_END_NAMESPACE

@@ -1,0 +1,74 @@
+/// @file measurement.hpp
+/// Measurement error of a score (study layer), shared by the classify and change studies: the
+/// values a caller gives per score (a reliability, an SD), Cronbach's alpha of the keyed items
+/// behind a score in a sample (for a composite, of all the items of its parts), and the standard
+/// error of measurement with where its parts come from.
+#pragma once
+
+#include <Eigen/Core>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attune/analyses/scoring.hpp"
+#include "attune/core/config.hpp"
+#include "attune/data/responses.hpp"
+#include "attune/keys/instrument.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// Values given per score, e.g. reliabilities {"anxiety": 0.91}, or one value for every score.
+struct ATTUNE_EXPORT score_values {
+  /// Score name (or its role: "anxiety", "avoidance") -> value.
+  std::map<std::string, double, std::less<>> by_score;
+  /// The value of every score not in `by_score`.
+  std::optional<double> all;
+
+  /// The value of `score`: given for it, else for its `role` (when not empty), else `all`.
+  [[nodiscard]] std::optional<double> find(std::string_view score, std::string_view role = {}) const;
+  [[nodiscard]] bool empty() const noexcept { return by_score.empty() && !all; }
+  /// Checks every value with `ok`. @throws attune::error (invalid_argument) naming `field` (e.g.
+  /// "classify_study_options.sd"), the score and the value, with `rule` ("must be > 0") and
+  /// `error_details::option` = `field`.
+  void validate(std::string_view field, const std::function<bool(double)>& ok, std::string_view rule) const;
+};
+
+/// The subscales behind a score: the subscale itself, or those of a composite's parts
+/// (recursively, each once). @throws attune::error (invalid_argument) when `inst` has no score
+/// `score`.
+ATTUNE_EXPORT std::vector<const subscale*> subscales_of(const instrument& inst, std::string_view score);
+
+/// Cronbach's alpha (analyze_reliability: pairwise, no intervals) of the keyed items behind
+/// `score` in `data` (for a composite, all the items of its parts together). nullopt when it
+/// cannot be estimated, with the reason in `why` (fewer than 2 items, too few respondents).
+/// @throws attune::error (invalid_argument) when `inst` has no score `score`.
+ATTUNE_EXPORT std::optional<double> sample_alpha(const instrument& inst, std::string_view score, const responses& data,
+                                                 const scoring_options& scoring, std::string* why = nullptr);
+
+/// The standard error of measurement of one score, SEM = SD * sqrt(1 - r_xx)
+/// (`standard_error_of_measurement`), and where SD and r_xx come from.
+struct ATTUNE_EXPORT score_sem {
+  std::string score;                  ///< the instrument's score name
+  std::optional<double> sd;           ///< null when it cannot be estimated
+  std::string sd_source;              ///< "given" or "this sample"
+  std::optional<double> reliability;  ///< null when it cannot be estimated (or alpha is negative)
+  std::string reliability_source;     ///< "given" or "alpha in this sample"
+  /// Null when SD or reliability is unknown, or the reliability is 1 (an SEM of 0 gives no
+  /// distance in SEM units).
+  std::optional<double> sem;
+};
+
+/// The SEM of `score`: its reliability from `reliability` (a value for the score, its `role` or
+/// all), else Cronbach's alpha of its keyed items in `data` (`sample_alpha`; a negative alpha, a
+/// sign of wrong keys, gives none); its SD from `sd`, else the sample SD of `scores` (the
+/// respondents' values of the score). What cannot be estimated is said in `warnings`.
+/// Given values must already be valid (`score_values::validate`).
+ATTUNE_EXPORT score_sem estimate_sem(const instrument& inst, const std::string& score, std::string_view role,
+                                     const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
+                                     const scoring_options& scoring, const score_values& reliability,
+                                     const score_values& sd, std::vector<std::string>& warnings);
+
+ATTUNE_END_NAMESPACE

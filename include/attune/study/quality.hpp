@@ -1,0 +1,73 @@
+/// @file quality.hpp
+/// Careless and invalid responding in a data set (study layer): every respondent's screening
+/// indices and flags, the rule behind each flag, and the data validation report
+/// (analyses/quality.hpp); and the copy of the data without the flagged respondents.
+///
+/// Answers outside the response range are reported (`validation_report::out_of_range`) and left
+/// out of the indices, never an error: `input.scoring.out_of_range` does not apply here.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "attune/analyses/quality.hpp"
+#include "attune/core/config.hpp"
+#include "attune/data/responses.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/study/input.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// Options of `study_quality`.
+struct ATTUNE_EXPORT quality_study_options {
+  /// How the data are read; `input.scoring.range` overrides the items' ranges and
+  /// `input.scoring.min_answered` is the minimum-answered rule of the validation report.
+  input_options input;
+  /// The indices' parameters and flag rules (its `min_answered` is `input.scoring.min_answered`).
+  quality_options quality;
+  /// @throws attune::error (invalid_argument) naming the field, value and rule.
+  void validate() const;
+};
+
+/// The flag rule of one index, in words ("longest run >= 18"; "off" when switched off).
+struct ATTUNE_EXPORT quality_rule {
+  quality_index index = quality_index::longstring;
+  std::string rule;
+};
+
+/// The screening of a data set.
+struct ATTUNE_EXPORT quality_study {
+  std::string instrument;              ///< instrument id
+  std::vector<std::string> items;      ///< item ids, in data column order: `report`'s item indices
+  std::vector<std::string> subscales;  ///< subscale names, in the order of `validation_report::required`
+  std::string id_column;               ///< the id column's name; empty: rows are numbered
+  std::size_t n_rows = 0;              ///< respondents read
+  quality_options options;             ///< the parameters and flag rules applied
+  std::vector<quality_rule> rules;     ///< per index, in output order
+  /// Per respondent: the id (with an id column) and the 1-based data row. `report`'s row indices
+  /// are 0-based positions in these.
+  std::vector<std::string> ids;
+  std::vector<std::size_t> rows;
+  quality_report report;               ///< indices, flags, item pairs, validation, warnings
+};
+
+/// Screens `data` (columns: the instrument's items in order). @throws as `assess_quality`.
+ATTUNE_EXPORT quality_study study_quality(const instrument& inst, const responses& data,
+                                          const quality_study_options& options = {});
+/// Reads `path` ("-" = standard input) through `read_study_data`, then as above.
+ATTUNE_EXPORT quality_study study_quality(const instrument& inst, const std::string& path,
+                                          const quality_study_options& options = {});
+
+/// Per respondent: true when no index flags it (the rows to keep in a clean copy).
+ATTUNE_EXPORT std::vector<bool> unflagged(const quality_study& study);
+
+/// Copies the data file `path` to `out` with only the rows whose `keep` entry is true (one per
+/// data row): the header and those records, every column, the same delimiter, rows in order.
+/// @throws attune::error: invalid_argument for `path` "-" (standard input cannot be read twice),
+///         io_error when the file cannot be read or has changed (another number of rows than
+///         `keep`).
+ATTUNE_EXPORT void write_clean_data(const std::string& path, const read_options& options, const std::vector<bool>& keep,
+                                    std::ostream& out);
+
+ATTUNE_END_NAMESPACE

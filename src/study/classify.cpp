@@ -1,0 +1,328 @@
+#include "attune/study/classify.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "attune/analyses/scoring.hpp"
+#include "attune/core/error.hpp"
+#include "detail/number_text.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+
+using detail::number_text;
+constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+const std::string kField = "classify_study_options.";
+
+[[noreturn]] void option_error(const std::string& field, const std::string& message, const std::string& rule = {},
+                               const std::optional<std::string>& value = std::nullopt) {
+  error_details d{.value = value, .option = kField + field};
+  if (!rule.empty()) d.rule = rule;
+  throw error(errc::invalid_argument, message, d);
+}
+
+response_range range_of(const instrument& inst, const classify_study_options& o) {
+  return o.input.scoring.range.value_or(inst.range);
+}
+
+bool has_score(const instrument& inst, const std::string& name) {
+  const auto names = inst.score_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The instrument has the scores the method needs, the data's range fits it (fisher), and the
+// norm table has the cuts (norms): checked before any data is read.
+void check_fit(const instrument& inst, const classify_study_options& o) {
+  const std::string method(to_string(o.method));
+  auto need = [&](const std::string& score) {
+    if (!has_score(inst, score)) {
+      option_error("method", "instrument '" + inst.id + "' has no score '" + score + "' needed by method " + method,
+                   "missing_score", score);
+    }
+  };
+  if (o.method == classify_method::rq) {
+    for (const char* s : {"secure", "fearful", "preoccupied", "dismissing"}) need(s);
+    return;
+  }
+  if (o.method == classify_method::raas) {
+    need("close_depend");
+    need("anxiety");
+    return;
+  }
+  if (inst.anxiety.empty() || inst.avoidance.empty()) {
+    const bool own = inst.id == "rq" || inst.id == "raas";
+    option_error("method",
+                 "instrument '" + inst.id + "' has no anxiety and avoidance scores for method " + method +
+                     (own ? "; use method '" + inst.id + "'" : ""),
+                 "missing_score");
+  }
+  const response_range range = range_of(inst, o);
+  if (o.method == classify_method::fisher && (range.min != 1.0 || range.max != 7.0) && !o.rescale_to_1_7) {
+    option_error("rescale_to_1_7",
+                 "method fisher applies to ECR means on the 1-7 scale; these scores are on " + number_text(range.min) +
+                     "-" + number_text(range.max) + ": set classify_study_options.rescale_to_1_7 to map them "
+                     "linearly onto 1-7",
+                 "fisher_range");
+  }
+  if (o.method == classify_method::norms) {
+    for (const std::string* score : {&inst.anxiety, &inst.avoidance}) {
+      if (o.norms->find(*score) == nullptr) {
+        option_error("norms", "norm table '" + o.norms->id + "' has no '" + *score + "' scale for method norms",
+                     "missing_norm", *score);
+      }
+    }
+  }
+}
+
+Eigen::VectorXd score_column(const score_table& t, const std::string& name) {
+  const auto it = std::find(t.names.begin(), t.names.end(), name);
+  return t.scores.col(static_cast<Eigen::Index>(it - t.names.begin()));
+}
+
+// z, T and percentiles of the output's scores that the norm table covers.
+void add_norms(classify_study& s, const std::optional<norm_table>& table,
+               const std::vector<std::pair<std::string, const Eigen::VectorXd*>>& columns) {
+  if (!table) return;
+  for (const auto& [name, x] : columns) {
+    if (const scale_norm* n = table->find(name)) s.norm_scores.push_back({name, norm_scores(*x, *n)});
+  }
+  if (s.norm_scores.empty()) s.warnings.push_back("norm table '" + table->id + "' has none of this output's scores");
+  if (table->status && *table->status != confirmation::author && *table->status != confirmation::empirical) {
+    s.warnings.push_back("norm table '" + table->id + "' is " + std::string(to_string(*table->status)) + ": " +
+                         table->description);
+  }
+}
+
+// The extra column holding the forced choice: the one of that name, or the only one (read by
+// position); -1 when there is none.
+std::ptrdiff_t forced_choice_index(const responses& data, const std::string& column) {
+  for (std::size_t c = 0; c < data.extra_columns.size() && c < data.extra.size(); ++c) {
+    const std::string& name = data.extra_columns[c];
+    const bool same = name.size() == column.size() &&
+                      std::equal(name.begin(), name.end(), column.begin(), [](char x, char y) {
+                        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+                      });
+    if (same) return static_cast<std::ptrdiff_t>(c);
+  }
+  return data.extra.size() == 1 ? 0 : -1;
+}
+
+std::vector<attachment_style> forced_choices(const responses& data, const std::string& given) {
+  std::vector<attachment_style> out;
+  const auto c = static_cast<std::size_t>(forced_choice_index(data, given));
+  const auto& values = data.extra[c];
+  const std::string& column = c < data.extra_columns.size() ? data.extra_columns[c] : given;
+  out.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto st = parse_rq_forced_choice(values[i]);
+    if (!st) {
+      const auto r = static_cast<Eigen::Index>(i);
+      error_details d = data.at(r);
+      d.column = column;
+      d.value = values[i];
+      d.option = kField + "forced_choice_column";
+      d.rule = "forced_choice";
+      throw error(errc::bad_input,
+                  data.where(r) + ", column '" + column + "': forced choice '" + values[i] +
+                      "' is not secure/fearful/preoccupied/dismissing or 1-4 (RQ order: 1 secure, 2 fearful, "
+                      "3 preoccupied, 4 dismissing)",
+                  d);
+    }
+    out.push_back(*st);
+  }
+  return out;
+}
+
+void classify_rq_study(classify_study& s, const score_table& t, const responses& data,
+                       const classify_study_options& o) {
+  Eigen::MatrixXd ratings(t.scores.rows(), 4);
+  const char* names[4] = {"secure", "fearful", "preoccupied", "dismissing"};  // the RQ item order
+  for (Eigen::Index k = 0; k < 4; ++k) ratings.col(k) = score_column(t, names[k]);
+  if (o.forced_choice_column) s.forced_choice = forced_choices(data, *o.forced_choice_column);
+  s.rq_result = classify_rq(ratings, s.forced_choice);
+  s.scores = {"model_of_self", "model_of_other"};
+  add_norms(s, o.norms, {{"model_of_self", &s.rq_result->model_of_self}, {"model_of_other", &s.rq_result->model_of_other}});
+}
+
+void classify_two_dimensions(classify_study& s, const instrument& inst, const score_table& t, const responses& data,
+                             const classify_study_options& o) {
+  const bool raas = o.method == classify_method::raas;
+  // raas: Collins' rule on the close-depend composite and anxiety (in that output order).
+  const std::string first = raas ? "close_depend" : inst.anxiety;
+  const std::string second = raas ? "anxiety" : inst.avoidance;
+  const std::string first_role = raas ? "close_depend" : "anxiety";
+  const std::string second_role = raas ? "anxiety" : "avoidance";
+  const Eigen::VectorXd a = score_column(t, first), b = score_column(t, second);
+  s.scores = {first, second};
+  s.sem.push_back(estimate_sem(inst, first, first_role, a, data, o.input.scoring, o.reliability, o.sd, s.warnings));
+  s.sem.push_back(estimate_sem(inst, second, second_role, b, data, o.input.scoring, o.reliability, o.sd, s.warnings));
+  const double sem_a = s.sem[0].sem.value_or(nan_v), sem_b = s.sem[1].sem.value_or(nan_v);
+  if (raas) {
+    raas_options ro;
+    ro.midpoint = s.range.midpoint();
+    if (s.range.min != 1.0 || s.range.max != 5.0) {
+      s.warnings.push_back("Collins' rule splits the 1-5 scale at 3; these scores are on " + number_text(s.range.min) +
+                           "-" + number_text(s.range.max) + ", split at their midpoint " + number_text(ro.midpoint));
+    }
+    ro.sem_close_depend = sem_a;
+    ro.sem_anxiety = sem_b;
+    s.result = classify_raas(a, b, ro);
+  } else {
+    classify_options co;
+    co.method = o.method;
+    co.range = s.range;
+    co.rescale_to_1_7 = o.rescale_to_1_7;
+    co.sem_anxiety = sem_a;
+    co.sem_avoidance = sem_b;
+    co.on_cut = o.on_cut;
+    co.kmeans_starts = o.kmeans_starts;
+    co.seed = o.seed;
+    co.probability_threshold = o.probability_threshold;
+    co.prototypes = o.prototypes;
+    if (o.method == classify_method::norms) {
+      co.norm_anxiety_mean = o.norms->find(inst.anxiety)->mean;
+      co.norm_avoidance_mean = o.norms->find(inst.avoidance)->mean;
+    }
+    if (o.method == classify_method::fisher) {
+      s.probability_threshold = o.probability_threshold;
+      if (inst.id != "ecr") {
+        s.warnings.push_back("the fisher functions were estimated on the ECR (Brennan et al. 1998); instrument '" +
+                             inst.id + "' is not the ECR");
+      }
+    }
+    s.result = classify(a, b, co);
+  }
+  // classification::anxiety holds the anxiety scores; `avoidance` the other one (close-depend for raas).
+  const Eigen::VectorXd* first_x = raas ? &s.result->avoidance : &s.result->anxiety;
+  const Eigen::VectorXd* second_x = raas ? &s.result->anxiety : &s.result->avoidance;
+  add_norms(s, o.norms, {{first_role, first_x}, {second_role, second_x}});
+}
+
+}  // namespace
+
+void classify_study_options::validate() const {
+  input.scoring.validate();
+  const std::string method_name(to_string(method));
+  auto only_for = [&](const char* field, classify_method m) {
+    option_error(field,
+                 kField + field + " applies to method " + std::string(to_string(m)) + " only (method is " +
+                     method_name + ")",
+                 "option_not_applicable");
+  };
+  if (forced_choice_column && method != classify_method::rq) only_for("forced_choice_column", classify_method::rq);
+  if (!prototypes.empty() && method != classify_method::prototypes) only_for("prototypes", classify_method::prototypes);
+  if (rescale_to_1_7 && method != classify_method::fisher) only_for("rescale_to_1_7", classify_method::fisher);
+  if (forced_choice_column && forced_choice_column->empty()) {
+    option_error("forced_choice_column", kField + "forced_choice_column is empty: name the column, or leave it unset");
+  }
+  if (method == classify_method::norms && !norms) {
+    option_error("norms", "method norms splits at the means of a norm table: set " + kField + "norms",
+                 "norms_required");
+  }
+  reliability.validate(kField + "reliability", [](double r) { return r >= 0.0 && r <= 1.0; }, "must be in [0, 1]");
+  sd.validate(kField + "sd", [](double v) { return v > 0.0; }, "must be > 0");
+  if (!(probability_threshold > 0.0 && probability_threshold <= 1.0)) {
+    option_error("probability_threshold",
+                 kField + "probability_threshold = " + number_text(probability_threshold) + ": must be in (0, 1]", {},
+                 number_text(probability_threshold));
+  }
+  if (kmeans_starts < 1) {
+    option_error("kmeans_starts", kField + "kmeans_starts = " + std::to_string(kmeans_starts) + ": must be >= 1", {},
+                 std::to_string(kmeans_starts));
+  }
+}
+
+method_provenance classify_method_provenance(classify_method m, const norm_table* norms) {
+  switch (m) {
+    case classify_method::fisher:
+      return {"Brennan, Clark & Shaver (1998) classification functions; coefficients from about ten "
+              "agreeing public scoring scripts (the original SPSS syntax was not found)",
+              "secondary"};
+    case classify_method::midpoint:
+      return {"each dimension split at the scale's theoretical midpoint ('> midpoint = high'), a convention of public code",
+              "convention"};
+    case classify_method::median:
+      return {"each dimension split at the sample median ('> median = high'), a convention of public code", "convention"};
+    case classify_method::norms:
+      return {"each dimension split at the norm mean of table '" + (norms != nullptr ? norms->id : std::string()) + "'",
+              norms != nullptr && norms->status ? std::string(to_string(*norms->status)) : "not stated"};
+    case classify_method::kmeans:
+      return {"k-means with k = 4 on (anxiety, avoidance) (Lloyd iterations from k-means++ seeds, best of "
+              "several starts), clusters labelled by quadrant",
+              "data-driven"};
+    case classify_method::prototypes:
+      return {"nearest of the prototype points given", "user-given"};
+    case classify_method::rq:
+      return {"Bartholomew's rule for the RQ (SFU selfreports page): highest rating; ties to the forced "
+              "choice, otherwise unclassified",
+              "author"};
+    case classify_method::raas:
+      return {"Collins' rule for the Revised AAS (close-depend composite and anxiety against 3), as "
+              "quoted in CRAN TestScorer 1.7.2",
+              "secondary"};
+  }
+  return {};
+}
+
+std::vector<std::string> all_warnings(const classify_study& s) {
+  std::vector<std::string> w = s.warnings;
+  if (s.result) w.insert(w.end(), s.result->warnings.begin(), s.result->warnings.end());
+  if (s.rq_result) w.insert(w.end(), s.rq_result->warnings.begin(), s.rq_result->warnings.end());
+  for (const auto& n : s.norm_scores) w.insert(w.end(), n.normed.warnings.begin(), n.normed.warnings.end());
+  return w;
+}
+
+classify_study study_classify(const instrument& inst, responses data, const classify_study_options& options) {
+  options.validate();
+  check_fit(inst, options);
+  if (options.forced_choice_column && forced_choice_index(data, *options.forced_choice_column) < 0) {
+    option_error("forced_choice_column",
+                 "the data carry no forced-choice column: read it with read_options.extra_columns = {'" +
+                     *options.forced_choice_column + "'}",
+                 "forced_choice_not_read");
+  }
+  classify_study s;
+  s.instrument = inst.id;
+  s.method = options.method;
+  s.provenance = classify_method_provenance(options.method, options.norms ? &*options.norms : nullptr);
+  s.range = range_of(inst, options);
+  s.id_column = id_column_name(data, options.input);
+  s.n_rows = static_cast<std::size_t>(data.n_rows());
+  if (options.norms) s.norms = options.norms->id;
+  s.forced_choice_column = options.forced_choice_column;
+  // The range rule first, so that answers treated as missing are missing for the alphas too.
+  const std::size_t n_out = apply_range_rule(inst, data, options.input.scoring);
+  if (n_out > 0) s.warnings.push_back(std::to_string(n_out) + " answer(s) outside the response range were treated as missing");
+  const score_table t = score(inst, data, options.input.scoring);
+  s.warnings.insert(s.warnings.end(), t.warnings.begin(), t.warnings.end());
+  s.ids = data.row_ids;
+  s.rows.resize(s.n_rows);
+  for (std::size_t i = 0; i < s.n_rows; ++i) s.rows[i] = data.first_row + i;
+  if (options.method == classify_method::rq) {
+    classify_rq_study(s, t, data, options);
+  } else {
+    classify_two_dimensions(s, inst, t, data, options);
+  }
+  return s;
+}
+
+classify_study study_classify(const instrument& inst, const std::string& path, const classify_study_options& options) {
+  options.validate();
+  check_fit(inst, options);
+  input_options in = options.input;
+  if (options.forced_choice_column) in.read.extra_columns = {*options.forced_choice_column};
+  responses data;
+  try {
+    data = read_study_data(path, &inst, in);
+  } catch (const error& e) {
+    if (e.option() != "read_options.extra_columns") throw;
+    error_details d = e.details();
+    d.option = kField + "forced_choice_column";
+    throw error(e.code(), std::string(e.what()) + " for the forced choice", d);
+  }
+  return study_classify(inst, std::move(data), options);
+}
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,127 @@
+#include "attune/study/measurement.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "attune/analyses/descriptives.hpp"
+#include "attune/analyses/reliability.hpp"
+#include "attune/core/error.hpp"
+#include "detail/number_text.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+std::optional<double> score_values::find(std::string_view score, std::string_view role) const {
+  if (auto it = by_score.find(score); it != by_score.end()) return it->second;
+  if (!role.empty() && role != score) {
+    if (auto it = by_score.find(role); it != by_score.end()) return it->second;
+  }
+  return all;
+}
+
+void score_values::validate(std::string_view field, const std::function<bool(double)>& ok,
+                            std::string_view rule) const {
+  auto check = [&](double v, const std::string& key, const std::string& suffix) {
+    if (std::isfinite(v) && ok(v)) return;
+    const std::string value = detail::number_text(v);
+    throw error(errc::invalid_argument,
+                std::string(field) + key + " = " + value + suffix + ": " + std::string(rule),
+                {.value = value, .option = std::string(field)});
+  };
+  for (const auto& [name, v] : by_score) check(v, "['" + name + "']", "");
+  if (all) check(*all, "", " (every score)");
+}
+
+std::vector<const subscale*> subscales_of(const instrument& inst, std::string_view score) {
+  std::vector<const subscale*> out;
+  std::function<void(std::string_view)> collect = [&](std::string_view name) {
+    if (const subscale* s = inst.find_subscale(name)) {
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+      return;
+    }
+    for (const auto& c : inst.composites) {
+      if (c.name == name) {
+        for (const auto& p : c.parts) collect(p);
+        return;
+      }
+    }
+    throw error(errc::invalid_argument, "instrument '" + inst.id + "' has no score '" + std::string(name) + "'",
+                {.value = std::string(name), .rule = "unknown_score"});
+  };
+  collect(score);
+  return out;
+}
+
+std::optional<double> sample_alpha(const instrument& inst, std::string_view score, const responses& data,
+                                   const scoring_options& scoring, std::string* why) {
+  std::vector<Eigen::MatrixXd> blocks;
+  Eigen::Index k = 0;
+  for (const subscale* s : subscales_of(inst, score)) {
+    blocks.push_back(keyed_items(inst, *s, data.values, scoring));
+    k += blocks.back().cols();
+  }
+  if (k < 2) {
+    if (why != nullptr) *why = std::to_string(k) + " item(s)";
+    return std::nullopt;
+  }
+  Eigen::MatrixXd items(data.values.rows(), k);
+  Eigen::Index at = 0;
+  for (const auto& b : blocks) {
+    items.middleCols(at, b.cols()) = b;
+    at += b.cols();
+  }
+  try {
+    reliability_options o;
+    o.intervals.clear();
+    o.split_half = false;
+    return analyze_reliability(items, o).alpha;
+  } catch (const error& e) {
+    if (why != nullptr) *why = e.what();
+    return std::nullopt;
+  }
+}
+
+score_sem estimate_sem(const instrument& inst, const std::string& score, std::string_view role,
+                       const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
+                       const scoring_options& scoring, const score_values& reliability, const score_values& sd,
+                       std::vector<std::string>& warnings) {
+  score_sem s;
+  s.score = score;
+  if (auto r = reliability.find(score, role)) {
+    s.reliability = *r;
+    s.reliability_source = "given";
+  } else {
+    s.reliability_source = "alpha in this sample";
+    std::string why;
+    s.reliability = sample_alpha(inst, score, data, scoring, &why);
+    if (!s.reliability) {
+      warnings.push_back("the reliability of '" + score + "' cannot be estimated in this sample (" + why +
+                         "): no SEM unless it is given");
+    } else if (*s.reliability < 0.0) {
+      warnings.push_back("alpha of '" + score + "' is negative (" + detail::fixed_text(*s.reliability, 3) +
+                         "): check the reverse keys; no SEM");
+      s.reliability.reset();
+    }
+  }
+  if (auto v = sd.find(score, role)) {
+    s.sd = *v;
+    s.sd_source = "given";
+  } else {
+    s.sd_source = "this sample";
+    const double x = sample_sd(scores);
+    if (x > 0.0) {
+      s.sd = x;
+    } else {
+      warnings.push_back("the SD of '" + score + "' cannot be estimated from this sample: no SEM unless it is given");
+    }
+  }
+  if (s.sd && s.reliability) {
+    if (*s.reliability < 1.0) {
+      s.sem = standard_error_of_measurement(*s.sd, *s.reliability);
+    } else {
+      warnings.push_back("the reliability of '" + score + "' is 1, so its SEM is 0: no distances in SEM units");
+    }
+  }
+  return s;
+}
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,276 @@
+// Tests of the classify study (study/classify.hpp, study/measurement.hpp): what it adds to the
+// analyses (SEMs from given values or this sample, the method's fit to the instrument, the RQ
+// forced choice read with the answers, norm scores) and its report. No CLI needed.
+#include "attune/study/classify.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "attune/analyses/descriptives.hpp"
+#include "attune/analyses/reliability.hpp"
+#include "attune/report/json.hpp"
+#include "attune/report/rows.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::classify_method;
+using attune::classify_study_options;
+using attune::errc;
+
+const attune::instrument& builtin(const char* id) { return *attune::find_builtin(id); }
+
+attune::responses read_text(const std::string& text, const attune::instrument& inst, attune::read_options o = {}) {
+  std::istringstream in(text);
+  return attune::read_responses(in, "mem.csv", inst.item_ids(), o);
+}
+
+// ECR-R rows whose keyed anxiety and avoidance means are the given values.
+std::string ecrr_csv(const std::vector<std::pair<double, double>>& rows) {
+  const auto& inst = builtin("ecr-r");
+  const auto* anx = inst.find_subscale("anxiety");
+  std::ostringstream os;
+  os << "id";
+  for (const auto& it : inst.items) os << "," << it.id;
+  os << "\n";
+  int k = 0;
+  for (const auto& [a, v] : rows) {
+    os << "p" << ++k;
+    for (const auto& it : inst.items) {
+      const bool is_anx = std::find(anx->items.begin(), anx->items.end(), it.id) != anx->items.end();
+      const double target = is_anx ? a : v;
+      os << "," << (it.reversed ? 8 - target : target);
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+// A file whose items vary (so that alpha and the SD exist): a person's answers are their level
+// plus a small item-dependent offset.
+std::string ecrr_varied() {
+  const auto& inst = builtin("ecr-r");
+  std::ostringstream os;
+  os << "id";
+  for (const auto& it : inst.items) os << "," << it.id;
+  os << "\n";
+  for (int p = 0; p < 12; ++p) {
+    os << "r" << p;
+    for (std::size_t j = 0; j < inst.items.size(); ++j) {
+      const int level = 2 + (p + static_cast<int>(j % 3)) % 5;
+      const int v = inst.items[j].reversed ? 8 - level : level;
+      os << "," << v;
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+template <class F>
+attune::error caught(F f) {
+  try {
+    f();
+  } catch (const attune::error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no attune::error thrown";
+  return attune::error(errc::invalid_argument, "none");
+}
+
+TEST(StudyClassify, OptionsNameTheFieldInApiWords) {
+  classify_study_options o;
+  o.probability_threshold = 2;
+  auto e = caught([&] { o.validate(); });
+  EXPECT_STREQ(e.what(), "classify_study_options.probability_threshold = 2: must be in (0, 1]");
+  EXPECT_EQ(e.option(), "classify_study_options.probability_threshold");
+  o = {};
+  o.forced_choice_column = "choice";
+  e = caught([&] { o.validate(); });
+  EXPECT_EQ(e.option(), "classify_study_options.forced_choice_column");
+  EXPECT_EQ(e.rule(), "option_not_applicable");
+  EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  o = {};
+  o.method = classify_method::norms;
+  e = caught([&] { o.validate(); });
+  EXPECT_EQ(e.rule(), "norms_required");
+  o = {};
+  o.reliability.by_score["anxiety"] = 1.5;
+  e = caught([&] { o.validate(); });
+  EXPECT_STREQ(e.what(), "classify_study_options.reliability['anxiety'] = 1.5: must be in [0, 1]");
+  EXPECT_EQ(e.value(), "1.5");
+  o = {};
+  o.sd.all = 0;
+  e = caught([&] { o.validate(); });
+  EXPECT_STREQ(e.what(), "classify_study_options.sd = 0 (every score): must be > 0");
+}
+
+TEST(StudyClassify, TheMethodMustFitTheInstrumentAndTheRange) {
+  const auto data = read_text(ecrr_csv({{2, 2}}), builtin("ecr-r"));
+  classify_study_options o;
+  o.method = classify_method::rq;
+  auto e = caught([&] { attune::study_classify(builtin("ecr-r"), data, o); });
+  EXPECT_EQ(e.option(), "classify_study_options.method");
+  EXPECT_EQ(e.value(), "secure");
+  EXPECT_NE(std::string(e.what()).find("has no score 'secure' needed by method rq"), std::string::npos);
+  // Fisher's functions need 1-7: an error naming the option that rescales.
+  o.method = classify_method::fisher;
+  o.input.scoring.range = attune::response_range{1, 5};
+  e = caught([&] { attune::study_classify(builtin("ecr"), data, o); });
+  EXPECT_EQ(e.option(), "classify_study_options.rescale_to_1_7");
+  EXPECT_EQ(e.rule(), "fisher_range");
+  EXPECT_NE(std::string(e.what()).find("1-7 scale; these scores are on 1-5"), std::string::npos);
+  // The RQ has no anxiety and avoidance.
+  o = {};
+  e = caught([&] { attune::study_classify(builtin("rq"), data, o); });
+  EXPECT_NE(std::string(e.what()).find("use method 'rq'"), std::string::npos);
+}
+
+TEST(StudyClassify, SemFromGivenValuesOrThisSample) {
+  const auto& inst = builtin("ecr-r");
+  classify_study_options o;
+  o.input.read.id_column = "id";
+  const auto data = read_text(ecrr_varied(), inst, o.input.read);
+  o.reliability.by_score["anxiety"] = 0.75;
+  o.sd.all = 2.0;
+  const auto s = attune::study_classify(inst, data, o);
+  ASSERT_EQ(s.sem.size(), 2U);
+  EXPECT_EQ(s.sem[0].score, "anxiety");
+  EXPECT_EQ(s.sem[0].reliability_source, "given");
+  EXPECT_DOUBLE_EQ(*s.sem[0].sem, 1.0);  // 2 sqrt(1 - .75)
+  // Avoidance: alpha of its 18 keyed items in this sample, as analyze_reliability computes it.
+  EXPECT_EQ(s.sem[1].reliability_source, "alpha in this sample");
+  const auto* avo = inst.find_subscale("avoidance");
+  const double alpha = attune::analyze_reliability(attune::keyed_items(inst, *avo, data.values), [] {
+                         attune::reliability_options r;
+                         r.intervals.clear();
+                         r.split_half = false;
+                         return r;
+                       }()).alpha;
+  EXPECT_NEAR(*s.sem[1].reliability, alpha, 1e-15);
+  EXPECT_NEAR(*s.sem[1].sem, 2.0 * std::sqrt(1.0 - alpha), 1e-15);
+  ASSERT_TRUE(s.result);
+  EXPECT_DOUBLE_EQ(s.result->sem_anxiety, 1.0);
+  EXPECT_EQ(s.ids.front(), "r0");
+  EXPECT_EQ(s.rows.back(), 12U);
+  EXPECT_EQ(s.provenance.status, "convention");
+  // A single respondent has no sample SD: no SEM, said in a warning, distances unknown.
+  const auto one = attune::study_classify(inst, read_text(ecrr_csv({{2, 6}}), inst), classify_study_options{});
+  EXPECT_FALSE(one.sem[0].sem);
+  EXPECT_FALSE(one.result->could_flip[0].has_value());
+  bool said = false;
+  for (const auto& w : one.warnings) said = said || w.find("cannot be estimated from this sample") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(StudyClassify, CompositeAlphaUsesEveryItemOfItsParts) {
+  const auto& inst = builtin("raas");
+  std::ostringstream os;
+  os << "id";
+  for (const auto& it : inst.items) os << "," << it.id;
+  os << "\n";
+  for (int p = 0; p < 10; ++p) {
+    os << p;
+    for (std::size_t j = 0; j < inst.items.size(); ++j) os << "," << 1 + (p + static_cast<int>(j % 4)) % 5;
+    os << "\n";
+  }
+  const auto data = read_text(os.str(), inst);
+  std::string why;
+  const auto alpha = attune::sample_alpha(inst, "close_depend", data, {}, &why);
+  ASSERT_TRUE(alpha) << why;
+  Eigen::MatrixXd items(data.values.rows(), 12);
+  items << attune::keyed_items(inst, *inst.find_subscale("close"), data.values),
+      attune::keyed_items(inst, *inst.find_subscale("depend"), data.values);
+  attune::reliability_options r;
+  r.intervals.clear();
+  r.split_half = false;
+  EXPECT_NEAR(*alpha, attune::analyze_reliability(items, r).alpha, 1e-15);
+  EXPECT_EQ(attune::subscales_of(inst, "close_depend").size(), 2U);
+  classify_study_options o;
+  o.method = classify_method::raas;
+  const auto s = attune::study_classify(inst, data, o);
+  EXPECT_EQ(s.scores, (std::vector<std::string>{"close_depend", "anxiety"}));
+  EXPECT_NEAR(*s.sem[0].reliability, *alpha, 1e-15);
+}
+
+TEST(StudyClassify, RqForcedChoiceIsReadWithTheAnswers) {
+  const auto& inst = builtin("rq");
+  const std::string path = attune::test::temp_path("study_rq.csv");
+  attune::test::write_file(path, "id,secure,fearful,preoccupied,dismissing,choice\n"
+                                 "a,6,2,6,1,3\n"   // tie, forced choice 3 = preoccupied
+                                 "b,6,2,3,1,\n"); // unique highest
+  classify_study_options o;
+  o.method = classify_method::rq;
+  o.input.read.id_column = "id";
+  o.forced_choice_column = "CHOICE";
+  const auto s = attune::study_classify(inst, path, o);
+  ASSERT_TRUE(s.rq_result);
+  EXPECT_EQ(s.rq_result->styles[0], attune::attachment_style::preoccupied);
+  EXPECT_EQ(s.forced_choice[0], attune::attachment_style::preoccupied);
+  EXPECT_EQ(s.forced_choice[1], attune::attachment_style::unclassified);
+  EXPECT_EQ(s.scores, (std::vector<std::string>{"model_of_self", "model_of_other"}));
+  // A bad forced choice names the row, the column and the value.
+  attune::test::write_file(path, "id,secure,fearful,preoccupied,dismissing,choice\nz,6,6,1,1,7\n");
+  auto e = caught([&] { attune::study_classify(inst, path, o); });
+  EXPECT_EQ(e.code(), errc::bad_input);
+  EXPECT_EQ(e.row(), 1U);
+  EXPECT_EQ(e.line(), 2U);
+  EXPECT_EQ(e.column(), "choice");
+  EXPECT_EQ(e.value(), "7");
+  // A column that is not there is named, with the option that asked for it.
+  o.forced_choice_column = "nosuch";
+  e = caught([&] { attune::study_classify(inst, path, o); });
+  EXPECT_EQ(e.option(), "classify_study_options.forced_choice_column");
+  EXPECT_NE(std::string(e.what()).find("nosuch"), std::string::npos);
+  // In memory, the forced choice must have been read.
+  o.forced_choice_column = "choice";
+  e = caught([&] { attune::study_classify(inst, read_text("secure,fearful,preoccupied,dismissing\n1,2,3,4\n", inst), o); });
+  EXPECT_EQ(e.rule(), "forced_choice_not_read");
+}
+
+TEST(StudyClassify, AnswersTreatedAsMissingAreMissingForTheAlphasToo) {
+  const auto& inst = builtin("ecr-r");
+  std::string text = ecrr_varied();
+  const std::string clean = text;
+  text.replace(text.find("\nr3,") + 4, 1, "9");  // Q1 of r3: out of range
+  classify_study_options o;
+  o.input.scoring.out_of_range = attune::out_of_range_policy::set_missing;
+  const auto s = attune::study_classify(inst, read_text(text, inst), o);
+  auto data = read_text(text, inst);
+  attune::apply_range_rule(inst, data, o.input.scoring);
+  EXPECT_NEAR(*s.sem[0].reliability, *attune::sample_alpha(inst, "anxiety", data, o.input.scoring), 1e-15);
+  EXPECT_NE(*s.sem[0].reliability, *attune::sample_alpha(inst, "anxiety", read_text(text, inst), o.input.scoring));
+  EXPECT_NE(s.warnings.front().find("1 answer(s) outside the response range"), std::string::npos);
+}
+
+TEST(StudyClassify, ReportRowsAreFlatWithTheCsvColumns) {
+  const auto& inst = builtin("ecr-r");
+  classify_study_options o;
+  o.sd.all = 1;
+  o.reliability.all = 0.75;
+  const auto s = attune::study_classify(inst, read_text(ecrr_csv({{2, 2}, {6, 5}}), inst), o);
+  std::ostringstream csv;
+  attune::write_report(csv, attune::output_format::csv, s);
+  EXPECT_EQ(csv.str(), "row,anxiety,avoidance,style,boundary_distance_sem,could_flip\n"
+                       "1,2,2,secure,4,0\n"
+                       "2,6,5,fearful,2,0\n");
+  const auto j = nlohmann::json::parse(attune::to_json(s));
+  EXPECT_EQ(j["format"], "attune/1");
+  EXPECT_EQ(j["study"], "classify");
+  EXPECT_EQ(j["respondents"][1], nlohmann::json::parse(R"({"row":2,"anxiety":6,"avoidance":5,"style":"fearful",
+      "boundary_distance_sem":2,"could_flip":false})"));
+  EXPECT_EQ(j["result"]["counts"]["fearful"], 1);
+  EXPECT_TRUE(j["rq_result"].is_null());
+  EXPECT_EQ(j["sem"][0]["sd_source"], "given");
+  std::ostringstream table;
+  attune::write_report(table, attune::output_format::table, s);
+  EXPECT_EQ(table.str().substr(0, table.str().find("\n\n") + 1),
+            "row  anxiety  avoidance    style  boundary_distance_sem  could_flip\n"
+            "  1    2.000      2.000   secure                   4.00          no\n"
+            "  2    6.000      5.000  fearful                   2.00          no\n");
+  EXPECT_NE(table.str().find("classify: method midpoint (convention) on ecr-r"), std::string::npos);
+}
+
+}  // namespace
