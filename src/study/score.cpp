@@ -32,6 +32,7 @@ void finish(score_study& s, const score_summary& summary) {
 
 score_study study_score(const instrument& inst, const responses& data, const score_study_options& options) {
   score_study s = score_study_head(inst, options);
+  s.id_column = id_column_name(data, options.input);  // in-memory data may carry ids without an id column
   s.scores = score(inst, data, options.input.scoring);
   s.ids = data.row_ids;
   s.rows.resize(static_cast<std::size_t>(data.n_rows()));
