@@ -38,7 +38,12 @@
 /// EVV and VVV; alternating for VEI, VEE and VEV; the majorisation-minimisation algorithms of
 /// Browne & McNicholas (2014, Adv Data Anal Classif 8:217-226) for the common orientation of
 /// EVE and VVE. Each inner loop runs until its objective changes by at most sqrt(machine eps)
-/// relative (mclust's `emControl()$tol[2]`), from the previous iteration's solution.
+/// relative (mclust's `emControl()$tol[2]`), from the previous iteration's solution. With one
+/// hierarchical start and mclust's tolerance 1e-5, attune reproduces mclust 6.0.0's
+/// log-likelihoods to 1e-15 (closed-form M-steps) and 2e-8 (VEI, VEE, VEV, EVE) relative. VVE
+/// differs on purpose: mclust's orientation step minimises sum_k tr(D A_k^-1 D^T W_k), leaving
+/// out the volumes lambda_k, so its EM does not maximise the VVE likelihood; attune's step
+/// minimises sum_k tr(D A_k^-1 D^T W_k) / lambda_k and reaches higher log-likelihoods.
 ///
 /// **Starts.** Start 0 is mclust's default: model-based hierarchical agglomeration (Fraley 1998,
 /// SIAM J Sci Comput 20:270-281; the unconstrained "VVV" criterion with mclust's regularisation
@@ -180,8 +185,10 @@ ATTUNE_EXPORT profile_labels label_profiles(const Eigen::Ref<const Eigen::Matrix
 ///   VII     sigma_k^2  = (s_P + tr W_k + c_k |d_k|^2) / (nu_P + n_k d + d + 2),
 ///   EII     sigma^2    = (s_P + sum_k [tr W_k + c_k |d_k|^2]) / (nu_P + (n + K) d + 2)
 /// with d_k = xbar_k - mu_P, W_k the weighted scatter about xbar_k and n_k = sum_i z_ik
-/// (for kappa = 0 the "+ K", "+ 1" and "+ d" terms drop, as in mclust). EII follows the paper
-/// (mclust 6.0.0 leaves s_P out of its EII M-step). The log-likelihood, BIC and the other
+/// (for kappa = 0 the "+ K", "+ 1" and "+ d" terms drop, as in mclust). Where mclust 6.0.0
+/// departs from the posterior mode, attune keeps to it: mclust leaves s_P out of its EII M-step,
+/// does not shrink the EEI means towards mu_P, and divides the EEI covariance for K = 1 by
+/// nu_P + n + 3 (its other K: nu_P + n + 2). VII, VVI, EEE and VVV equal mclust's to 1e-6. The log-likelihood, BIC and the other
 /// criteria are those of the posterior-mode estimates (as mclust reports them). The other eight
 /// models have no prior here (mclust has none for EVE, VEE, VVE, EVV either): asking for one is
 /// an error.
@@ -356,8 +363,10 @@ ATTUNE_EXPORT profile_membership classify_profiles(const Eigen::Ref<const Eigen:
 /// "VVV", use = "SVD")`, see the file comment) of the complete rows of `data`, cut into k = 2..k_max
 /// clusters as mclust's `hclass`: element k - 2 holds one label 1..k per complete row (rows with a
 /// missing value are skipped), clusters numbered in the order of their first row. Ties between
-/// equal merge costs go to the first pair (mclust's Fortran takes the last in its own order of
-/// cluster slots), so data with many equal distances can give other partitions than mclust's.
+/// equal merge costs resolve as in mclust's Fortran (the last pair in its order of cluster
+/// slots): agglomeration is chaotic on data with many equal distances (the ECR scores' grid of
+/// 1/18ths; reversing the rows changes mclust's own partitions), and this keeps attune's equal
+/// to mclust's there too.
 /// Cost O(m^2 d^3) time, O(m^2) memory for m complete rows (at most
 /// `mixture_options::max_hierarchical_subset`).
 /// @throws attune::error (invalid_argument) for k_max < 2 or too many rows; (insufficient_data)
