@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <new>
 #include <optional>
 #include <cctype>
 #include <cstdint>
@@ -311,7 +312,13 @@ responses read_responses(std::istream& in, const std::string& source, const std:
                          const read_options& options) {
   response_reader reader(in, source, item_ids, options);
   responses all;
-  reader.read(all, std::numeric_limits<std::size_t>::max());
+  try {
+    reader.read(all, std::numeric_limits<std::size_t>::max());
+  } catch (const std::bad_alloc&) {
+    // Endless or huge input read whole (issue 10, F16): an error that says what, not bad_alloc.
+    throw error(errc::io_error, source + ": the data (" + std::to_string(reader.item_columns().size()) +
+                                    " items per row) do not fit in memory; read them in chunks with response_reader");
+  }
   return all;
 }
 
