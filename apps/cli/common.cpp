@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "attune/core/error.hpp"
+#include "detail/quote.hpp"
 
 namespace attune::cli {
 
@@ -40,18 +41,16 @@ void add_input_options(CLI::App& cmd, input_options& o, const std::vector<std::s
 }
 
 response_range parse_scale(const std::string& text) {
-  // "1-7", "0-4", "-3-3": the separator is the first '-' after the first character.
-  const std::size_t dash = text.find('-', 1);
-  auto fail = [&] {
-    throw error(errc::invalid_argument, "--scale '" + text + "': expected MIN-MAX with MIN < MAX, e.g. 1-7");
-  };
-  if (dash == std::string::npos) fail();
-  response_range r;
-  const char* a = text.data();
-  const auto [p1, e1] = std::from_chars(a, a + dash, r.min);
-  const auto [p2, e2] = std::from_chars(a + dash + 1, a + text.size(), r.max);
-  if (e1 != std::errc() || e2 != std::errc() || p1 != a + dash || p2 != a + text.size() || !(r.min < r.max)) fail();
-  return r;
+  // "1-7", "0-4", "-3-3", "1e-170-7e-170": the separator is the first '-' after the first
+  // character at which both sides read as numbers (an exponent may hold a '-').
+  for (std::size_t dash = text.find('-', 1); dash != std::string::npos; dash = text.find('-', dash + 1)) {
+    response_range r;
+    const char* a = text.data();
+    const auto [p1, e1] = std::from_chars(a, a + dash, r.min);
+    const auto [p2, e2] = std::from_chars(a + dash + 1, a + text.size(), r.max);
+    if (e1 == std::errc() && e2 == std::errc() && p1 == a + dash && p2 == a + text.size() && r.min < r.max) return r;
+  }
+  throw error(errc::invalid_argument, "--scale " + detail::quoted(text) + ": expected MIN-MAX with MIN < MAX, e.g. 1-7");
 }
 
 read_options make_read_options(const input_options& o) {
