@@ -810,6 +810,19 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
   if (magic != "attune-reliability-accumulator" || version != "1" || k < 0 || (mode != "pairwise" && mode != "listwise")) {
     throw fail(1, "expected 'attune-reliability-accumulator 1 <k> pairwise|listwise <rows>'");
   }
+  // Bound k, and check that the text can hold what k implies, before allocating (issue 10, F7:
+  // k = 2^63 - 1 overflowed k + 1, k = 3e6 asked for 72 TB): k 'values' lines of at least 9 bytes
+  // and moments of k + 1 columns (at least 8 (k + 1)^2 bytes).
+  if (k > max_serialized_items - 1) {
+    throw fail(1, "k = " + std::to_string(k) + " items; a serialized accumulator holds at most " +
+                      std::to_string(max_serialized_items - 1));
+  }
+  const auto need = 9ULL * static_cast<unsigned long long>(k) + 8ULL * static_cast<unsigned long long>(k + 1) *
+                                                                   static_cast<unsigned long long>(k + 1);
+  if (k > 0 && text.size() < need) {
+    throw fail(1, "k = " + std::to_string(k) + " items need at least 9 k + 8 (k + 1)^2 = " + std::to_string(need) +
+                      " bytes of text; this text has " + std::to_string(text.size()));
+  }
   reliability_accumulator acc(static_cast<Eigen::Index>(k),
                               mode == "pairwise" ? missing_method::pairwise : missing_method::listwise);
   acc.rows_ = parse(rows, 1);
