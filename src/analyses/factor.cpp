@@ -680,8 +680,9 @@ schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::In
 }
 
 void parallel_options::validate() const {
-  if (replicates < 1)
-    throw error(errc::invalid_argument, "parallel_options.replicates = " + std::to_string(replicates) + "; it must be at least 1");
+  if (replicates < 1 || replicates > max_parallel_replicates)
+    throw error(errc::invalid_argument, "parallel_options.replicates = " + std::to_string(replicates) +
+                                            "; it must be in 1.." + std::to_string(max_parallel_replicates));
   if (!(quantile > 0 && quantile < 1))
     throw error(errc::invalid_argument, "parallel_options.quantile = " + number_text(quantile) + "; it must lie strictly between 0 and 1");
   if (threads < 0)
