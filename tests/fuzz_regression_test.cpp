@@ -8,12 +8,15 @@
 //   F6, F9 (ICC) icc_test.cpp IccDegenerate.*          F9 (Mahalanobis) quality_test.cpp
 //   F15 reliability_scale_test.cpp, bench/reliability_bench.cpp
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
@@ -130,6 +133,32 @@ TEST(FuzzMessages, HugeValuesInReliabilityGetAnOverflowMessage) {
   expect_error([&] { attune::analyze_reliability(x * 1e-175 * 1e-175, o); }, attune::errc::bad_input, "its square underflows");
   // The same data in a safe unit are fine.
   EXPECT_NEAR(attune::analyze_reliability(x * 1e-200, o).alpha, attune::analyze_reliability(x * 1e-199, o).alpha, 1e-12);
+}
+
+TEST(FuzzF16, ReliabilityOfTenThousandItemsWithoutTheMemoryIsAnAttuneError) {
+  // "10,000-item reliability ends in internal error: std::bad_alloc" (exit 2). Under a 2 GB
+  // address-space limit the k x k matrices cannot be allocated: exit 1, a message that says so.
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit";
+#else
+  const std::string path = attune::test::temp_path("wide10k.csv");
+  std::string text;
+  for (int j = 0; j < 10000; ++j) text += (j ? ",V" : "V") + std::to_string(j + 1);
+  text += "\n";
+  for (int r = 0; r < 20; ++r) {
+    for (int j = 0; j < 10000; ++j) text += (j ? "," : "") + std::to_string(1 + (r * 7 + j * 3) % 5);
+    text += "\n";
+  }
+  attune::test::write_file(path, text);
+  const std::string out = attune::test::temp_path("wide10k.err");
+  const std::string cmd = "ulimit -v 2000000; '" + std::string(ATTUNE_CLI_PATH) + "' reliability '" + path +
+                          "' --items 1-10000 --scale 1-5 > /dev/null 2> '" + out + "'";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << attune::test::read_file(out);
+  EXPECT_NE(attune::test::read_file(out).find("not enough memory for k = 10000 items"), std::string::npos)
+      << attune::test::read_file(out);
+#endif
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 
 #include "attune/core/error.hpp"
 #include "detail/math.hpp"
+#include "detail/memory.hpp"
 #include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -612,9 +613,13 @@ smoothing_result smooth_correlation(const Eigen::MatrixXd& r, double eig_tol) {
   return out;
 }
 
-polychoric_result polychoric(const Eigen::MatrixXd& data, const polychoric_options& options) { return estimate(data, options, false); }
+polychoric_result polychoric(const Eigen::MatrixXd& data, const polychoric_options& options) {
+  return detail::out_of_memory_as_error("polychoric", data.cols(), 8.0, [&] { return estimate(data, options, false); });
+}
 
-polychoric_result tetrachoric(const Eigen::MatrixXd& data, const polychoric_options& options) { return estimate(data, options, true); }
+polychoric_result tetrachoric(const Eigen::MatrixXd& data, const polychoric_options& options) {
+  return detail::out_of_memory_as_error("tetrachoric", data.cols(), 8.0, [&] { return estimate(data, options, true); });
+}
 
 double polychoric_table(const Eigen::MatrixXd& table, double correct, double optimizer_tolerance) {
   if (!table.allFinite() || table.minCoeff() < 0)

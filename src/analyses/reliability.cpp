@@ -22,6 +22,7 @@
 #include "attune/core/error.hpp"
 #include "detail/quote.hpp"
 #include "detail/math.hpp"
+#include "detail/memory.hpp"
 #include "detail/number_text.hpp"
 #include "detail/quantile.hpp"
 #include "detail/scale.hpp"
@@ -935,149 +936,155 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
 // Entry points
 
 reliability_result analyze_reliability(const Eigen::MatrixXd& items, const reliability_options& options) {
-  options.validate();
-  const Eigen::Index k = items.cols();
-  if (k < 2) {
-    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
-  }
-  std::vector<std::string> names = default_names(k, options.item_names);
-  check_magnitudes(items, names);
-  std::vector<std::string> warnings;
-  // Listwise: the complete rows, for every statistic.
-  Eigen::MatrixXd listwise_rows;
-  const Eigen::MatrixXd* x = &items;
-  if (options.missing == missing_method::listwise) {
-    std::vector<Eigen::Index> keep;
-    for (Eigen::Index r = 0; r < items.rows(); ++r) {
-      if (!items.row(r).array().isNaN().any()) keep.push_back(r);
+  return detail::out_of_memory_as_error("reliability", static_cast<long long>(items.cols()), 16.0, [&]() -> reliability_result {
+    options.validate();
+    const Eigen::Index k = items.cols();
+    if (k < 2) {
+      throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
     }
-    listwise_rows.resize(static_cast<Eigen::Index>(keep.size()), k);
-    for (std::size_t t = 0; t < keep.size(); ++t) listwise_rows.row(static_cast<Eigen::Index>(t)) = items.row(keep[t]);
-    x = &listwise_rows;
-  }
-  if (x->rows() < 2) {
-    throw error(errc::insufficient_data, "reliability: N = " + std::to_string(x->rows()) +
-                                             (options.missing == missing_method::listwise ? " complete" : "") +
-                                             " row(s); at least 2 are needed");
-  }
-  reliability_accumulator acc(k, options.missing);
-  acc.add(*x);
-  const std::vector<Eigen::Index> keep = check_items(acc.moments(), names, warnings);
-  Eigen::MatrixXd kept_data;
-  if (static_cast<Eigen::Index>(keep.size()) < k) {
-    // Zero-variance items are left out (psych alpha(delete = TRUE)); the score is recomputed without them.
-    kept_data.resize(x->rows(), static_cast<Eigen::Index>(keep.size()));
-    std::vector<std::string> kept_names;
-    for (std::size_t t = 0; t < keep.size(); ++t) {
-      kept_data.col(static_cast<Eigen::Index>(t)) = x->col(keep[t]);
-      kept_names.push_back(names[static_cast<std::size_t>(keep[t])]);
+    std::vector<std::string> names = default_names(k, options.item_names);
+    check_magnitudes(items, names);
+    std::vector<std::string> warnings;
+    // Listwise: the complete rows, for every statistic.
+    Eigen::MatrixXd listwise_rows;
+    const Eigen::MatrixXd* x = &items;
+    if (options.missing == missing_method::listwise) {
+      std::vector<Eigen::Index> keep;
+      for (Eigen::Index r = 0; r < items.rows(); ++r) {
+        if (!items.row(r).array().isNaN().any()) keep.push_back(r);
+      }
+      listwise_rows.resize(static_cast<Eigen::Index>(keep.size()), k);
+      for (std::size_t t = 0; t < keep.size(); ++t) listwise_rows.row(static_cast<Eigen::Index>(t)) = items.row(keep[t]);
+      x = &listwise_rows;
     }
-    names = kept_names;
-    x = &kept_data;
-    acc = reliability_accumulator(x->cols(), options.missing);
+    if (x->rows() < 2) {
+      throw error(errc::insufficient_data, "reliability: N = " + std::to_string(x->rows()) +
+                                               (options.missing == missing_method::listwise ? " complete" : "") +
+                                               " row(s); at least 2 are needed");
+    }
+    reliability_accumulator acc(k, options.missing);
     acc.add(*x);
-  }
-  core_input in = input_from_accumulator(acc, names);
-  in.n_rows = static_cast<double>(x->rows());
-  return analyze_core(std::move(in), options, x, std::move(warnings));
+    const std::vector<Eigen::Index> keep = check_items(acc.moments(), names, warnings);
+    Eigen::MatrixXd kept_data;
+    if (static_cast<Eigen::Index>(keep.size()) < k) {
+      // Zero-variance items are left out (psych alpha(delete = TRUE)); the score is recomputed without them.
+      kept_data.resize(x->rows(), static_cast<Eigen::Index>(keep.size()));
+      std::vector<std::string> kept_names;
+      for (std::size_t t = 0; t < keep.size(); ++t) {
+        kept_data.col(static_cast<Eigen::Index>(t)) = x->col(keep[t]);
+        kept_names.push_back(names[static_cast<std::size_t>(keep[t])]);
+      }
+      names = kept_names;
+      x = &kept_data;
+      acc = reliability_accumulator(x->cols(), options.missing);
+      acc.add(*x);
+    }
+    core_input in = input_from_accumulator(acc, names);
+    in.n_rows = static_cast<double>(x->rows());
+    return analyze_core(std::move(in), options, x, std::move(warnings));
+  });
 }
 
 reliability_result analyze_reliability(const reliability_accumulator& accumulator, const reliability_options& options) {
-  options.validate();
-  if (accumulator.missing() != options.missing) {
-    throw error(errc::invalid_argument, "reliability: the accumulator was built with a different missing method");
-  }
-  for (ci_method m : options.intervals) {
-    if (m == ci_method::adf || m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca) {
-      throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(m)) +
-                                              " interval needs raw data; not available from an accumulator");
+  return detail::out_of_memory_as_error("reliability", static_cast<long long>(accumulator.n_items()), 12.0, [&]() -> reliability_result {
+    options.validate();
+    if (accumulator.missing() != options.missing) {
+      throw error(errc::invalid_argument, "reliability: the accumulator was built with a different missing method");
     }
-  }
-  const Eigen::Index k = accumulator.n_items();
-  if (k < 2) {
-    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
-  }
-  if (accumulator.n_rows() < 2) {
-    throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
-  }
-  // A listwise state whose complete rows are fewer than 2 (possible in a deserialized state) would
-  // give the intervals 0 degrees of freedom (issue 10, F3).
-  if (accumulator.missing() == missing_method::listwise && !(accumulator.moments().n_complete() >= 2.0)) {
-    throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.moments().n_complete()) +
-                                             " complete row(s) in the listwise accumulator; at least 2 are needed");
-  }
-  const std::vector<std::string> names = default_names(k, options.item_names);
-  std::vector<std::string> warnings;
-  const std::vector<Eigen::Index> keep = check_items(accumulator.moments(), names, warnings);
-  if (static_cast<Eigen::Index>(keep.size()) < k) {
-    throw error(errc::insufficient_data,
-                "reliability: an item has zero variance; from an accumulator the scale score cannot be recomputed "
-                "without it: rebuild the accumulator without that item");
-  }
-  core_input in = input_from_accumulator(accumulator, names);
-  return analyze_core(std::move(in), options, nullptr, std::move(warnings));
+    for (ci_method m : options.intervals) {
+      if (m == ci_method::adf || m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca) {
+        throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(m)) +
+                                                " interval needs raw data; not available from an accumulator");
+      }
+    }
+    const Eigen::Index k = accumulator.n_items();
+    if (k < 2) {
+      throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
+    }
+    if (accumulator.n_rows() < 2) {
+      throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
+    }
+    // A listwise state whose complete rows are fewer than 2 (possible in a deserialized state) would
+    // give the intervals 0 degrees of freedom (issue 10, F3).
+    if (accumulator.missing() == missing_method::listwise && !(accumulator.moments().n_complete() >= 2.0)) {
+      throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.moments().n_complete()) +
+                                               " complete row(s) in the listwise accumulator; at least 2 are needed");
+    }
+    const std::vector<std::string> names = default_names(k, options.item_names);
+    std::vector<std::string> warnings;
+    const std::vector<Eigen::Index> keep = check_items(accumulator.moments(), names, warnings);
+    if (static_cast<Eigen::Index>(keep.size()) < k) {
+      throw error(errc::insufficient_data,
+                  "reliability: an item has zero variance; from an accumulator the scale score cannot be recomputed "
+                  "without it: rebuild the accumulator without that item");
+    }
+    core_input in = input_from_accumulator(accumulator, names);
+    return analyze_core(std::move(in), options, nullptr, std::move(warnings));
+  });
 }
 
 reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, double n, const reliability_options& options) {
-  options.validate();
-  const Eigen::Index k = m.cols();
-  if (m.rows() != k) {
-    throw error(errc::invalid_argument, "reliability: the matrix is " + std::to_string(m.rows()) + " x " +
-                                            std::to_string(k) + "; a covariance or correlation matrix is square");
-  }
-  if (k < 2) {
-    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
-  }
-  if (!(n >= 2.0) || std::isinf(n)) {
-    throw error(errc::insufficient_data, "reliability: N = " + number_text(n) + "; at least 2 respondents are needed");
-  }
-  for (ci_method cm : options.intervals) {
-    if (cm == ci_method::adf || cm == ci_method::bootstrap_percentile || cm == ci_method::bootstrap_bca) {
-      throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(cm)) +
-                                              " interval needs raw data; not available from a matrix");
+  return detail::out_of_memory_as_error("reliability", static_cast<long long>(m.cols()), 10.0, [&]() -> reliability_result {
+    options.validate();
+    const Eigen::Index k = m.cols();
+    if (m.rows() != k) {
+      throw error(errc::invalid_argument, "reliability: the matrix is " + std::to_string(m.rows()) + " x " +
+                                              std::to_string(k) + "; a covariance or correlation matrix is square");
     }
-  }
-  const std::vector<std::string> names = default_names(k, options.item_names);
-  for (Eigen::Index i = 0; i < k; ++i) {
-    for (Eigen::Index j = 0; j < k; ++j) {
-      if (!std::isfinite(m(i, j))) {
-        throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
-                                         std::to_string(j + 1) + ") is not a finite number");
-      }
-      // psych's Q cubes sum(C): entries beyond 2^300 (2e90) overflow it, below 2^-300 underflow.
-      if (const double a = std::abs(m(i, j)); a != 0.0 && (a > 0x1p300 || a < 0x1p-300)) {
-        throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
-                                         std::to_string(j + 1) + ") = " + number_text(m(i, j)) +
-                                         " is outside the magnitudes 5e-91 to 2e90 whose sums and cubes a double "
-                                         "holds; rescale the matrix");
-      }
-      if (std::abs(m(i, j) - m(j, i)) > 1e-10 * std::max(1.0, std::abs(m(i, j)))) {
-        throw error(errc::bad_input, "reliability: the matrix is not symmetric at (" + std::to_string(i + 1) + ", " +
-                                         std::to_string(j + 1) + ")");
+    if (k < 2) {
+      throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
+    }
+    if (!(n >= 2.0) || std::isinf(n)) {
+      throw error(errc::insufficient_data, "reliability: N = " + number_text(n) + "; at least 2 respondents are needed");
+    }
+    for (ci_method cm : options.intervals) {
+      if (cm == ci_method::adf || cm == ci_method::bootstrap_percentile || cm == ci_method::bootstrap_bca) {
+        throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(cm)) +
+                                                " interval needs raw data; not available from a matrix");
       }
     }
-    if (!(m(i, i) > 0.0)) {
-      throw error(errc::insufficient_data, "reliability: item " + names[static_cast<std::size_t>(i)] +
-                                               " has variance " + number_text(m(i, i), 6) + "; must be > 0");
+    const std::vector<std::string> names = default_names(k, options.item_names);
+    for (Eigen::Index i = 0; i < k; ++i) {
+      for (Eigen::Index j = 0; j < k; ++j) {
+        if (!std::isfinite(m(i, j))) {
+          throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
+                                           std::to_string(j + 1) + ") is not a finite number");
+        }
+        // psych's Q cubes sum(C): entries beyond 2^300 (2e90) overflow it, below 2^-300 underflow.
+        if (const double a = std::abs(m(i, j)); a != 0.0 && (a > 0x1p300 || a < 0x1p-300)) {
+          throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
+                                           std::to_string(j + 1) + ") = " + number_text(m(i, j)) +
+                                           " is outside the magnitudes 5e-91 to 2e90 whose sums and cubes a double "
+                                           "holds; rescale the matrix");
+        }
+        if (std::abs(m(i, j) - m(j, i)) > 1e-10 * std::max(1.0, std::abs(m(i, j)))) {
+          throw error(errc::bad_input, "reliability: the matrix is not symmetric at (" + std::to_string(i + 1) + ", " +
+                                           std::to_string(j + 1) + ")");
+        }
+      }
+      if (!(m(i, i) > 0.0)) {
+        throw error(errc::insufficient_data, "reliability: item " + names[static_cast<std::size_t>(i)] +
+                                                 " has variance " + number_text(m(i, i), 6) + "; must be > 0");
+      }
     }
-  }
-  const bool is_cor = (m.diagonal().array() == 1.0).all();
-  core_input in;
-  in.names = names;
-  in.c = m;
-  const Eigen::VectorXd sd = m.diagonal().array().sqrt();
-  in.r = sd.asDiagonal().inverse() * m * sd.asDiagonal().inverse();  // cov2cor
-  in.r.diagonal().setOnes();
-  in.counts = Eigen::MatrixXd::Constant(k, k, n);
-  in.item_n = Eigen::VectorXd::Constant(k, n);
-  in.item_mean = Eigen::VectorXd::Constant(k, nan_v);
-  in.item_sd = is_cor ? Eigen::VectorXd::Constant(k, nan_v) : sd;
-  in.raw_r = (m.rowwise().sum().array() / (m.diagonal().array() * m.sum()).sqrt()).matrix();
-  in.n_rows = n;
-  in.n_complete = n;
-  reliability_options o = options;
-  o.missing = missing_method::listwise;  // n_effective = n
-  return analyze_core(std::move(in), o, nullptr, {});
+    const bool is_cor = (m.diagonal().array() == 1.0).all();
+    core_input in;
+    in.names = names;
+    in.c = m;
+    const Eigen::VectorXd sd = m.diagonal().array().sqrt();
+    in.r = sd.asDiagonal().inverse() * m * sd.asDiagonal().inverse();  // cov2cor
+    in.r.diagonal().setOnes();
+    in.counts = Eigen::MatrixXd::Constant(k, k, n);
+    in.item_n = Eigen::VectorXd::Constant(k, n);
+    in.item_mean = Eigen::VectorXd::Constant(k, nan_v);
+    in.item_sd = is_cor ? Eigen::VectorXd::Constant(k, nan_v) : sd;
+    in.raw_r = (m.rowwise().sum().array() / (m.diagonal().array() * m.sum()).sqrt()).matrix();
+    in.n_rows = n;
+    in.n_complete = n;
+    reliability_options o = options;
+    o.missing = missing_method::listwise;  // n_effective = n
+    return analyze_core(std::move(in), o, nullptr, {});
+  });
 }
 
 ATTUNE_END_NAMESPACE

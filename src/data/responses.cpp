@@ -249,7 +249,10 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
   // as the last reuses its memory; capacity grows by doubling when max_rows is larger than the
   // first allocation, and the matrix is cut to the rows read at the end.
   constexpr std::size_t kBlockRows = 128;
-  std::size_t capacity = std::min<std::size_t>(max_rows, std::size_t{1} << 16);
+  // At most 65,536 rows and about 16 MiB of answers at first (65,536 rows of 10,000 items would be
+  // 5 GB before the first row is read); capacity then doubles.
+  const std::size_t first_rows = std::max<std::size_t>(1, (std::size_t{2} << 20) / std::max<std::size_t>(k, 1));
+  std::size_t capacity = std::min({max_rows, std::size_t{1} << 16, first_rows});
   if (static_cast<std::size_t>(chunk.values.rows()) != capacity || static_cast<std::size_t>(chunk.values.cols()) != k) {
     chunk.values.resize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(k));
   }
