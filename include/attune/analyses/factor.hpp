@@ -152,9 +152,13 @@ ATTUNE_EXPORT schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlat
                                                  factor_rotation rotation = factor_rotation::oblimin,
                                                  two_factor_general option = two_factor_general::equal);
 
+/// Most simulated data sets `parallel_analysis` accepts (each costs an N x k simulation and a k x k
+/// eigendecomposition).
+inline constexpr int max_parallel_replicates = 10000;
+
 /// Options of `parallel_analysis`.
 struct ATTUNE_EXPORT parallel_options {
-  int replicates = 100;          ///< simulated data sets (psych `n.iter` is 20)
+  int replicates = 100;          ///< simulated data sets (psych `n.iter` is 20), 1..max_parallel_replicates
   double quantile = 0.95;        ///< compare with this quantile of the simulated eigenvalues (0.5: mean-like median)
   std::uint64_t seed = 1;        ///< random seed; the result does not depend on the thread count
   factor_method method = factor_method::minres;  ///< extraction for the factor (not component) eigenvalues

@@ -181,6 +181,9 @@ class ATTUNE_EXPORT reliability_accumulator {
   /// Per item, (value, count) pairs ascending by value.
   [[nodiscard]] const std::vector<std::vector<std::pair<double, double>>>& value_counts() const { return counts_; }
   [[nodiscard]] std::string serialize() const;
+  /// Reads `serialize()` output. @throws attune::error (bad_input) naming the line for malformed
+  /// text, k above max_serialized_items - 1 (moments.hpp), or a text too short for its k (checked
+  /// before anything is allocated).
   static reliability_accumulator deserialize(std::string_view text);
 
  private:
