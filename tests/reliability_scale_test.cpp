@@ -3,7 +3,6 @@
 // k = 400 at N = 400 (over 60 s before) is fast. The figure for k = 1,000 is in
 // bench/reliability_bench.cpp (BM_alpha_wide).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <random>
 #include <string>
@@ -87,17 +86,14 @@ TEST(ReliabilityScale, SingularCorrelationWithManyItemsCapsG6IfDeletedWithAWarni
   for (const auto& it : small.items) EXPECT_TRUE(std::isfinite(it.g6_if_deleted));
 }
 
-TEST(ReliabilityScale, FourHundredItemsAtFourHundredRowsIsFast) {
-  // F15: over 60 s with default options. Now about 0.2 s of CPU in a Release build; the bound
-  // leaves room for sanitizer builds and a loaded machine.
+TEST(ReliabilityScale, FourHundredItemsAtFourHundredRows) {
+  // F15: over 60 s with default options; now about 0.2 s of CPU (bench/reliability_bench.cpp,
+  // BM_alpha_wide, measures it; a hang would hit the test's timeout).
   const Eigen::MatrixXd x = one_factor_items(400, 400, 1);
-  const auto t0 = std::chrono::steady_clock::now();
   const auto r = attune::analyze_reliability(x);
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_NEAR(r.alpha, 0.9952, 5e-5);  // F15_repro.cpp prints alpha 0.9952 at k = 400
-  EXPECT_TRUE(r.has_split_half);
-  EXPECT_FALSE(r.split_half.exhaustive);
-  EXPECT_LT(s, 60.0);
+  ASSERT_TRUE(r.split_half.has_value());
+  EXPECT_FALSE(r.split_half->exhaustive);
 }
 
 }  // namespace

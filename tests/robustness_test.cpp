@@ -188,7 +188,7 @@ TEST(Robustness, FactorModules) {
       oo.n_factors = 2;
       (void)attune::omega(r, n, oo);
     });
-    returns_or_attune_error("schmid_leiman", [&] { (void)attune::schmid_leiman(r, n, 2); });
+    returns_or_attune_error("schmid_leiman", [&] { (void)attune::schmid_leiman(r, n, {.n_factors = 2}); });
     returns_or_attune_error("parallel_analysis", [&] {
       attune::parallel_options pa;
       pa.replicates = 5;
@@ -209,11 +209,18 @@ TEST(Robustness, FactorModules) {
       bo.threads = 2;
       (void)attune::omega_bootstrap(x, bo);
     });
-    returns_or_attune_error("scale_omega", [&] {
-      attune::scale_omega_options so;
-      so.replicates = 4;
-      so.threads = 2;
-      (void)attune::scale_omega(x, so);
+    returns_or_attune_error("study_reliability", [&] {
+      attune::responses d;
+      d.values = x;
+      for (Eigen::Index j = 0; j < x.cols(); ++j) {
+        d.item_ids.push_back("V" + std::to_string(j + 1));
+        d.columns.push_back(d.item_ids.back());
+      }
+      attune::reliability_study_options so;
+      so.omega_bootstrap = 4;
+      so.ordinal = true;
+      so.reliability.threads = 2;
+      (void)attune::study_reliability(nullptr, d, so);
     });
     returns_or_attune_error("cfa", [&] {
       attune::cfa_model m;
@@ -266,10 +273,10 @@ TEST(Robustness, ClassificationChangeAndQuality) {
     });
     returns_or_attune_error("longstring, irv", [&] {
       (void)attune::longstring(x);
-      (void)attune::irv(x, 3);
+      (void)attune::irv(x, {.blocks = 3});
     });
     for (auto mm : {attune::mahalanobis_method::observed, attune::mahalanobis_method::psych})
-      returns_or_attune_error("mahalanobis", [&] { (void)attune::mahalanobis(x, mm); });
+      returns_or_attune_error("mahalanobis", [&] { (void)attune::mahalanobis(x, {.method = mm}); });
     returns_or_attune_error("psych_pairs, psychsyn", [&] {
       const auto pairs = attune::psych_pairs(x, 0.6, false);
       (void)attune::psychsyn(x, pairs);

@@ -507,7 +507,7 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   efa_result res;
   res.method = options.method;
   res.rotation = m > 1 ? options.rotation : factor_rotation::none;  // one factor is not rotated
-  res.n_obs = n_obs;
+  res.n = n_obs;
   {
     Eigen::SelfAdjointEigenSolver<MatrixXd> es(correlation, Eigen::EigenvaluesOnly);
     res.eigenvalues = es.eigenvalues().reverse();
@@ -610,8 +610,12 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   return res;
 }
 
-schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::Index n_obs, int n_factors, factor_method method,
-                                   factor_rotation rotation, two_factor_general option) {
+schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::Index n_obs,
+                                   const schmid_leiman_options& options) {
+  const int n_factors = options.n_factors;
+  const factor_method method = options.method;
+  const factor_rotation rotation = options.rotation;
+  const two_factor_general option = options.two_factor;
   if (rotation == factor_rotation::varimax || rotation == factor_rotation::none)
     throw error(errc::invalid_argument, "schmid_leiman: rotation '" + std::string(to_string(rotation)) +
                                             "' is orthogonal; the transformation needs an oblique rotation (oblimin or geomin)");
@@ -702,7 +706,7 @@ parallel_result parallel_analysis(const Eigen::MatrixXd& correlation, Eigen::Ind
   if (k < 2) throw error(errc::insufficient_data, "parallel analysis: k = " + std::to_string(k) + " item; at least 2 are needed");
   if (n_obs < 3) throw error(errc::invalid_argument, "parallel analysis: n_obs = " + std::to_string(n_obs) + "; at least 3 are needed");
   parallel_result out;
-  out.n_obs = n_obs;
+  out.n = n_obs;
   auto eig_pair = [](const MatrixXd& r, VectorXd& comp, VectorXd& fac) {
     Eigen::SelfAdjointEigenSolver<MatrixXd> es(r, Eigen::EigenvaluesOnly);
     comp = es.eigenvalues().reverse();

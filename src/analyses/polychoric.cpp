@@ -410,7 +410,7 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
                                      "; polychoric correlations are meant for a few ordered categories");
   const int nv = static_cast<int>(span);
   polychoric_result res;
-  res.n_obs = n;
+  res.n = n;
   res.categories = nv;
   // codes 0..nv-1 (psych: x - min + 1); -1 = missing
   Eigen::MatrixXi code(n, k);
@@ -621,7 +621,8 @@ polychoric_result tetrachoric(const Eigen::MatrixXd& data, const polychoric_opti
   return detail::out_of_memory_as_error("tetrachoric", data.cols(), 8.0, [&] { return estimate(data, options, true); });
 }
 
-double polychoric_table(const Eigen::MatrixXd& table, double correct, double optimizer_tolerance) {
+double polychoric_table(const Eigen::MatrixXd& table, const polychoric_options& options) {
+  const double correct = options.correct, optimizer_tolerance = options.optimizer_tolerance;
   if (!table.allFinite() || table.minCoeff() < 0)
     throw error(errc::bad_input, "polychoric_table: counts must be finite and non-negative");
   if (!(correct >= 0)) throw error(errc::invalid_argument, "polychoric_table: correct = " + number_text(correct) + "; it must be >= 0");

@@ -20,6 +20,7 @@
 #include <Eigen/Dense>
 
 #include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "detail/memory.hpp"
@@ -217,7 +218,7 @@ void fill_frequencies(const core_input& in, int max_categories, std::vector<item
 
 void check_level(double level) {
   if (!(level > 0.0 && level < 1.0)) {
-    throw error(errc::invalid_argument, "reliability: level = " + number_text(level) + "; must be in (0, 1)");
+    detail::fail_option("reliability_options.level", number_text(level), "must be in (0, 1)");
   }
 }
 
@@ -289,11 +290,11 @@ reliability_result analyze_core(core_input in, const reliability_options& option
         ++pairs;
       }
     }
-    res.n_effective = static_cast<double>(pairs) / inv;
+    res.n = static_cast<double>(pairs) / inv;
     res.n_min_pair = mn;
-    if (options.missing == missing_method::listwise) res.n_effective = in.n_complete;
+    if (options.missing == missing_method::listwise) res.n = in.n_complete;
   }
-  res.n_intervals = options.n_for_intervals == interval_n::rows ? in.n_rows : res.n_effective;
+  res.n_intervals = options.n_for_intervals == interval_n::rows ? in.n_rows : res.n;
 
   const Eigen::MatrixXd& c = in.c;
   const Eigen::MatrixXd& r = in.r;
@@ -421,10 +422,9 @@ reliability_result analyze_core(core_input in, const reliability_options& option
     so.sampled_splits = options.sampled_splits;
     so.seed = options.seed;
     res.split_half = split_half(r, so);
-    res.has_split_half = true;
-    res.lambda4 = res.split_half.max;
-    if (!res.split_half.exhaustive) {
-      res.warnings.push_back("reliability: " + std::to_string(res.split_half.n_splits) +
+    res.lambda4 = res.split_half->max;
+    if (!res.split_half->exhaustive) {
+      res.warnings.push_back("reliability: " + std::to_string(res.split_half->n_splits) +
                              " random splits (not all): lambda4 and beta are estimates");
     }
   } else {
@@ -524,7 +524,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
         if (!raw) throw error(errc::invalid_argument, "reliability: bootstrap intervals need raw data");
         ci.n = static_cast<double>(raw->rows());
         if (m == ci_method::bootstrap_percentile) {
-          const bootstrap_bounds b = percentile_interval(boots, options.level);
+          const confidence_interval b = percentile_interval(boots, options.level);
           ci.lower = b.lower;
           ci.upper = b.upper;
           if (boots.size() < 2) {
@@ -533,10 +533,10 @@ reliability_result analyze_core(core_input in, const reliability_options& option
           }
         } else {
           const bca_interval_result b = bca_interval(boots, a, jackknife_alpha(*raw), options.level);
-          ci.lower = b.bounds.lower;
-          ci.upper = b.bounds.upper;
-          if (!b.undefined_reason.empty()) {
-            res.warnings.push_back("reliability: the bootstrap_bca interval is undefined: " + b.undefined_reason);
+          ci.lower = b.interval.lower;
+          ci.upper = b.interval.upper;
+          if (b.undefined_reason) {
+            res.warnings.push_back("reliability: the bootstrap_bca interval is undefined: " + *b.undefined_reason);
           }
         }
         break;
@@ -658,54 +658,51 @@ constexpr std::size_t max_tracked_values = 256;
 
 }  // namespace
 
-std::string_view to_string(ci_method method) noexcept {
-  switch (method) {
-    case ci_method::feldt: return "feldt";
-    case ci_method::feldt_1965: return "feldt_1965";
-    case ci_method::normal_theory: return "normal_theory";
-    case ci_method::adf: return "adf";
-    case ci_method::bonett_wright: return "bonett_wright";
-    case ci_method::bootstrap_percentile: return "bootstrap_percentile";
-    case ci_method::bootstrap_bca: return "bootstrap_bca";
-  }
-  return "unknown";
-}
+namespace {
+// The first name of a value is its to_string; "bootstrap", "percentile" and "bca" are aliases.
+constexpr detail::enum_table<ci_method, 10> ci_names{{{ci_method::feldt, "feldt"},
+                                                    {ci_method::feldt_1965, "feldt_1965"},
+                                                    {ci_method::normal_theory, "normal_theory"},
+                                                    {ci_method::adf, "adf"},
+                                                    {ci_method::bonett_wright, "bonett_wright"},
+                                                    {ci_method::bootstrap_percentile, "bootstrap_percentile"},
+                                                    {ci_method::bootstrap_bca, "bootstrap_bca"},
+                                                    {ci_method::bootstrap_percentile, "bootstrap"},
+                                                    {ci_method::bootstrap_percentile, "percentile"},
+                                                    {ci_method::bootstrap_bca, "bca"}}};
+constexpr detail::enum_table<missing_method, 2> missing_names{
+    {{missing_method::pairwise, "pairwise"}, {missing_method::listwise, "listwise"}}};
+constexpr detail::enum_table<interval_n, 2> interval_n_names{{{interval_n::effective, "effective"}, {interval_n::rows, "rows"}}};
+}  // namespace
 
-ci_method parse_ci_method(std::string_view name) {
-  for (ci_method m : {ci_method::feldt, ci_method::feldt_1965, ci_method::normal_theory, ci_method::adf,
-                      ci_method::bonett_wright, ci_method::bootstrap_percentile, ci_method::bootstrap_bca}) {
-    if (to_string(m) == name) return m;
-  }
-  if (name == "bootstrap" || name == "percentile") return ci_method::bootstrap_percentile;
-  if (name == "bca") return ci_method::bootstrap_bca;
-  throw error(errc::invalid_argument,
-              "reliability: unknown interval method " + detail::quoted(name) +
-                  "; expected feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile or bootstrap_bca");
+std::string_view to_string(ci_method method) noexcept { return detail::enum_name(ci_names, method); }
+std::optional<ci_method> parse_ci_method(std::string_view name) noexcept { return detail::enum_parse(ci_names, name); }
+std::string_view to_string(missing_method m) noexcept { return detail::enum_name(missing_names, m); }
+std::optional<missing_method> parse_missing_method(std::string_view name) noexcept {
+  return detail::enum_parse(missing_names, name);
 }
+std::string_view to_string(interval_n n) noexcept { return detail::enum_name(interval_n_names, n); }
+std::optional<interval_n> parse_interval_n(std::string_view name) noexcept { return detail::enum_parse(interval_n_names, name); }
 
 void reliability_options::validate() const {
   check_level(level);
   if (max_exhaustive_splits > max_split_count) {
-    throw error(errc::invalid_argument, "reliability: max_exhaustive_splits = " + std::to_string(max_exhaustive_splits) +
-                                            "; at most " + std::to_string(max_split_count));
+    detail::fail_option("reliability_options.max_exhaustive_splits", std::to_string(max_exhaustive_splits), "at most " + std::to_string(max_split_count));
   }
   if (sampled_splits < 1 || sampled_splits > max_split_count) {
-    throw error(errc::invalid_argument, "reliability: sampled_splits = " + std::to_string(sampled_splits) +
-                                            "; must be in 1.." + std::to_string(max_split_count));
+    detail::fail_option("reliability_options.sampled_splits", std::to_string(sampled_splits), "must be in 1.." + std::to_string(max_split_count));
   }
   if (bootstrap < 0 || bootstrap > max_bootstrap_replicates) {
-    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) + "; must be in 0.." +
-                                            std::to_string(max_bootstrap_replicates));
+    detail::fail_option("reliability_options.bootstrap", std::to_string(bootstrap), "must be in 0.." + std::to_string(max_bootstrap_replicates));
   }
   if ((wants(*this, ci_method::bootstrap_percentile) || wants(*this, ci_method::bootstrap_bca)) && bootstrap < 2) {
-    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) +
-                                            "; a bootstrap interval needs at least 2 replicates");
+    detail::fail_option("reliability_options.bootstrap", std::to_string(bootstrap), "a bootstrap interval needs at least 2 replicates");
   }
   if (max_categories < 1) {
-    throw error(errc::invalid_argument, "reliability: max_categories = " + std::to_string(max_categories) + "; must be >= 1");
+    detail::fail_option("reliability_options.max_categories", std::to_string(max_categories), "must be >= 1");
   }
-  if (threads > 1024) {
-    throw error(errc::invalid_argument, "reliability: threads = " + std::to_string(threads) + "; at most 1024");
+  if (threads < 0 || threads > 1024) {
+    detail::fail_option("reliability_options.threads", std::to_string(threads), "must be in 0..1024 (0 = all cores)");
   }
 }
 
