@@ -23,6 +23,7 @@ ATTUNE_JSON_ENUM(scoring_method)
 ATTUNE_JSON_ENUM(confirmation)
 ATTUNE_JSON_FIELDS(item, id, text, reversed, range)
 ATTUNE_JSON_FIELDS(subscale, name, label, items, reversed_items)
+ATTUNE_JSON_ENUM(composite::rule)
 ATTUNE_JSON_FIELDS(composite, name, label, method, parts, weights)
 ATTUNE_JSON_FIELDS(instrument, id, name, citation, items, subscales, composites, range, scoring, key_confirmation,
                    key_source, wording_licence, anxiety, avoidance, notes)
