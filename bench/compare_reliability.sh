@@ -17,17 +17,10 @@ bench=${1:-$here/build/release/bench/reliability_bench}
 need_executable "$bench"
 need_r_packages psych
 
-Rscript --vanilla - "$tmp" > "$tmp/r.txt" <<'RS'
+Rscript --vanilla - "$tmp" "$here" > "$tmp/r.txt" <<'RS'
 suppressPackageStartupMessages(library(psych))
 dir <- commandArgs(trailingOnly = TRUE)[1]
-gen <- function(n, k, seed) {
-  set.seed(seed)
-  f <- rnorm(n)
-  lam <- 0.45 + 0.35 * (0:(k - 1)) / k
-  x <- sapply(lam, function(l) as.numeric(cut(l * f + sqrt(1 - l^2) * rnorm(n), c(-Inf, -1.2, -0.4, 0.4, 1.2, Inf))))
-  colnames(x) <- paste0("Q", 1:k)
-  x
-}
+source(file.path(commandArgs(trailingOnly = TRUE)[2], "bench", "likert_data.R"))
 a <- gen(100000, 18, 1); b <- gen(10000, 18, 2); s <- gen(1000, 16, 3)
 write.csv(a, file.path(dir, "alpha.csv"), row.names = FALSE, quote = FALSE)
 write.csv(b, file.path(dir, "boot.csv"), row.names = FALSE, quote = FALSE)

@@ -14,16 +14,9 @@ attune=${1:-$here/build/ci/attune}
 need_executable "$attune"
 need_r_packages psych
 
-Rscript --vanilla - "$tmp" <<'RS'
+Rscript --vanilla - "$tmp" "$here" <<'RS'
 dir <- commandArgs(trailingOnly = TRUE)[1]
-gen <- function(n, k, seed) {
-  set.seed(seed)
-  f <- rnorm(n)
-  lam <- 0.45 + 0.35 * (0:(k - 1)) / k
-  x <- sapply(lam, function(l) as.numeric(cut(l * f + sqrt(1 - l^2) * rnorm(n), c(-Inf, -1.2, -0.4, 0.4, 1.2, Inf))))
-  colnames(x) <- paste0("Q", 1:k)
-  x
-}
+source(file.path(commandArgs(trailingOnly = TRUE)[2], "bench", "likert_data.R"))
 write.csv(gen(100000, 18, 1), file.path(dir, "alpha.csv"), row.names = FALSE, quote = FALSE)
 write.csv(gen(10000, 18, 2), file.path(dir, "boot.csv"), row.names = FALSE, quote = FALSE)
 RS

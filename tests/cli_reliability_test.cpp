@@ -160,6 +160,23 @@ TEST(CliReliability, BootstrapSameForAnyThreadCount) {
   EXPECT_EQ(doc["scales"][0]["reliability"]["intervals"][0]["n"], 500);
 }
 
+TEST(CliReliability, OmegaIntervalsOnlyWithOmegaCi) {
+  // Alpha's bootstrap alone leaves omega without intervals; --omega-ci adds them, with --bootstrap replicates.
+  const std::string args = "reliability '" + data("gen1_pairwise.csv") + "' --items Q1-Q8 --seed 3 --format json";
+  const auto alpha_only = run_cli(args + " --ci bootstrap_bca --bootstrap 50");
+  ASSERT_EQ(alpha_only.exit_code, 0) << alpha_only.err;
+  const auto a = nlohmann::json::parse(alpha_only.out)["scales"][0];
+  EXPECT_EQ(a["reliability"]["intervals"][0]["method"], "bootstrap_bca");
+  EXPECT_TRUE(a["omega"]["total_ci"].is_null());
+  const auto with_omega = run_cli(args + " --ci none --omega-ci --bootstrap 50");
+  ASSERT_EQ(with_omega.exit_code, 0) << with_omega.err;
+  const auto w = nlohmann::json::parse(with_omega.out)["scales"][0];
+  EXPECT_TRUE(w["reliability"]["intervals"].empty());
+  ASSERT_TRUE(w["omega"]["total_ci"].is_object());
+  EXPECT_LT(w["omega"]["total_ci"]["lower"].get<double>(), w["omega"]["total"].get<double>());
+  EXPECT_GT(w["omega"]["total_ci"]["upper"].get<double>(), w["omega"]["total"].get<double>());
+}
+
 TEST(CliReliability, OutputFileAndErrors) {
   const std::string out = temp_path("rel.json");
   const auto ok = run_cli("reliability '" + data("two_items.csv") + "' --items Q1,Q2 --format json -o '" + out + "'");

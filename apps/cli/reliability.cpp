@@ -21,6 +21,7 @@ void add_reliability_command(CLI::App& app) {
     std::vector<std::string> reverse;
     std::string interval_n = "effective";
     bool ordinal = false;
+    bool omega_ci = false;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -40,11 +41,13 @@ void add_reliability_command(CLI::App& app) {
       ->check(CLI::IsMember({"effective", "rows"}))
       ->default_val("effective");
   cmd->add_option("--bootstrap", o->bootstrap,
-                  "bootstrap replicates for alpha and omega (default 1000 when a bootstrap interval is requested)")
+                  "bootstrap replicates (default 1000 when a bootstrap interval is requested)")
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--seed", o->seed, "seed of the bootstrap and of sampled split-halves")->default_val(20240601);
   cmd->add_option("--reverse", o->reverse, "reverse-keyed columns of the --items scale (needs --scale)")->delimiter(',');
   cmd->add_flag("--ordinal", o->ordinal, "also ordinal alpha from polychoric correlations");
+  cmd->add_flag("--omega-ci", o->omega_ci,
+                "also bootstrap intervals of omega total and omega_h (a factor analysis per replicate: slow)");
   cmd->callback([o] {
     reliability_study_options so;
     so.input = make_input_options(o->in);
@@ -72,8 +75,8 @@ void add_reliability_command(CLI::App& app) {
       return m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca;
     });
     ro.bootstrap = o->bootstrap > 0 ? o->bootstrap : (boot_ci ? 1000 : 0);
-    if (!boot_ci && ro.bootstrap > 0) ro.intervals.push_back(ci_method::bootstrap_percentile);
-    so.omega_bootstrap = ro.bootstrap;
+    if (!boot_ci && o->bootstrap > 0 && !o->omega_ci) ro.intervals.push_back(ci_method::bootstrap_percentile);
+    so.omega_bootstrap = o->omega_ci ? (o->bootstrap > 0 ? o->bootstrap : 1000) : 0;
     if (o->in.instrument.empty() && o->in.items.empty()) {
       throw error(errc::invalid_argument, "give --instrument, or name the scale's item columns with --items");
     }
