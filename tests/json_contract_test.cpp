@@ -249,4 +249,23 @@ TEST(JsonContract, DocsDescribeEveryKeyOfEverySnapshot) {
   }
 }
 
+// Every rule id the library's sources give an error (error_details.rule = "...") is in the table of
+// docs/errors.md, whose first column lists ids in backticks.
+TEST(ErrorContract, DocsListEveryRuleId) {
+  const std::string docs = read_file(source_path("docs/errors.md"));
+  const std::regex assigned(R"re(rule = (?:[^;"]*\? )?"([a-z_0-9]+)"(?: : "([a-z_0-9]+)")?)re");
+  std::set<std::string> ids;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(source_path("src"))) {
+    if (!f.is_regular_file()) continue;
+    const std::string text = read_file(f.path().string());
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), assigned); it != std::sregex_iterator(); ++it) {
+      for (std::size_t g = 1; g < it->size(); ++g) {
+        if ((*it)[g].matched) ids.insert((*it)[g]);
+      }
+    }
+  }
+  EXPECT_GT(ids.size(), 40u);  // the scan finds the ids (guards against a regex that matches nothing)
+  for (const auto& id : ids) EXPECT_NE(docs.find("`" + id + "`"), std::string::npos) << "docs/errors.md lacks rule " << id;
+}
+
 }  // namespace
