@@ -2,6 +2,7 @@
 // of each subscale of an instrument, or of one scale named with --items.
 #include <algorithm>
 
+#include "attune/report/apa.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/table.hpp"
 #include "attune/study/reliability.hpp"
@@ -26,7 +27,7 @@ void add_reliability_command(CLI::App& app) {
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
       "reliability", "alpha, Guttman's lambdas, split-half, omega, confidence intervals and the item analysis of each subscale");
-  add_input_flags(*cmd, o->in, {"table", "json"}, /*instrument_required=*/false);
+  add_input_flags(*cmd, o->in, {"table", "json", "apa"}, /*instrument_required=*/false);
   cmd->add_option("--missing-method", o->missing_method, "pairwise (psych's default) or listwise")
       ->check(CLI::IsMember({"pairwise", "listwise"}))
       ->default_val("pairwise");
@@ -82,7 +83,11 @@ void add_reliability_command(CLI::App& app) {
     }
     const auto inst = optional_instrument(o->in);
     const reliability_study study = study_reliability(inst.get(), o->in.data, so);
-    write_text(o->in, o->in.format_enum() == output_format::json ? to_json(study) : to_table(study));
+    switch (o->in.format_enum()) {
+      case output_format::json: write_text(o->in, to_json(study)); break;
+      case output_format::apa: write_text(o->in, to_apa(study) + "\n"); break;
+      default: write_text(o->in, to_table(study));
+    }
   });
 }
 

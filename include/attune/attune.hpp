@@ -48,6 +48,7 @@
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
 
+#include "attune/report/apa.hpp"
 #include "attune/report/format.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"

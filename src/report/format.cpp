@@ -5,8 +5,10 @@
 ATTUNE_BEGIN_NAMESPACE
 
 namespace {
-constexpr detail::enum_table<output_format, 3> names{{
-    {output_format::json, "json"}, {output_format::table, "table"}, {output_format::csv, "csv"}}};
+constexpr detail::enum_table<output_format, 4> names{{{output_format::json, "json"},
+                                                      {output_format::table, "table"},
+                                                      {output_format::csv, "csv"},
+                                                      {output_format::apa, "apa"}}};
 }
 
 std::string_view to_string(output_format f) noexcept { return detail::enum_name(names, f); }

@@ -18,9 +18,10 @@ enum class output_format {
   json,   ///< the JSON document (docs/json.md)
   table,  ///< readable aligned tables
   csv,    ///< per-respondent rows as CSV (studies with one row per respondent)
+  apa,    ///< a results paragraph in APA style (report/apa.hpp)
 };
 
-/// "json", "table", "csv".
+/// "json", "table", "csv", "apa".
 ATTUNE_EXPORT std::string_view to_string(output_format f) noexcept;
 /// Parses a name of `to_string(output_format)`; nullopt when unknown.
 ATTUNE_EXPORT std::optional<output_format> parse_output_format(std::string_view name) noexcept;
