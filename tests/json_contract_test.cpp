@@ -121,6 +121,29 @@ std::vector<contract_case> cases() {
                  o.input.read.id_column = "id";
                  return attune::to_json(attune::study_quality(ecr_r(), kSample, o));
                }});
+  c.push_back({"profiles",
+               "profiles '" + kSample + "' --instrument ecr-r --id id --models EEI,VVV --k 1-3 --starts 3 "
+               "--bootstrap-lrt 3 --format json",
+               [] {
+                 attune::profiles_study_options o;
+                 o.input.read.id_column = "id";
+                 o.mixture.models = {attune::covariance_model::EEI, attune::covariance_model::VVV};
+                 o.mixture.k_max = 3;
+                 o.mixture.starts = 3;
+                 o.mixture.bootstrap_lrt = 3;
+                 return attune::to_json(attune::study_profiles(ecr_r(), kSample, o));
+               }});
+  c.push_back({"cluster",
+               "cluster '" + kSample + "' --instrument ecr-r --id id --k 4 --compare-profiles --models VVI "
+               "--starts 2 --format json",
+               [] {
+                 attune::cluster_study_options o;
+                 o.input.read.id_column = "id";
+                 o.profiles = attune::mixture_options{};
+                 o.profiles->models = {attune::covariance_model::VVI};
+                 o.profiles->starts = 2;
+                 return attune::to_json(attune::study_cluster(ecr_r(), kSample, o));
+               }});
   return c;
 }
 
@@ -189,6 +212,16 @@ std::vector<contract_case> table_cases() {
                source_path("tests/data/change")});
   c.push_back({"quality", "quality '" + kSample + "' --instrument ecr-r --format table", [] {
                  return attune::to_table(attune::study_quality(ecr_r(), kSample));
+               }});
+  c.push_back({"profiles", "profiles '" + kSample + "' --instrument ecr-r --models EEI,VVV --k 1-4 --starts 3", [] {
+                 attune::profiles_study_options o;
+                 o.mixture.models = {attune::covariance_model::EEI, attune::covariance_model::VVV};
+                 o.mixture.k_max = 4;
+                 o.mixture.starts = 3;
+                 return attune::profiles_summary_text(attune::study_profiles(ecr_r(), kSample, o));
+               }});
+  c.push_back({"cluster", "cluster '" + kSample + "' --instrument ecr-r --k 4", [] {
+                 return attune::cluster_summary_text(attune::study_cluster(ecr_r(), kSample));
                }});
   return c;
 }

@@ -51,16 +51,7 @@ change_study_options unit_rci() {  // S_diff = 1 (up to rounding): RCI = after -
   return o;
 }
 
-template <class F>
-attune::error caught(F f) {
-  try {
-    f();
-  } catch (const attune::error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no attune::error thrown";
-  return attune::error(errc::invalid_argument, "none");
-}
+using attune::test::caught;
 
 TEST(StudyChange, MatchesByIdAndListsTheUnmatched) {
   const auto s = attune::study_change(

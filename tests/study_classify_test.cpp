@@ -69,16 +69,7 @@ std::string ecrr_varied() {
   return os.str();
 }
 
-template <class F>
-attune::error caught(F f) {
-  try {
-    f();
-  } catch (const attune::error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no attune::error thrown";
-  return attune::error(errc::invalid_argument, "none");
-}
+using attune::test::caught;
 
 TEST(StudyClassify, OptionsNameTheFieldInApiWords) {
   classify_study_options o;

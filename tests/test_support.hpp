@@ -86,6 +86,18 @@ void expect_error(F f, attune::errc code, const std::string& fragment) {
   expect_error(f, code, {fragment});
 }
 
+/// The attune::error that `f` throws (a failure when it throws none), to check its fields.
+template <class F>
+attune::error caught(F f) {
+  try {
+    f();
+  } catch (const attune::error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no attune::error thrown";
+  return attune::error(attune::errc::invalid_argument, "none");
+}
+
 /// A simple comma-separated text (no quotes) as rows of cells; a trailing comma gives an empty cell.
 inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> out;

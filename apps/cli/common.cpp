@@ -151,6 +151,15 @@ const std::map<std::string, std::string>& option_flags() {
       {"change_study_options.directions", "--lower-better / --higher-better"},
       {"change_study_options.styles_method", "--styles"},
       {"change_study_options.rescale_to_1_7", "--rescale"},
+      {"profiles_study_options.scores", "--scores"},
+      {"cluster_study_options.scores", "--scores"},
+      {"cluster_study_options.k", "--k"},
+      {"mixture_options.models", "--models"},
+      {"mixture_options.k_min", "--k MIN-MAX"},
+      {"mixture_options.k_max", "--k MIN-MAX"},
+      {"mixture_options.starts", "--starts"},
+      {"mixture_options.bootstrap_lrt", "--bootstrap-lrt"},
+      {"ward_options.max_n", "--max-rows"},
   };
   return flags;
 }
@@ -169,6 +178,8 @@ const std::map<std::string, std::string>& rule_hints() {
       {"sd_unavailable", "give --sd NAME=VALUE, or --norms with the scale's SD"},
       {"reliability_unavailable", "give --reliability NAME=VALUE (a test-retest value when you have one)"},
       {"id_required", "name the id column with --id COLUMN"},
+      {"scores_required", "name the scores with --scores, or fit the items with --on items"},
+      {"prior_models", "--prior goes with --models among EII, VII, EEI, VVI, EEE, VVV"},
   };
   return hints;
 }

@@ -44,6 +44,7 @@
 #include "attune/study/factor.hpp"
 #include "attune/study/input.hpp"
 #include "attune/study/measurement.hpp"
+#include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"

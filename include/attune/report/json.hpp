@@ -20,6 +20,7 @@
 #include "attune/study/classify.hpp"
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
+#include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
@@ -40,5 +41,12 @@ ATTUNE_EXPORT std::string to_json(const quality_study& study);
 ATTUNE_EXPORT std::string to_json(const std::vector<instrument>& instruments);
 ATTUNE_EXPORT std::string to_json(const correlate_study& study);
 ATTUNE_EXPORT std::string to_json(const factor_study& study);
+/// The profiles document: the data and options, one row per respondent (id or row, the scores,
+/// p_1..p_K, profile, uncertainty, label), then every fit, the best, the average posterior table,
+/// the bootstrap tests, the agreement with the midpoint styles and the warnings.
+ATTUNE_EXPORT std::string to_json(const profiles_study& study);
+/// The cluster document: the data, one row per respondent (id or row, the scores, cluster, label),
+/// then the tree (merge heights), sizes, means, names, the mixture compared and the agreement.
+ATTUNE_EXPORT std::string to_json(const cluster_study& study);
 
 ATTUNE_END_NAMESPACE

@@ -15,6 +15,7 @@
 #include "attune/report/format.hpp"
 #include "attune/study/change.hpp"
 #include "attune/study/classify.hpp"
+#include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/score.hpp"
 
@@ -31,6 +32,11 @@ ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const c
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const change_study& study);
 /// Writes a quality study (one row per respondent), as above.
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const quality_study& study);
+/// Writes a profiles study (one row per respondent: posteriors, modal profile, uncertainty,
+/// name), as above; the table ends with `profiles_summary_text`.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const profiles_study& study);
+/// Writes a cluster study (one row per respondent: cluster, name), as above.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const cluster_study& study);
 
 /// Writes a score study while `score_file` streams it: construct with the study's head
 /// (`score_study_head`), pass every chunk to `write`, then `finish` with the study `score_file`

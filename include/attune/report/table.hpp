@@ -12,6 +12,7 @@
 #include "attune/study/classify.hpp"
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
+#include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
@@ -48,5 +49,17 @@ ATTUNE_EXPORT std::string to_csv(const correlate_study& study);
 ATTUNE_EXPORT std::string correlation_matrix_text(const std::vector<std::string>& names, const Eigen::MatrixXd& m, int decimals = 2);
 /// Loadings, communalities and fit (EFA as psych prints fa; CFA with lavaan's fit measures).
 ATTUNE_EXPORT std::string to_table(const factor_study& study);
+/// Every respondent's posteriors and profile, aligned, then `profiles_summary_text`.
+ATTUNE_EXPORT std::string to_table(const profiles_study& study);
+/// The model-selection table (model x K: log-likelihood, df, BIC, bic_min, AIC, ICL, entropy,
+/// smallest profile, starts at the best, convergence), the best fit's profiles (proportions,
+/// sizes, means, quadrants and names with the rule), the average posterior table, the bootstrap
+/// tests, the agreement with the midpoint styles and every warning.
+ATTUNE_EXPORT std::string profiles_summary_text(const profiles_study& study);
+/// Every respondent's cluster, aligned, then `cluster_summary_text`.
+ATTUNE_EXPORT std::string to_table(const cluster_study& study);
+/// The clusters (sizes, means, quadrants and names), the heights of the last merges, the
+/// agreement with the midpoint styles (and the mixture) and every warning.
+ATTUNE_EXPORT std::string cluster_summary_text(const cluster_study& study);
 
 ATTUNE_END_NAMESPACE
