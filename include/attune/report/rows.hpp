@@ -1,7 +1,7 @@
 /// @file rows.hpp
 /// Per-respondent output (report layer): the studies with one row per respondent (score,
-/// classify, quality, change) as CSV, as a JSON document, or as a readable table, through one
-/// streaming row writer.
+/// classify, quality, change, IRT scores) as CSV, as a JSON document, or as a readable table,
+/// through one streaming row writer.
 ///
 /// `write_report(out, format, study)` writes a whole study; for JSON it writes exactly
 /// `to_json(study)`. `score_writer` writes the same output chunk by chunk while `score_file`
@@ -15,6 +15,7 @@
 #include "attune/report/format.hpp"
 #include "attune/study/change.hpp"
 #include "attune/study/classify.hpp"
+#include "attune/study/irt.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/score.hpp"
 
@@ -31,6 +32,8 @@ ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const c
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const change_study& study);
 /// Writes a quality study (one row per respondent), as above.
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const quality_study& study);
+/// Writes an IRT score study (one row per respondent: theta, SE and answered per scale), as above.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const irt_score_study& study);
 
 /// Writes a score study while `score_file` streams it: construct with the study's head
 /// (`score_study_head`), pass every chunk to `write`, then `finish` with the study `score_file`
