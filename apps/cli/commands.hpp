@@ -14,6 +14,8 @@ void add_factor_command(CLI::App& app);
 void add_classify_command(CLI::App& app);
 void add_change_command(CLI::App& app);
 void add_quality_command(CLI::App& app);
+void add_irt_command(CLI::App& app);
+void add_cat_command(CLI::App& app);
 
 /// Every command, in the order `attune --help` lists them.
 inline void add_commands(CLI::App& app) {
@@ -25,6 +27,8 @@ inline void add_commands(CLI::App& app) {
   add_classify_command(app);
   add_change_command(app);
   add_quality_command(app);
+  add_irt_command(app);
+  add_cat_command(app);
   add_simulate_command(app);
 }
 
