@@ -119,7 +119,7 @@ void BM_quality_index(benchmark::State& state) {
   for (auto _ : state) {
     switch (state.range(0)) {
       case 0: benchmark::DoNotOptimize(attune::longstring(x).longest.data()); break;
-      case 1: benchmark::DoNotOptimize(attune::irv(x, 3).data()); break;
+      case 1: benchmark::DoNotOptimize(attune::irv(x, {.blocks = 3}).data()); break;
       case 2: benchmark::DoNotOptimize(attune::mahalanobis(x).d2.data()); break;
       case 3: benchmark::DoNotOptimize(attune::evenodd(attune::reverse_key(x, d), d.subscales).value.data()); break;
       case 4: benchmark::DoNotOptimize(attune::psychsyn(x, attune::psych_pairs(x, 0.6, false)).value.data()); break;

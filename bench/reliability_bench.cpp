@@ -4,6 +4,7 @@
 // *_file benchmarks read the CSV files R generated there (alpha.csv 100,000 x 18, boot.csv
 // 10,000 x 18, split16.csv 1,000 x 16), so attune and psych time the same data; otherwise those
 // benchmarks are skipped and the *_generated ones use data of the same shape generated here.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -152,6 +153,25 @@ void BM_moments_add(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * x.rows());
 }
+// Issue 10, F15: many items, few respondents (N = 400, k = 1,000, one thread, default options:
+// item analysis, 15,000 sampled split-halves, Feldt and Bonett-Wright). Took over 120 s before
+// the fix; must stay under 10 s. The data: F15_repro.cpp's Likert 1-7 items on one factor.
+void BM_alpha_wide(benchmark::State& state) {
+  static const Eigen::MatrixXd x = [] {
+    const Eigen::Index n = 400, k = 1000;
+    std::mt19937_64 g(1);
+    auto u = [&] { return (static_cast<double>(g() >> 11) + 0.5) * 0x1.0p-53; };
+    auto gauss = [&] { return std::sqrt(-2.0 * std::log(u())) * std::cos(6.283185307179586 * u()); };
+    Eigen::MatrixXd m(n, k);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const double f = gauss();
+      for (Eigen::Index j = 0; j < k; ++j) m(r, j) = std::clamp(std::round(4 + 0.6 * f + 0.8 * gauss()), 1.0, 7.0);
+    }
+    return m;
+  }();
+  run_alpha(state, x);
+}
+
 void BM_icc(benchmark::State& state) {
   static const Eigen::MatrixXd x = generate(10000, 3, 0.0, 7);
   for (auto _ : state) {
@@ -172,5 +192,6 @@ BENCHMARK(BM_bootstrap_missing_generated)->Arg(2)->Unit(benchmark::kMillisecond)
 BENCHMARK(BM_split16_generated)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_moments_add)->Arg(0)->Arg(10)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_icc)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_alpha_wide)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 BENCHMARK_MAIN();

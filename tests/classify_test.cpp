@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -528,6 +530,63 @@ TEST(Classify, FisherMatchesBaseRGolden) {
   std::printf("max |attune - R|: functions %.3g, probabilities %.3g over %d points\n", max_f, max_p, rows);
   EXPECT_LT(max_f, tol_f);
   EXPECT_LT(max_p, tol_p);
+}
+
+// Issue 10, F11 and F12: k-means on scores whose squared distances overflow (1e200: SIGSEGV, an
+// empty best fit indexed) or underflow (1e-170, denormals: seeding stopped at one center, a heap
+// overflow). The same points in another unit give the same clusters: the repro program's data.
+TEST(ClassifyKmeans, ScoresOfAnyMagnitudeGiveTheClustersOfTheSameData) {
+  std::mt19937_64 g(1);
+  std::uniform_int_distribution<int> u(1, 7);
+  Eigen::VectorXd anx(200), avo(200);
+  for (int i = 0; i < 200; ++i) {
+    anx[i] = u(g);
+    avo[i] = u(g);
+  }
+  classify_options o;
+  o.method = classify_method::kmeans;
+  const auto ref = attune::classify(anx, avo, o);
+  ASSERT_EQ(ref.centers.size(), 4u);
+  for (double unit : {0x1p600, 0x1p-560, 0x1p-1060, 1e200, 1e-170}) {
+    SCOPED_TRACE(unit);
+    const auto r = attune::classify(anx * unit, avo * unit, o);
+    EXPECT_EQ(r.styles, ref.styles);
+    ASSERT_EQ(r.centers.size(), 4u);
+    for (std::size_t c = 0; c < 4; ++c) {
+      EXPECT_EQ(r.centers[c].style, ref.centers[c].style);
+      EXPECT_NEAR(r.centers[c].anxiety / unit, ref.centers[c].anxiety, 1e-9 * std::max(1.0, 1e-300 / unit));
+    }
+    if (unit == 0x1p600 || unit == 0x1p-560) {  // powers of two: exactly the same arithmetic
+      EXPECT_EQ(r.within_ss, std::ldexp(ref.within_ss, unit > 1 ? 1200 : -1120));
+    }
+  }
+  const auto big = attune::classify(anx * 1e200, avo * 1e200, o);
+  EXPECT_TRUE(std::isinf(big.within_ss));
+  EXPECT_TRUE(std::any_of(big.warnings.begin(), big.warnings.end(),
+                          [](const std::string& w) { return w.find("overflows a double") != std::string::npos; }));
+}
+
+TEST(ClassifyKmeans, StartsAndIterationsHaveDocumentedMaxima) {
+  classify_options o;
+  o.method = classify_method::kmeans;
+  o.kmeans_starts = attune::max_kmeans_starts + 1;
+  expect_error([&] { attune::classify(vec({1, 2, 3, 4}), vec({1, 2, 3, 4}), o); }, attune::errc::invalid_argument,
+               "kmeans_starts = 1001; need 1..1000");
+  o.kmeans_starts = 1;
+  o.kmeans_max_iterations = attune::max_kmeans_iterations + 1;
+  expect_error([&] { attune::classify(vec({1, 2, 3, 4}), vec({1, 2, 3, 4}), o); }, attune::errc::invalid_argument,
+               "kmeans_max_iterations = 10001; need 1..10000");
+}
+
+TEST(ClassifyKmeans, TheFuzzersFilesThroughTheCli) {
+  // F11_kmeans_1e200.csv with --scale 1e200-7e200 crashed the CLI (SIGSEGV); F12 likewise at 1e-170.
+  for (const auto& [file, scale] : {std::pair{"F11_kmeans_1e200.csv", "1e200-7e200"},
+                                    std::pair{"F12_kmeans_1e-170.csv", "1e-170-7e-170"}}) {
+    const auto r = attune::test::run_cli("classify '" + attune::test::data_path(std::string("fuzz/") + file) +
+                                         "' --instrument ecr-r --scale " + scale + " --method kmeans --format json");
+    EXPECT_EQ(r.exit_code, 0) << file << ": " << r.err;
+    EXPECT_NE(r.out.find("\"fearful\""), std::string::npos) << file;
+  }
 }
 
 }  // namespace

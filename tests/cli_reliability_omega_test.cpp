@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "attune/report/json.hpp"
 #include "attune/study/reliability.hpp"
 #include "factor_golden_io.hpp"
 #include "test_support.hpp"
@@ -80,6 +81,29 @@ TEST(StudyReliabilityOmega, TwoFactorDataEqualPsychAndOrdinalAlpha) {
   const double k = static_cast<double>(p.rows());
   ASSERT_TRUE(s.scales[0].ordinal_alpha.has_value());
   EXPECT_NEAR(*s.scales[0].ordinal_alpha, k / (k - 1) * (1 - k / p.sum()), omega_tol);
+}
+
+// Bootstrap intervals of both omegas, only when asked for; the same for any thread count.
+TEST(StudyReliabilityOmega, BootstrapIntervalsWhenAskedFor) {
+  attune::reliability_study_options o;
+  o.input.read.items = {"I1-I10"};
+  o.omega_bootstrap = 60;
+  o.reliability.seed = 5;
+  std::string first;
+  for (int threads : {1, 2}) {
+    o.reliability.threads = threads;
+    const auto s = attune::study_reliability(nullptr, data_path("factor/two_factor.csv"), o);
+    const auto& om = *s.scales[0].omega;
+    ASSERT_TRUE(om.total_ci.has_value());
+    ASSERT_TRUE(om.hierarchical_ci.has_value());
+    EXPECT_TRUE(om.total_ci->contains(om.total)) << om.total_ci->lower << " " << om.total_ci->upper;
+    EXPECT_TRUE(om.hierarchical_ci->contains(om.hierarchical->omega_hierarchical));
+    EXPECT_EQ(om.total_ci->n, 600);
+    EXPECT_EQ(om.total_ci->level, 0.95);
+    const std::string text = attune::to_json(s);
+    if (first.empty()) first = text;
+    else EXPECT_EQ(text, first);
+  }
 }
 
 TEST(CliReliabilityOmega, JsonAndTableCarryBothOmegas) {

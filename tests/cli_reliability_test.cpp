@@ -49,7 +49,7 @@ TEST(CliReliability, JsonContractAndPsychValues) {
   }
   EXPECT_EQ(scale["items"], nlohmann::json({"A1", "A2", "A3", "A4", "A5"}));
   const auto& s = scale["reliability"];
-  for (const char* key : {"n_items", "n_rows", "n_complete", "n_effective", "alpha", "alpha_std", "lambda1", "lambda2",
+  for (const char* key : {"n_items", "n_rows", "n_complete", "n", "alpha", "alpha_std", "lambda1", "lambda2",
                           "lambda3", "lambda4", "lambda5", "lambda6", "average_r", "median_r", "var_r", "signal_noise",
                           "ase", "total_mean", "total_sd", "sem", "sem_sum", "covariance", "correlation", "smc",
                           "split_half", "intervals", "items", "warnings"}) {
@@ -66,7 +66,7 @@ TEST(CliReliability, JsonContractAndPsychValues) {
   EXPECT_NEAR(s["ase"].get<double>(), g.at("ase"), psych_tol);  // --interval-n rows: psych's N
   EXPECT_NEAR(s["lambda4"].get<double>(), g.at("split.max"), psych_tol);
   EXPECT_EQ(s["n_complete"], static_cast<int>(g.at("n_complete")));
-  EXPECT_NEAR(s["n_effective"].get<double>(), g.at("n_effective"), psych_tol);
+  EXPECT_NEAR(s["n"].get<double>(), g.at("n_effective"), psych_tol);
   ASSERT_EQ(s["intervals"].size(), 3u);
   EXPECT_EQ(s["intervals"][0]["method"], "feldt");
   EXPECT_EQ(s["intervals"][0]["n"], 2800);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "attune/core/error.hpp"
@@ -118,6 +119,72 @@ TEST(CsvReaderErrors, EmptyInputAndUnnamedColumn) {
 
 TEST(CsvReaderErrors, UnsupportedDelimiter) {
   expect_error([] { read_all("a|b\n", csv_options{'|'}); }, attune::errc::invalid_argument, {"'|'", "not supported"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10: inputs found by fuzzing
+
+TEST(CsvFuzz, DelimiterDetectedInAHeaderOfExactlyOneMebibyteWithoutNewline) {
+  // F1: the first read filled the 1 MiB buffer exactly, the next read got nothing, and detection
+  // was skipped (',' used). 2 MiB likewise.
+  for (std::size_t size : {std::size_t{1} << 20, std::size_t{2} << 20}) {
+    std::string header;
+    while (header.size() + 8 < size) header += "Q" + std::to_string(header.size() % 9000 + 1000) + "\t";
+    header += std::string(size - header.size(), 'z');
+    ASSERT_EQ(header.size(), size);
+    std::istringstream in(header);
+    csv_reader r(in, "h.tsv");
+    EXPECT_EQ(r.delimiter(), '\t') << size;
+  }
+  // The fuzzer's input (after its option byte 0x00: detect): one tab, no newline.
+  const std::string bytes = attune::test::read_file(attune::test::data_path("fuzz/F1_csv_header_delimiter.bin"));
+  ASSERT_EQ(bytes.size(), 17u);
+  std::istringstream in(bytes.substr(1));
+  csv_reader r(in, "F1");
+  EXPECT_EQ(r.delimiter(), '\t');
+  EXPECT_EQ(r.header().size(), 2u);
+}
+
+TEST(CsvFuzz, CrOnlyLineEndsHaveTheirOwnMessage) {
+  expect_error([] { read_all("id,Q1,Q2\r1,2,3\r2,3,4\r"); }, attune::errc::bad_input,
+               {"t.csv, line 1", "the lines end with CR only"});
+  EXPECT_EQ(read_all("id,Q1\r\n1,2\r\n")[1][1], "2");  // CRLF is fine
+  EXPECT_EQ(read_all("\"a\rb\",c\n1,2\n")[0][0], "a\rb");  // a CR inside quotes is data
+}
+
+TEST(CsvFuzz, InputEndingJustAfterADelimiterIsReported) {
+  expect_error([] { read_all("a,b,c\n1,2,3\n4,5,"); }, attune::errc::bad_input,
+               {"t.csv, line 3", "ends just after a delimiter"});
+  const auto rows = read_all("a,b,c\n4,5,\n");  // a last empty field with its line end
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][2], "");
+}
+
+TEST(CsvFuzz, RecordsOverTheLimitAreRefusedBeforeTheyCostMemory) {
+  // F16: a record over 1 MiB cost ~3x its size, /dev/zero ended in bad_alloc.
+  csv_options small;
+  small.max_record_bytes = 1000;
+  EXPECT_EQ(read_all("a,b\n" + std::string(900, '1') + ",2\n", small)[1][1], "2");
+  expect_error([&] { read_all("a,b\n" + std::string(2000, '1') + ",2\n", small); }, attune::errc::bad_input,
+               {"t.csv, line 2", "a record longer than 1000 bytes (csv_options.max_record_bytes)"});
+  expect_error([&] { read_all("a,\"" + std::string(2000, '\n') + "\"\n", small); }, attune::errc::bad_input,
+               "a record longer than 1000 bytes");
+  // The default: 16 MiB. A 20 MiB field is refused, with at most a 16 MiB buffer.
+  const std::string big = "a,b\n1," + std::string(std::size_t{20} << 20, '7') + "\n";
+  expect_error([&] { read_all(big); }, attune::errc::bad_input, {"line 2", "longer than 16777216 bytes"});
+  csv_options larger;
+  larger.max_record_bytes = std::size_t{32} << 20;
+  EXPECT_EQ(read_all(big, larger)[1][1].size(), std::size_t{20} << 20);
+  csv_options tiny;
+  tiny.max_record_bytes = 10;
+  expect_error([&] { read_all("a\n", tiny); }, attune::errc::invalid_argument, "max_record_bytes = 10");
+}
+
+TEST(CsvFuzz, DevZeroEndsInAClearError) {
+  std::ifstream in("/dev/zero", std::ios::binary);
+  if (!in) GTEST_SKIP() << "no /dev/zero";
+  expect_error([&] { csv_reader r(in, "/dev/zero"); }, attune::errc::bad_input,
+               {"/dev/zero, line 1", "a record longer than 16777216 bytes"});
 }
 
 }  // namespace

@@ -182,7 +182,7 @@ TEST(Factor, ErrorsNameTheProblem) {
   EXPECT_FALSE(attune::parse_factor_method("pa").has_value());
   EXPECT_EQ(attune::parse_factor_rotation("geominQ"), attune::factor_rotation::geomin);
   EXPECT_EQ(attune::to_string(attune::factor_rotation::geomin), "geomin");
-  expect_error([&] { (void)attune::schmid_leiman(r, 600, 3, attune::factor_method::minres, attune::factor_rotation::varimax); },
+  expect_error([&] { (void)attune::schmid_leiman(r, 600, {.n_factors = 3, .rotation = attune::factor_rotation::varimax}); },
                attune::errc::invalid_argument, "oblique");
   attune::parallel_options po;
   po.quantile = 1.5;

@@ -35,8 +35,8 @@ TEST(IccGolden, SixForms) {
         EXPECT_EQ(row.df1, get(g, row.type + ".df1"));
         EXPECT_EQ(row.df2, get(g, row.type + ".df2"));
         EXPECT_REL(row.p, get(g, row.type + ".p"), psych_tol, "p");
-        EXPECT_REL(row.lower, get(g, row.type + ".lower"), psych_tol, "lower bound");
-        EXPECT_REL(row.upper, get(g, row.type + ".upper"), psych_tol, "upper bound");
+        EXPECT_REL(row.ci.lower, get(g, row.type + ".lower"), psych_tol, "lower bound");
+        EXPECT_REL(row.ci.upper, get(g, row.type + ".upper"), psych_tol, "upper bound");
       }
     }
   }
@@ -47,7 +47,7 @@ TEST(Icc, MissingRowsAreDroppedWithAWarning) {
   Eigen::MatrixXd y(x.rows() + 1, x.cols());
   y << x, Eigen::RowVectorXd::Constant(x.cols(), nan_value);
   const auto a = attune::analyze_icc(x), b = attune::analyze_icc(y);
-  EXPECT_EQ(b.n_subjects, static_cast<double>(x.rows()));
+  EXPECT_EQ(b.n, static_cast<double>(x.rows()));
   EXPECT_EQ(a.rows[1].icc, b.rows[1].icc);
   ASSERT_EQ(b.warnings.size(), 1u);
   EXPECT_NE(b.warnings[0].find("1 row(s)"), std::string::npos);
@@ -74,8 +74,8 @@ TEST(IccDegenerate, PerfectAgreementIsOneWithAnUndefinedIntervalAndAWarning) {
   for (const auto& row : r.rows) {
     SCOPED_TRACE(row.type);
     EXPECT_DOUBLE_EQ(row.icc, 1.0);  // MSW = MSE = 0: (MSB - 0) / MSB
-    EXPECT_TRUE(std::isnan(row.lower));
-    EXPECT_TRUE(std::isnan(row.upper));
+    EXPECT_TRUE(std::isnan(row.ci.lower));
+    EXPECT_TRUE(std::isnan(row.ci.upper));
     EXPECT_EQ(row.p, 0.0);  // F = inf
   }
   EXPECT_TRUE(has_warning(r, "confidence intervals of ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k are undefined"));
@@ -94,9 +94,9 @@ TEST(IccDegenerate, RatersThatDifferByAConstant) {
   x << 1, 2, 2, 3, 3, 4, 5, 6;
   const auto r = attune::analyze_icc(x);
   EXPECT_DOUBLE_EQ(r.rows[2].icc, 1.0);
-  EXPECT_TRUE(std::isnan(r.rows[2].lower));
+  EXPECT_TRUE(std::isnan(r.rows[2].ci.lower));
   EXPECT_LT(r.rows[0].icc, 1.0);
-  EXPECT_TRUE(std::isfinite(r.rows[0].lower));
+  EXPECT_TRUE(std::isfinite(r.rows[0].ci.lower));
   EXPECT_TRUE(has_warning(r, "MSE is 0"));
 }
 
@@ -110,8 +110,8 @@ TEST(IccDegenerate, HugeAndTinyRatingsGiveTheSameIccs) {
     const auto r = attune::analyze_icc(x * unit);
     for (std::size_t t = 0; t < 6; ++t) {
       EXPECT_NEAR(r.rows[t].icc, ref.rows[t].icc, 1e-12);
-      EXPECT_NEAR(r.rows[t].lower, ref.rows[t].lower, 1e-12);
-      EXPECT_NEAR(r.rows[t].upper, ref.rows[t].upper, 1e-12);
+      EXPECT_NEAR(r.rows[t].ci.lower, ref.rows[t].ci.lower, 1e-12);
+      EXPECT_NEAR(r.rows[t].ci.upper, ref.rows[t].ci.upper, 1e-12);
     }
   }
   EXPECT_TRUE(has_warning(attune::analyze_icc(x * 1e200), "overflow a double"));

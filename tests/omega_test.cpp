@@ -149,29 +149,13 @@ TEST(OmegaBootstrap, OptionErrors) {
 
 namespace {
 
-TEST(ScaleOmega, SummaryForOneScale) {
-  const Eigen::MatrixXd x = attune::test::read_factor_matrix("two_factor.csv", true);
-  attune::scale_omega_options o;
-  o.replicates = 30;
-  o.seed = 3;
-  const auto s = attune::scale_omega(x, o);
-  EXPECT_EQ(s.n_factors, 3);
-  // same omega as psych omega(cor(two, use = "pairwise"), nfactors = 3)
-  EXPECT_NEAR(s.omega.omega_total, attune::test::read_factor_matrix("omega_two.csv")(0, 1), 1e-4);
-  EXPECT_TRUE(s.has_interval);
-  EXPECT_LT(s.interval.lower, s.interval.upper);
-  EXPECT_TRUE(s.has_ordinal_alpha);
-  EXPECT_GT(s.ordinal_alpha, 0.5);
-  // short scale: fewer group factors; no interval when replicates = 0
-  o.replicates = 0;
-  const auto short_scale = attune::scale_omega(x.leftCols(5), o);
-  EXPECT_EQ(short_scale.n_factors, 1);
-  EXPECT_FALSE(short_scale.has_interval);
-  EXPECT_NEAR(short_scale.omega.omega_total,
-              attune::omega_single_factor(attune::test::read_factor_matrix("cor_two.csv").topLeftCorner(5, 5), 600).omega_total,
-              1e-12);
-  o.replicates = 1;
-  EXPECT_THROW((void)attune::scale_omega(x, o), attune::error);
+// The one-factor model of `omega` (n_factors = 1, what the reliability study bootstraps for the
+// interval of omega total) is the one-factor omega.
+TEST(Omega, OneGroupFactorIsTheOneFactorOmega) {
+  const Eigen::MatrixXd r = attune::test::read_factor_matrix("cor_two.csv").topLeftCorner(5, 5);
+  attune::omega_options o;
+  o.n_factors = 1;
+  EXPECT_NEAR(attune::omega(r, 600, o).omega_total, attune::omega_single_factor(r, 600).omega_total, 1e-12);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ TEST(Polychoric, Bfi25MatchesPsych) {
   const Eigen::MatrixXd tau = read_factor_matrix("poly_bfi25_tau.csv");  // items x thresholds
   for (Eigen::Index i = 0; i < tau.rows(); ++i)
     for (Eigen::Index j = 0; j < tau.cols(); ++j) EXPECT_NEAR(res.thresholds[static_cast<std::size_t>(i)](j), tau(i, j), 1e-12);
-  EXPECT_EQ(res.n_obs, 2800);
+  EXPECT_EQ(res.n, 2800);
 }
 
 TEST(Polychoric, TwoFactorDataMatchesPsych) {
@@ -102,7 +102,7 @@ TEST(Polychoric, CorrectedMarginsNeverGiveNaN) {
   // cumsum(csum)[-3] can exceed 1 -> qnorm NaN. Here the margins are renormalised.
   Eigen::MatrixXd tab(3, 3);
   tab << 1, 0, 0, 0, 1, 0, 0, 0, 1;
-  const double r = attune::polychoric_table(tab, 5.0);
+  const double r = attune::polychoric_table(tab, {.correct = 5.0});
   EXPECT_TRUE(std::isfinite(r));
   EXPECT_LE(std::abs(r), 1.0);
 }
@@ -110,7 +110,7 @@ TEST(Polychoric, CorrectedMarginsNeverGiveNaN) {
 TEST(Polychoric, TableFromIndependentCountsIsNearZero) {
   Eigen::MatrixXd tab(3, 3);
   tab << 10, 20, 10, 20, 40, 20, 10, 20, 10;
-  EXPECT_NEAR(attune::polychoric_table(tab, 0.5, 1e-10), 0.0, 1e-6);
+  EXPECT_NEAR(attune::polychoric_table(tab, {.optimizer_tolerance = 1e-10}), 0.0, 1e-6);
 }
 
 TEST(Polychoric, ThreadCountDoesNotChangeTheResult) {

@@ -138,7 +138,7 @@ TEST(QualityGolden, LongstringEqualsCarelessRle) {
 
 TEST(QualityGolden, IrvEqualsCarelessIrvWithBlocks) {
   const auto& g = load_golden();
-  const Eigen::MatrixXd iv = attune::irv(g.values, 3);  // R: q_irv(raw, na.rm = TRUE, split = TRUE, num.split = 3)
+  const Eigen::MatrixXd iv = attune::irv(g.values, {.blocks = 3});  // R: q_irv(raw, na.rm = TRUE, split = TRUE, num.split = 3)
   compare(iv.col(0), g.expected, "irv", golden_tol);
   compare(iv.col(1), g.expected, "irv1", golden_tol);
   compare(iv.col(2), g.expected, "irv2", golden_tol);
@@ -180,7 +180,7 @@ void compare_d2(const attune::mahalanobis_result& md, const table& t, const std:
 TEST(QualityGolden, MahalanobisPsychEqualsPsychOutlier) {
   const auto& g = load_golden();
   // R: q_mahad(raw) = psych::outlier as careless::mahad calls it (checked in the script)
-  const auto md = attune::mahalanobis(g.values, attune::mahalanobis_method::psych);
+  const auto md = attune::mahalanobis(g.values, {.method = attune::mahalanobis_method::psych});
   compare_d2(md, g.expected, "mahalanobis_psych");
   compare(to_double(md.df), g.expected, "mahalanobis_df", 0.0);
   compare(md.p_value, g.expected, "mahalanobis_psych_p", golden_tol);  // R: pchisq(d2, df, lower.tail = FALSE)
@@ -272,7 +272,7 @@ TEST(QualityIndices, LongstringCountsMissingAsRunsOfOne) {
 TEST(QualityIndices, IrvIsTheRowSd) {
   Eigen::MatrixXd x(1, 4);
   x << 1, 2, 3, nan_v;
-  const Eigen::MatrixXd iv = attune::irv(x, 2);  // blocks {1,2}, {3,4}
+  const Eigen::MatrixXd iv = attune::irv(x, {.blocks = 2});  // blocks {1,2}, {3,4}
   EXPECT_DOUBLE_EQ(iv(0, 0), 1.0);               // sd(1, 2, 3)
   EXPECT_DOUBLE_EQ(iv(0, 1), std::sqrt(0.5));    // sd(1, 2)
   EXPECT_TRUE(std::isnan(iv(0, 2)));             // one answer

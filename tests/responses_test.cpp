@@ -119,6 +119,22 @@ TEST(ResponsesErrors, NotANumberNamesFileRowLineColumnAndValue) {
                {"d.csv, row 2 (line 3)", "column 'Q2'", "'abc'", "not a number"});
 }
 
+TEST(ResponsesErrors, LongCellsAreQuotedInEightyBytesAndOverflowIsNamed) {
+  // Issue 10: a 150 MB cell was echoed in full on stderr. Here 1 MB (the record limit is 16 MiB).
+  try {
+    read("Q1,Q2\n1," + std::string(1 << 20, '1') + "x\n", {"Q1", "Q2"});
+    ADD_FAILURE() << "no error";
+  } catch (const attune::error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("column 'Q2': value '" + std::string(77, '1') + "...' (1048577 bytes) is not a number"),
+              std::string::npos) << m.substr(0, 300);
+    EXPECT_LT(m.size(), 300u);
+  }
+  expect_error([] { read("Q1,Q2\n1,1e400\n", {"Q1", "Q2"}); }, attune::errc::bad_input,
+               {"column 'Q2': value '1e400'", "outside the range of a double"});
+  expect_error([] { read("Q1,Q2\n1,a\x01" "b\n", {"Q1", "Q2"}); }, attune::errc::bad_input, "value 'a\\x01b'");
+}
+
 TEST(ResponsesErrors, MissingItemColumn) {
   expect_error([] { read("Q1,Q2\n1,2\n", {"Q1", "Q2", "Q3"}); }, attune::errc::bad_input,
                {"d.csv", "no column named 'Q3'"});

@@ -39,18 +39,8 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
 namespace {
 
 response_range parse_scale(const std::string& text) {
-  // "1-7", "0-4", "-3-3": the separator is the first '-' after the first character.
-  const std::size_t dash = text.find('-', 1);
-  auto fail = [&] {
-    throw error(errc::invalid_argument, "--scale '" + text + "': expected MIN-MAX with MIN < MAX, e.g. 1-7");
-  };
-  if (dash == std::string::npos) fail();
-  response_range r;
-  const char* a = text.data();
-  const auto [p1, e1] = std::from_chars(a, a + dash, r.min);
-  const auto [p2, e2] = std::from_chars(a + dash + 1, a + text.size(), r.max);
-  if (e1 != std::errc() || e2 != std::errc() || p1 != a + dash || p2 != a + text.size() || !(r.min < r.max)) fail();
-  return r;
+  if (auto r = parse_response_range(text)) return *r;
+  throw error(errc::invalid_argument, "--scale '" + text.substr(0, 80) + "': expected MIN-MAX with MIN < MAX, e.g. 1-7");
 }
 
 }  // namespace

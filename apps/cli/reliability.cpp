@@ -48,18 +48,24 @@ void add_reliability_command(CLI::App& app) {
   cmd->callback([o] {
     reliability_study_options so;
     so.input = make_input_options(o->in);
-    so.threads = o->in.threads;
     so.reversed = o->reverse;
     so.ordinal = o->ordinal;
     auto& ro = so.reliability;
-    ro.missing = o->missing_method == "listwise" ? missing_method::listwise : missing_method::pairwise;
-    ro.n_for_intervals = o->interval_n == "rows" ? interval_n::rows : interval_n::effective;
+    ro.missing = *parse_missing_method(o->missing_method);  // CLI11 checked the name
+    ro.n_for_intervals = *parse_interval_n(o->interval_n);
     ro.level = o->level;
     ro.seed = o->seed;
+    ro.threads = o->in.threads;
     ro.intervals.clear();
     for (const auto& name : o->ci) {
       if (name.empty() || name == "none") continue;
-      const ci_method m = parse_ci_method(name);
+      const auto parsed = parse_ci_method(name);
+      if (!parsed) {
+        throw error(errc::invalid_argument, "--ci '" + name +
+                                                "': use feldt, feldt_1965, normal_theory, adf, bonett_wright, "
+                                                "bootstrap_percentile, bootstrap_bca or none");
+      }
+      const ci_method m = *parsed;
       if (std::find(ro.intervals.begin(), ro.intervals.end(), m) == ro.intervals.end()) ro.intervals.push_back(m);
     }
     const bool boot_ci = std::any_of(ro.intervals.begin(), ro.intervals.end(), [](ci_method m) {

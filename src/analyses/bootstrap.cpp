@@ -63,8 +63,10 @@ std::uint64_t replicate_seed(std::uint64_t seed, int b) {
 
 }  // namespace
 
-bootstrap_bounds percentile_interval(const std::vector<double>& sorted, double level) {
-  bootstrap_bounds b;
+confidence_interval percentile_interval(const std::vector<double>& sorted, double level) {
+  confidence_interval b;
+  b.method = "bootstrap_percentile";
+  b.level = level;
   if (sorted.size() < 2 || !(level > 0.0 && level < 1.0)) return b;
   const double tail = (1.0 - level) / 2.0;
   b.lower = detail::quantile_type7(sorted, tail);
@@ -75,6 +77,8 @@ bootstrap_bounds percentile_interval(const std::vector<double>& sorted, double l
 bca_interval_result bca_interval(const std::vector<double>& sorted, double estimate, const std::vector<double>& jackknife,
                                  double level) {
   bca_interval_result out;
+  out.interval.method = "bootstrap_bca";
+  out.interval.level = level;
   if (sorted.size() < 2) {
     out.undefined_reason = std::to_string(sorted.size()) + " usable bootstrap value(s); at least 2 are needed";
     return out;
@@ -115,18 +119,18 @@ bca_interval_result bca_interval(const std::vector<double>& sorted, double estim
     const double w = out.z0 + zq;
     return detail::normal_cdf(out.z0 + w / (1.0 - out.acceleration * w));
   };
-  out.bounds.lower = detail::quantile_type7(sorted, adjusted(detail::normal_quantile(tail)));
-  out.bounds.upper = detail::quantile_type7(sorted, adjusted(detail::normal_quantile(1.0 - tail)));
-  if (!std::isfinite(out.bounds.lower) || !std::isfinite(out.bounds.upper)) {
+  out.interval.lower = detail::quantile_type7(sorted, adjusted(detail::normal_quantile(tail)));
+  out.interval.upper = detail::quantile_type7(sorted, adjusted(detail::normal_quantile(1.0 - tail)));
+  if (!std::isfinite(out.interval.lower) || !std::isfinite(out.interval.upper)) {
     out.undefined_reason = "the adjusted percentiles are undefined (acceleration " + detail::number_text(out.acceleration) + ")";
-    out.bounds = {};
+    out.interval.lower = out.interval.upper = std::numeric_limits<double>::quiet_NaN();
   }
   return out;
 }
 
 // Replicate b draws from its own engine mt19937_64(replicate_seed(seed, b)); work is handed out in
 // blocks of replicates whose size depends only on N, so the result does not depend on `threads`.
-std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, unsigned threads) {
+std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, int threads) {
   if (replicates < 0 || replicates > max_bootstrap_replicates) {
     throw error(errc::invalid_argument, "bootstrap_alpha: replicates = " + std::to_string(replicates) +
                                             "; must be in 0.." + std::to_string(max_bootstrap_replicates));
@@ -152,7 +156,7 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
     m.col(k + 1) = m.leftCols(k).rowwise().sum();
     m.col(k + 2) = m.col(k + 1).array().square().matrix();
     const double nn = static_cast<double>(n);
-    detail::parallel_for(n_tasks, static_cast<int>(threads), [&](std::size_t task) {
+    detail::parallel_for(n_tasks, threads, [&](std::size_t task) {
       const int b0 = static_cast<int>(task) * block;
       const int nb = std::min(block, replicates - b0);
       using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -175,7 +179,7 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
   } else {
     // Missing answers: pairwise covariances of each resample (psych: cov(xi, use = "pairwise")),
     // from frequency-weighted moments.
-    detail::parallel_for(n_tasks, static_cast<int>(threads), [&](std::size_t task) {
+    detail::parallel_for(n_tasks, threads, [&](std::size_t task) {
       const int b0 = static_cast<int>(task) * block;
       const int nb = std::min(block, replicates - b0);
       Eigen::VectorXd w(n);

@@ -14,6 +14,7 @@
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/scale.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -138,7 +139,11 @@ kmeans_fit kmeans_once(const std::vector<Eigen::Vector2d>& pts, std::uint64_t se
       d2[i] = m;
       total += m;
     }
-    if (total <= 0.0) break;  // fewer distinct points than clusters (checked by the caller)
+    // No positive distance left (fewer distinct points than clusters, or distances that vanish):
+    // no fit from this start; the caller skips it. (Issue 10, F12: every squared distance of
+    // scores near 1e-170 underflowed to 0, seeding stopped at one center and Lloyd's step read
+    // past it.) The caller's rescaling keeps distances of distinct points away from 0.
+    if (!(total > 0.0) || !std::isfinite(total)) return fit;
     const double target = uniform01(rng) * total;
     double acc = 0.0;
     std::size_t pick = n - 1;
@@ -179,15 +184,27 @@ kmeans_fit kmeans_once(const std::vector<Eigen::Vector2d>& pts, std::uint64_t se
   return fit;
 }
 
-// Nearest-center classification (kmeans after labelling, prototypes).
+// Nearest-center classification (kmeans after labelling, prototypes). Points, centers and SEMs
+// are multiplied by 2^-e (exact), e the binary exponent of the largest coordinate, so that squared
+// distances neither overflow (scores near 1e200: every distance inf, every point a tie) nor
+// underflow; the winner and the boundary distance in SEM units (a ratio of a squared distance to a
+// length times an SEM) are those of the unscaled computation.
 void classify_nearest(classification& r, const std::vector<style_prototype>& centers) {
+  double largest = 0.0;
   for (Eigen::Index i = 0; i < r.anxiety.size(); ++i) {
-    const double a = r.anxiety(i), v = r.avoidance(i);
+    if (std::isfinite(r.anxiety(i)) && std::isfinite(r.avoidance(i)))
+      largest = std::max({largest, std::abs(r.anxiety(i)), std::abs(r.avoidance(i))});
+  }
+  for (const auto& c : centers) largest = std::max({largest, std::abs(c.anxiety), std::abs(c.avoidance)});
+  const int e = detail::binary_exponent(largest);
+  const double sem_a = std::ldexp(r.sem_anxiety, -e), sem_v = std::ldexp(r.sem_avoidance, -e);
+  for (Eigen::Index i = 0; i < r.anxiety.size(); ++i) {
+    const double a = std::ldexp(r.anxiety(i), -e), v = std::ldexp(r.avoidance(i), -e);
     if (!std::isfinite(a) || !std::isfinite(v)) continue;
     // f_j(x) = -|x - c_j|^2; differences between two are linear in x.
     linear_set f;
     for (const auto& c : centers) {
-      const double da = a - c.anxiety, dv = v - c.avoidance;
+      const double da = a - std::ldexp(c.anxiety, -e), dv = v - std::ldexp(c.avoidance, -e);
       f.push_back({-(da * da + dv * dv), -2.0 * da, -2.0 * dv});
     }
     std::size_t w = 0;
@@ -200,16 +217,14 @@ void classify_nearest(classification& r, const std::vector<style_prototype>& cen
     }
     const auto idx = static_cast<std::size_t>(i);
     if (tie) {
-      fill_flip(r, idx, have_sem(r.sem_anxiety, r.sem_avoidance) ? 0.0 : nan_v);
+      fill_flip(r, idx, have_sem(sem_a, sem_v) ? 0.0 : nan_v);
       continue;
     }
     r.styles[idx] = centers[w].style;
     // The gradient of f_w - f_k is linear: use it at the point (exact for quadratics with equal
     // curvature, because the quadratic terms cancel).
     fill_flip(r, idx,
-              have_sem(r.sem_anxiety, r.sem_avoidance)
-                  ? region_distance(f, w, r.sem_anxiety, r.sem_avoidance)
-                  : nan_v);
+              have_sem(sem_a, sem_v) ? region_distance(f, w, sem_a, sem_v) : nan_v);
   }
 }
 
@@ -365,13 +380,14 @@ void classify_options::validate() const {
                     number_text(norm_anxiety_mean) + ", " + number_text(norm_avoidance_mean) + ")");
   }
   if (method == classify_method::kmeans) {
-    if (kmeans_starts < 1) {
-      throw error(errc::invalid_argument,
-                  "classify: kmeans_starts = " + std::to_string(kmeans_starts) + "; need >= 1");
+    if (kmeans_starts < 1 || kmeans_starts > max_kmeans_starts) {
+      throw error(errc::invalid_argument, "classify: kmeans_starts = " + std::to_string(kmeans_starts) +
+                                              "; need 1.." + std::to_string(max_kmeans_starts));
     }
-    if (kmeans_max_iterations < 1) {
+    if (kmeans_max_iterations < 1 || kmeans_max_iterations > max_kmeans_iterations) {
       throw error(errc::invalid_argument, "classify: kmeans_max_iterations = " +
-                                              std::to_string(kmeans_max_iterations) + "; need >= 1");
+                                              std::to_string(kmeans_max_iterations) + "; need 1.." +
+                                              std::to_string(max_kmeans_iterations));
     }
   }
   if (method == classify_method::prototypes) {
@@ -539,14 +555,34 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
                     "classify: method 'kmeans' needs at least 4 distinct (anxiety, avoidance) "
                     "points; got " + std::to_string(distinct.size()));
       }
+      // Cluster the points times 2^-e (exact), e the binary exponent of the largest |score|, so
+      // that squared distances neither overflow nor underflow (issue 10, F11: scores near 1e200
+      // made every distance inf and no start was ever kept; F12: scores near 1e-170 made every
+      // distance 0). For scores of ordinary size the arithmetic is the unscaled one, bit for bit.
+      double largest = 0.0;
+      for (const auto& p : pts) largest = std::max({largest, std::abs(p(0)), std::abs(p(1))});
+      const int e = detail::binary_exponent(largest);
+      for (auto& p : pts) p = Eigen::Vector2d(std::ldexp(p(0), -e), std::ldexp(p(1), -e));
       kmeans_fit best;
       for (int s = 0; s < options.kmeans_starts; ++s) {
         auto fit = kmeans_once(pts, options.seed + static_cast<std::uint64_t>(s),
                                options.kmeans_max_iterations);
-        if (fit.within_ss < best.within_ss) best = std::move(fit);
+        if (fit.centers.size() == 4 && fit.within_ss < best.within_ss) best = std::move(fit);
       }
-      r.within_ss = best.within_ss;
-      // Label the clusters by quadrant: in standardized coordinates, the one-to-one assignment
+      if (best.centers.size() != 4) {
+        throw error(errc::numerical_issue,
+                    "classify: k-means found no four separate clusters from " + std::to_string(options.kmeans_starts) +
+                        " start(s): the (anxiety, avoidance) points are too close together to be told apart");
+      }
+      r.within_ss = std::ldexp(best.within_ss, 2 * e);
+      if (!std::isfinite(r.within_ss) || (r.within_ss == 0.0 && best.within_ss > 0.0)) {
+        r.warnings.push_back("kmeans: the within-cluster sum of squares of these scores (up to " +
+                             number_text(largest, 6) + ") " +
+                             (r.within_ss == 0.0 ? "underflows a double and is reported as 0"
+                                                 : "overflows a double and is reported as inf") +
+                             "; the clusters were found on rescaled scores");
+      }
+      // Label the clusters by quadrant (on the scaled points and centers): in standardized coordinates, the one-to-one assignment
       // of clusters to the ideal quadrant points (+-1, +-1) with the smallest total squared
       // distance (all 24 permutations).
       Eigen::VectorXd pa(static_cast<Eigen::Index>(pts.size())), pv(pa.size());
@@ -576,12 +612,13 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
       } while (std::next_permutation(perm.begin(), perm.end()));
       for (std::size_t c = 0; c < 4; ++c) {
         const attachment_style s = all_styles[static_cast<std::size_t>(best_perm[c])];
-        r.centers.push_back({s, best.centers[c](0), best.centers[c](1)});
+        const double center_anx = std::ldexp(best.centers[c](0), e), center_avo = std::ldexp(best.centers[c](1), e);
+        r.centers.push_back({s, center_anx, center_avo});
         const attachment_style own = quadrant_style(best.centers[c](0) > ma, best.centers[c](1) > mv);
         if (own != s) {
           r.warnings.push_back("kmeans: the cluster labelled '" + std::string(to_string(s)) +
-                               "' has its center (anxiety " + number_text(best.centers[c](0), 6) +
-                               ", avoidance " + number_text(best.centers[c](1), 6) +
+                               "' has its center (anxiety " + number_text(center_anx, 6) +
+                               ", avoidance " + number_text(center_avo, 6) +
                                ") in the sample's " + std::string(to_string(own)) +
                                " quadrant; the four clusters do not match the four quadrants");
         }

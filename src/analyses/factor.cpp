@@ -78,6 +78,21 @@ struct uls_eval {
 // Hessian from eigenvalue perturbation theory (derived here):
 // H_ik = (P_R)_ik^2 + 2 sum_{j in R} sum_{l in T} lambda_j/(lambda_j - lambda_l) v_ij v_kj v_il v_kl,
 // T = the m leading eigenvectors, R = the others, P_R the projector on R.
+// h += sum_{j < nr} sum_{l >= nr} c(j, l) w_jl w_jl', w_jl = v_j o v_l (the eigenvalue-perturbation
+// cross terms of both Hessians below), as one matrix product per leading vector l:
+// W_l = V_R o v_l (k x nr), h += W_l diag(c(., l)) W_l'. A loop of k x k rank-one updates did the
+// same work memory-bound, most of the time of an extraction at k = 1000 (issue 10, F15).
+template <class C>
+void add_cross_terms(MatrixXd& h, const MatrixXd& v, Index nr, C c) {
+  const Index k = v.rows();
+  MatrixXd w(k, nr), wc(k, nr);
+  for (Index l = nr; l < k; ++l) {
+    w = v.leftCols(nr).array().colwise() * v.col(l).array();
+    for (Index j = 0; j < nr; ++j) wc.col(j) = c(j, l) * w.col(j);
+    h.noalias() += wc * w.transpose();
+  }
+}
+
 uls_eval uls_evaluate(const MatrixXd& s, const VectorXd& psi, int m, bool want_hessian) {
   const Index k = s.rows();
   MatrixXd a = s;
@@ -95,22 +110,22 @@ uls_eval uls_evaluate(const MatrixXd& s, const VectorXd& psi, int m, bool want_h
   const MatrixXd vr = v.leftCols(nr);
   const MatrixXd pr = vr * vr.transpose();
   out.h = pr.array().square().matrix();
-  for (Index j = 0; j < nr; ++j) {
-    for (Index l = nr; l < k; ++l) {
-      const double denom = lam(j) - lam(l);
-      if (std::abs(denom) < 1e-300) continue;
-      const double c = 2.0 * lam(j) / denom;
-      const VectorXd w = v.col(j).cwiseProduct(v.col(l));
-      out.h.noalias() += c * w * w.transpose();
-    }
-  }
+  add_cross_terms(out.h, v, nr, [&](Index j, Index l) {
+    const double denom = lam(j) - lam(l);
+    return std::abs(denom) < 1e-300 ? 0.0 : 2.0 * lam(j) / denom;
+  });
   return out;
 }
 
 // Maximum-likelihood criterion (psych 2.2.9 `FAfn`, as stats::factanal):
-// F(psi) = -sum_{j>m} (log theta_j - theta_j) - m + k, theta = eigenvalues of psi^-1/2 R psi^-1/2.
-// Gradient (psych `FAgr`): diag(LL' + psi - R) / psi^2.
-uls_eval ml_evaluate(const MatrixXd& s, const VectorXd& psi, int m) {
+// F(psi) = -sum_{j>m} (log theta_j - theta_j) - m + k, theta = eigenvalues of S* = psi^-1/2 R psi^-1/2.
+// Gradient (psych `FAgr`): diag(LL' + psi - R) / psi^2 = -G_i / psi_i, G = diag(sum_{j in R} (theta_j - 1) v_j v_j').
+// Hessian (derived here, as for ULS above, by eigenvalue perturbation; dS*/dpsi_k = -(E_k S* + S* E_k) / (2 psi_k)):
+// H_ik = delta_ik G_i / psi_i^2 + [Q_ik P_ik + sum_{j in R} sum_{l in T} c_jl v_ij v_kj v_il v_kl] / (psi_i psi_k),
+// Q = sum_{j in R} theta_j v_j v_j', P = sum_{j in R} v_j v_j', c_jl = (theta_j - 1)(theta_j + theta_l)/(theta_j - theta_l).
+// O(m k^3) like the ULS Hessian; the central differences of the gradient it replaces took 2k
+// eigendecompositions per Newton step, O(k^4) (24 s at k = 200, issue 10 F15).
+uls_eval ml_evaluate(const MatrixXd& s, const VectorXd& psi, int m, bool want_hessian = false) {
   const Index k = s.rows();
   const VectorXd sc = psi.array().rsqrt();
   const MatrixXd sstar = sc.asDiagonal() * s * sc.asDiagonal();
@@ -127,6 +142,19 @@ uls_eval ml_evaluate(const MatrixXd& s, const VectorXd& psi, int m) {
   load = psi.array().sqrt().matrix().asDiagonal() * load;
   VectorXd diag = load.rowwise().squaredNorm() + psi - s.diagonal();
   out.g = diag.array() / psi.array().square();
+  if (!want_hessian) return out;
+  const MatrixXd vr = v.leftCols(nr);
+  const VectorXd g_sum = vr.array().square().matrix() * (th.head(nr).array() - 1.0).matrix();  // G_i
+  const MatrixXd p = vr * vr.transpose();
+  const MatrixXd q = vr * th.head(nr).asDiagonal() * vr.transpose();
+  out.h = q.cwiseProduct(p);
+  add_cross_terms(out.h, v, nr, [&](Index j, Index l) {
+    const double denom = th(j) - th(l);
+    return std::abs(denom) < 1e-300 ? 0.0 : (th(j) - 1.0) * (th(j) + th(l)) / denom;
+  });
+  const VectorXd inv_psi = psi.cwiseInverse();
+  out.h = inv_psi.asDiagonal() * out.h * inv_psi.asDiagonal();
+  out.h.diagonal() += g_sum.cwiseProduct(inv_psi.cwiseAbs2());
   return out;
 }
 
@@ -144,20 +172,22 @@ fit_outcome minimise_psi(const MatrixXd& s, VectorXd psi, int m, factor_method m
   const Index k = s.rows();
   auto evaluate = [&](const VectorXd& p, bool hess) -> uls_eval {
     if (method == factor_method::minres) return uls_evaluate(s, p, m, hess);
-    uls_eval e = ml_evaluate(s, p, m);
-    if (hess) {
-      // central differences of the analytic gradient
-      e.h.resize(k, k);
-      for (Index i = 0; i < k; ++i) {
-        const double h = 1e-5 * std::max(p(i), 0.05);
-        VectorXd pp = p, pm = p;
-        pp(i) += h;
-        pm(i) -= h;
-        e.h.col(i) = (ml_evaluate(s, pp, m).g - ml_evaluate(s, pm, m).g) / (2 * h);
-      }
-      e.h = 0.5 * (e.h + e.h.transpose()).eval();
+    return ml_evaluate(s, p, m, hess);
+  };
+  // The criterion alone, from the eigenvalues (as uls_evaluate and ml_evaluate compute it).
+  auto criterion = [&](const VectorXd& p) {
+    const Index nr = k - m;
+    if (method == factor_method::minres) {
+      MatrixXd a = s;
+      a.diagonal() -= p;
+      const Eigen::SelfAdjointEigenSolver<MatrixXd> es(a, Eigen::EigenvaluesOnly);
+      return 0.5 * es.eigenvalues().head(nr).squaredNorm();
     }
-    return e;
+    const VectorXd sc = p.array().rsqrt();
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> es(sc.asDiagonal() * s * sc.asDiagonal(), Eigen::EigenvaluesOnly);
+    double e = 0;
+    for (Index j = 0; j < nr; ++j) e += std::log(es.eigenvalues()(j)) - es.eigenvalues()(j);
+    return -(e - static_cast<double>(m) + static_cast<double>(k));
   };
   for (Index i = 0; i < k; ++i) psi(i) = std::clamp(psi(i), psi_lower, upper);
   fit_outcome out;
@@ -203,13 +233,12 @@ fit_outcome minimise_psi(const MatrixXd& s, VectorXd psi, int m, factor_method m
     double step = 1.0;
     bool accepted = false;
     VectorXd trial;
-    uls_eval te;
     for (int ls = 0; ls < 60; ++ls) {
       trial = psi + step * full;
       for (Index i = 0; i < k; ++i) trial(i) = std::clamp(trial(i), psi_lower, upper);
-      te = evaluate(trial, false);
+      const double f_trial = criterion(trial);  // eigenvalues only: a third of the work
       const double decrease = cur.g.dot(trial - psi);
-      if (std::isfinite(te.f) && te.f <= cur.f + 1e-4 * decrease) {
+      if (std::isfinite(f_trial) && f_trial <= cur.f + 1e-4 * decrease) {
         accepted = true;
         break;
       }
@@ -478,7 +507,7 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   efa_result res;
   res.method = options.method;
   res.rotation = m > 1 ? options.rotation : factor_rotation::none;  // one factor is not rotated
-  res.n_obs = n_obs;
+  res.n = n_obs;
   {
     Eigen::SelfAdjointEigenSolver<MatrixXd> es(correlation, Eigen::EigenvaluesOnly);
     res.eigenvalues = es.eigenvalues().reverse();
@@ -581,8 +610,12 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   return res;
 }
 
-schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::Index n_obs, int n_factors, factor_method method,
-                                   factor_rotation rotation, two_factor_general option) {
+schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::Index n_obs,
+                                   const schmid_leiman_options& options) {
+  const int n_factors = options.n_factors;
+  const factor_method method = options.method;
+  const factor_rotation rotation = options.rotation;
+  const two_factor_general option = options.two_factor;
   if (rotation == factor_rotation::varimax || rotation == factor_rotation::none)
     throw error(errc::invalid_argument, "schmid_leiman: rotation '" + std::string(to_string(rotation)) +
                                             "' is orthogonal; the transformation needs an oblique rotation (oblimin or geomin)");
@@ -657,8 +690,9 @@ schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::In
 }
 
 void parallel_options::validate() const {
-  if (replicates < 1)
-    throw error(errc::invalid_argument, "parallel_options.replicates = " + std::to_string(replicates) + "; it must be at least 1");
+  if (replicates < 1 || replicates > max_parallel_replicates)
+    throw error(errc::invalid_argument, "parallel_options.replicates = " + std::to_string(replicates) +
+                                            "; it must be in 1.." + std::to_string(max_parallel_replicates));
   if (!(quantile > 0 && quantile < 1))
     throw error(errc::invalid_argument, "parallel_options.quantile = " + number_text(quantile) + "; it must lie strictly between 0 and 1");
   if (threads < 0)
@@ -672,7 +706,7 @@ parallel_result parallel_analysis(const Eigen::MatrixXd& correlation, Eigen::Ind
   if (k < 2) throw error(errc::insufficient_data, "parallel analysis: k = " + std::to_string(k) + " item; at least 2 are needed");
   if (n_obs < 3) throw error(errc::invalid_argument, "parallel analysis: n_obs = " + std::to_string(n_obs) + "; at least 3 are needed");
   parallel_result out;
-  out.n_obs = n_obs;
+  out.n = n_obs;
   auto eig_pair = [](const MatrixXd& r, VectorXd& comp, VectorXd& fac) {
     Eigen::SelfAdjointEigenSolver<MatrixXd> es(r, Eigen::EigenvaluesOnly);
     comp = es.eigenvalues().reverse();

@@ -37,8 +37,8 @@ void explain_undefined(icc_result& res, double msb, double msw, double mse) {
     }
     // An infinite F gives bounds such as 1 - 1/inf = 1: the limit, but a claim of certainty that
     // three subjects cannot support; undefined instead, like the bounds that are inf/inf.
-    if (!std::isfinite(row.f) || !std::isfinite(row.lower) || !std::isfinite(row.upper)) {
-      row.lower = row.upper = nan_v;
+    if (!std::isfinite(row.f) || !row.ci.finite()) {
+      row.ci.lower = row.ci.upper = nan_v;
       undefined_interval += (undefined_interval.empty() ? "" : ", ") + row.type;
     }
   }
@@ -111,7 +111,7 @@ icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& option
   const double df_b = nd - 1.0, df_j = kd - 1.0, df_e = (nd - 1.0) * (kd - 1.0);
   const double msb = ss_b / df_b, msj = ss_j / df_j, mse = ss_e / df_e;
   const double msw = (ss_j + ss_e) / (df_j + df_e);
-  res.n_subjects = nd;
+  res.n = nd;
   res.n_raters = k;
   res.ms_subjects = std::ldexp(msb, 2 * e);
   res.ms_within = std::ldexp(msw, 2 * e);
@@ -144,13 +144,17 @@ icc_result analyze_icc(const Eigen::MatrixXd& ratings, const icc_options& option
   const double f2l = f_quantile(1.0 - al / 2.0, v, nd - 1.0);
   const double l2 = nd * (msb - f2u * mse) / (f2u * (kd * msj + (kd * nd - kd - nd) * mse) + nd * msb);
   const double u2 = nd * (f2l * msb - mse) / (kd * msj + (kd * nd - kd - nd) * mse + nd * f2l * msb);
+  auto row = [&](const char* type, const char* description, double icc, double f, double df1, double df2, double p,
+                 double lower, double upper) {
+    return icc_row{type, description, icc, f, df1, df2, p, confidence_interval{"f", options.level, lower, upper, nd}};
+  };
   res.rows = {
-      {"ICC1", "Single_raters_absolute", icc1, f11, df11n, df11d, p11, (f1l - 1.0) / (f1l + (kd - 1.0)), (f1u - 1.0) / (f1u + kd - 1.0)},
-      {"ICC2", "Single_random_raters", icc2, f21, df21n, df21d, p21, l2, u2},
-      {"ICC3", "Single_fixed_raters", icc3, f21, df21n, df21d, p21, (f3l - 1.0) / (f3l + kd - 1.0), (f3u - 1.0) / (f3u + kd - 1.0)},
-      {"ICC1k", "Average_raters_absolute", icc1k, f11, df11n, df11d, p11, 1.0 - 1.0 / f1l, 1.0 - 1.0 / f1u},
-      {"ICC2k", "Average_random_raters", icc2k, f21, df21n, df21d, p21, l2 * kd / (1.0 + l2 * (kd - 1.0)), u2 * kd / (1.0 + u2 * (kd - 1.0))},
-      {"ICC3k", "Average_fixed_raters", icc3k, f21, df21n, df21d, p21, 1.0 - 1.0 / f3l, 1.0 - 1.0 / f3u},
+      row("ICC1", "Single_raters_absolute", icc1, f11, df11n, df11d, p11, (f1l - 1.0) / (f1l + (kd - 1.0)), (f1u - 1.0) / (f1u + kd - 1.0)),
+      row("ICC2", "Single_random_raters", icc2, f21, df21n, df21d, p21, l2, u2),
+      row("ICC3", "Single_fixed_raters", icc3, f21, df21n, df21d, p21, (f3l - 1.0) / (f3l + kd - 1.0), (f3u - 1.0) / (f3u + kd - 1.0)),
+      row("ICC1k", "Average_raters_absolute", icc1k, f11, df11n, df11d, p11, 1.0 - 1.0 / f1l, 1.0 - 1.0 / f1u),
+      row("ICC2k", "Average_random_raters", icc2k, f21, df21n, df21d, p21, l2 * kd / (1.0 + l2 * (kd - 1.0)), u2 * kd / (1.0 + u2 * (kd - 1.0))),
+      row("ICC3k", "Average_fixed_raters", icc3k, f21, df21n, df21d, p21, 1.0 - 1.0 / f3l, 1.0 - 1.0 / f3u),
   };
   explain_undefined(res, msb, msw, mse);
   return res;

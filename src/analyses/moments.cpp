@@ -349,9 +349,21 @@ pairwise_moments pairwise_moments::deserialize(std::string_view text) {
   long long k = -1;
   {
     auto res = std::from_chars(head[2].data(), head[2].data() + head[2].size(), k);
-    if (res.ec != std::errc() || res.ptr != head[2].data() + head[2].size() || k < 0 || k > 1000000) {
+    if (res.ec != std::errc() || res.ptr != head[2].data() + head[2].size() || k < 0) {
       throw fail(0, "bad item count " + detail::quoted(head[2]));
     }
+    if (k > max_serialized_items) {
+      throw fail(0, "k = " + std::to_string(k) + " items; a serialized state holds at most " +
+                        std::to_string(max_serialized_items));
+    }
+  }
+  // Before the four k x k matrices are allocated (a 32-byte header asked for 29 GB, issue 10 F5):
+  // each holds k lines of k numbers of at least one character and a separator, so the text has at
+  // least 8 k^2 bytes.
+  if (k > 0 && text.size() / 8 / static_cast<std::size_t>(k) < static_cast<std::size_t>(k)) {
+    throw fail(0, "k = " + std::to_string(k) + " items need at least 8 k^2 = " +
+                      std::to_string(8 * static_cast<unsigned long long>(k) * static_cast<unsigned long long>(k)) +
+                      " bytes of text; this text has " + std::to_string(text.size()));
   }
   pairwise_moments pm(static_cast<Eigen::Index>(k));
   if (lines.size() < 2) throw fail(1, "missing 'rows ... complete ...' line");

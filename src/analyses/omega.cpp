@@ -45,9 +45,9 @@ omega_result omega(const Eigen::MatrixXd& correlation, Eigen::Index n_obs, const
   options.validate();
   const Index k = correlation.rows();
   const int m = options.n_factors;
-  schmid_leiman_result sl = schmid_leiman(correlation, n_obs, m, options.method, options.rotation, options.two_factor);
+  schmid_leiman_result sl = schmid_leiman(correlation, n_obs, {m, options.method, options.rotation, options.two_factor});
   omega_result out;
-  out.n_obs = n_obs;
+  out.n = n_obs;
   out.n_factors = m;
   out.warnings = sl.warnings;
   // psych omegah: flip items whose general loading is negative
@@ -113,7 +113,7 @@ omega_single_result omega_single_factor(const Eigen::MatrixXd& correlation, Eige
   o.method = method;
   efa_result f = exploratory_factor_analysis(correlation, n_obs, o);
   omega_single_result out;
-  out.n_obs = n_obs;
+  out.n = n_obs;
   out.warnings = f.warnings;
   out.loadings = f.loadings.col(0);
   out.uniquenesses = f.uniquenesses;
@@ -131,9 +131,11 @@ omega_single_result omega_single_factor(const Eigen::MatrixXd& correlation, Eige
 }
 
 ordinal_reliability_result ordinal_reliability(const Eigen::MatrixXd& data, const polychoric_options& options) {
-  polychoric_result p = polychoric(data, options);
+  polychoric_options po = options;
+  po.standard_errors = false;  // not part of the result: their information sums cost ~10% at k = 1000
+  polychoric_result p = polychoric(data, po);
   ordinal_reliability_result out;
-  out.n_obs = p.n_obs;
+  out.n = p.n;
   out.warnings = p.warnings;
   out.polychoric = p.rho;
   if (!p.rho.allFinite())
@@ -144,7 +146,7 @@ ordinal_reliability_result ordinal_reliability(const Eigen::MatrixXd& data, cons
   const double s = p.rho.sum();
   // Zumbo et al. (2007): alpha on the polychoric matrix = standardized alpha formula
   out.ordinal_alpha = static_cast<double>(k) / static_cast<double>(k - 1) * (1.0 - static_cast<double>(k) / s);
-  omega_single_result o = omega_single_factor(p.rho, p.n_obs);
+  omega_single_result o = omega_single_factor(p.rho, p.n);
   out.ordinal_omega = o.omega_total;
   for (const auto& w : o.warnings) out.warnings.push_back(w);
   return out;
@@ -187,7 +189,7 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
     return polychoric(x, po).rho;
   };
   omega_bootstrap_result out;
-  out.n_obs = n;
+  out.n = n;
   const MatrixXd r_full = correlation_of(VectorXd::Ones(n));
   out.estimate = omega(r_full, n, options.omega);
   out.warnings = out.estimate.warnings;
@@ -234,19 +236,20 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
       fit(w, jack(g, 0), jack(g, 1));
     }
   });
-  auto intervals = [&](int col, double est, omega_interval& pct, omega_interval& bca, const char* name) {
+  auto intervals = [&](int col, double est, confidence_interval& pct, confidence_interval& bca, const char* name) {
     std::vector<double> v;
     for (int b = 0; b < reps; ++b)
       if (std::isfinite(out.draws(b, col))) v.push_back(out.draws(b, col));
     std::sort(v.begin(), v.end());
-    const bootstrap_bounds p = percentile_interval(v, options.level);
-    pct = {p.lower, p.upper};
+    pct = percentile_interval(v, options.level);
+    pct.n = static_cast<double>(n);
     std::vector<double> jk(static_cast<std::size_t>(groups));
     for (int g = 0; g < groups; ++g) jk[static_cast<std::size_t>(g)] = jack(g, col);
     const bca_interval_result b = bca_interval(v, est, jk, options.level);
-    bca = {b.bounds.lower, b.bounds.upper};
-    if (!b.undefined_reason.empty())
-      out.warnings.push_back(std::string("BCa interval for ") + name + " is undefined: " + b.undefined_reason);
+    bca = b.interval;
+    bca.n = static_cast<double>(n);
+    if (b.undefined_reason)
+      out.warnings.push_back(std::string("BCa interval for ") + name + " is undefined: " + *b.undefined_reason);
   };
   intervals(0, out.estimate.omega_total, out.total_percentile, out.total_bca, "omega total");
   intervals(1, out.estimate.omega_hierarchical, out.hierarchical_percentile, out.hierarchical_bca, "omega hierarchical");
@@ -255,75 +258,6 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
   if (out.failed > 0)
     out.warnings.push_back(std::to_string(out.failed) + " of " + std::to_string(reps) +
                            " bootstrap resamples could not be fitted and were left out");
-  return out;
-}
-
-void scale_omega_options::validate() const {
-  if (n_factors < 1)
-    throw error(errc::invalid_argument, "scale_omega_options.n_factors = " + std::to_string(n_factors) + "; it must be at least 1");
-  if (replicates < 0 || replicates == 1 || replicates > max_bootstrap_replicates)
-    throw error(errc::invalid_argument, "scale_omega_options.replicates = " + std::to_string(replicates) +
-                                            "; use 0 (no interval) or 2.." + std::to_string(max_bootstrap_replicates));
-  if (!(level > 0 && level < 1))
-    throw error(errc::invalid_argument, "scale_omega_options.level = " + number_text(level) + "; it must lie strictly between 0 and 1");
-  if (threads < 0) throw error(errc::invalid_argument, "scale_omega_options.threads must be 0 or positive");
-}
-
-scale_omega_summary scale_omega(const Eigen::MatrixXd& data, const scale_omega_options& options) {
-  options.validate();
-  const Index k = data.cols();
-  if (k < 2) throw error(errc::insufficient_data, "omega: k = " + std::to_string(k) + " item; at least 2 are needed");
-  scale_omega_summary out;
-  out.n_obs = data.rows();
-  // at least three items per group factor (psych's default of 3 factors needs 9 items)
-  out.n_factors = static_cast<int>(std::max<Index>(1, std::min<Index>(options.n_factors, k / 3)));
-  omega_bootstrap_options bo;
-  bo.omega.n_factors = out.n_factors;
-  bo.replicates = std::max(2, options.replicates);
-  bo.level = options.level;
-  bo.seed = options.seed;
-  bo.threads = options.threads;
-  if (options.replicates >= 2) {
-    omega_bootstrap_result b = omega_bootstrap(data, bo);
-    out.omega = b.estimate;
-    out.warnings = b.warnings;
-    out.has_interval = true;
-    if (std::isfinite(b.total_bca.lower) && std::isfinite(b.total_bca.upper)) {
-      out.interval = b.total_bca;
-      out.interval_method = "bca";
-    } else {
-      out.interval = b.total_percentile;
-      out.interval_method = "percentile";
-    }
-  } else {
-    pairwise_moments pm(k);
-    pm.add(data);
-    out.omega = omega(pm.correlation(), data.rows(), bo.omega);
-    out.warnings = out.omega.warnings;
-  }
-  if (options.ordinal) {
-    bool integer = true;
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (Index i = 0; i < data.size(); ++i) {
-      const double v = data.data()[i];
-      if (std::isnan(v)) continue;
-      integer = integer && std::isfinite(v) && v == std::round(v);
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-    if (integer && hi - lo + 1 <= 8 && hi > lo) {
-      try {
-        polychoric_options po;
-        po.threads = options.threads;
-        po.standard_errors = false;
-        ordinal_reliability_result o = ordinal_reliability(data, po);
-        out.has_ordinal_alpha = true;
-        out.ordinal_alpha = o.ordinal_alpha;
-      } catch (const error& e) {
-        out.warnings.push_back(std::string("ordinal alpha not available: ") + e.what());
-      }
-    }
-  }
   return out;
 }
 

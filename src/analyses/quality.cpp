@@ -275,7 +275,8 @@ double row_sd(const Eigen::MatrixXd& v, Eigen::Index i, const std::vector<Eigen:
 }  // namespace
 
 // careless 1.2.2 R/irv.R: apply(x, 1, sd, na.rm = TRUE); split blocks via cut(seq_along(x), n).
-Eigen::MatrixXd irv(const Eigen::MatrixXd& values, int blocks) {
+Eigen::MatrixXd irv(const Eigen::MatrixXd& values, const irv_options& options) {
+  const int blocks = options.blocks;
   const Eigen::Index n = values.rows(), k = values.cols();
   const auto block = irv_block_of_items(k, blocks);
   std::vector<std::vector<Eigen::Index>> cols(static_cast<std::size_t>(blocks) + 1);
@@ -298,7 +299,8 @@ Eigen::MatrixXd irv(const Eigen::MatrixXd& values, int blocks) {
 // mahalanobis_method::observed (default) instead gives a row with missing answers the D^2 of its
 // answered sub-vector, z_o' (S_oo)^-1 z_o (chi-square(|o|) under multivariate normality; the
 // usual D^2 under missing data, e.g. Little 1988); both agree on complete rows.
-mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, mahalanobis_method method) {
+mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_options& options) {
+  const mahalanobis_method method = options.method;
   const Eigen::Index n = values.rows(), k = values.cols();
   if (k < 1) fail(errc::insufficient_data, "mahalanobis: no items");
   // cov(x, use = "pairwise"), from the shared accumulator (pinned to equal R's).
@@ -656,7 +658,7 @@ quality_report assess_quality(const Eigen::MatrixXd& values, const quality_desig
   const auto ls = longstring(x);
   rep.longstring = ls.longest;
   rep.longstring_avg = ls.average;
-  const Eigen::MatrixXd iv = irv(x, options.irv_blocks);
+  const Eigen::MatrixXd iv = irv(x, {.blocks = options.irv_blocks});
   rep.irv = iv.col(0);
   rep.irv_blocks = iv.rightCols(options.irv_blocks);
 
@@ -664,7 +666,7 @@ quality_report assess_quality(const Eigen::MatrixXd& values, const quality_desig
   rep.mahalanobis_p = Eigen::VectorXd::Constant(n, nan_v);
   rep.mahalanobis_df = Eigen::VectorXi::Zero(n);
   try {
-    auto md = mahalanobis(x, options.mahalanobis_missing);
+    auto md = mahalanobis(x, {.method = options.mahalanobis_missing});
     for (const auto& w : md.warnings) rep.warnings.push_back(w);
     rep.mahalanobis = md.d2;
     rep.mahalanobis_df = md.df;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -19,8 +20,10 @@
 #include <Eigen/Dense>
 
 #include "attune/core/error.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/quote.hpp"
 #include "detail/math.hpp"
+#include "detail/memory.hpp"
 #include "detail/number_text.hpp"
 #include "detail/quantile.hpp"
 #include "detail/scale.hpp"
@@ -64,24 +67,98 @@ struct smc_info {
 };
 
 smc_info compute_smc(const Eigen::MatrixXd& r) {
+  // R is symmetric, so its singular values are the |eigenvalues| and Pinv(R) = V diag(1/lambda) V'
+  // over the eigenvalues kept: the same pseudo-inverse as psych's svd-based Pinv, from a symmetric
+  // eigensolver that is ~20x faster than a Jacobi SVD at k = 1000 (issue 10, F15).
   smc_info out;
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(r, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  const Eigen::VectorXd& d = svd.singularValues();
-  const double tol = std::sqrt(std::numeric_limits<double>::epsilon()) * d(0);
-  Eigen::VectorXd dinv(d.size());
-  for (Eigen::Index i = 0; i < d.size(); ++i) {
-    if (d(i) > std::max(tol, 0.0)) {
-      dinv(i) = 1.0 / d(i);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(r);
+  const Eigen::VectorXd& lambda = eig.eigenvalues();
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon()) * lambda.cwiseAbs().maxCoeff();
+  Eigen::VectorXd inv(lambda.size());
+  for (Eigen::Index i = 0; i < lambda.size(); ++i) {
+    if (std::abs(lambda(i)) > std::max(tol, 0.0)) {
+      inv(i) = 1.0 / lambda(i);
     } else {
-      dinv(i) = 0.0;
+      inv(i) = 0.0;
       out.singular = true;
     }
   }
-  out.inverse = svd.matrixV() * dinv.asDiagonal() * svd.matrixU().transpose();
+  out.inverse = eig.eigenvectors() * inv.asDiagonal() * eig.eigenvectors().transpose();
   out.smc = (1.0 - out.inverse.diagonal().array().inverse()).matrix();
   for (Eigen::Index i = 0; i < out.smc.size(); ++i) {
     if (std::isnan(out.smc(i))) out.smc(i) = 1.0;  // psych: "smcs were set to 1.0" when all NA
     out.smc(i) = std::clamp(out.smc(i), 0.0, 1.0);
+  }
+  return out;
+}
+
+// The median and variance of the inter-item correlations (the k(k-1)/2 values below the diagonal)
+// without item i, for every i, in O(k^2 log k) instead of a sort per item (O(k^3 log k), most of
+// the time at k = 200; issue 10, F15). The values are sorted once with their positions; item i
+// removes its k - 1 values, and the m-th smallest of the rest is found by stepping over the removed
+// positions. The variance is downdated from sums shifted by the mean of all values (no cancellation).
+struct r_without_item {
+  std::vector<double> median, variance;
+};
+
+r_without_item correlations_without_each_item(const Eigen::MatrixXd& r) {
+  const Eigen::Index k = r.rows();
+  const auto ku = static_cast<std::size_t>(k);
+  const std::size_t m_all = ku * (ku - 1) / 2;
+  // pair(a, b), a > b, at index offset(b) + (a - b - 1): the column-major order of the lower triangle.
+  auto index_of = [ku](std::size_t a, std::size_t b) {
+    if (a < b) std::swap(a, b);
+    return b * ku - b * (b + 1) / 2 + (a - b - 1);
+  };
+  std::vector<double> values(m_all);
+  for (std::size_t b = 0; b < ku; ++b)
+    for (std::size_t a = b + 1; a < ku; ++a) values[index_of(a, b)] = r(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
+  std::vector<std::uint32_t> order(m_all);
+  for (std::size_t t = 0; t < m_all; ++t) order[t] = static_cast<std::uint32_t>(t);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    return values[x] < values[y] || (values[x] == values[y] && x < y);
+  });
+  std::vector<std::uint32_t> rank(m_all);
+  std::vector<double> sorted(m_all);
+  for (std::size_t t = 0; t < m_all; ++t) {
+    rank[order[t]] = static_cast<std::uint32_t>(t);
+    sorted[t] = values[order[t]];
+  }
+  double mean = 0.0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(m_all);
+  double s1 = 0.0, s2 = 0.0;
+  for (double v : values) {
+    s1 += v - mean;
+    s2 += (v - mean) * (v - mean);
+  }
+  r_without_item out{std::vector<double>(ku, nan_v), std::vector<double>(ku, nan_v)};
+  const std::size_t m = m_all - (ku - 1);  // values left without one item
+  std::vector<std::uint32_t> removed(ku - 1);
+  for (std::size_t i = 0; i < ku; ++i) {
+    double d1 = s1, d2 = s2;
+    std::size_t n_removed = 0;
+    for (std::size_t j = 0; j < ku; ++j) {
+      if (j == i) continue;
+      const std::size_t p = index_of(i, j);
+      removed[n_removed++] = rank[p];
+      d1 -= values[p] - mean;
+      d2 -= (values[p] - mean) * (values[p] - mean);
+    }
+    std::sort(removed.begin(), removed.end());
+    auto select = [&](std::size_t want) {  // the want-th smallest (0-based) of the values left
+      std::size_t t = want;
+      for (std::uint32_t q : removed) {
+        if (q <= t) ++t;
+        else break;
+      }
+      return sorted[t];
+    };
+    if (m >= 1) out.median[i] = m % 2 ? select(m / 2) : 0.5 * (select(m / 2 - 1) + select(m / 2));
+    if (m >= 2) {
+      const double nd = static_cast<double>(m);
+      out.variance[i] = std::max(0.0, d2 - d1 * d1 / nd) / (nd - 1.0);  // R var(), n - 1 denominator
+    }
   }
   return out;
 }
@@ -141,7 +218,7 @@ void fill_frequencies(const core_input& in, int max_categories, std::vector<item
 
 void check_level(double level) {
   if (!(level > 0.0 && level < 1.0)) {
-    throw error(errc::invalid_argument, "reliability: level = " + number_text(level) + "; must be in (0, 1)");
+    detail::fail_option("reliability_options.level", number_text(level), "must be in (0, 1)");
   }
 }
 
@@ -213,11 +290,11 @@ reliability_result analyze_core(core_input in, const reliability_options& option
         ++pairs;
       }
     }
-    res.n_effective = static_cast<double>(pairs) / inv;
+    res.n = static_cast<double>(pairs) / inv;
     res.n_min_pair = mn;
-    if (options.missing == missing_method::listwise) res.n_effective = in.n_complete;
+    if (options.missing == missing_method::listwise) res.n = in.n_complete;
   }
-  res.n_intervals = options.n_for_intervals == interval_n::rows ? in.n_rows : res.n_effective;
+  res.n_intervals = options.n_for_intervals == interval_n::rows ? in.n_rows : res.n;
 
   const Eigen::MatrixXd& c = in.c;
   const Eigen::MatrixXd& r = in.r;
@@ -272,6 +349,18 @@ reliability_result analyze_core(core_input in, const reliability_options& option
 
   // Item statistics (psych alpha: item.r, item.rc, r.drop) and item-deleted statistics by downdating.
   const double sum_rc = sum_r - kd + sum_smc;
+  const r_without_item without_item = k > 2 ? correlations_without_each_item(r) : r_without_item{};
+  // With a singular R, psych recomputes Pinv(R without item i) for every i: k eigendecompositions,
+  // O(k^4) (over 60 s at k = 400, issue 10 F15). Up to this many items attune does the same; above,
+  // G6 if deleted is NaN with a warning (docs/reliability.md).
+  constexpr Eigen::Index max_items_singular_g6_deleted = 100;
+  const bool g6_deleted = !smc.singular || k <= max_items_singular_g6_deleted;
+  if (!g6_deleted) {
+    res.warnings.push_back("reliability: G6 if an item is deleted is not computed (NaN): the correlation matrix is "
+                           "singular and k = " + std::to_string(k) + " > " +
+                           std::to_string(max_items_singular_g6_deleted) +
+                           " items (one pseudo-inverse per deleted item would take O(k^4))");
+  }
   res.items.resize(static_cast<std::size_t>(k));
   for (Eigen::Index i = 0; i < k; ++i) {
     item_statistics& it = res.items[static_cast<std::size_t>(i)];
@@ -308,10 +397,10 @@ reliability_result analyze_core(core_input in, const reliability_options& option
         const double dj = p(j, j) - p(j, i) * p(j, i) / p(i, i);
         sum_smc_d += std::clamp(1.0 - 1.0 / dj, 0.0, 1.0);
       }
-    } else {
+    } else if (g6_deleted) {
       sum_smc_d = compute_smc(drop_index(r, i)).smc.sum();
     }
-    it.g6_if_deleted = 1.0 - (km - sum_smc_d) / sum_r_d;
+    it.g6_if_deleted = g6_deleted ? 1.0 - (km - sum_smc_d) / sum_r_d : nan_v;
     it.average_r_if_deleted = (sum_r_d - km) / (km * (km - 1.0));
     it.signal_noise_if_deleted = km * it.average_r_if_deleted / (1.0 - it.average_r_if_deleted);
     // Q without item i: tr(C_-i^2) = ||C||^2 - 2 sum_j C_ij^2 + C_ii^2; 1'C_-i^2 1 = sum_{m != i} (s_m - C_mi)^2.
@@ -321,15 +410,8 @@ reliability_result analyze_core(core_input in, const reliability_options& option
       if (m != i) sum_c2_d += (cs(m) - c(m, i)) * (cs(m) - c(m, i));
     }
     it.ase_if_deleted = std::sqrt(psych_q(km, sum_d, tr_d, tr_c2_d, sum_c2_d) / res.n_intervals);
-    std::vector<double> low_d;
-    low_d.reserve(lower.size());
-    for (Eigen::Index b = 0; b < k; ++b) {
-      for (Eigen::Index a = b + 1; a < k; ++a) {
-        if (a != i && b != i) low_d.push_back(r(a, b));
-      }
-    }
-    it.var_r_if_deleted = variance_of(low_d);
-    it.median_r_if_deleted = detail::median_of(low_d);
+    it.var_r_if_deleted = without_item.variance[static_cast<std::size_t>(i)];
+    it.median_r_if_deleted = without_item.median[static_cast<std::size_t>(i)];
   }
   fill_frequencies(in, options.max_categories, res.items);
 
@@ -340,10 +422,9 @@ reliability_result analyze_core(core_input in, const reliability_options& option
     so.sampled_splits = options.sampled_splits;
     so.seed = options.seed;
     res.split_half = split_half(r, so);
-    res.has_split_half = true;
-    res.lambda4 = res.split_half.max;
-    if (!res.split_half.exhaustive) {
-      res.warnings.push_back("reliability: " + std::to_string(res.split_half.n_splits) +
+    res.lambda4 = res.split_half->max;
+    if (!res.split_half->exhaustive) {
+      res.warnings.push_back("reliability: " + std::to_string(res.split_half->n_splits) +
                              " random splits (not all): lambda4 and beta are estimates");
     }
   } else {
@@ -443,7 +524,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
         if (!raw) throw error(errc::invalid_argument, "reliability: bootstrap intervals need raw data");
         ci.n = static_cast<double>(raw->rows());
         if (m == ci_method::bootstrap_percentile) {
-          const bootstrap_bounds b = percentile_interval(boots, options.level);
+          const confidence_interval b = percentile_interval(boots, options.level);
           ci.lower = b.lower;
           ci.upper = b.upper;
           if (boots.size() < 2) {
@@ -452,10 +533,10 @@ reliability_result analyze_core(core_input in, const reliability_options& option
           }
         } else {
           const bca_interval_result b = bca_interval(boots, a, jackknife_alpha(*raw), options.level);
-          ci.lower = b.bounds.lower;
-          ci.upper = b.bounds.upper;
-          if (!b.undefined_reason.empty()) {
-            res.warnings.push_back("reliability: the bootstrap_bca interval is undefined: " + b.undefined_reason);
+          ci.lower = b.interval.lower;
+          ci.upper = b.interval.upper;
+          if (b.undefined_reason) {
+            res.warnings.push_back("reliability: the bootstrap_bca interval is undefined: " + *b.undefined_reason);
           }
         }
         break;
@@ -577,54 +658,51 @@ constexpr std::size_t max_tracked_values = 256;
 
 }  // namespace
 
-std::string_view to_string(ci_method method) noexcept {
-  switch (method) {
-    case ci_method::feldt: return "feldt";
-    case ci_method::feldt_1965: return "feldt_1965";
-    case ci_method::normal_theory: return "normal_theory";
-    case ci_method::adf: return "adf";
-    case ci_method::bonett_wright: return "bonett_wright";
-    case ci_method::bootstrap_percentile: return "bootstrap_percentile";
-    case ci_method::bootstrap_bca: return "bootstrap_bca";
-  }
-  return "unknown";
-}
+namespace {
+// The first name of a value is its to_string; "bootstrap", "percentile" and "bca" are aliases.
+constexpr detail::enum_table<ci_method, 10> ci_names{{{ci_method::feldt, "feldt"},
+                                                    {ci_method::feldt_1965, "feldt_1965"},
+                                                    {ci_method::normal_theory, "normal_theory"},
+                                                    {ci_method::adf, "adf"},
+                                                    {ci_method::bonett_wright, "bonett_wright"},
+                                                    {ci_method::bootstrap_percentile, "bootstrap_percentile"},
+                                                    {ci_method::bootstrap_bca, "bootstrap_bca"},
+                                                    {ci_method::bootstrap_percentile, "bootstrap"},
+                                                    {ci_method::bootstrap_percentile, "percentile"},
+                                                    {ci_method::bootstrap_bca, "bca"}}};
+constexpr detail::enum_table<missing_method, 2> missing_names{
+    {{missing_method::pairwise, "pairwise"}, {missing_method::listwise, "listwise"}}};
+constexpr detail::enum_table<interval_n, 2> interval_n_names{{{interval_n::effective, "effective"}, {interval_n::rows, "rows"}}};
+}  // namespace
 
-ci_method parse_ci_method(std::string_view name) {
-  for (ci_method m : {ci_method::feldt, ci_method::feldt_1965, ci_method::normal_theory, ci_method::adf,
-                      ci_method::bonett_wright, ci_method::bootstrap_percentile, ci_method::bootstrap_bca}) {
-    if (to_string(m) == name) return m;
-  }
-  if (name == "bootstrap" || name == "percentile") return ci_method::bootstrap_percentile;
-  if (name == "bca") return ci_method::bootstrap_bca;
-  throw error(errc::invalid_argument,
-              "reliability: unknown interval method " + detail::quoted(name) +
-                  "; expected feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile or bootstrap_bca");
+std::string_view to_string(ci_method method) noexcept { return detail::enum_name(ci_names, method); }
+std::optional<ci_method> parse_ci_method(std::string_view name) noexcept { return detail::enum_parse(ci_names, name); }
+std::string_view to_string(missing_method m) noexcept { return detail::enum_name(missing_names, m); }
+std::optional<missing_method> parse_missing_method(std::string_view name) noexcept {
+  return detail::enum_parse(missing_names, name);
 }
+std::string_view to_string(interval_n n) noexcept { return detail::enum_name(interval_n_names, n); }
+std::optional<interval_n> parse_interval_n(std::string_view name) noexcept { return detail::enum_parse(interval_n_names, name); }
 
 void reliability_options::validate() const {
   check_level(level);
   if (max_exhaustive_splits > max_split_count) {
-    throw error(errc::invalid_argument, "reliability: max_exhaustive_splits = " + std::to_string(max_exhaustive_splits) +
-                                            "; at most " + std::to_string(max_split_count));
+    detail::fail_option("reliability_options.max_exhaustive_splits", std::to_string(max_exhaustive_splits), "at most " + std::to_string(max_split_count));
   }
   if (sampled_splits < 1 || sampled_splits > max_split_count) {
-    throw error(errc::invalid_argument, "reliability: sampled_splits = " + std::to_string(sampled_splits) +
-                                            "; must be in 1.." + std::to_string(max_split_count));
+    detail::fail_option("reliability_options.sampled_splits", std::to_string(sampled_splits), "must be in 1.." + std::to_string(max_split_count));
   }
   if (bootstrap < 0 || bootstrap > max_bootstrap_replicates) {
-    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) + "; must be in 0.." +
-                                            std::to_string(max_bootstrap_replicates));
+    detail::fail_option("reliability_options.bootstrap", std::to_string(bootstrap), "must be in 0.." + std::to_string(max_bootstrap_replicates));
   }
   if ((wants(*this, ci_method::bootstrap_percentile) || wants(*this, ci_method::bootstrap_bca)) && bootstrap < 2) {
-    throw error(errc::invalid_argument, "reliability: bootstrap = " + std::to_string(bootstrap) +
-                                            "; a bootstrap interval needs at least 2 replicates");
+    detail::fail_option("reliability_options.bootstrap", std::to_string(bootstrap), "a bootstrap interval needs at least 2 replicates");
   }
   if (max_categories < 1) {
-    throw error(errc::invalid_argument, "reliability: max_categories = " + std::to_string(max_categories) + "; must be >= 1");
+    detail::fail_option("reliability_options.max_categories", std::to_string(max_categories), "must be >= 1");
   }
-  if (threads > 1024) {
-    throw error(errc::invalid_argument, "reliability: threads = " + std::to_string(threads) + "; at most 1024");
+  if (threads < 0 || threads > 1024) {
+    detail::fail_option("reliability_options.threads", std::to_string(threads), "must be in 0..1024 (0 = all cores)");
   }
 }
 
@@ -810,6 +888,19 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
   if (magic != "attune-reliability-accumulator" || version != "1" || k < 0 || (mode != "pairwise" && mode != "listwise")) {
     throw fail(1, "expected 'attune-reliability-accumulator 1 <k> pairwise|listwise <rows>'");
   }
+  // Bound k, and check that the text can hold what k implies, before allocating (issue 10, F7:
+  // k = 2^63 - 1 overflowed k + 1, k = 3e6 asked for 72 TB): k 'values' lines of at least 9 bytes
+  // and moments of k + 1 columns (at least 8 (k + 1)^2 bytes).
+  if (k > max_serialized_items - 1) {
+    throw fail(1, "k = " + std::to_string(k) + " items; a serialized accumulator holds at most " +
+                      std::to_string(max_serialized_items - 1));
+  }
+  const auto need = 9ULL * static_cast<unsigned long long>(k) + 8ULL * static_cast<unsigned long long>(k + 1) *
+                                                                   static_cast<unsigned long long>(k + 1);
+  if (k > 0 && text.size() < need) {
+    throw fail(1, "k = " + std::to_string(k) + " items need at least 9 k + 8 (k + 1)^2 = " + std::to_string(need) +
+                      " bytes of text; this text has " + std::to_string(text.size()));
+  }
   reliability_accumulator acc(static_cast<Eigen::Index>(k),
                               mode == "pairwise" ? missing_method::pairwise : missing_method::listwise);
   acc.rows_ = parse(rows, 1);
@@ -842,149 +933,155 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
 // Entry points
 
 reliability_result analyze_reliability(const Eigen::MatrixXd& items, const reliability_options& options) {
-  options.validate();
-  const Eigen::Index k = items.cols();
-  if (k < 2) {
-    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
-  }
-  std::vector<std::string> names = default_names(k, options.item_names);
-  check_magnitudes(items, names);
-  std::vector<std::string> warnings;
-  // Listwise: the complete rows, for every statistic.
-  Eigen::MatrixXd listwise_rows;
-  const Eigen::MatrixXd* x = &items;
-  if (options.missing == missing_method::listwise) {
-    std::vector<Eigen::Index> keep;
-    for (Eigen::Index r = 0; r < items.rows(); ++r) {
-      if (!items.row(r).array().isNaN().any()) keep.push_back(r);
+  return detail::out_of_memory_as_error("reliability", static_cast<long long>(items.cols()), 16.0, [&]() -> reliability_result {
+    options.validate();
+    const Eigen::Index k = items.cols();
+    if (k < 2) {
+      throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
     }
-    listwise_rows.resize(static_cast<Eigen::Index>(keep.size()), k);
-    for (std::size_t t = 0; t < keep.size(); ++t) listwise_rows.row(static_cast<Eigen::Index>(t)) = items.row(keep[t]);
-    x = &listwise_rows;
-  }
-  if (x->rows() < 2) {
-    throw error(errc::insufficient_data, "reliability: N = " + std::to_string(x->rows()) +
-                                             (options.missing == missing_method::listwise ? " complete" : "") +
-                                             " row(s); at least 2 are needed");
-  }
-  reliability_accumulator acc(k, options.missing);
-  acc.add(*x);
-  const std::vector<Eigen::Index> keep = check_items(acc.moments(), names, warnings);
-  Eigen::MatrixXd kept_data;
-  if (static_cast<Eigen::Index>(keep.size()) < k) {
-    // Zero-variance items are left out (psych alpha(delete = TRUE)); the score is recomputed without them.
-    kept_data.resize(x->rows(), static_cast<Eigen::Index>(keep.size()));
-    std::vector<std::string> kept_names;
-    for (std::size_t t = 0; t < keep.size(); ++t) {
-      kept_data.col(static_cast<Eigen::Index>(t)) = x->col(keep[t]);
-      kept_names.push_back(names[static_cast<std::size_t>(keep[t])]);
+    std::vector<std::string> names = default_names(k, options.item_names);
+    check_magnitudes(items, names);
+    std::vector<std::string> warnings;
+    // Listwise: the complete rows, for every statistic.
+    Eigen::MatrixXd listwise_rows;
+    const Eigen::MatrixXd* x = &items;
+    if (options.missing == missing_method::listwise) {
+      std::vector<Eigen::Index> keep;
+      for (Eigen::Index r = 0; r < items.rows(); ++r) {
+        if (!items.row(r).array().isNaN().any()) keep.push_back(r);
+      }
+      listwise_rows.resize(static_cast<Eigen::Index>(keep.size()), k);
+      for (std::size_t t = 0; t < keep.size(); ++t) listwise_rows.row(static_cast<Eigen::Index>(t)) = items.row(keep[t]);
+      x = &listwise_rows;
     }
-    names = kept_names;
-    x = &kept_data;
-    acc = reliability_accumulator(x->cols(), options.missing);
+    if (x->rows() < 2) {
+      throw error(errc::insufficient_data, "reliability: N = " + std::to_string(x->rows()) +
+                                               (options.missing == missing_method::listwise ? " complete" : "") +
+                                               " row(s); at least 2 are needed");
+    }
+    reliability_accumulator acc(k, options.missing);
     acc.add(*x);
-  }
-  core_input in = input_from_accumulator(acc, names);
-  in.n_rows = static_cast<double>(x->rows());
-  return analyze_core(std::move(in), options, x, std::move(warnings));
+    const std::vector<Eigen::Index> keep = check_items(acc.moments(), names, warnings);
+    Eigen::MatrixXd kept_data;
+    if (static_cast<Eigen::Index>(keep.size()) < k) {
+      // Zero-variance items are left out (psych alpha(delete = TRUE)); the score is recomputed without them.
+      kept_data.resize(x->rows(), static_cast<Eigen::Index>(keep.size()));
+      std::vector<std::string> kept_names;
+      for (std::size_t t = 0; t < keep.size(); ++t) {
+        kept_data.col(static_cast<Eigen::Index>(t)) = x->col(keep[t]);
+        kept_names.push_back(names[static_cast<std::size_t>(keep[t])]);
+      }
+      names = kept_names;
+      x = &kept_data;
+      acc = reliability_accumulator(x->cols(), options.missing);
+      acc.add(*x);
+    }
+    core_input in = input_from_accumulator(acc, names);
+    in.n_rows = static_cast<double>(x->rows());
+    return analyze_core(std::move(in), options, x, std::move(warnings));
+  });
 }
 
 reliability_result analyze_reliability(const reliability_accumulator& accumulator, const reliability_options& options) {
-  options.validate();
-  if (accumulator.missing() != options.missing) {
-    throw error(errc::invalid_argument, "reliability: the accumulator was built with a different missing method");
-  }
-  for (ci_method m : options.intervals) {
-    if (m == ci_method::adf || m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca) {
-      throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(m)) +
-                                              " interval needs raw data; not available from an accumulator");
+  return detail::out_of_memory_as_error("reliability", static_cast<long long>(accumulator.n_items()), 12.0, [&]() -> reliability_result {
+    options.validate();
+    if (accumulator.missing() != options.missing) {
+      throw error(errc::invalid_argument, "reliability: the accumulator was built with a different missing method");
     }
-  }
-  const Eigen::Index k = accumulator.n_items();
-  if (k < 2) {
-    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
-  }
-  if (accumulator.n_rows() < 2) {
-    throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
-  }
-  // A listwise state whose complete rows are fewer than 2 (possible in a deserialized state) would
-  // give the intervals 0 degrees of freedom (issue 10, F3).
-  if (accumulator.missing() == missing_method::listwise && !(accumulator.moments().n_complete() >= 2.0)) {
-    throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.moments().n_complete()) +
-                                             " complete row(s) in the listwise accumulator; at least 2 are needed");
-  }
-  const std::vector<std::string> names = default_names(k, options.item_names);
-  std::vector<std::string> warnings;
-  const std::vector<Eigen::Index> keep = check_items(accumulator.moments(), names, warnings);
-  if (static_cast<Eigen::Index>(keep.size()) < k) {
-    throw error(errc::insufficient_data,
-                "reliability: an item has zero variance; from an accumulator the scale score cannot be recomputed "
-                "without it: rebuild the accumulator without that item");
-  }
-  core_input in = input_from_accumulator(accumulator, names);
-  return analyze_core(std::move(in), options, nullptr, std::move(warnings));
+    for (ci_method m : options.intervals) {
+      if (m == ci_method::adf || m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca) {
+        throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(m)) +
+                                                " interval needs raw data; not available from an accumulator");
+      }
+    }
+    const Eigen::Index k = accumulator.n_items();
+    if (k < 2) {
+      throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
+    }
+    if (accumulator.n_rows() < 2) {
+      throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
+    }
+    // A listwise state whose complete rows are fewer than 2 (possible in a deserialized state) would
+    // give the intervals 0 degrees of freedom (issue 10, F3).
+    if (accumulator.missing() == missing_method::listwise && !(accumulator.moments().n_complete() >= 2.0)) {
+      throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.moments().n_complete()) +
+                                               " complete row(s) in the listwise accumulator; at least 2 are needed");
+    }
+    const std::vector<std::string> names = default_names(k, options.item_names);
+    std::vector<std::string> warnings;
+    const std::vector<Eigen::Index> keep = check_items(accumulator.moments(), names, warnings);
+    if (static_cast<Eigen::Index>(keep.size()) < k) {
+      throw error(errc::insufficient_data,
+                  "reliability: an item has zero variance; from an accumulator the scale score cannot be recomputed "
+                  "without it: rebuild the accumulator without that item");
+    }
+    core_input in = input_from_accumulator(accumulator, names);
+    return analyze_core(std::move(in), options, nullptr, std::move(warnings));
+  });
 }
 
 reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, double n, const reliability_options& options) {
-  options.validate();
-  const Eigen::Index k = m.cols();
-  if (m.rows() != k) {
-    throw error(errc::invalid_argument, "reliability: the matrix is " + std::to_string(m.rows()) + " x " +
-                                            std::to_string(k) + "; a covariance or correlation matrix is square");
-  }
-  if (k < 2) {
-    throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
-  }
-  if (!(n >= 2.0) || std::isinf(n)) {
-    throw error(errc::insufficient_data, "reliability: N = " + number_text(n) + "; at least 2 respondents are needed");
-  }
-  for (ci_method cm : options.intervals) {
-    if (cm == ci_method::adf || cm == ci_method::bootstrap_percentile || cm == ci_method::bootstrap_bca) {
-      throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(cm)) +
-                                              " interval needs raw data; not available from a matrix");
+  return detail::out_of_memory_as_error("reliability", static_cast<long long>(m.cols()), 10.0, [&]() -> reliability_result {
+    options.validate();
+    const Eigen::Index k = m.cols();
+    if (m.rows() != k) {
+      throw error(errc::invalid_argument, "reliability: the matrix is " + std::to_string(m.rows()) + " x " +
+                                              std::to_string(k) + "; a covariance or correlation matrix is square");
     }
-  }
-  const std::vector<std::string> names = default_names(k, options.item_names);
-  for (Eigen::Index i = 0; i < k; ++i) {
-    for (Eigen::Index j = 0; j < k; ++j) {
-      if (!std::isfinite(m(i, j))) {
-        throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
-                                         std::to_string(j + 1) + ") is not a finite number");
-      }
-      // psych's Q cubes sum(C): entries beyond 2^300 (2e90) overflow it, below 2^-300 underflow.
-      if (const double a = std::abs(m(i, j)); a != 0.0 && (a > 0x1p300 || a < 0x1p-300)) {
-        throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
-                                         std::to_string(j + 1) + ") = " + number_text(m(i, j)) +
-                                         " is outside the magnitudes 5e-91 to 2e90 whose sums and cubes a double "
-                                         "holds; rescale the matrix");
-      }
-      if (std::abs(m(i, j) - m(j, i)) > 1e-10 * std::max(1.0, std::abs(m(i, j)))) {
-        throw error(errc::bad_input, "reliability: the matrix is not symmetric at (" + std::to_string(i + 1) + ", " +
-                                         std::to_string(j + 1) + ")");
+    if (k < 2) {
+      throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
+    }
+    if (!(n >= 2.0) || std::isinf(n)) {
+      throw error(errc::insufficient_data, "reliability: N = " + number_text(n) + "; at least 2 respondents are needed");
+    }
+    for (ci_method cm : options.intervals) {
+      if (cm == ci_method::adf || cm == ci_method::bootstrap_percentile || cm == ci_method::bootstrap_bca) {
+        throw error(errc::invalid_argument, "reliability: the " + std::string(to_string(cm)) +
+                                                " interval needs raw data; not available from a matrix");
       }
     }
-    if (!(m(i, i) > 0.0)) {
-      throw error(errc::insufficient_data, "reliability: item " + names[static_cast<std::size_t>(i)] +
-                                               " has variance " + number_text(m(i, i), 6) + "; must be > 0");
+    const std::vector<std::string> names = default_names(k, options.item_names);
+    for (Eigen::Index i = 0; i < k; ++i) {
+      for (Eigen::Index j = 0; j < k; ++j) {
+        if (!std::isfinite(m(i, j))) {
+          throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
+                                           std::to_string(j + 1) + ") is not a finite number");
+        }
+        // psych's Q cubes sum(C): entries beyond 2^300 (2e90) overflow it, below 2^-300 underflow.
+        if (const double a = std::abs(m(i, j)); a != 0.0 && (a > 0x1p300 || a < 0x1p-300)) {
+          throw error(errc::bad_input, "reliability: matrix entry (" + std::to_string(i + 1) + ", " +
+                                           std::to_string(j + 1) + ") = " + number_text(m(i, j)) +
+                                           " is outside the magnitudes 5e-91 to 2e90 whose sums and cubes a double "
+                                           "holds; rescale the matrix");
+        }
+        if (std::abs(m(i, j) - m(j, i)) > 1e-10 * std::max(1.0, std::abs(m(i, j)))) {
+          throw error(errc::bad_input, "reliability: the matrix is not symmetric at (" + std::to_string(i + 1) + ", " +
+                                           std::to_string(j + 1) + ")");
+        }
+      }
+      if (!(m(i, i) > 0.0)) {
+        throw error(errc::insufficient_data, "reliability: item " + names[static_cast<std::size_t>(i)] +
+                                                 " has variance " + number_text(m(i, i), 6) + "; must be > 0");
+      }
     }
-  }
-  const bool is_cor = (m.diagonal().array() == 1.0).all();
-  core_input in;
-  in.names = names;
-  in.c = m;
-  const Eigen::VectorXd sd = m.diagonal().array().sqrt();
-  in.r = sd.asDiagonal().inverse() * m * sd.asDiagonal().inverse();  // cov2cor
-  in.r.diagonal().setOnes();
-  in.counts = Eigen::MatrixXd::Constant(k, k, n);
-  in.item_n = Eigen::VectorXd::Constant(k, n);
-  in.item_mean = Eigen::VectorXd::Constant(k, nan_v);
-  in.item_sd = is_cor ? Eigen::VectorXd::Constant(k, nan_v) : sd;
-  in.raw_r = (m.rowwise().sum().array() / (m.diagonal().array() * m.sum()).sqrt()).matrix();
-  in.n_rows = n;
-  in.n_complete = n;
-  reliability_options o = options;
-  o.missing = missing_method::listwise;  // n_effective = n
-  return analyze_core(std::move(in), o, nullptr, {});
+    const bool is_cor = (m.diagonal().array() == 1.0).all();
+    core_input in;
+    in.names = names;
+    in.c = m;
+    const Eigen::VectorXd sd = m.diagonal().array().sqrt();
+    in.r = sd.asDiagonal().inverse() * m * sd.asDiagonal().inverse();  // cov2cor
+    in.r.diagonal().setOnes();
+    in.counts = Eigen::MatrixXd::Constant(k, k, n);
+    in.item_n = Eigen::VectorXd::Constant(k, n);
+    in.item_mean = Eigen::VectorXd::Constant(k, nan_v);
+    in.item_sd = is_cor ? Eigen::VectorXd::Constant(k, nan_v) : sd;
+    in.raw_r = (m.rowwise().sum().array() / (m.diagonal().array() * m.sum()).sqrt()).matrix();
+    in.n_rows = n;
+    in.n_complete = n;
+    reliability_options o = options;
+    o.missing = missing_method::listwise;  // n_effective = n
+    return analyze_core(std::move(in), o, nullptr, {});
+  });
 }
 
 ATTUNE_END_NAMESPACE

@@ -3,6 +3,7 @@
 // above n.sample as psych).
 #include "attune/analyses/split_half.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -67,13 +68,24 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
   const int m = static_cast<int>(k / 2);
   // Coefficient of the split with half A (item indices): 4 r_AB / sum(R), r_AB = 1_A' R 1 - 1_A' R 1_A
   // (psych splitHalf: rab = 4 R[1,2] / sum(R)).
+  // 1_A' R 1_A from the lower triangle (R symmetric: half the work), walking each column of the
+  // column-major R down the rows of A in ascending order (memory order): with 15,000 sampled
+  // splits of 500 items this loop was most of the time of analyze_reliability at k = 1000.
+  std::vector<Eigen::Index> sorted_a;
   auto coefficient = [&](const std::vector<Eigen::Index>& a) {
-    double a_total = 0.0, aa = 0.0;
-    for (std::size_t s = 0; s < a.size(); ++s) {
-      a_total += rs(a[s]);
-      for (std::size_t t = 0; t < a.size(); ++t) aa += r(a[s], a[t]);
+    sorted_a.assign(a.begin(), a.end());
+    std::sort(sorted_a.begin(), sorted_a.end());
+    double a_total = 0.0, diag = 0.0, off = 0.0;
+    for (std::size_t t = 0; t < sorted_a.size(); ++t) {
+      const Eigen::Index col = sorted_a[t];
+      const double* rc = r.col(col).data();
+      a_total += rs(col);
+      diag += rc[col];
+      double sum = 0.0;
+      for (std::size_t s = t + 1; s < sorted_a.size(); ++s) sum += rc[sorted_a[s]];
+      off += sum;
     }
-    return 4.0 * (a_total - aa) / sum_r;
+    return 4.0 * (a_total - (diag + 2.0 * off)) / sum_r;
   };
   // Number of splits: C(k, m) combinations of half A; for even k every split appears twice (A and
   // its complement), so the distinct splits are those with item 1 in A.

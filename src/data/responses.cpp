@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <new>
 #include <optional>
 #include <cctype>
 #include <cstdint>
@@ -276,7 +277,10 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
   // as the last reuses its memory; capacity grows by doubling when max_rows is larger than the
   // first allocation, and the matrix is cut to the rows read at the end.
   constexpr std::size_t kBlockRows = 128;
-  std::size_t capacity = std::min<std::size_t>(max_rows, std::size_t{1} << 16);
+  // At most 65,536 rows and about 16 MiB of answers at first (65,536 rows of 10,000 items would be
+  // 5 GB before the first row is read); capacity then doubles.
+  const std::size_t first_rows = std::max<std::size_t>(1, (std::size_t{2} << 20) / std::max<std::size_t>(k, 1));
+  std::size_t capacity = std::min({max_rows, std::size_t{1} << 16, first_rows});
   if (static_cast<std::size_t>(chunk.values.rows()) != capacity || static_cast<std::size_t>(chunk.values.cols()) != k) {
     chunk.values.resize(static_cast<Eigen::Index>(capacity), static_cast<Eigen::Index>(k));
   }
@@ -348,7 +352,13 @@ responses read_responses(std::istream& in, const std::string& source, const std:
                          const read_options& options) {
   response_reader reader(in, source, item_ids, options);
   responses all;
-  reader.read(all, std::numeric_limits<std::size_t>::max());
+  try {
+    reader.read(all, std::numeric_limits<std::size_t>::max());
+  } catch (const std::bad_alloc&) {
+    // Endless or huge input read whole (issue 10, F16): an error that says what, not bad_alloc.
+    throw error(errc::io_error, source + ": the data (" + std::to_string(reader.item_columns().size()) +
+                                    " items per row) do not fit in memory; read them in chunks with response_reader");
+  }
   return all;
 }
 

@@ -77,16 +77,38 @@ const char* split_plain(const char* p, const char* end, char delim, std::vector<
 }  // namespace
 
 csv_reader::csv_reader(std::istream& in, std::string source, csv_options options)
-    : in_(&in), source_(std::move(source)), delimiter_(options.delimiter), buffer_(kInitialBuffer) {
+    : in_(&in), source_(std::move(source)), delimiter_(options.delimiter),
+      max_record_bytes_(options.max_record_bytes) {
   if (delimiter_ != '\0' && delimiter_ != ',' && delimiter_ != ';' && delimiter_ != '\t') {
-    throw error(errc::invalid_argument, "delimiter '" + std::string(1, delimiter_) +
+    throw error(errc::invalid_argument, "csv_options.delimiter '" + std::string(1, delimiter_) +
                                             "' is not supported: use ',', ';' or tab");
   }
+  if (max_record_bytes_ < 64) {
+    throw error(errc::invalid_argument, "csv_options.max_record_bytes = " + std::to_string(max_record_bytes_) +
+                                            "; must be at least 64");
+  }
+  buffer_.resize(std::min(kInitialBuffer, max_record_bytes_));
   fill();
   // UTF-8 byte-order mark.
   if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
+  // CR-only line ends (classic Mac OS): a CR outside quotes, before the first LF, not followed by
+  // LF. Said here in words, before the whole file is taken as one line ("header column 43 has no
+  // name") or as a record over the length limit.
+  {
+    bool quoted = false;
+    for (std::size_t p = begin_; p < end_ && (quoted || buffer_[p] != '\n'); ++p) {
+      if (buffer_[p] == '"') quoted = !quoted;
+      if (!quoted && buffer_[p] == '\r' && p + 1 < end_ && buffer_[p + 1] != '\n') {
+        throw error(errc::bad_input, where(source_, 1) +
+                                         ": the lines end with CR only (classic Mac OS text); convert the line ends "
+                                         "to LF or CRLF (e.g. tr '\\r' '\\n')");
+      }
+    }
+  }
   if (delimiter_ == '\0') {
     // Detect from the first line (quotes respected; a header with a newline in quotes is rare).
+    // When the buffer ends without a newline, read on; at the end of the input the whole header
+    // is the first line (issue 10, F1: a header of exactly 1 MiB skipped detection).
     while (true) {
       const char* start = buffer_.data() + begin_;
       const void* nl = std::memchr(start, '\n', end_ - begin_);
@@ -95,10 +117,7 @@ csv_reader::csv_reader(std::istream& in, std::string source, csv_options options
         delimiter_ = detect_delimiter(std::string_view(start, len));
         break;
       }
-      if (!fill()) {
-        delimiter_ = ',';
-        break;
-      }
+      fill();  // false only at the end of the input, which the next pass sees as eof_
     }
   }
   std::vector<std::string_view> fields;
@@ -122,7 +141,15 @@ bool csv_reader::fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+  if (end_ == buffer_.size()) {
+    // The buffer holds one unfinished record: grow it, up to the record limit (issue 10, F16).
+    if (buffer_.size() >= max_record_bytes_) {
+      throw error(errc::bad_input, where(source_, line_) + ": a record longer than " +
+                                       std::to_string(max_record_bytes_) +
+                                       " bytes (csv_options.max_record_bytes); is this a CSV file with line ends?");
+    }
+    buffer_.resize(std::min(buffer_.size() * 2, max_record_bytes_));
+  }
   in_->read(buffer_.data() + end_, static_cast<std::streamsize>(buffer_.size() - end_));
   const auto got = static_cast<std::size_t>(in_->gcount());
   if (in_->bad()) throw error(errc::io_error, source_ + ": read error");
@@ -256,9 +283,12 @@ bool csv_reader::parse_record(std::vector<std::string_view>& fields) {
           need_more = true;
           break;
         }
-        if (pos >= end_) {  // trailing delimiter at the end of input: one more empty field
-          fields.emplace_back(data + pos, 0);
-          break;
+        if (pos >= end_) {
+          // The input ends just after a delimiter: most likely cut off (an upload or a pipe that
+          // stopped), not a last field that is deliberately empty (issue 10).
+          throw error(errc::bad_input, where(source_, line_ + newlines) +
+                                           ": the input ends just after a delimiter, so the last record looks cut "
+                                           "off; if its last field is empty, end the record with a line end");
         }
         continue;
       }

@@ -1,6 +1,7 @@
 #include "attune/keys/instrument.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,17 @@ constexpr detail::enum_table<confirmation, 4> confirmation_names{{{confirmation:
 constexpr detail::enum_table<composite::rule, 2> composite_rule_names{
     {{composite::rule::mean, "mean"}, {composite::rule::weighted_sum, "weighted_sum"}}};
 }  // namespace
+
+std::optional<response_range> parse_response_range(std::string_view text) noexcept {
+  for (std::size_t dash = text.find('-', 1); dash != std::string_view::npos; dash = text.find('-', dash + 1)) {
+    response_range r;
+    const char* a = text.data();
+    const auto [p1, e1] = std::from_chars(a, a + dash, r.min);
+    const auto [p2, e2] = std::from_chars(a + dash + 1, a + text.size(), r.max);
+    if (e1 == std::errc() && e2 == std::errc() && p1 == a + dash && p2 == a + text.size() && r.min < r.max) return r;
+  }
+  return std::nullopt;
+}
 
 std::string_view to_string(scoring_method m) noexcept { return detail::enum_name(scoring_method_names, m); }
 std::string_view to_string(confirmation c) noexcept { return detail::enum_name(confirmation_names, c); }

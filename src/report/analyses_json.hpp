@@ -34,15 +34,15 @@ ATTUNE_JSON_FIELDS(item_statistics, item, n, mean, sd, raw_r, std_r, r_cor, r_dr
                    var_r_if_deleted, median_r_if_deleted, frequencies, missing_share)
 ATTUNE_JSON_FIELDS(split_half_result, max, min, mean, median, n_splits, exhaustive, max_split, min_split, odd_even,
                    odd_even_r, odd_even_sb, first_second, first_second_r, first_second_sb)
-ATTUNE_JSON_FIELDS(reliability_result, n_items, n_rows, n_complete, n_effective, n_min_pair, n_intervals, alpha,
+ATTUNE_JSON_FIELDS(reliability_result, n_items, n_rows, n_complete, n, n_min_pair, n_intervals, alpha,
                    alpha_std, lambda1, lambda2, lambda3, lambda4, lambda5, lambda6, average_r, median_r, var_r,
                    signal_noise, ase, total_mean, total_sd, sem, sem_sum, covariance, correlation, smc, items,
                    split_half, intervals, bootstrap_alphas, warnings)
 
 ATTUNE_JSON_FIELDS(omega_result, omega_hierarchical, omega_total, omega_hierarchical_asymptotic, alpha, lambda6, ecv,
                    n_factors, general, group, communalities, uniquenesses, keys, group_omega_total,
-                   group_omega_general, group_omega_group, phi, n_obs, warnings)
-ATTUNE_JSON_FIELDS(omega_single_result, omega_total, omega_model, loadings, uniquenesses, n_obs, warnings)
+                   group_omega_general, group_omega_group, phi, n, warnings)
+ATTUNE_JSON_FIELDS(omega_single_result, omega_total, omega_model, loadings, uniquenesses, n, warnings)
 
 
 ATTUNE_JSON_ENUM(attachment_style)

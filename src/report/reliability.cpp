@@ -41,7 +41,7 @@ std::string ci_text(const std::optional<confidence_interval>& ci) {
 void scale_table(std::ostringstream& os, const scale_reliability& s) {
   const auto& r = s.reliability;
   os << "\n== " << s.name << " (" << r.n_items << " items) ==\n";
-  os << "N: " << r.n_rows << " rows, " << r.n_complete << " complete, effective " << fixed_text(r.n_effective, 1)
+  os << "N: " << r.n_rows << " rows, " << r.n_complete << " complete, effective " << fixed_text(r.n, 1)
      << " (smallest pair " << r.n_min_pair << ")\n\n";
   os << " raw_alpha std.alpha G6(smc) average_r   S/N    ase  mean    sd median_r    SEM\n";
   os << num(r.alpha, 3, 10) << num(r.alpha_std, 3, 10) << num(r.lambda6, 3, 8) << num(r.average_r, 3, 10)
@@ -50,8 +50,8 @@ void scale_table(std::ostringstream& os, const scale_reliability& s) {
   os << " Guttman (on R): lambda1 " << fixed_text(r.lambda1, 3) << "  lambda2 " << fixed_text(r.lambda2, 3)
      << "  lambda3 " << fixed_text(r.lambda3, 3) << "  lambda4 " << fixed_text(r.lambda4, 3) << "  lambda5 "
      << fixed_text(r.lambda5, 3) << "  lambda6 " << fixed_text(r.lambda6, 3) << "\n";
-  if (r.has_split_half) {
-    const auto& sh = r.split_half;
+  if (r.split_half) {
+    const auto& sh = *r.split_half;
     os << " Split-half (" << sh.n_splits << (sh.exhaustive ? " splits, all" : " random splits") << "): max "
        << fixed_text(sh.max, 3) << "  min (beta) " << fixed_text(sh.min, 3) << "  mean " << fixed_text(sh.mean, 3)
        << "  median " << fixed_text(sh.median, 3) << "\n";

@@ -16,22 +16,57 @@ void reliability_study_options::validate() const {
                     ": use 0 (no interval) or at least 2 replicates",
                 {.value = std::to_string(omega_bootstrap), .option = "reliability_study_options.omega_bootstrap"});
   }
-  if (threads < 0) {
-    throw error(errc::invalid_argument, "reliability_study_options.threads = " + std::to_string(threads) + ": must be >= 0",
-                {.option = "reliability_study_options.threads"});
-  }
 }
 
 namespace {
 
 // Omega total of a one-factor model, and psych's default bifactor omega where the scale has
 // enough items for 3 group factors: ((k - 3)^2 - (k + 3)) / 2 >= 0 degrees of freedom, k >= 6.
-omega_estimates omega_of(const reliability_result& r, Eigen::Index n) {
+// The bootstrap interval of omega total (n_factors = 1: the one-factor model) or of omega_h
+// (n_factors = 3): BCa where it is defined, the percentile interval otherwise (with a warning).
+// Rows are resampled from `rows` (the complete rows under listwise deletion, as the estimate).
+std::optional<confidence_interval> omega_interval(const Eigen::MatrixXd& rows, int n_factors,
+                                                  const reliability_study_options& o, std::vector<std::string>& warnings) {
+  omega_bootstrap_options bo;
+  bo.omega.n_factors = n_factors;
+  bo.replicates = o.omega_bootstrap;
+  bo.level = o.reliability.level;
+  bo.seed = o.reliability.seed;
+  bo.threads = o.reliability.threads;
+  const char* what = n_factors == 1 ? "omega total" : "omega hierarchical";
+  try {
+    const omega_bootstrap_result b = omega_bootstrap(rows, bo);
+    for (const auto& w : b.warnings) warnings.push_back(std::string(what) + " bootstrap: " + w);
+    const confidence_interval& bca = n_factors == 1 ? b.total_bca : b.hierarchical_bca;
+    if (bca.finite()) return bca;
+    warnings.push_back(std::string(what) + ": the BCa interval is undefined; the percentile interval is given");
+    return n_factors == 1 ? b.total_percentile : b.hierarchical_percentile;
+  } catch (const error& e) {
+    warnings.push_back(std::string(what) + ": no bootstrap interval: " + e.what());
+    return std::nullopt;
+  }
+}
+
+omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& keyed, const reliability_study_options& o) {
   constexpr Eigen::Index kMinItemsForBifactor = 6;
+  const auto n = static_cast<Eigen::Index>(r.n_rows);
+  Eigen::MatrixXd rows;  // what the bootstrap resamples
+  if (o.omega_bootstrap > 0) {
+    if (o.reliability.missing == missing_method::listwise) {
+      std::vector<Eigen::Index> complete;
+      for (Eigen::Index i = 0; i < keyed.rows(); ++i) {
+        if (!keyed.row(i).array().isNaN().any()) complete.push_back(i);
+      }
+      rows = keyed(complete, Eigen::all);
+    } else {
+      rows = keyed;
+    }
+  }
   omega_estimates out;
   const omega_single_result one = omega_single_factor(r.correlation, n);
   out.total = one.omega_total;
   out.warnings = one.warnings;
+  if (o.omega_bootstrap > 0) out.total_ci = omega_interval(rows, 1, o, out.warnings);
   if (r.n_items < kMinItemsForBifactor) {
     out.warnings.push_back("omega hierarchical needs at least " + std::to_string(kMinItemsForBifactor) +
                            " items for 3 group factors; this scale has " + std::to_string(r.n_items));
@@ -40,6 +75,7 @@ omega_estimates omega_of(const reliability_result& r, Eigen::Index n) {
   try {
     out.hierarchical = omega(r.correlation, n, omega_options{});
     for (const auto& w : out.hierarchical->warnings) out.warnings.push_back("omega hierarchical: " + w);
+    if (o.omega_bootstrap > 0) out.hierarchical_ci = omega_interval(rows, 3, o, out.warnings);
   } catch (const error& e) {
     out.warnings.push_back(std::string("omega hierarchical not available: ") + e.what());
   }
@@ -115,18 +151,17 @@ reliability_study study_reliability(const instrument* given, responses data, con
     const Eigen::MatrixXd keyed = keyed_items(inst, s, data.values, options.input.scoring);
     reliability_options ro = options.reliability;
     ro.item_names = sr.items;
-    ro.threads = static_cast<unsigned>(options.threads);
     try {
       sr.reliability = analyze_reliability(keyed, ro);
     } catch (const error& e) {
       throw e.with_context("scale '" + s.name + "': ");
     }
     try {
-      sr.omega = omega_of(sr.reliability, data.n_rows());
+      sr.omega = omega_of(sr.reliability, keyed, options);
     } catch (const error& e) {
       sr.warnings.push_back(std::string("omega not available: ") + e.what());
     }
-    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(keyed, options.threads, sr.warnings);
+    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(keyed, options.reliability.threads, sr.warnings);
     out.scales.push_back(std::move(sr));
   }
   if (out.scales.empty()) {

@@ -11,38 +11,35 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <Eigen/Core>
 
 #include "attune/core/config.hpp"
+#include "attune/core/interval.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
 /// Most bootstrap replicates an attune analysis accepts (`reliability_options::bootstrap`,
-/// `omega_bootstrap_options::replicates`, `scale_omega_options::replicates`): 100,000 replicates
+/// `omega_bootstrap_options::replicates`): 100,000 replicates
 /// put the Monte Carlo error of a 95% percentile bound far below its sampling error, and bound the
 /// work a request can cause (10 million replicates of alpha ran for hours).
 inline constexpr int max_bootstrap_replicates = 100000;
 
-/// The bounds of a bootstrap interval; NaN when the interval is undefined.
-struct ATTUNE_EXPORT bootstrap_bounds {
-  double lower = std::numeric_limits<double>::quiet_NaN();
-  double upper = std::numeric_limits<double>::quiet_NaN();
-};
-
 /// Percentile interval (Efron & Tibshirani 1993, An Introduction to the Bootstrap, 13.3): the R
 /// `quantile(type = 7)` values at (1 - level)/2 and (1 + level)/2 of the draws. `sorted_draws`:
-/// the finite replicates, ascending. NaN bounds for fewer than 2 draws.
-ATTUNE_EXPORT bootstrap_bounds percentile_interval(const std::vector<double>& sorted_draws, double level);
+/// the finite replicates, ascending. NaN bounds for fewer than 2 draws. Method "bootstrap_percentile";
+/// `n` is left for the caller (the rows resampled).
+ATTUNE_EXPORT confidence_interval percentile_interval(const std::vector<double>& sorted_draws, double level);
 
 /// A BCa interval and the pieces it was made from.
 struct ATTUNE_EXPORT bca_interval_result {
-  bootstrap_bounds bounds;  ///< NaN when undefined (see `undefined_reason`)
+  confidence_interval interval;  ///< method "bootstrap_bca"; NaN bounds when undefined (see `undefined_reason`)
   double z0 = std::numeric_limits<double>::quiet_NaN();            ///< bias correction
   double acceleration = std::numeric_limits<double>::quiet_NaN();  ///< from the jackknife
-  std::string undefined_reason;  ///< empty when the interval is defined; otherwise why not
+  std::optional<std::string> undefined_reason;  ///< why the interval is undefined; null when it is defined
 };
 
 /// Bias-corrected and accelerated interval (Efron 1987, JASA 82:171-185; Efron & Tibshirani 1993,
@@ -60,7 +57,7 @@ ATTUNE_EXPORT bca_interval_result bca_interval(const std::vector<double>& sorted
 /// Cost O(B N k) (parallel over blocks of replicates). `replicates` in 0..max_bootstrap_replicates
 /// (invalid_argument otherwise).
 ATTUNE_EXPORT std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& items, int replicates, std::uint64_t seed,
-                                                  unsigned threads = 1);
+                                                  int threads = 0);
 
 /// Leave-one-row-out raw alphas (pairwise covariances), for the BCa acceleration: N values, O(N k^2).
 ATTUNE_EXPORT std::vector<double> jackknife_alpha(const Eigen::MatrixXd& items);

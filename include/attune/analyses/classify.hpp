@@ -89,6 +89,11 @@ ATTUNE_EXPORT std::string_view to_string(cut_tie t) noexcept;
 /// Parses a name of `to_string(cut_tie)` (case-insensitive); nullopt when unknown.
 ATTUNE_EXPORT std::optional<cut_tie> parse_cut_tie(std::string_view s) noexcept;
 
+/// Most k-means starts and iterations per start `classify_options` accepts (the work is
+/// starts x iterations x N; 1,000 x 10,000 x 100,000 respondents is already hours).
+inline constexpr int max_kmeans_starts = 1000;
+inline constexpr int max_kmeans_iterations = 10000;
+
 /// Options of `classify`.
 struct ATTUNE_EXPORT classify_options {
   classify_method method = classify_method::midpoint;
@@ -110,7 +115,10 @@ struct ATTUNE_EXPORT classify_options {
   /// Split methods: a score exactly on the cut is "low" (the `> cut = high` convention of public
   /// ECR-S code, reference/instruments.md section 9) or unclassified.
   cut_tie on_cut = cut_tie::low;
-  /// `kmeans`: random starts (k-means++ seeding), iteration limit per start, seed.
+  /// `kmeans`: random starts (k-means++ seeding, 1..max_kmeans_starts), iteration limit per start
+  /// (1..max_kmeans_iterations), seed. The clustering runs on the scores times a power of two that
+  /// brings them near 1, so scores of any magnitude (1e200, 1e-170, denormals) give the clusters of
+  /// the same data in other units.
   int kmeans_starts = 20;
   int kmeans_max_iterations = 100;
   std::uint64_t seed = 20240501;

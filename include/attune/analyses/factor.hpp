@@ -82,7 +82,7 @@ struct ATTUNE_EXPORT efa_result {
   int iterations = 0;                  ///< extraction iterations used
   int rotation_iterations = 0;         ///< rotation iterations used
   bool heywood = false;                ///< a communality reached or exceeded 1 (Heywood case)
-  Eigen::Index n_obs = 0;              ///< effective N used for the fit statistics
+  Eigen::Index n = 0;              ///< effective N used for the fit statistics
   std::vector<std::string> warnings;   ///< diagnostics (Heywood case, non-convergence, ...)
 };
 
@@ -145,16 +145,26 @@ enum class two_factor_general { equal, first, second };
 ATTUNE_EXPORT std::string_view to_string(two_factor_general option) noexcept;
 ATTUNE_EXPORT std::optional<two_factor_general> parse_two_factor_general(std::string_view name) noexcept;
 
-/// Schmid-Leiman transformation of `correlation` with `n_factors` group factors.
-/// @throws as `exploratory_factor_analysis`.
+/// Options of `schmid_leiman` (psych `schmid` defaults).
+struct ATTUNE_EXPORT schmid_leiman_options {
+  int n_factors = 3;                                    ///< group factors m (1 <= m < k)
+  factor_method method = factor_method::minres;         ///< extraction
+  factor_rotation rotation = factor_rotation::oblimin;  ///< the oblique rotation (oblimin or geomin)
+  two_factor_general two_factor = two_factor_general::equal;  ///< identification of g when m = 2
+};
+
+/// Schmid-Leiman transformation of `correlation` with `options.n_factors` group factors.
+/// @throws as `exploratory_factor_analysis`; invalid_argument for an orthogonal rotation.
 ATTUNE_EXPORT schmid_leiman_result schmid_leiman(const Eigen::MatrixXd& correlation, Eigen::Index n_obs,
-                                                 int n_factors, factor_method method = factor_method::minres,
-                                                 factor_rotation rotation = factor_rotation::oblimin,
-                                                 two_factor_general option = two_factor_general::equal);
+                                                 const schmid_leiman_options& options = {});
+
+/// Most simulated data sets `parallel_analysis` accepts (each costs an N x k simulation and a k x k
+/// eigendecomposition).
+inline constexpr int max_parallel_replicates = 10000;
 
 /// Options of `parallel_analysis`.
 struct ATTUNE_EXPORT parallel_options {
-  int replicates = 100;          ///< simulated data sets (psych `n.iter` is 20)
+  int replicates = 100;          ///< simulated data sets (psych `n.iter` is 20), 1..max_parallel_replicates
   double quantile = 0.95;        ///< compare with this quantile of the simulated eigenvalues (0.5: mean-like median)
   std::uint64_t seed = 1;        ///< random seed; the result does not depend on the thread count
   factor_method method = factor_method::minres;  ///< extraction for the factor (not component) eigenvalues
@@ -172,7 +182,7 @@ struct ATTUNE_EXPORT parallel_result {
   Eigen::VectorXd simulated_factors;     ///< k quantiles of simulated factor eigenvalues
   int suggested_factors = 0;             ///< leading factor eigenvalues above the simulated ones
   int suggested_components = 0;          ///< leading component eigenvalues above the simulated ones
-  Eigen::Index n_obs = 0;
+  Eigen::Index n = 0;
   std::vector<std::string> warnings;
 };
 

@@ -12,6 +12,7 @@
 #include <Eigen/Core>
 
 #include "attune/core/config.hpp"
+#include "attune/core/interval.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -19,7 +20,8 @@ ATTUNE_BEGIN_NAMESPACE
 struct ATTUNE_EXPORT icc_row {
   std::string type;         ///< "ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"
   std::string description;  ///< psych's row name, e.g. "Single_raters_absolute"
-  double icc = 0.0, f = 0.0, df1 = 0.0, df2 = 0.0, p = 0.0, lower = 0.0, upper = 0.0;
+  double icc = 0.0, f = 0.0, df1 = 0.0, df2 = 0.0, p = 0.0;
+  confidence_interval ci;  ///< F-based interval (Shrout & Fleiss 1979), method "f"; NaN bounds when undefined
 };
 
 /// Options of `analyze_icc`.
@@ -30,7 +32,7 @@ struct ATTUNE_EXPORT icc_options {
 
 /// Result of `analyze_icc`.
 struct ATTUNE_EXPORT icc_result {
-  double n_subjects = 0.0;  ///< complete rows used
+  double n = 0.0;  ///< complete rows used
   Eigen::Index n_raters = 0;
   double ms_subjects = 0.0, ms_within = 0.0, ms_raters = 0.0, ms_error = 0.0;  ///< MSB, MSW, MSJ, MSE
   std::vector<icc_row> rows;  ///< ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k

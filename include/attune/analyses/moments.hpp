@@ -26,6 +26,12 @@
 
 ATTUNE_BEGIN_NAMESPACE
 
+/// Most items a serialized state may hold (`pairwise_moments::deserialize`; a
+/// `reliability_accumulator` holds k + 1 columns, so at most max_serialized_items - 1 items):
+/// four 10,000 x 10,000 matrices are 3.2 GB. The text is also checked to be long enough for its k
+/// (8 k^2 bytes) before anything is allocated.
+inline constexpr Eigen::Index max_serialized_items = 10000;
+
 /// Pairwise-complete counts, means and co-moments of k items; mergeable and serializable.
 ///
 /// State (all k x k; entry (i, j) refers to the rows that answered both i and j; the diagonal
@@ -92,7 +98,7 @@ class ATTUNE_EXPORT pairwise_moments {
   /// `attune-pairwise-moments 1 <k>`, then the counters and the four matrices row by row.
   [[nodiscard]] std::string serialize() const;
   /// Reads `serialize()` output. Throws `attune::error` (bad_input) naming the line and the
-  /// token on malformed text.
+  /// token on malformed text, for k above `max_serialized_items`, or for a text too short for its k.
   static pairwise_moments deserialize(std::string_view text);
 
  private:

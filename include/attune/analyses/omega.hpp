@@ -23,6 +23,7 @@
 #include "attune/analyses/correlation.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/polychoric.hpp"
+#include "attune/core/interval.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -54,7 +55,7 @@ struct ATTUNE_EXPORT omega_result {
   /// whose largest group loading is on factor j.
   Eigen::VectorXd group_omega_total, group_omega_general, group_omega_group;
   Eigen::MatrixXd phi;                        ///< m x m factor correlations of the oblique solution
-  Eigen::Index n_obs = 0;
+  Eigen::Index n = 0;
   std::vector<std::string> warnings;
 };
 
@@ -68,7 +69,7 @@ struct ATTUNE_EXPORT omega_single_result {
   double omega_model = 0;  ///< McDonald (1999, eq. 6.20b; model-implied denominator): (sum l)^2 / ((sum l)^2 + sum u2)
   Eigen::VectorXd loadings;
   Eigen::VectorXd uniquenesses;
-  Eigen::Index n_obs = 0;
+  Eigen::Index n = 0;
   std::vector<std::string> warnings;
 };
 
@@ -85,7 +86,7 @@ struct ATTUNE_EXPORT ordinal_reliability_result {
   double ordinal_alpha = 0;
   double ordinal_omega = 0;
   Eigen::MatrixXd polychoric;   ///< the k x k polychoric matrix used
-  Eigen::Index n_obs = 0;
+  Eigen::Index n = 0;
   std::vector<std::string> warnings;
 };
 
@@ -106,22 +107,16 @@ struct ATTUNE_EXPORT omega_bootstrap_options {
   void validate() const;
 };
 
-/// A confidence interval of an omega coefficient.
-struct ATTUNE_EXPORT omega_interval {
-  double lower = 0;
-  double upper = 0;
-};
-
 /// Result of `omega_bootstrap`.
 struct ATTUNE_EXPORT omega_bootstrap_result {
   omega_result estimate;                       ///< omega on the full data
-  omega_interval total_percentile;        ///< percentile interval of omega_total
-  omega_interval total_bca;               ///< BCa interval of omega_total (Efron 1987)
-  omega_interval hierarchical_percentile; ///< percentile interval of omega_h
-  omega_interval hierarchical_bca;        ///< BCa interval of omega_h
+  confidence_interval total_percentile;        ///< percentile interval of omega_total
+  confidence_interval total_bca;               ///< BCa interval of omega_total (Efron 1987)
+  confidence_interval hierarchical_percentile; ///< percentile interval of omega_h
+  confidence_interval hierarchical_bca;        ///< BCa interval of omega_h
   Eigen::MatrixXd draws;                       ///< B x 2 bootstrap values (omega_total, omega_h); NaN for failed fits
   int failed = 0;                              ///< resamples whose fit failed (excluded)
-  Eigen::Index n_obs = 0;
+  Eigen::Index n = 0;
   std::vector<std::string> warnings;
 };
 
@@ -131,35 +126,5 @@ struct ATTUNE_EXPORT omega_bootstrap_result {
 /// z0 = Phi^-1(#{draw < estimate}/B), acceleration from a delete-group jackknife.
 /// @throws invalid_argument (options), plus the errors of `omega` on the full data.
 ATTUNE_EXPORT omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_bootstrap_options& options = {});
-
-/// Options of `scale_omega` (the per-scale summary of `attune reliability`).
-struct ATTUNE_EXPORT scale_omega_options {
-  int n_factors = 3;          ///< requested group factors; reduced to max(1, k / 3) for short scales
-  int replicates = 1000;      ///< bootstrap resamples for the interval of omega total (0 = none)
-  double level = 0.95;        ///< confidence level
-  std::uint64_t seed = 1;     ///< bootstrap seed
-  int threads = 0;            ///< 0 = hardware concurrency
-  bool ordinal = true;        ///< also ordinal alpha when the answers are integers with <= 8 categories
-  void validate() const;
-};
-
-/// Per-scale omega summary.
-struct ATTUNE_EXPORT scale_omega_summary {
-  omega_result omega;             ///< psych-style omega with `n_factors` group factors
-  int n_factors = 0;              ///< group factors used
-  bool has_interval = false;      ///< a bootstrap interval was computed
-  omega_interval interval;   ///< BCa interval of omega total (percentile when BCa is undefined)
-  std::string interval_method;    ///< "bca" or "percentile"
-  bool has_ordinal_alpha = false; ///< ordinal alpha was computed
-  double ordinal_alpha = 0;       ///< Zumbo et al. (2007) ordinal alpha
-  Eigen::Index n_obs = 0;
-  std::vector<std::string> warnings;
-};
-
-/// Omega (pairwise Pearson correlations, minres, oblimin, Schmid-Leiman), a bootstrap BCa
-/// interval for omega total and, when the answers are integer categories, ordinal alpha, for
-/// one scale's items (N x k, NaN missing). Failures of the optional parts (interval, ordinal
-/// alpha) become warnings. @throws as `omega` (k >= 2 items needed).
-ATTUNE_EXPORT scale_omega_summary scale_omega(const Eigen::MatrixXd& data, const scale_omega_options& options = {});
 
 ATTUNE_END_NAMESPACE

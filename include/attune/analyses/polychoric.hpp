@@ -59,7 +59,7 @@ struct ATTUNE_EXPORT polychoric_result {
   bool global_thresholds = true;    ///< thresholds from item margins (all items share the highest category)
   bool smoothed = false;            ///< the matrix was not positive definite and was smoothed
   int corrected_pairs = 0;          ///< pairs whose table had empty cells corrected
-  Eigen::Index n_obs = 0;           ///< rows in the data (pairwise counts are in `pair_counts`)
+  Eigen::Index n = 0;           ///< rows in the data (pairwise counts are in `pair_counts`)
   std::vector<std::string> warnings;  ///< diagnostics (zero-variance items, sparse tables, smoothing, ...)
 };
 
@@ -96,7 +96,7 @@ ATTUNE_EXPORT double bivariate_normal_cdf(double h, double k, double rho);
 /// item), with thresholds from the table's own margins (psych `polytab` with `correct`).
 /// @throws attune::error bad_input (negative or non-finite counts), insufficient_data (fewer than
 /// 2 non-empty rows or columns).
-ATTUNE_EXPORT double polychoric_table(const Eigen::MatrixXd& table, double correct = 0.5,
-                                      double optimizer_tolerance = 1.220703125e-4);
+/// `options.correct` and `options.optimizer_tolerance` apply; the others are ignored.
+ATTUNE_EXPORT double polychoric_table(const Eigen::MatrixXd& table, const polychoric_options& options = {});
 
 ATTUNE_END_NAMESPACE

@@ -143,7 +143,10 @@ ATTUNE_EXPORT longstring_result longstring(const Eigen::MatrixXd& values);
 /// row's answered items, then one column per block of consecutive items (careless `irv(x,
 /// na.rm = TRUE, split = TRUE, num.split = blocks)`). NaN where fewer than 2 answers.
 /// @throws attune::error (invalid_argument) for blocks < 1 or blocks > k.
-ATTUNE_EXPORT Eigen::MatrixXd irv(const Eigen::MatrixXd& values, int blocks = 3);
+struct ATTUNE_EXPORT irv_options {
+  int blocks = 3;  ///< consecutive item blocks (careless `num.split`), 1..k
+};
+ATTUNE_EXPORT Eigen::MatrixXd irv(const Eigen::MatrixXd& values, const irv_options& options = {});
 
 /// The block (0-based) of each of k items, as R `cut(seq_along(x), blocks, labels = FALSE)`.
 ATTUNE_EXPORT std::vector<int> irv_block_of_items(Eigen::Index k, int blocks);
@@ -164,8 +167,10 @@ struct ATTUNE_EXPORT mahalanobis_result {
 /// patterns.
 /// @throws attune::error (insufficient_data) when a pair of items has fewer than 2 joint answers,
 ///         (numerical_issue) when S is singular.
-ATTUNE_EXPORT mahalanobis_result mahalanobis(const Eigen::MatrixXd& values,
-                                             mahalanobis_method method = mahalanobis_method::observed);
+struct ATTUNE_EXPORT mahalanobis_options {
+  mahalanobis_method method = mahalanobis_method::observed;  ///< D^2 of rows with missing answers
+};
+ATTUNE_EXPORT mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_options& options = {});
 
 /// Even-odd consistency per respondent, careless >= 1.2 sign: higher = more careless.
 struct ATTUNE_EXPORT evenodd_result {

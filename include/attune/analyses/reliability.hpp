@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,14 +59,23 @@ enum class ci_method {
 /// Name used in JSON and tables: "feldt", "feldt_1965", "normal_theory", "adf", "bonett_wright",
 /// "bootstrap_percentile", "bootstrap_bca".
 ATTUNE_EXPORT std::string_view to_string(ci_method method) noexcept;
-/// Parses a name of `to_string(ci_method)`; throws invalid_argument naming the value otherwise.
-ATTUNE_EXPORT ci_method parse_ci_method(std::string_view name);
+/// Parses a name of `to_string(ci_method)` (also "bootstrap" and "percentile" for
+/// bootstrap_percentile, "bca" for bootstrap_bca), case-insensitive; nullopt when unknown.
+ATTUNE_EXPORT std::optional<ci_method> parse_ci_method(std::string_view name) noexcept;
+
+/// "pairwise" / "listwise".
+ATTUNE_EXPORT std::string_view to_string(missing_method m) noexcept;
+ATTUNE_EXPORT std::optional<missing_method> parse_missing_method(std::string_view name) noexcept;
 
 /// Which N the analytic intervals (Feldt, normal theory, Bonett-Wright) and `ase` use.
 enum class interval_n {
-  effective,  ///< `n_effective` (honest under pairwise deletion; = rows when data are complete)
+  effective,  ///< `n` (honest under pairwise deletion; = rows when data are complete)
   rows,       ///< psych's choice: the number of rows, including rows with missing answers
 };
+
+/// "effective" / "rows".
+ATTUNE_EXPORT std::string_view to_string(interval_n n) noexcept;
+ATTUNE_EXPORT std::optional<interval_n> parse_interval_n(std::string_view name) noexcept;
 
 /// Options of `analyze_reliability`. Plain aggregate; call `validate()` (the analyses do).
 struct ATTUNE_EXPORT reliability_options {
@@ -77,7 +87,7 @@ struct ATTUNE_EXPORT reliability_options {
   interval_n n_for_intervals = interval_n::effective;
   int bootstrap = 0;                    ///< bootstrap replicates (0 = none); 2..max_bootstrap_replicates when bootstrapping
   std::uint64_t seed = 20240601;        ///< seed of the bootstrap and of sampled split-halves
-  unsigned threads = 1;                 ///< worker threads (0 = hardware); results never depend on it
+  int threads = 0;                      ///< worker threads, 0 = all cores; results never depend on it
   bool split_half = true;               ///< compute the split-half distribution
   std::size_t max_exhaustive_splits = 15000;  ///< psych's n.sample: enumerate if C(k, floor(k/2)) <= this
   std::size_t sampled_splits = 15000;         ///< random splits otherwise
@@ -116,7 +126,7 @@ struct ATTUNE_EXPORT reliability_result {
   Eigen::Index n_items = 0;
   double n_rows = 0.0;       ///< rows given (psych's N)
   double n_complete = 0.0;   ///< rows that answered every item
-  double n_effective = 0.0;  ///< harmonic mean of the pairwise counts N_ij over item pairs i < j
+  double n = 0.0;  ///< harmonic mean of the pairwise counts N_ij over item pairs i < j
                              ///< (= n_complete under listwise deletion or complete data)
   double n_min_pair = 0.0;   ///< smallest pairwise count
   double n_intervals = 0.0;  ///< the N used by `ase` and the analytic intervals
@@ -136,8 +146,7 @@ struct ATTUNE_EXPORT reliability_result {
   Eigen::MatrixXd correlation;  ///< k x k correlations used
   Eigen::VectorXd smc;          ///< squared multiple correlations (psych `smc`)
   std::vector<item_statistics> items;
-  bool has_split_half = false;
-  split_half_result split_half;
+  std::optional<split_half_result> split_half;  ///< null when not asked for (`reliability_options::split_half`)
   std::vector<confidence_interval> intervals;  ///< method = to_string(ci_method)
   std::vector<double> bootstrap_alphas;  ///< the replicates, in replicate order (empty without bootstrap)
   std::vector<std::string> warnings;
@@ -181,6 +190,9 @@ class ATTUNE_EXPORT reliability_accumulator {
   /// Per item, (value, count) pairs ascending by value.
   [[nodiscard]] const std::vector<std::vector<std::pair<double, double>>>& value_counts() const { return counts_; }
   [[nodiscard]] std::string serialize() const;
+  /// Reads `serialize()` output. @throws attune::error (bad_input) naming the line for malformed
+  /// text, k above max_serialized_items - 1 (moments.hpp), or a text too short for its k (checked
+  /// before anything is allocated).
   static reliability_accumulator deserialize(std::string_view text);
 
  private:

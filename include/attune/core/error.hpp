@@ -2,7 +2,12 @@
 /// The one error model of attune's public API.
 ///
 /// Every function that can fail on bad input throws `attune::error` (derived from
-/// `std::runtime_error`); nothing else escapes the API except `std::bad_alloc`.
+/// `std::runtime_error`); nothing else escapes the API except `std::bad_alloc` when memory runs out
+/// for data that are really that large. What a small input could ask for is bounded first: CSV
+/// records (`csv_options::max_record_bytes`), text files (64 MiB), JSON nesting (64 levels), the k
+/// of a serialized state (`max_serialized_items`), replicate and start counts; Boost.Math errors,
+/// nlohmann exceptions and reading whole data that do not fit in memory become `attune::error`.
+/// `tests/robustness_test.cpp` feeds every entry point degenerate data to check this.
 /// The message names where and what: file, row, column, the value and the rule it breaks, in
 /// words about the data and the API (an options field is named as `scoring_options.min_answered`),
 /// never in the words of one front end (the command line adds its own hint, such as "give

@@ -4,8 +4,12 @@
 /// Reads RFC 4180-style text: a header row; comma, semicolon or tab delimiters (detected from the
 /// header or given); double-quoted fields with `""` escapes and embedded delimiters or newlines;
 /// LF or CRLF line ends; an optional UTF-8 byte-order mark. Blank lines are skipped. A record with
-/// more or fewer fields than the header is an error naming the file and line.
-/// Memory is bounded by the longest record, not by the file: the reader keeps one buffer.
+/// more or fewer fields than the header is an error naming the file and line; so are CR-only line
+/// ends (old Mac files), and an input that ends just after a delimiter (cut off: a final empty
+/// field must be followed by a line end).
+/// Memory is bounded by the longest record, not by the file: the reader keeps one buffer, and a
+/// record longer than `csv_options::max_record_bytes` (16 MiB by default) is an error before it
+/// costs more memory (so /dev/zero or a file without line ends ends in a clear error).
 #pragma once
 
 #include <cstddef>
@@ -23,6 +27,9 @@ struct ATTUNE_EXPORT csv_options {
   /// Field delimiter: ',', ';' or a tab; the NUL character detects it from the header line (the most frequent
   /// of the three outside quotes; ',' when none occurs).
   char delimiter = '\0';
+  /// Longest record accepted, in bytes with its line end (quoted newlines included): a longer one
+  /// is a bad_input error naming the line. At least 64; 16 MiB by default.
+  std::size_t max_record_bytes = std::size_t{16} << 20;
 };
 
 /// Reads one record at a time from a stream. Not copyable; cheap to move.
@@ -68,6 +75,7 @@ class ATTUNE_EXPORT csv_reader {
   std::size_t begin_ = 0;  // start of unparsed data in buffer_
   std::size_t end_ = 0;    // end of valid data in buffer_
   bool eof_ = false;
+  std::size_t max_record_bytes_;
   std::vector<std::string> unquoted_;  // storage for fields that needed unescaping
   std::size_t line_ = 1;
   std::size_t record_line_ = 1;

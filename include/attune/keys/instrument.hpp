@@ -24,6 +24,11 @@ struct ATTUNE_EXPORT response_range {
   friend bool operator==(const response_range&, const response_range&) = default;
 };
 
+/// Parses a range written "MIN-MAX" ("1-7", "0-4", "-3-3", "1e-170-7e-170"): the separator is the
+/// first '-' after the first character at which both sides read as numbers (an exponent may hold
+/// a '-'), and MIN < MAX. nullopt otherwise.
+ATTUNE_EXPORT std::optional<response_range> parse_response_range(std::string_view text) noexcept;
+
 /// How a subscale score is formed from its answered items.
 enum class scoring_method { mean, sum };
 

@@ -26,7 +26,7 @@ ATTUNE_BEGIN_NAMESPACE
 /// Options of `study_reliability`.
 struct ATTUNE_EXPORT reliability_study_options {
   input_options input;
-  reliability_options reliability;     ///< alpha: missing-data method, intervals, level, bootstrap, seed
+  reliability_options reliability;     ///< alpha: missing-data method, intervals, level, bootstrap, seed, threads (for every part)
   /// Reverse-keyed columns when the data's columns are the scale (no instrument); an instrument
   /// has its own keys.
   std::vector<std::string> reversed;
@@ -36,7 +36,6 @@ struct ATTUNE_EXPORT reliability_study_options {
   /// Ordinal alpha (Zumbo et al. 2007) from polychoric correlations, where the answers are
   /// integers with at most 8 categories. It costs a polychoric matrix per scale.
   bool ordinal = false;
-  int threads = 0;  ///< 0 = all cores; results never depend on it
   void validate() const;
 };
 
