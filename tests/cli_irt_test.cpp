@@ -175,6 +175,44 @@ TEST(CliCat, RunTakesAnswersFromAPipe) {
   std::filesystem::remove(bank);
 }
 
+// The stateless mode: one call per answer through a saved session ends exactly where one
+// interactive run on the same answers ends; a bad answer is an error that leaves the session as it was.
+TEST(CliCat, RunOneAnswerPerCallThroughASavedSession) {
+  const std::string session = temp_path("cli_cat_session.json");
+  std::filesystem::remove(session);
+  auto r = run_cli("cat run --bank " + q(kBank) + " --stop-se 0.4 --session " + q(session));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string step = " --answer ";
+  int calls = 0;
+  while (r.out.find("Done after") == std::string::npos) {
+    ASSERT_LT(++calls, 40) << r.out;
+    // the first line names the pending item: "[k] ITEM (scale): ..."
+    const auto open = r.out.find("] "), space = r.out.find(' ', open + 2);
+    ASSERT_NE(open, std::string::npos) << r.out;
+    const std::string item = r.out.substr(open + 2, space - open - 2);
+    if (calls == 3) {  // not a category: an error, the saved session does not move
+      const std::string before = attune::test::read_file(session);
+      const auto bad = run_cli("cat run --bank " + q(kBank) + " --session " + q(session) + step + item + "=9");
+      EXPECT_NE(bad.exit_code, 0);
+      EXPECT_NE(bad.err.find("not one of its categories"), std::string::npos) << bad.err;
+      EXPECT_EQ(attune::test::read_file(session), before);
+    }
+    r = run_cli("cat run --bank " + q(kBank) + " --session " + q(session) + step + item + (calls == 2 ? "=skip" : "=4"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_NE(attune::test::read_file(session).find("\"format\":\"attune-cat-session/1\""), std::string::npos);
+  std::string input = "4\ns\n";
+  for (int i = 0; i < 40; ++i) input += "4\n";
+  const auto whole = run_cli("cat run --bank " + q(kBank) + " --stop-se 0.4", input);
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  ASSERT_GE(whole.out.size(), r.out.size());
+  EXPECT_EQ(whole.out.substr(whole.out.size() - r.out.size()), r.out) << whole.out << "\n---\n" << r.out;
+  const auto lone = run_cli("cat run --bank " + q(kBank) + " --answer Q2=4");
+  EXPECT_NE(lone.exit_code, 0);
+  EXPECT_NE(lone.err.find("--answer needs --session"), std::string::npos) << lone.err;
+  std::filesystem::remove(session);
+}
+
 TEST(CliCat, SimulateTable) {
   const auto r = run_cli("cat simulate --bank " + q(kBank) + " -n 100 --stop-se 0.32");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -1,13 +1,16 @@
 // attune cat simulate | run: adaptive tests on an item bank. `simulate` runs the CAT on simulated
 // respondents (or real answer vectors from DATA) and reports its length and accuracy; `run` is an
 // interactive test in the terminal, one item at a time (study/irt.hpp, analyses/cat.hpp; docs/irt.md).
+#include <fstream>
 #include <iostream>
 #include <limits>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <unistd.h>
 
 #include "attune/analyses/cat.hpp"
+#include "attune/io/output_file.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/table.hpp"
 #include "attune/study/irt.hpp"
@@ -90,20 +93,66 @@ void add_simulate(CLI::App& cat) {
 
 struct run_options {
   cat_flags cat;
-  std::string instrument;
+  std::string instrument, session, answer;
 };
+
+std::unique_ptr<instrument> wording_of(const item_bank& bank, const std::string& id) {
+  if (!id.empty()) return std::make_unique<instrument>(resolve_instrument(id));
+  if (const instrument* b = find_builtin(bank.instrument)) return std::make_unique<instrument>(*b);
+  return nullptr;
+}
+
+// One step of a stateless test (`--session FILE`): restore the session saved in FILE (a new one
+// when FILE does not exist or is empty), record `--answer ITEM=VALUE` (VALUE "skip": a skipped
+// item), choose the next item, save the session back to FILE (atomically) and print the next item
+// or, when the test is done, the summary. A server, a shell script or a student can so take the
+// test one answer per call; the session continues exactly as one interactive run would.
+void run_step(const run_options& o) {
+  const item_bank bank = load_item_bank(o.cat.bank);
+  const auto inst = wording_of(bank, o.instrument);
+  std::string saved;
+  if (std::ifstream in(o.session); in) {
+    std::ostringstream text;
+    text << in.rdbuf();
+    saved = text.str();
+  }
+  const bool fresh = saved.find_first_not_of(" \t\r\n") == std::string::npos;
+  cat_session session = fresh ? cat_session(bank, o.cat.options()) : cat_session::restore(bank, saved);
+  if (!o.answer.empty()) {
+    const auto eq = o.answer.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == o.answer.size()) {
+      throw error(errc::invalid_argument, "--answer '" + o.answer + "' must be ITEM=VALUE (VALUE skip: a skipped item)",
+                  {.value = o.answer, .option = "--answer", .rule = "item_equals_value"});
+    }
+    const std::string item = o.answer.substr(0, eq), text = o.answer.substr(eq + 1);
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (text != "skip" && !parse_cell(text, {}, value)) {
+      throw error(errc::invalid_argument, "--answer '" + o.answer + "': '" + text + "' is not a number (or skip)",
+                  {.item = item, .value = text, .option = "--answer", .rule = "not_a_number"});
+    }
+    session.answer(item, value);
+  }
+  const auto next = session.next_item();
+  output_file file(o.session, output_file_options{{o.cat.bank}});
+  file.stream() << session.save() << "\n";
+  file.commit();
+  if (!next) {
+    std::cout << cat_summary_text(session);
+    return;
+  }
+  const cat_item_prompt p = cat_prompt(bank, inst.get(), *next);
+  std::cout << cat_prompt_text(p, session.history().size() + 1) << "\n"
+            << "answer " << cat_choices_text(p) << ": attune cat run --bank " << o.cat.bank << " --session " << o.session
+            << " --answer " << p.item << "=VALUE\n";
+  for (const auto& sc : bank.scales()) std::cout << "  " << cat_progress_text(session, sc) << "\n";
+}
 
 // The interactive test: prompts on standard output, answers from standard input (a terminal or a
 // pipe); `q` (or the end of the input) quits, `s` skips an item, anything else that is not one of
 // the item's answer values asks again.
 void run_interview(const run_options& o) {
   const item_bank bank = load_item_bank(o.cat.bank);
-  std::unique_ptr<instrument> inst;
-  if (!o.instrument.empty()) {
-    inst = std::make_unique<instrument>(resolve_instrument(o.instrument));
-  } else if (const instrument* b = find_builtin(bank.instrument)) {
-    inst = std::make_unique<instrument>(*b);
-  }
+  const auto inst = wording_of(bank, o.instrument);
   cat_session session(bank, o.cat.options());
   std::cout << "Adaptive test on " << bank.items.size() << " items" << (inst ? " of " + inst->name : std::string())
             << ". Type the number of your answer; s skips an item, q quits.\n";
@@ -143,7 +192,18 @@ void add_run(CLI::App& cat) {
   add_cat_flags(*cmd, o->cat);
   cmd->add_option("--instrument", o->instrument,
                   "the instrument whose item wording to show (default: the bank's, when built in and its wording is shipped)");
-  cmd->callback([o] { run_interview(*o); });
+  cmd->add_option("--session", o->session,
+                  "stateless: one step per call; the session is restored from FILE (new when FILE is absent), and saved "
+                  "back after --answer, with the next item printed");
+  cmd->add_option("--answer", o->answer, "with --session: the answer to record, ITEM=VALUE (VALUE skip: skipped)");
+  cmd->callback([o] {
+    if (!o->answer.empty() && o->session.empty()) {
+      throw error(errc::invalid_argument, "--answer needs --session FILE (the saved state of the test)",
+                  {.option = "--answer", .rule = "answer_without_session"});
+    }
+    if (o->session.empty()) run_interview(*o);
+    else run_step(*o);
+  });
 }
 
 }  // namespace
