@@ -132,9 +132,9 @@ TEST(ItemBank, StrictReading) {
   expect_error(read(edited("\"scale\": \"anxiety\",", "")), errc::bad_input, "items[1].scale is missing");
   expect_error(read(edited("\"n\": 1234", "\"n\": -3")), errc::bad_input, "provenance.n must be a whole number");
   expect_error(read(edited("2.1,", "-0.5,")), errc::bad_input, {"items[0].intercepts must be strictly decreasing", "intercepts[1] = 0.7 after -0.5"});
-  expect_error(read(edited("\"categories\": [\n        0,", "\"categories\": [\n        1,")), errc::bad_input,
+  expect_error(read(edited("\"categories\": [0,", "\"categories\": [1,")), errc::bad_input,
                "items[2].categories must be strictly increasing");
-  expect_error(read(edited("-0.4,\n", "")), errc::bad_input, "items[0].intercepts must hold 4 intercepts");
+  expect_error(read(edited("-0.4, ", "")), errc::bad_input, "items[0].intercepts must hold 4 intercepts");
   expect_error(read(edited("\"slope\": -0.8", "\"slope\": 0")), errc::bad_input, "items[2].slope must be a finite, nonzero number");
   expect_error(read(edited("\"id\": \"Q3\"", "\"id\": \"Q1\"")), errc::bad_input, "items[2].id is the id of an earlier item");
   expect_error(read(edited("\"id\": \"Q3\"", "\"id\": 3")), errc::bad_input, "items[2].id must be a string");

@@ -16,6 +16,8 @@ void add_change_command(CLI::App& app);
 void add_quality_command(CLI::App& app);
 void add_profiles_command(CLI::App& app);
 void add_cluster_command(CLI::App& app);
+void add_irt_command(CLI::App& app);
+void add_cat_command(CLI::App& app);
 
 /// Every command, in the order `attune --help` lists them.
 inline void add_commands(CLI::App& app) {
@@ -29,6 +31,8 @@ inline void add_commands(CLI::App& app) {
   add_quality_command(app);
   add_profiles_command(app);
   add_cluster_command(app);
+  add_irt_command(app);
+  add_cat_command(app);
   add_simulate_command(app);
 }
 

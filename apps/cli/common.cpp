@@ -160,6 +160,24 @@ const std::map<std::string, std::string>& option_flags() {
       {"mixture_options.starts", "--starts"},
       {"mixture_options.bootstrap_lrt", "--bootstrap-lrt"},
       {"ward_options.max_n", "--max-rows"},
+      {"irt_fit_study_options.reversed", "--reverse"},
+      {"grm_options.unused_categories", "--unused-categories drop (the category is left out of that item, with a warning)"},
+      {"grm_options.max_iterations", "--max-iterations"},
+      {"grm_options.tolerance", "--tolerance"},
+      {"cat_options.randomesque", "--randomesque"},
+      {"cat_options.stop.se", "--stop-se"},
+      {"cat_options.stop.min_items", "--min-items"},
+      {"cat_options.stop.max_items", "--max-items"},
+      {"cat_options.stop.se_change", "--se-change"},
+      {"cat_options.stop.max_total_items", "--max-total-items"},
+      {"cat_simulation_options.n", "-n"},
+      {"grm_simulation_options.n", "-n"},
+      {"grm_simulation_options.missing_rate", "--missing-rate"},
+      {"irt_info_study_options.theta_min", "--theta-min"},
+      {"irt_info_study_options.theta_max", "--theta-max"},
+      {"irt_info_study_options.theta_step", "--theta-step"},
+      {"quality_study_options.bank", "--bank (a bank of the instrument's items, e.g. from `attune irt fit --instrument`)"},
+      {"quality_study_options.lz_min", "--lz-min"},
   };
   return flags;
 }
@@ -194,7 +212,12 @@ std::string message_with_hint(const error& e) {
   std::string msg = e.what();
   std::string hint;
   const std::string rule = e.rule().value_or("");
-  if (rule == "out_of_range") {
+  if (rule == "not_a_category") {
+    const std::string v = e.value().value_or("");
+    hint = (looks_like_missing_code(v) ? "if " + v + " means no answer, give --missing " + v + "; otherwise treat "
+                                       : std::string("treat ")) +
+           "answers that are not categories as missing with --out-of-range missing";
+  } else if (rule == "out_of_range") {
     const std::string v = e.value().value_or("");
     hint = looks_like_missing_code(v) ? "if " + v + " means no answer, give --missing " + v +
                                             "; otherwise give the data's range with --scale MIN-MAX, or treat such "

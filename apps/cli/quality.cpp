@@ -17,7 +17,8 @@ namespace {
 struct options {
   input_flags in;
   quality_options q;
-  std::string mahalanobis_missing = "observed", clean_output;
+  std::string mahalanobis_missing = "observed", clean_output, bank;
+  double lz_min = -1.96;
   bool summary = false;
 };
 
@@ -39,13 +40,15 @@ void run(const options& o) {
   so.quality = o.q;
   so.quality.mahalanobis_missing =
       parse_choice("--mahalanobis-missing", o.mahalanobis_missing, parse_mahalanobis_method, "observed or psych");
+  if (!o.bank.empty()) so.bank = load_item_bank(o.bank);
+  so.lz_min = o.lz_min;
   const quality_study study = study_quality(resolve_instrument(o.in.instrument), o.in.data, so);
   std::optional<output_file> clean;
   if (!o.clean_output.empty()) {
-    clean.emplace(o.clean_output, output_file_options{o.in.inputs({o.in.output})});
+    clean.emplace(o.clean_output, output_file_options{o.in.inputs({o.in.output, o.bank})});
     write_clean_data(o.in.data, so.input.read, unflagged(study), clean->stream());
   }
-  output out(o.in);
+  output out(o.in, {o.bank});
   write_report(out.stream(), o.in.format_enum(), study);
   out.commit();
   if (clean) clean->commit();
@@ -54,6 +57,7 @@ void run(const options& o) {
     std::cerr << quality_summary_text(study);
   } else {
     print_warnings(study.report.warnings);
+    if (study.person_fit) print_warnings(study.person_fit->warnings);
   }
 }
 
@@ -63,7 +67,7 @@ void add_quality_command(CLI::App& app) {
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("quality",
                                  "screen for careless and invalid responding: longstring, irv, mahalanobis, evenodd, "
-                                 "psychsyn, psychant, reversal, and a data validation report");
+                                 "psychsyn, psychant, reversal, lz with --bank, and a data validation report");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
   cmd->add_option("--clean-output", o->clean_output,
                   "also write DATA without the flagged respondents to FILE (atomically; same columns)");
@@ -93,6 +97,9 @@ void add_quality_command(CLI::App& app) {
   cmd->add_option("--psychsyn-min", q.psychsyn_min, "flag psychsyn below this")->default_val(0.0);
   cmd->add_option("--psychant-max", q.psychant_max, "flag psychant above this")->default_val(0.0);
   cmd->add_option("--reversal-max", q.reversal_max, "flag reversal at least this")->default_val(0.5);
+  cmd->add_option("--bank", o->bank,
+                  "an item bank of the instrument's items (JSON): adds person fit lz (graded response model) and its flag");
+  cmd->add_option("--lz-min", o->lz_min, "with --bank: flag lz below this (Drasgow et al. 1985)")->default_val(-1.96);
   cmd->callback([o] { run(*o); });
 }
 

@@ -43,6 +43,7 @@
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/irt.hpp"
 #include "attune/study/measurement.hpp"
 #include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"

@@ -1643,6 +1643,8 @@ person_fit_result person_fit_lz(const std::vector<bank_item>& items, const Eigen
   const Index n = x.rows;
   res.lz = VectorXd::Constant(n, nan_v);
   res.l0 = VectorXd::Constant(n, nan_v);
+  res.expected = VectorXd::Constant(n, nan_v);
+  res.variance = VectorXd::Constant(n, nan_v);
   res.answered = Eigen::VectorXi::Zero(n);
   detail::graded_point gp;
   std::size_t skipped = 0;
@@ -1672,6 +1674,8 @@ person_fit_result person_fit_lz(const std::vector<bank_item>& items, const Eigen
       continue;
     }
     res.l0(i) = l0;
+    res.expected(i) = e;
+    res.variance(i) = v;
     res.lz(i) = (l0 - e) / std::sqrt(v);
     ++res.n;
   }

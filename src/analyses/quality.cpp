@@ -126,13 +126,14 @@ quality_design make_quality_design(const instrument& inst, const std::optional<r
 }
 
 namespace {
-constexpr detail::enum_table<quality_index, 7> index_names{{{quality_index::longstring, "longstring"},
+constexpr detail::enum_table<quality_index, 8> index_names{{{quality_index::longstring, "longstring"},
                                                            {quality_index::irv, "irv"},
                                                            {quality_index::mahalanobis, "mahalanobis"},
                                                            {quality_index::evenodd, "evenodd"},
                                                            {quality_index::psychsyn, "psychsyn"},
                                                            {quality_index::psychant, "psychant"},
-                                                           {quality_index::reversal, "reversal"}}};
+                                                           {quality_index::reversal, "reversal"},
+                                                           {quality_index::lz, "lz"}}};
 constexpr detail::enum_table<mahalanobis_method, 2> mahalanobis_names{
     {{mahalanobis_method::observed, "observed"}, {mahalanobis_method::psych, "psych"}}};
 }  // namespace
@@ -148,7 +149,7 @@ const std::vector<quality_index>& all_quality_indices() noexcept {
   static const std::vector<quality_index> all{quality_index::longstring, quality_index::irv,
                                               quality_index::mahalanobis, quality_index::evenodd,
                                               quality_index::psychsyn, quality_index::psychant,
-                                              quality_index::reversal};
+                                              quality_index::reversal, quality_index::lz};
   return all;
 }
 

@@ -76,5 +76,65 @@ std::string json_text(const Json& doc, int indent = 2) {
   }
 }
 
+/// `j` as nlohmann's dump(2) writes it, except that an array of scalars (a vector, a matrix row)
+/// stays on one line: a 36 x 36 matrix reads as 36 lines, not 1,300. Documents and item banks are
+/// written so. @throws attune::error (bad_input) for text that is not UTF-8, as `json_text`.
+template <class Json>
+std::string pretty_json_text(const Json& j);
+
+namespace pretty_detail {
+
+template <class Json>
+bool is_scalar_array(const Json& j) {
+  if (!j.is_array() || j.empty()) return false;
+  for (const auto& e : j) {
+    if (e.is_structured()) return false;
+  }
+  return true;
+}
+
+template <class Json>
+void pretty(std::string& out, const Json& j, int depth) {
+  const std::string indent(static_cast<std::size_t>(2 * (depth + 1)), ' ');
+  const std::string close_indent(static_cast<std::size_t>(2 * depth), ' ');
+  if (j.is_object() && !j.empty()) {
+    out += "{\n";
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!first) out += ",\n";
+      first = false;
+      out += indent + json_text(Json(it.key()), -1) + ": ";
+      pretty(out, it.value(), depth + 1);
+    }
+    out += "\n" + close_indent + "}";
+  } else if (j.is_array() && !j.empty() && !is_scalar_array(j)) {
+    out += "[\n";
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (i > 0) out += ",\n";
+      out += indent;
+      pretty(out, j[i], depth + 1);
+    }
+    out += "\n" + close_indent + "]";
+  } else if (is_scalar_array(j)) {
+    out += "[";
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += json_text(j[i], -1);
+    }
+    out += "]";
+  } else {
+    out += json_text(j, -1);
+  }
+}
+
+}  // namespace pretty_detail
+
+template <class Json>
+std::string pretty_json_text(const Json& j) {
+  std::string out;
+  pretty_detail::pretty(out, j, 0);
+  return out;
+}
+
 }  // namespace detail
 ATTUNE_END_NAMESPACE

@@ -15,6 +15,7 @@
 #include "detail/json_input.hpp"
 #include "detail/json_text.hpp"
 #include "detail/number_text.hpp"
+#include "keys/item_bank_json.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -195,7 +196,8 @@ item_bank item_bank_from_json(std::string_view json_text, const std::string& sou
   using detail::json_object_reader;
   const nlohmann::json doc = detail::parse_json_strict(json_text, source);
   json_object_reader r(doc, "", source,
-                       {"format", "model", "parameterisation", "D", "instrument", "provenance", "licence", "notes", "items"});
+                       {"format", "model", "parameterisation", "D", "instrument", "provenance", "licence", "notes", "items",
+                        "fit"});
   item_bank bank;
   const std::string format = r.string("format");
   if (format != kFormat) r.fail("format", "must be \"" + std::string(kFormat) + "\" (this version of attune reads only that format)");
@@ -218,6 +220,9 @@ item_bank item_bank_from_json(std::string_view json_text, const std::string& sou
     bank.provenance.script = pr.string_or("script", "");
     if (pr.has("n")) bank.provenance.n = static_cast<std::size_t>(pr.count("n"));
   }
+  // the calibration report `attune irt fit` writes (study_irt_fit): not needed for scoring, so
+  // only its shape is checked
+  if (r.has("fit") && !r.at("fit").is_object()) r.fail("fit", "must be an object (the calibration report)");
   const auto& items = r.array("items");
   if (items.empty()) r.fail("items", "is empty: a bank needs at least one item");
   const bool classical = bank.parameterisation == irt_parameterisation::classical;
@@ -275,7 +280,9 @@ item_bank item_bank_from_json(std::string_view json_text, const std::string& sou
   return bank;
 }
 
-std::string item_bank_to_json(const item_bank& bank) {
+namespace detail {
+
+nlohmann::ordered_json item_bank_document(const item_bank& bank) {
   bank.validate();
   using ojson = nlohmann::ordered_json;
   ojson doc;
@@ -316,7 +323,13 @@ std::string item_bank_to_json(const item_bank& bank) {
     items.push_back(std::move(j));
   }
   doc["items"] = std::move(items);
-  return detail::json_text(doc, 2) + "\n";
+  return doc;
+}
+
+}  // namespace detail
+
+std::string item_bank_to_json(const item_bank& bank) {
+  return detail::pretty_json_text(detail::item_bank_document(bank)) + "\n";
 }
 
 item_bank load_item_bank(const std::string& path) {

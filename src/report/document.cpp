@@ -76,60 +76,11 @@ bool append_json_string(std::string& out, std::string_view s) {
   return true;
 }
 
-bool is_scalar_array(const json& j) {
-  if (!j.is_array() || j.empty()) return false;
-  for (const auto& e : j) {
-    if (e.is_structured()) return false;
-  }
-  return true;
-}
-
-// As nlohmann's dump(2), except that an array of scalars (a vector, a matrix row) stays on one
-// line: a 36 x 36 matrix reads as 36 lines, not 1,300.
-void pretty(std::string& out, const json& j, int depth) {
-  const std::string indent(static_cast<std::size_t>(2 * (depth + 1)), ' ');
-  const std::string close_indent(static_cast<std::size_t>(2 * depth), ' ');
-  if (j.is_object() && !j.empty()) {
-    out += "{\n";
-    bool first = true;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (!first) out += ",\n";
-      first = false;
-      out += indent + json_text(json(it.key()), -1) + ": ";
-      pretty(out, it.value(), depth + 1);
-    }
-    out += "\n" + close_indent + "}";
-  } else if (j.is_array() && !j.empty() && !is_scalar_array(j)) {
-    out += "[\n";
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      if (i > 0) out += ",\n";
-      out += indent;
-      pretty(out, j[i], depth + 1);
-    }
-    out += "\n" + close_indent + "]";
-  } else if (is_scalar_array(j)) {
-    out += "[";
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      if (i > 0) out += ", ";
-      out += json_text(j[i], -1);
-    }
-    out += "]";
-  } else {
-    out += json_text(j, -1);
-  }
-}
-
-std::string pretty_text(const json& j) {
-  std::string out;
-  pretty(out, j, 0);
-  return out;
-}
-
 }  // namespace
 
 std::string document_text(std::string_view study, const json& body) {
   try {
-    return pretty_text(with_format(study, body)) + "\n";
+    return pretty_json_text(with_format(study, body)) + "\n";
   } catch (const error&) {
     (void)json_text(with_format(study, body));  // names where the text that is not UTF-8 sits
     throw;
@@ -137,14 +88,14 @@ std::string document_text(std::string_view study, const json& body) {
 }
 
 std::string document_head(std::string_view study, const json& head) {
-  std::string text = pretty_text(with_format(study, head));  // "{\n  ...\n}"
-  text.resize(text.size() - 2);                               // drop "\n}"
+  std::string text = pretty_json_text(with_format(study, head));  // "{\n  ...\n}"
+  text.resize(text.size() - 2);                                    // drop "\n}"
   return text + ",\n  \"respondents\": [";
 }
 
 std::string document_tail(const json& tail) {
   if (tail.empty()) return "\n}\n";
-  std::string text = pretty_text(tail);  // "{\n  ...\n}"
+  std::string text = pretty_json_text(tail);  // "{\n  ...\n}"
   text[0] = ',';
   return text + "\n";
 }

@@ -14,11 +14,14 @@
 ATTUNE_BEGIN_NAMESPACE
 
 ATTUNE_JSON_FIELDS(quality_rule, index, rule)
+// Per respondent (the lz and lz_<scale> columns): lz, lz_scales.
+ATTUNE_JSON_SUMMARY_FIELDS(quality_person_fit, bank_fingerprint, scales, lz_min, n, n_flagged, n_set_missing, warnings)
 
 namespace {
 
 using detail::json;
 using detail::row_column;
+using detail::summary_of;
 
 std::vector<row_column> columns(const quality_study& s) {
   std::vector<row_column> c = {{s.id_column.empty() ? "row" : s.id_column, -1}, {"answered", -1}, {"longstring", 3},
@@ -33,8 +36,13 @@ std::vector<row_column> columns(const quality_study& s) {
                      {"psychsyn_pairs", -1},
                      {"psychant", 3},
                      {"psychant_pairs", -1},
-                     {"reversal", 3},
-                     {"flags", -1}});
+                     {"reversal", 3}});
+  if (s.person_fit) {
+    c.push_back({"lz", 3});
+    if (s.person_fit->scales.size() > 1)
+      for (const auto& name : s.person_fit->scales) c.push_back({"lz_" + name, 3});
+  }
+  c.push_back({"flags", -1});
   return c;
 }
 
@@ -105,6 +113,7 @@ json report_summary(const quality_study& s) {
 json tail(const quality_study& s) {
   json j = json::object();
   j["report"] = report_summary(s);
+  j["person_fit"] = s.person_fit ? json(summary_of{*s.person_fit}) : json(nullptr);
   return j;
 }
 
@@ -135,6 +144,11 @@ void write_rows(detail::row_writer& w, const quality_study& s) {
     w.number(r.psychant(x));
     w.integer(r.psychant_pairs(x));
     w.number(r.reversal(x));
+    if (s.person_fit) {
+      w.number(s.person_fit->lz(x));
+      if (s.person_fit->scales.size() > 1)
+        for (Eigen::Index c = 0; c < s.person_fit->lz_scales.cols(); ++c) w.number(s.person_fit->lz_scales(x, c));
+    }
     w.text(flag_names(r.flags[i]));
     w.end_row(with_id ? s.ids[i] : "row " + std::to_string(s.rows[i]));
   }
@@ -204,7 +218,16 @@ std::string quality_summary_text(const quality_study& s) {
     rule += (k > 0 ? ", " : "") + s.subscales[k] + " " + std::to_string(v.required[k]);
   }
   list("below the minimum-answered rule (" + rule + ")", v.below_min_answered);
+  if (s.person_fit) {
+    const auto& pf = *s.person_fit;
+    os << "person fit: lz on item bank " << pf.bank_fingerprint << " (";
+    for (std::size_t k = 0; k < pf.scales.size(); ++k) os << (k > 0 ? ", " : "") << pf.scales[k];
+    os << "): " << pf.n << " respondents with lz, " << pf.n_flagged << " below "
+       << (std::isnan(pf.lz_min) ? std::string("(off)") : detail::number_text(pf.lz_min)) << "\n";
+  }
   for (const auto& w : r.warnings) os << "warning: " << w << "\n";
+  if (s.person_fit)
+    for (const auto& w : s.person_fit->warnings) os << "warning: " << w << "\n";
   return os.str();
 }
 

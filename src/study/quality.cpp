@@ -1,13 +1,17 @@
 #include "attune/study/quality.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <ostream>
 
+#include "attune/analyses/irt.hpp"
 #include "attune/core/error.hpp"
 #include "attune/io/csv.hpp"
 #include "detail/csv_writer.hpp"
+#include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/quote.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -41,11 +45,90 @@ std::vector<quality_rule> rules_of(const quality_report& r, const quality_option
   };
 }
 
+// Person fit lz of every respondent on the bank's items (Drasgow, Levine & Williams 1985), each
+// scale at its EAP (score_graded's defaults: 121 nodes on [-6, 6], N(0, 1) prior), combined over
+// scales as the multi-test lz_m (Drasgow, Levine & McLaughlin 1991): sum (l0 - E) / sqrt(sum V).
+quality_person_fit person_fit_of(const instrument& inst, const responses& data, const item_bank& bank, double lz_min) {
+  bank.validate();
+  quality_person_fit pf;
+  pf.bank_fingerprint = item_bank_fingerprint(bank);
+  pf.scales = bank.scales();
+  pf.lz_min = lz_min;
+  const Eigen::Index n = data.n_rows();
+  const auto n_scales = static_cast<Eigen::Index>(pf.scales.size());
+  pf.lz_scales = Eigen::MatrixXd::Constant(n, n_scales, NAN);
+  Eigen::VectorXd num = Eigen::VectorXd::Zero(n), var = Eigen::VectorXd::Zero(n);
+  Eigen::VectorXi parts = Eigen::VectorXi::Zero(n);
+  for (Eigen::Index s = 0; s < n_scales; ++s) {
+    const std::string& name = pf.scales[static_cast<std::size_t>(s)];
+    const std::vector<bank_item> items = bank.scale_items(name);
+    Eigen::MatrixXd x(n, static_cast<Eigen::Index>(items.size()));
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      const std::ptrdiff_t j = inst.item_index(items[k].id);
+      if (j < 0) {
+        throw error(errc::invalid_argument,
+                    "item bank item " + detail::quoted(items[k].id) + " is not an item of instrument " +
+                        detail::quoted(inst.id) + " (a bank for person fit holds items of the instrument screened)",
+                    {.item = items[k].id, .option = "quality_study_options.bank", .rule = "bank_item_not_in_instrument"});
+      }
+      const auto col = static_cast<Eigen::Index>(k);
+      x.col(col) = data.values.col(static_cast<Eigen::Index>(j));
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double v = x(i, col);
+        if (!std::isnan(v) && !items[k].category_of(v)) {
+          x(i, col) = NAN;
+          ++pf.n_set_missing;
+        }
+      }
+    }
+    const grm_scores eap = score_graded(items, x);
+    const person_fit_result fit = person_fit_lz(items, x, eap.theta);
+    pf.lz_scales.col(s) = fit.lz;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (std::isnan(fit.lz(i))) continue;
+      num(i) += fit.l0(i) - fit.expected(i);
+      var(i) += fit.variance(i);
+      ++parts(i);
+    }
+    for (const auto& w : fit.warnings) pf.warnings.push_back("lz (" + name + "): " + w);
+  }
+  pf.lz = Eigen::VectorXd::Constant(n, NAN);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (parts(i) == 0) continue;
+    pf.lz(i) = num(i) / std::sqrt(var(i));
+    ++pf.n;
+    if (pf.lz(i) < lz_min) ++pf.n_flagged;
+  }
+  if (pf.n_set_missing > 0) {
+    pf.warnings.push_back(std::to_string(pf.n_set_missing) +
+                          " answer(s) that are not categories of their bank item were left out of lz");
+  }
+  return pf;
+}
+
+// Adds the lz flag to the report's flags and counts (lz is the last index of all_quality_indices).
+void add_lz_flags(quality_report& r, const quality_person_fit& pf) {
+  const auto bit = static_cast<std::uint32_t>(quality_index::lz);
+  const auto& all = all_quality_indices();
+  const auto q = static_cast<std::size_t>(std::find(all.begin(), all.end(), quality_index::lz) - all.begin());
+  if (r.flagged_by.size() <= q) r.flagged_by.resize(q + 1, 0);
+  for (std::size_t i = 0; i < r.flags.size(); ++i) {
+    if (!(pf.lz(static_cast<Eigen::Index>(i)) < pf.lz_min)) continue;
+    if (r.flags[i] == 0U) ++r.n_flagged;
+    r.flags[i] |= bit;
+    ++r.flagged_by[q];
+  }
+}
+
 }  // namespace
 
 void quality_study_options::validate() const {
   input.scoring.validate();
   effective(*this).validate();
+  if (std::isinf(lz_min)) {
+    detail::fail_option("quality_study_options.lz_min", detail::number_text(lz_min),
+                        "must be a finite number (NaN switches the flag off)");
+  }
 }
 
 quality_study study_quality(const instrument& inst, const responses& data, const quality_study_options& options) {
@@ -64,6 +147,14 @@ quality_study study_quality(const instrument& inst, const responses& data, const
   s.options = q;
   s.report = assess_quality(data.values, design, q, data.row_ids);
   s.rules = rules_of(s.report, q, inst.subscales.size());
+  if (options.bank) {
+    s.person_fit = person_fit_of(inst, data, *options.bank, options.lz_min);
+    add_lz_flags(s.report, *s.person_fit);
+    s.rules.push_back({quality_index::lz, std::isnan(options.lz_min)
+                                              ? std::string("off")
+                                              : "lz < " + detail::number_text(options.lz_min) +
+                                                    " (at each scale's EAP; Drasgow et al. 1985)"});
+  }
   return s;
 }
 

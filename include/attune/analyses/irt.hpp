@@ -357,6 +357,8 @@ ATTUNE_EXPORT sx2_result item_fit_sx2(const std::vector<bank_item>& items, const
 struct ATTUNE_EXPORT person_fit_result {
   Eigen::VectorXd lz;        ///< per respondent; NaN for infinite/NaN theta, fewer than 2 answers or zero variance
   Eigen::VectorXd l0;        ///< the log-likelihood of the answers at theta
+  Eigen::VectorXd expected;  ///< E(l0) at theta (NaN where lz is)
+  Eigen::VectorXd variance;  ///< Var(l0) at theta (NaN where lz is); with `expected`, scales combine into the multi-test lz
   Eigen::VectorXi answered;
   std::size_t n = 0;         ///< respondents with a finite lz
   std::vector<std::string> warnings;

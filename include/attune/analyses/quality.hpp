@@ -8,7 +8,9 @@
 /// the subscales, reverse keys and item ranges in a `quality_design`. docs/quality.md gives the
 /// formulas, the default cut-offs and why, and the missing-data rules.
 ///
-/// Person fit for the graded response model (lz, Gpoly) is not here: attune has no IRT module yet.
+/// Person fit for the graded response model needs calibrated item parameters: `person_fit_lz` in
+/// analyses/irt.hpp computes lz, and `study_quality` (study/quality.hpp) adds it as the index
+/// `quality_index::lz` when it is given an item bank. `assess_quality` never sets that flag.
 #pragma once
 
 #include <Eigen/Core>
@@ -62,12 +64,15 @@ enum class quality_index : std::uint32_t {
   psychsyn = 1U << 4U,
   psychant = 1U << 5U,
   reversal = 1U << 6U,
+  /// Person fit lz of the graded response model (Drasgow, Levine & Williams 1985): set by
+  /// `study_quality` with an item bank, never by `assess_quality`.
+  lz = 1U << 7U,
 };
 /// "longstring", "irv", ... (the output column names).
 ATTUNE_EXPORT std::string_view to_string(quality_index i) noexcept;
 /// Parses a name of `to_string(quality_index)` (case-insensitive); nullopt when unknown.
 ATTUNE_EXPORT std::optional<quality_index> parse_quality_index(std::string_view s) noexcept;
-/// All indices in output order.
+/// All indices in output order (`lz` last).
 ATTUNE_EXPORT const std::vector<quality_index>& all_quality_indices() noexcept;
 /// "longstring|mahalanobis" for a flag mask (indices in output order); "" for none.
 ATTUNE_EXPORT std::string flag_names(std::uint32_t flags);

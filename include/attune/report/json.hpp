@@ -21,6 +21,7 @@
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
 #include "attune/study/profiles.hpp"
+#include "attune/study/irt.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
@@ -48,5 +49,16 @@ ATTUNE_EXPORT std::string to_json(const profiles_study& study);
 /// The cluster document: the data, one row per respondent (id or row, the scores, cluster, label),
 /// then the tree (merge heights), sizes, means, names, the mixture compared and the agreement.
 ATTUNE_EXPORT std::string to_json(const cluster_study& study);
+/// The calibrated item bank as its file (`"format": "attune-item-bank/1"`, not an attune/1
+/// document: it is what `load_item_bank` reads), with the fit report under `"fit"`.
+ATTUNE_EXPORT std::string to_json(const irt_fit_study& study);
+/// The IRT scores document ("study": "irt_score"): head, one row per respondent with the CSV's
+/// columns (theta_<scale>, se_<scale>, answered_<scale>), then each scale's summary.
+ATTUNE_EXPORT std::string to_json(const irt_score_study& study);
+/// Information and SE on the grid per scale ("study": "irt_info").
+ATTUNE_EXPORT std::string to_json(const irt_info_study& study);
+/// The summary of a simulated adaptive test ("study": "cat_simulation"); the per-respondent
+/// matrices of the result are not written.
+ATTUNE_EXPORT std::string to_json(const cat_simulation_study& study);
 
 ATTUNE_END_NAMESPACE

@@ -1,7 +1,7 @@
 /// @file rows.hpp
 /// Per-respondent output (report layer): the studies with one row per respondent (score,
-/// classify, quality, change) as CSV, as a JSON document, or as a readable table, through one
-/// streaming row writer.
+/// classify, quality, change, IRT scores) as CSV, as a JSON document, or as a readable table,
+/// through one streaming row writer.
 ///
 /// `write_report(out, format, study)` writes a whole study; for JSON it writes exactly
 /// `to_json(study)`. `score_writer` writes the same output chunk by chunk while `score_file`
@@ -16,6 +16,7 @@
 #include "attune/study/change.hpp"
 #include "attune/study/classify.hpp"
 #include "attune/study/profiles.hpp"
+#include "attune/study/irt.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/score.hpp"
 
@@ -37,6 +38,8 @@ ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const q
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const profiles_study& study);
 /// Writes a cluster study (one row per respondent: cluster, name), as above.
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const cluster_study& study);
+/// Writes an IRT score study (one row per respondent: theta, SE and answered per scale), as above.
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const irt_score_study& study);
 
 /// Writes a score study while `score_file` streams it: construct with the study's head
 /// (`score_study_head`), pass every chunk to `write`, then `finish` with the study `score_file`

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "attune/core/config.hpp"
@@ -13,6 +14,7 @@
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
 #include "attune/study/profiles.hpp"
+#include "attune/study/irt.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
@@ -61,5 +63,25 @@ ATTUNE_EXPORT std::string to_table(const cluster_study& study);
 /// The clusters (sizes, means, quadrants and names), the heights of the last merges, the
 /// agreement with the midpoint styles (and the mixture) and every warning.
 ATTUNE_EXPORT std::string cluster_summary_text(const cluster_study& study);
+/// Per scale: N, patterns, log-likelihood, AIC, BIC, EM iterations and convergence, reliability,
+/// and per item slope (SE), thresholds b and S-X2; then every warning.
+ATTUNE_EXPORT std::string to_table(const irt_fit_study& study);
+/// Every respondent's theta, SE and answered count per scale, aligned, then `irt_score_summary_text`.
+ATTUNE_EXPORT std::string to_table(const irt_score_study& study);
+/// Per scale: respondents scored, without answers, infinite; mean and SD of theta; mean SE; warnings.
+ATTUNE_EXPORT std::string irt_score_summary_text(const irt_score_study& study);
+/// Per scale: marginal reliability, then theta, information, SE and I / (I + 1) on the grid.
+ATTUNE_EXPORT std::string to_table(const irt_info_study& study);
+/// The CAT's options, mean items, per scale accuracy, test lengths and stop rules.
+ATTUNE_EXPORT std::string to_table(const cat_simulation_study& study);
+/// An adaptive test's item as a front end shows it: "[3] Q2 (anxiety): <wording>" (the wording
+/// when the prompt has it), one line.
+ATTUNE_EXPORT std::string cat_prompt_text(const cat_item_prompt& prompt, std::size_t number);
+/// The answer values of a prompt: "1/2/3/4/5".
+ATTUNE_EXPORT std::string cat_choices_text(const cat_item_prompt& prompt);
+/// Where one scale of a session stands: "anxiety: theta 0.12, SE 0.45".
+ATTUNE_EXPORT std::string cat_progress_text(const cat_session& session, std::string_view scale);
+/// The end of a session: how many items, the stop rule, and every scale's theta, SE, items and rule.
+ATTUNE_EXPORT std::string cat_summary_text(const cat_session& session);
 
 ATTUNE_END_NAMESPACE

@@ -5,9 +5,15 @@
 ///
 /// Answers outside the response range are reported (`validation_report::out_of_range`) and left
 /// out of the indices, never an error: `input.scoring.out_of_range` does not apply here.
+///
+/// With an item bank of the instrument's items, the study adds person fit lz for the graded
+/// response model (Drasgow, Levine & Williams 1985) at each scale's EAP, and flags lz below
+/// `lz_min` (default -1.96: the lower 2.5% of the standard normal; docs/quality.md).
 #pragma once
 
+#include <Eigen/Core>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +21,7 @@
 #include "attune/core/config.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/keys/item_bank.hpp"
 #include "attune/study/input.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -26,8 +33,32 @@ struct ATTUNE_EXPORT quality_study_options {
   input_options input;
   /// The indices' parameters and flag rules (its `min_answered` is `input.scoring.min_answered`).
   quality_options quality;
+  /// An item bank whose items are items of the instrument (matched by id): adds person fit lz and
+  /// its flag (`quality_index::lz`). Answers that are not one of a bank item's categories are
+  /// left out of lz (a warning counts them).
+  std::optional<item_bank> bank;
+  /// lz flag: lz below this (Drasgow et al. 1985 read lz below -1.96, the lower 2.5% of N(0, 1),
+  /// as misfit); NaN switches the flag off. Used only with `bank`.
+  double lz_min = -1.96;
   /// @throws attune::error (invalid_argument) naming the field, value and rule.
   void validate() const;
+};
+
+/// Person fit of every respondent against an item bank (`quality_study_options::bank`).
+struct ATTUNE_EXPORT quality_person_fit {
+  std::string bank_fingerprint;      ///< `item_bank_fingerprint` of the bank
+  std::vector<std::string> scales;   ///< the bank's scales, the columns of `lz_scales`
+  /// Per respondent: lz over every bank item, each scale's items at that scale's EAP. With several
+  /// scales this is the multi-test lz_m of Drasgow, Levine & McLaughlin (1991): the sum over
+  /// scales of (l0 - E) over the square root of the summed variances, over the scales where the
+  /// respondent has an lz. NaN when no scale has one.
+  Eigen::VectorXd lz;
+  Eigen::MatrixXd lz_scales;         ///< respondents x scales: each scale's lz (NaN: fewer than 2 answers)
+  double lz_min = -1.96;             ///< the flag's cut-off (NaN: off)
+  std::size_t n = 0;                 ///< respondents with a finite lz
+  std::size_t n_flagged = 0;         ///< respondents with lz < lz_min
+  std::size_t n_set_missing = 0;     ///< answers that were not categories of their bank item
+  std::vector<std::string> warnings;
 };
 
 /// The flag rule of one index, in words ("longest run >= 18"; "off" when switched off).
@@ -50,9 +81,12 @@ struct ATTUNE_EXPORT quality_study {
   std::vector<std::string> ids;
   std::vector<std::size_t> rows;
   quality_report report;               ///< indices, flags, item pairs, validation, warnings
+  /// With an item bank: lz per respondent (its flag is in `report.flags`, `report.flagged_by`).
+  std::optional<quality_person_fit> person_fit;
 };
 
-/// Screens `data` (columns: the instrument's items in order). @throws as `assess_quality`.
+/// Screens `data` (columns: the instrument's items in order). @throws as `assess_quality`;
+/// invalid_argument for a bank item that is not an item of the instrument.
 ATTUNE_EXPORT quality_study study_quality(const instrument& inst, const responses& data,
                                           const quality_study_options& options = {});
 /// Reads `path` ("-" = standard input) through `read_study_data`, then as above.
