@@ -145,6 +145,7 @@ std::vector<contract_case> cases() {
                  o.profiles->models = {attune::covariance_model::VVI};
                  o.profiles->starts = 2;
                  return attune::to_json(attune::study_cluster(ecr_r(), kSample, o));
+               }});
   // IRT (issue 13): the fit document is the bank file itself ("format": "attune-item-bank/1").
   c.push_back({"irt_fit", "irt fit '" + kSample + "' --items Q1-Q6 --scale 1-7 --name anxiety6", [] {
                  attune::irt_fit_study_options o;
@@ -257,6 +258,7 @@ std::vector<contract_case> table_cases() {
                }});
   c.push_back({"cluster", "cluster '" + kSample + "' --instrument ecr-r --k 4", [] {
                  return attune::cluster_summary_text(attune::study_cluster(ecr_r(), kSample));
+               }});
   c.push_back({"irt_fit", "irt fit '" + kSample + "' --items Q1-Q6 --scale 1-7 --format table", [] {
                  attune::irt_fit_study_options o;
                  o.input.read.items = {"Q1-Q6"};
