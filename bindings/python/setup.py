@@ -2,7 +2,7 @@
 
 The extension attune._attune is the CMake target `_attune` of the repository two folders up,
 configured with only what it needs (no tests, examples or command line). Environment:
-  ATTUNE_BUILD_DIR   reuse this CMake build tree (already configured, e.g. build/ci) instead of a
+  ATTUNE_BUILD_DIR   (an absolute path) reuse this CMake build tree (already configured, e.g. build/ci) instead of a
                      fresh one under build/; its `_attune` target is built and copied.
   CMAKE_BUILD_PARALLEL_LEVEL  jobs for the build (default 2).
 """
@@ -48,4 +48,5 @@ class CMakeBuild(build_ext):
         shutil.copyfile(built[0], target)
 
 
-setup(ext_modules=[CMakeExtension("attune._attune")], cmdclass={"build_ext": CMakeBuild})
+setup(packages=["attune"], package_data={"attune": ["*.pyi", "py.typed"]},
+      ext_modules=[CMakeExtension("attune._attune")], cmdclass={"build_ext": CMakeBuild})
