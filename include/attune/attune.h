@@ -85,7 +85,7 @@ typedef struct attune_error {
   char item[ATTUNE_ERROR_FIELD_SIZE];        /**< the item id */
   char value[ATTUNE_ERROR_FIELD_SIZE];       /**< the offending value as text */
   char option[ATTUNE_ERROR_FIELD_SIZE];      /**< the options field at fault, e.g. "scoring_options.min_answered" */
-  char rule[ATTUNE_ERROR_FIELD_SIZE];        /**< stable id of the rule broken (docs/errors.md), e.g. "out_of_range" */
+  char rule[ATTUNE_ERROR_FIELD_SIZE];        /**< stable id of the rule broken (the rule ids of include/attune/core/error.hpp), e.g. "out_of_range" */
 } attune_error;
 
 /** An instrument (items, subscales, keys, range): opaque, immutable, shareable between threads. */

@@ -19,7 +19,7 @@ class Error(ValueError):
         item: the item id.
         value: the offending value, as text.
         option: the option at fault.
-        rule: a stable id of the rule broken (docs/errors.md), e.g. ``out_of_range``.
+        rule: a stable id of the rule broken (the rule ids of include/attune/core/error.hpp), e.g. ``out_of_range``.
         source: the input's name (``data``, ``options``, ``instrument JSON``).
         line: the line of an input text.
     """
