@@ -142,7 +142,8 @@ def reliability(data: Any, instrument: Union[Instrument, str, None] = None, **op
 
     With an instrument: the "reliability" document (one entry of ``scales`` per subscale). Without
     one: the columns are one scale, as ``attune reliability --items`` does, and the result is that
-    scale's entry (the same keys as one entry of the document's ``scales``).
+    scale's entry (the same keys as one entry of the document's ``scales``);
+    ``attune.study("reliability", data, **options)`` gives the whole document.
 
     Options: ``reversed`` (column names, no instrument), ``range``, ``missing`` ("pairwise"),
     ``intervals`` (["feldt", "bonett_wright"]), ``level`` (0.95), ``n_for_intervals``,
