@@ -7,6 +7,8 @@ packages=(
   cmake make g++ pkg-config
   libeigen3-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev doxygen
+  gcc                                   # the C API's test program and C example
+  python3-dev python3-numpy python3-pybind11 python3-pytest python3-pandas python3-pip python3-setuptools
 )
 
 missing=()

@@ -7,6 +7,9 @@
 #   WORK_DIR          a scratch directory of this step (removed first)
 #   CONSUMER_DIR      tests/package/consumer
 #   GENERATOR, CXX_COMPILER, CXX_FLAGS, EXE_LINKER_FLAGS: as the project's, passed to the consumer
+#   C_COMPILER        the C compiler (c_api)
+#   C_API_TEST, C_API_EXAMPLE, ABI_SYMBOLS: the C test program, the C example, the committed symbol
+#                     list (c_api)
 #   CONSUMER_BUILD_TYPE: build type of the consumer (add_subdirectory builds the library too, so it
 #                     uses no optimisation to keep the test fast)
 cmake_minimum_required(VERSION 3.24)
@@ -129,6 +132,67 @@ elseif(STEP STREQUAL "pkg_config")
   run(COMMAND ${WORK_DIR}/app)
   check_consumer_output()
 
+elseif(STEP STREQUAL "c_api")
+  # The C API from the install prefix: its header compiles as C99 with every warning an error, the
+  # test program and the example link against the installed library and pass, and the library
+  # exports exactly the committed list of C symbols.
+  file(GLOB_RECURSE libs ${PREFIX}/*/libattune.so ${PREFIX}/*/libattune.a)
+  list(GET libs 0 lib)
+  get_filename_component(libdir ${lib} DIRECTORY)
+  if(NOT EXISTS ${PREFIX}/include/attune/attune.h)
+    message(FATAL_ERROR "not installed: ${PREFIX}/include/attune/attune.h")
+  endif()
+  # The sanitizers of the project's flags (asan preset) apply to the C program too.
+  separate_arguments(cxx_flags UNIX_COMMAND "${CXX_FLAGS}")
+  set(sanitizers)
+  foreach(f IN LISTS cxx_flags)
+    if(f MATCHES "^-f(no-)?sanitize|^-fno-omit-frame-pointer")
+      list(APPEND sanitizers ${f})
+    endif()
+  endforeach()
+  set(c_flags -std=c99 -Wall -Wextra -Werror -pedantic -O1 -g ${sanitizers})
+  separate_arguments(link_flags UNIX_COMMAND "${EXE_LINKER_FLAGS}")
+  foreach(program capi_test:${C_API_TEST} c_example:${C_API_EXAMPLE})
+    string(REPLACE ":" ";" parts ${program})
+    list(GET parts 0 name)
+    list(GET parts 1 source)
+    run(COMMAND ${C_COMPILER} ${c_flags} -I${PREFIX}/include -c ${source} -o ${WORK_DIR}/${name}.o)
+    # A C++ library: the C++ compiler driver links it (libstdc++), as any C program's build would.
+    run(COMMAND ${CXX_COMPILER} ${link_flags} ${sanitizers} ${WORK_DIR}/${name}.o -o ${WORK_DIR}/${name} ${lib} -pthread -lm
+                -Wl,-rpath,${libdir})
+  endforeach()
+  run(COMMAND ${WORK_DIR}/capi_test ${ATTUNE_SOURCE_DIR})
+  if(NOT run_output MATCHES ", 0 failed")
+    message(FATAL_ERROR "capi_test did not pass")
+  endif()
+  run(COMMAND ${WORK_DIR}/c_example ${ATTUNE_SOURCE_DIR}/examples/data/ecr-r-sample.csv)
+
+  # The ABI: the C symbols the library exports, against the committed list.
+  find_program(NM NAMES nm)
+  if(lib MATCHES "[.]so$")
+    run(COMMAND ${NM} -D --defined-only ${lib})
+  else()
+    run(COMMAND ${NM} -g --defined-only ${lib})
+  endif()
+  string(REGEX MATCHALL "[0-9a-fA-F]+ T attune_[a-z_0-9]+" found "${run_output}")
+  set(symbols)
+  foreach(f IN LISTS found)
+    string(REGEX REPLACE ".* T " "" f "${f}")
+    list(APPEND symbols ${f})
+  endforeach()
+  list(REMOVE_DUPLICATES symbols)
+  list(SORT symbols)
+  file(STRINGS ${ABI_SYMBOLS} expected REGEX "^[^#]")
+  list(SORT expected)
+  if(NOT symbols STREQUAL expected)
+    string(REPLACE ";" "\n  " a "${symbols}")
+    string(REPLACE ";" "\n  " b "${expected}")
+    message(FATAL_ERROR "the library exports these C symbols:\n  ${a}\nbut ${ABI_SYMBOLS} lists:\n  ${b}\n"
+                        "Change the list only with the header (and ATTUNE_C_ABI_VERSION for an incompatible change).")
+  endif()
+  list(LENGTH symbols n)
+  message(STATUS "ABI: ${n} C symbols, as listed")
+
 else()
-  message(FATAL_ERROR "STEP '${STEP}': use install, find_package, add_subdirectory or pkg_config")
+  message(FATAL_ERROR "STEP '${STEP}': use install, find_package, add_subdirectory, pkg_config or c_api")
 endif()

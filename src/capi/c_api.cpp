@@ -1,0 +1,448 @@
+// The C API (include/attune/attune.h): a front end of the study layer. Each call turns the
+// caller's matrix and options into the study's input, calls one study function and returns the
+// report layer's to_json document. Every attune::error (and any other exception) is caught here
+// and becomes a status code and an attune_error: nothing is thrown across the C boundary.
+#include "attune/attune.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <new>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "attune/core/error.hpp"
+#include "attune/core/version.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/report/json.hpp"
+#include "capi/study_options.hpp"
+
+/// The handle: an instrument, and a tag that tells a real handle from another pointer.
+struct attune_instrument {
+  static constexpr std::uint64_t tag_value = 0x617474756e65ULL;  // "attune"
+  std::uint64_t tag = tag_value;
+  attune::instrument inst;
+};
+
+namespace {
+
+using attune::errc;
+using attune::error;
+
+void copy_text(char* out, std::size_t size, const std::string& text) {
+  const std::size_t n = std::min(text.size(), size - 1);
+  std::memcpy(out, text.data(), n);
+  out[n] = '\0';
+}
+
+void clear_error(attune_error* err) {
+  if (err == nullptr) return;
+  std::memset(err, 0, sizeof *err);
+  err->code = ATTUNE_OK;
+  err->row = -1;
+  err->line = -1;
+}
+
+attune_status fill_error(attune_error* err, attune_status code, const std::string& message,
+                         const attune::error_details* d = nullptr) {
+  if (err == nullptr) return code;
+  clear_error(err);
+  err->code = code;
+  copy_text(err->message, sizeof err->message, message);
+  if (d == nullptr) return code;
+  if (d->row) err->row = static_cast<std::int64_t>(*d->row);
+  if (d->line) err->line = static_cast<std::int64_t>(*d->line);
+  const auto put = [](char* out, std::size_t size, const std::optional<std::string>& v) {
+    if (v) copy_text(out, size, *v);
+  };
+  put(err->source, sizeof err->source, d->source);
+  put(err->column, sizeof err->column, d->column);
+  put(err->item, sizeof err->item, d->item);
+  put(err->value, sizeof err->value, d->value);
+  put(err->option, sizeof err->option, d->option);
+  put(err->rule, sizeof err->rule, d->rule);
+  return code;
+}
+
+attune_status status_of(errc code) {
+  switch (code) {
+    case errc::invalid_argument: return ATTUNE_INVALID_ARGUMENT;
+    case errc::bad_input: return ATTUNE_BAD_INPUT;
+    case errc::io_error: return ATTUNE_IO_ERROR;
+    case errc::insufficient_data: return ATTUNE_INSUFFICIENT_DATA;
+    case errc::numerical_issue: return ATTUNE_NUMERICAL_ISSUE;
+    case errc::no_convergence: return ATTUNE_NO_CONVERGENCE;
+  }
+  return ATTUNE_INTERNAL_ERROR;
+}
+
+/// Runs `body`, turning whatever it throws into a status and `err`.
+template <class F>
+attune_status guarded(attune_error* err, F&& body) noexcept {
+  clear_error(err);
+  try {
+    body();
+    return ATTUNE_OK;
+  } catch (const error& e) {
+    return fill_error(err, status_of(e.code()), e.what(), &e.details());
+  } catch (const std::bad_alloc&) {
+    return fill_error(err, ATTUNE_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception& e) {
+    return fill_error(err, ATTUNE_INTERNAL_ERROR, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fill_error(err, ATTUNE_INTERNAL_ERROR, "internal error: an unknown exception");
+  }
+}
+
+[[noreturn]] void fail_argument(const std::string& name, const std::string& rule) {
+  throw error(errc::invalid_argument, name + ": " + rule, {.option = name, .rule = "c_argument"});
+}
+
+const attune::instrument& checked(const attune_instrument* inst, const char* name = "inst") {
+  if (inst == nullptr) fail_argument(name, "the instrument handle is NULL");
+  if (inst->tag != attune_instrument::tag_value) fail_argument(name, "not an attune_instrument handle");
+  return inst->inst;
+}
+
+template <class T>
+void require(const T* p, const char* name) {
+  if (p == nullptr) fail_argument(name, "must not be NULL");
+}
+
+/// A NUL-terminated copy for the caller, freed with attune_free.
+char* c_string(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out == nullptr) throw std::bad_alloc();
+  std::memcpy(out, s.data(), s.size());
+  out[s.size()] = '\0';
+  return out;
+}
+
+std::size_t score_count(const attune::instrument& i) { return i.subscales.size() + i.composites.size(); }
+
+void check_score_count(const attune::instrument& i, std::size_t n_scores) {
+  if (n_scores != score_count(i)) {
+    fail_argument("n_scores", std::to_string(n_scores) + ", but instrument '" + i.id + "' has " +
+                                  std::to_string(score_count(i)) + " scores (attune_instrument_score_count)");
+  }
+}
+
+attune_instrument* new_handle(attune::instrument inst) {
+  auto* h = new attune_instrument;
+  h->inst = std::move(inst);
+  return h;
+}
+
+/// rows x cols with `row_stride`, size-checked.
+void check_matrix(const double* data, std::size_t rows, std::size_t cols, std::size_t row_stride) {
+  if (rows > 0 && cols > 0) require(data, "data");
+  if (row_stride < cols) fail_argument("row_stride", "must be at least cols (" + std::to_string(cols) + ")");
+  const auto max_index = static_cast<std::size_t>(std::numeric_limits<Eigen::Index>::max());
+  if (rows > max_index || cols > max_index || (rows > 0 && row_stride > max_index / rows)) {
+    fail_argument("rows", "rows x cols is too large");
+  }
+}
+
+/// The caller's matrix as the responses a study takes: the one copy of the data (row-major in,
+/// the library's column-major matrix out), with item ids, column names and row ids.
+attune::responses to_responses(const double* data, std::size_t rows, std::size_t cols, std::size_t row_stride,
+                               std::size_t first_row, const attune::capi::matrix_description& d,
+                               const attune::instrument* inst, std::size_t id_offset) {
+  attune::responses r;
+  if (inst != nullptr && cols != inst->items.size()) {
+    throw error(errc::invalid_argument,
+                "data has " + std::to_string(cols) + " columns, but instrument '" + inst->id + "' has " +
+                    std::to_string(inst->items.size()) + " items (give its items in order)",
+                {.option = "cols", .rule = "column_count"});
+  }
+  if (!d.columns.empty() && d.columns.size() != cols) {
+    throw error(errc::invalid_argument,
+                "option \"columns\" names " + std::to_string(d.columns.size()) + " columns for " + std::to_string(cols),
+                {.option = "columns", .rule = "column_count"});
+  }
+  r.item_ids = inst != nullptr ? inst->item_ids() : std::vector<std::string>{};
+  r.columns = d.columns;
+  if (r.columns.empty()) {
+    if (inst != nullptr) {
+      r.columns = r.item_ids;
+    } else {
+      for (std::size_t j = 0; j < cols; ++j) r.columns.push_back("V" + std::to_string(j + 1));
+    }
+  }
+  if (inst == nullptr) r.item_ids = r.columns;
+  r.source = d.source;
+  r.first_row = 1;
+  r.values.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+  const double* base = data + first_row * row_stride;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double* row = base + i * row_stride;
+    for (std::size_t j = 0; j < cols; ++j) r.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = row[j];
+  }
+  if (!d.ids.empty()) {
+    r.row_ids.assign(d.ids.begin() + static_cast<std::ptrdiff_t>(id_offset),
+                     d.ids.begin() + static_cast<std::ptrdiff_t>(id_offset + rows));
+  }
+  return r;
+}
+
+void check_ids(const attune::capi::matrix_description& d, std::size_t rows) {
+  if (!d.ids.empty() && d.ids.size() != rows) {
+    throw error(errc::invalid_argument,
+                "option \"ids\" has " + std::to_string(d.ids.size()) + " ids for " + std::to_string(rows) + " rows",
+                {.option = "ids", .rule = "row_ids_length"});
+  }
+}
+
+std::string run_study(const char* study_name, const attune_instrument* handle, const double* data, std::size_t rows,
+                      std::size_t cols, const char* options_json) {
+  using namespace attune;
+  using capi::study_kind;
+  require(study_name, "study_name");
+  const study_kind kind = capi::parse_study_kind(study_name);
+  capi::study_request q = capi::parse_study_options(kind, options_json);
+  check_matrix(data, rows, cols, cols);
+  check_ids(q.data, rows);
+  const bool columns_as_scale = kind == study_kind::reliability || kind == study_kind::correlate;
+  const instrument* inst = nullptr;
+  if (handle != nullptr || !columns_as_scale) {
+    if (handle == nullptr) {
+      fail_argument("inst", std::string("the ") + study_name +
+                                " study needs an instrument (only reliability and correlate take the columns as one scale)");
+    }
+    inst = &checked(handle);
+  }
+  auto whole = [&] { return to_responses(data, rows, cols, cols, 0, q.data, inst, 0); };
+  switch (kind) {
+    case study_kind::score: return to_json(study_score(*inst, whole(), q.score));
+    case study_kind::reliability: return to_json(study_reliability(inst, whole(), q.reliability));
+    case study_kind::correlate: return to_json(study_correlate(inst, whole(), q.correlate));
+    case study_kind::factor: return to_json(study_factor(*inst, whole(), q.factor));
+    case study_kind::quality: return to_json(study_quality(*inst, whole(), q.quality));
+    case study_kind::classify: {
+      responses r = whole();
+      if (!q.data.forced_choice.empty()) {
+        if (q.data.forced_choice.size() != rows) {
+          throw error(errc::invalid_argument,
+                      "option \"forced_choice\" has " + std::to_string(q.data.forced_choice.size()) + " entries for " +
+                          std::to_string(rows) + " rows",
+                      {.option = "forced_choice", .rule = "row_count"});
+        }
+        r.extra_columns = {"forced_choice"};
+        r.extra = {q.data.forced_choice};
+      }
+      return to_json(study_classify(*inst, std::move(r), q.classify));
+    }
+    case study_kind::change: {
+      const auto& w = q.data.wave_rows;
+      std::size_t total = 0;
+      for (std::size_t n : w) total += n;
+      if (w.size() < 2 || total != rows) {
+        throw error(errc::invalid_argument,
+                    "change needs the option \"wave_rows\": the rows of each administration (at least 2) in time "
+                    "order, stacked in data and summing to its " + std::to_string(rows) + " rows",
+                    {.option = "wave_rows", .rule = "wave_rows"});
+      }
+      if (q.data.ids.empty()) {
+        throw error(errc::invalid_argument, "change matches respondents by id: give the option \"ids\" (one per row)",
+                    {.option = "ids", .rule = "id_required"});
+      }
+      if (!q.data.wave_names.empty() && q.data.wave_names.size() != w.size()) {
+        throw error(errc::invalid_argument, "option \"wave_names\" needs one name per entry of \"wave_rows\"",
+                    {.option = "wave_names", .rule = "wave_names"});
+      }
+      if (q.change.input.read.id_column.empty()) q.change.input.read.id_column = "id";
+      std::vector<responses> waves;
+      std::size_t first = 0;
+      for (std::size_t k = 0; k < w.size(); ++k) {
+        capi::matrix_description d = q.data;
+        responses r = to_responses(data, w[k], cols, cols, first, d, inst, first);
+        r.source = q.data.wave_names.empty() ? std::string() : q.data.wave_names[k];
+        waves.push_back(std::move(r));
+        first += w[k];
+      }
+      return to_json(study_change(*inst, std::move(waves), q.change));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* attune_version(void) { return attune::version_string; }
+
+int attune_abi_version(void) { return ATTUNE_ABI_VERSION; }
+
+const char* attune_status_name(int status) {
+  switch (status) {
+    case ATTUNE_OK: return "ok";
+    case ATTUNE_INVALID_ARGUMENT: return "invalid_argument";
+    case ATTUNE_BAD_INPUT: return "bad_input";
+    case ATTUNE_IO_ERROR: return "io_error";
+    case ATTUNE_INSUFFICIENT_DATA: return "insufficient_data";
+    case ATTUNE_NUMERICAL_ISSUE: return "numerical_issue";
+    case ATTUNE_NO_CONVERGENCE: return "no_convergence";
+    case ATTUNE_OUT_OF_MEMORY: return "out_of_memory";
+    case ATTUNE_INTERNAL_ERROR: return "internal_error";
+    default: return "unknown";
+  }
+}
+
+void attune_free(void* ptr) { std::free(ptr); }
+
+size_t attune_instrument_builtin_count(void) { return attune::builtin_instruments().size(); }
+
+const char* attune_instrument_builtin_id(size_t index) {
+  const auto& all = attune::builtin_instruments();
+  return index < all.size() ? all[index].id.c_str() : nullptr;
+}
+
+attune_status attune_instruments_json(char** result_json, attune_error* err) {
+  if (result_json != nullptr) *result_json = nullptr;
+  return guarded(err, [&] {
+    require(result_json, "result_json");
+    *result_json = c_string(attune::to_json(attune::builtin_instruments()));
+  });
+}
+
+attune_status attune_instrument_builtin(const char* id, attune_instrument** out, attune_error* err) {
+  if (out != nullptr) *out = nullptr;
+  return guarded(err, [&] {
+    require(id, "id");
+    require(out, "out");
+    const attune::instrument* found = attune::find_builtin(id);
+    if (found == nullptr) {
+      std::string known;
+      for (const auto& i : attune::builtin_instruments()) known += (known.empty() ? "" : ", ") + i.id;
+      throw error(errc::invalid_argument, "no built-in instrument '" + std::string(id) + "' (built-in: " + known + ")",
+                  {.value = std::string(id).substr(0, 80), .option = "id", .rule = "unknown_instrument"});
+    }
+    *out = new_handle(*found);
+  });
+}
+
+attune_status attune_instrument_from_json(const char* json_text, attune_instrument** out, attune_error* err) {
+  if (out != nullptr) *out = nullptr;
+  return guarded(err, [&] {
+    require(json_text, "json_text");
+    require(out, "out");
+    *out = new_handle(attune::instrument_from_json(json_text, "instrument JSON"));
+  });
+}
+
+void attune_instrument_free(attune_instrument* inst) {
+  if (inst == nullptr || inst->tag != attune_instrument::tag_value) return;
+  inst->tag = 0;
+  delete inst;
+}
+
+attune_status attune_instrument_to_json(const attune_instrument* inst, char** result_json, attune_error* err) {
+  if (result_json != nullptr) *result_json = nullptr;
+  return guarded(err, [&] {
+    const auto& i = checked(inst);
+    require(result_json, "result_json");
+    *result_json = c_string(attune::instrument_to_json(i));
+  });
+}
+
+const char* attune_instrument_id(const attune_instrument* inst) {
+  if (inst == nullptr || inst->tag != attune_instrument::tag_value) return nullptr;
+  return inst->inst.id.c_str();
+}
+
+attune_status attune_instrument_item_count(const attune_instrument* inst, size_t* count, attune_error* err) {
+  return guarded(err, [&] {
+    const auto& i = checked(inst);
+    require(count, "count");
+    *count = i.items.size();
+  });
+}
+
+attune_status attune_instrument_item_id(const attune_instrument* inst, size_t index, const char** id,
+                                        attune_error* err) {
+  if (id != nullptr) *id = nullptr;
+  return guarded(err, [&] {
+    const auto& i = checked(inst);
+    require(id, "id");
+    if (index >= i.items.size()) {
+      fail_argument("index", std::to_string(index) + " is not below the item count " + std::to_string(i.items.size()));
+    }
+    *id = i.items[index].id.c_str();
+  });
+}
+
+attune_status attune_instrument_score_count(const attune_instrument* inst, size_t* count, attune_error* err) {
+  return guarded(err, [&] {
+    const auto& i = checked(inst);
+    require(count, "count");
+    *count = score_count(i);
+  });
+}
+
+attune_status attune_instrument_score_name(const attune_instrument* inst, size_t index, const char** name,
+                                           attune_error* err) {
+  if (name != nullptr) *name = nullptr;
+  return guarded(err, [&] {
+    const auto& i = checked(inst);
+    require(name, "name");
+    const std::size_t n = score_count(i);
+    if (index >= n) fail_argument("index", std::to_string(index) + " is not below the score count " + std::to_string(n));
+    *name = index < i.subscales.size() ? i.subscales[index].name.c_str()
+                                       : i.composites[index - i.subscales.size()].name.c_str();
+  });
+}
+
+attune_status attune_score_respondent_options(const attune_instrument* inst, const double* answers, size_t n_answers,
+                                              const char* options_json, double* scores_out, size_t n_scores,
+                                              attune_error* err) {
+  return guarded(err, [&] {
+    const auto& i = checked(inst);
+    if (n_answers > 0) require(answers, "answers");
+    check_score_count(i, n_scores);
+    require(scores_out, "scores_out");
+    const attune::scoring_options options = attune::capi::parse_scoring_options(options_json);
+    const auto r = attune::score_respondent(i, std::span<const double>(answers, n_answers), options);
+    std::copy(r.scores.begin(), r.scores.end(), scores_out);
+  });
+}
+
+attune_status attune_score_respondent(const attune_instrument* inst, const double* answers, size_t n_answers,
+                                      double* scores_out, size_t n_scores, attune_error* err) {
+  return attune_score_respondent_options(inst, answers, n_answers, nullptr, scores_out, n_scores, err);
+}
+
+attune_status attune_score_matrix(const attune_instrument* inst, const double* data, size_t rows, size_t cols,
+                                  size_t row_stride, const char* options_json, double* scores_out, size_t n_scores,
+                                  size_t out_row_stride, attune_error* err) {
+  return guarded(err, [&] {
+    const auto& i = checked(inst);
+    check_matrix(data, rows, cols, row_stride);
+    check_score_count(i, n_scores);
+    if (out_row_stride < n_scores) fail_argument("out_row_stride", "must be at least n_scores");
+    if (rows > 0) require(scores_out, "scores_out");
+    attune::capi::study_request q = attune::capi::parse_study_options(attune::capi::study_kind::score, options_json);
+    check_ids(q.data, rows);
+    const auto study = attune::study_score(i, to_responses(data, rows, cols, row_stride, 0, q.data, &i, 0), q.score);
+    const Eigen::MatrixXd& s = study.scores.scores;
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t c = 0; c < n_scores; ++c) {
+        scores_out[r * out_row_stride + c] = s(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
+      }
+    }
+  });
+}
+
+attune_status attune_study_json(const char* study_name, const attune_instrument* inst, const double* data, size_t rows,
+                                size_t cols, const char* options_json, char** result_json, attune_error* err) {
+  if (result_json != nullptr) *result_json = nullptr;
+  return guarded(err, [&] {
+    require(result_json, "result_json");
+    *result_json = c_string(run_study(study_name, inst, data, rows, cols, options_json));
+  });
+}
+
+}  // extern "C"

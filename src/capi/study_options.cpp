@@ -1,0 +1,392 @@
+#include "capi/study_options.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "attune/keys/norms.hpp"
+#include "detail/json_input.hpp"
+#include "detail/quote.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+namespace capi {
+namespace {
+
+using json = nlohmann::json;
+
+const std::string kSource = "options";
+
+// The keys of one flat options object, read once each; what is left at the end is unknown.
+class option_reader {
+ public:
+  option_reader(const json& obj, std::string study) : obj_(obj), study_(std::move(study)) {}
+
+  // The value of `key` when given (and not null), marking it read.
+  [[nodiscard]] const json* find(const std::string& key) {
+    known_.insert(key);
+    const auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+
+  // Throws invalid_argument naming the key, the C++ field and the value.
+  [[noreturn]] void fail(const std::string& key, const std::string& field, const json& value,
+                         const std::string& rule) const {
+    error_details d;
+    d.source = kSource;
+    d.option = field;
+    d.value = detail::describe_json(value).substr(0, 80);
+    d.rule = "option_type";
+    throw error(errc::invalid_argument, "option \"" + key + "\" (" + field + ") " + rule + "; given " +
+                                            detail::describe_json(value),
+                d);
+  }
+
+  void number(const std::string& key, const std::string& field, double& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_number()) fail(key, field, *v, "must be a number");
+      out = v->get<double>();
+    }
+  }
+  template <class Int>
+  void integer(const std::string& key, const std::string& field, Int& out) {
+    if (const json* v = find(key)) {
+      const bool fits = v->is_number_integer() &&
+                        (v->is_number_unsigned()
+                             ? v->get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<Int>::max())
+                             : v->get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
+                                   v->get<std::int64_t>() <= static_cast<std::int64_t>(std::numeric_limits<Int>::max()));
+      if (!fits) fail(key, field, *v, "must be a whole number that fits its type");
+      out = v->get<Int>();
+    }
+  }
+  void boolean(const std::string& key, const std::string& field, bool& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_boolean()) fail(key, field, *v, "must be true or false");
+      out = v->get<bool>();
+    }
+  }
+  void text(const std::string& key, const std::string& field, std::string& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_string()) fail(key, field, *v, "must be a string");
+      out = v->get<std::string>();
+    }
+  }
+  void texts(const std::string& key, const std::string& field, std::vector<std::string>& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_array()) fail(key, field, *v, "must be an array of strings");
+      out.clear();
+      out.reserve(v->size());
+      for (const json& e : *v) {
+        if (!e.is_string()) fail(key, field, e, "must hold strings only");
+        out.push_back(e.get<std::string>());
+      }
+    }
+  }
+  void counts(const std::string& key, const std::string& field, std::vector<std::size_t>& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_array()) fail(key, field, *v, "must be an array of whole numbers");
+      out.clear();
+      for (const json& e : *v) {
+        if (!e.is_number_unsigned()) fail(key, field, e, "must hold whole numbers >= 0 only");
+        out.push_back(e.get<std::size_t>());
+      }
+    }
+  }
+  // An enum by its to_string name, through the library's own parse function.
+  template <class E>
+  void named(const std::string& key, const std::string& field, E& out,
+             const std::function<std::optional<E>(std::string_view)>& parse) {
+    if (const json* v = find(key)) {
+      if (!v->is_string()) fail(key, field, *v, "must be a name (a string)");
+      const auto parsed = parse(v->get_ref<const std::string&>());
+      if (!parsed) fail(key, field, *v, "is not one of its names (docs/c-api.md)");
+      out = *parsed;
+    }
+  }
+  // "1-7", [1, 7] or {"min": 1, "max": 7}.
+  void range(const std::string& key, const std::string& field, std::optional<response_range>& out) {
+    const json* v = find(key);
+    if (v == nullptr) return;
+    std::optional<response_range> r;
+    if (v->is_string()) {
+      r = parse_response_range(v->get_ref<const std::string&>());
+    } else if (v->is_array() && v->size() == 2 && (*v)[0].is_number() && (*v)[1].is_number()) {
+      r = response_range{(*v)[0].get<double>(), (*v)[1].get<double>()};
+    } else if (v->is_object() && v->size() == 2 && v->contains("min") && v->contains("max") &&
+               (*v)["min"].is_number() && (*v)["max"].is_number()) {
+      r = response_range{(*v)["min"].get<double>(), (*v)["max"].get<double>()};
+    }
+    if (!r || !(r->min < r->max) || !std::isfinite(r->min) || !std::isfinite(r->max)) {
+      fail(key, field, *v, "must be a range \"MIN-MAX\", [MIN, MAX] or {\"min\": MIN, \"max\": MAX} with MIN < MAX");
+    }
+    out = r;
+  }
+  // One number for every score, or {"score name": number, ...}.
+  void values(const std::string& key, const std::string& field, score_values& out) {
+    const json* v = find(key);
+    if (v == nullptr) return;
+    if (v->is_number()) {
+      out.all = v->get<double>();
+      return;
+    }
+    if (!v->is_object()) fail(key, field, *v, "must be a number or an object {\"score\": number}");
+    for (const auto& [name, x] : v->items()) {
+      if (!x.is_number()) fail(key, field, x, "must map score names to numbers");
+      out.by_score[name] = x.get<double>();
+    }
+  }
+  // A norm table: a built-in id or a file path (a string), or the table's JSON (an object).
+  void norms(const std::string& key, const std::string& field, std::optional<norm_table>& out) {
+    const json* v = find(key);
+    if (v == nullptr) return;
+    if (v->is_string()) {
+      out = resolve_norm_table(v->get<std::string>());
+    } else if (v->is_object()) {
+      out = norm_table_from_json(v->dump(), kSource + " \"" + key + "\"");
+    } else {
+      fail(key, field, *v, "must be a norm table id, a file path or a norm table object");
+    }
+  }
+
+  // After every option of the study was asked for: a key nobody asked for is an error.
+  void finish() const {
+    for (const auto& [key, value] : obj_.items()) {
+      if (known_.count(key) != 0) continue;
+      std::string list;
+      for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
+      error_details d;
+      d.source = kSource;
+      d.option = key;
+      d.value = key;
+      d.rule = "unknown_option";
+      throw error(errc::invalid_argument,
+                  "\"" + key + "\" is not an option of the " + study_ + " study (its options: " + list + ")", d);
+    }
+  }
+
+ private:
+  const json& obj_;
+  std::string study_;
+  std::set<std::string> known_;
+};
+
+void read_scoring(option_reader& r, scoring_options& s) {
+  r.range("range", "scoring_options.range", s.range);
+  r.number("min_answered", "scoring_options.min_answered", s.min_answered);
+  r.named<out_of_range_policy>("out_of_range", "scoring_options.out_of_range", s.out_of_range,
+                               [](std::string_view n) -> std::optional<out_of_range_policy> {
+                                 if (n == "error") return out_of_range_policy::error;
+                                 if (n == "set_missing") return out_of_range_policy::set_missing;
+                                 return std::nullopt;
+                               });
+}
+
+void read_input(option_reader& r, matrix_description& d, input_options& in) {
+  r.texts("columns", "columns", d.columns);
+  r.texts("ids", "ids", d.ids);
+  r.text("source", "source", d.source);
+  r.text("id_column", "read_options.id_column", in.read.id_column);
+  read_scoring(r, in.scoring);
+}
+
+void read_reliability(option_reader& r, reliability_study_options& o) {
+  r.texts("reversed", "reliability_study_options.reversed", o.reversed);
+  r.integer("omega_bootstrap", "reliability_study_options.omega_bootstrap", o.omega_bootstrap);
+  r.boolean("ordinal", "reliability_study_options.ordinal", o.ordinal);
+  auto& a = o.reliability;
+  r.named<missing_method>("missing", "reliability_options.missing", a.missing, parse_missing_method);
+  if (const json* v = r.find("intervals")) {
+    if (!v->is_array()) r.fail("intervals", "reliability_options.intervals", *v, "must be an array of names");
+    a.intervals.clear();
+    for (const json& e : *v) {
+      const auto m = e.is_string() ? parse_ci_method(e.get_ref<const std::string&>()) : std::nullopt;
+      if (!m) r.fail("intervals", "reliability_options.intervals", e, "must hold interval method names");
+      a.intervals.push_back(*m);
+    }
+  }
+  r.number("level", "reliability_options.level", a.level);
+  r.named<interval_n>("n_for_intervals", "reliability_options.n_for_intervals", a.n_for_intervals, parse_interval_n);
+  r.integer("bootstrap", "reliability_options.bootstrap", a.bootstrap);
+  r.integer("seed", "reliability_options.seed", a.seed);
+  r.integer("threads", "reliability_options.threads", a.threads);
+  r.boolean("split_half", "reliability_options.split_half", a.split_half);
+  r.integer("max_exhaustive_splits", "reliability_options.max_exhaustive_splits", a.max_exhaustive_splits);
+  r.integer("sampled_splits", "reliability_options.sampled_splits", a.sampled_splits);
+  r.integer("max_categories", "reliability_options.max_categories", a.max_categories);
+}
+
+void read_correlate(option_reader& r, correlate_study_options& o) {
+  auto& c = o.correlation;
+  r.named<correlation_kind>("method", "correlation_options.method", c.method, parse_correlation_kind);
+  r.number("correct", "polychoric_options.correct", c.polychoric.correct);
+  r.boolean("smooth", "polychoric_options.smooth", c.polychoric.smooth);
+  r.integer("max_categories", "polychoric_options.max_categories", c.polychoric.max_categories);
+  r.number("optimizer_tolerance", "polychoric_options.optimizer_tolerance", c.polychoric.optimizer_tolerance);
+  r.boolean("standard_errors", "polychoric_options.standard_errors", c.polychoric.standard_errors);
+  r.integer("threads", "polychoric_options.threads", c.polychoric.threads);
+}
+
+void read_factor(option_reader& r, factor_study_options& o) {
+  r.named<factor_analysis_kind>("analysis", "factor_study_options.analysis", o.analysis, parse_factor_analysis_kind);
+  r.texts("subscales", "factor_study_options.subscales", o.subscales);
+  r.integer("n_factors", "efa_options.n_factors", o.efa.n_factors);
+  r.named<factor_method>("method", "efa_options.method", o.efa.method, parse_factor_method);
+  r.named<factor_rotation>("rotation", "efa_options.rotation", o.efa.rotation, parse_factor_rotation);
+  r.number("oblimin_gamma", "efa_options.oblimin_gamma", o.efa.oblimin_gamma);
+  r.number("geomin_delta", "efa_options.geomin_delta", o.efa.geomin_delta);
+  r.number("rotation_tolerance", "efa_options.rotation_tolerance", o.efa.rotation_tolerance);
+  // One name for the iteration cap of whichever analysis runs.
+  int iterations = -1;
+  r.integer("max_iterations", "efa_options.max_iterations / cfa_options.max_iterations", iterations);
+  if (iterations != -1) o.efa.max_iterations = o.cfa.max_iterations = iterations;
+  r.number("tolerance", "cfa_options.tolerance", o.cfa.tolerance);
+  r.number("rmsea_ci_level", "cfa_options.rmsea_ci_level", o.cfa.rmsea_ci_level);
+  r.number("rmsea_close_h0", "cfa_options.rmsea_close_h0", o.cfa.rmsea_close_h0);
+}
+
+void read_classify(option_reader& r, matrix_description& d, classify_study_options& o) {
+  r.named<classify_method>("method", "classify_study_options.method", o.method, parse_classify_method);
+  r.boolean("rescale_to_1_7", "classify_study_options.rescale_to_1_7", o.rescale_to_1_7);
+  r.values("reliability", "classify_study_options.reliability", o.reliability);
+  r.values("sd", "classify_study_options.sd", o.sd);
+  r.norms("norms", "classify_study_options.norms", o.norms);
+  // The RQ forced choice of every row, carried as the extra column "forced_choice".
+  r.texts("forced_choice", "classify_study_options.forced_choice_column", d.forced_choice);
+  if (!d.forced_choice.empty()) o.forced_choice_column = "forced_choice";
+  r.named<cut_tie>("on_cut", "classify_study_options.on_cut", o.on_cut, parse_cut_tie);
+  r.integer("kmeans_starts", "classify_study_options.kmeans_starts", o.kmeans_starts);
+  r.integer("seed", "classify_study_options.seed", o.seed);
+  r.number("probability_threshold", "classify_study_options.probability_threshold", o.probability_threshold);
+}
+
+void read_change(option_reader& r, matrix_description& d, change_study_options& o) {
+  r.counts("wave_rows", "wave_rows", d.wave_rows);
+  r.texts("wave_names", "wave_names", d.wave_names);
+  r.texts("scales", "change_study_options.scales", o.scales);
+  r.values("reliability", "change_study_options.reliability", o.reliability);
+  r.values("sd", "change_study_options.sd", o.sd);
+  r.norms("norms", "change_study_options.norms", o.norms);
+  r.norms("functional_norms", "change_study_options.functional_norms", o.functional_norms);
+  r.norms("dysfunctional_norms", "change_study_options.dysfunctional_norms", o.dysfunctional_norms);
+  r.named<cutoff_kind>("cutoff", "change_study_options.cutoff", o.cutoff, parse_cutoff_kind);
+  r.number("critical", "change_study_options.critical", o.critical);
+  if (const json* v = r.find("directions")) {
+    if (!v->is_object()) r.fail("directions", "change_study_options.directions", *v, "must be an object {\"scale\": direction}");
+    for (const auto& [scale, x] : v->items()) {
+      const auto dir = x.is_string() ? parse_change_direction(x.get_ref<const std::string&>()) : std::nullopt;
+      if (!dir) r.fail("directions", "change_study_options.directions", x, "must map scales to lower_is_better, higher_is_better or none");
+      o.directions[scale] = *dir;
+    }
+  }
+  // "none" for no styles (a null value, like an absent key, keeps the default).
+  if (const json* v = r.find("styles_method")) {
+    const std::string field = "change_study_options.styles_method";
+    if (!v->is_string()) r.fail("styles_method", field, *v, "must be a method name or \"none\"");
+    if (v->get_ref<const std::string&>() == "none") {
+      o.styles_method.reset();
+    } else {
+      const auto parsed = parse_classify_method(v->get_ref<const std::string&>());
+      if (!parsed) r.fail("styles_method", field, *v, "is not a method name");
+      o.styles_method = *parsed;
+    }
+  }
+  r.boolean("rescale_to_1_7", "change_study_options.rescale_to_1_7", o.rescale_to_1_7);
+}
+
+void read_quality(option_reader& r, quality_study_options& o) {
+  auto& q = o.quality;
+  r.number("longstring_share", "quality_options.longstring_share", q.longstring_share);
+  r.integer("irv_blocks", "quality_options.irv_blocks", q.irv_blocks);
+  r.number("irv_min", "quality_options.irv_min", q.irv_min);
+  r.number("irv_max", "quality_options.irv_max", q.irv_max);
+  r.number("mahalanobis_confidence", "quality_options.mahalanobis_confidence", q.mahalanobis_confidence);
+  r.named<mahalanobis_method>("mahalanobis_missing", "quality_options.mahalanobis_missing", q.mahalanobis_missing,
+                              parse_mahalanobis_method);
+  r.number("evenodd_max", "quality_options.evenodd_max", q.evenodd_max);
+  r.integer("evenodd_min_subscales", "quality_options.evenodd_min_subscales", q.evenodd_min_subscales);
+  r.number("psychsyn_critical", "quality_options.psychsyn_critical", q.psychsyn_critical);
+  r.number("psychant_critical", "quality_options.psychant_critical", q.psychant_critical);
+  r.number("psychsyn_min", "quality_options.psychsyn_min", q.psychsyn_min);
+  r.number("psychant_max", "quality_options.psychant_max", q.psychant_max);
+  r.number("reversal_max", "quality_options.reversal_max", q.reversal_max);
+}
+
+json parse_object(const char* options_json) {
+  if (options_json == nullptr || *options_json == '\0') return json::object();
+  json obj = detail::parse_json_strict(options_json, kSource);
+  if (!obj.is_object()) {
+    throw error(errc::bad_input, "options must be a JSON object {\"name\": value, ...}; given " + detail::describe_json(obj),
+                {.source = kSource, .rule = "json"});
+  }
+  return obj;
+}
+
+}  // namespace
+
+study_kind parse_study_kind(std::string_view name) {
+  static const std::map<std::string_view, study_kind> kinds = {
+      {"score", study_kind::score},         {"reliability", study_kind::reliability},
+      {"correlate", study_kind::correlate}, {"factor", study_kind::factor},
+      {"classify", study_kind::classify},   {"change", study_kind::change},
+      {"quality", study_kind::quality}};
+  const auto it = kinds.find(name);
+  if (it == kinds.end()) {
+    throw error(errc::invalid_argument,
+                "unknown study " + detail::quoted(std::string(name)) +
+                    ": use score, reliability, correlate, factor, classify, change or quality",
+                {.value = std::string(name.substr(0, 80)), .option = "study_name", .rule = "unknown_study"});
+  }
+  return it->second;
+}
+
+study_request parse_study_options(study_kind kind, const char* options_json) {
+  const json obj = parse_object(options_json);
+  study_request q;
+  static const char* names[] = {"score", "reliability", "correlate", "factor", "classify", "change", "quality"};
+  option_reader r(obj, names[static_cast<int>(kind)]);
+  switch (kind) {
+    case study_kind::score: read_input(r, q.data, q.score.input); break;
+    case study_kind::reliability:
+      read_input(r, q.data, q.reliability.input);
+      read_reliability(r, q.reliability);
+      break;
+    case study_kind::correlate:
+      read_input(r, q.data, q.correlate.input);
+      read_correlate(r, q.correlate);
+      break;
+    case study_kind::factor:
+      read_input(r, q.data, q.factor.input);
+      read_factor(r, q.factor);
+      break;
+    case study_kind::classify:
+      read_input(r, q.data, q.classify.input);
+      read_classify(r, q.data, q.classify);
+      break;
+    case study_kind::change:
+      read_input(r, q.data, q.change.input);
+      read_change(r, q.data, q.change);
+      break;
+    case study_kind::quality:
+      read_input(r, q.data, q.quality.input);
+      read_quality(r, q.quality);
+      break;
+  }
+  r.finish();
+  return q;
+}
+
+scoring_options parse_scoring_options(const char* options_json) {
+  const json obj = parse_object(options_json);
+  option_reader r(obj, "score_respondent");
+  scoring_options s;
+  read_scoring(r, s);
+  r.finish();
+  return s;
+}
+
+}  // namespace capi
+ATTUNE_END_NAMESPACE
