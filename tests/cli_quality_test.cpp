@@ -342,3 +342,31 @@ TEST(CliQuality, ReadsStandardInput) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliQuality, CleanOutputAlsoDropsRowsWithoutEnoughAnswersAndCountsEachReason) {
+  std::string data = ecr_r_data();
+  data += "nothing" + std::string(36, ',') + "\n";  // no answer at all
+  data += "few,4,4,3,4,5" + std::string(31, ',') + "\n";  // 5 of 36: below the 80% rule
+  const std::string path = temp_path("quality_sparse.csv"), clean = temp_path("quality_sparse_clean.csv");
+  write_file(path, data);
+  const std::string out = temp_path("quality_sparse.json");
+  const auto r = run_cli("quality " + path + " --instrument ecr-r --id pid --format json -o " + out +
+                         " --clean-output " + clean);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string copy = attune::test::read_file(clean);
+  EXPECT_EQ(copy.find("nothing,"), std::string::npos);
+  EXPECT_EQ(copy.find("few,"), std::string::npos);
+  const auto doc = nlohmann::json::parse(attune::test::read_file(out));
+  std::size_t flagged_with_answers = 0;
+  for (std::size_t i = 0; i < 205; ++i) flagged_with_answers += doc["respondents"][i]["flags"].get<std::string>().empty() ? 0 : 1;
+  EXPECT_EQ(lines(copy).size(), 1 + 205 - flagged_with_answers);
+  EXPECT_NE(r.err.find("kept " + std::to_string(205 - flagged_with_answers) + " of 207 rows; left out 1 with no answers, 1 "
+                       "below the minimum-answered rule (--min-answered), " +
+                       std::to_string(flagged_with_answers) + " flagged"),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace

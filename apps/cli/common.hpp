@@ -26,6 +26,8 @@ struct input_flags {
   std::string scale;                  // --scale MIN-MAX
   std::vector<std::string> missing;   // --missing CODE[,CODE]
   std::string id;                     // --id COLUMN
+  std::vector<std::string> keep;      // --keep COL[,COL...]
+  std::size_t skip_rows = 0;          // --skip-rows N
   std::string delimiter;              // --delimiter , ; tab
   double min_answered = 0.8;          // --min-answered
   std::string out_of_range = "error"; // --out-of-range error|missing
