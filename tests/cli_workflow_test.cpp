@@ -105,7 +105,7 @@ TEST(CliWorkflow, KeptColumnsAreCarriedToEveryPerRespondentOutput) {
   const std::string path = temp_path("keep.csv");
   write_file(path, qualtrics_export(30));
   const std::string common = " --instrument ecr-r --id id --skip-rows 2 --keep age";
-  for (const std::string cmd : {"score", "classify", "quality"}) {
+  for (const std::string cmd : {"score", "classify --method midpoint", "quality"}) {
     SCOPED_TRACE(cmd);
     const auto r = run_cli(cmd + " " + path + common);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -133,6 +133,19 @@ TEST(CliWorkflow, KeptColumnsAreCarriedToEveryPerRespondentOutput) {
   const auto bad = run_cli("score " + path + " --instrument ecr-r --skip-rows 2 --keep nosuch");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("nosuch"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliWorkflow, KeepIsRefusedWhereNoRowsAreWritten) {
+  const std::string data = attune::test::source_path("examples/data/ecr-r-sample.csv");
+  for (const std::string cmd : {"reliability", "factor"}) {
+    const auto r = attune::test::run_cli(cmd + " " + data + " --instrument ecr-r --keep id");
+    EXPECT_EQ(r.exit_code, 1) << cmd;
+    EXPECT_NE(r.err.find("--keep"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -80,6 +80,12 @@ input_options make_input_options(const input_flags& o) {
   return in;
 }
 
+void refuse_keep(const input_flags& o, const std::string& command) {
+  if (o.keep.empty()) return;
+  throw error(errc::invalid_argument, "--keep carries columns to per-respondent rows (score, classify, quality, change); `" +
+                                          command + "` writes none: drop --keep");
+}
+
 score_values parse_score_values(const std::string& flag, const std::vector<std::string>& entries) {
   score_values out;
   for (const auto& e : entries) {

@@ -48,6 +48,9 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
 /// The library's input options from the flags.
 input_options make_input_options(const input_flags& o);
 
+/// An error when --keep is given to `command`, which writes no per-respondent rows to carry it to.
+void refuse_keep(const input_flags& o, const std::string& command);
+
 /// The instrument named by --instrument, or none (nullptr) when it was not given.
 std::unique_ptr<instrument> optional_instrument(const input_flags& o);
 

@@ -53,6 +53,7 @@ void add_factor_command(CLI::App& app) {
                       " applies to the exploratory analysis only (drop it, or drop --cfa)");
     }
     factor_study_options so;
+    refuse_keep(o->in, "factor");
     so.input = make_input_options(o->in);
     so.analysis = o->cfa ? factor_analysis_kind::cfa : factor_analysis_kind::efa;
     so.subscales = o->subscales;

@@ -47,6 +47,7 @@ void add_reliability_command(CLI::App& app) {
   cmd->add_flag("--ordinal", o->ordinal, "also ordinal alpha from polychoric correlations");
   cmd->callback([o] {
     reliability_study_options so;
+    refuse_keep(o->in, "reliability");
     so.input = make_input_options(o->in);
     so.reversed = o->reverse;
     so.ordinal = o->ordinal;
