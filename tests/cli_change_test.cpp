@@ -137,7 +137,11 @@ TEST(CliChange, FourAdministrationsGiveTrajectories) {
   EXPECT_EQ(csv[2][column(h, "anxiety_t3")], "");  // the gap stays empty
   EXPECT_EQ(csv[2][column(h, "style_t3")], "unclassified");
   EXPECT_NEAR(std::stod(csv[2][column(h, "rci_anxiety")]), 0, tol);
-  EXPECT_NE(r.err.find("id 'other' is only in"), std::string::npos) << r.err;
+  // One summary line per file; the full list with --list-unmatched.
+  EXPECT_NE(r.err.find("unmatched: 1 id(s) missing from " + files[2] + " (other)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("id 'other' is only in"), std::string::npos) << r.err;
+  r = run_cli(args + " --list-unmatched");
+  EXPECT_NE(r.err.find("unmatched: id 'other' is only in"), std::string::npos) << r.err;
   r = run_cli(args + " --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -264,6 +268,62 @@ TEST(CliChange, ErrorPaths) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
     EXPECT_TRUE(r.out.empty()) << c.args;
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliChange, ManyUnmatchedIdsGiveOneLinePerFile) {
+  const std::string before = temp_path("clm_before.csv"), after = temp_path("clm_after.csv");
+  std::vector<std::pair<std::string, std::pair<double, double>>> b = {{"A", {5, 4}}, {"B", {3, 3}}}, a = b;
+  for (int i = 0; i < 40; ++i) b.push_back({"gone" + std::to_string(i), {2, 2}});
+  for (int i = 0; i < 3; ++i) a.push_back({"new" + std::to_string(i), {2, 2}});
+  write_file(before, ecrr_csv(b));
+  write_file(after, ecrr_csv(a));
+  const std::string args = "change " + before + " " + after + " --instrument ecr-r --id client" + unit_rci;
+  auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("unmatched: 40 id(s) missing from " + after + " (gone0, gone1, gone2, gone3, gone4, ...)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("unmatched: 3 id(s) missing from " + before + " (new0, new1, new2)\n"), std::string::npos) << r.err;
+  std::size_t lines = 0;
+  for (std::size_t p = r.err.find("unmatched"); p != std::string::npos; p = r.err.find("unmatched", p + 1)) ++lines;
+  EXPECT_EQ(lines, 2U) << r.err;
+  EXPECT_EQ(parse_csv(r.out)[0][0], "client");  // the id column keeps its name
+  r = run_cli(args + " --list-unmatched");
+  lines = 0;
+  for (std::size_t p = r.err.find("unmatched: id '"); p != std::string::npos; p = r.err.find("unmatched: id '", p + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 43U);
+  r = run_cli(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["unmatched"].size(), 43U);  // the full list
+}
+
+TEST(CliChange, GroupLevelResultsPerScaleOnTheSampleFiles) {
+  const std::string before = attune::test::source_path("examples/data/ecr-r-before.csv");
+  const std::string after = attune::test::source_path("examples/data/ecr-r-after.csv");
+  auto r = run_cli("change " + before + " " + after + " --instrument ecr-r --id id --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["scales"].size(), 2U);
+  const auto& g = j["scales"][0]["group"];
+  for (const char* key : {"n_pairs", "mean_before", "mean_after", "mean_change", "mean_change_ci", "sd_change", "t", "df",
+                          "p", "d_z", "d_z_ci", "d_av", "d_av_ci", "retest_r", "retest_r_ci", "improved", "unchanged",
+                          "deteriorated"}) {
+    EXPECT_TRUE(g.contains(key)) << key;
+  }
+  EXPECT_EQ(g["n_pairs"], 114);  // 120 before, 6 dropped out (tests/golden/change.R)
+  EXPECT_EQ(g["improved"].get<int>() + g["unchanged"].get<int>() + g["deteriorated"].get<int>(), 114);
+  EXPECT_EQ(j["id_column"], "id");
+  r = run_cli("change " + before + " " + after + " --instrument ecr-r --id id");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("group (114 pairs)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unmatched: 6 id(s) missing from " + after), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unmatched: 2 id(s) missing from " + before), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // and end-to-end agreement with the base-R golden values (tests/golden/quality.R).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -180,6 +182,16 @@ TEST(CliQuality, SummaryOnStderrWithCsv) {
   EXPECT_EQ(r.out.find("validation:"), std::string::npos);
 }
 
+// Per respondent of a quality JSON document: in a clean copy (answers, enough of them, no flag).
+std::vector<bool> clean_rows_of(const nlohmann::json& doc) {
+  std::vector<bool> keep;
+  for (const auto& r : doc["respondents"]) keep.push_back(r["flags"].get<std::string>().empty());
+  for (const char* list : {"no_answer_rows", "below_min_answered"}) {
+    for (const auto& row : doc["report"]["validation"][list]) keep[row.get<std::size_t>() - 1] = false;  // 1-based rows
+  }
+  return keep;
+}
+
 TEST(CliQuality, CleanOutputDropsFlaggedRowsAtomically) {
   const std::string clean = temp_path("quality_clean.csv");
   const std::string out = temp_path("quality_out.json");
@@ -192,13 +204,14 @@ TEST(CliQuality, CleanOutputDropsFlaggedRowsAtomically) {
   ASSERT_FALSE(kept.empty());
   EXPECT_EQ(kept[0], lines(ecr_r_data())[0]);  // same header
   const std::size_t flagged = doc["report"]["n_flagged"].get<std::size_t>();
-  EXPECT_EQ(kept.size(), 1 + 205 - flagged);
+  const auto keep = clean_rows_of(doc);
+  EXPECT_EQ(kept.size(), 1 + static_cast<std::size_t>(std::count(keep.begin(), keep.end(), true)));
   EXPECT_GT(flagged, 0U);
-  // every kept row is an unflagged respondent, copied verbatim
+  // every kept row is an unflagged respondent with enough answers, copied verbatim
   const auto original = lines(ecr_r_data());
   std::size_t next = 1;
   for (std::size_t i = 0; i < 205; ++i) {
-    if (!doc["respondents"][i]["flags"].get<std::string>().empty()) continue;
+    if (!keep[i]) continue;
     ASSERT_LT(next, kept.size());
     EXPECT_EQ(kept[next++], original[i + 1]);
   }
@@ -339,6 +352,49 @@ TEST(CliQuality, ReadsStandardInput) {
   const auto r = run_cli("quality - --instrument ecr-r --format json", ecr_r_data());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["n_rows"], 205);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliQuality, CleanOutputAlsoDropsRowsWithoutEnoughAnswersAndCountsEachReason) {
+  std::string data = ecr_r_data();
+  data += "nothing" + std::string(36, ',') + "\n";  // no answer at all
+  data += "few,4,4,3,4,5" + std::string(31, ',') + "\n";  // 5 of 36: below the 80% rule
+  const std::string path = temp_path("quality_sparse.csv"), clean = temp_path("quality_sparse_clean.csv");
+  write_file(path, data);
+  const std::string out = temp_path("quality_sparse.json");
+  const auto r = run_cli("quality " + path + " --instrument ecr-r --id pid --format json -o " + out +
+                         " --clean-output " + clean);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string copy = attune::test::read_file(clean);
+  EXPECT_EQ(copy.find("nothing,"), std::string::npos);
+  EXPECT_EQ(copy.find("few,"), std::string::npos);
+  const auto doc = nlohmann::json::parse(attune::test::read_file(out));
+  const auto keep = clean_rows_of(doc);
+  ASSERT_EQ(keep.size(), 207U);
+  EXPECT_FALSE(keep[205]);
+  EXPECT_FALSE(keep[206]);
+  const auto n_kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), true));
+  EXPECT_EQ(lines(copy).size(), 1 + n_kept);
+  // Each row under its first reason: no answers, then below the rule, then flagged.
+  const auto& v = doc["report"]["validation"];
+  const std::size_t no_answers = v["no_answer_rows"].size();
+  std::size_t below = 0, flagged = 0;
+  for (const auto& row : v["below_min_answered"]) {
+    bool none = false;
+    for (const auto& x : v["no_answer_rows"]) none = none || x == row;
+    below += none ? 0 : 1;
+  }
+  flagged = 207 - n_kept - no_answers - below;
+  EXPECT_GE(no_answers, 1U);
+  EXPECT_GE(below, 1U);
+  EXPECT_NE(r.err.find("kept " + std::to_string(n_kept) + " of 207 rows; left out " + std::to_string(no_answers) +
+                       " with no answers, " + std::to_string(below) +
+                       " below the minimum-answered rule (--min-answered), " + std::to_string(flagged) + " flagged"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -17,7 +17,9 @@ struct options {
   std::vector<std::string> files, scales, reliability, sd, lower_better, higher_better;
   std::string norms, functional, dysfunctional, cutoff = "c", styles = "midpoint";
   double critical = 1.959963984540054;
+  double level = 0.95;
   bool rescale = false;
+  bool list_unmatched = false;
 };
 
 void run(const options& o) {
@@ -44,11 +46,13 @@ void run(const options& o) {
     so.styles_method = parse_choice("--styles", o.styles, parse_classify_method, "midpoint, fisher, norms or none");
   }
   so.rescale_to_1_7 = o.rescale;
+  so.level = o.level;
   const change_study study = study_change(resolve_instrument(o.in.instrument), o.files, so);
   output out(o.in, o.files);
   write_report(out.stream(), o.in.format_enum(), study);
   out.commit();
   if (o.in.format_enum() == output_format::csv) std::cerr << change_summary_text(study);
+  if (o.list_unmatched) std::cerr << unmatched_text(study);
 }
 
 }  // namespace
@@ -80,6 +84,10 @@ void add_change_command(CLI::App& app) {
   cmd->add_option("--styles", o->styles, "style per administration: midpoint (default), fisher, norms or none")
       ->default_val("midpoint");
   cmd->add_flag("--rescale", o->rescale, "--styles fisher: rescale scores onto 1-7");
+  cmd->add_option("--level", o->level, "confidence level of the group-level intervals (default 0.95)")
+      ->default_str("0.95");
+  cmd->add_flag("--list-unmatched", o->list_unmatched,
+                "list every id not in every file on standard error (the summary counts them per file)");
   cmd->callback([o] { run(*o); });
 }
 

@@ -23,6 +23,13 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
   cmd.add_option("--missing", o.missing, "cell values that mean no answer, e.g. 0,99 (empty cells and NA always do)")
       ->delimiter(',');
   cmd.add_option("--id", o.id, "column holding respondent ids, copied to the output");
+  cmd.add_option("--keep", o.keep,
+                 "columns carried through to every respondent's output row (score, classify, quality, change), "
+                 "e.g. age,gender,condition (names or 1-based positions)")
+      ->delimiter(',');
+  cmd.add_option("--skip-rows", o.skip_rows,
+                 "rows after the header that are not data (a Qualtrics export has 2: question texts, ImportIds)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
   cmd.add_option("--delimiter", o.delimiter, "field delimiter: ',' ';' or 'tab' (default: detected)");
   cmd.add_option("--min-answered", o.min_answered, "share of a subscale's items that must be answered for a score, in (0, 1]")
       ->default_val(0.8);
@@ -65,10 +72,18 @@ input_options make_input_options(const input_flags& o) {
   }
   in.read.items = o.items;
   in.read.id_column = o.id;
+  in.read.skip_rows = o.skip_rows;
+  in.keep = o.keep;
   if (!o.scale.empty()) in.scoring.range = parse_scale(o.scale);
   in.scoring.min_answered = o.min_answered;
   in.scoring.out_of_range = o.out_of_range == "missing" ? out_of_range_policy::set_missing : out_of_range_policy::error;
   return in;
+}
+
+void refuse_keep(const input_flags& o, const std::string& command) {
+  if (o.keep.empty()) return;
+  throw error(errc::invalid_argument, "--keep carries columns to per-respondent rows (score, classify, quality, change); `" +
+                                          command + "` writes none: drop --keep");
 }
 
 score_values parse_score_values(const std::string& flag, const std::vector<std::string>& entries) {
@@ -128,6 +143,9 @@ const std::map<std::string, std::string>& option_flags() {
       {"read_options.items", "--items"},
       {"read_options.id_column", "--id"},
       {"read_options.missing_codes", "--missing"},
+      {"read_options.skip_rows", "--skip-rows N"},
+      {"read_options.extra_columns", "--keep COL[,COL...]"},
+      {"input_options.keep", "--keep COL[,COL...]"},
       {"csv_options.delimiter", "--delimiter"},
       {"reversed", "--reverse"},
       {"reliability_study_options.reversed", "--reverse"},
@@ -198,6 +216,7 @@ const std::map<std::string, std::string>& rule_hints() {
       {"id_required", "name the id column with --id COLUMN"},
       {"scores_required", "name the scores with --scores, or fit the items with --on items"},
       {"prior_models", "--prior goes with --models among EII, VII, EEI, VVI, EEE, VVV"},
+      {"survey_export_rows", "skip the export's extra header rows with --skip-rows 2"},
   };
   return hints;
 }

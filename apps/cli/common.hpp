@@ -26,6 +26,8 @@ struct input_flags {
   std::string scale;                  // --scale MIN-MAX
   std::vector<std::string> missing;   // --missing CODE[,CODE]
   std::string id;                     // --id COLUMN
+  std::vector<std::string> keep;      // --keep COL[,COL...]
+  std::size_t skip_rows = 0;          // --skip-rows N
   std::string delimiter;              // --delimiter , ; tab
   double min_answered = 0.8;          // --min-answered
   std::string out_of_range = "error"; // --out-of-range error|missing
@@ -45,6 +47,9 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
 
 /// The library's input options from the flags.
 input_options make_input_options(const input_flags& o);
+
+/// An error when --keep is given to `command`, which writes no per-respondent rows to carry it to.
+void refuse_keep(const input_flags& o, const std::string& command);
 
 /// The instrument named by --instrument, or none (nullptr) when it was not given.
 std::unique_ptr<instrument> optional_instrument(const input_flags& o);

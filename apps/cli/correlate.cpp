@@ -23,6 +23,7 @@ void add_correlate_command(CLI::App& app) {
       throw error(errc::invalid_argument, "correlate: give --instrument (its items are used) or --items (which columns to correlate)");
     }
     correlate_study_options so;
+    refuse_keep(o->in, "correlate");
     so.input = make_input_options(o->in);
     so.correlation.method = *parse_correlation_kind(o->method);
     so.correlation.polychoric.threads = o->in.threads;

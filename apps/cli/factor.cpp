@@ -16,6 +16,9 @@ void add_factor_command(CLI::App& app) {
     std::string rotation = "oblimin";
     std::string method = "minres";
     bool cfa = false;
+    bool parallel = false;
+    int iterations = 100;
+    std::uint64_t seed = 1;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -31,7 +34,18 @@ void add_factor_command(CLI::App& app) {
   auto* meth = cmd->add_option("--method", o->method, "extraction: minres (default) or ml")
                    ->check(CLI::IsMember({"minres", "uls", "ml", "mle"}));
   cmd->add_flag("--cfa", o->cfa, "confirmatory factor analysis instead: one factor per subscale, ML, complete rows only");
-  cmd->callback([o, f, rot, meth] {
+  auto* par = cmd->add_flag("--parallel", o->parallel,
+                            "also run Horn's parallel analysis (psych fa.parallel) and print the suggested number of factors");
+  auto* iter = cmd->add_option("--iterations", o->iterations, "--parallel: simulated data sets (default 100)")
+                   ->check(CLI::Range(1, max_parallel_replicates));
+  cmd->add_option("--seed", o->seed, "--parallel: random seed (default 1)");
+  cmd->callback([o, f, rot, meth, par, iter] {
+    if (iter->count() > 0 && par->count() == 0) {
+      throw error(errc::invalid_argument, "--iterations sets the simulated data sets of --parallel: add --parallel");
+    }
+    if (o->cfa && par->count() > 0) {
+      throw error(errc::invalid_argument, "--parallel applies to the exploratory analysis only (drop it, or drop --cfa)");
+    }
     if (o->cfa && (f->count() > 0 || rot->count() > 0 || meth->count() > 0)) {
       throw error(errc::invalid_argument,
                   std::string("--cfa fits one factor per subscale by maximum likelihood; ") +
@@ -39,12 +53,17 @@ void add_factor_command(CLI::App& app) {
                       " applies to the exploratory analysis only (drop it, or drop --cfa)");
     }
     factor_study_options so;
+    refuse_keep(o->in, "factor");
     so.input = make_input_options(o->in);
     so.analysis = o->cfa ? factor_analysis_kind::cfa : factor_analysis_kind::efa;
     so.subscales = o->subscales;
     so.efa.n_factors = o->n_factors;
     so.efa.method = *parse_factor_method(o->method);
     so.efa.rotation = *parse_factor_rotation(o->rotation);
+    so.parallel = o->parallel;
+    so.parallel_analysis.replicates = o->iterations;
+    so.parallel_analysis.seed = o->seed;
+    so.parallel_analysis.threads = o->in.threads;
     const factor_study study = study_factor(resolve_instrument(o->in.instrument), o->in.data, so);
     write_text(o->in, o->in.format_enum() == output_format::json ? to_json(study) : to_table(study));
   });

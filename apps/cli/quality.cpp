@@ -46,7 +46,11 @@ void run(const options& o) {
   std::optional<output_file> clean;
   if (!o.clean_output.empty()) {
     clean.emplace(o.clean_output, output_file_options{o.in.inputs({o.in.output, o.bank})});
-    write_clean_data(o.in.data, so.input.read, unflagged(study), clean->stream());
+    const clean_selection rows = clean_rows(study);
+    write_clean_data(o.in.data, so.input.read, rows.keep, clean->stream());
+    std::cerr << "attune: clean copy " << o.clean_output << ": kept " << rows.kept << " of " << study.n_rows
+              << " rows; left out " << rows.no_answers << " with no answers, " << rows.below_min_answered
+              << " below the minimum-answered rule (--min-answered), " << rows.flagged << " flagged by an index\n";
   }
   output out(o.in, {o.bank});
   write_report(out.stream(), o.in.format_enum(), study);

@@ -51,6 +51,7 @@ void add_reliability_command(CLI::App& app) {
                 "also bootstrap intervals of omega total and omega_h (a factor analysis per replicate: slow)");
   cmd->callback([o] {
     reliability_study_options so;
+    refuse_keep(o->in, "reliability");
     so.input = make_input_options(o->in);
     so.reversed = o->reverse;
     so.ordinal = o->ordinal;

@@ -12,6 +12,7 @@
 
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "detail/math.hpp"
 #include "detail/quote.hpp"
 #include "detail/number_text.hpp"
 
@@ -311,6 +312,160 @@ trajectory_result compute_trajectories(const std::vector<Eigen::MatrixXd>& waves
                          "change is not assessable");
   }
   return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group-level change.
+
+namespace {
+
+// The non-centrality parameter at which P(T <= t_obs | df, ncp) = target (decreasing in ncp): the
+// bound of a confidence interval for the ncp by inverting the non-central t (Cumming & Finch 2001,
+// Educ Psychol Meas 61:532-574; Steiger & Fouladi 1997).
+double noncentral_t_ncp(double t_obs, double df, double target) {
+  const auto gap = [&](double ncp) { return detail::non_central_t_cdf(t_obs, df, ncp) - target; };
+  // The SD of T near ncp is about sqrt(1 + ncp^2 / (2 df)): start 10 of them around t_obs, widen.
+  double width = 10.0 * std::sqrt(1.0 + t_obs * t_obs / (2.0 * df)) + 1.0;
+  for (int tries = 0; tries < 8; ++tries, width *= 4.0) {
+    const double lo = t_obs - width, hi = t_obs + width;
+    const double g_lo = gap(lo), g_hi = gap(hi);
+    if (std::isnan(g_lo) || std::isnan(g_hi)) return nan_v;
+    if (g_lo >= 0.0 && g_hi <= 0.0) return detail::find_root_toms748(gap, lo, hi, 52, 200);
+  }
+  return nan_v;
+}
+
+confidence_interval interval(std::string method, double level, double n, double lower, double upper) {
+  confidence_interval ci;
+  ci.method = std::move(method);
+  ci.level = level;
+  ci.n = n;
+  ci.lower = lower;
+  ci.upper = upper;
+  return ci;
+}
+
+}  // namespace
+
+void group_change_options::validate() const {
+  if (!(level > 0.0 && level < 1.0)) {
+    throw error(errc::invalid_argument, "group_change_options.level = " + number_text(level) + ": must be in (0, 1)",
+                {.value = number_text(level), .option = "group_change_options.level"});
+  }
+  rci.validate();
+}
+
+group_change compute_group_change(const Eigen::Ref<const Eigen::VectorXd>& before,
+                                  const Eigen::Ref<const Eigen::VectorXd>& after, const group_change_options& options) {
+  options.validate();
+  if (before.size() != after.size()) {
+    throw error(errc::invalid_argument, "group change: " + std::to_string(before.size()) + " scores before and " +
+                                            std::to_string(after.size()) + " after; they must pair up");
+  }
+  group_change g;
+  const double level = options.level;
+  g.mean_change_ci = interval("t", level, 0.0, nan_v, nan_v);
+  g.d_z_ci = interval("noncentral_t", level, 0.0, nan_v, nan_v);
+  g.d_av_ci = interval("noncentral_t_algina_keselman", level, 0.0, nan_v, nan_v);
+  g.retest_r_ci = interval("fisher_z", level, 0.0, nan_v, nan_v);
+
+  // Two passes (means, then centred sums) for accuracy on large N.
+  double sum_b = 0.0, sum_a = 0.0;
+  std::size_t n = 0;
+  for (Eigen::Index i = 0; i < before.size(); ++i) {
+    if (!std::isfinite(before(i)) || !std::isfinite(after(i))) continue;
+    sum_b += before(i);
+    sum_a += after(i);
+    ++n;
+  }
+  g.n_pairs = n;
+  const bool directed = options.rci.direction != change_direction::none;
+  if (directed) g.improved = g.unchanged = g.deteriorated = 0;
+  const bool with_cut = std::isfinite(options.cutoff) && directed;
+  if (with_cut) g.clinical = clinical_counts{};
+  if (n == 0) {
+    g.warnings.push_back("no respondent is scored at both administrations");
+    return g;
+  }
+  const auto nd = static_cast<double>(n);
+  g.mean_before = sum_b / nd;
+  g.mean_after = sum_a / nd;
+  g.mean_change = g.mean_after - g.mean_before;
+  double ss_b = 0.0, ss_a = 0.0, sp = 0.0, ss_d = 0.0;
+  for (Eigen::Index i = 0; i < before.size(); ++i) {
+    if (!std::isfinite(before(i)) || !std::isfinite(after(i))) continue;
+    const double db = before(i) - g.mean_before, da = after(i) - g.mean_after, dd = da - db;
+    ss_b += db * db;
+    ss_a += da * da;
+    sp += db * da;
+    ss_d += dd * dd;
+    const reliable_change c = assess_change(before(i), after(i), options.rci);
+    if (directed) {
+      if (c.category == change_category::reliably_improved) ++*g.improved;
+      if (c.category == change_category::no_reliable_change) ++*g.unchanged;
+      if (c.category == change_category::reliably_deteriorated) ++*g.deteriorated;
+    }
+    if (with_cut) {
+      switch (clinical_significance(before(i), after(i), options.rci, options.cutoff)) {
+        case clinical_status::recovered: ++g.clinical->recovered; break;
+        case clinical_status::improved: ++g.clinical->improved; break;
+        case clinical_status::unchanged: ++g.clinical->unchanged; break;
+        case clinical_status::deteriorated: ++g.clinical->deteriorated; break;
+        case clinical_status::not_assessable: break;
+      }
+    }
+  }
+  if (n < 2) {
+    g.warnings.push_back("one pair: no SD, test or interval");
+    return g;
+  }
+  g.df = nd - 1.0;
+  g.sd_change = std::sqrt(ss_d / g.df);
+  const double sd_b = std::sqrt(ss_b / g.df), sd_a = std::sqrt(ss_a / g.df);
+  const double upper_p = 0.5 * (1.0 + level);  // (1 + level) / 2, e.g. 0.975
+  for (auto* ci : {&g.mean_change_ci, &g.d_z_ci, &g.d_av_ci}) ci->n = nd;
+  g.retest_r_ci.n = nd;
+
+  // Retest r and its Fisher-z interval (R cor.test: needs n > 3).
+  if (ss_b > 0.0 && ss_a > 0.0) {
+    g.retest_r = sp / std::sqrt(ss_b * ss_a);
+    if (n > 3) {
+      const double z = std::atanh(g.retest_r), half = detail::normal_quantile(upper_p) / std::sqrt(nd - 3.0);
+      g.retest_r_ci.lower = std::tanh(z - half);
+      g.retest_r_ci.upper = std::tanh(z + half);
+    } else {
+      g.warnings.push_back("fewer than 4 pairs: no interval for the retest r");
+    }
+  } else {
+    g.warnings.push_back("a constant administration: no retest r");
+  }
+  if (!(g.sd_change > 0.0)) {
+    g.warnings.push_back("every respondent changed by the same amount: no t test or d_z");
+    if (sd_a + sd_b > 0.0) g.d_av = g.mean_change / (0.5 * (sd_b + sd_a));
+    return g;
+  }
+  // Paired t test (Student 1908; R stats::t.test, paired = TRUE).
+  const double se = g.sd_change / std::sqrt(nd);
+  g.t = g.mean_change / se;
+  g.p = 2.0 * detail::t_cdf(-std::abs(g.t), g.df);
+  const double t_crit = detail::t_quantile(upper_p, g.df);
+  g.mean_change_ci.lower = g.mean_change - t_crit * se;
+  g.mean_change_ci.upper = g.mean_change + t_crit * se;
+
+  // d_z and its non-central t interval: ncp bounds / sqrt(n).
+  const double ncp_lo = noncentral_t_ncp(g.t, g.df, upper_p), ncp_hi = noncentral_t_ncp(g.t, g.df, 1.0 - upper_p);
+  if (std::isnan(ncp_lo) || std::isnan(ncp_hi)) g.warnings.push_back("the non-central t interval did not converge");
+  g.d_z = g.mean_change / g.sd_change;
+  g.d_z_ci.lower = ncp_lo / std::sqrt(nd);
+  g.d_z_ci.upper = ncp_hi / std::sqrt(nd);
+  // d_av and Algina & Keselman's (2003, Educ Psychol Meas 63:537-553) approximate interval: the
+  // ncp bounds put on the d_av scale, d_av = t SD_change / (sqrt(n) SD_av).
+  const double sd_av = 0.5 * (sd_b + sd_a);
+  g.d_av = g.mean_change / sd_av;
+  const double to_d_av = se / sd_av;
+  g.d_av_ci.lower = ncp_lo * to_d_av;
+  g.d_av_ci.upper = ncp_hi * to_d_av;
+  return g;
 }
 
 ATTUNE_END_NAMESPACE

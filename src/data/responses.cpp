@@ -248,6 +248,9 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
     if (!col) throw error(errc::bad_input, src + ": no id column named " + detail::quoted(options_.id_column));
     id_column_ = static_cast<std::ptrdiff_t>(*col);
   }
+  for (std::size_t r = 0; r < options_.skip_rows; ++r) {
+    if (!csv_.next(fields_)) break;  // fewer records than rows to skip: no data rows
+  }
   for (const auto& name : options_.extra_columns) {
     auto col = find_column(header, name, true);
     if (!col) {
@@ -318,15 +321,26 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
         if (!parse_cell_fast(cell, codes, row[j])) {
           const std::string& column = csv_.header()[item_columns_[j]];
           const bool overflow = number_out_of_range(cell);
+          const std::string cell_text(cell);  // survey_export_ahead reads on and moves the fields
+          const std::size_t at_row = csv_.row(), at_line = csv_.line();
+          if (!overflow && options_.skip_rows == 0 && at_row <= 2 && survey_export_ahead()) {
+            throw error(errc::bad_input,
+                        csv_.source() + ", row " + std::to_string(at_row) + " (line " + std::to_string(at_line) +
+                            "), column " + detail::quoted(column) + ": value " + detail::quoted(cell_text) +
+                            " is not a number; this looks like a Qualtrics export (a row of ImportId entries "
+                            "follows the header): skip its 2 extra header rows with read_options.skip_rows = 2",
+                        {.source = csv_.source(), .row = at_row, .line = at_line, .column = column,
+                         .value = cell_text, .option = "read_options.skip_rows", .rule = "survey_export_rows"});
+          }
           throw error(errc::bad_input,
-                      csv_.source() + ", row " + std::to_string(csv_.row()) + " (line " + std::to_string(csv_.line()) +
-                          "), column " + detail::quoted(column) + ": value " + detail::quoted(cell) +
+                      csv_.source() + ", row " + std::to_string(at_row) + " (line " + std::to_string(at_line) +
+                          "), column " + detail::quoted(column) + ": value " + detail::quoted(cell_text) +
                           (overflow ? " is a number outside the range of a double (magnitudes up to about 1.8e308, "
                                       "down to 4.9e-324)"
                                     : " is not a number (missing answers: empty, NA or a missing code)"),
-                      {.source = csv_.source(), .row = csv_.row(), .line = csv_.line(), .column = column,
+                      {.source = csv_.source(), .row = at_row, .line = at_line, .column = column,
                        .item = j < item_ids_.size() ? std::optional<std::string>(item_ids_[j]) : std::nullopt,
-                       .value = std::string(cell), .option = "read_options.missing_codes",
+                       .value = cell_text, .option = "read_options.missing_codes",
                        .rule = overflow ? "number_overflow" : "not_a_number"});
         }
       }
@@ -340,6 +354,17 @@ bool response_reader::read(responses& chunk, std::size_t max_rows) {
   flush();
   if (n != capacity) chunk.values.conservativeResize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(k));
   return n > 0;
+}
+
+bool response_reader::survey_export_ahead() {
+  // A Qualtrics export: row 1 the question texts, row 2 {"ImportId":"QID1"} entries. Look at the
+  // current row and, when it is row 1, the next one.
+  const auto has_import_id = [&] {
+    return std::any_of(fields_.begin(), fields_.end(),
+                       [](std::string_view f) { return f.find("ImportId") != std::string_view::npos; });
+  };
+  if (has_import_id()) return true;
+  return csv_.row() == 1 && csv_.next(fields_) && has_import_id();
 }
 
 std::size_t cache_friendly_chunk_rows(std::size_t n_items) noexcept {

@@ -18,6 +18,7 @@
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/non_central_chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/non_central_t.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/tools/toms748_solve.hpp>
@@ -124,6 +125,13 @@ inline double t_quantile(double p, double df) noexcept {
 inline double t_cdf(double t, double df) noexcept {
   if (!(df > 0.0) || std::isnan(df) || std::isnan(t)) return math_nan;
   return boost::math::cdf(boost::math::students_t_distribution<double, nothrow_policy>(df), t);
+}
+
+/// P(T <= t) for the non-central t(df, ncp); NaN for a bad df or a NaN argument.
+inline double non_central_t_cdf(double t, double df, double ncp) noexcept {
+  if (!(df > 0.0) || std::isnan(df) || std::isnan(t) || !std::isfinite(ncp)) return math_nan;
+  if (std::isinf(t)) return t > 0.0 ? 1.0 : 0.0;
+  return boost::math::cdf(boost::math::non_central_t_distribution<double, nothrow_policy>(df, ncp), t);
 }
 
 /// The root of f on [lo, hi] (f(lo) and f(hi) of opposite signs) by TOMS 748 (Alefeld, Potra & Shi

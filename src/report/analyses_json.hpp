@@ -109,6 +109,10 @@ ATTUNE_JSON_ENUM(clinical_status)
 ATTUNE_JSON_SUMMARY_FIELDS(normed_scores, method, n, n_outside_table, warnings)
 ATTUNE_JSON_FIELDS(rci_options, sd, reliability, critical, direction)
 ATTUNE_JSON_FIELDS(clinical_cutoffs, a, b, c, direction)
+ATTUNE_JSON_FIELDS(clinical_counts, recovered, improved, unchanged, deteriorated)
+ATTUNE_JSON_FIELDS(group_change, n_pairs, mean_before, mean_after, mean_change, mean_change_ci, sd_change, t, df, p,
+                   d_z, d_z_ci, d_av, d_av_ci, retest_r, retest_r_ci, improved, unchanged, deteriorated, clinical,
+                   warnings)
 // Per respondent (report/change.cpp): total_change, total_rci, total_category, clinical,
 // step_change, step_rci. `counts` per scale, keyed by category.
 template <class BasicJsonType>

@@ -1,5 +1,6 @@
 // The report of a change study: per-respondent rows (id, each scale's scores per administration,
 // change, RCI, category, clinical status, steps, styles) and the summary.
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -12,7 +13,7 @@
 
 ATTUNE_BEGIN_NAMESPACE
 
-ATTUNE_JSON_FIELDS(change_scale, name, rci, sd_source, reliability_source, s_diff, cutoffs, cutoff)
+ATTUNE_JSON_FIELDS(change_scale, name, rci, sd_source, reliability_source, s_diff, cutoffs, cutoff, group)
 ATTUNE_JSON_FIELDS(unmatched_id, id, present_in, missing_from, in_output)
 
 namespace {
@@ -29,6 +30,7 @@ std::vector<row_column> columns(const change_study& s) {
   const std::size_t n_waves = s.files.size();
   std::vector<row_column> c;
   c.push_back({s.id_column, -1});
+  detail::add_kept_columns(c, s.kept.names);
   for (const auto& sc : s.scales) {
     const std::string& n = sc.name;
     for (std::size_t w = 0; w < n_waves; ++w) c.push_back({n + wave_tag(w), 2});
@@ -73,6 +75,7 @@ void write_rows(detail::row_writer& w, const change_study& s) {
     const auto r = static_cast<Eigen::Index>(i);
     w.begin_row();
     w.text(s.ids[i]);
+    detail::write_kept(w, s.kept.values, i);
     for (std::size_t k = 0; k < s.scales.size(); ++k) {
       const auto c = static_cast<Eigen::Index>(k);
       for (std::size_t x = 0; x < n_waves; ++x) w.number(s.scores[x](r, c));
@@ -90,7 +93,25 @@ void write_rows(detail::row_writer& w, const change_study& s) {
   }
 }
 
+std::string interval_text(const confidence_interval& ci) {
+  return "[" + fixed_text(ci.lower, 3) + ", " + fixed_text(ci.upper, 3) + "]";
+}
+
+std::string p_text(double p) { return p < 0.001 ? std::string("< .001") : fixed_text(p, 3); }
+
 }  // namespace
+
+std::string unmatched_text(const change_study& s) {
+  std::ostringstream os;
+  for (const auto& u : s.unmatched) {
+    os << "unmatched: id '" << u.id << "' is only in ";
+    for (std::size_t w = 0; w < u.present_in.size(); ++w) os << (w > 0 ? ", " : "") << u.present_in[w];
+    os << " (missing from ";
+    for (std::size_t w = 0; w < u.missing_from.size(); ++w) os << (w > 0 ? ", " : "") << u.missing_from[w];
+    os << ")" << (u.in_output ? "; kept with gaps" : "; not in the output") << "\n";
+  }
+  return os.str();
+}
 
 std::string change_summary_text(const change_study& s) {
   std::ostringstream os;
@@ -116,18 +137,34 @@ std::string change_summary_text(const change_study& s) {
       }
       os << "\n";
     }
+    const group_change& g = sc.group;
+    if (g.n_pairs > 1) {
+      os << "    group (" << g.n_pairs << " pairs): mean " << fixed_text(g.mean_before, 3) << " -> "
+         << fixed_text(g.mean_after, 3) << ", change " << fixed_text(g.mean_change, 3) << " "
+         << interval_text(g.mean_change_ci) << ", t(" << detail::number_text(g.df) << ") = " << fixed_text(g.t, 2)
+         << ", p = " << p_text(g.p) << ", d_z = " << fixed_text(g.d_z, 3) << " " << interval_text(g.d_z_ci)
+         << ", d_av = " << fixed_text(g.d_av, 3) << " " << interval_text(g.d_av_ci) << ", retest r = "
+         << fixed_text(g.retest_r, 3) << " " << interval_text(g.retest_r_ci) << "\n";
+    }
     if (sc.cutoffs) {
       os << "    clinical cut-offs: a " << fixed_text(sc.cutoffs->a, 3) << ", b " << fixed_text(sc.cutoffs->b, 3)
          << ", c " << fixed_text(sc.cutoffs->c, 3) << " (using " << (s.cutoff ? to_string(*s.cutoff) : "c") << ")\n";
     }
   }
   if (s.styles_method) os << "  styles per administration: method " << to_string(*s.styles_method) << "\n";
-  for (const auto& u : s.unmatched) {
-    os << "  unmatched: id '" << u.id << "' is only in ";
-    for (std::size_t w = 0; w < u.present_in.size(); ++w) os << (w > 0 ? ", " : "") << u.present_in[w];
-    os << " (missing from ";
-    for (std::size_t w = 0; w < u.missing_from.size(); ++w) os << (w > 0 ? ", " : "") << u.missing_from[w];
-    os << ")" << (u.in_output ? "; kept with gaps" : "; not in the output") << "\n";
+  // One line per file, however many ids are unmatched (the full list: the JSON or unmatched_text).
+  constexpr std::size_t kShown = 5;
+  for (const auto& file : s.files) {
+    std::size_t count = 0;
+    std::string first;
+    for (const auto& u : s.unmatched) {
+      if (std::find(u.missing_from.begin(), u.missing_from.end(), file) == u.missing_from.end()) continue;
+      if (count < kShown) first += (count > 0 ? ", " : "") + u.id;
+      ++count;
+    }
+    if (count == 0) continue;
+    os << "  unmatched: " << count << " id(s) missing from " << file << " (" << first << (count > kShown ? ", ..." : "")
+       << ")\n";
   }
   os << "  note: " << s.note << "\n";
   for (const auto& w : all_warnings(s)) os << "  warning: " << w << "\n";

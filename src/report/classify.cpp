@@ -34,6 +34,7 @@ bool fisher_columns(const classify_study& s) { return s.result && s.result->func
 std::vector<row_column> columns(const classify_study& s) {
   std::vector<row_column> c;
   c.push_back({s.id_column.empty() ? "row" : s.id_column, -1});
+  detail::add_kept_columns(c, s.kept.names);
   const auto names = score_columns(s);
   if (s.rq_result) {
     for (const char* n : {"model_of_self", "model_of_other"}) c.push_back({n, 2});
@@ -103,6 +104,7 @@ void write_rows(detail::row_writer& w, const classify_study& s) {
     } else {
       w.integer(static_cast<std::int64_t>(s.rows[i]));
     }
+    detail::write_kept(w, s.kept.values, i);
     if (s.rq_result) {
       const auto& q = *s.rq_result;
       w.number(q.model_of_self(r));

@@ -77,6 +77,15 @@ class row_writer {
   std::vector<std::vector<std::string>> table_rows_;
 };
 
+/// The kept columns (`input_options::keep`) of a per-respondent report, after its id or row
+/// column: their names as columns, and row `row`'s values as text cells.
+inline void add_kept_columns(std::vector<row_column>& columns, const std::vector<std::string>& names) {
+  for (const auto& n : names) columns.push_back({n, -1});
+}
+inline void write_kept(row_writer& w, const std::vector<std::vector<std::string>>& values, std::size_t row) {
+  for (const auto& column : values) w.text(column[row]);
+}
+
 /// A whole per-respondent study through one `row_writer`: the rows that `rows(writer)` writes,
 /// with the document's `head()` and `tail()` around them in JSON and `footer()` (the summary)
 /// below them in the table. Each of head, tail and footer is computed only for the format that

@@ -18,6 +18,11 @@ ATTUNE_JSON_ENUM(cfa_parameter_kind)
 ATTUNE_JSON_FIELDS(efa_result, method, rotation, loadings, unrotated_loadings, structure, phi, rotation_matrix, communalities, uniquenesses,
                    eigenvalues, variance_accounted, objective, chi_square, df, rmsr, converged, iterations,
                    rotation_iterations, heywood, n, warnings)
+ATTUNE_JSON_FIELDS(efa_fit, objective, chisq, df, pvalue, null_chisq, null_df, tli, rmsea, rmsea_lower, rmsea_upper,
+                   rmsea_level, bic, empirical_chisq, empirical_pvalue, empirical_bic, rmsr, crms, n_obs, n_harmonic,
+                   smoothed, warnings)
+ATTUNE_JSON_FIELDS(parallel_result, observed_components, observed_factors, simulated_components, simulated_factors,
+                   suggested_factors, suggested_components, n, warnings)
 ATTUNE_JSON_FIELDS(cfa_parameter, kind, lhs, rhs, estimate, se, z, pvalue, std_all, std_all_se)
 ATTUNE_JSON_FIELDS(cfa_fit_measures, npar, fmin, chisq, df, pvalue, baseline_chisq, baseline_df, baseline_pvalue, cfi,
                    tli, loglik, unrestricted_loglik, aic, bic, rmsea, rmsea_lower, rmsea_upper, rmsea_pvalue, srmr)
@@ -39,6 +44,9 @@ std::string to_json(const factor_study& s) {
   body["correlation"] = s.correlation;
   body["n_min_pair"] = s.n_min_pair;
   body["efa"] = s.efa;
+  if (s.efa) body["efa"]["fit"] = s.fit;
+  body["parallel"] = s.parallel;
+  if (s.parallel) body["parallel"]["replicates"] = s.parallel_replicates;
   body["cfa"] = s.cfa;
   body["warnings"] = s.warnings;
   return detail::document_text("factor", body);
@@ -87,7 +95,34 @@ void efa_table(std::ostringstream& os, const factor_study& s, const efa_result& 
       os << "\n";
     }
   }
-  os << "  chi-square " << fixed_text(e.chi_square, 2) << " on " << e.df << " df; RMSR " << fixed_text(e.rmsr, 4) << "\n";
+  if (s.fit) {
+    const efa_fit& f = *s.fit;
+    os << "\n  fit (as psych fa):\n"
+       << "    chi-square " << fixed_text(f.chisq, 2) << " on " << f.df << " df, p = " << fixed_text(f.pvalue, 4)
+       << " (objective " << fixed_text(f.objective, 4) << ")\n"
+       << "    empirical chi-square " << fixed_text(f.empirical_chisq, 2) << ", p = " << fixed_text(f.empirical_pvalue, 4)
+       << "\n    TLI " << fixed_text(f.tli, 3) << "  RMSEA " << fixed_text(f.rmsea, 3) << " ["
+       << fixed_text(f.rmsea_lower, 3) << ", " << fixed_text(f.rmsea_upper, 3) << "] ("
+       << fixed_text(100 * f.rmsea_level, 0) << "%)  BIC " << fixed_text(f.bic, 2) << "  RMSR " << fixed_text(f.rmsr, 4)
+       << "\n    null model: chi-square " << fixed_text(f.null_chisq, 2) << " on " << f.null_df << " df; N "
+       << fixed_text(f.n_obs, 0) << ", harmonic pair N " << fixed_text(f.n_harmonic, 1) << "\n";
+  } else {
+    os << "  chi-square " << fixed_text(e.chi_square, 2) << " on " << e.df << " df; RMSR " << fixed_text(e.rmsr, 4) << "\n";
+  }
+}
+
+void parallel_table(std::ostringstream& os, const parallel_result& p, int replicates) {
+  os << "\n  parallel analysis (Horn 1965; " << replicates << " simulated data sets): suggests "
+     << p.suggested_factors << " factor(s) and " << p.suggested_components << " component(s)\n";
+  os << "    " << pad("", 4) << pad("factor", 10) << pad("simulated", 11) << pad("component", 11) << pad("simulated", 11)
+     << "\n";
+  const auto shown = std::min<Eigen::Index>(p.observed_factors.size(),
+                                            std::max(p.suggested_factors, p.suggested_components) + 3);
+  for (Eigen::Index i = 0; i < shown; ++i) {
+    os << "    " << pad(std::to_string(i + 1), 4) << num(p.observed_factors(i), 3, 10)
+       << num(p.simulated_factors(i), 3, 11) << num(p.observed_components(i), 3, 11)
+       << num(p.simulated_components(i), 3, 11) << "\n";
+  }
 }
 
 void cfa_table(std::ostringstream& os, const factor_study& s, const cfa_result& r) {
@@ -124,6 +159,7 @@ void cfa_table(std::ostringstream& os, const factor_study& s, const cfa_result& 
 std::string to_table(const factor_study& s) {
   std::ostringstream os;
   if (s.efa) efa_table(os, s, *s.efa);
+  if (s.parallel) parallel_table(os, *s.parallel, s.parallel_replicates);
   if (s.cfa) cfa_table(os, s, *s.cfa);
   for (const auto& w : s.warnings) os << "  warning: " << w << "\n";
   return os.str();

@@ -24,8 +24,9 @@ using detail::row_column;
 using detail::summary_of;
 
 std::vector<row_column> columns(const quality_study& s) {
-  std::vector<row_column> c = {{s.id_column.empty() ? "row" : s.id_column, -1}, {"answered", -1}, {"longstring", 3},
-                               {"longstring_avg", 3}, {"irv", 3}};
+  std::vector<row_column> c = {{s.id_column.empty() ? "row" : s.id_column, -1}};
+  detail::add_kept_columns(c, s.kept.names);
+  c.insert(c.end(), {{"answered", -1}, {"longstring", 3}, {"longstring_avg", 3}, {"irv", 3}});
   for (Eigen::Index b = 0; b < s.report.irv_blocks.cols(); ++b) c.push_back({"irv_" + std::to_string(b + 1), 3});
   c.insert(c.end(), {{"mahalanobis", 3},
                      {"mahalanobis_df", -1},
@@ -129,6 +130,7 @@ void write_rows(detail::row_writer& w, const quality_study& s) {
     } else {
       w.integer(static_cast<std::int64_t>(s.rows[i]));
     }
+    detail::write_kept(w, s.kept.values, i);
     w.integer(k - r.validation.missing_per_respondent(x));
     w.number(r.longstring(x));
     w.number(r.longstring_avg(x));

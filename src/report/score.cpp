@@ -1,5 +1,6 @@
 // The report of a score study: per-respondent rows (id or row, each subscale's score and answered
 // count, each composite) and the summary.
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -21,6 +22,7 @@ using detail::row_column;
 std::vector<row_column> score_columns(const score_study& s) {
   std::vector<row_column> c;
   c.push_back({s.id_column.empty() ? "row" : s.id_column, -1});
+  for (const auto& k : s.kept.names) c.push_back({k, -1});
   const std::size_t n_sub = s.subscales.size();
   for (std::size_t j = 0; j < s.names.size(); ++j) {
     c.push_back({s.names[j], 3});
@@ -69,12 +71,14 @@ std::string score_summary_text(const score_study& s) {
 struct score_writer::impl {
   impl(std::ostream& out, output_format f, const score_study& head)
       : writer(out, f, score_columns(head)), n_sub(head.subscales.size()), n_scores(head.names.size()),
-        with_id(!head.id_column.empty()) {
+        n_kept(head.kept.names.size()), with_id(!head.id_column.empty()) {
     writer.begin(f == output_format::json ? detail::document_head("score", score_head(head)) : std::string());
   }
 
+  // `kept`: the kept columns' values, the last n_kept of them (a chunk's extra columns end with them).
   void rows(const responses* data, const std::vector<std::string>& ids, std::size_t first_row, const score_table& t,
-            const std::vector<std::size_t>* row_numbers) {
+            const std::vector<std::size_t>* row_numbers, const std::vector<std::vector<std::string>>& kept) {
+    const std::size_t kept_from = kept.size() - std::min(kept.size(), n_kept);
     for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
       const auto iu = static_cast<std::size_t>(i);
       writer.begin_row();
@@ -89,6 +93,7 @@ struct score_writer::impl {
       } else {
         writer.integer(static_cast<std::int64_t>(row));
       }
+      for (std::size_t c = kept_from; c < kept.size(); ++c) writer.text(kept[c][iu]);
       for (std::size_t c = 0; c < n_scores; ++c) {
         writer.number(t.scores(i, static_cast<Eigen::Index>(c)));
         if (c < n_sub) writer.integer(t.answered(i, static_cast<Eigen::Index>(c)));
@@ -99,7 +104,7 @@ struct score_writer::impl {
   }
 
   detail::row_writer writer;
-  std::size_t n_sub, n_scores;
+  std::size_t n_sub, n_scores, n_kept;
   bool with_id;
 };
 
@@ -107,7 +112,8 @@ score_writer::score_writer(std::ostream& out, output_format format, const score_
     : impl_(std::make_unique<impl>(out, format, head)) {}
 score_writer::~score_writer() = default;
 
-void score_writer::write(const scored_chunk& chunk) { impl_->rows(&chunk.data, chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr); }
+void score_writer::write(const scored_chunk& chunk) { impl_->rows(&chunk.data, chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr,
+                                                   chunk.data.extra); }
 
 void score_writer::finish(const score_study& study) {
   impl_->writer.end(detail::document_tail(score_tail(study)), score_summary_text(study));
@@ -115,7 +121,7 @@ void score_writer::finish(const score_study& study) {
 
 void write_report(std::ostream& out, output_format format, const score_study& study) {
   score_writer w(out, format, study);
-  w.impl_->rows(nullptr, study.ids, 1, study.scores, &study.rows);
+  w.impl_->rows(nullptr, study.ids, 1, study.scores, &study.rows, study.kept.values);
   w.finish(study);
 }
 

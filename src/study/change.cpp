@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -75,8 +76,9 @@ std::vector<std::string> check_fit(const instrument& inst, const change_study_op
 }
 
 struct wave {
-  const responses* data = nullptr;
+  responses data;  // after scoring, only the first administration keeps its answers (for alpha)
   std::string file;
+  kept_columns kept;
   score_table scores;
   std::unordered_map<std::string, Eigen::Index> row_of;  // id -> row
 };
@@ -119,7 +121,7 @@ change_scale setup_scale(const instrument& inst, const std::string& name, const 
     s.reliability_source = "given";
   } else {
     std::string why;
-    const auto alpha = sample_alpha(inst, name, *first.data, o.input.scoring, &why);
+    const auto alpha = sample_alpha(inst, name, first.data, o.input.scoring, &why);
     s.reliability_source = "alpha at the first administration (" + first.file + ")";
     if (!alpha || !(*alpha >= 0 && *alpha < 1)) {
       throw error(errc::insufficient_data,
@@ -217,6 +219,11 @@ void change_study_options::validate() const {
   reliability.validate(kField + "reliability", [](double r) { return r >= 0.0 && r < 1.0; },
                        "must be in [0, 1) (1 gives a zero standard error)");
   sd.validate(kField + "sd", [](double v) { return v > 0.0; }, "must be > 0");
+  if (!(level > 0.0 && level < 1.0)) {
+    const std::string v = detail::number_text(level);
+    throw error(errc::invalid_argument, kField + "level = " + v + ": must be in (0, 1)",
+                {.value = v, .option = kField + "level"});
+  }
   if (!(std::isfinite(critical) && critical > 0.0)) {
     const std::string v = detail::number_text(critical);
     throw error(errc::invalid_argument, kField + "critical = " + v + ": must be > 0",
@@ -230,13 +237,13 @@ std::vector<std::string> all_warnings(const change_study& s) {
   return w;
 }
 
-change_study study_change(const instrument& inst, std::vector<responses> data, const change_study_options& options) {
-  options.validate();
-  if (data.size() < 2) {
-    throw error(errc::invalid_argument,
-                "change needs at least two data sets (administrations in time order); got " + std::to_string(data.size()),
-                {.rule = "two_data_sets"});
-  }
+namespace {
+
+// The change study over `n_waves` administrations that `next(w)` hands over one at a time, in time
+// order: each is scored and indexed as it comes, and every one but the first then drops its
+// answers, so that memory holds at most two files' answers at once.
+change_study run_change(const instrument& inst, std::size_t n_waves, const std::function<responses(std::size_t)>& next,
+                        const change_study_options& options) {
   const std::vector<std::string> names = check_fit(inst, options);
   const std::string& id_column = options.input.read.id_column;
   change_study s;
@@ -245,11 +252,11 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
   s.note = std::string(dimensional_use_note());
 
   // Score every administration; index its ids.
-  std::vector<wave> waves(data.size());
-  for (std::size_t w = 0; w < data.size(); ++w) {
-    responses& d = data[w];
+  std::vector<wave> waves(n_waves);
+  for (std::size_t w = 0; w < n_waves; ++w) {
     wave& x = waves[w];
-    x.data = &d;
+    x.data = next(w);
+    responses& d = x.data;
     x.file = d.source.empty() ? "data set " + std::to_string(w + 1) : d.source;
     s.files.push_back(x.file);
     if (d.row_ids.size() != static_cast<std::size_t>(d.n_rows())) {
@@ -262,6 +269,7 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
                            " answer(s) outside the response range were treated as missing");
     }
     x.scores = score(inst, d, options.input.scoring);
+    x.kept = take_kept_columns(d, options.input);
     for (const auto& text : x.scores.warnings) s.warnings.push_back(x.file + ": " + text);
     for (Eigen::Index i = 0; i < d.n_rows(); ++i) {
       const std::string& id = d.row_ids[static_cast<std::size_t>(i)];
@@ -281,6 +289,11 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
                     where);
       }
     }
+    if (w > 0) {  // its scores, ids and kept columns are all that is needed from here on
+      d.values = Eigen::MatrixXd();
+      d.lines = {};
+      d.extra = {};
+    }
   }
 
   for (const auto& name : names) {
@@ -294,7 +307,7 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
   std::vector<std::string> order;
   std::unordered_map<std::string, std::vector<std::size_t>> present;  // id -> data sets holding it
   for (std::size_t w = 0; w < waves.size(); ++w) {
-    for (const auto& id : waves[w].data->row_ids) {
+    for (const auto& id : waves[w].data.row_ids) {
       auto& p = present[id];
       if (p.empty()) order.push_back(id);
       p.push_back(w);
@@ -314,6 +327,13 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
     if (p.size() >= 2) s.ids.push_back(id);
   }
   s.n_matched = s.ids.size();
+  s.kept.names = options.input.keep;
+  s.kept.values.assign(options.input.keep.size(), std::vector<std::string>(s.n_matched));
+  for (std::size_t i = 0; i < s.n_matched && !options.input.keep.empty(); ++i) {
+    const std::size_t w = present[s.ids[i]].front();  // the first data set holding the id
+    const auto row = static_cast<std::size_t>(waves[w].row_of.at(s.ids[i]));
+    for (std::size_t c = 0; c < s.kept.names.size(); ++c) s.kept.values[c][i] = waves[w].kept.values[c][row];
+  }
   const auto n = static_cast<Eigen::Index>(s.n_matched);
   const auto n_scales = static_cast<Eigen::Index>(s.scales.size());
   for (const auto& w : waves) {
@@ -340,8 +360,30 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
     s.trajectories.n_waves = waves.size();
     s.warnings.push_back("no respondent is in two or more data sets: nothing to compare");
   }
+  for (std::size_t k = 0; k < s.scales.size(); ++k) {
+    change_scale& x = s.scales[k];
+    group_change_options go;
+    go.level = options.level;
+    go.rci = x.rci;
+    go.cutoff = x.cutoff.value_or(nan_v);
+    const auto c = static_cast<Eigen::Index>(k);
+    x.group = compute_group_change(s.scores.front().col(c), s.scores.back().col(c), go);
+    for (const auto& text : x.group.warnings) s.warnings.push_back("group change of '" + x.name + "': " + text);
+  }
   add_styles(s, inst, waves, options);
   return s;
+}
+
+}  // namespace
+
+change_study study_change(const instrument& inst, std::vector<responses> data, const change_study_options& options) {
+  options.validate();
+  if (data.size() < 2) {
+    throw error(errc::invalid_argument,
+                "change needs at least two data sets (administrations in time order); got " + std::to_string(data.size()),
+                {.rule = "two_data_sets"});
+  }
+  return run_change(inst, data.size(), [&](std::size_t w) { return std::move(data[w]); }, options);
 }
 
 change_study study_change(const instrument& inst, const std::vector<std::string>& paths,
@@ -357,10 +399,9 @@ change_study study_change(const instrument& inst, const std::vector<std::string>
                 {.value = "-", .rule = "stdin_twice"});
   }
   check_fit(inst, options);
-  std::vector<responses> waves;
-  waves.reserve(paths.size());
-  for (const auto& p : paths) waves.push_back(read_study_data(p, &inst, options.input));
-  return study_change(inst, std::move(waves), options);
+  // One file at a time (run_change): the files are never all in memory together.
+  return run_change(inst, paths.size(), [&](std::size_t w) { return read_study_data(paths[w], &inst, options.input); },
+                    options);
 }
 
 ATTUNE_END_NAMESPACE

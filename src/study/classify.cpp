@@ -298,6 +298,7 @@ classify_study study_classify(const instrument& inst, responses data, const clas
   const score_table t = score(inst, data, options.input.scoring);
   s.warnings.insert(s.warnings.end(), t.warnings.begin(), t.warnings.end());
   s.ids = data.row_ids;
+  s.kept = take_kept_columns(data, options.input);
   s.rows.resize(s.n_rows);
   for (std::size_t i = 0; i < s.n_rows; ++i) s.rows[i] = data.first_row + i;
   if (options.method == classify_method::rq) {

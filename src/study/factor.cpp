@@ -27,6 +27,8 @@ void factor_study_options::validate() const {
     efa_options e = efa;
     if (e.n_factors == 0) e.n_factors = 1;  // 0 = the number of subscales, known later
     e.validate();
+    efa_fit.validate();
+    if (parallel) parallel_analysis.validate();
   } else {
     cfa.validate();
   }
@@ -122,6 +124,15 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   const std::string prefix = eo.method == factor_method::ml ? "ML" : "MR";
   // psych::fa on raw data takes n.obs = the number of rows.
   out.efa = exploratory_factor_analysis(r, keyed.rows(), eo);
+  out.fit = efa_fit_statistics(r, *out.efa, keyed.rows(), counts, o.efa_fit);
+  out.warnings.insert(out.warnings.end(), out.fit->warnings.begin(), out.fit->warnings.end());
+  if (o.parallel) {
+    parallel_options po = o.parallel_analysis;
+    po.method = eo.method;
+    out.parallel = parallel_analysis(r, keyed.rows(), po);
+    out.parallel_replicates = po.replicates;
+    out.warnings.insert(out.warnings.end(), out.parallel->warnings.begin(), out.parallel->warnings.end());
+  }
   for (Eigen::Index j = 0; j < out.efa->loadings.cols(); ++j) out.factors.push_back(prefix + std::to_string(j + 1));
   out.correlation = "pearson_pairwise";
   out.n_min_pair = counts.minCoeff();

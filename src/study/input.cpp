@@ -15,7 +15,28 @@ responses read_study_data(const std::string& path, const instrument* inst, const
                 "without an instrument, read_options.items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
-  return read_responses_file(path, inst != nullptr ? inst->item_ids() : std::vector<std::string>{}, options.read);
+  return read_responses_file(path, inst != nullptr ? inst->item_ids() : std::vector<std::string>{},
+                             reading_options(options));
+}
+
+read_options reading_options(const input_options& options) {
+  read_options r = options.read;
+  r.extra_columns.insert(r.extra_columns.end(), options.keep.begin(), options.keep.end());
+  return r;
+}
+
+kept_columns take_kept_columns(const responses& data, const input_options& options) {
+  kept_columns k;
+  if (options.keep.empty()) return k;
+  if (data.extra.size() < options.keep.size()) {
+    throw error(errc::invalid_argument,
+                "input_options.keep names " + std::to_string(options.keep.size()) + " column(s), but the data carry " +
+                    std::to_string(data.extra.size()) + " extra column(s): read them with reading_options(input)",
+                {.option = "input_options.keep", .rule = "kept_columns_not_read"});
+  }
+  k.names = options.keep;
+  k.values.assign(data.extra.end() - static_cast<std::ptrdiff_t>(options.keep.size()), data.extra.end());
+  return k;
 }
 
 std::string id_column_name(const responses& data, const input_options& options) {

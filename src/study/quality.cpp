@@ -141,6 +141,7 @@ quality_study study_quality(const instrument& inst, const responses& data, const
   s.id_column = id_column_name(data, options.input);
   s.n_rows = static_cast<std::size_t>(data.n_rows());
   s.ids = data.row_ids;
+  s.kept = take_kept_columns(data, options.input);
   s.rows.resize(s.n_rows);
   for (std::size_t i = 0; i < s.n_rows; ++i) s.rows[i] = data.first_row + i;
   const quality_design design = make_quality_design(inst, options.input.scoring.range);
@@ -169,6 +170,27 @@ std::vector<bool> unflagged(const quality_study& study) {
   return keep;
 }
 
+clean_selection clean_rows(const quality_study& study) {
+  const auto& v = study.report.validation;
+  clean_selection c;
+  const std::size_t n = study.report.flags.size();
+  std::vector<char> reason(n, 0);  // 0 kept, 1 no answers, 2 below the rule, 3 flagged
+  for (std::size_t i = 0; i < n; ++i) {
+    if (study.report.flags[i] != 0U) reason[i] = 3;
+  }
+  for (const auto r : v.below_min_answered) reason[static_cast<std::size_t>(r)] = 2;
+  for (const auto r : v.no_answer_rows) reason[static_cast<std::size_t>(r)] = 1;
+  c.keep.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    c.keep[i] = reason[i] == 0;
+    c.kept += reason[i] == 0 ? 1 : 0;
+    c.no_answers += reason[i] == 1 ? 1 : 0;
+    c.below_min_answered += reason[i] == 2 ? 1 : 0;
+    c.flagged += reason[i] == 3 ? 1 : 0;
+  }
+  return c;
+}
+
 void write_clean_data(const std::string& path, const read_options& options, const std::vector<bool>& keep,
                       std::ostream& out) {
   if (path == "-") {
@@ -194,6 +216,8 @@ void write_clean_data(const std::string& path, const read_options& options, cons
   };
   write_record(reader.header());
   std::vector<std::string_view> fields;
+  // Rows skipped before the data (a survey export's extra header rows) are copied unchanged.
+  for (std::size_t r = 0; r < options.skip_rows && reader.next(fields); ++r) write_record(fields);
   std::size_t i = 0;
   while (reader.next(fields)) {
     if (i >= keep.size()) {

@@ -16,6 +16,7 @@ score_study score_study_head(const instrument& inst, const score_study_options& 
   s.names = inst.score_names();
   for (const auto& sub : inst.subscales) s.subscales.push_back(sub.name);
   s.id_column = options.input.read.id_column;
+  s.kept.names = options.input.keep;
   return s;
 }
 
@@ -35,6 +36,7 @@ score_study study_score(const instrument& inst, const responses& data, const sco
   s.id_column = id_column_name(data, options.input);  // in-memory data may carry ids without an id column
   s.scores = score(inst, data, options.input.scoring);
   s.ids = data.row_ids;
+  s.kept = take_kept_columns(data, options.input);
   s.rows.resize(static_cast<std::size_t>(data.n_rows()));
   for (std::size_t i = 0; i < s.rows.size(); ++i) s.rows[i] = data.first_row + i;
   score_summary summary(s.names);
@@ -61,7 +63,7 @@ score_study score_file(const instrument& inst, const std::string& path, const sc
     in = &file;
     source = path;
   }
-  response_reader reader(*in, source, inst.item_ids(), options.input.read);
+  response_reader reader(*in, source, inst.item_ids(), reading_options(options.input));
   const std::size_t chunk_rows = options.chunk_rows > 0 ? options.chunk_rows : cache_friendly_chunk_rows(inst.items.size());
   score_summary summary(s.names);
   responses chunk;

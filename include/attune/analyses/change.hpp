@@ -21,6 +21,7 @@
 
 #include "attune/analyses/classify.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/interval.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/keys/norms.hpp"
 
@@ -191,5 +192,71 @@ struct ATTUNE_EXPORT trajectory_result {
 ///         counts that do not match the S scales.
 ATTUNE_EXPORT trajectory_result compute_trajectories(const std::vector<Eigen::MatrixXd>& waves,
                                                      const trajectory_options& options);
+
+// ---------------------------------------------------------------------------------------------
+// Group-level change.
+
+/// Options of `compute_group_change`.
+struct ATTUNE_EXPORT group_change_options {
+  double level = 0.95;  ///< confidence level of every interval, in (0, 1)
+  rci_options rci;      ///< the RCI parameters behind the improved / unchanged / deteriorated counts
+  /// The cut-off of clinically significant change (NaN: no `clinical` counts).
+  double cutoff = std::numeric_limits<double>::quiet_NaN();
+  /// @throws attune::error (invalid_argument) naming the field: level outside (0, 1), or as
+  ///         `rci_options::validate`.
+  void validate() const;
+};
+
+/// Jacobson & Truax (1991) outcomes of a group, counted (`clinical_status` order).
+struct ATTUNE_EXPORT clinical_counts {
+  std::size_t recovered = 0;
+  std::size_t improved = 0;
+  std::size_t unchanged = 0;
+  std::size_t deteriorated = 0;
+};
+
+/// Change of a group on one scale between two administrations: the respondents scored at both
+/// (the pairs). Change is after - before. Statistics that the pairs cannot give (fewer than 2
+/// pairs, no variance) are NaN, and `warnings` says why.
+struct ATTUNE_EXPORT group_change {
+  std::size_t n_pairs = 0;
+  double mean_before = std::numeric_limits<double>::quiet_NaN();
+  double mean_after = std::numeric_limits<double>::quiet_NaN();
+  double mean_change = std::numeric_limits<double>::quiet_NaN();  ///< mean of after - before
+  confidence_interval mean_change_ci;                             ///< method "t": mean +- t(df) SD / sqrt(n)
+  double sd_change = std::numeric_limits<double>::quiet_NaN();    ///< SD of the changes (n - 1)
+  /// Paired t test (R `t.test(after, before, paired = TRUE)`): t = mean / (SD / sqrt(n)), df = n - 1,
+  /// two-sided p.
+  double t = std::numeric_limits<double>::quiet_NaN();
+  double df = std::numeric_limits<double>::quiet_NaN();
+  double p = std::numeric_limits<double>::quiet_NaN();
+  /// Cohen's d_z = mean change / SD of the changes (Cohen 1988; Lakens 2013, eq. 6); its interval
+  /// (method "noncentral_t") inverts the non-central t of t = d_z sqrt(n) (Cumming & Finch 2001).
+  double d_z = std::numeric_limits<double>::quiet_NaN();
+  confidence_interval d_z_ci;
+  /// d_av = mean change / ((SD_before + SD_after) / 2) (Cumming 2012; Lakens 2013, eq. 10); its
+  /// interval (method "noncentral_t_algina_keselman") is Algina & Keselman's (2003) approximation:
+  /// the non-central t interval of the paired t, times SD_change / (sqrt(n) (SD_before + SD_after) / 2).
+  double d_av = std::numeric_limits<double>::quiet_NaN();
+  confidence_interval d_av_ci;
+  /// Pearson r of before and after (test-retest); interval by Fisher's z, method "fisher_z", as
+  /// R's `cor.test`: tanh(atanh(r) +- z_(1+level)/2 / sqrt(n - 3)).
+  double retest_r = std::numeric_limits<double>::quiet_NaN();
+  confidence_interval retest_r_ci;
+  /// By the reliable change index (`group_change_options::rci`): reliably improved, no reliable
+  /// change, reliably deteriorated. Null for a scale without a direction (its changes are only
+  /// increases and decreases).
+  std::optional<std::size_t> improved, unchanged, deteriorated;
+  /// By clinically significant change (with a cut-off and a direction), else null.
+  std::optional<clinical_counts> clinical;
+  std::vector<std::string> warnings;
+};
+
+/// The group-level change of `after` against `before` (one value per respondent, NaN = not
+/// scored; the pairs are the rows where both are finite). Cost O(N).
+/// @throws attune::error (invalid_argument) when the vectors differ in length or an option is bad.
+ATTUNE_EXPORT group_change compute_group_change(const Eigen::Ref<const Eigen::VectorXd>& before,
+                                                const Eigen::Ref<const Eigen::VectorXd>& after,
+                                                const group_change_options& options);
 
 ATTUNE_END_NAMESPACE

@@ -55,6 +55,10 @@ struct ATTUNE_EXPORT read_options {
   /// Other columns carried through as text, each a column name or a 1-based position (e.g. the
   /// RQ forced choice): read in the same pass as the items, so that nothing reads the input twice.
   std::vector<std::string> extra_columns;
+  /// Records right after the header that are not data, skipped unread: survey platforms' extra
+  /// header rows (a Qualtrics CSV export has 2: the question texts and the ImportId entries). The
+  /// data rows keep their numbers in the file (the first data row after 2 skipped rows is row 3).
+  std::size_t skip_rows = 0;
 };
 
 /// Reads responses from a CSV/TSV stream, a chunk at a time.
@@ -88,6 +92,8 @@ class ATTUNE_EXPORT response_reader {
   std::ptrdiff_t id_column_ = -1;
   std::vector<std::size_t> extra_columns_;
   std::vector<std::string_view> fields_;
+  /// The rows after `fields_` read ahead on an error path (to recognise a survey export).
+  [[nodiscard]] bool survey_export_ahead();
 };
 
 /// Rows per `response_reader::read` call that keep a chunk's answers (rows x items doubles) within

@@ -35,8 +35,12 @@ ATTUNE_EXPORT std::string classify_summary_text(const classify_study& study);
 /// Every matched respondent's change, aligned, then `change_summary_text`.
 ATTUNE_EXPORT std::string to_table(const change_study& study);
 /// The files, the matching, per scale S_diff with the sources of SD and reliability, the
-/// categories first to last, cut-offs, unmatched ids, the note and every warning.
+/// categories first to last, the group's change (means, paired t, d_z, d_av, retest r), cut-offs,
+/// one line per file counting the ids missing from it (with the first few), the note and every
+/// warning.
 ATTUNE_EXPORT std::string change_summary_text(const change_study& study);
+/// Every unmatched id, one line each: the files holding it and those missing it.
+ATTUNE_EXPORT std::string unmatched_text(const change_study& study);
 /// Every respondent's indices, aligned, then `quality_summary_text`.
 ATTUNE_EXPORT std::string to_table(const quality_study& study);
 /// Respondents flagged per index with its rule, item pairs, and the validation report.

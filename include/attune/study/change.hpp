@@ -53,6 +53,7 @@ struct ATTUNE_EXPORT change_study_options {
   /// The style at each administration: midpoint, fisher or norms; nullopt for none.
   std::optional<classify_method> styles_method = classify_method::midpoint;
   bool rescale_to_1_7 = false;           ///< `styles_method` fisher: map other ranges onto 1-7
+  double level = 0.95;                   ///< confidence level of the group-level intervals
 
   /// @throws attune::error (invalid_argument) naming the field and value, with
   ///         `error_details::option` set.
@@ -68,6 +69,8 @@ struct ATTUNE_EXPORT change_scale {
   double s_diff = 0.0;             ///< standard error of the difference
   std::optional<clinical_cutoffs> cutoffs;  ///< with functional and dysfunctional norms for it
   std::optional<double> cutoff;             ///< the cut-off used (`change_study::cutoff`)
+  /// The group's change from the first to the last administration (respondents scored at both).
+  group_change group;
 };
 
 /// An id that is not in every data set.
@@ -90,6 +93,8 @@ struct ATTUNE_EXPORT change_study {
   /// Per respondent (order of first appearance, first data set first): the id, then per
   /// administration w `scores[w]` (n_matched x scales, NaN = not in that data set or not scored).
   std::vector<std::string> ids;
+  /// The columns of `input.keep` per respondent, from the first data set that holds the id.
+  kept_columns kept;
   std::vector<Eigen::MatrixXd> scores;
   /// Change and RCI first to last and step by step, categories, clinical status, counts.
   trajectory_result trajectories;

@@ -95,6 +95,7 @@ struct ATTUNE_EXPORT classify_study {
   /// Per respondent: the id (with an id column) and the 1-based data row.
   std::vector<std::string> ids;
   std::vector<std::size_t> rows;
+  kept_columns kept;  ///< the columns of `input.keep`, after the id (or row) column
   /// Every method but `rq`: the styles, scores, probabilities (`fisher`), boundary distances and
   /// the summary (cuts, centers, counts, the dimensional-use note, warnings).
   std::optional<classification> result;

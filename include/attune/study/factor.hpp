@@ -10,6 +10,7 @@
 
 #include "attune/analyses/cfa.hpp"
 #include "attune/analyses/factor.hpp"
+#include "attune/analyses/factor_fit.hpp"
 #include "attune/core/config.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
@@ -34,6 +35,11 @@ struct ATTUNE_EXPORT factor_study_options {
   std::vector<std::string> subscales;
   /// EFA: extraction and rotation; `efa.n_factors` 0 = the number of subscales analysed.
   efa_options efa{.n_factors = 0};
+  efa_fit_options efa_fit;   ///< EFA: the level of the RMSEA interval (psych: 90%)
+  /// EFA: also run Horn's parallel analysis (psych `fa.parallel`) on the same correlations, with
+  /// `parallel_analysis.replicates` simulated data sets.
+  bool parallel = false;
+  parallel_options parallel_analysis;
   cfa_options cfa;
   void validate() const;
 };
@@ -52,6 +58,12 @@ struct ATTUNE_EXPORT factor_study {
   std::optional<std::string> correlation;  ///< EFA: the correlations analysed ("pearson_pairwise")
   std::optional<double> n_min_pair;        ///< EFA: the smallest pairwise N behind a correlation
   std::optional<efa_result> efa;
+  /// EFA: the fit as psych `fa` reports it, pair counts weighting the empirical statistics (in the
+  /// JSON under `efa.fit`).
+  std::optional<efa_fit> fit;
+  /// EFA with `factor_study_options::parallel`: the eigenvalues and the suggested number of factors.
+  std::optional<parallel_result> parallel;
+  int parallel_replicates = 0;  ///< with `parallel`: the simulated data sets (in the JSON: `parallel.replicates`)
   std::optional<cfa_result> cfa;
   std::vector<std::string> warnings;
 };

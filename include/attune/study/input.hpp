@@ -19,7 +19,26 @@ ATTUNE_BEGIN_NAMESPACE
 struct ATTUNE_EXPORT input_options {
   read_options read;        ///< delimiter, missing codes, which columns hold the items, the id column
   scoring_options scoring;  ///< the data's response range, the minimum-answered rule, the out-of-range rule
+  /// Columns carried through, as text, to every per-respondent output (score, classify, quality,
+  /// change): each a column name or a 1-based position, named in the output as given here. They
+  /// are read with the items, after `read.extra_columns`.
+  std::vector<std::string> keep;
 };
+
+/// The columns of `input_options::keep` of a data set: `names[c]` (as given) and `values[c][row]`.
+struct ATTUNE_EXPORT kept_columns {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> values;
+};
+
+/// `options.read` with the kept columns appended to its `extra_columns`: how `read_study_data`
+/// reads.
+ATTUNE_EXPORT read_options reading_options(const input_options& options);
+
+/// The kept columns of `data` read with `reading_options(options)` (its last `options.keep.size()`
+/// extra columns).
+/// @throws attune::error (invalid_argument) when `data` has fewer extra columns than `keep`.
+ATTUNE_EXPORT kept_columns take_kept_columns(const responses& data, const input_options& options);
 
 /// Reads a data file (`path` "-" = standard input) for `inst`: the columns named like its item
 /// ids, or those `options.read.items` selects, in instrument order. With `inst` null, the columns

@@ -80,6 +80,7 @@ struct ATTUNE_EXPORT quality_study {
   /// are 0-based positions in these.
   std::vector<std::string> ids;
   std::vector<std::size_t> rows;
+  kept_columns kept;                   ///< the columns of `input.keep`, after the id (or row) column
   quality_report report;               ///< indices, flags, item pairs, validation, warnings
   /// With an item bank: lz per respondent (its flag is in `report.flags`, `report.flagged_by`).
   std::optional<quality_person_fit> person_fit;
@@ -95,6 +96,19 @@ ATTUNE_EXPORT quality_study study_quality(const instrument& inst, const std::str
 
 /// Per respondent: true when no index flags it (the rows to keep in a clean copy).
 ATTUNE_EXPORT std::vector<bool> unflagged(const quality_study& study);
+
+/// The rows of a clean copy, and why the others are left out. Each row left out is counted once,
+/// under its first reason in this order: no answer at all, below the minimum-answered rule in a
+/// subscale (`validation_report::below_min_answered`), flagged by an index.
+struct ATTUNE_EXPORT clean_selection {
+  std::vector<bool> keep;             ///< per respondent: in the clean copy
+  std::size_t kept = 0;
+  std::size_t no_answers = 0;
+  std::size_t below_min_answered = 0;
+  std::size_t flagged = 0;
+};
+/// The respondents with answers, enough of them for every subscale, and no flag.
+ATTUNE_EXPORT clean_selection clean_rows(const quality_study& study);
 
 /// Copies the data file `path` to `out` with only the rows whose `keep` entry is true (one per
 /// data row): the header and those records, every column, the same delimiter, rows in order.

@@ -43,6 +43,9 @@ struct ATTUNE_EXPORT score_study {
   /// (with an id column) and the 1-based data row, then the scores.
   std::vector<std::string> ids;
   std::vector<std::size_t> rows;
+  /// The columns of `input.keep`, written after the id (or row) column: names, and per respondent
+  /// the values (empty after `score_file`).
+  kept_columns kept;
   score_table scores;
   std::size_t n_rows = 0;            ///< respondents read
   std::size_t n_out_of_range = 0;    ///< answers outside the range treated as missing
