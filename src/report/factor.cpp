@@ -16,7 +16,7 @@ ATTUNE_JSON_ENUM(factor_rotation)
 ATTUNE_JSON_ENUM(factor_analysis_kind)
 ATTUNE_JSON_ENUM(cfa_parameter_kind)
 ATTUNE_JSON_FIELDS(efa_result, method, rotation, loadings, unrotated_loadings, structure, phi, rotation_matrix, communalities, uniquenesses,
-                   eigenvalues, variance_accounted, objective, chi_square, df, rmsr, converged, iterations,
+                   eigenvalues, variance_accounted, objective, criterion, chi_square, df, rmsr, converged, iterations,
                    rotation_iterations, heywood, n, warnings)
 ATTUNE_JSON_FIELDS(cfa_parameter, kind, lhs, rhs, estimate, se, z, pvalue, std_all, std_all_se)
 ATTUNE_JSON_FIELDS(cfa_fit_measures, npar, fmin, chisq, df, pvalue, baseline_chisq, baseline_df, baseline_pvalue, cfi,

@@ -120,7 +120,9 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   if (eo.n_factors == 0) eo.n_factors = static_cast<int>(out.factors.size());
   out.factors.clear();
   const std::string prefix = eo.method == factor_method::ml ? "ML" : "MR";
-  // psych::fa on raw data takes n.obs = the number of rows.
+  // psych::fa on raw data takes n.obs = the number of rows, and np.obs = the pairwise counts
+  // (RMSR weighted by them) when answers are missing.
+  if (counts.minCoeff() < static_cast<double>(keyed.rows())) eo.pair_counts = counts;
   out.efa = exploratory_factor_analysis(r, keyed.rows(), eo);
   for (Eigen::Index j = 0; j < out.efa->loadings.cols(); ++j) out.factors.push_back(prefix + std::to_string(j + 1));
   out.correlation = "pearson_pairwise";

@@ -101,7 +101,11 @@ std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads
     polychoric_options po;
     po.threads = threads;
     po.standard_errors = false;
-    return ordinal_reliability(keyed, po).ordinal_alpha;
+    const ordinal_reliability_result o = ordinal_reliability(keyed, po);
+    // the polychoric warnings (corrected or renormalised pair tables, smoothing) qualify the
+    // ordinal alpha: they go with it (issue 12)
+    for (const auto& w : o.warnings) warnings.push_back("ordinal alpha: " + w);
+    return o.ordinal_alpha;
   } catch (const error& e) {
     warnings.push_back(std::string("ordinal alpha not available: ") + e.what());
     return std::nullopt;
