@@ -21,6 +21,7 @@ void add_reliability_command(CLI::App& app) {
     std::vector<std::string> reverse;
     std::string interval_n = "effective";
     bool ordinal = false;
+    bool icc = false;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -45,11 +46,15 @@ void add_reliability_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "seed of the bootstrap and of sampled split-halves")->default_val(20240601);
   cmd->add_option("--reverse", o->reverse, "reverse-keyed columns of the --items scale (needs --scale)")->delimiter(',');
   cmd->add_flag("--ordinal", o->ordinal, "also ordinal alpha from polychoric correlations");
+  cmd->add_flag("--icc", o->icc,
+                "also intraclass correlations of the scale's columns as raters or occasions (test-retest: "
+                "--items score_t1,score_t2)");
   cmd->callback([o] {
     reliability_study_options so;
     so.input = make_input_options(o->in);
     so.reversed = o->reverse;
     so.ordinal = o->ordinal;
+    so.icc = o->icc;
     auto& ro = so.reliability;
     ro.missing = *parse_missing_method(o->missing_method);  // CLI11 checked the name
     ro.n_for_intervals = *parse_interval_n(o->interval_n);

@@ -418,7 +418,8 @@ void classify_options::validate() const {
     throw error(errc::invalid_argument,
                 "classify: method 'fisher' applies to ECR means on the 1-7 scale; these scores are "
                 "on " + number_text(range->min) + "-" + number_text(range->max) +
-                    " (ask for rescaling explicitly to map them onto 1-7)");
+                    " (set classify_options.rescale_to_1_7 to map them linearly onto 1-7)",
+                {.option = "classify_options.rescale_to_1_7", .rule = "fisher_range"});
   }
   if (method == classify_method::midpoint && !range) {
     throw error(errc::invalid_argument,

@@ -261,6 +261,7 @@ change_study study_change(const instrument& inst, std::vector<responses> data, c
       s.warnings.push_back(x.file + ": " + std::to_string(n_out) +
                            " answer(s) outside the response range were treated as missing");
     }
+    check_answers(inst, d, options.input, s.warnings);
     x.scores = score(inst, d, options.input.scoring);
     for (const auto& text : x.scores.warnings) s.warnings.push_back(x.file + ": " + text);
     for (Eigen::Index i = 0; i < d.n_rows(); ++i) {

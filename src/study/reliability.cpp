@@ -140,6 +140,7 @@ reliability_study study_reliability(const instrument* given, responses data, con
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
   }
+  check_answers(inst, data, options.input, out.warnings);
   for (const auto& s : inst.subscales) {
     if (s.items.size() < 2 && given != nullptr) {
       out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
@@ -166,6 +167,14 @@ reliability_study study_reliability(const instrument* given, responses data, con
       sr.warnings.push_back(std::string("omega not available: ") + e.what());
     }
     if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(keyed, options.reliability.threads, sr.warnings);
+    if (options.icc) {
+      try {
+        sr.icc = analyze_icc(keyed, icc_options{.level = options.reliability.level});
+        for (const auto& w : sr.icc->warnings) sr.warnings.push_back("ICC: " + w);
+      } catch (const error& e) {
+        sr.warnings.push_back(std::string("ICC not available: ") + e.what());
+      }
+    }
     out.scales.push_back(std::move(sr));
   }
   if (out.scales.empty()) {

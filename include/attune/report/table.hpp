@@ -48,5 +48,8 @@ ATTUNE_EXPORT std::string to_csv(const correlate_study& study);
 ATTUNE_EXPORT std::string correlation_matrix_text(const std::vector<std::string>& names, const Eigen::MatrixXd& m, int decimals = 2);
 /// Loadings, communalities and fit (EFA as psych prints fa; CFA with lavaan's fit measures).
 ATTUNE_EXPORT std::string to_table(const factor_study& study);
+/// The factor scores as CSV: the id column (or `row`), then one column per factor; an empty cell
+/// for a row with a missing answer. Throws invalid_argument when the study has no scores.
+ATTUNE_EXPORT std::string to_csv(const factor_study& study);
 
 ATTUNE_END_NAMESPACE
