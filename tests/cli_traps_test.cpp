@@ -176,6 +176,28 @@ TEST(CliReliability, OrdinalAlphaCarriesPolychoricWarnings) {
   std::filesystem::remove_all(dir);
 }
 
+// A constant item: alpha leaves it out with a warning, and so do omega (with its bootstrap
+// interval) and ordinal alpha, instead of failing.
+TEST(CliReliability, OmegaSurvivesAConstantItemAsAlphaDoes) {
+  const std::string dir = temp_path("traps-constant");
+  std::filesystem::create_directories(dir);
+  std::string rows = "a,b,c,d,e,f,g\n";
+  for (int p = 0; p < 60; ++p) {
+    const int level = p % 5;
+    for (int i = 0; i < 6; ++i) rows += std::to_string(1 + std::min(4, std::max(0, level + ((p * 7 + i * 3) % 3) - 1))) + ",";
+    rows += "3\n";
+  }
+  write_file(dir + "/d.csv", rows);
+  const auto r = run_cli("reliability '" + dir + "/d.csv' --items a,b,c,d,e,f,g --bootstrap 50 --ordinal --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = nlohmann::json::parse(r.out)["scales"][0];
+  ASSERT_FALSE(s["omega"].is_null()) << s["warnings"].dump();
+  EXPECT_FALSE(s["omega"]["total_ci"].is_null()) << s["omega"]["warnings"].dump();
+  EXPECT_FALSE(s["ordinal_alpha"].is_null()) << s["warnings"].dump();
+  EXPECT_TRUE(has(s["reliability"]["warnings"].dump(), "item g has zero variance and was left out")) << s.dump();
+  std::filesystem::remove_all(dir);
+}
+
 // The figure: on the real ECR data correlate applies the range and the missing codes.
 TEST(RealEcrData, CorrelateAppliesRangeAndMissingCodes) {
   const std::string csv = attune::test::unpack_real_ecr_data("traps-ecr");

@@ -1,6 +1,8 @@
 #include "attune/study/reliability.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
@@ -47,10 +49,27 @@ std::optional<confidence_interval> omega_interval(const Eigen::MatrixXd& rows, i
   }
 }
 
-omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& keyed, const reliability_study_options& o) {
+// The columns with variance: alpha leaves a constant item out (with a warning), and so does omega,
+// in the estimate (r.correlation holds the kept items) and in the bootstrap (issue 12).
+Eigen::MatrixXd varying_columns(const Eigen::MatrixXd& keyed) {
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index j = 0; j < keyed.cols(); ++j) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (Eigen::Index i = 0; i < keyed.rows(); ++i) {
+      if (std::isnan(keyed(i, j))) continue;
+      lo = std::min(lo, keyed(i, j));
+      hi = std::max(hi, keyed(i, j));
+    }
+    if (hi > lo) keep.push_back(j);
+  }
+  return keyed(Eigen::all, keep);
+}
+
+omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& all_items, const reliability_study_options& o) {
   constexpr Eigen::Index kMinItemsForBifactor = 6;
   const auto n = static_cast<Eigen::Index>(r.n_rows);
   Eigen::MatrixXd rows;  // what the bootstrap resamples
+  const Eigen::MatrixXd keyed = o.omega_bootstrap > 0 ? varying_columns(all_items) : Eigen::MatrixXd();
   if (o.omega_bootstrap > 0) {
     if (o.reliability.missing == missing_method::listwise) {
       std::vector<Eigen::Index> complete;
@@ -166,7 +185,7 @@ reliability_study study_reliability(const instrument* given, responses data, con
     } catch (const error& e) {
       sr.warnings.push_back(std::string("omega not available: ") + e.what());
     }
-    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(keyed, options.reliability.threads, sr.warnings);
+    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(varying_columns(keyed), options.reliability.threads, sr.warnings);
     if (options.icc) {
       try {
         sr.icc = analyze_icc(keyed, icc_options{.level = options.reliability.level});
