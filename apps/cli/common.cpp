@@ -114,7 +114,7 @@ std::ostream& output::stream() { return file_.stream(); }
 void output::commit() { file_.commit(); }
 
 void write_text(const input_flags& o, const std::string& text, std::vector<std::string> more_inputs) {
-  write_output_file(o.output, in_cli_terms(text), output_file_options{o.inputs(std::move(more_inputs))});
+  write_output_file(o.output, text, output_file_options{o.inputs(std::move(more_inputs))});
 }
 
 std::string in_cli_terms(std::string text) {

@@ -31,8 +31,7 @@ void add_score_command(CLI::App& app) {
     const output_format format = o->in.format_enum();
     output out(o->in);
     score_writer writer(out.stream(), format, score_study_head(inst, so));
-    score_study study = score_file(inst, o->in.data, so, [&](const scored_chunk& c) { writer.write(c); });
-    in_cli_terms(study.warnings);
+    const score_study study = score_file(inst, o->in.data, so, [&](const scored_chunk& c) { writer.write(c); });
     writer.finish(study);
     out.commit();
     if (format == output_format::csv) {

@@ -90,13 +90,16 @@ struct answer_checks::state {
   double lo = INFINITY, hi = -INFINITY;
   std::size_t n_answers = 0;
   std::vector<pairwise_moments> scales;  // keyed items of each subscale
+  std::vector<bool> skipped;             // subscales whose moments could not be formed
 };
 
 answer_checks::answer_checks(const instrument& inst, const input_options& options) : s_(std::make_unique<state>()) {
   s_->inst = &inst;
   s_->options = options;
   s_->declared = options.scoring.range.value_or(inst.range);
-  for (const auto& sub : inst.subscales) s_->scales.emplace_back(static_cast<Eigen::Index>(sub.items.size()));
+  // the alpha check of a subscale costs k x k moments: long scales (k > sanity_max_items) skip it
+  for (const auto& sub : inst.subscales)
+    s_->scales.emplace_back(sub.items.size() <= sanity_max_items ? static_cast<Eigen::Index>(sub.items.size()) : Eigen::Index{1});
 }
 answer_checks::~answer_checks() = default;
 answer_checks::answer_checks(answer_checks&&) noexcept = default;
@@ -114,8 +117,15 @@ void answer_checks::add(const responses& data) {
   }
   for (std::size_t k = 0; k < s_->inst->subscales.size(); ++k) {
     const subscale& sub = s_->inst->subscales[k];
-    if (sub.items.size() < 2) continue;
-    s_->scales[k].add(keyed_items(*s_->inst, sub, v, s_->options.scoring));
+    if (sub.items.size() < 2 || sub.items.size() > sanity_max_items) continue;
+    try {
+      s_->scales[k].add(keyed_items(*s_->inst, sub, v, s_->options.scoring));
+    } catch (const error&) {
+      // answers too large for sums of squares (1e200): the analyses say so; the check is skipped
+      s_->scales[k] = pairwise_moments(static_cast<Eigen::Index>(sub.items.size()));
+      s_->skipped.resize(s_->inst->subscales.size(), false);
+      s_->skipped[k] = true;
+    }
   }
 }
 
@@ -136,7 +146,7 @@ std::vector<std::string> answer_checks::warnings(const std::string& source) cons
   }
   for (std::size_t k = 0; k < s_->inst->subscales.size(); ++k) {
     const subscale& sub = s_->inst->subscales[k];
-    if (sub.items.size() < 2) continue;
+    if (sub.items.size() < 2 || sub.items.size() > sanity_max_items || (k < s_->skipped.size() && s_->skipped[k])) continue;
     const pairwise_moments& pm = s_->scales[k];
     const Eigen::MatrixXd counts = pm.counts();
     if (!(counts.minCoeff() >= sanity_min_rows)) continue;

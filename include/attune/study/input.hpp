@@ -51,6 +51,8 @@ ATTUNE_EXPORT std::string id_column_name(const responses& data, const input_opti
 inline constexpr std::size_t sanity_min_answers = 200;
 /// Least number of rows before `answer_checks` judges a subscale's alpha and item-rest correlations.
 inline constexpr double sanity_min_rows = 30;
+/// Longest subscale whose alpha `answer_checks` judges (its moments cost k x k).
+inline constexpr std::size_t sanity_max_items = 500;
 
 /// The checks of the answers every study runs (issue 12: mistakes that give wrong numbers without
 /// an error), accumulated chunk by chunk so that streaming commands run them too:
