@@ -8,7 +8,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <limits>
 #include <sstream>
 
@@ -587,6 +589,57 @@ TEST(ClassifyKmeans, TheFuzzersFilesThroughTheCli) {
     EXPECT_EQ(r.exit_code, 0) << file << ": " << r.err;
     EXPECT_NE(r.out.find("\"fearful\""), std::string::npos) << file;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The 46,610 complete rows of the real ECR data (../shared/data, never copied here), ECR key:
+// the default k-means (50 k-means++ starts, Lloyd then Hartigan's transfers) reaches the optimum
+// of R's kmeans(nstart = 50) (Hartigan-Wong), which nstart = 1000 does not improve
+// (tests/golden/kmeans_ecr.R). Lloyd's iterations alone stopped at worse optima (issue 12).
+TEST(RealEcrData, KmeansReachesRsOptimum) {
+  const std::string csv = attune::test::unpack_real_ecr_data("kmeans-ecr");
+  if (csv.empty()) GTEST_SKIP() << "the real ECR data are absent (../shared/data/openpsychometrics-ecr): skipped";
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::vector<double> anx, avo;
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string cell;
+    double v[36];
+    bool complete = true;
+    for (int j = 0; j < 36; ++j) {
+      std::getline(ss, cell, ',');
+      v[j] = std::stod(cell);
+      complete = complete && v[j] != 0;
+    }
+    if (!complete) continue;
+    for (int item : {3, 15, 19, 22, 25, 27, 29, 31, 33, 35}) v[item - 1] = 6 - v[item - 1];
+    double a = 0, b = 0;
+    for (int j = 0; j < 36; j += 2) {
+      b += v[j];      // odd items (Q1, Q3, ...): avoidance
+      a += v[j + 1];  // even items: anxiety
+    }
+    anx.push_back(a / 18);
+    avo.push_back(b / 18);
+  }
+  ASSERT_EQ(anx.size(), 46610u);
+  std::map<std::string, double> golden;
+  std::ifstream g(attune::test::data_path("classify/kmeans_ecr_golden.csv"));
+  while (std::getline(g, line)) golden[line.substr(0, line.find(','))] = std::stod(line.substr(line.find(',') + 1));
+  classify_options o;
+  o.method = classify_method::kmeans;
+  const Eigen::Map<const Eigen::VectorXd> a(anx.data(), static_cast<Eigen::Index>(anx.size()));
+  const Eigen::Map<const Eigen::VectorXd> b(avo.data(), static_cast<Eigen::Index>(avo.size()));
+  const auto r = attune::classify(a, b, o);
+  std::printf("within SS: attune %.10g, R nstart = 50: %.10g, nstart = 1000: %.10g\n", r.within_ss,
+              golden.at("within_ss_nstart50"), golden.at("within_ss_nstart1000"));
+  EXPECT_LE(r.within_ss, golden.at("within_ss_nstart50") * (1 + 1e-12));
+  EXPECT_NEAR(r.within_ss, golden.at("within_ss_nstart1000"), 1e-9 * golden.at("within_ss_nstart1000"));
+  std::filesystem::remove_all(std::filesystem::path(csv).parent_path().parent_path());
 }
 
 }  // namespace

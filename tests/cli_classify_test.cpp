@@ -289,7 +289,7 @@ TEST(CliClassify, ErrorPaths) {
       {"classify " + data + " --instrument ecr --method midpoint --prototype secure=1:1",
        {"prototypes applies to method prototypes only", "hint: see --prototype"}},
       {"classify " + data + " --instrument ecr --method midpoint --rescale",
-       {"rescale_to_1_7 applies to method fisher only", "hint: see --rescale"}},
+       {"--rescale applies to method fisher only", "hint: see --rescale"}},
       {"classify " + data + " --instrument ecr --method prototypes --prototype secure=1", {"expected STYLE=ANXIETY:AVOIDANCE"}},
       {"classify " + data + " --instrument ecr --method prototypes --prototype calm=1:1 --prototype secure=2:2",
        {"--prototype 'calm=1:1'"}},

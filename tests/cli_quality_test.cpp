@@ -321,7 +321,7 @@ TEST(CliQuality, ErrorsNameTheProblemAndExitWithOne) {
       {"quality " + data + " --instrument ecr-r --psychsyn-critical 1.2", "psychsyn_critical = 1.2"},
       {"quality " + data + " --instrument ecr-r --psychant-critical 0.6", "psychant_critical = 0.6"},
       {"quality " + data + " --instrument ecr-r --evenodd-min-subscales 1", "evenodd_min_subscales = 1"},
-      {"quality " + data + " --instrument ecr-r --min-answered 0", "min_answered"},
+      {"quality " + data + " --instrument ecr-r --min-answered 0", "--min-answered 0: must be in (0, 1]"},
       {"quality " + data + " --instrument ecr-r --format xml", "xml"},
       {"quality " + data + " --instrument ecr-r --scale 7-1", "--scale '7-1'"},
       {"quality " + data + " --instrument ecr-r --mahalanobis-missing full", "full"},

@@ -7,10 +7,15 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "attune/core/error.hpp"
+#include "attune/data/responses.hpp"
+#include "attune/keys/instrument.hpp"
 #include "factor_golden_io.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -105,6 +110,67 @@ TEST(Polychoric, CorrectedMarginsNeverGiveNaN) {
   const double r = attune::polychoric_table(tab, {.correct = 5.0});
   EXPECT_TRUE(std::isfinite(r));
   EXPECT_LE(std::abs(r), 1.0);
+}
+
+// A pair table on the margin tie: with 0.5 for each of the 3 empty cells of rows 1-4, the first
+// four rows hold exactly the total count (70 of 70), but the floating-point cumsum of the
+// proportions gives 0.99999999999999989. Decided from the counts, the row margins are
+// renormalised. Reference (R, psych 2.2.9 polyF, margins renormalised from the counts):
+// -0.11643276164447217; the floating-point decision gives -0.0982 instead.
+TEST(Polychoric, MarginTieIsDecidedFromCounts) {
+  Eigen::MatrixXd tab(5, 5);
+  tab << 1, 4, 6, 3, 5,  //
+      6, 2, 1, 4, 6,     //
+      2, 0, 0, 3, 5,     //
+      4, 5, 6, 5, 2,     //
+      0, 0, 0, 1, 0;
+  EXPECT_NEAR(attune::polychoric_table(tab), -0.11643276164447217, golden_tol);
+  EXPECT_GT(std::abs(attune::polychoric_table(tab) - -0.09824312115261144), 0.01);
+}
+
+// The first 70 respondents of the real ECR data (../shared/data, never copied here), keyed: Q26
+// has 4 categories, the others 5, so every pair has its own thresholds (psych global = FALSE).
+// 54 of the 630 pairs need renormalised margins, 32 of them on the tie. Reference:
+// tests/golden/polychoric_ecr.R (psych polychoric(global = FALSE), the margin rule from counts).
+TEST(RealEcrData, PolychoricMatchesPsychOnTheMarginTie) {
+  const std::string csv = attune::test::unpack_real_ecr_data("polychoric-ecr");
+  if (csv.empty()) GTEST_SKIP() << "the real ECR data are absent (../shared/data/openpsychometrics-ecr): skipped";
+  const auto& ecr = *attune::find_builtin("ecr");
+  attune::read_options ro;
+  ro.missing_codes = {0};
+  const auto data = attune::read_responses_file(csv, ecr.item_ids(), ro);
+  Eigen::MatrixXd x = data.values.topRows(70);
+  for (int item : {3, 15, 19, 22, 25, 27, 29, 31, 33, 35}) x.col(item - 1) = (6.0 - x.col(item - 1).array()).matrix();
+  const auto res = attune::polychoric(x, {.smooth = false});
+  EXPECT_FALSE(res.global_thresholds);
+  std::ifstream in(attune::test::data_path("polychoric/ecr_first70.csv"));
+  std::string line;
+  std::getline(in, line);  // header: i,j,rho,renormalised,tie
+  int pairs = 0, renormalised = 0, ties = 0;
+  double worst = 0, worst_tie = 0;
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string f[5];
+    for (auto& v : f) std::getline(ss, v, ',');
+    const int i = std::stoi(f[0]) - 1, j = std::stoi(f[1]) - 1;
+    const double d = std::abs(res.rho_unsmoothed(i, j) - std::stod(f[2]));
+    EXPECT_LT(d, golden_tol) << "pair Q" << i + 1 << "-Q" << j + 1;
+    worst = std::max(worst, d);
+    ++pairs;
+    renormalised += std::stoi(f[3]);
+    if (f[4] == "1") {
+      ++ties;
+      worst_tie = std::max(worst_tie, d);
+    }
+  }
+  EXPECT_EQ(pairs, 630);
+  EXPECT_EQ(renormalised, 54);
+  EXPECT_EQ(ties, 32);
+  std::printf("max |attune - psych| = %.3g (on the 32 tie pairs: %.3g)\n", worst, worst_tie);
+  bool warned = false;
+  for (const auto& w : res.warnings) warned = warned || w.find("54 pair tables had continuity-corrected margins renormalised") == 0;
+  EXPECT_TRUE(warned);
+  std::filesystem::remove_all(std::filesystem::path(csv).parent_path().parent_path());
 }
 
 TEST(Polychoric, TableFromIndependentCountsIsNearZero) {

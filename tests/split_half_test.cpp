@@ -1,6 +1,7 @@
 // Split-half coefficients (psych splitHalf semantics) and the Spearman-Brown prophecy.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,13 @@ namespace {
 using namespace attune::test;  // NOLINT: the golden readers, tolerances and EXPECT_REL
 
 TEST(SplitHalf, SampledAboveTheLimit) {
-  // 17 items: C(17, 8) = 24310 > 15000 splits, so psych (and attune) sample 15000 random splits.
+  // 17 items: C(17, 8) = 24310 > 15000 splits, so psych's n.sample = 15000 samples 15000 random splits.
   Eigen::MatrixXd r = Eigen::MatrixXd::Constant(17, 17, 0.3);
   for (Eigen::Index i = 0; i < 17; ++i) {
     for (Eigen::Index j = 0; j < 17; ++j) r(i, j) += (i == j) ? 0.7 : 0.02 * static_cast<double>((i * j) % 5);
   }
   attune::split_half_options o;
+  o.max_exhaustive_splits = 15000;
   const auto s = attune::split_half(r, o);
   EXPECT_FALSE(s.exhaustive);
   EXPECT_EQ(s.n_splits, 15000u);
@@ -42,6 +44,38 @@ TEST(SplitHalf, SampledAboveTheLimit) {
     }
   }
   EXPECT_NEAR(4 * ab / r.sum(), all.max, 1e-12);
+}
+
+// By default every split is evaluated up to C(k, floor(k/2)) = 500,000: 21 items (352,716 splits);
+// 22 items (705,432) are sampled. The exhaustive maximum is checked against a brute-force search.
+TEST(SplitHalf, DefaultEnumeratesUpTo21Items) {
+  auto matrix = [](Eigen::Index k) {
+    Eigen::MatrixXd r(k, k);
+    for (Eigen::Index i = 0; i < k; ++i)
+      for (Eigen::Index j = 0; j < k; ++j) r(i, j) = i == j ? 1.0 : 0.2 + 0.03 * static_cast<double>((i * 7 + j * 7 + i * j) % 9);
+    return r;
+  };
+  const Eigen::MatrixXd r21 = matrix(21);
+  const auto s21 = attune::split_half(r21);
+  EXPECT_TRUE(s21.exhaustive);
+  EXPECT_EQ(s21.n_splits, 352716u);
+  double best = -1, worst = 2;
+  for (std::uint32_t mask = 0; mask < (1u << 21); ++mask) {
+    if (__builtin_popcount(mask) != 10) continue;
+    double ab = 0;
+    for (Eigen::Index i = 0; i < 21; ++i)
+      for (Eigen::Index j = 0; j < 21; ++j)
+        if ((mask >> i & 1u) != 0 && (mask >> j & 1u) == 0) ab += r21(i, j);
+    best = std::max(best, 4 * ab / r21.sum());
+    worst = std::min(worst, 4 * ab / r21.sum());
+  }
+  EXPECT_NEAR(s21.max, best, 1e-12);
+  EXPECT_NEAR(s21.min, worst, 1e-12);
+  attune::split_half_options few;
+  few.sampled_splits = 1000;
+  const auto s22 = attune::split_half(matrix(22), few);
+  EXPECT_FALSE(s22.exhaustive);
+  EXPECT_EQ(s22.n_splits, 1000u);
 }
 
 TEST(SplitHalf, OfALongScale) {

@@ -40,6 +40,19 @@ inline void write_file(const std::string& path, const std::string& content) {
   out << content;
 }
 
+/// Unpacks the real openpsychometrics ECR data (../shared/data, never copied into the repository)
+/// into a fresh temporary folder `folder` and returns the path of its data.csv; "" when the
+/// archive is absent (the caller skips, saying why).
+inline std::string unpack_real_ecr_data(const std::string& folder) {
+  const std::string zip = shared_path("data/openpsychometrics-ecr/ECR-data-1March2018.zip");
+  if (!std::filesystem::exists(zip)) return "";
+  const std::string dir = temp_path(folder);
+  std::filesystem::create_directories(dir);
+  const std::string cmd = "cd '" + dir + "' && '" ATTUNE_CMAKE_COMMAND "' -E tar xf '" + zip + "'";
+  if (std::system(cmd.c_str()) != 0) return "";
+  return dir + "/ECR-data-1March2018/data.csv";
+}
+
 struct cli_result {
   int exit_code = -1;
   std::string out;

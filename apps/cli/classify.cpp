@@ -16,7 +16,7 @@ struct options {
   std::string method, norms, forced_choice, on_cut = "low";
   bool rescale = false;
   std::vector<std::string> reliability, sd, prototypes;
-  int starts = 20;
+  int starts = 50;
   std::uint64_t seed = 20240501;
   double probability_threshold = 0.8;
 };
@@ -86,7 +86,7 @@ void add_classify_command(CLI::App& app) {
                   "1 secure, 2 fearful, 3 preoccupied, 4 dismissing; empty = none)");
   cmd->add_option("--on-cut", o->on_cut, "split methods: a score exactly on a cut is 'low' (default) or 'unclassified'")
       ->default_val("low");
-  cmd->add_option("--starts", o->starts, "kmeans: random starts")->default_val(20)->check(CLI::Range(1, 100000));
+  cmd->add_option("--starts", o->starts, "kmeans: random starts (k-means++ seeds)")->default_val(50)->check(CLI::Range(1, 1000));
   cmd->add_option("--seed", o->seed, "kmeans: seed")->default_val(20240501);
   cmd->add_option("--probability-threshold", o->probability_threshold,
                   "fisher: a highest probability below this counts as uncertain in the summary")

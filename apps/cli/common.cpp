@@ -41,6 +41,9 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
   cmd.add_option("--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
       ->check(CLI::NonNegativeNumber)
       ->default_val(0);
+  cmd.add_flag("--no-sanity-warnings", o.no_sanity_warnings,
+               "no warnings about answers inside a narrower range than declared, or about subscales whose keyed "
+               "items give a negative alpha or item-rest correlation");
 }
 
 namespace {
@@ -76,6 +79,7 @@ input_options make_input_options(const input_flags& o) {
   in.keep = o.keep;
   if (!o.scale.empty()) in.scoring.range = parse_scale(o.scale);
   in.scoring.min_answered = o.min_answered;
+  in.sanity_warnings = !o.no_sanity_warnings;
   in.scoring.out_of_range = o.out_of_range == "missing" ? out_of_range_policy::set_missing : out_of_range_policy::error;
   return in;
 }
@@ -128,8 +132,30 @@ void write_text(const input_flags& o, const std::string& text, std::vector<std::
   write_output_file(o.output, text, output_file_options{o.inputs(std::move(more_inputs))});
 }
 
+std::string in_cli_terms(std::string text) {
+  // the fields that the library's warnings name (its errors carry error_details.option instead)
+  static const std::pair<const char*, const char*> terms[] = {
+      {"scoring_options.range = ", "--scale "},
+      {"input_options.sanity_warnings = false", "--no-sanity-warnings"},
+      {"scoring_options.min_answered = ", "--min-answered "},
+      {"scoring_options.min_answered", "--min-answered"},
+      {"read_options.missing_codes", "--missing"},
+      {"classify_options.rescale_to_1_7", "--rescale"},
+      {"classify_study_options.rescale_to_1_7", "--rescale"},
+  };
+  for (const auto& [field, flag] : terms) {
+    const std::string f = field, g = flag;
+    for (std::size_t at = text.find(f); at != std::string::npos; at = text.find(f, at + g.size())) text.replace(at, f.size(), g);
+  }
+  return text;
+}
+
+void in_cli_terms(std::vector<std::string>& texts) {
+  for (auto& t : texts) t = in_cli_terms(std::move(t));
+}
+
 void print_warnings(const std::vector<std::string>& warnings) {
-  for (const auto& w : warnings) std::cerr << "attune: warning: " << w << "\n";
+  for (const auto& w : warnings) std::cerr << "attune: warning: " << in_cli_terms(w) << "\n";
 }
 
 namespace {
@@ -228,7 +254,7 @@ bool looks_like_missing_code(const std::string& v) {
 }  // namespace
 
 std::string message_with_hint(const error& e) {
-  std::string msg = e.what();
+  std::string msg = in_cli_terms(e.what());
   std::string hint;
   const std::string rule = e.rule().value_or("");
   if (rule == "not_a_category") {

@@ -34,6 +34,7 @@ struct input_flags {
   std::string format;                 // --format
   std::string output;                 // -o FILE
   int threads = 0;                    // --threads
+  bool no_sanity_warnings = false;    // --no-sanity-warnings
 
   [[nodiscard]] attune::output_format format_enum() const;
   /// The files the command reads (DATA, the instrument file, and `more`): -o must not be one of them.
@@ -80,6 +81,11 @@ class output {
 
 /// Writes `text` to -o FILE or standard output (atomically), refusing the files the command reads.
 void write_text(const input_flags& o, const std::string& text, std::vector<std::string> more_inputs = {});
+
+/// `text` with the library's option fields (scoring_options.range = 1-5, ...) named by their
+/// command-line flags (--scale 1-5, ...).
+std::string in_cli_terms(std::string text);
+void in_cli_terms(std::vector<std::string>& texts);
 
 /// "attune: warning: ..." lines on standard error.
 void print_warnings(const std::vector<std::string>& warnings);

@@ -23,6 +23,7 @@ void add_reliability_command(CLI::App& app) {
     std::string interval_n = "effective";
     bool ordinal = false;
     bool omega_ci = false;
+    bool icc = false;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -49,12 +50,16 @@ void add_reliability_command(CLI::App& app) {
   cmd->add_flag("--ordinal", o->ordinal, "also ordinal alpha from polychoric correlations");
   cmd->add_flag("--omega-ci", o->omega_ci,
                 "also bootstrap intervals of omega total and omega_h (a factor analysis per replicate: slow)");
+  cmd->add_flag("--icc", o->icc,
+                "also intraclass correlations of the scale's columns as raters or occasions (test-retest: "
+                "--items score_t1,score_t2)");
   cmd->callback([o] {
     reliability_study_options so;
     refuse_keep(o->in, "reliability");
     so.input = make_input_options(o->in);
     so.reversed = o->reverse;
     so.ordinal = o->ordinal;
+    so.icc = o->icc;
     auto& ro = so.reliability;
     ro.missing = *parse_missing_method(o->missing_method);  // CLI11 checked the name
     ro.n_for_intervals = *parse_interval_n(o->interval_n);

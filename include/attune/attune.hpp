@@ -27,6 +27,7 @@
 #include "attune/analyses/descriptives.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/factor_fit.hpp"
+#include "attune/analyses/factor_scores.hpp"
 #include "attune/analyses/icc.hpp"
 #include "attune/analyses/irt.hpp"
 #include "attune/analyses/moments.hpp"

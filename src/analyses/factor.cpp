@@ -504,6 +504,11 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
     throw error(errc::insufficient_data, "factor analysis: " + std::to_string(m) + " factors requested for " + std::to_string(k) +
                                              " items; the number of factors must be smaller than the number of items");
   if (n_obs < 0) throw error(errc::invalid_argument, "factor analysis: n_obs = " + std::to_string(n_obs) + " is negative");
+  if (options.pair_counts.size() > 0 &&
+      (options.pair_counts.rows() != k || options.pair_counts.cols() != k || !options.pair_counts.allFinite() ||
+       !(options.pair_counts.minCoeff() > 0)))
+    throw error(errc::invalid_argument, "efa_options.pair_counts must be a " + std::to_string(k) + " x " + std::to_string(k) +
+                                            " matrix of positive counts (or empty)");
   efa_result res;
   res.method = options.method;
   res.rotation = m > 1 ? options.rotation : factor_rotation::none;  // one factor is not rotated
@@ -527,7 +532,6 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   const double upper = std::max(smc.maxCoeff(), 1.0);
   fit_outcome fit = minimise_psi(correlation, start, m, options.method, options.max_iterations, upper);
   res.iterations = fit.iterations;
-  res.objective = options.method == factor_method::minres ? 2.0 * fit.f / 2.0 : fit.f;
   bool conv = fit.converged;
   if (!fit.converged)
     res.warnings.push_back(std::string(to_string(options.method)) + " extraction did not converge in " + std::to_string(fit.iterations) +
@@ -590,8 +594,17 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   // residuals and fit (psych factor.stats)
   MatrixXd resid = correlation - model;
   resid.diagonal().setZero();
-  res.rmsr = std::sqrt(resid.squaredNorm() / static_cast<double>(k * (k - 1)));
-  if (options.method == factor_method::minres) res.objective = 0.5 * resid.squaredNorm();
+  // psych fa.stats: rms = sqrt(sum(residual^2) / (k (k - 1))); with np.obs (pairwise counts)
+  // sqrt(sum(residual^2 * np.obs) / (nh k (k - 1))), nh the harmonic mean of the k x k counts.
+  const double off_pairs = static_cast<double>(k * (k - 1));
+  if (options.pair_counts.size() > 0) {
+    const MatrixXd& np = options.pair_counts;
+    const double nh = static_cast<double>(np.size()) / np.cwiseInverse().sum();
+    res.rmsr = std::sqrt(resid.cwiseAbs2().cwiseProduct(np).sum() / (nh * off_pairs));
+  } else {
+    res.rmsr = std::sqrt(resid.squaredNorm() / off_pairs);
+  }
+  if (options.method == factor_method::minres) res.criterion = 0.5 * resid.squaredNorm();
   MatrixXd implied = model;
   implied.diagonal() = correlation.diagonal();
   Eigen::PartialPivLU<MatrixXd> lu(implied);
@@ -599,7 +612,10 @@ efa_result exploratory_factor_analysis(const Eigen::MatrixXd& correlation, Eigen
   const double det = mir.determinant();
   double fml = mir.trace() - std::log(det) - static_cast<double>(k);
   if (!std::isfinite(fml)) fml = std::numeric_limits<double>::quiet_NaN();
-  if (options.method == factor_method::ml) res.objective = fml;
+  // psych reports this F_ML as `objective` for every extraction (issue 12: minres printed its own
+  // criterion under that name, 4.56 against psych's 9.39 on spi with 5 factors)
+  res.objective = fml;
+  if (options.method == factor_method::ml) res.criterion = fml;
   if (n_obs > 0 && std::isfinite(fml)) {
     const double mult = (static_cast<double>(n_obs) - 1.0) - (2.0 * static_cast<double>(k) + 5.0) / 6.0 - 2.0 * m / 3.0;
     res.chi_square = std::max(0.0, fml * mult);

@@ -329,6 +329,10 @@ struct pair_estimate {
 
 // Non-global pair rule (psych 2.2.9 polyc with global = FALSE): drop empty rows and columns,
 // replace empty cells by correct/tot, thresholds from the cumulative margins of that table.
+// The margins are kept in counts (integers plus multiples of `correct`), so that the test
+// "a cumulative proportion reaches 1 before the last category" is exact: on a tie (exactly 1 in
+// exact arithmetic) a floating-point sum of proportions gives 0.99999999999999989, a threshold
+// of 8.2 and a rho that is rounding noise (issue 12).
 pair_estimate estimate_local(MatrixXd tab, double correct, double tol, bool want_se) {
   pair_estimate out;
   const double tot = tab.sum();
@@ -339,41 +343,37 @@ pair_estimate estimate_local(MatrixXd tab, double correct, double tol, bool want
   for (Index j = 0; j < tab.cols(); ++j)
     if (tab.col(j).sum() > 0) cols.push_back(j);
   if (rows.size() < 2 || cols.size() < 2) return out;
-  MatrixXd t(static_cast<Index>(rows.size()), static_cast<Index>(cols.size()));
+  MatrixXd counts(static_cast<Index>(rows.size()), static_cast<Index>(cols.size()));
   for (std::size_t i = 0; i < rows.size(); ++i)
-    for (std::size_t j = 0; j < cols.size(); ++j) t(static_cast<Index>(i), static_cast<Index>(j)) = tab(rows[i], cols[j]) / tot;
+    for (std::size_t j = 0; j < cols.size(); ++j) counts(static_cast<Index>(i), static_cast<Index>(j)) = tab(rows[i], cols[j]);
   if (correct > 0) {
-    for (Index i = 0; i < t.size(); ++i)
-      if (t.data()[i] == 0) {
-        t.data()[i] = correct / tot;
+    for (Index i = 0; i < counts.size(); ++i)
+      if (counts.data()[i] == 0) {
+        counts.data()[i] = correct;
         out.corrected = true;
       }
   }
-  VectorXd rsum = t.rowwise().sum(), csum = t.colwise().sum().transpose();
+  const MatrixXd t = counts / tot;
   // psych >= 2.4.6 precision fix: corrected margins may make a cumulative proportion reach 1
   // before the last category (qnorm -> NaN in psych 2.2.9); renormalise the margins then.
-  auto cumulative = [&](VectorXd& s) {
-    std::vector<double> cum(static_cast<std::size_t>(s.size() - 1));
+  auto thresholds = [&](const VectorXd& margin_counts) {
+    std::vector<double> cum(static_cast<std::size_t>(margin_counts.size() - 1));
+    double upper = 0;  // exact: sums of whole counts and of multiples of `correct` (0.5)
+    for (Index i = 0; i + 1 < margin_counts.size(); ++i) upper += margin_counts(i);
+    const bool renormalise = upper >= tot;
+    const double denominator = renormalise ? margin_counts.sum() : tot;
+    if (renormalise) out.renormalised = true;
     double acc = 0;
-    for (Index i = 0; i + 1 < s.size(); ++i) {
-      acc += s(i);
-      cum[static_cast<std::size_t>(i)] = acc;
+    for (Index i = 0; i + 1 < margin_counts.size(); ++i) {
+      acc += margin_counts(i);
+      cum[static_cast<std::size_t>(i)] = qnorm(acc / denominator);
     }
-    if (!cum.empty() && cum.back() >= 1.0) {
-      out.renormalised = true;
-      const double total = s.sum();
-      acc = 0;
-      for (Index i = 0; i + 1 < s.size(); ++i) {
-        acc += s(i) / total;
-        cum[static_cast<std::size_t>(i)] = acc;
-      }
-    }
-    for (double& c : cum) c = qnorm(c);
     return cum;
   };
+  const VectorXd row_counts = counts.rowwise().sum(), column_counts = counts.colwise().sum().transpose();
   grid_model g;
-  g.rc = cumulative(rsum);
-  g.cc = cumulative(csum);
+  g.rc = thresholds(row_counts);
+  g.cc = thresholds(column_counts);
   g.prepare();
   out.rho = brent_fmin(-1.0, 1.0, [&](double r) { return g.objective(r, t); }, tol);
   if (want_se) {

@@ -61,12 +61,14 @@ void score_composites(const instrument& inst, Eigen::MatrixXd& scores, std::size
 
 void scoring_options::validate() const {
   if (!(min_answered > 0.0 && min_answered <= 1.0)) {
-    throw error(errc::invalid_argument, "scoring_options::min_answered = " + number_text(min_answered) +
-                                            ": must be in (0, 1] (a share of a subscale's items)");
+    throw error(errc::invalid_argument, "scoring_options.min_answered = " + number_text(min_answered) +
+                                            ": must be in (0, 1] (a share of a subscale's items)",
+                {.value = number_text(min_answered), .option = "scoring_options.min_answered", .rule = "min_answered_range"});
   }
   if (range && !(std::isfinite(range->min) && std::isfinite(range->max) && range->min < range->max)) {
     throw error(errc::invalid_argument,
-                "scoring_options::range = " + range_text(*range) + ": min must be below max");
+                "scoring_options.range = " + range_text(*range) + ": min must be below max",
+                {.value = range_text(*range), .option = "scoring_options.range", .rule = "range_order"});
   }
 }
 

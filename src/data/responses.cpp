@@ -195,6 +195,25 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header,
       break;
     }
     if (!matched) {
+      // "Q1-Q36" on a header that stops at Q29: name the first column of the range that is absent
+      for (std::size_t dash = token.find('-'); dash != std::string::npos; dash = token.find('-', dash + 1)) {
+        const std::string a(trim(std::string_view(token).substr(0, dash))), b(trim(std::string_view(token).substr(dash + 1)));
+        const auto digits_at = [](const std::string& s) { return s.find_last_not_of("0123456789") + 1; };
+        const std::size_t da = digits_at(a), db = digits_at(b);
+        if (da == 0 || db == 0 || da >= a.size() || db >= b.size() || a.substr(0, da) != b.substr(0, db)) continue;
+        if (!find_column(header, a, true) || a.size() - da > 9 || b.size() - db > 9) continue;
+        const std::string prefix = a.substr(0, da);
+        const long first = std::stol(a.substr(da)), last = std::stol(b.substr(db));
+        for (long n = first; n <= last; ++n) {
+          const std::string name = prefix + std::to_string(n);
+          if (find_column(header, name, false)) continue;
+          throw error(errc::invalid_argument,
+                      "item columns " + detail::quoted(token) + ": the header has no column " + detail::quoted(name) +
+                          " (the first of the range that is missing; the header has " + std::to_string(header.size()) +
+                          " columns, the last " + detail::quoted(header.back()) + ")",
+                      {.column = name, .value = token, .option = "read_options.items", .rule = "unknown_column"});
+        }
+      }
       throw error(errc::invalid_argument,
                   "item columns " + detail::quoted(token) + ": no such column (by name, range such as Q1-Q36, or 1-based position " +
                       "1-" + std::to_string(header.size()) + ")",
@@ -209,6 +228,17 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
     : csv_(in, std::move(source), options.csv), item_ids_(std::move(item_ids)), options_(std::move(options)) {
   const auto& header = csv_.header();
   const std::string& src = csv_.source();
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string_view name = trim(header[i]);
+    if (name.empty()) continue;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (trim(header[j]) != name) continue;
+      throw error(errc::bad_input,
+                  src + ": the header names column " + detail::quoted(name) + " twice, at positions " + std::to_string(j + 1) +
+                      " and " + std::to_string(i + 1) + "; rename one (which is meant cannot be guessed)",
+                  {.source = src, .row = 0, .line = 1, .column = std::string(name), .rule = "duplicate_column"});
+    }
+  }
   if (options_.items.empty()) {
     for (const auto& id : item_ids_) {
       auto col = find_column(header, id, false);

@@ -1,10 +1,13 @@
 // The report of a factor study: the JSON document, and readable tables of the loadings and fit
 // (EFA as psych's print.fa, CFA as lavaan's summary).
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
+#include "attune/core/error.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/table.hpp"
+#include "detail/csv_writer.hpp"
 #include "detail/number_text.hpp"
 #include "report/analyses_json.hpp"
 #include "report/document.hpp"
@@ -16,13 +19,15 @@ ATTUNE_JSON_ENUM(factor_rotation)
 ATTUNE_JSON_ENUM(factor_analysis_kind)
 ATTUNE_JSON_ENUM(cfa_parameter_kind)
 ATTUNE_JSON_FIELDS(efa_result, method, rotation, loadings, unrotated_loadings, structure, phi, rotation_matrix, communalities, uniquenesses,
-                   eigenvalues, variance_accounted, objective, chi_square, df, rmsr, converged, iterations,
+                   eigenvalues, variance_accounted, objective, criterion, chi_square, df, rmsr, converged, iterations,
                    rotation_iterations, heywood, n, warnings)
 ATTUNE_JSON_FIELDS(efa_fit, objective, chisq, df, pvalue, null_chisq, null_df, tli, rmsea, rmsea_lower, rmsea_upper,
                    rmsea_level, bic, empirical_chisq, empirical_pvalue, empirical_bic, rmsr, crms, n_obs, n_harmonic,
                    smoothed, warnings)
 ATTUNE_JSON_FIELDS(parallel_result, observed_components, observed_factors, simulated_components, simulated_factors,
                    suggested_factors, suggested_components, n, warnings)
+ATTUNE_JSON_ENUM(factor_score_method)
+ATTUNE_JSON_FIELDS(factor_scores_result, method, weights, r2, score_correlations, scores)
 ATTUNE_JSON_FIELDS(cfa_parameter, kind, lhs, rhs, estimate, se, z, pvalue, std_all, std_all_se)
 ATTUNE_JSON_FIELDS(cfa_fit_measures, npar, fmin, chisq, df, pvalue, baseline_chisq, baseline_df, baseline_pvalue, cfi,
                    tli, loglik, unrestricted_loglik, aic, bic, rmsea, rmsea_lower, rmsea_upper, rmsea_pvalue, srmr)
@@ -48,6 +53,7 @@ std::string to_json(const factor_study& s) {
   body["parallel"] = s.parallel;
   if (s.parallel) body["parallel"]["replicates"] = s.parallel_replicates;
   body["cfa"] = s.cfa;
+  body["scores"] = s.scores;
   body["warnings"] = s.warnings;
   return detail::document_text("factor", body);
 }
@@ -72,8 +78,9 @@ void efa_table(std::ostringstream& os, const factor_study& s, const efa_result& 
   const auto m = e.loadings.cols();
   os << s.instrument << ": exploratory factor analysis, " << to_string(e.method) << ", "
      << (m > 1 ? std::string(to_string(e.rotation)) : std::string("no")) << " rotation, " << m << " factor(s)\n";
-  os << "  " << s.n_rows << " rows; pairwise-complete Pearson correlations (smallest pair N "
-     << fixed_text(s.n_min_pair.value_or(0), 0) << ")\n\n";
+  os << "  " << s.n_rows << " rows; "
+     << (s.correlation == std::optional<std::string>("polychoric") ? "polychoric" : "pairwise-complete Pearson")
+     << " correlations (smallest pair N " << fixed_text(s.n_min_pair.value_or(0), 0) << ")\n\n";
   const std::size_t w = item_width(s);
   os << "  " << pad("item", w, true) << pad("scale", 12, true);
   for (const auto& nm : s.factors) os << pad(nm, 8);
@@ -108,6 +115,17 @@ void efa_table(std::ostringstream& os, const factor_study& s, const efa_result& 
        << fixed_text(f.n_obs, 0) << ", harmonic pair N " << fixed_text(f.n_harmonic, 1) << "\n";
   } else {
     os << "  chi-square " << fixed_text(e.chi_square, 2) << " on " << e.df << " df; RMSR " << fixed_text(e.rmsr, 4) << "\n";
+  }
+  if (s.scores) {
+    os << "\n  factor score weights (" << to_string(s.scores->method) << "; scores: --format csv):\n";
+    for (std::size_t i = 0; i < s.items.size(); ++i) {
+      os << "  " << pad(s.columns[i], w, true);
+      for (Eigen::Index j = 0; j < m; ++j) os << num(s.scores->weights(static_cast<Eigen::Index>(i), j), 3, 8);
+      os << "\n";
+    }
+    os << "  " << pad("R2", w, true);
+    for (Eigen::Index j = 0; j < m; ++j) os << num(s.scores->r2(j), 3, 8);
+    os << "\n";
   }
 }
 
@@ -155,6 +173,25 @@ void cfa_table(std::ostringstream& os, const factor_study& s, const cfa_result& 
 }
 
 }  // namespace
+
+std::string to_csv(const factor_study& s) {
+  if (!s.scores) {
+    throw error(errc::invalid_argument, "the factor study has no scores: set factor_study_options.scores",
+                {.option = "factor_study_options.scores", .rule = "scores_required"});
+  }
+  const bool ids = !s.ids.empty();
+  std::string out = ids ? "id" : "row";
+  for (const auto& f : s.factors) out += "," + detail::csv_field(f);
+  out += "\n";
+  const Eigen::MatrixXd& v = s.scores->scores;
+  for (Eigen::Index i = 0; i < v.rows(); ++i) {
+    const auto ii = static_cast<std::size_t>(i);
+    out += ids ? detail::csv_field(s.ids[ii]) : std::to_string(ii < s.rows.size() ? s.rows[ii] : ii + 1);
+    for (Eigen::Index j = 0; j < v.cols(); ++j) out += "," + (std::isnan(v(i, j)) ? std::string() : detail::number_text(v(i, j)));
+    out += "\n";
+  }
+  return out;
+}
 
 std::string to_table(const factor_study& s) {
   std::ostringstream os;

@@ -11,7 +11,9 @@
 ATTUNE_BEGIN_NAMESPACE
 
 ATTUNE_JSON_FIELDS(omega_estimates, total, total_ci, hierarchical, hierarchical_ci, warnings)
-ATTUNE_JSON_FIELDS(scale_reliability, name, items, reversed, reliability, omega, ordinal_alpha, warnings)
+ATTUNE_JSON_FIELDS(icc_row, type, description, icc, f, df1, df2, p, ci)
+ATTUNE_JSON_FIELDS(icc_result, n, n_raters, ms_subjects, ms_within, ms_raters, ms_error, rows, warnings)
+ATTUNE_JSON_FIELDS(scale_reliability, name, items, reversed, reliability, omega, ordinal_alpha, icc, warnings)
 
 std::string to_json(const reliability_study& s) {
   detail::json body = detail::json::object();
@@ -72,6 +74,16 @@ void scale_table(std::ostringstream& os, const scale_reliability& s) {
     os << "\n";
   }
   if (s.ordinal_alpha) os << " Ordinal alpha (polychoric): " << fixed_text(*s.ordinal_alpha, 3) << "\n";
+  if (s.icc) {
+    os << " Intraclass correlations (Shrout & Fleiss 1979; " << fixed_text(s.icc->n, 0) << " complete rows, "
+       << s.icc->n_raters << " columns as raters or occasions):\n";
+    os << "  " << pad("type", 6, true) << pad("ICC", 8) << pad("F", 10) << pad("df1", 8) << pad("df2", 8) << pad("p", 10)
+       << "  interval  description\n";
+    for (const auto& row : s.icc->rows)
+      os << "  " << pad(row.type, 6, true) << num(row.icc, 3, 8) << num(row.f, 2, 10) << num(row.df1, 0, 8) << num(row.df2, 0, 8)
+         << pad(detail::number_text(row.p, 3), 10) << "  [" << fixed_text(row.ci.lower, 3) << ", " << fixed_text(row.ci.upper, 3)
+         << "]  " << row.description << "\n";
+  }
   if (!r.intervals.empty()) {
     os << "\n Confidence intervals for alpha:\n";
     os << "   method                level  lower  alpha  upper        N\n";

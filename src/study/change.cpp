@@ -268,6 +268,7 @@ change_study run_change(const instrument& inst, std::size_t n_waves, const std::
       s.warnings.push_back(x.file + ": " + std::to_string(n_out) +
                            " answer(s) outside the response range were treated as missing");
     }
+    check_answers(inst, d, options.input, s.warnings);
     x.scores = score(inst, d, options.input.scoring);
     x.kept = take_kept_columns(d, options.input);
     for (const auto& text : x.scores.warnings) s.warnings.push_back(x.file + ": " + text);

@@ -295,6 +295,7 @@ classify_study study_classify(const instrument& inst, responses data, const clas
   // The range rule first, so that answers treated as missing are missing for the alphas too.
   const std::size_t n_out = apply_range_rule(inst, data, options.input.scoring);
   if (n_out > 0) s.warnings.push_back(std::to_string(n_out) + " answer(s) outside the response range were treated as missing");
+  check_answers(inst, data, options.input, s.warnings);
   const score_table t = score(inst, data, options.input.scoring);
   s.warnings.insert(s.warnings.end(), t.warnings.begin(), t.warnings.end());
   s.ids = data.row_ids;

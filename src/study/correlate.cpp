@@ -22,6 +22,7 @@ correlate_study study_correlate(const instrument* given, responses data, const c
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
   }
+  check_answers(inst, data, options.input, out.warnings);
   out.correlation = correlate(data.values, options.correlation);
   return out;
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "attune/analyses/moments.hpp"
+#include "attune/analyses/polychoric.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
@@ -31,6 +32,12 @@ void factor_study_options::validate() const {
     if (parallel) parallel_analysis.validate();
   } else {
     cfa.validate();
+    if (polychoric || scores) {
+      throw error(errc::invalid_argument,
+                  std::string("factor_study_options.") + (polychoric ? "polychoric" : "scores") +
+                      " applies to the exploratory analysis only (the confirmatory model is fitted by ML to the covariances)",
+                  {.option = polychoric ? "factor_study_options.polychoric" : "factor_study_options.scores", .rule = "efa_only"});
+    }
   }
 }
 
@@ -100,11 +107,23 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
     throw error(errc::insufficient_data, "factor analysis: " + std::to_string(k) + " item(s); at least 2 are needed",
                 {.rule = "too_few_items"});
   }
-  // Pairwise-complete Pearson correlations of the keyed items (as psych::fa on raw data).
+  // Pairwise-complete Pearson correlations of the keyed items (as psych::fa on raw data), or
+  // polychoric ones (psych fa(cor = "poly"): polychoric(x)$rho, smoothed when not positive definite).
   pairwise_moments pm(k);
   pm.add(keyed);
-  const Eigen::MatrixXd r = pm.correlation();
+  Eigen::MatrixXd r = pm.correlation();
   const Eigen::MatrixXd counts = pm.counts();
+  if (o.polychoric) {
+    polychoric_options po;
+    po.standard_errors = false;
+    try {
+      polychoric_result p = polychoric(keyed, po);
+      for (const auto& w : p.warnings) out.warnings.push_back("polychoric: " + w);
+      r = p.rho;
+    } catch (const error& e) {
+      throw e.with_context("factor analysis on polychoric correlations: ");
+    }
+  }
   for (Eigen::Index i = 0; i < k; ++i) {
     for (Eigen::Index j = 0; j <= i; ++j) {
       if (!std::isfinite(r(i, j))) {
@@ -122,7 +141,9 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   if (eo.n_factors == 0) eo.n_factors = static_cast<int>(out.factors.size());
   out.factors.clear();
   const std::string prefix = eo.method == factor_method::ml ? "ML" : "MR";
-  // psych::fa on raw data takes n.obs = the number of rows.
+  // psych::fa on raw data takes n.obs = the number of rows, and np.obs = the pairwise counts
+  // (RMSR weighted by them) when answers are missing.
+  if (counts.minCoeff() < static_cast<double>(keyed.rows())) eo.pair_counts = counts;
   out.efa = exploratory_factor_analysis(r, keyed.rows(), eo);
   out.fit = efa_fit_statistics(r, *out.efa, keyed.rows(), counts, o.efa_fit);
   out.warnings.insert(out.warnings.end(), out.fit->warnings.begin(), out.fit->warnings.end());
@@ -134,7 +155,8 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
     out.warnings.insert(out.warnings.end(), out.parallel->warnings.begin(), out.parallel->warnings.end());
   }
   for (Eigen::Index j = 0; j < out.efa->loadings.cols(); ++j) out.factors.push_back(prefix + std::to_string(j + 1));
-  out.correlation = "pearson_pairwise";
+  out.correlation = o.polychoric ? "polychoric" : "pearson_pairwise";
+  if (o.scores) out.scores = factor_scores(keyed, r, *out.efa, *o.scores);
   out.n_min_pair = counts.minCoeff();
   out.warnings.insert(out.warnings.end(), out.efa->warnings.begin(), out.efa->warnings.end());
 }
@@ -152,10 +174,16 @@ factor_study study_factor(const instrument& inst, responses data, const factor_s
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
   }
+  check_answers(inst, data, options.input, out.warnings);
   std::vector<std::size_t> subscale_of;
   const Eigen::MatrixXd keyed = keyed_structure(inst, data, options, out, subscale_of);
   if (options.analysis == factor_analysis_kind::efa) {
     run_efa(keyed, options, out);
+    if (out.scores) {
+      out.ids = data.row_ids;
+      out.rows.resize(out.n_rows);
+      for (std::size_t i = 0; i < out.n_rows; ++i) out.rows[i] = data.first_row + i;
+    }
     return out;
   }
   cfa_model model;

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "attune/analyses/moments.hpp"
 #include "attune/core/error.hpp"
+#include "detail/number_text.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -15,8 +17,14 @@ responses read_study_data(const std::string& path, const instrument* inst, const
                 "without an instrument, read_options.items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
-  return read_responses_file(path, inst != nullptr ? inst->item_ids() : std::vector<std::string>{},
-                             reading_options(options));
+  responses data = read_responses_file(path, inst != nullptr ? inst->item_ids() : std::vector<std::string>{},
+                                       reading_options(options));
+  if (data.n_rows() == 0) {
+    const std::string name = path == "-" ? "<stdin>" : path;
+    throw error(errc::insufficient_data, "no respondents in " + name + ": the file has a header and no data rows",
+                {.source = name, .rule = "no_respondents"});
+  }
+  return data;
 }
 
 read_options reading_options(const input_options& options) {
@@ -94,6 +102,108 @@ instrument columns_as_scale(const responses& data, const input_options& options,
   }
   inst.subscales.push_back(std::move(s));
   return inst;
+}
+
+struct answer_checks::state {
+  const instrument* inst = nullptr;
+  input_options options;
+  response_range declared;
+  double lo = INFINITY, hi = -INFINITY;
+  std::size_t n_answers = 0;
+  std::vector<pairwise_moments> scales;  // keyed items of each subscale
+  std::vector<bool> skipped;             // subscales whose moments could not be formed
+};
+
+answer_checks::answer_checks(const instrument& inst, const input_options& options) : s_(std::make_unique<state>()) {
+  s_->inst = &inst;
+  s_->options = options;
+  s_->declared = options.scoring.range.value_or(inst.range);
+  // the alpha check of a subscale costs k x k moments: long scales (k > sanity_max_items) skip it
+  for (const auto& sub : inst.subscales)
+    s_->scales.emplace_back(sub.items.size() <= sanity_max_items ? static_cast<Eigen::Index>(sub.items.size()) : Eigen::Index{1});
+}
+answer_checks::~answer_checks() = default;
+answer_checks::answer_checks(answer_checks&&) noexcept = default;
+answer_checks& answer_checks::operator=(answer_checks&&) noexcept = default;
+
+void answer_checks::add(const responses& data) {
+  if (!s_->options.sanity_warnings) return;
+  const Eigen::MatrixXd& v = data.values;
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    const double x = v.data()[i];
+    if (std::isnan(x)) continue;
+    s_->lo = std::min(s_->lo, x);
+    s_->hi = std::max(s_->hi, x);
+    ++s_->n_answers;
+  }
+  for (std::size_t k = 0; k < s_->inst->subscales.size(); ++k) {
+    const subscale& sub = s_->inst->subscales[k];
+    if (sub.items.size() < 2 || sub.items.size() > sanity_max_items) continue;
+    try {
+      s_->scales[k].add(keyed_items(*s_->inst, sub, v, s_->options.scoring));
+    } catch (const error&) {
+      // answers too large for sums of squares (1e200): the analyses say so; the check is skipped
+      s_->scales[k] = pairwise_moments(static_cast<Eigen::Index>(sub.items.size()));
+      s_->skipped.resize(s_->inst->subscales.size(), false);
+      s_->skipped[k] = true;
+    }
+  }
+}
+
+std::vector<std::string> answer_checks::warnings(const std::string& source) const {
+  std::vector<std::string> out;
+  if (!s_->options.sanity_warnings) return out;
+  using detail::number_text;
+  const std::string where = source.empty() || source == "-" ? "the data" : source;
+  const response_range& d = s_->declared;
+  if (s_->n_answers >= sanity_min_answers && (s_->lo > d.min || s_->hi < d.max)) {
+    out.push_back("every answer in " + where + " lies in " + number_text(s_->lo) + "-" + number_text(s_->hi) +
+                  ", inside the declared response range " + number_text(d.min) + "-" + number_text(d.max) +
+                  " (" + std::to_string(s_->n_answers) + " answers): if the answers are on a " + number_text(s_->lo) +
+                  "-" + number_text(s_->hi) + " scale, give scoring_options.range = " + number_text(s_->lo) + "-" +
+                  number_text(s_->hi) + " (reverse keying uses min + max - x = " + number_text(d.min + d.max) +
+                  " - x on " + number_text(d.min) + "-" + number_text(d.max) +
+                  "); silence this check with input_options.sanity_warnings = false");
+  }
+  for (std::size_t k = 0; k < s_->inst->subscales.size(); ++k) {
+    const subscale& sub = s_->inst->subscales[k];
+    if (sub.items.size() < 2 || sub.items.size() > sanity_max_items || (k < s_->skipped.size() && s_->skipped[k])) continue;
+    const pairwise_moments& pm = s_->scales[k];
+    const Eigen::MatrixXd counts = pm.counts();
+    if (!(counts.minCoeff() >= sanity_min_rows)) continue;
+    const Eigen::MatrixXd c = pm.covariance();
+    if (!c.allFinite() || !(c.diagonal().minCoeff() > 0)) continue;
+    const double n_items = static_cast<double>(sub.items.size());
+    const double total = c.sum();
+    const double alpha = n_items / (n_items - 1) * (1 - c.trace() / total);
+    std::string finding;
+    if (alpha < 0) finding = "alpha is " + number_text(alpha, 3);
+    std::string negative;
+    if (sub.items.size() >= 3) {
+      for (Eigen::Index i = 0; i < c.rows(); ++i) {
+        // item-rest correlation from the covariances: cov(x_i, rest) / sqrt(var_i var_rest)
+        const double cov_rest = c.row(i).sum() - c(i, i);
+        const double var_rest = total - 2 * c.row(i).sum() + c(i, i);
+        const double r = cov_rest / std::sqrt(c(i, i) * var_rest);
+        if (r < 0) negative += (negative.empty() ? "" : ", ") + sub.items[static_cast<std::size_t>(i)] + " (" + number_text(r, 2) + ")";
+      }
+    }
+    if (!negative.empty()) finding += (finding.empty() ? "" : ", and ") + std::string("the item-rest correlation is negative for ") + negative;
+    if (finding.empty()) continue;
+    out.push_back("subscale '" + sub.name + "' of " + where + ": " + finding +
+                  " after keying: a wrong key or an item that should (or should not) be reversed; check the "
+                  "instrument's reverse keys and how the data are coded (silence this check with "
+                  "input_options.sanity_warnings = false)");
+  }
+  return out;
+}
+
+void check_answers(const instrument& inst, const responses& data, const input_options& options,
+                   std::vector<std::string>& warnings) {
+  answer_checks checks(inst, options);
+  checks.add(data);
+  const auto w = checks.warnings(data.source);
+  warnings.insert(warnings.end(), w.begin(), w.end());
 }
 
 ATTUNE_END_NAMESPACE

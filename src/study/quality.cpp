@@ -147,6 +147,7 @@ quality_study study_quality(const instrument& inst, const responses& data, const
   const quality_design design = make_quality_design(inst, options.input.scoring.range);
   s.options = q;
   s.report = assess_quality(data.values, design, q, data.row_ids);
+  check_answers(inst, data, options.input, s.report.warnings);
   s.rules = rules_of(s.report, q, inst.subscales.size());
   if (options.bank) {
     s.person_fit = person_fit_of(inst, data, *options.bank, options.lz_min);

@@ -1,6 +1,8 @@
 #include "attune/study/reliability.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
@@ -47,10 +49,27 @@ std::optional<confidence_interval> omega_interval(const Eigen::MatrixXd& rows, i
   }
 }
 
-omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& keyed, const reliability_study_options& o) {
+// The columns with variance: alpha leaves a constant item out (with a warning), and so does omega,
+// in the estimate (r.correlation holds the kept items) and in the bootstrap (issue 12).
+Eigen::MatrixXd varying_columns(const Eigen::MatrixXd& keyed) {
+  std::vector<Eigen::Index> keep;
+  for (Eigen::Index j = 0; j < keyed.cols(); ++j) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (Eigen::Index i = 0; i < keyed.rows(); ++i) {
+      if (std::isnan(keyed(i, j))) continue;
+      lo = std::min(lo, keyed(i, j));
+      hi = std::max(hi, keyed(i, j));
+    }
+    if (hi > lo) keep.push_back(j);
+  }
+  return keyed(Eigen::all, keep);
+}
+
+omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& all_items, const reliability_study_options& o) {
   constexpr Eigen::Index kMinItemsForBifactor = 6;
   const auto n = static_cast<Eigen::Index>(r.n_rows);
   Eigen::MatrixXd rows;  // what the bootstrap resamples
+  const Eigen::MatrixXd keyed = o.omega_bootstrap > 0 ? varying_columns(all_items) : Eigen::MatrixXd();
   if (o.omega_bootstrap > 0) {
     if (o.reliability.missing == missing_method::listwise) {
       std::vector<Eigen::Index> complete;
@@ -101,7 +120,11 @@ std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads
     polychoric_options po;
     po.threads = threads;
     po.standard_errors = false;
-    return ordinal_reliability(keyed, po).ordinal_alpha;
+    const ordinal_reliability_result o = ordinal_reliability(keyed, po);
+    // the polychoric warnings (corrected or renormalised pair tables, smoothing) qualify the
+    // ordinal alpha: they go with it (issue 12)
+    for (const auto& w : o.warnings) warnings.push_back("ordinal alpha: " + w);
+    return o.ordinal_alpha;
   } catch (const error& e) {
     warnings.push_back(std::string("ordinal alpha not available: ") + e.what());
     return std::nullopt;
@@ -136,6 +159,7 @@ reliability_study study_reliability(const instrument* given, responses data, con
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
   }
+  check_answers(inst, data, options.input, out.warnings);
   for (const auto& s : inst.subscales) {
     if (s.items.size() < 2 && given != nullptr) {
       out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
@@ -161,7 +185,15 @@ reliability_study study_reliability(const instrument* given, responses data, con
     } catch (const error& e) {
       sr.warnings.push_back(std::string("omega not available: ") + e.what());
     }
-    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(keyed, options.reliability.threads, sr.warnings);
+    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(varying_columns(keyed), options.reliability.threads, sr.warnings);
+    if (options.icc) {
+      try {
+        sr.icc = analyze_icc(keyed, icc_options{.level = options.reliability.level});
+        for (const auto& w : sr.icc->warnings) sr.warnings.push_back("ICC: " + w);
+      } catch (const error& e) {
+        sr.warnings.push_back(std::string("ICC not available: ") + e.what());
+      }
+    }
     out.scales.push_back(std::move(sr));
   }
   if (out.scales.empty()) {

@@ -42,6 +42,9 @@ score_study study_score(const instrument& inst, const responses& data, const sco
   score_summary summary(s.names);
   summary.add(s.scores);
   finish(s, summary);
+  responses checked = data;
+  apply_range_rule(inst, checked, options.input.scoring);
+  check_answers(inst, checked, options.input, s.warnings);
   return s;
 }
 
@@ -66,13 +69,22 @@ score_study score_file(const instrument& inst, const std::string& path, const sc
   response_reader reader(*in, source, inst.item_ids(), reading_options(options.input));
   const std::size_t chunk_rows = options.chunk_rows > 0 ? options.chunk_rows : cache_friendly_chunk_rows(inst.items.size());
   score_summary summary(s.names);
+  answer_checks checks(inst, options.input);
   responses chunk;
   while (reader.read(chunk, chunk_rows)) {
     const score_table t = score(inst, chunk, options.input.scoring);
     summary.add(t);
     on_chunk({chunk, t});
+    if (options.input.sanity_warnings) {
+      responses checked = chunk;  // the answers the scores used: out-of-range ones missing
+      apply_range_rule(inst, checked, options.input.scoring);
+      checks.add(checked);
+    }
   }
   finish(s, summary);
+  if (s.n_rows == 0) s.warnings.push_back("no respondents in " + source + ": the file has a header and no data rows");
+  const auto w = checks.warnings(source);
+  s.warnings.insert(s.warnings.end(), w.begin(), w.end());
   return s;
 }
 

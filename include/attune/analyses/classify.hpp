@@ -119,7 +119,7 @@ struct ATTUNE_EXPORT classify_options {
   /// (1..max_kmeans_iterations), seed. The clustering runs on the scores times a power of two that
   /// brings them near 1, so scores of any magnitude (1e200, 1e-170, denormals) give the clusters of
   /// the same data in other units.
-  int kmeans_starts = 20;
+  int kmeans_starts = 50;
   int kmeans_max_iterations = 100;
   std::uint64_t seed = 20240501;
   /// `prototypes`: 2-4 points with distinct styles; each respondent gets the nearest one's style.

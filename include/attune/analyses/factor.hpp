@@ -57,6 +57,9 @@ struct ATTUNE_EXPORT efa_options {
   double geomin_delta = 0.01;                        ///< geomin delta (GPArotation default)
   int max_iterations = 1000;                         ///< cap for extraction and rotation iterations
   double rotation_tolerance = 1e-5;                  ///< GPArotation `eps` / `stats::varimax` eps
+  /// k x k numbers of rows behind each correlation (pairwise deletion), or empty (every pair has
+  /// n_obs). Given, RMSR weights the squared residuals by them as psych `fa.stats` with `np.obs`.
+  Eigen::MatrixXd pair_counts;
   /// Throws attune::error(invalid_argument) naming the offending field.
   void validate() const;
 };
@@ -74,10 +77,11 @@ struct ATTUNE_EXPORT efa_result {
   Eigen::VectorXd uniquenesses;        ///< k uniquenesses u2 = 1 - h2
   Eigen::VectorXd eigenvalues;         ///< k eigenvalues of the correlation matrix (descending)
   Eigen::VectorXd variance_accounted;  ///< m sums of squared loadings (diag(phi L'L) if oblique)
-  double objective = 0.0;              ///< extraction criterion at the solution (minres: off-diagonal residual sum of squares; ml: F_ML)
+  double objective = 0.0;              ///< psych's `objective`: the ML discrepancy F_ML = tr(Sigma^-1 R) - log|Sigma^-1 R| - k that the chi-square is built from (whatever the extraction)
+  double criterion = 0.0;              ///< the extraction's own criterion at the solution (minres: half the sum of squared off-diagonal residuals, i.e. over i < j; ml: F_ML)
   double chi_square = 0.0;             ///< likelihood-ratio chi-square (Bartlett-corrected as psych: (N - 1 - (2k + 5)/6 - 2m/3) * F_ML)
   int df = 0;                          ///< degrees of freedom ((k - m)^2 - (k + m)) / 2
-  double rmsr = 0.0;                   ///< root mean square of the off-diagonal residuals
+  double rmsr = 0.0;                   ///< root mean square of the off-diagonal residuals (weighted by `efa_options.pair_counts` when given, as psych)
   bool converged = false;              ///< extraction and rotation both converged
   int iterations = 0;                  ///< extraction iterations used
   int rotation_iterations = 0;         ///< rotation iterations used

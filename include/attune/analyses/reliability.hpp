@@ -89,7 +89,7 @@ struct ATTUNE_EXPORT reliability_options {
   std::uint64_t seed = 20240601;        ///< seed of the bootstrap and of sampled split-halves
   int threads = 0;                      ///< worker threads, 0 = all cores; results never depend on it
   bool split_half = true;               ///< compute the split-half distribution
-  std::size_t max_exhaustive_splits = 15000;  ///< psych's n.sample: enumerate if C(k, floor(k/2)) <= this
+  std::size_t max_exhaustive_splits = 500000;  ///< enumerate if C(k, floor(k/2)) <= this (k <= 21; psych's n.sample is 15,000)
   std::size_t sampled_splits = 15000;         ///< random splits otherwise
   int max_categories = 10;              ///< response frequencies only if <= this many distinct values (psych max)
   std::vector<std::string> item_names;  ///< optional, one per column (default "V1", "V2", ...)

@@ -87,5 +87,8 @@ ATTUNE_EXPORT std::string cat_choices_text(const cat_item_prompt& prompt);
 ATTUNE_EXPORT std::string cat_progress_text(const cat_session& session, std::string_view scale);
 /// The end of a session: how many items, the stop rule, and every scale's theta, SE, items and rule.
 ATTUNE_EXPORT std::string cat_summary_text(const cat_session& session);
+/// The factor scores as CSV: the id column (or `row`), then one column per factor; an empty cell
+/// for a row with a missing answer. Throws invalid_argument when the study has no scores.
+ATTUNE_EXPORT std::string to_csv(const factor_study& study);
 
 ATTUNE_END_NAMESPACE

@@ -48,7 +48,7 @@ struct ATTUNE_EXPORT classify_study_options {
   std::optional<std::string> forced_choice_column;
   /// Split methods (`midpoint`, `median`, `norms`): a score exactly on a cut.
   cut_tie on_cut = cut_tie::low;
-  int kmeans_starts = 20;           ///< `kmeans`: random starts, >= 1
+  int kmeans_starts = 50;           ///< `kmeans`: random starts, >= 1
   std::uint64_t seed = 20240501;    ///< `kmeans`: seed
   /// `fisher`: a highest probability below this counts as uncertain, in (0, 1].
   double probability_threshold = 0.8;

@@ -11,6 +11,7 @@
 #include "attune/analyses/cfa.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/factor_fit.hpp"
+#include "attune/analyses/factor_scores.hpp"
 #include "attune/core/config.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
@@ -40,6 +41,11 @@ struct ATTUNE_EXPORT factor_study_options {
   /// `parallel_analysis.replicates` simulated data sets.
   bool parallel = false;
   parallel_options parallel_analysis;
+  /// EFA: the correlations analysed: pairwise Pearson (psych fa's default), or polychoric
+  /// (psych fa(cor = "poly"); integer answers with at most polychoric_options.max_categories).
+  bool polychoric = false;
+  /// EFA: factor scores of the respondents by this method (psych factor.scores), or none.
+  std::optional<factor_score_method> scores;
   cfa_options cfa;
   void validate() const;
 };
@@ -55,7 +61,7 @@ struct ATTUNE_EXPORT factor_study {
   std::vector<std::string> item_subscales; ///< per item: its subscale
   std::vector<bool> reversed;              ///< per item: reverse keyed (analysed keyed)
   std::vector<std::string> factors;        ///< factor names (EFA: MR1, MR2... or ML1...; CFA: the subscales)
-  std::optional<std::string> correlation;  ///< EFA: the correlations analysed ("pearson_pairwise")
+  std::optional<std::string> correlation;  ///< EFA: the correlations analysed ("pearson_pairwise" or "polychoric")
   std::optional<double> n_min_pair;        ///< EFA: the smallest pairwise N behind a correlation
   std::optional<efa_result> efa;
   /// EFA: the fit as psych `fa` reports it, pair counts weighting the empirical statistics (in the
@@ -65,6 +71,9 @@ struct ATTUNE_EXPORT factor_study {
   std::optional<parallel_result> parallel;
   int parallel_replicates = 0;  ///< with `parallel`: the simulated data sets (in the JSON: `parallel.replicates`)
   std::optional<cfa_result> cfa;
+  std::optional<factor_scores_result> scores;  ///< EFA with `factor_study_options.scores`: one row per data row
+  std::vector<std::string> ids;                ///< the rows' ids (empty without an id column)
+  std::vector<std::size_t> rows;               ///< the rows' 1-based data row numbers
   std::vector<std::string> warnings;
 };
 

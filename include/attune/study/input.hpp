@@ -6,7 +6,10 @@
 /// out-of-range rule and the minimum-answered rule apply the same way everywhere.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
@@ -23,6 +26,8 @@ struct ATTUNE_EXPORT input_options {
   /// change): each a column name or a 1-based position, named in the output as given here. They
   /// are read with the items, after `read.extra_columns`.
   std::vector<std::string> keep;
+  /// Warn about answers that do not fit the declared range or the keys (`answer_checks`).
+  bool sanity_warnings = true;
 };
 
 /// The columns of `input_options::keep` of a data set: `names[c]` (as given) and `values[c][row]`.
@@ -59,5 +64,42 @@ ATTUNE_EXPORT instrument columns_as_scale(const responses& data, const input_opt
 /// code without one; empty when the data carry no ids (rows are numbered instead).
 /// @throws attune::error (invalid_argument) when there are ids, but not one per row.
 ATTUNE_EXPORT std::string id_column_name(const responses& data, const input_options& options);
+
+/// Least number of answers in a file before `answer_checks` says that they never reach an end of
+/// the declared range (a few answers may miss an end by chance).
+inline constexpr std::size_t sanity_min_answers = 200;
+/// Least number of rows before `answer_checks` judges a subscale's alpha and item-rest correlations.
+inline constexpr double sanity_min_rows = 30;
+/// Longest subscale whose alpha `answer_checks` judges (its moments cost k x k).
+inline constexpr std::size_t sanity_max_items = 500;
+
+/// The checks of the answers every study runs (issue 12: mistakes that give wrong numbers without
+/// an error), accumulated chunk by chunk so that streaming commands run them too:
+/// - the answers of the whole file stay inside a narrower range than declared (nothing above 5
+///   on a 1-7 instrument): reverse keying then uses the wrong min + max;
+/// - a subscale's keyed items give a negative alpha or a negative item-rest correlation: a wrong
+///   key, or an item that should be (or should not be) reversed.
+/// Feed it the answers after the range rule (`apply_range_rule`), before keying.
+class ATTUNE_EXPORT answer_checks {
+ public:
+  answer_checks(const instrument& inst, const input_options& options);
+  ~answer_checks();
+  answer_checks(answer_checks&&) noexcept;
+  answer_checks& operator=(answer_checks&&) noexcept;
+  answer_checks(const answer_checks&) = delete;
+  answer_checks& operator=(const answer_checks&) = delete;
+  /// Adds rows (`data.values`: one column per instrument item, instrument order).
+  void add(const responses& data);
+  /// The warnings ("" source: "the data"); none when `input_options.sanity_warnings` is false.
+  [[nodiscard]] std::vector<std::string> warnings(const std::string& source) const;
+
+ private:
+  struct state;
+  std::unique_ptr<state> s_;
+};
+
+/// One pass of `answer_checks` over `data`, its warnings appended to `warnings`.
+ATTUNE_EXPORT void check_answers(const instrument& inst, const responses& data, const input_options& options,
+                                 std::vector<std::string>& warnings);
 
 ATTUNE_END_NAMESPACE

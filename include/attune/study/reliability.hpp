@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "attune/analyses/icc.hpp"
 #include "attune/analyses/omega.hpp"
 #include "attune/analyses/reliability.hpp"
 #include "attune/core/config.hpp"
@@ -36,6 +37,10 @@ struct ATTUNE_EXPORT reliability_study_options {
   /// Ordinal alpha (Zumbo et al. 2007) from polychoric correlations, where the answers are
   /// integers with at most 8 categories. It costs a polychoric matrix per scale.
   bool ordinal = false;
+  /// Intraclass correlations of each scale's (keyed) item columns as raters or occasions (Shrout &
+  /// Fleiss 1979, psych `ICC`): for test-retest data, name the columns of the occasions as the
+  /// scale (e.g. anxiety_t1,anxiety_t2). Complete rows only.
+  bool icc = false;
   void validate() const;
 };
 
@@ -62,6 +67,7 @@ struct ATTUNE_EXPORT scale_reliability {
   reliability_result reliability;
   std::optional<omega_estimates> omega;   ///< null when omega cannot be fitted (see warnings)
   std::optional<double> ordinal_alpha;  ///< when asked for and the answers are ordinal
+  std::optional<icc_result> icc;        ///< when asked for: the columns as raters or occasions
   std::vector<std::string> warnings;
 };
 
