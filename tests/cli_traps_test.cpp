@@ -188,7 +188,7 @@ TEST(CliReliability, OmegaSurvivesAConstantItemAsAlphaDoes) {
     rows += "3\n";
   }
   write_file(dir + "/d.csv", rows);
-  const auto r = run_cli("reliability '" + dir + "/d.csv' --items a,b,c,d,e,f,g --bootstrap 50 --ordinal --format json");
+  const auto r = run_cli("reliability '" + dir + "/d.csv' --items a,b,c,d,e,f,g --omega-ci --bootstrap 50 --ordinal --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto s = nlohmann::json::parse(r.out)["scales"][0];
   ASSERT_FALSE(s["omega"].is_null()) << s["warnings"].dump();
