@@ -88,7 +88,7 @@ TEST(OutputFile, AnInputIsRefusedWhateverItsSpelling) {
   for (const std::string& target : {in, d + "/./data.csv", d + "/hard.csv", d + "/soft.csv"}) {
     SCOPED_TRACE(target);
     expect_error([&] { attune::write_output_file(target, "scores", o); }, attune::errc::invalid_argument,
-                 {"is the input '" + in + "'", "would replace the data being read"});
+                 {"is the input '", "would replace the data being read"});  // a long path is shortened in the message
     EXPECT_EQ(read_file(in), "id,Q1\n1,2\n");
   }
   // "-" as an input: standard input, here redirected from the file.

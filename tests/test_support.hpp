@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,9 +22,20 @@ inline std::string data_path(const std::string& name) { return std::string(ATTUN
 inline std::string source_path(const std::string& name) { return std::string(ATTUNE_SOURCE_DIR) + "/" + name; }
 inline std::string shared_path(const std::string& name) { return std::string(ATTUNE_SHARED_DIR) + "/" + name; }
 
-/// A fresh path under the build tree's test folder (removed first if it exists).
+/// A fresh path under the build tree's test folder (removed first if it exists), in a folder of
+/// the running test's own: ctest -j runs each test as its own process, so two tests that use the
+/// same name must not share the file.
 inline std::string temp_path(const std::string& name) {
-  std::string p = std::string(ATTUNE_TEST_TMP_DIR) + "/" + name;
+  std::string dir = ATTUNE_TEST_TMP_DIR;
+  if (const auto* test = ::testing::UnitTest::GetInstance()->current_test_info()) {
+    // a short folder name (messages shorten long paths, and tests check some of them whole)
+    char folder[20];
+    std::snprintf(folder, sizeof folder, "/%08zx",
+                  std::hash<std::string>{}(std::string(test->test_suite_name()) + "." + test->name()) & 0xffffffffu);
+    dir += folder;
+  }
+  std::filesystem::create_directories(dir);
+  std::string p = dir + "/" + name;
   std::filesystem::remove_all(p);
   return p;
 }
