@@ -10,10 +10,19 @@
 
 #include "attune/report/format.hpp"
 #include "detail/csv_writer.hpp"
+#include "detail/number_text.hpp"
 #include "report/json_fields.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 namespace detail {
+
+/// Text tables: `s` padded to width `w`, right-aligned (numbers) or left-aligned (labels).
+inline std::string pad(const std::string& s, std::size_t w, bool left = false) {
+  if (s.size() >= w) return s;
+  return left ? s + std::string(w - s.size(), ' ') : std::string(w - s.size(), ' ') + s;
+}
+/// `x` with `d` decimals, right-aligned in width `w`.
+inline std::string num(double x, int d, std::size_t w) { return pad(fixed_text(x, d), w); }
 
 /// A document: `"format": "attune/1"` and `"study": study` first, then the members of `body` (an
 /// object). Pretty-printed with an indent of 2, ending with a newline. Text that is not UTF-8 is

@@ -62,11 +62,8 @@ namespace {
 
 using detail::fixed_text;
 
-std::string pad(const std::string& s, std::size_t w, bool left = false) {
-  if (s.size() >= w) return s;
-  return left ? s + std::string(w - s.size(), ' ') : std::string(w - s.size(), ' ') + s;
-}
-std::string num(double x, int d, std::size_t w) { return pad(fixed_text(x, d), w); }
+using detail::num;
+using detail::pad;
 
 std::size_t item_width(const factor_study& s) {
   std::size_t w = 6;

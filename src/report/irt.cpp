@@ -55,11 +55,8 @@ using detail::number_text;
 using detail::row_column;
 using detail::summary_of;
 
-std::string pad(const std::string& s, std::size_t w, bool left = false) {
-  if (s.size() >= w) return s;
-  return left ? s + std::string(w - s.size(), ' ') : std::string(w - s.size(), ' ') + s;
-}
-std::string num(double x, int d, std::size_t w) { return pad(fixed_text(x, d), w); }
+using detail::num;
+using detail::pad;
 
 std::string list_text(const std::vector<std::string>& v) {
   std::string s;
