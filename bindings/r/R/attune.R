@@ -21,6 +21,7 @@ attune_instruments <- function(detail = FALSE) {
   insts <- doc$instruments
   if (detail) {
     out <- lapply(insts, function(i) {
+      i$reversed <- unlist(lapply(i$items, function(it) if (isTRUE(it$reversed)) it$id))
       i$items <- vapply(i$items, function(it) it$id, "")
       i
     })
