@@ -9,6 +9,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev doxygen
   gcc                                   # the C API's test program and C example
   python3-dev python3-numpy python3-pybind11 python3-pytest python3-pandas python3-pip python3-setuptools
+  # the R package (bindings/r) and its R CMD check: tests against psych, the vignette
+  r-base-core r-cran-rcpp r-cran-jsonlite r-cran-tinytest r-cran-psych r-cran-psychtools r-cran-gparotation
+  r-cran-knitr r-cran-markdown
 )
 
 missing=()

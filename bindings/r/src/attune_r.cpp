@@ -182,7 +182,7 @@ Rcpp::List attune_r_irt_score(std::string bank_json, Rcpp::NumericMatrix data, s
     if (!m) {
       throw attune::error(attune::errc::invalid_argument,
                           "method '" + method + "' is not one of eap, map, ml, eap_sum",
-                          {.value = method, .option = "method", .rule = "unknown_value"});
+                          {.value = method, .option = "irt_score_study_options.scoring.method", .rule = "option_type"});
     }
     o.scoring.method = *m;
     o.scoring.threads = threads;

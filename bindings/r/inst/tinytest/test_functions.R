@@ -63,3 +63,8 @@ expect_equal(nrow(sc$scores), 500L)
 expect_true(all(is.finite(sc$scores$theta_anx6)))
 info <- attune_irt_info(fit, theta = seq(-2, 2, by = 1))
 expect_equal(info$scales[[1]]$information$theta, -2:2)
+
+# An item bank that does not parse is an attune_error of rule "json".
+e <- tryCatch(attune_irt_info("{not json"), attune_error = function(e) e)
+expect_inherits(e, "attune_error")
+expect_equal(e$rule, "json")
