@@ -20,10 +20,33 @@ expect_equal(a$item.stats$n, p$item.stats$n)
 for (col in c("raw.r", "r.drop", "mean", "sd")) {
   expect_equal(a$item.stats[[col]], p$item.stats[[col]], tolerance = 1e-9, info = col)
 }
-# The standardised statistics with missing answers: psych takes cov2cor of the pairwise
-# covariances, attune the pairwise correlations (each from its pair's own SDs); they differ by
-# about 4e-4 on bfi. On complete rows both are the same correlation matrix:
-expect_true(abs(a$std_alpha - p$total$std.alpha) < 1e-3)
+# The statistics of the correlation matrix, with missing answers: attune follows psych >= 2.4.4,
+# R = cor(x, use = "pairwise"); psych 2.2.9 (Debian 12) standardised the pairwise covariances,
+# cov2cor(C), about 4e-4 away on bfi. With 2.2.9, psych's own formulas applied to
+# cor(x, use = "pairwise") give 2.4.4's numbers (as tests/golden/reliability.R does).
+if (utils::packageVersion("psych") >= "2.4.4") {
+  pR <- p
+  pR_item_r <- p$item.stats$std.r
+} else {
+  keyed <- A
+  keyed$A1 <- min(A, na.rm = TRUE) + max(A, na.rm = TRUE) - keyed$A1
+  pR <- psych::alpha(cor(keyed, use = "pairwise"), n.obs = nrow(A), warnings = FALSE)
+  pR_item_r <- pR$item.stats$r
+}
+expect_equal(a$std_alpha, pR$total$std.alpha, tolerance = 1e-9)
+expect_equal(a$G6, pR$total[["G6(smc)"]], tolerance = 1e-9)
+expect_equal(a$average_r, pR$total$average_r, tolerance = 1e-9)
+expect_equal(a$`S/N`, pR$total[["S/N"]], tolerance = 1e-9)
+expect_equal(a$median_r, pR$total$median_r, tolerance = 1e-9)
+expect_equal(a$item.stats$std.r, pR_item_r, tolerance = 1e-9)
+expect_equal(a$item.stats$r.cor, pR$item.stats$r.cor, tolerance = 1e-9)
+for (col in c("std.alpha", "G6(smc)", "average_r", "S/N", "var.r", "med.r")) {
+  expect_equal(a$alpha.drop[[col]], pR$alpha.drop[[col]], tolerance = 1e-9, info = col)
+}
+# alpha's standard error: attune's default N is the effective pairwise N; psych's is every row.
+a_rows <- attune_alpha(A, keys = keys, n_for_intervals = "rows")
+expect_equal(a_rows$ase, p$total$ase, tolerance = 1e-9)
+expect_equal(a_rows$alpha.drop[["alpha se"]], p$alpha.drop[["alpha se"]], tolerance = 1e-9)
 
 Ac <- stats::na.omit(A)
 pc <- psych::alpha(Ac, keys = keys, warnings = FALSE)
