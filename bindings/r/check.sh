@@ -10,7 +10,7 @@ build=$2
 work=$3
 skip() { echo "R package test skipped: $*"; exit 77; }
 
-command -v R >/dev/null 2>&1 || skip "R is not installed (scripts/install-deps.sh installs r-base-dev)"
+command -v R >/dev/null 2>&1 || skip "R is not installed (scripts/install-deps.sh installs r-base-core)"
 missing=$(Rscript -e 'p <- c("Rcpp", "jsonlite", "tinytest", "knitr", "markdown"); cat(p[!vapply(p, requireNamespace, TRUE, quietly = TRUE)])')
 [ -z "$missing" ] || skip "R packages missing: $missing (scripts/install-deps.sh installs them)"
 [ -f "$build/libattune.a" ] || skip "no static library $build/libattune.a (a BUILD_SHARED_LIBS build)"
