@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev doxygen
   gcc                                   # the C API's test program and C example
   python3-dev python3-numpy python3-pybind11 python3-pytest python3-pandas python3-pip python3-setuptools
+  emscripten nodejs chromium            # the WebAssembly module, its node tests and the headless demo test
 )
 
 missing=()
