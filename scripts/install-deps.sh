@@ -12,6 +12,7 @@ packages=(
   # the R package (bindings/r) and its R CMD check: tests against psych, the vignette
   r-base-core r-cran-rcpp r-cran-jsonlite r-cran-tinytest r-cran-psych r-cran-psychtools r-cran-gparotation
   r-cran-knitr r-cran-markdown
+  emscripten nodejs chromium            # the WebAssembly module, its node tests and the headless demo test
 )
 
 missing=()
