@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include "attune/attune.h"
 #include "attune/attune.hpp"
 #include "test_support.hpp"
 
@@ -37,6 +38,35 @@ TEST(FuzzF2, NumbersThatOverflowADoubleAreBadInput) {
                attune::errc::bad_input, {"F2i.json, line 1, column 1", "'1e400' is too large for a double"});
   expect_error([] { attune::norm_table_from_json(fuzz_file("F2_norms_number_overflow.json"), "F2n.json"); },
                attune::errc::bad_input, {"F2n.json, line 1, column 59", "'1e999' is too large for a double"});
+}
+
+TEST(FuzzF17, NumbersThatOverflowADoubleInStrictJsonAreBadInput) {
+  // Issue 18, fuzz_item_bank: '-0.0153219903058e8850' in an item bank escaped as nlohmann's
+  // out_of_range (std::terminate in the harness). The strict JSON reader is shared by item banks,
+  // saved CAT sessions and the C API's options: all three are checked.
+  const auto e = attune::test::caught([] { attune::item_bank_from_json(fuzz_file("F17_item_bank_number_overflow.json"), "F17.json"); });
+  EXPECT_EQ(e.code(), attune::errc::bad_input);
+  EXPECT_NE(std::string(e.what()).find("F17.json: the number '-0.0153219903058e8850' is too large for a double"),
+            std::string::npos) << e.what();
+  EXPECT_EQ(e.rule(), "number_overflow");
+  EXPECT_EQ(e.value(), "-0.0153219903058e8850");
+  const auto bank = attune::load_item_bank(attune::test::source_path("examples/data/ecr-openpsychometrics-bank.json"));
+  expect_error([&] { (void)attune::cat_session::restore(bank, "{\"format\": 1e400}"); }, attune::errc::bad_input,
+               "the number '1e400' is too large for a double");
+  // A long number is quoted in at most 80 characters.
+  const std::string long_number = "{\"format\": 1" + std::string(400, '0') + "e400}";
+  const auto l = attune::test::caught([&] { (void)attune::item_bank_from_json(long_number); });
+  EXPECT_LT(std::string(l.what()).size(), 300u) << l.what();
+  attune_instrument* inst = nullptr;
+  attune_error err;
+  ASSERT_EQ(attune_instrument_builtin("ecr-r", &inst, &err), ATTUNE_OK);
+  const std::vector<double> x(10 * 36, 4.0);
+  char* doc = nullptr;
+  EXPECT_EQ(attune_study_json("reliability", inst, x.data(), 10, 36, "{\"level\": -1e400}", &doc, &err), ATTUNE_BAD_INPUT);
+  EXPECT_NE(std::string(err.message).find("is too large for a double"), std::string::npos) << err.message;
+  EXPECT_STREQ(err.rule, "number_overflow");
+  EXPECT_EQ(doc, nullptr);
+  attune_instrument_free(inst);
 }
 
 TEST(FuzzF3, ListwiseAccumulatorWithOneCompleteRowIsInsufficientData) {

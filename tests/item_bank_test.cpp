@@ -154,7 +154,7 @@ TEST(ItemBank, StrictReading) {
 TEST(ItemBank, HostileInputIsBounded) {
   // nesting is bounded
   std::string deep = "{\"format\": " + std::string(5000, '[') + std::string(5000, ']') + "}";
-  expect_error([&] { attune::item_bank_from_json(deep); }, attune::errc::bad_input, "nested deeper than 16 levels");
+  expect_error([&] { attune::item_bank_from_json(deep); }, attune::errc::bad_input, "nested deeper than 64 levels");
   // a long bad token is quoted with at most 80 characters
   const std::string junk = "{\"format\": \"" + std::string(5000, 'x') + "\u0001\"}";
   try {

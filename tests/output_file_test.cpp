@@ -1,7 +1,9 @@
 // Output files never destroy data (issue 10, F13 and F14): atomic replacement of regular files,
 // symlinks followed, devices and FIFOs written through, inputs refused by device and inode.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -228,3 +230,77 @@ TEST(CliOutputFile, OutputToAFifoIsWrittenThrough) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Output paths that cannot be written (issue 18, item 7): a directory, a read-only folder, a full
+// disk. Exit status 1, the path and the reason in the message, the old file intact, no temporary.
+
+namespace {
+
+struct mounted_tmpfs {
+  std::string dir;
+  bool ok = false;
+  // A small tmpfs at `dir` (we run as root in CI); `ok` false where mount is not allowed.
+  mounted_tmpfs(std::string d, const std::string& options) : dir(std::move(d)) {
+    ok = std::system(("mount -t tmpfs -o " + options + " attune_test '" + dir + "' 2>/dev/null").c_str()) == 0;
+  }
+  ~mounted_tmpfs() {
+    if (ok) (void)std::system(("umount '" + dir + "'").c_str());
+  }
+  mounted_tmpfs(const mounted_tmpfs&) = delete;
+  mounted_tmpfs& operator=(const mounted_tmpfs&) = delete;
+};
+
+}  // namespace
+
+TEST(CliOutputFile, OutputThatIsADirectoryExitsOne) {
+  const std::string d = fresh_dir("cli_of_dir");
+  fs::create_directories(d + "/out");
+  const auto r = run_cli("score '" + kSample + "' --instrument ecr-r -o '" + d + "/out'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("out: is a directory"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_directory(d + "/out"));
+  EXPECT_TRUE(fs::is_empty(d + "/out"));
+  EXPECT_EQ(names_in(d), std::vector<std::string>{"out"});
+}
+
+TEST(CliOutputFile, ReadOnlyFolderExitsOneAndLeavesTheOldFile) {
+  const std::string d = fresh_dir("cli_of_readonly");
+  write_file(d + "/scores.csv", "old\n");
+  // Root writes through permission bits: a read-only mount is what refuses root.
+  std::unique_ptr<mounted_tmpfs> ro;
+  if (::geteuid() == 0) {
+    ro = std::make_unique<mounted_tmpfs>(d, "ro,size=64k");
+    if (!ro->ok) GTEST_SKIP() << "cannot mount a read-only tmpfs here (needs root and mount)";
+  } else {
+    fs::permissions(d, fs::perms::owner_read | fs::perms::owner_exec);
+  }
+  const std::string target = d + "/scores.csv";
+  const auto r = run_cli("score '" + kSample + "' --instrument ecr-r -o '" + target + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("scores.csv"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.err.find("Read-only file system") != std::string::npos || r.err.find("Permission denied") != std::string::npos)
+      << r.err;
+  if (!ro) {
+    EXPECT_EQ(read_file(target), "old\n");
+    fs::permissions(d, fs::perms::owner_all);
+  } else {
+    EXPECT_TRUE(fs::is_empty(d));  // the mount hides the old file; nothing was written into it
+  }
+}
+
+TEST(CliOutputFile, FullDiskExitsOneAndLeavesNoPartialFile) {
+  const std::string d = fresh_dir("cli_of_full");
+  mounted_tmpfs disk(d, "size=8k");
+  if (!disk.ok) GTEST_SKIP() << "cannot mount a tmpfs here (needs root and mount)";
+  write_file(d + "/scores.csv", "old\n");
+  // The scores of the sample (about 50 KB as JSON) do not fit in 8 KB.
+  for (const std::string format : {"csv", "json"}) {
+    SCOPED_TRACE(format);
+    const auto r = run_cli("score '" + kSample + "' --instrument ecr-r --format " + format + " --id id -o '" + d + "/scores.csv'");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(d + "/scores.csv"), "old\n");
+    EXPECT_EQ(names_in(d), std::vector<std::string>{"scores.csv"});
+  }
+}

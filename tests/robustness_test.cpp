@@ -4,6 +4,8 @@
 // attune::error, nothing else. Under the asan preset this also checks for memory errors and
 // undefined behaviour on each of these inputs.
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <random>
@@ -12,9 +14,14 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "attune/attune.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -342,3 +349,212 @@ TEST(Robustness, ReadingAndParsingDegenerateText) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Hostile files through the command line (issue 18, item 7): each gets exit status 1, a short
+// message naming the rule (and the flag that raises a limit), in bounded memory and time; the
+// input is never changed and no output file is left. The big inputs are generated here.
+
+namespace hostile {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+  int exit_code = -1;
+  std::string err;
+  long peak_rss_kb = 0;  // of the attune process (getrusage of the waited child)
+};
+
+// Runs `attune <args>` (through sh, stdout discarded), measuring the child's peak RSS.
+run_result run(const std::string& args) {
+  const std::string err_path = attune::test::temp_path("hostile.err");
+  const std::string cmd = "exec '" + std::string(ATTUNE_CLI_PATH) + "' " + args + " > /dev/null 2> '" + err_path + "'";
+  run_result r;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.peak_rss_kb = usage.ru_maxrss;
+  r.err = attune::test::read_file(err_path);
+  fs::remove(err_path);
+  return r;
+}
+
+std::string fresh_dir(const std::string& name) {
+  const std::string d = attune::test::temp_path(name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string ecr_header() {
+  std::string h;
+  for (int j = 1; j <= 36; ++j) h += (j > 1 ? ",Q" : "Q") + std::to_string(j);
+  return h + "\n";
+}
+
+std::string ecr_row(int r) {
+  std::string s;
+  for (int j = 1; j <= 36; ++j) s += (j > 1 ? "," : "") + std::to_string(1 + (r * 5 + j * 3) % 7);
+  return s + "\n";
+}
+
+// Checks the common promises: exit 1, every fragment in the message, a short message, the input
+// unchanged and nothing but the input in its folder.
+void expect_refused(const run_result& r, std::initializer_list<std::string> fragments, const std::string& dir,
+                    const std::string& input, const std::string& input_before) {
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (const auto& f : fragments) EXPECT_NE(r.err.find(f), std::string::npos) << "missing '" << f << "' in: " << r.err;
+  EXPECT_LT(r.err.size(), 1000u) << r.err.substr(0, 1000);
+  EXPECT_EQ(attune::test::read_file(input), input_before);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{fs::path(input).filename().string()});
+}
+
+}  // namespace hostile
+
+TEST(CliHostile, HundredMegabyteFieldIsRefusedInBoundedMemory) {
+  const std::string d = hostile::fresh_dir("hostile_field");
+  const std::string data = d + "/big.csv";
+  {
+    std::ofstream out(data, std::ios::binary);
+    out << hostile::ecr_header() << std::string(100u << 20, '7') << hostile::ecr_row(1).substr(1);
+  }
+  const std::size_t size = std::filesystem::file_size(data);
+  const auto r = hostile::run("score '" + data + "' --instrument ecr-r -o '" + d + "/out.csv'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("big.csv, line 2: a record longer than 16777216 bytes"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--max-record-bytes"), std::string::npos) << r.err;
+  EXPECT_LT(r.err.size(), 1000u);
+  // The reader stops at its 16 MiB buffer: far below the 100 MB field.
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)  // (their shadow memory counts in the RSS)
+  EXPECT_LT(r.peak_rss_kb, 64 * 1024) << "peak RSS " << r.peak_rss_kb << " kB";
+#endif
+  EXPECT_EQ(std::filesystem::file_size(data), size);
+  EXPECT_FALSE(std::filesystem::exists(d + "/out.csv"));
+  // Raised past the field, the value is what is wrong: a number too large, quoted in 80 characters at most.
+  const auto raised = hostile::run("score '" + data + "' --instrument ecr-r --max-record-bytes 200000000");
+  EXPECT_EQ(raised.exit_code, 1) << raised.err.substr(0, 1000);
+  EXPECT_NE(raised.err.find("row 1"), std::string::npos) << raised.err.substr(0, 1000);
+  EXPECT_LT(raised.err.size(), 1000u) << raised.err.substr(0, 1000);
+}
+
+TEST(CliHostile, HundredThousandColumnsAreRefusedAtTheHeader) {
+  const std::string d = hostile::fresh_dir("hostile_columns");
+  const std::string data = d + "/wide.csv";
+  std::string text;
+  for (int j = 1; j <= 100000; ++j) text += (j > 1 ? ",V" : "V") + std::to_string(j);
+  text += "\n";
+  for (int j = 1; j <= 100000; ++j) text += (j > 1 ? ",3" : "3");
+  text += "\n";
+  attune::test::write_file(data, text);
+  const auto r = hostile::run("reliability '" + data + "' --items 1-36 --scale 1-7 -o '" + d + "/out.json'");
+  hostile::expect_refused(r, {"wide.csv, line 1: the header has 100000 columns, more than the limit of 10000",
+                              "hint: if the file really is this wide, raise the limit with --max-columns N"},
+                          d, data, text);
+  // Raised, the file is read (one respondent: too few for reliability, said in words).
+  const auto raised = hostile::run("reliability '" + data + "' --items 1-36 --scale 1-7 --max-columns 100000");
+  EXPECT_EQ(raised.exit_code, 1) << raised.err;
+  EXPECT_EQ(raised.err.find("columns, more than the limit"), std::string::npos) << raised.err;
+  const auto zero = hostile::run("reliability '" + data + "' --items 1-36 --max-columns 0");
+  EXPECT_EQ(zero.exit_code, 1) << zero.err;
+  EXPECT_NE(zero.err.find("--max-columns"), std::string::npos) << zero.err;
+}
+
+TEST(CliHostile, NulBytesAndInvalidUtf8GiveAClearError) {
+  const std::string d = hostile::fresh_dir("hostile_bytes");
+  const std::string data = d + "/nul.csv";
+  std::string nul = hostile::ecr_header() + hostile::ecr_row(1);
+  nul[nul.size() - 2] = '\0';  // the last answer is a NUL byte
+  attune::test::write_file(data, nul);
+  auto r = hostile::run("score '" + data + "' --instrument ecr-r -o '" + d + "/out.csv'");
+  hostile::expect_refused(r, {"nul.csv, row 1 (line 2), column 'Q36': value '\\x00' is not a number"}, d, data, nul);
+  EXPECT_EQ(r.err.find('\0'), std::string::npos) << "a NUL byte is not echoed raw";
+  nul += std::string(64, '\0') + "\n";  // a line of NUL bytes
+  attune::test::write_file(data, nul);
+  r = hostile::run("score '" + data + "' --instrument ecr-r -o '" + d + "/out.csv'");
+  hostile::expect_refused(r, {"nul.csv, line 3 (row 2): 1 field, but the header has 36"}, d, data, nul);
+  // Invalid UTF-8 in the header: an item column whose name is broken is not found by it; an item
+  // named by position cannot be written as JSON, which requires UTF-8. Both exit 1 with a message.
+  std::filesystem::remove(data);
+  const std::string bad = d + "/utf8.csv";
+  std::string text = "id,\xff\xfe\xc3name," + hostile::ecr_header().substr(3);  // Q1 is now the broken name
+  for (int row = 0; row < 5; ++row) text += "r" + std::to_string(row) + "," + hostile::ecr_row(row);
+  attune::test::write_file(bad, text);
+  r = hostile::run("score '" + bad + "' --instrument ecr-r --format json -o '" + d + "/out.json'");
+  hostile::expect_refused(r, {"utf8.csv: no column named 'Q1'"}, d, bad, text);
+  r = hostile::run("reliability '" + bad + "' --items 2-6 --scale 1-7 --format json -o '" + d + "/out.json'");
+  hostile::expect_refused(r, {"('\\xFF\\xFE\\xC3name') is not valid UTF-8", "iconv"}, d, bad, text);
+}
+
+TEST(CliHostile, DeeplyNestedJsonIsRefusedAndTheLimitCanBeRaised) {
+  const std::string d = hostile::fresh_dir("hostile_json");
+  const std::string data = attune::test::source_path("examples/data/ecr-r-sample.csv");
+  const std::string inst = d + "/deep.json";
+  const std::string text = "{\"id\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  attune::test::write_file(inst, text);
+  auto r = hostile::run("score '" + data + "' --instrument '" + inst + "'");
+  hostile::expect_refused(r, {"deep.json, line 1, column 71: JSON nested deeper than 64 levels",
+                              "hint: if the file really nests this deep, raise the limit with --max-json-depth N"},
+                          d, inst, text);
+  // 70 levels pass a limit of 100 and fail on the format instead.
+  const std::string seventy = "{\"id\": " + std::string(69, '[') + std::string(69, ']') + "}";
+  attune::test::write_file(inst, seventy);
+  r = hostile::run("score '" + data + "' --instrument '" + inst + "' --max-json-depth 100");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.find("nested deeper"), std::string::npos) << r.err;
+  r = hostile::run("score '" + data + "' --instrument '" + inst + "' --max-json-depth 100000");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("--max-json-depth"), std::string::npos) << r.err;
+  // Norm tables and item banks have the same limit.
+  attune::test::write_file(inst, text);
+  r = hostile::run("classify '" + data + "' --instrument ecr-r --method norms --norms '" + inst + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("JSON nested deeper than 64 levels"), std::string::npos) << r.err;
+  r = hostile::run("cat simulate --bank '" + inst + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("nested deeper than 64 levels"), std::string::npos) << r.err;
+}
+
+TEST(CliHostile, TruncatedFilesAndStdinClosingEarly) {
+  const std::string d = hostile::fresh_dir("hostile_truncated");
+  std::string full = hostile::ecr_header();
+  for (int r = 0; r < 200; ++r) full += hostile::ecr_row(r);
+  const std::string out = d + "/scores.csv";
+  attune::test::write_file(out, "previous scores\n");
+  // Cut in the middle of a record, just after a delimiter, and inside a quoted field.
+  for (const std::string& cut : {full.substr(0, full.size() / 2 + 3), full.substr(0, full.rfind(',') + 1),
+                                 full.substr(0, full.size() - 40) + "\"4"}) {
+    const std::string data = d + "/cut.csv";
+    attune::test::write_file(data, cut);
+    const auto r = hostile::run("score '" + data + "' --instrument ecr-r -o '" + out + "'");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("cut.csv, line"), std::string::npos) << r.err;
+    EXPECT_EQ(attune::test::read_file(out), "previous scores\n") << "the old output is kept";
+    EXPECT_EQ(attune::test::read_file(data), cut);
+    std::filesystem::remove(data);
+  }
+  // Standard input that closes early: a writer that stops half-way, and no input at all.
+  const std::string half = d + "/half.csv";
+  attune::test::write_file(half, full.substr(0, full.size() / 2 + 3));
+  auto r = hostile::run("score - --instrument ecr-r -o '" + out + "' < '" + half + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("<stdin>, line"), std::string::npos) << r.err;
+  r = hostile::run("score - --instrument ecr-r -o '" + out + "' <&-");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("<stdin>"), std::string::npos) << r.err;
+  r = hostile::run("score - --instrument ecr-r -o '" + out + "' < /dev/null");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("<stdin>: the file is empty"), std::string::npos) << r.err;
+  EXPECT_EQ(attune::test::read_file(out), "previous scores\n");
+  std::filesystem::remove(half);
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(d)) names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"scores.csv"}) << "no temporary file is left";
+}

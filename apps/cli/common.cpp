@@ -1,8 +1,11 @@
 #include "cli/common.hpp"
 
+#include "attune/core/limits.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <map>
 
 
@@ -41,6 +44,16 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
   cmd.add_option("--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
       ->check(CLI::NonNegativeNumber)
       ->default_val(0);
+  // Input limits (docs/limits.md): raise them for files that really are this large.
+  cmd.add_option("--max-record-bytes", o.max_record_bytes,
+                 "longest CSV record (and so field) accepted, in bytes (default 16 MiB)")
+      ->check(CLI::Range(std::size_t{64}, std::numeric_limits<std::size_t>::max() / 2));
+  cmd.add_option("--max-columns", o.max_columns, "widest CSV header accepted (default 10000 columns)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_option_function<int>(
+         "--max-json-depth", [](int levels) { set_json_depth_limit(levels); },
+         "deepest nesting accepted in JSON inputs: instrument, norms, item bank files (default 64)")
+      ->check(CLI::Range(1, max_json_depth_limit));
   cmd.add_flag("--no-sanity-warnings", o.no_sanity_warnings,
                "no warnings about answers inside a narrower range than declared, or about subscales whose keyed "
                "items give a negative alpha or item-rest correlation");
@@ -73,6 +86,8 @@ input_options make_input_options(const input_flags& o) {
     }
     in.read.missing_codes.push_back(v);
   }
+  in.read.csv.max_record_bytes = o.max_record_bytes;
+  in.read.csv.max_columns = o.max_columns;
   in.read.items = o.items;
   in.read.id_column = o.id;
   in.read.skip_rows = o.skip_rows;
@@ -173,6 +188,9 @@ const std::map<std::string, std::string>& option_flags() {
       {"read_options.extra_columns", "--keep COL[,COL...]"},
       {"input_options.keep", "--keep COL[,COL...]"},
       {"csv_options.delimiter", "--delimiter"},
+      {"csv_options.max_record_bytes", "--max-record-bytes BYTES"},
+      {"csv_options.max_columns", "--max-columns N"},
+      {"json_depth_limit", "--max-json-depth N"},
       {"reversed", "--reverse"},
       {"reliability_study_options.reversed", "--reverse"},
       {"instrument", "--instrument (a built-in id from `attune instruments`, or an instrument file)"},
@@ -234,6 +252,9 @@ const std::map<std::string, std::string>& rule_hints() {
       {"unknown_column", "name the item columns with --items (names, ranges such as Q1-Q36, or positions)"},
       {"item_count", "name the item columns with --items (names, ranges such as Q1-Q36, or positions)"},
       {"single_column_header", "give the delimiter with --delimiter (',', ';' or tab)"},
+      {"record_too_long", "if the file really has records this long, raise the limit with --max-record-bytes BYTES"},
+      {"too_many_columns", "if the file really is this wide, raise the limit with --max-columns N"},
+      {"json_too_deep", "if the file really nests this deep, raise the limit with --max-json-depth N"},
       {"fisher_range", "give --rescale to map the scores linearly onto 1-7 (the output says so), or use another --method"},
       {"norms_required", "give the norm table with --norms ID|FILE.json"},
       {"clinical_norms_pair", "give both --functional-norms and --dysfunctional-norms"},

@@ -35,6 +35,8 @@ struct input_flags {
   std::string output;                 // -o FILE
   int threads = 0;                    // --threads
   bool no_sanity_warnings = false;    // --no-sanity-warnings
+  std::size_t max_record_bytes = std::size_t{16} << 20;  // --max-record-bytes (csv_options)
+  std::size_t max_columns = 10000;    // --max-columns (csv_options)
 
   [[nodiscard]] attune::output_format format_enum() const;
   /// The files the command reads (DATA, the instrument file, and `more`): -o must not be one of them.

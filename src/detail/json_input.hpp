@@ -19,23 +19,34 @@
 #include <nlohmann/json.hpp>
 
 #include "attune/core/error.hpp"
+#include "attune/core/limits.hpp"
 #include "detail/quote.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 namespace detail {
 
-/// Most nesting levels of arrays and objects accepted in a JSON input. Instrument files and norm
-/// tables need 4; a limit keeps a hostile file (100,000 nested arrays, issue 10 F10) from costing
-/// stack or time anywhere later (nlohmann's dump() recurses).
-inline constexpr int max_json_depth = 64;
+/// The nesting limit of JSON input is `json_depth_limit()` (attune/core/limits.hpp, 64 by default).
+/// Instrument files and norm tables need 4; a limit keeps a hostile file (100,000 nested arrays,
+/// issue 10 F10) from costing stack or time anywhere later (nlohmann's dump() recurses).
+inline error json_too_deep(const std::string& where, const std::string& source, int limit, const std::string& needs) {
+  error_details d;
+  d.source = source;
+  d.option = "json_depth_limit";
+  d.rule = "json_too_deep";
+  return error(errc::bad_input,
+               where + ": JSON nested deeper than " + std::to_string(limit) + " levels (" + needs +
+                   "; the limit is json_depth_limit())",
+               d);
+}
 
-/// Checks `text` before it is parsed: nesting at most max_json_depth, and no number that overflows
+/// Checks `text` before it is parsed: nesting at most json_depth_limit(), and no number that overflows
 /// a double (nlohmann throws out_of_range for 1e400, issue 10 F2). Strings are skipped (escapes
 /// respected); anything else malformed is left to the parser. O(size), no allocation per byte.
 /// @throws attune::error (bad_input) naming `source`, the line and column, and the rule.
 inline void check_json_limits(std::string_view text, const std::string& source) {
   std::size_t line = 1, column = 1;
   int depth = 0;
+  const int max_depth = json_depth_limit();
   auto where = [&] { return source + ", line " + std::to_string(line) + ", column " + std::to_string(column); };
   for (std::size_t i = 0; i < text.size(); ++i, ++column) {
     const char c = text[i];
@@ -48,10 +59,7 @@ inline void check_json_limits(std::string_view text, const std::string& source) 
         if (i < text.size() && text[i] == '\n') ++line, column = 0;
       }
     } else if (c == '[' || c == '{') {
-      if (++depth > max_json_depth) {
-        throw error(errc::bad_input, where() + ": JSON nested deeper than " + std::to_string(max_json_depth) +
-                                         " levels (an instrument or norm table needs 4)");
-      }
+      if (++depth > max_depth) throw json_too_deep(where(), source, max_depth, "an instrument or norm table needs 4");
     } else if (c == ']' || c == '}') {
       --depth;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
@@ -95,9 +103,10 @@ inline std::string describe_json(const nlohmann::json& v) {
   }
 }
 
-/// Parses `text` as JSON with at most `max_depth` nested arrays/objects and no duplicate keys.
+/// Parses `text` as JSON with at most json_depth_limit() nested arrays/objects and no duplicate keys.
 /// @throws attune::error (bad_input) "<source>: not valid JSON at byte N (...)", naming the cause.
-inline nlohmann::json parse_json_strict(std::string_view text, const std::string& source, int max_depth = 16) {
+inline nlohmann::json parse_json_strict(std::string_view text, const std::string& source) {
+  const int max_depth = json_depth_limit();
   std::vector<std::set<std::string>> keys;  // the keys seen so far in each open object
   std::vector<bool> is_object;              // per open container
   auto fail = [&](const std::string& what, const std::string& quoted) {
@@ -112,7 +121,7 @@ inline nlohmann::json parse_json_strict(std::string_view text, const std::string
     switch (event) {
       case ev::object_start:
       case ev::array_start:
-        if (depth >= max_depth) fail("nested deeper than " + std::to_string(max_depth) + " levels", "");
+        if (depth >= max_depth) throw json_too_deep(source, source, max_depth, "an item bank, a session or options need 5");
         is_object.push_back(event == ev::object_start);
         if (event == ev::object_start) keys.emplace_back();
         break;
@@ -148,6 +157,19 @@ inline nlohmann::json parse_json_strict(std::string_view text, const std::string
     fail("not valid JSON at byte " + std::to_string(e.byte) + " (" + reason.substr(0, 160) + ")" +
              (near.empty() ? std::string() : " near " + detail::quoted(near)),
          near);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // 406 "number overflow parsing '1e400'" (issue 18, F17: it escaped item_bank_from_json,
+    // cat_session::restore and the C API's options as nlohmann's exception).
+    std::string token = e.what();
+    if (const auto p = token.find('\''); p != std::string::npos) token.erase(0, p + 1);
+    if (!token.empty() && token.back() == '\'') token.pop_back();
+    error_details d;
+    d.source = source;
+    d.value = token.substr(0, 80);
+    d.rule = "number_overflow";
+    throw error(errc::bad_input, source + ": the number " + detail::quoted(token) +
+                                     " is too large for a double (largest about 1.8e308)",
+                d);
   }
   return {};  // unreachable: fail throws
 }

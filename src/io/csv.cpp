@@ -78,14 +78,17 @@ const char* split_plain(const char* p, const char* end, char delim, std::vector<
 
 csv_reader::csv_reader(std::istream& in, std::string source, csv_options options)
     : in_(&in), source_(std::move(source)), delimiter_(options.delimiter),
-      max_record_bytes_(options.max_record_bytes) {
+      max_record_bytes_(options.max_record_bytes), max_columns_(options.max_columns) {
   if (delimiter_ != '\0' && delimiter_ != ',' && delimiter_ != ';' && delimiter_ != '\t') {
     throw error(errc::invalid_argument, "csv_options.delimiter '" + std::string(1, delimiter_) +
                                             "' is not supported: use ',', ';' or tab");
   }
   if (max_record_bytes_ < 64) {
     throw error(errc::invalid_argument, "csv_options.max_record_bytes = " + std::to_string(max_record_bytes_) +
-                                            "; must be at least 64");
+                                            "; must be at least 64", {.option = "csv_options.max_record_bytes"});
+  }
+  if (max_columns_ < 1) {
+    throw error(errc::invalid_argument, "csv_options.max_columns = 0; must be at least 1", {.option = "csv_options.max_columns"});
   }
   buffer_.resize(std::min(kInitialBuffer, max_record_bytes_));
   fill();
@@ -122,6 +125,13 @@ csv_reader::csv_reader(std::istream& in, std::string source, csv_options options
   }
   std::vector<std::string_view> fields;
   if (!parse_record(fields)) throw error(errc::bad_input, source_ + ": the file is empty (no header row)");
+  if (fields.size() > max_columns_) {
+    throw error(errc::bad_input,
+                where(source_, record_line_) + ": the header has " + std::to_string(fields.size()) +
+                    " columns, more than the limit of " + std::to_string(max_columns_) +
+                    " (csv_options.max_columns); raise it for a file this wide",
+                {.source = source_, .line = record_line_, .option = "csv_options.max_columns", .rule = "too_many_columns"});
+  }
   header_.assign(fields.begin(), fields.end());
   row_ = 0;
   for (std::size_t i = 0; i < header_.size(); ++i) {
@@ -144,9 +154,10 @@ bool csv_reader::fill() {
   if (end_ == buffer_.size()) {
     // The buffer holds one unfinished record: grow it, up to the record limit (issue 10, F16).
     if (buffer_.size() >= max_record_bytes_) {
-      throw error(errc::bad_input, where(source_, line_) + ": a record longer than " +
-                                       std::to_string(max_record_bytes_) +
-                                       " bytes (csv_options.max_record_bytes); is this a CSV file with line ends?");
+      throw error(errc::bad_input,
+                  where(source_, line_) + ": a record longer than " + std::to_string(max_record_bytes_) +
+                      " bytes (csv_options.max_record_bytes); is this a CSV file with line ends?",
+                  {.source = source_, .line = line_, .option = "csv_options.max_record_bytes", .rule = "record_too_long"});
     }
     buffer_.resize(std::min(buffer_.size() * 2, max_record_bytes_));
   }

@@ -30,6 +30,11 @@ struct ATTUNE_EXPORT csv_options {
   /// Longest record accepted, in bytes with its line end (quoted newlines included): a longer one
   /// is a bad_input error naming the line. At least 64; 16 MiB by default.
   std::size_t max_record_bytes = std::size_t{16} << 20;
+  /// Most columns accepted in the header: a wider header is a bad_input error (rule
+  /// `too_many_columns`) before any row is read. At least 1; 10,000 by default (the most items a
+  /// serialized state holds, `max_serialized_items`), so a hostile header of 100,000 columns is
+  /// refused at once. Raise it for wider files (command line: `--max-columns`).
+  std::size_t max_columns = 10000;
 };
 
 /// Reads one record at a time from a stream. Not copyable; cheap to move.
@@ -76,6 +81,7 @@ class ATTUNE_EXPORT csv_reader {
   std::size_t end_ = 0;    // end of valid data in buffer_
   bool eof_ = false;
   std::size_t max_record_bytes_;
+  std::size_t max_columns_;
   std::vector<std::string> unquoted_;  // storage for fields that needed unescaping
   std::size_t line_ = 1;
   std::size_t record_line_ = 1;

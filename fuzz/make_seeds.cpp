@@ -1,0 +1,68 @@
+// Writes the generated seeds of fuzz/corpus/ (docs/fuzzing.md): what the library itself writes,
+// so the fuzzers start from valid inputs of every format. Run from the source directory:
+//   build/fuzz/fuzz/fuzz_make_seeds fuzz/corpus
+// The hand-written seeds next to them (NAME.seed files) are kept as they are.
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "attune/analyses/cat.hpp"
+#include "attune/analyses/moments.hpp"
+#include "attune/analyses/reliability.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/keys/item_bank.hpp"
+#include "attune/keys/norms.hpp"
+
+namespace {
+std::string root;
+
+// One seed file; `option` is the harness's option byte, written first where the harness takes one.
+void seed(const std::string& harness, const std::string& name, const std::string& text, int option = -1) {
+  std::ofstream out(root + "/" + harness + "/" + name, std::ios::binary);
+  if (option >= 0) out.put(static_cast<char>(option));
+  out << text;
+  if (!out) {
+    std::cerr << "cannot write " << root << "/" << harness << "/" << name << "\n";
+    std::exit(1);
+  }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: fuzz_make_seeds CORPUS_ROOT\n";
+    return 2;
+  }
+  root = argv[1];
+  for (const auto& inst : attune::builtin_instruments()) seed("instrument", "gen_" + inst.id + ".json", attune::instrument_to_json(inst));
+  for (const auto& t : attune::builtin_norm_tables()) seed("norms", "gen_" + t.id + ".json", attune::norm_table_to_json(t));
+  const attune::item_bank bank = attune::load_item_bank(ATTUNE_FUZZ_BANK);
+  attune::item_bank small = bank;
+  small.items.resize(4);
+  seed("item_bank", "gen_ecr_4_items.json", attune::item_bank_to_json(small));
+  // A session part-way, with a pending item, under each selection rule.
+  int option = 0;
+  for (auto sel : {attune::cat_selection::mfi, attune::cat_selection::mpwi, attune::cat_selection::kl}) {
+    attune::cat_options o;
+    o.selection = sel;
+    o.randomesque = 3;
+    o.stop.max_items = 8;
+    attune::cat_session s(bank, o);
+    for (int i = 0; i < 3; ++i) s.answer(*s.next_item(), 1 + i);
+    (void)s.next_item();
+    seed("cat_session", "gen_" + std::string(attune::to_string(sel)) + ".json", s.save(), option++ % 4 + 4);
+  }
+  Eigen::MatrixXd x(6, 3);
+  x << 1, 2, 3, 2, 3, 3, 4, 4, 5, 5, 4, 4, 3, 2, std::nan(""), 1, 1, 2;
+  attune::pairwise_moments pm;
+  pm.add(x);
+  seed("states", "gen_moments.txt", pm.serialize(), 1);
+  for (auto m : {attune::missing_method::pairwise, attune::missing_method::listwise}) {
+    attune::reliability_accumulator acc(3, m);
+    acc.add(x);
+    seed("states", "gen_accumulator_" + std::string(attune::to_string(m)) + ".txt", acc.serialize(),
+         m == attune::missing_method::listwise ? 2 : 0);
+  }
+  return 0;
+}

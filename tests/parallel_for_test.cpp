@@ -1,0 +1,57 @@
+// The library's one thread pool (src/detail/parallel.hpp): every task runs once, results in task
+// order for any thread count, the first exception reaches the caller after every worker joined.
+// Label `threads`: the tsan preset runs it under ThreadSanitizer.
+#include <atomic>
+#include <numeric>
+#include <stdexcept>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "detail/parallel.hpp"
+
+namespace {
+
+using attune::detail::parallel_for;
+using attune::detail::parallel_for_blocks;
+using attune::detail::parallel_reduce;
+
+TEST(ParallelFor, EveryTaskRunsOnceOnAnyThreadCount) {
+  for (int threads : {0, 1, 2, 3, 8}) {
+    std::vector<std::atomic<int>> runs(1000);
+    parallel_for(runs.size(), threads, [&](std::size_t i) { runs[i].fetch_add(1); });
+    for (const auto& r : runs) ASSERT_EQ(r.load(), 1) << threads;
+    std::vector<double> out(777, 0.0);
+    parallel_for_blocks(out.size(), 10, threads, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) out[i] += static_cast<double>(i);
+    });
+    for (std::size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], static_cast<double>(i));
+  }
+}
+
+TEST(ParallelFor, ReduceIsInTaskOrderSoBitIdentical) {
+  auto sum = [](int threads) {
+    return parallel_reduce(
+        5000, threads, 0.0, [](std::size_t i) { return 1.0 / (1.0 + static_cast<double>(i) * 0.37); },
+        [](double a, double b) { return a + b; });
+  };
+  const double one = sum(1);
+  for (int threads : {2, 3, 7}) EXPECT_EQ(sum(threads), one) << threads;
+}
+
+TEST(ParallelFor, FirstExceptionReachesTheCallerAndStopsTheRest) {
+  std::atomic<int> ran{0};
+  EXPECT_THROW(parallel_for(100000, 4,
+                            [&](std::size_t i) {
+                              ran.fetch_add(1);
+                              if (i == 10) throw std::runtime_error("task 10");
+                            }),
+               std::runtime_error);
+  EXPECT_LT(ran.load(), 100000);  // the hand-out stopped
+  // The pool is usable afterwards.
+  std::atomic<int> after{0};
+  parallel_for(64, 4, [&](std::size_t) { after.fetch_add(1); });
+  EXPECT_EQ(after.load(), 64);
+}
+
+}  // namespace
