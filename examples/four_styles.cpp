@@ -80,7 +80,7 @@ int main() {
        "   regions are not quadrants: the secure region stops short of the midpoint):",
        attune::classify_method::fisher);
   std::printf("\n   Where the secure region ends (midpoint split | Fisher functions):\n");
-  for (const double at : {1.0, 2.0, 3.0}) {
+  for (const double at : {1.0, 2.0, 2.5}) {
     std::printf("   anxiety %.1f: avoidance up to %.2f | %.2f;   avoidance %.1f: anxiety up to %.2f | %.2f\n", at,
                 secure_ends(attune::classify_method::midpoint, true, at), secure_ends(attune::classify_method::fisher, true, at),
                 at, secure_ends(attune::classify_method::midpoint, false, at),
