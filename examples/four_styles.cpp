@@ -9,8 +9,11 @@
 //   low anxiety   secure             dismissing(-avoidant)
 //
 // This program draws the plane twice: once split at the scale midpoint (4 on a 1-7 scale), once
-// by Brennan, Clark & Shaver's (1998) classification functions for the ECR. Then it places a few
-// people on it and shows how sure each call is. Build: part of the attune project (examples/).
+// by Brennan, Clark & Shaver's (1998) classification functions for the ECR. The functions' secure
+// region stops short of the midpoint on both dimensions (and the fearful region is the largest);
+// the program measures where, from the functions themselves. Then it places a few people on the
+// plane and shows how sure each call is. Build: part of the attune project (examples/).
+// The words of every statistic: docs/glossary.md.
 #include <attune/analyses/classify.hpp>
 #include <attune/analyses/descriptives.hpp>
 
@@ -51,6 +54,22 @@ void draw(const char* title, attune::classify_method method) {
   std::printf("        1       2       3       4       5       6       7   avoidance\n");
 }
 
+// Along a line of the plane (anxiety fixed, or avoidance fixed), the first point from 1 towards 7
+// where the style is no longer secure: where the secure region ends.
+double secure_ends(attune::classify_method method, bool along_avoidance, double fixed) {
+  const int points = 6001;  // steps of 0.001
+  const Eigen::VectorXd line = Eigen::VectorXd::LinSpaced(points, 1.0, 7.0);
+  const Eigen::VectorXd other = Eigen::VectorXd::Constant(points, fixed);
+  attune::classify_options o;
+  o.method = method;
+  o.range = attune::response_range{1, 7};
+  const auto c = along_avoidance ? attune::classify(other, line, o) : attune::classify(line, other, o);
+  for (int k = 0; k < points; ++k) {
+    if (c.styles[static_cast<std::size_t>(k)] != attune::attachment_style::secure) return line(k);
+  }
+  return 7.0;
+}
+
 }  // namespace
 
 int main() {
@@ -58,8 +77,17 @@ int main() {
               "D dismissing-avoidant, F fearful-avoidant).\n");
   draw("1. Midpoint split (each dimension cut at 4; '> 4 = high'):", attune::classify_method::midpoint);
   draw("2. Brennan, Clark & Shaver (1998) Fisher functions for ECR means on 1-7 (the\n"
-       "   regions are not quadrants: the secure region reaches past the midpoint):",
+       "   regions are not quadrants: the secure region stops short of the midpoint):",
        attune::classify_method::fisher);
+  std::printf("\n   Where the secure region ends (midpoint split | Fisher functions):\n");
+  for (const double at : {1.0, 2.0, 2.5}) {
+    std::printf("   anxiety %.1f: avoidance up to %.2f | %.2f;   avoidance %.1f: anxiety up to %.2f | %.2f\n", at,
+                secure_ends(attune::classify_method::midpoint, true, at), secure_ends(attune::classify_method::fisher, true, at),
+                at, secure_ends(attune::classify_method::midpoint, false, at),
+                secure_ends(attune::classify_method::fisher, false, at));
+  }
+  std::printf("   The Fisher secure region is smaller than the midpoint quadrant: a person at 3.6 on both\n"
+              "   dimensions is secure by the midpoint rule but fearful by the functions.\n");
 
   std::printf("\n3. Five people, classified by both rules. SEM = standard error of measurement: here an\n"
               "   illustrative 0.30 on each dimension (SD 1.0 and reliability .91; use your sample's).\n\n");

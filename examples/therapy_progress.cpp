@@ -6,7 +6,7 @@
 // |RCI| > 1.96 is a change larger than measurement error would make in 95% of cases. Lower
 // anxiety and avoidance count as improvement (toward security).
 //
-// IMPORTANT: published ECR-R norms are not confirmed (reference/instruments.md section 2). The SD,
+// IMPORTANT: no published ECR-R norms could be confirmed (Fraley, Waller & Brennan 2000). The SD,
 // reliability and functional/dysfunctional norms below are ILLUSTRATIVE placeholders; a clinic
 // would use those of its own reference groups (a JSON norm table, docs/change.md).
 #include <attune/analyses/change.hpp>

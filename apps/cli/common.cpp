@@ -1,4 +1,5 @@
 #include "cli/common.hpp"
+#include "cli/progress_bar.hpp"
 
 #include "attune/core/limits.hpp"
 
@@ -96,6 +97,7 @@ input_options make_input_options(const input_flags& o) {
   in.scoring.min_answered = o.min_answered;
   in.sanity_warnings = !o.no_sanity_warnings;
   in.scoring.out_of_range = o.out_of_range == "missing" ? out_of_range_policy::set_missing : out_of_range_policy::error;
+  in.progress = terminal_progress();
   return in;
 }
 
@@ -139,11 +141,15 @@ std::vector<std::string> input_flags::inputs(std::vector<std::string> more) cons
 output::output(const input_flags& o, std::vector<std::string> more_inputs)
     : file_(o.output, output_file_options{o.inputs(std::move(more_inputs))}) {}
 
-std::ostream& output::stream() { return file_.stream(); }
+std::ostream& output::stream() {
+  end_progress();
+  return file_.stream();
+}
 
 void output::commit() { file_.commit(); }
 
 void write_text(const input_flags& o, const std::string& text, std::vector<std::string> more_inputs) {
+  end_progress();
   write_output_file(o.output, text, output_file_options{o.inputs(std::move(more_inputs))});
 }
 
@@ -170,6 +176,7 @@ void in_cli_terms(std::vector<std::string>& texts) {
 }
 
 void print_warnings(const std::vector<std::string>& warnings) {
+  end_progress();
   for (const auto& w : warnings) std::cerr << "attune: warning: " << in_cli_terms(w) << "\n";
 }
 

@@ -11,6 +11,7 @@
 #include "attune/core/version.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/progress_bar.hpp"
 
 namespace {
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   attune::cli::add_commands(app);
+  attune::cli::add_quiet_flag(app);
   if (unknown_command(app, argc, argv)) return 1;
   try {
     app.parse(argc, argv);
@@ -68,14 +70,17 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);  // prints help, version or the usage error
     return code == 0 ? 0 : 1;
   } catch (const attune::error& e) {
+    attune::cli::end_progress();
     std::cerr << "attune: error: " << attune::cli::message_with_hint(e) << "\n";
     return 1;
   } catch (const std::exception& e) {
+    attune::cli::end_progress();
     std::cerr << "attune: internal error: " << e.what() << "\n";
     return 2;
   } catch (...) {
     std::cerr << "attune: internal error\n";
     return 2;
   }
+  attune::cli::end_progress();
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "attune/core/error.hpp"
 #include "attune/core/interval.hpp"
 #include "attune/core/limits.hpp"
+#include "attune/core/progress.hpp"
 #include "attune/core/version.hpp"
 
 #include "attune/io/csv.hpp"

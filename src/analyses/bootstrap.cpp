@@ -13,6 +13,7 @@
 #include "detail/math.hpp"
 #include "detail/number_text.hpp"
 #include "detail/parallel.hpp"
+#include "detail/progress.hpp"
 #include "detail/quantile.hpp"
 #include "detail/random.hpp"
 
@@ -130,7 +131,8 @@ bca_interval_result bca_interval(const std::vector<double>& sorted, double estim
 
 // Replicate b draws from its own engine mt19937_64(replicate_seed(seed, b)); work is handed out in
 // blocks of replicates whose size depends only on N, so the result does not depend on `threads`.
-std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, int threads) {
+std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, std::uint64_t seed, int threads,
+                                    const progress_options& progress) {
   if (replicates < 0 || replicates > max_bootstrap_replicates) {
     throw error(errc::invalid_argument, "bootstrap_alpha: replicates = " + std::to_string(replicates) +
                                             "; must be in 0.." + std::to_string(max_bootstrap_replicates));
@@ -140,6 +142,7 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
   const auto nu = static_cast<std::uint64_t>(n);
   std::vector<double> out(static_cast<std::size_t>(replicates), nan_v);
   if (n == 0 || replicates == 0) return out;
+  detail::progress_meter meter(progress, "bootstrap", static_cast<std::uint64_t>(replicates));
   // Up to 64 replicates per block, and at most ~4 MB of resample counts per block.
   const int block = static_cast<int>(std::clamp<Eigen::Index>((Eigen::Index{1} << 19) / std::max<Eigen::Index>(n, 1), 1, 64));
   const std::size_t n_tasks = static_cast<std::size_t>((replicates + block - 1) / block);
@@ -166,6 +169,7 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
         std::fill(tally.begin(), tally.end(), 0U);
         std::uint32_t* t = tally.data();
         draw_resample(replicate_seed(seed, b0 + b), nu, [t](std::uint64_t i) { ++t[i]; });
+        meter.check();
         double* row = counts.data() + static_cast<Eigen::Index>(b) * n;
         for (Eigen::Index r = 0; r < n; ++r) row[r] = static_cast<double>(t[r]);
       }
@@ -175,6 +179,7 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
         const double var_t = (s(b, k + 2) - s(b, k + 1) * s(b, k + 1) / nn) / (nn - 1.0);
         out[static_cast<std::size_t>(b0 + b)] = (1.0 - sum_var / var_t) * kd / (kd - 1.0);
       }
+      meter.advance(static_cast<std::uint64_t>(nb));
     });
   } else {
     // Missing answers: pairwise covariances of each resample (psych: cov(xi, use = "pairwise")),
@@ -190,9 +195,11 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
         pm.add_weighted(x, w);
         const Eigen::MatrixXd c = pm.covariance();
         out[static_cast<std::size_t>(b0 + b)] = c.array().isNaN().any() ? nan_v : alpha_from_cov(c);
+        meter.advance();
       }
     });
   }
+  meter.finish();
   return out;
 }
 

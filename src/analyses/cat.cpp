@@ -22,6 +22,7 @@
 #include "detail/json_text.hpp"
 #include "detail/number_text.hpp"
 #include "detail/parallel.hpp"
+#include "detail/progress.hpp"
 #include "detail/random.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -557,8 +558,10 @@ cat_simulation_result run_simulation(const item_bank& bank, const Eigen::MatrixX
   const auto full = score_item_bank(bank, answers, so);
   for (Index s = 0; s < s_n; ++s) res.theta_full.col(s) = full[static_cast<std::size_t>(s)].theta;
   // respondent i: a session seeded from its own stream, so results do not depend on threads
+  detail::progress_meter meter(options.progress, "cat_simulation", static_cast<std::uint64_t>(n));
   detail::parallel_for_blocks(static_cast<std::size_t>(n), 64, options.threads, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
+      meter.check();
       cat_options co = options.cat;
       co.seed = detail::stream_seed(options.cat.seed, i);
       cat_session s(bank, co);
@@ -576,7 +579,9 @@ cat_simulation_result run_simulation(const item_bank& bank, const Eigen::MatrixX
       res.items_used(ii) = static_cast<int>(s.history().size());
       rule[i] = s.stop_rule();
     }
+    meter.advance(e - b);
   });
+  meter.finish();
   res.mean_items = res.items_used.cast<double>().mean();
   std::map<int, std::size_t> lengths;
   for (Index i = 0; i < n; ++i) ++lengths[res.items_used(i)];

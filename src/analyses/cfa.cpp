@@ -25,6 +25,7 @@
 #include "detail/quote.hpp"
 #include "detail/math.hpp"
 #include "detail/number_text.hpp"
+#include "detail/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -188,7 +189,7 @@ struct fit_state {
 
 // Fisher scoring with a backtracking line search from `x0`.
 fit_state fisher_scoring(const layout& L, const Eigen::VectorXd& x0, const Eigen::MatrixXd& s, double log_det_s,
-                         const cfa_options& options) {
+                         const cfa_options& options, detail::progress_meter& meter) {
   fit_state st;
   st.x = x0;
   st.e = evaluate(L, st.x, s, log_det_s);
@@ -201,6 +202,7 @@ fit_state fisher_scoring(const layout& L, const Eigen::VectorXd& x0, const Eigen
   Eigen::MatrixXd h;
   for (int it = 1; it <= options.max_iterations; ++it) {
     st.iterations = it;
+    meter.advance();
     derivatives(L, st.x, s, st.e, g, h);
     // Solve H d = -g; a ridge (Levenberg) keeps the step defined where H is near singular.
     Eigen::VectorXd d;
@@ -461,8 +463,10 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
   fit_state best;
   bool found = false;
   std::string failures;
+  // Iterations of all starts; the total is unknown (a fit stops when it converges).
+  detail::progress_meter meter(options.progress, "cfa", 0, 10);
   for (std::size_t t = 0; t < starts.size(); ++t) {
-    fit_state st = fisher_scoring(L, starts[t], s, *log_det_s, options);
+    fit_state st = fisher_scoring(L, starts[t], s, *log_det_s, options, meter);
     if (st.converged) {
       best = std::move(st);
       found = true;
@@ -472,6 +476,7 @@ cfa_result fit_model(const Eigen::MatrixXd& s, std::size_t n, const cfa_model& m
     failures += (failures.empty() ? "" : "; ") + which + ": " + st.failure;
     warnings.push_back("cfa: " + which + " failed (" + st.failure + "); trying another start");
   }
+  meter.finish();
   if (!found) {
     throw error(errc::no_convergence, "cfa: the ML fit did not converge (" + failures + ")");
   }

@@ -1,6 +1,8 @@
 // Attachment styles from dimension scores, with the uncertainty of each call.
-// Sources: reference/instruments.md sections 1 (Fisher functions), 5 (RQ), 7 (RAAS), 9
-// (conventions, quadrant mapping), 11 (test vectors). docs/classification.md for users.
+// Sources: Brennan, Clark & Shaver (1998) (Fisher functions, as public scoring scripts give them);
+// Bartholomew & Horowitz (1991) and Bartholomew's self-report measures page (RQ); Collins (1996) as
+// transcribed in CRAN TestScorer 1.7.2 (RAAS); the split conventions of public ECR-S code.
+// docs/classification.md for users.
 #include "attune/analyses/classify.hpp"
 
 #include <algorithm>
@@ -355,7 +357,7 @@ std::string_view dimensional_use_note() noexcept {
 
 const std::array<fisher_function, 4>& brennan_fisher_functions() noexcept {
   // Brennan, Clark & Shaver (1998) classification functions as found in about ten public scoring
-  // scripts (SPSS-style names sec2/fear2/pre2/dis2); reference/instruments.md section 1. The
+  // scripts (SPSS-style names sec2/fear2/pre2/dis2; the original SPSS syntax was not found). The
   // majority value 8.1776448 is used for the fearful anxiety coefficient.
   static const std::array<fisher_function, 4> f = {{
       {attachment_style::secure, 3.2893296, 5.4725318, -11.5307833},
@@ -570,7 +572,7 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
         const auto idx = static_cast<std::size_t>(i);
         const bool tied = a == r.anxiety_cut || v == r.avoidance_cut;
         if (tied) ++on_cut;
-        // '> cut = high' (reference/instruments.md section 9: ECR-S apps use > 4 on 1-7).
+        // '> cut = high' (the convention of public ECR-S code: > 4 on 1-7).
         if (!(tied && options.on_cut == cut_tie::unclassified)) {
           r.styles[idx] = quadrant_style(a > r.anxiety_cut, v > r.avoidance_cut);
         }

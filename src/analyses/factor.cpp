@@ -10,13 +10,15 @@
 #include <numeric>
 #include <sstream>
 #include <functional>
-#include <thread>
+
 
 #include "attune/core/error.hpp"
 #include "detail/quote.hpp"
 #include "detail/random.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/parallel.hpp"
+#include "detail/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -755,19 +757,14 @@ parallel_result parallel_analysis(const Eigen::MatrixXd& correlation, Eigen::Ind
       sim_f.col(r) = vf;
     }
   };
-  unsigned nt = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::max(1u, std::thread::hardware_concurrency());
-  nt = std::min<unsigned>(nt, static_cast<unsigned>(reps));
-  if (nt <= 1) {
-    work(0, reps);
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < nt; ++t) {
-      const int a = static_cast<int>(static_cast<long long>(reps) * t / nt);
-      const int b = static_cast<int>(static_cast<long long>(reps) * (t + 1) / nt);
-      pool.emplace_back(work, a, b);
-    }
-    for (auto& th : pool) th.join();
-  }
+  // One task per replicate (it writes only its own columns): the library's one pool runs them,
+  // the calling thread too, which sends the progress reports.
+  detail::progress_meter meter(options.progress, "parallel_analysis", static_cast<std::uint64_t>(reps));
+  detail::parallel_for(static_cast<std::size_t>(reps), options.threads, [&](std::size_t r) {
+    work(static_cast<int>(r), static_cast<int>(r) + 1);
+    meter.advance();
+  });
+  meter.finish();
   auto quant = [&](const MatrixXd& sims, VectorXd& outv) {
     outv.resize(k);
     for (Index i = 0; i < k; ++i) {

@@ -34,6 +34,7 @@
 #include "detail/graded.hpp"
 #include "detail/number_text.hpp"
 #include "detail/parallel.hpp"
+#include "detail/progress.hpp"
 #include "detail/random.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -487,7 +488,10 @@ em_outcome run_em(std::vector<double> start, const layout& lay, const pattern_ta
                   const grm_options& opt) {
   em_outcome out;
   std::vector<double> table;
+  // E-steps, total unknown (the EM stops when it converges); the cancel flag is read at each.
+  detail::progress_meter meter(opt.progress, "grm", 0, 10);
   auto evaluate = [&](const std::vector<double>& par, bool moments) {
+    meter.advance();
     probability_table(par, lay, qd.nodes, table);
     ++out.iterations;
     return estep(table, lay, pt, qd, true, moments, opt.threads);
@@ -556,6 +560,7 @@ em_outcome run_em(std::vector<double> start, const layout& lay, const pattern_ta
   out.par = cur.par;
   out.e = evaluate(out.par, true);
   if (out.trace.back() != out.e.loglik) out.trace.push_back(out.e.loglik);  // a new point (converged: the last M-step)
+  meter.finish();
   return out;
 }
 

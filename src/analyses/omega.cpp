@@ -14,6 +14,7 @@
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
 #include "detail/parallel.hpp"
+#include "detail/progress.hpp"
 #include "detail/random.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -194,6 +195,8 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
   out.estimate = omega(r_full, n, options.omega);
   out.warnings = out.estimate.warnings;
   const int reps = options.replicates;
+  const int groups = static_cast<int>(std::min<Index>(n, options.jackknife_groups));
+  detail::progress_meter meter(options.progress, "omega_bootstrap", static_cast<std::uint64_t>(reps + groups));
   out.draws = MatrixXd::Constant(reps, 2, nan_v);
   auto fit = [&](const VectorXd& w, double& tot, double& hier) {
     try {
@@ -212,6 +215,7 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
       w.setZero();
       for (Index i = 0; i < n; ++i) w(static_cast<Index>(gen.below(static_cast<std::uint64_t>(n)))) += 1;
       fit(w, out.draws(b, 0), out.draws(b, 1));
+      meter.advance();
     }
   };
   // Work in chunks of replicates; each replicate (and each jackknife group) has its own stream
@@ -226,7 +230,6 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
   };
   run_parallel(reps, work);
   // delete-group jackknife for the BCa acceleration
-  const int groups = static_cast<int>(std::min<Index>(n, options.jackknife_groups));
   MatrixXd jack(groups, 2);
   run_parallel(groups, [&](int first, int last) {
     VectorXd w(n);
@@ -234,8 +237,10 @@ omega_bootstrap_result omega_bootstrap(const Eigen::MatrixXd& data, const omega_
       w.setOnes();
       for (Index i = g; i < n; i += groups) w(i) = 0;
       fit(w, jack(g, 0), jack(g, 1));
+      meter.advance();
     }
   });
+  meter.finish();
   auto intervals = [&](int col, double est, confidence_interval& pct, confidence_interval& bca, const char* name) {
     std::vector<double> v;
     for (int b = 0; b < reps; ++b)

@@ -9,12 +9,13 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
-#include <thread>
 
 #include "attune/core/error.hpp"
 #include "detail/math.hpp"
 #include "detail/memory.hpp"
 #include "detail/number_text.hpp"
+#include "detail/parallel.hpp"
+#include "detail/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -474,9 +475,11 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
     for (Index j = 0; j < i; ++j) pairs.emplace_back(i, j);
   std::vector<pair_estimate> est(pairs.size());
   std::vector<double> counts(pairs.size(), 0.0);
+  detail::progress_meter meter(options.progress, "polychoric", pairs.size());
   auto work = [&](std::size_t first, std::size_t last) {
     MatrixXd tab(nv, nv);
     for (std::size_t pi = first; pi < last; ++pi) {
+      meter.check();
       const auto [i, j] = pairs[pi];
       tab.setZero();
       for (Index r = 0; r < n; ++r) {
@@ -516,16 +519,13 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
       est[pi] = pe;
     }
   };
-  unsigned nt = options.threads > 0 ? static_cast<unsigned>(options.threads) : std::max(1u, std::thread::hardware_concurrency());
-  nt = std::min<unsigned>(nt, static_cast<unsigned>(std::max<std::size_t>(1, pairs.size() / 8)));
-  if (nt <= 1) {
-    work(0, pairs.size());
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < nt; ++t)
-      pool.emplace_back(work, pairs.size() * t / nt, pairs.size() * (t + 1) / nt);
-    for (auto& th : pool) th.join();
-  }
+  // Each pair writes only its own slots, so the blocks' schedule never changes a number; the
+  // library's one pool runs them (the calling thread too, which sends the progress reports).
+  detail::parallel_for_blocks(pairs.size(), 8, options.threads, [&](std::size_t first, std::size_t last) {
+    work(first, last);
+    meter.advance(last - first);
+  });
+  meter.finish();
   for (Index c = 0; c < k; ++c) res.pair_counts(c, c) = freq.col(c).sum();
   bool any_nan = false;
   int renorm = 0;

@@ -23,6 +23,7 @@
 #include "detail/finite_value.hpp"
 #include "detail/number_text.hpp"
 #include "detail/parallel.hpp"
+#include "detail/progress.hpp"
 #include "detail/random.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -739,6 +740,7 @@ struct em_settings {
   double collapse_tolerance = 1e-10;
   const prior_params* prior = nullptr;
   int threads = 1;
+  const progress_options* progress = nullptr;  // its cancel flag is read every iteration
 };
 
 struct em_run {
@@ -776,6 +778,7 @@ em_run run_em(const dataset& ds, const em_settings& s, suff_stats initial, bool 
   }
   double previous = nan_v;
   for (std::size_t t = 1; t <= s.max_iterations; ++t) {
+    if (s.progress != nullptr) detail::throw_if_cancelled(*s.progress, "profiles");
     if (auto why = m_step(s.model, st, s.prior, p, info)) return fail(*why);
     if (auto why = prepare(p, ds, s.collapse_tolerance, pp)) return fail(*why);
     suff_stats next;
@@ -1718,8 +1721,10 @@ mixture_result fit_profiles(const Eigen::Ref<const Eigen::MatrixXd>& data, const
   base.max_iterations = options.max_iterations;
   base.collapse_tolerance = options.collapse_tolerance;
   base.threads = tasks.size() == 1 ? options.threads : 1;
+  base.progress = &options.progress;
   const bool use_hc = !hc.empty();
-  detail::parallel_for(tasks.size(), options.threads, [&](std::size_t t) {
+  // One start: its EM run (a task of the pool).
+  auto run_start = [&](std::size_t t) {
     fit_work& w = work[tasks[t].fit];
     const std::size_t s = tasks[t].start;
     em_settings es = base;
@@ -1749,7 +1754,13 @@ mixture_result fit_profiles(const Eigen::Ref<const Eigen::MatrixXd>& data, const
     std::vector<std::size_t> rows(ds.n);
     std::iota(rows.begin(), rows.end(), std::size_t{0});
     run = run_em(ds, es, partition_stats(ds, rows, *part, w.k), false);
+  };
+  detail::progress_meter meter(options.progress, "profiles", tasks.size());
+  detail::parallel_for(tasks.size(), options.threads, [&](std::size_t t) {
+    run_start(t);
+    meter.advance();
   });
+  meter.finish();
 
   // Per model and K: the best start, its criteria and warnings.
   const double log_n = std::log(static_cast<double>(ds.n));
@@ -1859,6 +1870,7 @@ mixture_result fit_profiles(const Eigen::Ref<const Eigen::MatrixXd>& data, const
   // Bootstrap likelihood-ratio tests of K against K - 1 for one model.
   if (options.bootstrap_lrt > 0) {
     const model_t model = options.bootstrap_model.value_or(result.best->model);
+    detail::progress_meter lrt_meter(options.progress, "bootstrap_lrt", options.bootstrap_lrt * (options.k_max - options.k_min));
     for (std::size_t k = options.k_min + 1; k <= options.k_max; ++k) {
       std::size_t f0 = work.size(), f1 = work.size();
       for (std::size_t f = 0; f < work.size(); ++f) {
@@ -1883,7 +1895,8 @@ mixture_result fit_profiles(const Eigen::Ref<const Eigen::MatrixXd>& data, const
       constexpr std::size_t max_draws = 10;
       std::vector<std::optional<double>> stat(B);
       std::vector<std::size_t> draws(B, 0);
-      detail::parallel_for(B, options.threads, [&](std::size_t b) {
+      // Replicate b: up to max_draws simulated data sets until both fits succeed.
+      auto replicate = [&](std::size_t b) {
         for (std::size_t a = 0; a < max_draws; ++a) {
           ++draws[b];
           const std::uint64_t base_seed =
@@ -1919,6 +1932,10 @@ mixture_result fit_profiles(const Eigen::Ref<const Eigen::MatrixXd>& data, const
           stat[b] = 2.0 * (*l1 - r0.loglik);
           return;
         }
+      };
+      detail::parallel_for(B, options.threads, [&](std::size_t b) {
+        replicate(b);
+        lrt_meter.advance();
       });
       std::size_t exceed = 0;
       for (std::size_t b = 0; b < B; ++b) {
@@ -1938,6 +1955,7 @@ mixture_result fit_profiles(const Eigen::Ref<const Eigen::MatrixXd>& data, const
       }
       result.bootstrap_lrt.push_back(std::move(test));
     }
+    lrt_meter.finish();
   }
   return result;
 }

@@ -2,7 +2,8 @@
 // accumulator (see include/attune/analyses/reliability.hpp).
 //
 // Reference implementation: R psych (Revelle), `alpha`, `alpha.ci`, `splitHalf`, `guttman`, `smc`,
-// `ICC`, read in psych 2.2.9 (Debian) and described for 2.5.3 in reference/peers.md section 2.1.
+// `ICC`, read in psych 2.2.9 (Debian) and 2.5.3 (CRAN; Revelle 2024, psych: Procedures for
+// Psychological, Psychometric, and Personality Research).
 // Where the two differ attune follows the current psych (R = cor(x, use = "pairwise") rather than
 // cov2cor(C), psych >= 2.4.4; all splits in splitHalf, psych >= 2.3.12).
 #include "attune/analyses/reliability.hpp"
@@ -449,7 +450,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
   const double nint = res.n_intervals;
   std::vector<double> boots;
   if ((wants(options, ci_method::bootstrap_percentile) || wants(options, ci_method::bootstrap_bca)) && raw) {
-    boots = bootstrap_alpha(*raw, options.bootstrap, options.seed, options.threads);
+    boots = bootstrap_alpha(*raw, options.bootstrap, options.seed, options.threads, options.progress);
     res.bootstrap_alphas = boots;
     const auto bad = std::count_if(boots.begin(), boots.end(), [](double v) { return !std::isfinite(v); });
     if (bad > 0) {

@@ -75,6 +75,7 @@ attune_status status_of(errc code) {
     case errc::insufficient_data: return ATTUNE_INSUFFICIENT_DATA;
     case errc::numerical_issue: return ATTUNE_NUMERICAL_ISSUE;
     case errc::no_convergence: return ATTUNE_NO_CONVERGENCE;
+    case errc::cancelled: break;  // the C API takes no cancel flag: never thrown through it
   }
   return ATTUNE_INTERNAL_ERROR;
 }

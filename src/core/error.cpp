@@ -5,13 +5,14 @@
 ATTUNE_BEGIN_NAMESPACE
 
 namespace {
-constexpr detail::enum_table<errc, 6> errc_names{{
+constexpr detail::enum_table<errc, 7> errc_names{{
     {errc::invalid_argument, "invalid_argument"},
     {errc::bad_input, "bad_input"},
     {errc::io_error, "io_error"},
     {errc::insufficient_data, "insufficient_data"},
     {errc::numerical_issue, "numerical_issue"},
     {errc::no_convergence, "no_convergence"},
+    {errc::cancelled, "cancelled"},
 }};
 
 // `value` cut to 80 characters (at a UTF-8 character boundary), so that an error never carries

@@ -153,7 +153,7 @@ void instrument::validate() const {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Built-in instruments: keys exactly as in reference/instruments.md.
+// Built-in instruments: keys from the sources docs/instruments.md names for each instrument.
 
 namespace {
 
@@ -186,7 +186,7 @@ std::vector<item> make_items(const std::string& prefix, int n, const std::vector
 const std::vector<std::string>& ecr_wording() {
   // Brennan, Clark & Shaver (1998), as printed in the openpsychometrics.org codebook (2018).
   // The Shaver lab: "The ECR can be used free of charge and does not require permission when
-  // used for research purposes." (reference/instruments.md, section 1).
+  // used for research purposes." (Shaver lab FAQ, psychology.ucdavis.edu/Labs/Shaver).
   static const std::vector<std::string> text = {
     "I prefer not to show a partner how I feel deep down.",
     "I worry about being abandoned.",
@@ -366,7 +366,8 @@ instrument make_rq() {
     label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
     i.subscales.push_back({p, label + " prototype rating", {p}, std::nullopt});
   }
-  // Griffin & Bartholomew (1994), as given in reference/instruments.md section 5.
+  // Griffin & Bartholomew (1994), JPSP 67:430-445, as third-party descriptions of the RQ give them
+  // (the paper was not read): SECONDARY.
   i.composites = {
       {"model_of_self", "Model of self: (secure + dismissing) - (preoccupied + fearful)",
        composite::rule::weighted_sum, {"secure", "dismissing", "preoccupied", "fearful"}, {1, 1, -1, -1}},

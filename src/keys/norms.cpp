@@ -48,7 +48,7 @@ std::string get_string(const nlohmann::json& obj, const char* key, const std::st
 std::vector<norm_table> make_builtin_norms() {
   // Revised AAS norms: "414 USA college students, reported by Ledley et al. J Psychopath Behav
   // Assess 2006, 28:33-40", as transcribed in CRAN TestScorer 1.7.2 (TST_RAAS.r); the paper
-  // itself was not read (reference/instruments.md section 7): SECONDARY. The per-sex group
+  // itself was not read: SECONDARY. The per-sex group
   // sizes are not given there; n = 414 is the whole sample.
   const std::string source =
       "Ledley et al. (2006), J Psychopathol Behav Assess 28:33-40, as transcribed in CRAN "

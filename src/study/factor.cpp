@@ -116,6 +116,7 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   if (o.polychoric) {
     polychoric_options po;
     po.standard_errors = false;
+    po.progress = o.input.progress;
     try {
       polychoric_result p = polychoric(keyed, po);
       for (const auto& w : p.warnings) out.warnings.push_back("polychoric: " + w);
@@ -150,6 +151,7 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   if (o.parallel) {
     parallel_options po = o.parallel_analysis;
     po.method = eo.method;
+    po.progress = o.input.progress;
     out.parallel = parallel_analysis(r, keyed.rows(), po);
     out.parallel_replicates = po.replicates;
     out.warnings.insert(out.warnings.end(), out.parallel->warnings.begin(), out.parallel->warnings.end());
@@ -190,7 +192,9 @@ factor_study study_factor(const instrument& inst, responses data, const factor_s
   model.factors = out.factors;
   model.factor_of_item = subscale_of;
   model.items = out.columns;
-  out.cfa = confirmatory_factor_analysis(keyed, model, options.cfa);
+  cfa_options co = options.cfa;
+  co.progress = options.input.progress;
+  out.cfa = confirmatory_factor_analysis(keyed, model, co);
   out.warnings.insert(out.warnings.end(), out.cfa->warnings.begin(), out.cfa->warnings.end());
   return out;
 }

@@ -155,6 +155,7 @@ irt_fit_study study_irt_fit(const instrument* given, responses data, const irt_f
     }
     grm_options go = options.grm;
     go.scale = given != nullptr ? s.name : options.grm.scale;
+    go.progress = options.input.progress;
     Eigen::MatrixXd x(data.n_rows(), static_cast<Eigen::Index>(s.items.size()));
     for (std::size_t k = 0; k < s.items.size(); ++k) {
       const auto idx = static_cast<std::size_t>(inst.item_index(s.items[k]));
@@ -313,7 +314,9 @@ cat_simulation_study study_cat_simulation(const item_bank& bank, const cat_simul
   options.validate();
   cat_simulation_study s = simulation_head(bank, options);
   s.answers = "simulated";
-  s.result = simulate_cat(bank, options.simulation);
+  cat_simulation_options so = options.simulation;
+  so.progress = options.input.progress;
+  s.result = simulate_cat(bank, so);
   s.n = s.result.respondents;
   return s;
 }
@@ -324,7 +327,9 @@ cat_simulation_study study_cat_simulation(const item_bank& bank, responses data,
   cat_simulation_study s = simulation_head(bank, options);
   s.answers = data.source.empty() ? std::string("data") : data.source;
   s.n_set_missing = apply_category_rule(bank, data, options.input.scoring.out_of_range);
-  s.result = simulate_cat(bank, data.values, options.simulation);
+  cat_simulation_options so = options.simulation;
+  so.progress = options.input.progress;
+  s.result = simulate_cat(bank, data.values, so);
   s.n = s.result.respondents;
   if (s.n_set_missing > 0) {
     s.result.warnings.insert(s.result.warnings.begin(), std::to_string(s.n_set_missing) +

@@ -361,10 +361,13 @@ void profiles_study_options::validate() const {
 profiles_study study_profiles(const instrument& inst, responses data, const profiles_study_options& options) {
   options.validate();
   prepared p = prepare(inst, data, options.input, options.on, options.scores, kProfiles);
-  const mixture_result r = fit_profiles(p.x, options.mixture);
+  mixture_options mo = options.mixture;
+  mo.progress = options.input.progress;
+  const mixture_result r = fit_profiles(p.x, mo);
   profiles_study s;
   s.mixture = options.mixture;
   s.mixture.threads = 0;
+  s.mixture.progress = {};  // the result keeps no callback
   s.warnings = p.warnings;
   const auto naming = make_naming(inst, p, options.labels, complete_rows(p.x), "fitted", s.warnings);
   s.n = r.n;
@@ -469,6 +472,7 @@ cluster_study study_cluster(const instrument& inst, responses data, const cluste
   if (options.profiles) {
     mixture_options m = *options.profiles;
     m.k_min = m.k_max = options.k;
+    m.progress = options.input.progress;
     const mixture_result r = fit_profiles(p.x, m);
     if (r.best && r.membership) {
       s.profiles = r.fits[r.best->fit];

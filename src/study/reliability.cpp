@@ -6,6 +6,7 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
+#include "detail/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -35,6 +36,7 @@ std::optional<confidence_interval> omega_interval(const Eigen::MatrixXd& rows, i
   bo.level = o.reliability.level;
   bo.seed = o.reliability.seed;
   bo.threads = o.reliability.threads;
+  bo.progress = o.input.progress;
   const char* what = n_factors == 1 ? "omega total" : "omega hierarchical";
   try {
     const omega_bootstrap_result b = omega_bootstrap(rows, bo);
@@ -44,6 +46,7 @@ std::optional<confidence_interval> omega_interval(const Eigen::MatrixXd& rows, i
     warnings.push_back(std::string(what) + ": the BCa interval is undefined; the percentile interval is given");
     return n_factors == 1 ? b.total_percentile : b.hierarchical_percentile;
   } catch (const error& e) {
+    detail::rethrow_if_cancelled(e);
     warnings.push_back(std::string(what) + ": no bootstrap interval: " + e.what());
     return std::nullopt;
   }
@@ -96,13 +99,15 @@ omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& all
     for (const auto& w : out.hierarchical->warnings) out.warnings.push_back("omega hierarchical: " + w);
     if (o.omega_bootstrap > 0) out.hierarchical_ci = omega_interval(rows, 3, o, out.warnings);
   } catch (const error& e) {
+    detail::rethrow_if_cancelled(e);
     out.warnings.push_back(std::string("omega hierarchical not available: ") + e.what());
   }
   return out;
 }
 
 // Ordinal alpha where the answers are integer categories (at most 8, as polychoric's maximum).
-std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads, std::vector<std::string>& warnings) {
+std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads, const progress_options& progress,
+                                       std::vector<std::string>& warnings) {
   bool integer = true;
   double lo = INFINITY, hi = -INFINITY;
   for (Eigen::Index i = 0; i < keyed.size(); ++i) {
@@ -120,12 +125,14 @@ std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads
     polychoric_options po;
     po.threads = threads;
     po.standard_errors = false;
+    po.progress = progress;
     const ordinal_reliability_result o = ordinal_reliability(keyed, po);
     // the polychoric warnings (corrected or renormalised pair tables, smoothing) qualify the
     // ordinal alpha: they go with it (issue 12)
     for (const auto& w : o.warnings) warnings.push_back("ordinal alpha: " + w);
     return o.ordinal_alpha;
   } catch (const error& e) {
+    detail::rethrow_if_cancelled(e);
     warnings.push_back(std::string("ordinal alpha not available: ") + e.what());
     return std::nullopt;
   }
@@ -175,6 +182,7 @@ reliability_study study_reliability(const instrument* given, responses data, con
     const Eigen::MatrixXd keyed = keyed_items(inst, s, data.values, options.input.scoring);
     reliability_options ro = options.reliability;
     ro.item_names = sr.items;
+    ro.progress = options.input.progress;
     try {
       sr.reliability = analyze_reliability(keyed, ro);
     } catch (const error& e) {
@@ -183,9 +191,11 @@ reliability_study study_reliability(const instrument* given, responses data, con
     try {
       sr.omega = omega_of(sr.reliability, keyed, options);
     } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
       sr.warnings.push_back(std::string("omega not available: ") + e.what());
     }
-    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(varying_columns(keyed), options.reliability.threads, sr.warnings);
+    if (options.ordinal) sr.ordinal_alpha = ordinal_alpha_of(varying_columns(keyed), options.reliability.threads,
+                                                        options.input.progress, sr.warnings);
     if (options.icc) {
       try {
         sr.icc = analyze_icc(keyed, icc_options{.level = options.reliability.level});

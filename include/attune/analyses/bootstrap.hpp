@@ -19,6 +19,7 @@
 
 #include "attune/core/config.hpp"
 #include "attune/core/interval.hpp"
+#include "attune/core/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -55,9 +56,10 @@ ATTUNE_EXPORT bca_interval_result bca_interval(const std::vector<double>& sorted
 /// undefined, e.g. a zero variance). Complete data: each replicate from k + 3 weighted sums;
 /// missing answers: pairwise covariances of each resample (psych: cov(xi, use = "pairwise")).
 /// Cost O(B N k) (parallel over blocks of replicates). `replicates` in 0..max_bootstrap_replicates
-/// (invalid_argument otherwise).
+/// (invalid_argument otherwise). `progress`: stage "bootstrap", one unit per replicate; its cancel
+/// flag stops the draws (errc::cancelled).
 ATTUNE_EXPORT std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& items, int replicates, std::uint64_t seed,
-                                                  int threads = 0);
+                                                  int threads = 0, const progress_options& progress = {});
 
 /// Leave-one-row-out raw alphas (pairwise covariances), for the BCa acceleration: N values, O(N k^2).
 ATTUNE_EXPORT std::vector<double> jackknife_alpha(const Eigen::MatrixXd& items);

@@ -33,6 +33,7 @@
 
 #include "attune/analyses/irt.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 #include "attune/keys/item_bank.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -176,6 +177,7 @@ struct ATTUNE_EXPORT cat_simulation_options {
   std::uint64_t seed = 1;   ///< respondent i: answers from stream_seed(seed, i); its session's seed from stream_seed(cat.seed, i)
   cat_options cat{};
   int threads = 0;          ///< 0 = all cores; results never depend on it
+  progress_options progress;  ///< reports ("cat_simulation": simulees) and cancel flag (core/progress.hpp)
   void validate() const;
 };
 

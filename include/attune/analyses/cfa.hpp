@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -68,6 +69,9 @@ struct ATTUNE_EXPORT cfa_options {
   /// factor correlations (pairs (1,2), (1,3), ..., (2,3), ...). When this start fails (a
   /// non-positive-definite implied covariance, no convergence), attune's own starts are tried.
   Eigen::VectorXd start;
+  /// Reports ("cfa": Fisher-scoring iterations of all starts, total unknown) and cancel flag, read
+  /// every iteration (core/progress.hpp).
+  progress_options progress;
 
   /// @throws attune::error (invalid_argument) naming the field and value.
   void validate() const;

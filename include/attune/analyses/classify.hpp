@@ -9,7 +9,8 @@
 /// scores next to the style and says how close each call is to a boundary; use the scores for
 /// analysis and the styles for communication.
 ///
-/// Quadrant mapping used by every dimension method (reference/instruments.md section 9):
+/// Quadrant mapping used by every dimension method (Bartholomew & Horowitz 1991's four categories on
+/// the two dimensions, Brennan, Clark & Shaver 1998):
 /// low anxiety + low avoidance = secure, high anxiety + low avoidance = preoccupied,
 /// low anxiety + high avoidance = dismissing, high + high = fearful.
 ///
@@ -51,7 +52,7 @@ inline constexpr std::array<attachment_style, 4> all_styles = {
 ATTUNE_EXPORT std::string_view to_string(attachment_style s) noexcept;
 /// Parses a style name (case-insensitive; also "dismissing-avoidant", "fearful-avoidant").
 ATTUNE_EXPORT std::optional<attachment_style> parse_attachment_style(std::string_view s) noexcept;
-/// The quadrant rule: (high anxiety?, high avoidance?) -> style (reference/instruments.md section 9).
+/// The quadrant rule: (high anxiety?, high avoidance?) -> style (Brennan, Clark & Shaver 1998).
 ATTUNE_EXPORT attachment_style quadrant_style(bool high_anxiety, bool high_avoidance) noexcept;
 
 /// Classification methods. The first six work on two dimension scores (`classify`); `rq` and
@@ -65,7 +66,8 @@ ATTUNE_EXPORT std::optional<classify_method> parse_classify_method(std::string_v
 /// Brennan, Clark & Shaver (1998) Fisher classification function coefficients for ECR means on
 /// the 1-7 scale, in `all_styles` order: f = avoidance_coef * Avoid + anxiety_coef * Anx + constant.
 /// Source: about ten independent public scoring scripts that agree (the original SPSS syntax
-/// was not found; reference/instruments.md section 1): SECONDARY.
+/// was not found; Brennan, Clark & Shaver 1998, in Simpson & Rholes (Eds.), Attachment theory and
+/// close relationships, pp. 46-76, Guilford): SECONDARY.
 struct ATTUNE_EXPORT fisher_function {
   attachment_style style;
   double avoidance_coef;
@@ -113,7 +115,7 @@ struct ATTUNE_EXPORT classify_options {
   double norm_anxiety_mean = std::numeric_limits<double>::quiet_NaN();
   double norm_avoidance_mean = std::numeric_limits<double>::quiet_NaN();
   /// Split methods: a score exactly on the cut is "low" (the `> cut = high` convention of public
-  /// ECR-S code, reference/instruments.md section 9) or unclassified.
+  /// ECR-S code: > 4 = high on the 1-7 scale) or unclassified.
   cut_tie on_cut = cut_tie::low;
   /// `kmeans`: random starts (k-means++ seeding, 1..max_kmeans_starts), iteration limit per start
   /// (1..max_kmeans_iterations), seed. The clustering runs on the scores times a power of two that
@@ -219,7 +221,8 @@ struct ATTUNE_EXPORT rq_classification {
   std::vector<std::string> warnings;
 };
 
-/// Bartholomew's rule (SFU selfreports page, AUTHOR; reference/instruments.md section 5):
+/// Bartholomew's rule (her SFU self-report measures page, AUTHOR; Bartholomew & Horowitz 1991, JPSP
+/// 61:226-244):
 /// the prototype rated highest; if the highest ratings tie, the participant's forced choice
 /// when it is one of the tied prototypes; otherwise (no forced choice, or one outside the tie;
 /// three- and four-way ties included) unclassified. Model of self and model of other after

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -173,6 +174,7 @@ struct ATTUNE_EXPORT parallel_options {
   std::uint64_t seed = 1;        ///< random seed; the result does not depend on the thread count
   factor_method method = factor_method::minres;  ///< extraction for the factor (not component) eigenvalues
   int threads = 0;               ///< 0 = hardware concurrency
+  progress_options progress;     ///< reports ("parallel_analysis": simulated data sets) and cancel flag (core/progress.hpp)
   void validate() const;
 };
 

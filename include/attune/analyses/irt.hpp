@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 #include "attune/keys/item_bank.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -134,6 +135,8 @@ struct ATTUNE_EXPORT grm_options {
   bool item_fit = true;                  ///< S-X2 per item (complete cases)
   double min_expected = 1.0;             ///< S-X2: smallest expected cell count before cells are merged (mirt `mincell`)
   int threads = 0;                       ///< 0 = all cores; results never depend on it
+  /// Reports ("grm": E-steps, total unknown) and cancel flag, read every E-step (core/progress.hpp).
+  progress_options progress;
   /// @throws attune::error (invalid_argument) naming the field, e.g. "grm_options.max_iterations = 0: must be >= 1".
   void validate() const;
 };

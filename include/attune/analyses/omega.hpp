@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 #include "attune/analyses/correlation.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/polychoric.hpp"
@@ -104,6 +105,8 @@ struct ATTUNE_EXPORT omega_bootstrap_options {
   std::uint64_t seed = 1;              ///< random seed (one stream per replicate)
   int threads = 0;                     ///< 0 = hardware concurrency; the result does not depend on it
   int jackknife_groups = 200;          ///< delete-group jackknife for the BCa acceleration (groups of rows, min(N, this))
+  /// Reports ("omega_bootstrap": replicates, then jackknife groups) and cancel flag (core/progress.hpp).
+  progress_options progress;
   void validate() const;
 };
 

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -42,6 +43,7 @@ struct ATTUNE_EXPORT polychoric_options {
   double optimizer_tolerance = 1.220703125e-4;  ///< Brent tolerance on rho (psych: eps^0.25)
   bool standard_errors = true;   ///< compute asymptotic standard errors
   int threads = 0;               ///< 0 = hardware concurrency; the result does not depend on it
+  progress_options progress;     ///< reports ("polychoric": item pairs) and cancel flag (core/progress.hpp)
   /// Throws attune::error(invalid_argument) naming the offending field.
   void validate() const;
 };

@@ -86,6 +86,7 @@
 
 #include "attune/analyses/classify.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 #include "attune/keys/instrument.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -243,6 +244,9 @@ struct ATTUNE_EXPORT mixture_options {
   /// When set, every fit's profiles are named on the attachment plane (`profile_labels`).
   std::optional<profile_label_options> labels;
   int threads = 0;  ///< 0 = all cores; results never depend on it
+  /// Reports ("profiles": one unit per start of every model and K; "bootstrap_lrt": replicates)
+  /// and cancel flag, read every EM iteration (core/progress.hpp).
+  progress_options progress;
 
   /// @throws attune::error (invalid_argument) naming the field, its value and the rule.
   void validate() const;

@@ -36,6 +36,7 @@
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/split_half.hpp"
 #include "attune/core/interval.hpp"
+#include "attune/core/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -93,6 +94,7 @@ struct ATTUNE_EXPORT reliability_options {
   std::size_t sampled_splits = 15000;         ///< random splits otherwise
   int max_categories = 10;              ///< response frequencies only if <= this many distinct values (psych max)
   std::vector<std::string> item_names;  ///< optional, one per column (default "V1", "V2", ...)
+  progress_options progress;            ///< the bootstrap's reports ("bootstrap") and cancel flag (core/progress.hpp)
   void validate() const;                ///< throws invalid_argument naming the field and value
 };
 

@@ -41,6 +41,7 @@ enum class errc {
   insufficient_data,  ///< too few items or respondents for the statistic
   numerical_issue,    ///< singular or degenerate data
   no_convergence,     ///< an iterative fit did not converge
+  cancelled,          ///< the caller's cancel flag stopped a long computation (progress_options::cancel)
 };
 
 /// The name of an error code, e.g. "bad_input".

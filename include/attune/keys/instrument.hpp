@@ -32,7 +32,7 @@ ATTUNE_EXPORT std::optional<response_range> parse_response_range(std::string_vie
 /// How a subscale score is formed from its answered items.
 enum class scoring_method { mean, sum };
 
-/// How well a fact (a key, a rule) is confirmed; see reference/instruments.md.
+/// How well a fact (a key, a rule) is confirmed: where it was read (docs/instruments.md).
 enum class confirmation {
   author,       ///< read on the author's or lab's own page
   empirical,    ///< checked against public raw data

@@ -12,7 +12,8 @@
 ///                            "percentiles": [ {"score": 2.0, "percentile": 10}, ... ] } } }
 /// ```
 /// Built-in norms: only the Revised AAS norms of Ledley et al. (2006) as transcribed in the
-/// CRAN package TestScorer 1.7.2 (reference/instruments.md section 7), marked SECONDARY.
+/// CRAN package TestScorer 1.7.2 (J Psychopathol Behav Assess 28:33-40; the paper was not read),
+/// marked SECONDARY.
 ///
 /// Limits: a norm table file is at most 64 MiB and nests at most 64 levels; numbers must fit a
 /// double (1e400 is an error naming its line and column).

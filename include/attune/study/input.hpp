@@ -13,6 +13,7 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/progress.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 
@@ -28,6 +29,10 @@ struct ATTUNE_EXPORT input_options {
   std::vector<std::string> keep;
   /// Warn about answers that do not fit the declared range or the keys (`answer_checks`).
   bool sanity_warnings = true;
+  /// Progress reports and cancel flag of the whole study (core/progress.hpp): reading the file
+  /// ("read") and every long analysis the study runs report here; the `progress` members of the
+  /// nested analysis options are not used by the study functions.
+  progress_options progress;
 };
 
 /// The columns of `input_options::keep` of a data set: `names[c]` (as given) and `values[c][row]`.

@@ -1,0 +1,207 @@
+// Progress reports and cancellation of long computations (include/attune/core/progress.hpp):
+// the callback's events are monotone, reach the total and arrive on the calling thread only; a
+// cancel flag set from the callback stops a bootstrap, a mixture fit, a CFA and a study with
+// errc::cancelled; results are bit-identical with and without a callback.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "attune/analyses/bootstrap.hpp"
+#include "attune/analyses/cfa.hpp"
+#include "attune/analyses/factor.hpp"
+#include "attune/analyses/polychoric.hpp"
+#include "attune/analyses/profiles.hpp"
+#include "attune/analyses/reliability.hpp"
+#include "attune/analyses/simulate.hpp"
+#include "attune/core/error.hpp"
+#include "attune/core/progress.hpp"
+#include "attune/keys/instrument.hpp"
+#include "attune/study/reliability.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::errc;
+using attune::progress_event;
+using attune::progress_options;
+
+// Simulated ECR-R answers (36 items, two subscales): N rows, 2% missing unless complete.
+Eigen::MatrixXd ecr_answers(std::size_t n, bool complete) {
+  const attune::instrument* inst = attune::find_builtin("ecr-r");
+  EXPECT_NE(inst, nullptr);
+  return attune::simulate_responses(*inst, {.n = n, .seed = 11, .missing_rate = complete ? 0.0 : 0.02}).values;
+}
+
+struct recorder {
+  std::vector<std::string> stages;
+  std::vector<progress_event> events;
+  std::vector<std::thread::id> threads;
+  progress_options options() {
+    progress_options p;
+    p.callback = [this](const progress_event& e) {
+      stages.emplace_back(e.stage);
+      events.push_back(e);
+      threads.push_back(std::this_thread::get_id());
+    };
+    return p;
+  }
+};
+
+// Monotone within each stage, on the calling thread, throttled, ending at total.
+void expect_well_formed(const recorder& r, const std::string& stage, std::uint64_t total) {
+  std::uint64_t last = 0;
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < r.events.size(); ++i) {
+    EXPECT_EQ(r.threads[i], std::this_thread::get_id()) << "event " << i << " came from a worker thread";
+    if (r.stages[i] != stage) continue;
+    EXPECT_EQ(r.events[i].total, total);
+    EXPECT_GE(r.events[i].done, last) << "event " << i;
+    EXPECT_LE(r.events[i].done, total);
+    last = r.events[i].done;
+    ++seen;
+  }
+  ASSERT_GT(seen, 1U) << stage;
+  EXPECT_EQ(last, total) << stage << " did not reach its total";
+  EXPECT_LE(seen, 102U) << stage << ": about 100 reports at most (throttled)";
+}
+
+TEST(Progress, BootstrapReportsMonotoneProgressOnTheCallingThreadAndSameResults) {
+  for (const bool complete : {true, false}) {
+    const Eigen::MatrixXd x = ecr_answers(300, complete).leftCols(18);
+    recorder r;
+    const auto with = attune::bootstrap_alpha(x, 1000, 5, 4, r.options());
+    const auto without = attune::bootstrap_alpha(x, 1000, 5, 4);
+    expect_well_formed(r, "bootstrap", 1000);
+    ASSERT_EQ(with.size(), without.size());
+    for (std::size_t b = 0; b < with.size(); ++b) {
+      // bit-identical (NaN compares unequal: compare the bits' meaning)
+      EXPECT_TRUE(with[b] == without[b] || (std::isnan(with[b]) && std::isnan(without[b]))) << b;
+    }
+  }
+}
+
+TEST(Progress, CancelFromTheCallbackStopsTheBootstrapOfAlpha) {
+  const Eigen::MatrixXd x = ecr_answers(300, false).leftCols(18);
+  std::atomic<bool> cancel{false};
+  std::uint64_t last_done = 0;
+  attune::reliability_options o;
+  o.intervals = {attune::ci_method::bootstrap_percentile};
+  o.bootstrap = 5000;
+  o.threads = 2;
+  o.progress.cancel = &cancel;
+  o.progress.callback = [&](const progress_event& e) {
+    last_done = e.done;
+    if (e.done >= 100) cancel = true;
+  };
+  const attune::error e = attune::test::caught([&] { (void)attune::analyze_reliability(x, o); });
+  EXPECT_EQ(e.code(), errc::cancelled) << e.what();
+  EXPECT_EQ(e.rule(), std::optional<std::string>("cancelled"));
+  EXPECT_LT(last_done, 5000U);
+  EXPECT_EQ(attune::to_string(errc::cancelled), "cancelled");
+  EXPECT_EQ(attune::parse_errc("cancelled"), errc::cancelled);
+}
+
+TEST(Progress, ProfilesReportEveryStartAndStopWhenCancelled) {
+  const Eigen::MatrixXd x = ecr_answers(400, true).leftCols(3);
+  attune::mixture_options o;
+  o.models = {attune::covariance_model::EEI, attune::covariance_model::VVV};
+  o.k_min = 1;
+  o.k_max = 3;
+  o.starts = 3;
+  o.threads = 2;
+  recorder r;
+  o.progress = r.options();
+  const auto with = attune::fit_profiles(x, o);
+  // 2 models x (K = 1: one start, K = 2 and 3: three each) = 14 starts
+  expect_well_formed(r, "profiles", 14);
+  o.progress = {};
+  const auto without = attune::fit_profiles(x, o);
+  ASSERT_EQ(with.fits.size(), without.fits.size());
+  for (std::size_t f = 0; f < with.fits.size(); ++f) EXPECT_EQ(with.fits[f].loglik, without.fits[f].loglik) << f;
+
+  std::atomic<bool> cancel{false};
+  o.progress.cancel = &cancel;
+  o.progress.callback = [&](const progress_event& e) {
+    if (e.done >= 1) cancel = true;
+  };
+  attune::test::expect_error([&] { (void)attune::fit_profiles(x, o); }, errc::cancelled, "profiles: cancelled");
+  // A flag set before the call stops it at once.
+  o.progress.callback = nullptr;
+  attune::test::expect_error([&] { (void)attune::fit_profiles(x, o); }, errc::cancelled, "cancelled");
+}
+
+TEST(Progress, CancelStopsACfaFit) {
+  const Eigen::MatrixXd x = ecr_answers(300, true);
+  attune::cfa_model m;
+  m.factors = {"anxiety", "avoidance"};
+  const attune::instrument* inst = attune::find_builtin("ecr-r");
+  ASSERT_NE(inst, nullptr);
+  for (const auto& id : inst->item_ids()) {
+    m.factor_of_item.push_back(inst->subscales[0].items.end() !=
+                                       std::find(inst->subscales[0].items.begin(), inst->subscales[0].items.end(), id)
+                                   ? 0
+                                   : 1);
+  }
+  attune::cfa_options o;
+  recorder r;
+  o.progress = r.options();
+  const auto with = attune::confirmatory_factor_analysis(x, m, o);
+  ASSERT_FALSE(r.events.empty());
+  EXPECT_EQ(r.stages.back(), "cfa");
+  EXPECT_EQ(r.events.back().total, 0U);  // iterations: total unknown
+  EXPECT_GT(r.events.back().done, 0U);
+  const auto without = attune::confirmatory_factor_analysis(x, m, {});
+  EXPECT_EQ(with.fit.chisq, without.fit.chisq);
+
+  std::atomic<bool> cancel{false};
+  o.progress.cancel = &cancel;
+  o.progress.callback = [&](const progress_event&) { cancel = true; };  // at the first report
+  attune::test::expect_error([&] { (void)attune::confirmatory_factor_analysis(x, m, o); }, errc::cancelled,
+                             "cfa: cancelled");
+}
+
+TEST(Progress, PolychoricAndParallelAnalysisReportAndGiveTheSameResults) {
+  const Eigen::MatrixXd x = ecr_answers(200, false).leftCols(12);
+  recorder r;
+  attune::polychoric_options po;
+  po.threads = 3;
+  po.progress = r.options();
+  const auto with = attune::polychoric(x, po);
+  expect_well_formed(r, "polychoric", 66);
+  po.progress = {};
+  EXPECT_TRUE(with.rho.cwiseEqual(attune::polychoric(x, po).rho).all());
+
+  recorder rp;
+  attune::parallel_options pa;
+  pa.replicates = 40;
+  pa.threads = 3;
+  pa.progress = rp.options();
+  const auto pw = attune::parallel_analysis(with.rho, 200, pa);
+  expect_well_formed(rp, "parallel_analysis", 40);
+  pa.progress = {};
+  EXPECT_TRUE(pw.simulated_factors.cwiseEqual(attune::parallel_analysis(with.rho, 200, pa).simulated_factors).all());
+}
+
+// A study turns a failed omega into a warning; a cancellation is not a failure: it reaches the caller.
+TEST(Progress, CancelInsideAStudyIsNotTurnedIntoAWarning) {
+  const attune::instrument* inst = attune::find_builtin("ecr-r");
+  ASSERT_NE(inst, nullptr);
+  const attune::responses data = attune::simulate_responses(*inst, {.n = 150, .seed = 3});
+  std::atomic<bool> cancel{false};
+  std::vector<std::string> stages;
+  attune::reliability_study_options o;
+  o.omega_bootstrap = 50;
+  o.input.progress.cancel = &cancel;
+  o.input.progress.callback = [&](const progress_event& e) {
+    if (stages.empty() || stages.back() != e.stage) stages.emplace_back(e.stage);
+    if (e.stage == "omega_bootstrap") cancel = true;
+  };
+  attune::test::expect_error([&] { (void)attune::study_reliability(inst, data, o); }, errc::cancelled,
+                             "omega_bootstrap: cancelled");
+  EXPECT_EQ(stages, std::vector<std::string>({"omega_bootstrap"}));
+}
+
+}  // namespace
