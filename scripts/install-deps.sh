@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev doxygen
   gcc                                   # the C API's test program and C example
+  chromium                              # tests/cli_report_test.cpp opens the report headless (skipped without it)
   python3-dev python3-numpy python3-pybind11 python3-pytest python3-pandas python3-pip python3-setuptools
 )
 
