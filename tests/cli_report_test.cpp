@@ -185,6 +185,19 @@ TEST(Report, WithAfterHasTheChangeSection) {
   EXPECT_GE(occurrences(page, "reliable-change") + occurrences(page, "class=\"band\""), 2u);
 }
 
+// 100,000 respondents: the plane turns into a hexbin density, so the page stays small.
+TEST(Report, HundredThousandRespondentsUnderFiveMegabytes) {
+  const std::string data = temp_path("sim100k.csv"), html = temp_path("report100k.html");
+  auto r = attune::test::run_cli("simulate --instrument ecr-r -n 100000 -o '" + data + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = attune::test::run_cli("report '" + data + "' --instrument ecr-r --parallel 2 -o '" + html + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto size = std::filesystem::file_size(html);
+  EXPECT_LT(size, 5u * 1000 * 1000) << size << " bytes";
+  EXPECT_NE(read_file(html).find("class=\"hexbin\""), std::string::npos);
+  std::filesystem::remove(data);
+}
+
 // Headless Chromium opens the sample's report: no console errors, every SVG laid out with a
 // non-zero size (measured by a script added to a copy of the page: the report itself has none),
 // a screenshot kept in the build folder.
