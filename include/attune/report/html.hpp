@@ -18,7 +18,7 @@ ATTUNE_EXPORT std::string to_html(const report_study& report);
 
 /// Markdown and the SVG files it links to.
 struct ATTUNE_EXPORT markdown_report {
-  std::string markdown;
+  std::string markdown;  ///< the Markdown text
   /// (file name, SVG text); the Markdown links `image_prefix + name`.
   std::vector<std::pair<std::string, std::string>> images;
 };

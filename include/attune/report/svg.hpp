@@ -58,8 +58,8 @@ ATTUNE_EXPORT std::string svg_histogram(const Eigen::Ref<const Eigen::VectorXd>&
 
 /// One bar of `svg_bars`.
 struct ATTUNE_EXPORT svg_bar {
-  std::string label;
-  double value = 0.0;
+  std::string label;      ///< the row label (an item id)
+  double value = 0.0;     ///< the bar's length
   bool highlight = false;  ///< drawn in vermillion with a hatched outline and "!" after the label
 };
 

@@ -34,15 +34,17 @@ struct ATTUNE_EXPORT report_study_options {
   reliability_options reliability;
   /// Parallel-analysis replicates of the scree plot (0: no parallel line).
   int parallel_replicates = 100;
-  std::uint64_t seed = 20240601;
+  std::uint64_t seed = 20240601;  ///< seed of the parallel analysis
   /// The command line that made the report, printed in the methods box (set by the caller).
   std::string command_line;
+  /// @throws attune::error (invalid_argument) naming the field.
   void validate() const;
 };
 
 /// The correlation of the anxiety and avoidance scores with its Fisher-z interval.
 struct ATTUNE_EXPORT dimension_correlation {
-  std::string first, second;  ///< the score names
+  std::string first;   ///< the first score's name (anxiety)
+  std::string second;  ///< the second score's name (avoidance)
   std::size_t n = 0;          ///< respondents with both scores
   double r = 0.0;             ///< Pearson r
   confidence_interval ci;     ///< tanh(atanh(r) +- z_{(1+level)/2} / sqrt(n - 3)); method "fisher_z"
@@ -52,12 +54,12 @@ struct ATTUNE_EXPORT dimension_correlation {
 struct ATTUNE_EXPORT report_study {
   std::string instrument;  ///< instrument id
   std::string source;      ///< the data file
-  std::optional<std::string> after_source;
-  std::string attune_version;
-  std::string command_line;
-  quality_study quality;
-  reliability_study reliability;
-  score_study scores;
+  std::optional<std::string> after_source;  ///< the second time point's file
+  std::string attune_version;  ///< `version_string`
+  std::string command_line;    ///< `report_study_options::command_line`
+  quality_study quality;        ///< screening
+  reliability_study reliability;  ///< alpha, omega, item analysis per subscale
+  score_study scores;           ///< the scores and their summary
   classify_study styles;              ///< midpoint split, SEMs from alpha (classify's default)
   std::optional<dimension_correlation> correlation;  ///< with two dimension scores
   std::optional<factor_study> structure;  ///< one factor per subscale (CFA); null when it failed (warnings)
