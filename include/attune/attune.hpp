@@ -52,10 +52,13 @@
 #include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
+#include "attune/study/report.hpp"
 #include "attune/study/score.hpp"
 
 #include "attune/report/apa.hpp"
 #include "attune/report/format.hpp"
+#include "attune/report/html.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"
+#include "attune/report/svg.hpp"
 #include "attune/report/table.hpp"

@@ -1,0 +1,65 @@
+// attune report: one self-contained HTML page (or Markdown with SVG files) with the whole
+// attachment analysis of a data set (study_report, rendered by report/html.hpp).
+#include <filesystem>
+
+#include "attune/io/output_file.hpp"
+#include "attune/report/html.hpp"
+#include "attune/study/report.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+
+namespace attune::cli {
+
+void add_report_command(CLI::App& app) {
+  struct options {
+    input_flags in;
+    std::string after;
+    int parallel = 100;
+    std::uint64_t seed = 20240601;
+  };
+  auto o = std::make_shared<options>();
+  auto* cmd = app.add_subcommand(
+      "report", "one HTML page (or Markdown and SVG files) with the data summary, Table 1, reliability, item "
+                "analysis, score distributions, styles, structure, change and an APA paragraph");
+  add_input_flags(*cmd, o->in, {"html", "md"});
+  cmd->add_option("--after", o->after, "a second administration (same instrument, matched by --id): the change section");
+  cmd->add_option("--parallel", o->parallel, "parallel-analysis replicates of the scree plot (0: none)")
+      ->check(CLI::Range(0, 10000))
+      ->default_val(100);
+  cmd->add_option("--seed", o->seed, "seed of the parallel analysis")->default_val(20240601);
+  cmd->callback([o, cmd] {
+    refuse_keep(o->in, "report");
+    if (o->in.output.empty()) throw error(errc::invalid_argument, "attune report needs -o FILE (report.html or report.md)");
+    report_study_options ro;
+    ro.input = make_input_options(o->in);
+    ro.after = o->after;
+    ro.parallel_replicates = o->parallel;
+    ro.seed = o->seed;
+    ro.reliability.threads = o->in.threads;
+    // The command line as given (CLI11 keeps the parsed arguments), for the methods box.
+    std::string line = "attune report";
+    for (const auto* opt : cmd->get_options()) {
+      if (opt->count() == 0) continue;
+      const std::string name = opt->get_name().rfind("DATA", 0) == 0 ? "" : opt->get_name(false, true);
+      for (const auto& v : opt->results()) line += (name.empty() ? " " : " " + name + " ") + v;
+    }
+    ro.command_line = line;
+    const report_study study = study_report(resolve_instrument(o->in.instrument), o->in.data, ro);
+    print_warnings(study.warnings);
+    const std::vector<std::string> more = o->after.empty() ? std::vector<std::string>{} : std::vector<std::string>{o->after};
+    if (o->in.format == "md") {
+      // report.md and its pictures in report_files/ beside it.
+      const std::filesystem::path md(o->in.output);
+      const std::string folder = md.stem().string() + "_files";
+      const auto result = to_markdown(study, folder + "/");
+      const auto dir = md.parent_path() / folder;
+      std::filesystem::create_directories(dir);
+      for (const auto& [name, svg] : result.images) write_output_file((dir / name).string(), svg);
+      write_text(o->in, result.markdown, more);
+    } else {
+      write_text(o->in, to_html(study), more);
+    }
+  });
+}
+
+}  // namespace attune::cli

@@ -1,0 +1,31 @@
+/// @file html.hpp
+/// The report of `study_report` as one self-contained HTML page (inline CSS and SVG, no
+/// script, no external asset) or as Markdown with its SVG files beside it. Every number is
+/// read from the result structs of `report_study`, the same ones `to_json` prints.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "attune/core/config.hpp"
+#include "attune/study/report.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+/// The complete HTML document.
+ATTUNE_EXPORT std::string to_html(const report_study& report);
+
+/// Markdown and the SVG files it links to.
+struct ATTUNE_EXPORT markdown_report {
+  std::string markdown;  ///< the Markdown text
+  /// (file name, SVG text); the Markdown links `image_prefix + name`.
+  std::vector<std::pair<std::string, std::string>> images;
+};
+/// The report as Markdown; images are linked as `image_prefix` + file name (e.g. "report_files/").
+ATTUNE_EXPORT markdown_report to_markdown(const report_study& report, const std::string& image_prefix);
+
+/// The attachment plane of the report's classification (the README's picture).
+ATTUNE_EXPORT std::string report_plane_svg(const report_study& report);
+
+ATTUNE_END_NAMESPACE
