@@ -150,6 +150,23 @@ void answer_checks::add(const responses& data) {
   }
 }
 
+void answer_checks::merge(const answer_checks& other) {
+  if (!s_->options.sanity_warnings) return;
+  const state& o = *other.s_;
+  s_->lo = std::min(s_->lo, o.lo);
+  s_->hi = std::max(s_->hi, o.hi);
+  s_->n_answers += o.n_answers;
+  for (std::size_t k = 0; k < s_->scales.size() && k < o.scales.size(); ++k) {
+    const bool skipped = k < o.skipped.size() && o.skipped[k];
+    if (skipped) {
+      s_->skipped.resize(s_->inst->subscales.size(), false);
+      s_->skipped[k] = true;
+    }
+    if (k < s_->skipped.size() && s_->skipped[k]) continue;  // the check is skipped: no moments needed
+    s_->scales[k].merge(o.scales[k]);
+  }
+}
+
 std::vector<std::string> answer_checks::warnings(const std::string& source) const {
   std::vector<std::string> out;
   if (!s_->options.sanity_warnings) return out;

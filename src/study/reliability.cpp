@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <optional>
 #include <vector>
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/progress.hpp"
+#include "detail/parallel.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -213,9 +216,151 @@ reliability_study study_reliability(const instrument* given, responses data, con
   return out;
 }
 
+namespace {
+
+// Rows per chunk of the streaming path: one block of pairwise_moments::add (4096 rows), so that a
+// chunk's accumulator holds exactly the block the whole-matrix path forms, and the chunks merge in
+// file order. Fixed, never derived from the thread count: the output is the same for any `threads`.
+constexpr std::size_t kStreamChunkRows = 4096;
+
+// What a statistic needs beyond the accumulated moments, value counts and range checks: every row
+// (the bootstrap resamples rows, ADF needs the fourth moments of the complete rows, ordinal alpha
+// and the ICC read the rows, a scale without a declared range takes the answers' span), or a
+// second read (stdin cannot be read twice, and the fallback below reads the file again).
+bool needs_rows(const instrument* given, const std::string& path, const reliability_study_options& o) {
+  const auto& ro = o.reliability;
+  const bool raw_interval = std::any_of(ro.intervals.begin(), ro.intervals.end(), [](ci_method m) {
+    return m == ci_method::adf || m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca;
+  });
+  return path == "-" || raw_interval || o.omega_bootstrap > 0 || o.ordinal || o.icc ||
+         (given == nullptr && !o.input.scoring.range);
+}
+
+// One chunk's contribution: the range rule's count, the answer checks, and per subscale the
+// reliability accumulator of its keyed items.
+struct chunk_state {
+  std::size_t n_out_of_range = 0;
+  std::optional<answer_checks> checks;
+  std::vector<reliability_accumulator> scales;
+};
+
+// The one-pass path: the file read in chunks, each chunk accumulated (on up to `threads` threads),
+// the chunk states merged in file order. Returns nullopt where the accumulators cannot give what
+// the whole-matrix path gives (an item without variance: the score is recomputed without it; an
+// analysis that fails: its message comes from the whole-matrix path), and the caller falls back.
+std::optional<reliability_study> stream_reliability(const instrument* given, const std::string& path,
+                                                    const reliability_study_options& options) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;  // the whole-file reader reports it
+  response_reader reader(file, path, given != nullptr ? given->item_ids() : std::vector<std::string>{},
+                         reading_options(options.input));
+  std::optional<instrument> custom;
+  const instrument* inst = given;
+  std::vector<std::string> columns, item_ids;
+  std::vector<const subscale*> scales;  // those with an analysis
+  chunk_state total;
+  double n_rows = 0.0;
+  const std::size_t batch = 4 * detail::worker_count(options.reliability.threads, 1 << 20);
+  std::vector<responses> chunks(batch);
+  std::vector<chunk_state> parts(batch);
+  for (bool more = true; more;) {
+    std::size_t got = 0;
+    while (got < batch && (more = reader.read(chunks[got], kStreamChunkRows))) ++got;
+    if (got == 0) break;
+    if (inst == nullptr) {
+      custom = columns_as_scale(chunks[0], options.input, options.reversed);
+      inst = &*custom;
+    }
+    if (columns.empty()) {
+      columns = chunks[0].columns;
+      item_ids = chunks[0].item_ids;
+      for (const auto& s : inst->subscales) {
+        if (s.items.size() >= 2 || given == nullptr) scales.push_back(&s);
+      }
+      total.checks.emplace(*inst, options.input);
+      for (const subscale* s : scales) {
+        total.scales.emplace_back(static_cast<Eigen::Index>(s->items.size()), options.reliability.missing);
+      }
+    }
+    detail::parallel_for(got, options.reliability.threads, [&](std::size_t c) {
+      responses& data = chunks[c];
+      chunk_state& part = parts[c];
+      part = chunk_state{};
+      part.n_out_of_range = apply_range_rule(*inst, data, options.input.scoring);
+      part.checks.emplace(*inst, options.input);
+      part.checks->add(data);
+      for (const subscale* s : scales) {
+        part.scales.emplace_back(static_cast<Eigen::Index>(s->items.size()), options.reliability.missing);
+        part.scales.back().add(keyed_items(*inst, *s, data.values, options.input.scoring));
+      }
+    });
+    for (std::size_t c = 0; c < got; ++c) {  // file order, whatever the thread count
+      n_rows += static_cast<double>(chunks[c].n_rows());
+      total.n_out_of_range += parts[c].n_out_of_range;
+      total.checks->merge(*parts[c].checks);
+      for (std::size_t t = 0; t < scales.size(); ++t) total.scales[t].merge(parts[c].scales[t]);
+    }
+  }
+  if (n_rows == 0.0) return std::nullopt;  // the whole-file reader names the empty file
+  reliability_study out;
+  if (given != nullptr) out.instrument = inst->id;
+  out.n_rows = static_cast<std::size_t>(n_rows);
+  out.n_out_of_range = total.n_out_of_range;
+  if (out.n_out_of_range > 0) {
+    out.warnings.push_back(std::to_string(out.n_out_of_range) +
+                           " answer(s) outside the response range were treated as missing");
+  }
+  const auto checked = total.checks->warnings(path);
+  out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  std::size_t t = 0;
+  for (const auto& s : inst->subscales) {
+    if (s.items.size() < 2 && given != nullptr) {
+      out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
+      continue;
+    }
+    const reliability_accumulator& acc = total.scales[t++];
+    scale_reliability sr;
+    sr.name = s.name;
+    for (const auto& id : s.items) {
+      const auto idx = static_cast<std::size_t>(inst->item_index(id));
+      sr.items.push_back(idx < columns.size() ? columns[idx] : id);
+      if (inst->is_reversed(s, id)) sr.reversed.push_back(sr.items.back());
+    }
+    const pairwise_moments& pm = acc.moments();
+    for (Eigen::Index i = 0; i < acc.n_items(); ++i) {
+      if (!(pm.pair_m2()(i, i) > 0.0)) return std::nullopt;  // a constant item: the score is recomputed without it
+    }
+    reliability_options ro = options.reliability;
+    ro.item_names = sr.items;
+    try {
+      sr.reliability = analyze_reliability(acc, ro);
+    } catch (const error&) {
+      return std::nullopt;
+    }
+    try {
+      sr.omega = omega_of(sr.reliability, Eigen::MatrixXd(), options);
+    } catch (const error& e) {
+      sr.warnings.push_back(std::string("omega not available: ") + e.what());
+    }
+    out.scales.push_back(std::move(sr));
+  }
+  if (out.scales.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
 reliability_study study_reliability(const instrument* inst, const std::string& path,
                                     const reliability_study_options& options) {
   check(inst, options);
+  if (!needs_rows(inst, path, options)) {
+    // Any error on the way (a cell that is not a number, an answer too large for the sums of
+    // squares) is reported by the whole-file path below, with the same message as ever.
+    try {
+      if (auto streamed = stream_reliability(inst, path, options)) return std::move(*streamed);
+    } catch (const error&) {
+    }
+  }
   return study_reliability(inst, read_study_data(path, inst, options.input), options);
 }
 

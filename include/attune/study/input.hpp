@@ -95,6 +95,9 @@ class ATTUNE_EXPORT answer_checks {
   answer_checks& operator=(const answer_checks&) = delete;
   /// Adds rows (`data.values`: one column per instrument item, instrument order).
   void add(const responses& data);
+  /// Merges checks of other rows built for the same instrument and options (chunks checked on
+  /// several threads, merged in chunk order: the result does not depend on the thread count).
+  void merge(const answer_checks& other);
   /// The warnings ("" source: "the data"); none when `input_options.sanity_warnings` is false.
   [[nodiscard]] std::vector<std::string> warnings(const std::string& source) const;
 
