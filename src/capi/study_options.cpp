@@ -288,6 +288,9 @@ void read_factor(option_reader& r, factor_study_options& o) {
   r.number("tolerance", "cfa_options.tolerance", o.cfa.tolerance);
   r.number("rmsea_ci_level", "cfa_options.rmsea_ci_level", o.cfa.rmsea_ci_level);
   r.number("rmsea_close_h0", "cfa_options.rmsea_close_h0", o.cfa.rmsea_close_h0);
+  std::vector<double> start;
+  r.numbers("start", "cfa_options.start", start);
+  if (!start.empty()) o.cfa.start = Eigen::Map<const Eigen::VectorXd>(start.data(), static_cast<Eigen::Index>(start.size()));
 }
 
 void read_classify(option_reader& r, matrix_description& d, classify_study_options& o) {
@@ -299,6 +302,20 @@ void read_classify(option_reader& r, matrix_description& d, classify_study_optio
   // The RQ forced choice of every row, carried as the extra column "forced_choice".
   r.texts("forced_choice", "classify_study_options.forced_choice_column", d.forced_choice);
   if (!d.forced_choice.empty()) o.forced_choice_column = "forced_choice";
+  // [{"style": "secure", "anxiety": 2.5, "avoidance": 2.5}, ...]
+  if (const json* v = r.find("prototypes")) {
+    const std::string field = "classify_study_options.prototypes";
+    if (!v->is_array()) r.fail("prototypes", field, *v, "must be an array of {\"style\", \"anxiety\", \"avoidance\"}");
+    o.prototypes.clear();
+    for (const json& e : *v) {
+      const bool ok = e.is_object() && e.size() == 3 && e.contains("style") && e["style"].is_string() &&
+                      e.contains("anxiety") && e["anxiety"].is_number() && e.contains("avoidance") &&
+                      e["avoidance"].is_number();
+      const auto style = ok ? parse_attachment_style(e["style"].get_ref<const std::string&>()) : std::nullopt;
+      if (!style) r.fail("prototypes", field, e, "must hold {\"style\": a style name, \"anxiety\": number, \"avoidance\": number}");
+      o.prototypes.push_back({*style, e["anxiety"].get<double>(), e["avoidance"].get<double>()});
+    }
+  }
   r.named<cut_tie>("on_cut", "classify_study_options.on_cut", o.on_cut, parse_cut_tie);
   r.integer("kmeans_starts", "classify_study_options.kmeans_starts", o.kmeans_starts);
   r.integer("seed", "classify_study_options.seed", o.seed);

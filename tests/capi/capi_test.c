@@ -447,6 +447,20 @@ static void studies(const attune_instrument* ecr_r) {
   CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"rotation\": \"sideways\"}", &doc, &err),
                ATTUNE_INVALID_ARGUMENT, err);
   CHECK(strcmp(err.option, "efa_options.rotation") == 0 && contains(err.value, "sideways"));
+  CHECK_STATUS(attune_study_json("classify", ecr_r, data, ROWS, COLS,
+                                 "{\"method\": \"prototypes\", \"prototypes\": [{\"style\": \"secure\", \"anxiety\": 2, "
+                                 "\"avoidance\": 2}, {\"style\": \"fearful\", \"anxiety\": 6, \"avoidance\": 6}]}",
+                                 &doc, &err),
+               ATTUNE_OK, err);
+  attune_free(doc);
+  CHECK_STATUS(attune_study_json("classify", ecr_r, data, ROWS, COLS, "{\"prototypes\": [{\"style\": \"calm\"}]}", &doc,
+                                 &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "classify_study_options.prototypes") == 0);
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"analysis\": \"cfa\", \"start\": [\"x\"]}", &doc,
+                                 &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "cfa_options.start") == 0);
   CHECK_STATUS(attune_study_json("reliability", NULL, data, 1, 4, NULL, &doc, &err), ATTUNE_INSUFFICIENT_DATA, err);
   data[5 * COLS + 2] = 0.0; /* row 6, Q3 */
   CHECK_STATUS(attune_study_json("reliability", ecr_r, data, ROWS, COLS, NULL, &doc, &err), ATTUNE_BAD_INPUT, err);
