@@ -17,9 +17,11 @@
  * - Options: a JSON object (NULL or "" = all defaults) whose keys are the names of the C++ options
  *   fields (docs/c-api.md lists them per study); an unknown key is an error, never ignored.
  *
- * Thread safety: every function may be called from any thread at the same time. The library has
- * no mutable global state; an attune_instrument is immutable after creation and may be shared
- * between threads; free it once, when no call uses it. Studies may use worker threads of their
+ * Thread safety: every function may be called from any thread at the same time, with one
+ * exception: an attune_cat_session is mutable, so calls on one session must not overlap (use a
+ * session from one thread at a time; distinct sessions are independent). The library has no
+ * mutable global state; an attune_instrument and an attune_item_bank are immutable after creation
+ * and may be shared between threads; free a handle once, when no call uses it. Studies may use worker threads of their
  * own (option "threads", 0 = all cores); results never depend on their number.
  *
  * ABI: the functions and structs below are kept compatible within one ATTUNE_C_ABI_VERSION; the
@@ -90,6 +92,20 @@ typedef struct attune_error {
 
 /** An instrument (items, subscales, keys, range): opaque, immutable, shareable between threads. */
 typedef struct attune_instrument attune_instrument;
+
+/**
+ * An item bank (graded-response parameters, categories, reverse keys, scales, provenance; the
+ * `attune-item-bank/1` JSON format of docs/irt.md): opaque, immutable, shareable between threads.
+ */
+typedef struct attune_item_bank attune_item_bank;
+
+/**
+ * An adaptive test in progress on an item bank (it holds its own copy of the bank). Mutable: use
+ * one session from one thread at a time (one session per respondent; sessions share nothing, so
+ * different sessions may run on different threads at once). A server that keeps no state saves it
+ * to JSON text after each answer and restores it for the next request.
+ */
+typedef struct attune_cat_session attune_cat_session;
 
 /* ---- version ---------------------------------------------------------------------------- */
 
@@ -171,8 +187,11 @@ ATTUNE_C_API attune_status attune_score_matrix(const attune_instrument* inst, co
 /**
  * Runs a study on a row-major `rows` x `cols` matrix and returns its JSON document.
  * `study_name`: as the command line's command, one of "score", "reliability", "correlate",
- * "factor", "classify", "change", "quality". `inst` gives the items (cols = its item count);
- * NULL with "reliability" or "correlate" treats the columns as one scale (as `--items`), named by
+ * "factor", "classify", "change", "quality", "irt fit" (the item bank document with its fit: read
+ * it back with attune_item_bank_from_json), and the studies on an item bank, "irt score",
+ * "irt info", "irt simulate" and "cat simulate", with the bank given as the option "bank" (its
+ * JSON object; attune_study_bank_json takes a bank handle instead). `inst` gives the items (cols = its item count);
+ * NULL with "reliability", "correlate" or "irt fit" treats the columns as one scale (as `--items`), named by
  * the option "columns" (default V1, V2, ...). Every study needs an instrument otherwise.
  * "change": the administrations are stacked in `data`, in time order, with the option
  * "wave_rows" giving the rows of each (summing to `rows`) and "ids" the respondent id of every row
@@ -181,6 +200,78 @@ ATTUNE_C_API attune_status attune_score_matrix(const attune_instrument* inst, co
 ATTUNE_C_API attune_status attune_study_json(const char* study_name, const attune_instrument* inst,
                                              const double* data, size_t rows, size_t cols,
                                              const char* options_json, char** result_json, attune_error* err);
+
+/* ---- item banks ------------------------------------------------------------------------- */
+
+/** An item bank from its JSON text (`attune-item-bank/1`, e.g. the document of the study "irt fit"),
+    validated (bad_input naming the field). Free it with attune_item_bank_free. */
+ATTUNE_C_API attune_status attune_item_bank_from_json(const char* json_text, attune_item_bank** out,
+                                                      attune_error* err);
+/** The bank's JSON text (round-trips through attune_item_bank_from_json bit for bit). */
+ATTUNE_C_API attune_status attune_item_bank_to_json(const attune_item_bank* bank, char** result_json,
+                                                    attune_error* err);
+/** Frees an item bank. NULL is allowed. */
+ATTUNE_C_API void attune_item_bank_free(attune_item_bank* bank);
+/** Its number of items: the columns of the data that the bank studies take, in bank order. */
+ATTUNE_C_API attune_status attune_item_bank_item_count(const attune_item_bank* bank, size_t* count,
+                                                       attune_error* err);
+/** The id of bank item `index` (valid while `bank` lives). */
+ATTUNE_C_API attune_status attune_item_bank_item_id(const attune_item_bank* bank, size_t index, const char** id,
+                                                    attune_error* err);
+
+/**
+ * Runs a study on an item bank and returns its JSON document (as the command line's
+ * `--format json`). `study_name`:
+ * - "irt score": theta and SE per respondent and scale of the row-major `rows` x `cols` matrix
+ *   (cols = the bank's item count, bank order; NaN = no answer);
+ * - "irt info": item and test information on a theta grid (no data: `data` NULL, rows = cols = 0);
+ * - "irt simulate": answers simulated from the bank's model (no data), as the document
+ *   {"format", "study": "irt_simulation", "items", "scales", "ids", "answers", "theta"};
+ * - "cat simulate": adaptive tests on simulated respondents (no data), or with data on the
+ *   matrix's answers.
+ * `options_json` as attune_study_json (docs/c-api.md lists the keys of every study).
+ */
+ATTUNE_C_API attune_status attune_study_bank_json(const char* study_name, const attune_item_bank* bank,
+                                                  const double* data, size_t rows, size_t cols,
+                                                  const char* options_json, char** result_json, attune_error* err);
+
+/* ---- adaptive testing ------------------------------------------------------------------- */
+
+/**
+ * A new adaptive test on `bank` (copied: the bank may be freed afterwards). `options_json`: the
+ * CAT's options (docs/c-api.md: selection, balance, randomesque, seed, kl_delta, stop_se,
+ * min_items, max_items, se_change, max_total_items, quadrature_points, quadrature_lower,
+ * quadrature_upper); NULL or "" = defaults. Free it with attune_cat_session_free.
+ */
+ATTUNE_C_API attune_status attune_cat_session_create(const attune_item_bank* bank, const char* options_json,
+                                                     attune_cat_session** out, attune_error* err);
+/** Frees a session. NULL is allowed. */
+ATTUNE_C_API void attune_cat_session_free(attune_cat_session* session);
+/**
+ * The item to ask next: `*item_id` is its id (valid until the next call on this session), or NULL
+ * when the test is done (`*done` = 1; `done` may be NULL). Asking again before an answer returns
+ * the same item.
+ */
+ATTUNE_C_API attune_status attune_cat_session_next_item(attune_cat_session* session, const char** item_id,
+                                                        int* done, attune_error* err);
+/** Records the answer `value` (one of the item's categories, or NaN: skipped) to `item_id`. */
+ATTUNE_C_API attune_status attune_cat_session_answer(attune_cat_session* session, const char* item_id, double value,
+                                                     attune_error* err);
+/**
+ * The current EAP theta and its SE (posterior SD) of `scale` (NULL or "": the bank's only scale;
+ * an error naming the scales on a bank with several).
+ */
+ATTUNE_C_API attune_status attune_cat_session_theta(const attune_cat_session* session, const char* scale,
+                                                    double* theta, double* se, attune_error* err);
+/** The session as JSON text ("attune-cat-session/1"), to continue it later with _restore. */
+ATTUNE_C_API attune_status attune_cat_session_save(const attune_cat_session* session, char** result_json,
+                                                   attune_error* err);
+/**
+ * A session restored from attune_cat_session_save text on the same bank (bad_input for another
+ * bank or a malformed text): it continues exactly as the original would.
+ */
+ATTUNE_C_API attune_status attune_cat_session_restore(const attune_item_bank* bank, const char* session_json,
+                                                      attune_cat_session** out, attune_error* err);
 
 #ifdef __cplusplus
 }

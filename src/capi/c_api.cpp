@@ -17,6 +17,8 @@
 #include "attune/core/error.hpp"
 #include "attune/core/version.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/keys/item_bank.hpp"
+#include "attune/study/irt.hpp"
 #include "attune/report/json.hpp"
 #include "capi/study_options.hpp"
 
@@ -25,6 +27,21 @@ struct attune_instrument {
   static constexpr std::uint64_t tag_value = 0x617474756e65ULL;  // "attune"
   std::uint64_t tag = tag_value;
   attune::instrument inst;
+};
+
+/// An item bank handle.
+struct attune_item_bank {
+  static constexpr std::uint64_t tag_value = 0x61747462616e6bULL;  // "attbank"
+  std::uint64_t tag = tag_value;
+  attune::item_bank bank;
+};
+
+/// A CAT session handle; `next` keeps the id returned by attune_cat_session_next_item alive.
+struct attune_cat_session {
+  static constexpr std::uint64_t tag_value = 0x617474636174ULL;  // "attcat"
+  std::uint64_t tag = tag_value;
+  attune::cat_session session;
+  std::string next;
 };
 
 namespace {
@@ -108,6 +125,19 @@ const attune::instrument& checked(const attune_instrument* inst, const char* nam
   return inst->inst;
 }
 
+const attune::item_bank& checked(const attune_item_bank* bank, const char* name = "bank") {
+  if (bank == nullptr) fail_argument(name, "the item bank handle is NULL");
+  if (bank->tag != attune_item_bank::tag_value) fail_argument(name, "not an attune_item_bank handle");
+  return bank->bank;
+}
+
+template <class Session>
+Session& checked_session(Session* s) {
+  if (s == nullptr) fail_argument("session", "the CAT session handle is NULL");
+  if (s->tag != attune_cat_session::tag_value) fail_argument("session", "not an attune_cat_session handle");
+  return *s;
+}
+
 template <class T>
 void require(const T* p, const char* name) {
   if (p == nullptr) fail_argument(name, "must not be NULL");
@@ -149,14 +179,33 @@ void check_matrix(const double* data, std::size_t rows, std::size_t cols, std::s
 
 /// The caller's matrix as the responses a study takes: the one copy of the data (row-major in,
 /// the library's column-major matrix out), with item ids, column names and row ids.
+/// What the columns must be: the item ids of an instrument or a bank (in its order), or none (the
+/// columns are the scale), and how messages name their owner.
+struct expected_items {
+  std::vector<std::string> ids;  ///< empty: the columns are the items
+  std::string owner;             ///< "instrument 'ecr'", "the item bank"
+};
+
+expected_items items_of(const attune::instrument* inst) {
+  if (inst == nullptr) return {};
+  return {inst->item_ids(), "instrument '" + inst->id + "'"};
+}
+
+expected_items items_of(const attune::item_bank& bank) {
+  expected_items e{{}, "the item bank"};
+  for (const auto& it : bank.items) e.ids.push_back(it.id);
+  return e;
+}
+
 attune::responses to_responses(const double* data, std::size_t rows, std::size_t cols, std::size_t row_stride,
                                std::size_t first_row, const attune::capi::matrix_description& d,
-                               const attune::instrument* inst, std::size_t id_offset) {
+                               const expected_items& expected, std::size_t id_offset) {
   attune::responses r;
-  if (inst != nullptr && cols != inst->items.size()) {
+  const bool has_items = !expected.ids.empty();
+  if (has_items && cols != expected.ids.size()) {
     throw error(errc::invalid_argument,
-                "data has " + std::to_string(cols) + " columns, but instrument '" + inst->id + "' has " +
-                    std::to_string(inst->items.size()) + " items (give its items in order)",
+                "data has " + std::to_string(cols) + " columns, but " + expected.owner + " has " +
+                    std::to_string(expected.ids.size()) + " items (give its items in order)",
                 {.option = "cols", .rule = "column_count"});
   }
   if (!d.columns.empty() && d.columns.size() != cols) {
@@ -164,16 +213,16 @@ attune::responses to_responses(const double* data, std::size_t rows, std::size_t
                 "option \"columns\" names " + std::to_string(d.columns.size()) + " columns for " + std::to_string(cols),
                 {.option = "columns", .rule = "column_count"});
   }
-  r.item_ids = inst != nullptr ? inst->item_ids() : std::vector<std::string>{};
+  r.item_ids = expected.ids;
   r.columns = d.columns;
   if (r.columns.empty()) {
-    if (inst != nullptr) {
+    if (has_items) {
       r.columns = r.item_ids;
     } else {
       for (std::size_t j = 0; j < cols; ++j) r.columns.push_back("V" + std::to_string(j + 1));
     }
   }
-  if (inst == nullptr) r.item_ids = r.columns;
+  if (!has_items) r.item_ids = r.columns;
   r.source = d.source;
   r.first_row = 1;
   r.values.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
@@ -181,6 +230,15 @@ attune::responses to_responses(const double* data, std::size_t rows, std::size_t
   for (std::size_t i = 0; i < rows; ++i) {
     const double* row = base + i * row_stride;
     for (std::size_t j = 0; j < cols; ++j) r.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = row[j];
+  }
+  // The missing codes, as the file reader applies them to its cells (exact comparison: codes).
+  if (!d.missing_codes.empty()) {
+    for (Eigen::Index k = 0; k < r.values.size(); ++k) {
+      double& v = r.values.data()[k];
+      if (std::find(d.missing_codes.begin(), d.missing_codes.end(), v) != d.missing_codes.end()) {
+        v = std::numeric_limits<double>::quiet_NaN();
+      }
+    }
   }
   if (!d.ids.empty()) {
     r.row_ids.assign(d.ids.begin() + static_cast<std::ptrdiff_t>(id_offset),
@@ -197,8 +255,43 @@ void check_ids(const attune::capi::matrix_description& d, std::size_t rows) {
   }
 }
 
-std::string run_study(const char* study_name, const attune_instrument* handle, const double* data, std::size_t rows,
-                      std::size_t cols, const char* options_json) {
+/// A study on an item bank: the bank of the handle or of the option "bank".
+std::string run_bank_study(attune::capi::study_kind kind, const attune::capi::study_request& q,
+                           const attune_item_bank* handle, const double* data, std::size_t rows, std::size_t cols) {
+  using namespace attune;
+  using capi::study_kind;
+  const std::string name(capi::study_name(kind));
+  if (handle != nullptr && !q.data.bank_json.empty()) {
+    fail_argument("bank", "give the item bank once: as the handle or as the option \"bank\", not both");
+  }
+  std::optional<item_bank> given;
+  if (handle == nullptr) {
+    if (q.data.bank_json.empty()) {
+      throw error(errc::invalid_argument, "the " + name + " study needs an item bank: the option \"bank\" (its JSON)",
+                  {.option = "bank", .rule = "bank_required"});
+    }
+    given = item_bank_from_json(q.data.bank_json, "options \"bank\"");
+  }
+  const item_bank& bank = handle != nullptr ? checked(handle) : *given;
+  if (capi::takes_no_data(kind) && (rows != 0 || cols != 0)) {
+    fail_argument("rows", "the " + name + " study takes no data: pass rows = cols = 0");
+  }
+  auto answers = [&] { return to_responses(data, rows, cols, cols, 0, q.data, items_of(bank), 0); };
+  switch (kind) {
+    case study_kind::irt_score: return to_json(study_irt_score(bank, answers(), q.irt_score));
+    case study_kind::irt_info: return to_json(study_irt_info(bank, q.irt_info));
+    case study_kind::irt_simulate: return to_json(study_irt_simulate(bank, q.irt_simulate));
+    case study_kind::cat_simulate:
+      if (rows == 0 && cols == 0) return to_json(study_cat_simulation(bank, q.cat_simulate));
+      return to_json(study_cat_simulation(bank, answers(), q.cat_simulate));
+    default: break;
+  }
+  throw error(errc::invalid_argument, "the " + name + " study does not take an item bank",
+              {.option = "bank", .rule = "c_argument"});
+}
+
+std::string run_study(const char* study_name, const attune_instrument* handle, const attune_item_bank* bank,
+                      const double* data, std::size_t rows, std::size_t cols, const char* options_json) {
   using namespace attune;
   using capi::study_kind;
   require(study_name, "study_name");
@@ -206,22 +299,38 @@ std::string run_study(const char* study_name, const attune_instrument* handle, c
   capi::study_request q = capi::parse_study_options(kind, options_json);
   check_matrix(data, rows, cols, cols);
   check_ids(q.data, rows);
-  const bool columns_as_scale = kind == study_kind::reliability || kind == study_kind::correlate;
+  if (capi::needs_bank(kind)) {
+    if (handle != nullptr) {
+      fail_argument("inst", std::string("the ") + study_name + " study takes an item bank, not an instrument (pass NULL)");
+    }
+    return run_bank_study(kind, q, bank, data, rows, cols);
+  }
+  if (bank != nullptr) {
+    fail_argument("bank", std::string("the ") + study_name +
+                              " study does not take an item bank (those that do: irt score, irt info, irt simulate, cat simulate)");
+  }
+  const bool columns_as_scale =
+      kind == study_kind::reliability || kind == study_kind::correlate || kind == study_kind::irt_fit;
   const instrument* inst = nullptr;
   if (handle != nullptr || !columns_as_scale) {
     if (handle == nullptr) {
       fail_argument("inst", std::string("the ") + study_name +
-                                " study needs an instrument (only reliability and correlate take the columns as one scale)");
+                                " study needs an instrument (only reliability, correlate and irt fit take the columns as one scale)");
     }
     inst = &checked(handle);
   }
-  auto whole = [&] { return to_responses(data, rows, cols, cols, 0, q.data, inst, 0); };
+  auto whole = [&] { return to_responses(data, rows, cols, cols, 0, q.data, items_of(inst), 0); };
   switch (kind) {
     case study_kind::score: return to_json(study_score(*inst, whole(), q.score));
     case study_kind::reliability: return to_json(study_reliability(inst, whole(), q.reliability));
     case study_kind::correlate: return to_json(study_correlate(inst, whole(), q.correlate));
     case study_kind::factor: return to_json(study_factor(*inst, whole(), q.factor));
     case study_kind::quality: return to_json(study_quality(*inst, whole(), q.quality));
+    case study_kind::irt_fit: return to_json(study_irt_fit(inst, whole(), q.irt_fit));
+    case study_kind::irt_score:
+    case study_kind::irt_info:
+    case study_kind::irt_simulate:
+    case study_kind::cat_simulate: break;  // run_bank_study
     case study_kind::classify: {
       responses r = whole();
       if (!q.data.forced_choice.empty()) {
@@ -259,7 +368,7 @@ std::string run_study(const char* study_name, const attune_instrument* handle, c
       std::size_t first = 0;
       for (std::size_t k = 0; k < w.size(); ++k) {
         capi::matrix_description d = q.data;
-        responses r = to_responses(data, w[k], cols, cols, first, d, inst, first);
+        responses r = to_responses(data, w[k], cols, cols, first, d, items_of(inst), first);
         r.source = q.data.wave_names.empty() ? std::string() : q.data.wave_names[k];
         waves.push_back(std::move(r));
         first += w[k];
@@ -427,7 +536,7 @@ attune_status attune_score_matrix(const attune_instrument* inst, const double* d
     if (rows > 0) require(scores_out, "scores_out");
     attune::capi::study_request q = attune::capi::parse_study_options(attune::capi::study_kind::score, options_json);
     check_ids(q.data, rows);
-    const auto study = attune::study_score(i, to_responses(data, rows, cols, row_stride, 0, q.data, &i, 0), q.score);
+    const auto study = attune::study_score(i, to_responses(data, rows, cols, row_stride, 0, q.data, items_of(&i), 0), q.score);
     const Eigen::MatrixXd& s = study.scores.scores;
     for (std::size_t r = 0; r < rows; ++r) {
       for (std::size_t c = 0; c < n_scores; ++c) {
@@ -442,7 +551,145 @@ attune_status attune_study_json(const char* study_name, const attune_instrument*
   if (result_json != nullptr) *result_json = nullptr;
   return guarded(err, [&] {
     require(result_json, "result_json");
-    *result_json = c_string(run_study(study_name, inst, data, rows, cols, options_json));
+    *result_json = c_string(run_study(study_name, inst, nullptr, data, rows, cols, options_json));
+  });
+}
+
+attune_status attune_study_bank_json(const char* study_name, const attune_item_bank* bank, const double* data,
+                                     size_t rows, size_t cols, const char* options_json, char** result_json,
+                                     attune_error* err) {
+  if (result_json != nullptr) *result_json = nullptr;
+  return guarded(err, [&] {
+    require(result_json, "result_json");
+    checked(bank);
+    *result_json = c_string(run_study(study_name, nullptr, bank, data, rows, cols, options_json));
+  });
+}
+
+attune_status attune_item_bank_from_json(const char* json_text, attune_item_bank** out, attune_error* err) {
+  if (out != nullptr) *out = nullptr;
+  return guarded(err, [&] {
+    require(json_text, "json_text");
+    require(out, "out");
+    auto* h = new attune_item_bank;
+    try {
+      h->bank = attune::item_bank_from_json(json_text, "item bank JSON");
+    } catch (...) {
+      delete h;
+      throw;
+    }
+    *out = h;
+  });
+}
+
+attune_status attune_item_bank_to_json(const attune_item_bank* bank, char** result_json, attune_error* err) {
+  if (result_json != nullptr) *result_json = nullptr;
+  return guarded(err, [&] {
+    const auto& b = checked(bank);
+    require(result_json, "result_json");
+    *result_json = c_string(attune::item_bank_to_json(b));
+  });
+}
+
+void attune_item_bank_free(attune_item_bank* bank) {
+  if (bank == nullptr || bank->tag != attune_item_bank::tag_value) return;
+  bank->tag = 0;
+  delete bank;
+}
+
+attune_status attune_item_bank_item_count(const attune_item_bank* bank, size_t* count, attune_error* err) {
+  return guarded(err, [&] {
+    const auto& b = checked(bank);
+    require(count, "count");
+    *count = b.items.size();
+  });
+}
+
+attune_status attune_item_bank_item_id(const attune_item_bank* bank, size_t index, const char** id,
+                                       attune_error* err) {
+  if (id != nullptr) *id = nullptr;
+  return guarded(err, [&] {
+    const auto& b = checked(bank);
+    require(id, "id");
+    if (index >= b.items.size()) {
+      fail_argument("index", std::to_string(index) + " is not below the item count " + std::to_string(b.items.size()));
+    }
+    *id = b.items[index].id.c_str();
+  });
+}
+
+attune_status attune_cat_session_create(const attune_item_bank* bank, const char* options_json,
+                                        attune_cat_session** out, attune_error* err) {
+  if (out != nullptr) *out = nullptr;
+  return guarded(err, [&] {
+    const auto& b = checked(bank);
+    require(out, "out");
+    const attune::cat_options options = attune::capi::parse_cat_options(options_json);
+    *out = new attune_cat_session{attune_cat_session::tag_value, attune::cat_session(b, options), {}};
+  });
+}
+
+void attune_cat_session_free(attune_cat_session* session) {
+  if (session == nullptr || session->tag != attune_cat_session::tag_value) return;
+  session->tag = 0;
+  delete session;
+}
+
+attune_status attune_cat_session_next_item(attune_cat_session* session, const char** item_id, int* done,
+                                           attune_error* err) {
+  if (item_id != nullptr) *item_id = nullptr;
+  if (done != nullptr) *done = 0;
+  return guarded(err, [&] {
+    auto& s = checked_session(session);
+    require(item_id, "item_id");
+    const auto next = s.session.next_item();
+    if (!next) {
+      if (done != nullptr) *done = 1;
+      return;
+    }
+    s.next = *next;
+    *item_id = s.next.c_str();
+  });
+}
+
+attune_status attune_cat_session_answer(attune_cat_session* session, const char* item_id, double value,
+                                        attune_error* err) {
+  return guarded(err, [&] {
+    auto& s = checked_session(session);
+    require(item_id, "item_id");
+    s.session.answer(item_id, value);
+  });
+}
+
+attune_status attune_cat_session_theta(const attune_cat_session* session, const char* scale, double* theta,
+                                       double* se, attune_error* err) {
+  return guarded(err, [&] {
+    const auto& s = checked_session(session);
+    require(theta, "theta");
+    require(se, "se");
+    const std::string_view name = scale != nullptr ? std::string_view(scale) : std::string_view();
+    *theta = s.session.theta(name);
+    *se = s.session.se(name);
+  });
+}
+
+attune_status attune_cat_session_save(const attune_cat_session* session, char** result_json, attune_error* err) {
+  if (result_json != nullptr) *result_json = nullptr;
+  return guarded(err, [&] {
+    const auto& s = checked_session(session);
+    require(result_json, "result_json");
+    *result_json = c_string(s.session.save());
+  });
+}
+
+attune_status attune_cat_session_restore(const attune_item_bank* bank, const char* session_json,
+                                         attune_cat_session** out, attune_error* err) {
+  if (out != nullptr) *out = nullptr;
+  return guarded(err, [&] {
+    const auto& b = checked(bank);
+    require(session_json, "session_json");
+    require(out, "out");
+    *out = new attune_cat_session{attune_cat_session::tag_value, attune::cat_session::restore(b, session_json), {}};
   });
 }
 

@@ -96,6 +96,30 @@ class option_reader {
       }
     }
   }
+  void numbers(const std::string& key, const std::string& field, std::vector<double>& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_array()) fail(key, field, *v, "must be an array of numbers");
+      out.clear();
+      for (const json& e : *v) {
+        if (!e.is_number()) fail(key, field, e, "must hold numbers only");
+        out.push_back(e.get<double>());
+      }
+    }
+  }
+  // An optional field: absent (or null) keeps the default.
+  template <class T>
+  void optional_integer(const std::string& key, const std::string& field, std::optional<T>& out) {
+    T value{};
+    if (find(key) == nullptr) return;
+    integer(key, field, value);
+    out = value;
+  }
+  void optional_number(const std::string& key, const std::string& field, std::optional<double>& out) {
+    double value = 0;
+    if (find(key) == nullptr) return;
+    number(key, field, value);
+    out = value;
+  }
   // An enum by its to_string name, through the library's own parse function.
   template <class E>
   void named(const std::string& key, const std::string& field, E& out,
@@ -174,23 +198,41 @@ class option_reader {
   std::set<std::string> known_;
 };
 
+std::optional<out_of_range_policy> parse_out_of_range(std::string_view n) {
+  if (n == "error") return out_of_range_policy::error;
+  if (n == "set_missing") return out_of_range_policy::set_missing;
+  return std::nullopt;
+}
+
+void read_out_of_range(option_reader& r, scoring_options& s) {
+  r.named<out_of_range_policy>("out_of_range", "scoring_options.out_of_range", s.out_of_range, parse_out_of_range);
+}
+
 void read_scoring(option_reader& r, scoring_options& s) {
   r.range("range", "scoring_options.range", s.range);
   r.number("min_answered", "scoring_options.min_answered", s.min_answered);
-  r.named<out_of_range_policy>("out_of_range", "scoring_options.out_of_range", s.out_of_range,
-                               [](std::string_view n) -> std::optional<out_of_range_policy> {
-                                 if (n == "error") return out_of_range_policy::error;
-                                 if (n == "set_missing") return out_of_range_policy::set_missing;
-                                 return std::nullopt;
-                               });
+  read_out_of_range(r, s);
 }
 
-void read_input(option_reader& r, matrix_description& d, input_options& in) {
+// Which of the scoring rules a study applies: all; the range and the out-of-range rule (irt fit:
+// a missing answer drops out of the likelihood, so min_answered does not apply); or only the
+// out-of-range rule (the bank studies: the bank's categories are the range).
+enum class scoring_rules { all, range_and_policy, policy };
+
+// What every study on a matrix reads: the matrix's description, the missing codes, the scoring rules.
+void read_input(option_reader& r, matrix_description& d, input_options& in, scoring_rules rules = scoring_rules::all) {
   r.texts("columns", "columns", d.columns);
   r.texts("ids", "ids", d.ids);
   r.text("source", "source", d.source);
   r.text("id_column", "read_options.id_column", in.read.id_column);
-  read_scoring(r, in.scoring);
+  r.numbers("missing_codes", "read_options.missing_codes", in.read.missing_codes);
+  d.missing_codes = in.read.missing_codes;
+  if (rules == scoring_rules::all) {
+    read_scoring(r, in.scoring);
+    return;
+  }
+  if (rules == scoring_rules::range_and_policy) r.range("range", "scoring_options.range", in.scoring.range);
+  read_out_of_range(r, in.scoring);
 }
 
 void read_reliability(option_reader& r, reliability_study_options& o) {
@@ -246,6 +288,9 @@ void read_factor(option_reader& r, factor_study_options& o) {
   r.number("tolerance", "cfa_options.tolerance", o.cfa.tolerance);
   r.number("rmsea_ci_level", "cfa_options.rmsea_ci_level", o.cfa.rmsea_ci_level);
   r.number("rmsea_close_h0", "cfa_options.rmsea_close_h0", o.cfa.rmsea_close_h0);
+  std::vector<double> start;
+  r.numbers("start", "cfa_options.start", start);
+  if (!start.empty()) o.cfa.start = Eigen::Map<const Eigen::VectorXd>(start.data(), static_cast<Eigen::Index>(start.size()));
 }
 
 void read_classify(option_reader& r, matrix_description& d, classify_study_options& o) {
@@ -257,6 +302,20 @@ void read_classify(option_reader& r, matrix_description& d, classify_study_optio
   // The RQ forced choice of every row, carried as the extra column "forced_choice".
   r.texts("forced_choice", "classify_study_options.forced_choice_column", d.forced_choice);
   if (!d.forced_choice.empty()) o.forced_choice_column = "forced_choice";
+  // [{"style": "secure", "anxiety": 2.5, "avoidance": 2.5}, ...]
+  if (const json* v = r.find("prototypes")) {
+    const std::string field = "classify_study_options.prototypes";
+    if (!v->is_array()) r.fail("prototypes", field, *v, "must be an array of {\"style\", \"anxiety\", \"avoidance\"}");
+    o.prototypes.clear();
+    for (const json& e : *v) {
+      const bool ok = e.is_object() && e.size() == 3 && e.contains("style") && e["style"].is_string() &&
+                      e.contains("anxiety") && e["anxiety"].is_number() && e.contains("avoidance") &&
+                      e["avoidance"].is_number();
+      const auto style = ok ? parse_attachment_style(e["style"].get_ref<const std::string&>()) : std::nullopt;
+      if (!style) r.fail("prototypes", field, e, "must hold {\"style\": a style name, \"anxiety\": number, \"avoidance\": number}");
+      o.prototypes.push_back({*style, e["anxiety"].get<double>(), e["avoidance"].get<double>()});
+    }
+  }
   r.named<cut_tie>("on_cut", "classify_study_options.on_cut", o.on_cut, parse_cut_tie);
   r.integer("kmeans_starts", "classify_study_options.kmeans_starts", o.kmeans_starts);
   r.integer("seed", "classify_study_options.seed", o.seed);
@@ -315,6 +374,105 @@ void read_quality(option_reader& r, quality_study_options& o) {
   r.number("reversal_max", "quality_options.reversal_max", q.reversal_max);
 }
 
+// quadrature_options under the keys <prefix>_rule, _points, _lower, _upper.
+void read_quadrature(option_reader& r, const std::string& prefix, quadrature_options& q) {
+  r.named<quadrature_rule>(prefix + "_rule", "quadrature_options.rule", q.rule, parse_quadrature_rule);
+  r.integer(prefix + "_points", "quadrature_options.points", q.points);
+  r.number(prefix + "_lower", "quadrature_options.lower", q.lower);
+  r.number(prefix + "_upper", "quadrature_options.upper", q.upper);
+}
+
+// "bank": the bank's JSON object (or its text); kept as text, read by the C API.
+void read_bank(option_reader& r, matrix_description& d) {
+  if (const json* v = r.find("bank")) {
+    if (v->is_object()) {
+      d.bank_json = v->dump();
+    } else if (v->is_string()) {
+      d.bank_json = v->get<std::string>();
+    } else {
+      r.fail("bank", "item_bank", *v, "must be an item bank (its JSON object, or its text)");
+    }
+  }
+}
+
+void read_irt_fit(option_reader& r, irt_fit_study_options& o) {
+  auto& g = o.grm;
+  r.text("scale", "grm_options.scale", g.scale);
+  r.texts("reversed", "irt_fit_study_options.reversed", o.reversed);
+  r.named<unused_category_rule>("unused_categories", "grm_options.unused_categories", g.unused_categories,
+                                parse_unused_category_rule);
+  read_quadrature(r, "quadrature", g.quadrature);
+  r.named<em_acceleration>("acceleration", "grm_options.acceleration", g.acceleration, parse_em_acceleration);
+  r.named<grm_start>("start", "grm_options.start", g.start, parse_grm_start);
+  r.integer("max_iterations", "grm_options.max_iterations", g.max_iterations);
+  r.number("tolerance", "grm_options.tolerance", g.tolerance);
+  r.number("max_slope", "grm_options.max_slope", g.max_slope);
+  r.boolean("standard_errors", "grm_options.standard_errors", g.standard_errors);
+  r.boolean("item_fit", "grm_options.item_fit", g.item_fit);
+  r.number("min_expected", "grm_options.min_expected", g.min_expected);
+  r.integer("threads", "grm_options.threads", g.threads);
+  r.text("provenance_source", "bank_provenance.source", o.provenance.source);
+  r.text("provenance_sample", "bank_provenance.sample", o.provenance.sample);
+  r.optional_integer("provenance_n", "bank_provenance.n", o.provenance.n);
+  r.text("provenance_date", "bank_provenance.date", o.provenance.date);
+  r.text("provenance_script", "bank_provenance.script", o.provenance.script);
+  r.text("licence", "irt_fit_study_options.licence", o.licence);
+  r.text("notes", "irt_fit_study_options.notes", o.notes);
+}
+
+void read_irt_score(option_reader& r, irt_score_study_options& o) {
+  auto& s = o.scoring;
+  r.named<theta_method>("method", "grm_score_options.method", s.method, parse_theta_method);
+  read_quadrature(r, "quadrature", s.quadrature);
+  r.number("prior_mean", "grm_score_options.prior_mean", s.prior_mean);
+  r.number("prior_sd", "grm_score_options.prior_sd", s.prior_sd);
+  r.boolean("ml_map_fallback", "grm_score_options.ml_map_fallback", s.ml_map_fallback);
+  r.number("max_theta", "grm_score_options.max_theta", s.max_theta);
+  r.integer("max_iterations", "grm_score_options.max_iterations", s.max_iterations);
+  r.integer("threads", "grm_score_options.threads", s.threads);
+}
+
+void read_irt_info(option_reader& r, irt_info_study_options& o) {
+  r.number("theta_min", "irt_info_study_options.theta_min", o.theta_min);
+  r.number("theta_max", "irt_info_study_options.theta_max", o.theta_max);
+  r.number("theta_step", "irt_info_study_options.theta_step", o.theta_step);
+}
+
+void read_irt_simulate(option_reader& r, grm_simulation_options& o) {
+  r.integer("n", "grm_simulation_options.n", o.n);
+  r.integer("seed", "grm_simulation_options.seed", o.seed);
+  r.number("missing_rate", "grm_simulation_options.missing_rate", o.missing_rate);
+  r.integer("threads", "grm_simulation_options.threads", o.threads);
+}
+
+// The CAT's options; `seed_key` names cat_options.seed ("seed" in a session, "exposure_seed" in
+// cat simulate, whose "seed" is the simulated respondents', as on the command line).
+void read_cat(option_reader& r, cat_options& c, const std::string& seed_key) {
+  r.named<cat_selection>("selection", "cat_options.selection", c.selection, parse_cat_selection);
+  r.named<cat_balance>("balance", "cat_options.balance", c.balance, parse_cat_balance);
+  r.integer("randomesque", "cat_options.randomesque", c.randomesque);
+  r.integer(seed_key, "cat_options.seed", c.seed);
+  r.number("kl_delta", "cat_options.kl_delta", c.kl_delta);
+  // 0 = no SE rule (as --stop-se 0): JSON null keeps the default.
+  if (r.find("stop_se") != nullptr) {
+    double se = 0;
+    r.number("stop_se", "cat_stop_rules.se", se);
+    c.stop.se = se > 0 ? std::optional<double>(se) : std::nullopt;
+  }
+  r.integer("min_items", "cat_stop_rules.min_items", c.stop.min_items);
+  r.optional_integer("max_items", "cat_stop_rules.max_items", c.stop.max_items);
+  r.optional_number("se_change", "cat_stop_rules.se_change", c.stop.se_change);
+  r.optional_integer("max_total_items", "cat_stop_rules.max_total_items", c.stop.max_total_items);
+  read_quadrature(r, "quadrature", c.quadrature);
+}
+
+void read_cat_simulate(option_reader& r, cat_simulation_study_options& o) {
+  r.integer("n", "cat_simulation_options.n", o.simulation.n);
+  r.integer("seed", "cat_simulation_options.seed", o.simulation.seed);
+  r.integer("threads", "cat_simulation_options.threads", o.simulation.threads);
+  read_cat(r, o.simulation.cat, "exposure_seed");
+}
+
 json parse_object(const char* options_json) {
   if (options_json == nullptr || *options_json == '\0') return json::object();
   json obj = detail::parse_json_strict(options_json, kSource);
@@ -327,27 +485,36 @@ json parse_object(const char* options_json) {
 
 }  // namespace
 
+namespace {
+// Every study, in study_kind order, as the command line names it.
+constexpr std::string_view kStudyNames[] = {"score",     "reliability", "correlate",   "factor",
+                                            "classify",  "change",      "quality",     "irt fit",
+                                            "irt score", "irt info",    "irt simulate", "cat simulate"};
+}  // namespace
+
+std::string_view study_name(study_kind kind) { return kStudyNames[static_cast<int>(kind)]; }
+
+bool needs_bank(study_kind kind) {
+  return kind == study_kind::irt_score || kind == study_kind::irt_info || kind == study_kind::irt_simulate ||
+         kind == study_kind::cat_simulate;
+}
+
+bool takes_no_data(study_kind kind) { return kind == study_kind::irt_info || kind == study_kind::irt_simulate; }
+
 study_kind parse_study_kind(std::string_view name) {
-  static const std::map<std::string_view, study_kind> kinds = {
-      {"score", study_kind::score},         {"reliability", study_kind::reliability},
-      {"correlate", study_kind::correlate}, {"factor", study_kind::factor},
-      {"classify", study_kind::classify},   {"change", study_kind::change},
-      {"quality", study_kind::quality}};
-  const auto it = kinds.find(name);
-  if (it == kinds.end()) {
-    throw error(errc::invalid_argument,
-                "unknown study " + detail::quoted(std::string(name)) +
-                    ": use score, reliability, correlate, factor, classify, change or quality",
-                {.value = std::string(name.substr(0, 80)), .option = "study_name", .rule = "unknown_study"});
+  for (std::size_t k = 0; k < std::size(kStudyNames); ++k) {
+    if (kStudyNames[k] == name) return static_cast<study_kind>(k);
   }
-  return it->second;
+  std::string known;
+  for (std::string_view n : kStudyNames) known += (known.empty() ? "" : ", ") + std::string(n);
+  throw error(errc::invalid_argument, "unknown study " + detail::quoted(std::string(name)) + ": use " + known,
+              {.value = std::string(name.substr(0, 80)), .option = "study_name", .rule = "unknown_study"});
 }
 
 study_request parse_study_options(study_kind kind, const char* options_json) {
   const json obj = parse_object(options_json);
   study_request q;
-  static const char* names[] = {"score", "reliability", "correlate", "factor", "classify", "change", "quality"};
-  option_reader r(obj, names[static_cast<int>(kind)]);
+  option_reader r(obj, std::string(study_name(kind)));
   switch (kind) {
     case study_kind::score: read_input(r, q.data, q.score.input); break;
     case study_kind::reliability:
@@ -374,9 +541,40 @@ study_request parse_study_options(study_kind kind, const char* options_json) {
       read_input(r, q.data, q.quality.input);
       read_quality(r, q.quality);
       break;
+    case study_kind::irt_fit:
+      read_input(r, q.data, q.irt_fit.input, scoring_rules::range_and_policy);
+      read_irt_fit(r, q.irt_fit);
+      break;
+    case study_kind::irt_score:
+      read_bank(r, q.data);
+      read_input(r, q.data, q.irt_score.input, scoring_rules::policy);
+      read_irt_score(r, q.irt_score);
+      break;
+    case study_kind::irt_info:
+      read_bank(r, q.data);
+      read_irt_info(r, q.irt_info);
+      break;
+    case study_kind::irt_simulate:
+      read_bank(r, q.data);
+      read_irt_simulate(r, q.irt_simulate);
+      break;
+    case study_kind::cat_simulate:
+      read_bank(r, q.data);
+      read_input(r, q.data, q.cat_simulate.input, scoring_rules::policy);
+      read_cat_simulate(r, q.cat_simulate);
+      break;
   }
   r.finish();
   return q;
+}
+
+cat_options parse_cat_options(const char* options_json) {
+  const json obj = parse_object(options_json);
+  option_reader r(obj, "CAT session");
+  cat_options c;
+  read_cat(r, c, "seed");
+  r.finish();
+  return c;
 }
 
 scoring_options parse_scoring_options(const char* options_json) {

@@ -257,6 +257,19 @@ std::string to_table(const irt_info_study& s) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Simulation
+
+std::string to_json(const irt_simulation_study& s) {
+  json body = json::object();
+  body["items"] = s.data.item_ids;
+  body["scales"] = s.scales;
+  body["ids"] = s.data.row_ids;
+  body["answers"] = s.data.values;  // rows x items, NaN (deleted at random) = null
+  body["theta"] = s.theta;          // rows x scales, the true thetas
+  return detail::document_text("irt_simulation", body);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Adaptive testing
 
 std::string to_json(const cat_simulation_study& s) {

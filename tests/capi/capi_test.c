@@ -3,7 +3,7 @@
  * ASan+UBSan in the asan preset. It calls every function of include/attune/attune.h, each error
  * path (NULL and wrong handles, out-of-range answers, malformed JSON, unknown options and studies,
  * wrong sizes), and checks that the sample data give through the C API exactly the documents the
- * command line prints (tests/golden/json/{score,reliability,classify}.json).
+ * command line prints (tests/golden/json/{score,reliability,classify,irt_fit,irt_score,irt_info,cat_simulation}.json).
  *
  * Usage: capi_test SOURCE_DIR */
 #include <attune/attune.h>
@@ -447,6 +447,20 @@ static void studies(const attune_instrument* ecr_r) {
   CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"rotation\": \"sideways\"}", &doc, &err),
                ATTUNE_INVALID_ARGUMENT, err);
   CHECK(strcmp(err.option, "efa_options.rotation") == 0 && contains(err.value, "sideways"));
+  CHECK_STATUS(attune_study_json("classify", ecr_r, data, ROWS, COLS,
+                                 "{\"method\": \"prototypes\", \"prototypes\": [{\"style\": \"secure\", \"anxiety\": 2, "
+                                 "\"avoidance\": 2}, {\"style\": \"fearful\", \"anxiety\": 6, \"avoidance\": 6}]}",
+                                 &doc, &err),
+               ATTUNE_OK, err);
+  attune_free(doc);
+  CHECK_STATUS(attune_study_json("classify", ecr_r, data, ROWS, COLS, "{\"prototypes\": [{\"style\": \"calm\"}]}", &doc,
+                                 &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "classify_study_options.prototypes") == 0);
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"analysis\": \"cfa\", \"start\": [\"x\"]}", &doc,
+                                 &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "cfa_options.start") == 0);
   CHECK_STATUS(attune_study_json("reliability", NULL, data, 1, 4, NULL, &doc, &err), ATTUNE_INSUFFICIENT_DATA, err);
   data[5 * COLS + 2] = 0.0; /* row 6, Q3 */
   CHECK_STATUS(attune_study_json("reliability", ecr_r, data, ROWS, COLS, NULL, &doc, &err), ATTUNE_BAD_INPUT, err);
@@ -454,6 +468,276 @@ static void studies(const attune_instrument* ecr_r) {
   CHECK_STATUS(attune_study_json("quality", ecr_r, data, ROWS, COLS, NULL, &doc, &err), ATTUNE_OK, err);
   attune_free(doc);
   free(data);
+}
+
+/* ---- IRT: item banks, the bank studies, CAT sessions ---- */
+
+/* The options of a golden document, and the document compared with tests/golden/json/NAME.json. */
+static void golden_bank_doc(const char* source_dir, const char* name, const char* study, const attune_item_bank* bank,
+                            const attune_instrument* inst, const double* data, size_t rows, size_t cols,
+                            const char* options) {
+  char path[2048];
+  attune_error err;
+  char* doc = NULL;
+  char* expected;
+  sprintf(path, "%s/tests/golden/json/%s.json", source_dir, name);
+  expected = read_text(path);
+  CHECK(expected != NULL);
+  if (bank != NULL) {
+    CHECK_STATUS(attune_study_bank_json(study, bank, data, rows, cols, options, &doc, &err), ATTUNE_OK, err);
+  } else {
+    CHECK_STATUS(attune_study_json(study, inst, data, rows, cols, options, &doc, &err), ATTUNE_OK, err);
+  }
+  CHECK(doc != NULL && expected != NULL && same_document(doc, expected));
+  if (doc != NULL && expected != NULL && !same_document(doc, expected)) {
+    fprintf(stderr, "golden %s: the C API's document differs from %s\n", name, path);
+  }
+  attune_free(doc);
+  free(expected);
+}
+
+static void item_banks(const char* source_dir, attune_item_bank* bank, const char* bank_text) {
+  attune_error err;
+  attune_item_bank* again = NULL;
+  char* text = NULL;
+  char* text2 = NULL;
+  const char* id = NULL;
+  size_t n = 0;
+  CHECK_STATUS(attune_item_bank_item_count(bank, &n, &err), ATTUNE_OK, err);
+  CHECK(n == 36);
+  CHECK_STATUS(attune_item_bank_item_id(bank, 0, &id, &err), ATTUNE_OK, err);
+  CHECK(id != NULL && strcmp(id, "Q2") == 0);
+  CHECK_STATUS(attune_item_bank_item_id(bank, 36, &id, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(id == NULL && strcmp(err.option, "index") == 0);
+  CHECK_STATUS(attune_item_bank_item_id(bank, 0, NULL, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_item_bank_item_count(NULL, &n, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_item_bank_item_count(bank, NULL, &err), ATTUNE_INVALID_ARGUMENT, err);
+  /* round trip: to_json, from_json, to_json gives the same text */
+  CHECK_STATUS(attune_item_bank_to_json(bank, &text, &err), ATTUNE_OK, err);
+  CHECK(contains(text, "attune-item-bank/1"));
+  CHECK_STATUS(attune_item_bank_from_json(text, &again, &err), ATTUNE_OK, err);
+  CHECK_STATUS(attune_item_bank_to_json(again, &text2, &err), ATTUNE_OK, err);
+  CHECK(text != NULL && text2 != NULL && strcmp(text, text2) == 0);
+  attune_free(text);
+  attune_free(text2);
+  attune_item_bank_free(again);
+  attune_item_bank_free(NULL);
+  /* errors: malformed JSON, a broken field, NULL arguments, a handle of another kind */
+  CHECK_STATUS(attune_item_bank_from_json("{\"format\": ", &again, &err), ATTUNE_BAD_INPUT, err);
+  CHECK(again == NULL);
+  CHECK_STATUS(attune_item_bank_from_json("{\"format\": \"attune-item-bank/1\"}", &again, &err), ATTUNE_BAD_INPUT, err);
+  CHECK(err.message[0] != '\0');
+  CHECK_STATUS(attune_item_bank_from_json(NULL, &again, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_item_bank_from_json(bank_text, NULL, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_item_bank_to_json(NULL, &text, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(text == NULL);
+  CHECK_STATUS(attune_item_bank_to_json(bank, NULL, &err), ATTUNE_INVALID_ARGUMENT, err);
+  {
+    attune_instrument* ecr = NULL;
+    CHECK_STATUS(attune_instrument_builtin("ecr", &ecr, &err), ATTUNE_OK, err);
+    CHECK_STATUS(attune_item_bank_to_json((const attune_item_bank*)(const void*)ecr, &text, &err),
+                 ATTUNE_INVALID_ARGUMENT, err);
+    CHECK(contains(err.message, "not an attune_item_bank"));
+    attune_instrument_free(ecr);
+  }
+  (void)source_dir;
+}
+
+static void bank_studies(const char* source_dir, const attune_item_bank* bank, const char* bank_text) {
+  char path[2048];
+  attune_error err;
+  char* doc = NULL;
+  char* doc2 = NULL;
+  char* options;
+  sample s;
+  size_t i, j;
+  /* The documents the command line prints (tests/json_contract_test.cpp makes the same runs). */
+  golden_bank_doc(source_dir, "irt_info", "irt info", bank, NULL, NULL, 0, 0, "{\"theta_step\": 2}");
+  golden_bank_doc(source_dir, "cat_simulation", "cat simulate", bank, NULL, NULL, 0, 0,
+                  "{\"n\": 50, \"stop_se\": 0.32}");
+  /* the same through attune_study_json, the bank as the option "bank" */
+  options = (char*)malloc(strlen(bank_text) + 64);
+  sprintf(options, "{\"theta_step\": 2, \"bank\": %s}", bank_text);
+  golden_bank_doc(source_dir, "irt_info", "irt info", NULL, NULL, NULL, 0, 0, options);
+  free(options);
+  sprintf(path, "%s/tests/data/irt/ecr-bank-sample.csv", source_dir);
+  CHECK(read_sample(path, &s));
+  CHECK(s.rows == 14);
+  options = sample_options(&s, 1, "");
+  /* sample_options names the columns Q1..Q36; this file holds the bank's order: drop "columns" */
+  {
+    char* cut = strstr(options, "\"columns\"");
+    char* end = cut != NULL ? strstr(cut, "], ") : NULL;
+    if (cut != NULL && end != NULL) memmove(cut, end + 3, strlen(end + 3) + 1);
+  }
+  golden_bank_doc(source_dir, "irt_score", "irt score", bank, NULL, s.values, s.rows, SAMPLE_ITEMS, options);
+  free(options);
+  /* missing codes: a 9 becomes "no answer", as --missing 9 */
+  s.values[0] = 9.0;
+  CHECK_STATUS(attune_study_bank_json("irt score", bank, s.values, s.rows, SAMPLE_ITEMS, NULL, &doc, &err),
+               ATTUNE_BAD_INPUT, err);
+  CHECK(err.row == 1 && strcmp(err.column, "Q2") == 0 && strcmp(err.value, "9") == 0);
+  CHECK_STATUS(attune_study_bank_json("irt score", bank, s.values, s.rows, SAMPLE_ITEMS, "{\"missing_codes\": [9]}",
+                                      &doc, &err),
+               ATTUNE_OK, err);
+  CHECK(contains(doc, "\"answered_anxiety\":17"));
+  attune_free(doc);
+  free(s.values);
+
+  /* irt simulate: seeded, so the same document twice */
+  CHECK_STATUS(attune_study_bank_json("irt simulate", bank, NULL, 0, 0, "{\"n\": 4, \"seed\": 7}", &doc, &err),
+               ATTUNE_OK, err);
+  CHECK_STATUS(attune_study_bank_json("irt simulate", bank, NULL, 0, 0, "{\"n\": 4, \"seed\": 7}", &doc2, &err),
+               ATTUNE_OK, err);
+  CHECK(contains(doc, "\"study\": \"irt_simulation\"") && doc2 != NULL && strcmp(doc, doc2) == 0);
+  attune_free(doc);
+  attune_free(doc2);
+
+  /* irt fit on the sample's Q1-Q6 as one scale gives the bank document of `attune irt fit` */
+  sprintf(path, "%s/examples/data/ecr-r-sample.csv", source_dir);
+  CHECK(read_sample(path, &s));
+  {
+    double* six = (double*)malloc(sizeof(double) * 6 * s.rows);
+    for (i = 0; i < s.rows; ++i)
+      for (j = 0; j < 6; ++j) six[i * 6 + j] = s.values[i * SAMPLE_ITEMS + j];
+    golden_bank_doc(source_dir, "irt_fit", "irt fit", NULL, NULL, six, s.rows, 6,
+                    "{\"columns\": [\"Q1\", \"Q2\", \"Q3\", \"Q4\", \"Q5\", \"Q6\"], \"range\": \"1-7\", "
+                    "\"scale\": \"anxiety6\"}");
+    CHECK_STATUS(attune_study_json("irt fit", NULL, six, s.rows, 6, "{\"start\": \"nope\"}", &doc, &err),
+                 ATTUNE_INVALID_ARGUMENT, err);
+    CHECK(strcmp(err.option, "grm_options.start") == 0 && contains(err.value, "nope"));
+    free(six);
+  }
+  free(s.values);
+
+  /* errors */
+  CHECK_STATUS(attune_study_bank_json("irt info", bank, NULL, 0, 0, "{\"theta_stp\": 2}", &doc, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(doc == NULL && strcmp(err.option, "theta_stp") == 0 && contains(err.message, "theta_step"));
+  CHECK_STATUS(attune_study_bank_json("irt info", bank, NULL, 0, 0, "{\"theta_step\": 0}", &doc, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_study_bank_json("irt info", bank, NULL, 0, 0, "{\"bank\": {}}", &doc, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "bank") == 0);
+  CHECK_STATUS(attune_study_json("irt info", NULL, NULL, 0, 0, NULL, &doc, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "bank") == 0 && strcmp(err.rule, "bank_required") == 0);
+  CHECK_STATUS(attune_study_json("irt info", NULL, NULL, 0, 0, "{\"bank\": {\"format\": 1}}", &doc, &err),
+               ATTUNE_BAD_INPUT, err);
+  CHECK_STATUS(attune_study_bank_json("reliability", bank, NULL, 0, 0, NULL, &doc, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "bank") == 0);
+  CHECK_STATUS(attune_study_bank_json("irt info", NULL, NULL, 0, 0, NULL, &doc, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_study_bank_json("irt info", bank, NULL, 0, 0, NULL, NULL, &err), ATTUNE_INVALID_ARGUMENT, err);
+  {
+    double one[36];
+    for (j = 0; j < 36; ++j) one[j] = 3.0;
+    CHECK_STATUS(attune_study_bank_json("irt info", bank, one, 1, 36, NULL, &doc, &err), ATTUNE_INVALID_ARGUMENT, err);
+    CHECK(strcmp(err.option, "rows") == 0);
+    CHECK_STATUS(attune_study_bank_json("irt score", bank, one, 1, 30, NULL, &doc, &err), ATTUNE_INVALID_ARGUMENT, err);
+    CHECK(strcmp(err.option, "cols") == 0);
+    one[3] = 6.0; /* not a category of a 1-5 item */
+    CHECK_STATUS(attune_study_bank_json("irt score", bank, one, 1, 36, NULL, &doc, &err), ATTUNE_BAD_INPUT, err);
+    CHECK(err.row == 1 && strcmp(err.column, "Q8") == 0 && strcmp(err.value, "6") == 0);
+    CHECK_STATUS(attune_study_bank_json("irt score", bank, one, 1, 36, "{\"out_of_range\": \"set_missing\"}", &doc, &err),
+                 ATTUNE_OK, err);
+    attune_free(doc);
+    CHECK_STATUS(attune_study_bank_json("cat simulate", bank, one, 1, 36, "{\"out_of_range\": \"set_missing\"}", &doc,
+                                        &err),
+                 ATTUNE_OK, err);
+    CHECK(contains(doc, "\"study\": \"cat_simulation\""));
+    attune_free(doc);
+  }
+}
+
+static void cat_sessions(const attune_item_bank* bank) {
+  attune_error err;
+  attune_cat_session* s = NULL;
+  attune_cat_session* r = NULL;
+  const char* item = NULL;
+  const char* item2 = NULL;
+  char first[64];
+  char* saved = NULL;
+  double theta = 0, se = 0, theta2 = 0, se2 = 0;
+  int done = 0, asked = 0;
+  CHECK_STATUS(attune_cat_session_create(bank, "{\"max_items\": 3, \"selection\": \"mpwi\"}", &s, &err), ATTUNE_OK, err);
+  CHECK_STATUS(attune_cat_session_next_item(s, &item, &done, &err), ATTUNE_OK, err);
+  CHECK(item != NULL && done == 0);
+  strncpy(first, item != NULL ? item : "", sizeof first - 1);
+  first[sizeof first - 1] = '\0';
+  /* asking again before an answer gives the same item */
+  CHECK_STATUS(attune_cat_session_next_item(s, &item, NULL, &err), ATTUNE_OK, err);
+  CHECK(item != NULL && strcmp(item, first) == 0);
+  CHECK_STATUS(attune_cat_session_answer(s, first, 4.0, &err), ATTUNE_OK, err);
+  CHECK_STATUS(attune_cat_session_answer(s, first, 4.0, &err), ATTUNE_INVALID_ARGUMENT, err); /* again */
+  CHECK_STATUS(attune_cat_session_answer(s, "Q99", 4.0, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_answer(s, "Q1", 9.0, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_answer(s, NULL, 3.0, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_theta(s, "anxiety", &theta, &se, &err), ATTUNE_OK, err);
+  CHECK(se > 0 && se < 1 && isfinite(theta));
+  CHECK_STATUS(attune_cat_session_theta(s, NULL, &theta, &se, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(contains(err.message, "anxiety"));
+  CHECK_STATUS(attune_cat_session_theta(s, "anxiety", NULL, &se, &err), ATTUNE_INVALID_ARGUMENT, err);
+  /* save, restore: the restored session asks the same next item, with the same theta */
+  CHECK_STATUS(attune_cat_session_save(s, &saved, &err), ATTUNE_OK, err);
+  CHECK(contains(saved, "attune-cat-session/1"));
+  CHECK_STATUS(attune_cat_session_restore(bank, saved, &r, &err), ATTUNE_OK, err);
+  CHECK_STATUS(attune_cat_session_next_item(s, &item, &done, &err), ATTUNE_OK, err);
+  CHECK_STATUS(attune_cat_session_next_item(r, &item2, &done, &err), ATTUNE_OK, err);
+  CHECK(item != NULL && item2 != NULL && strcmp(item, item2) == 0);
+  CHECK_STATUS(attune_cat_session_theta(r, "avoidance", &theta2, &se2, &err), ATTUNE_OK, err);
+  CHECK_STATUS(attune_cat_session_theta(s, "avoidance", &theta, &se, &err), ATTUNE_OK, err);
+  CHECK(theta == theta2 && se == se2);
+  attune_free(saved);
+  /* to the end: every next item answered 3 (NaN = skipped for every fourth) */
+  while (asked < 10) {
+    CHECK_STATUS(attune_cat_session_next_item(r, &item, &done, &err), ATTUNE_OK, err);
+    if (done) break;
+    CHECK_STATUS(attune_cat_session_answer(r, item, asked % 4 == 3 ? NAN : 3.0, &err), ATTUNE_OK, err);
+    ++asked;
+  }
+  CHECK(done == 1 && item == NULL && asked == 5); /* 3 per scale, one given before the save */
+  CHECK_STATUS(attune_cat_session_answer(r, "Q1", 3.0, &err), ATTUNE_INVALID_ARGUMENT, err);
+  attune_cat_session_free(r);
+  attune_cat_session_free(s);
+  attune_cat_session_free(NULL);
+  /* errors */
+  CHECK_STATUS(attune_cat_session_create(bank, "{\"randomesque\": 0}", &s, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(s == NULL && contains(err.option, "randomesque"));
+  CHECK_STATUS(attune_cat_session_create(bank, "{\"stop\": 1}", &s, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "stop") == 0 && contains(err.message, "stop_se"));
+  CHECK_STATUS(attune_cat_session_create(bank, "[1]", &s, &err), ATTUNE_BAD_INPUT, err);
+  CHECK_STATUS(attune_cat_session_create(NULL, NULL, &s, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_create(bank, NULL, NULL, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_restore(bank, "{\"format\": \"attune-cat-session/1\"", &r, &err), ATTUNE_BAD_INPUT,
+               err);
+  CHECK(r == NULL);
+  CHECK_STATUS(attune_cat_session_restore(bank, NULL, &r, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_restore(NULL, "{}", &r, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_next_item(NULL, &item, &done, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_answer(NULL, "Q1", 1.0, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_theta(NULL, NULL, &theta, &se, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK_STATUS(attune_cat_session_save(NULL, &saved, &err), ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(saved == NULL);
+  CHECK_STATUS(attune_cat_session_next_item((attune_cat_session*)(void*)&err, &item, &done, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+}
+
+static void irt(const char* source_dir) {
+  char path[2048];
+  attune_error err;
+  attune_item_bank* bank = NULL;
+  char* text;
+  sprintf(path, "%s/examples/data/ecr-openpsychometrics-bank.json", source_dir);
+  text = read_text(path);
+  CHECK(text != NULL);
+  if (text == NULL) return;
+  CHECK_STATUS(attune_item_bank_from_json(text, &bank, &err), ATTUNE_OK, err);
+  if (bank != NULL) {
+    item_banks(source_dir, bank, text);
+    bank_studies(source_dir, bank, text);
+    cat_sessions(bank);
+  }
+  attune_item_bank_free(bank);
+  free(text);
 }
 
 int main(int argc, char** argv) {
@@ -469,6 +753,7 @@ int main(int argc, char** argv) {
   scoring(ecr_r);
   studies(ecr_r);
   golden(argv[1], ecr_r);
+  irt(argv[1]);
   attune_instrument_free(ecr_r);
   printf("capi_test: %d checks, %d failed\n", checks, failures);
   return failures == 0 ? 0 : 1;

@@ -22,17 +22,18 @@ released while the library computes, so threads can run studies in parallel.
 """
 
 import json as _json
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as _np
 
 from . import _attune
-from ._attune import Instrument
+from ._attune import Instrument, ItemBank
 from ._errors import Error
 
 __all__ = [
     "Error", "Instrument", "__version__", "abi_version", "instruments", "study", "score", "score_array",
     "score_respondent", "reliability", "omega", "correlate", "factor", "cfa", "classify", "change", "quality",
+    "ItemBank", "CatSession", "irt_fit", "irt_score", "irt_info", "irt_simulate", "cat_simulate",
 ]
 
 __version__: str = _attune.version()
@@ -65,7 +66,7 @@ def _is_dataframe(data: Any) -> bool:
     return type(data).__module__.startswith("pandas") and hasattr(data, "columns") and hasattr(data, "to_numpy")
 
 
-def _matrix(data: Any, instrument: Optional[Instrument], options: Dict[str, Any]) -> _np.ndarray:
+def _matrix(data: Any, instrument: Union[Instrument, ItemBank, None], options: Dict[str, Any]) -> _np.ndarray:
     """The data as a 2-D float64 array; a DataFrame's column names (and id column) go into `options`."""
     if _is_dataframe(data):
         names = [str(c) for c in data.columns]
@@ -103,8 +104,8 @@ def _options_json(options: Dict[str, Any]) -> str:
 
 def study(name: str, data: Any, instrument: Union[Instrument, str, None] = None, **options: Any) -> Dict[str, Any]:
     """The whole JSON document of study `name` ("score", "reliability", "correlate", "factor",
-    "classify", "change", "quality") on `data`, as ``attune <name> --format json`` prints it."""
-    inst = _instrument(instrument, name not in ("reliability", "correlate"), name)
+    "classify", "change", "quality", "irt fit") on `data`, as ``attune <name> --format json`` prints it."""
+    inst = _instrument(instrument, name not in ("reliability", "correlate", "irt fit"), name)
     matrix = _matrix(data, inst, options)
     return _json.loads(_attune.study_json(name, inst, matrix, _options_json(options)))
 
@@ -229,3 +230,122 @@ def quality(data: Any, instrument: Union[Instrument, str], **options: Any) -> Di
     ``evenodd_max``, ``evenodd_min_subscales``, ``psychsyn_critical``, ``psychant_critical``,
     ``psychsyn_min``, ``psychant_max``, ``reversal_max``; ``range``, ``min_answered``."""
     return study("quality", data, instrument, **options)
+
+
+# ---- item response theory ---------------------------------------------------------------------
+
+
+def _bank(bank: Any) -> ItemBank:
+    if isinstance(bank, ItemBank):
+        return bank
+    if isinstance(bank, dict):
+        return ItemBank.from_json(_json.dumps(bank))
+    if isinstance(bank, str):
+        return ItemBank.from_json(bank)
+    raise TypeError(f"bank must be an attune.ItemBank, its dict or its JSON text, not {type(bank).__name__}")
+
+
+def _bank_study(name: str, bank: Any, data: Any, options: Dict[str, Any]) -> Dict[str, Any]:
+    b = _bank(bank)
+    matrix = None if data is None else _matrix(data, b, options)
+    return _json.loads(_attune.study_bank_json(name, b, matrix, _options_json(options)))
+
+
+def irt_fit(data: Any, instrument: Union[Instrument, str, None] = None, **options: Any) -> Dict[str, Any]:
+    """Calibrates an item bank (Samejima's graded response model per subscale, or the columns as one
+    scale ``scale``): the bank document of ``attune irt fit`` (``"format": "attune-item-bank/1"``,
+    the bank's items, and the fit report under ``fit``). ``attune.ItemBank.from_json(json.dumps(doc))``
+    (or passing the dict as ``bank=``) makes it a bank.
+
+    Options: ``scale`` ("scale"), ``reversed``, ``range`` (e.g. "1-7": the categories), ``unused_categories``
+    ("error" or "drop"), ``start`` ("polychoric" or "simple"), ``acceleration`` ("squarem"),
+    ``quadrature_rule``/``_points`` (61)/``_lower``/``_upper``, ``max_iterations`` (500),
+    ``tolerance`` (1e-4), ``max_slope`` (20), ``standard_errors`` (True), ``item_fit`` (True),
+    ``min_expected`` (1), ``threads``, ``provenance_source``/``_sample``/``_n``/``_date``/``_script``,
+    ``licence``, ``notes``; ``columns``, ``missing_codes``, ``out_of_range``.
+    """
+    inst = _instrument(instrument, False, "irt fit")
+    matrix = _matrix(data, inst, options)
+    return _json.loads(_attune.study_json("irt fit", inst, matrix, _options_json(options)))
+
+
+def irt_score(data: Any, bank: Any, **options: Any) -> Dict[str, Any]:
+    """Theta and its SE per respondent and scale from a bank's fixed parameters: the "irt_score"
+    document (``respondents``: one dict per row with ``theta_<scale>``, ``se_<scale>``,
+    ``answered_<scale>``). `data`: columns in bank order (``bank.items``), or a DataFrame whose
+    columns are named like them.
+
+    Options: ``method`` ("eap", "map", "ml", "eap_sum"), ``quadrature_points`` (121)/``_lower``/
+    ``_upper``/``_rule``, ``prior_mean`` (0), ``prior_sd`` (1), ``ml_map_fallback`` (False),
+    ``max_theta`` (20), ``max_iterations`` (100), ``threads``; ``out_of_range``, ``missing_codes``,
+    ``id_column``/``ids``.
+    """
+    return _bank_study("irt score", bank, data, options)
+
+
+def irt_info(bank: Any, **options: Any) -> Dict[str, Any]:
+    """Item and test information and SE of every scale on a theta grid: the "irt_info" document.
+    Options: ``theta_min`` (-4), ``theta_max`` (4), ``theta_step`` (0.5)."""
+    return _bank_study("irt info", bank, None, options)
+
+
+def irt_simulate(bank: Any, **options: Any) -> Dict[str, Any]:
+    """Answers simulated from the bank's model (seeded: the same seed gives the same data everywhere):
+    {"items", "scales", "ids", "answers": array rows x items (NaN = deleted), "theta": array rows x
+    scales}. Options: ``n`` (1000), ``seed`` (1), ``missing_rate`` (0), ``threads``."""
+    doc = _bank_study("irt simulate", bank, None, options)
+    for key in ("answers", "theta"):
+        width = len(doc["items"]) if key == "answers" else len(doc["scales"])
+        doc[key] = _np.array([[_np.nan if v is None else v for v in row] for row in doc[key]],
+                             dtype=_np.float64).reshape(-1, width)
+    return doc
+
+
+def cat_simulate(bank: Any, data: Any = None, **options: Any) -> Dict[str, Any]:
+    """Adaptive tests on simulated respondents (or on `data`'s answers, columns in bank order): the
+    "cat_simulation" document (items used, RMSE, correlation with the full-length EAP).
+
+    Options: ``n`` (1000), ``seed`` (1, the simulated respondents), ``threads``, and the CAT's
+    options as :class:`CatSession`, whose ``seed`` is here ``exposure_seed``.
+    """
+    return _bank_study("cat simulate", bank, data, options)
+
+
+class CatSession:
+    """An adaptive test in progress on an item bank, one answer at a time.
+
+    Options: ``selection`` ("mfi", "mpwi", "kl"), ``balance`` ("alternate", "largest_se", "none"),
+    ``randomesque`` (1), ``seed`` (1), ``kl_delta`` (3), ``stop_se`` (0.3; 0 = no SE rule),
+    ``min_items`` (1), ``max_items``, ``se_change``, ``max_total_items``, ``quadrature_points``
+    (121)/``_lower``/``_upper``/``_rule``. Not for use from two threads at once; sessions are
+    independent. ``save()`` and ``CatSession.restore(bank, text)`` let a stateless server continue it.
+    """
+
+    def __init__(self, bank: Any, **options: Any) -> None:
+        self._bank = _bank(bank)
+        self._native = _attune.CatSession.create(self._bank, _options_json(options))
+
+    @classmethod
+    def restore(cls, bank: Any, text: str) -> "CatSession":
+        """A session restored from :meth:`save` text on the same bank; it continues exactly as the
+        original would."""
+        session = cls.__new__(cls)
+        session._bank = _bank(bank)
+        session._native = _attune.CatSession.restore(session._bank, text)
+        return session
+
+    def next_item(self) -> Optional[str]:
+        """The id of the item to ask next, or None when the test is done."""
+        return self._native.next_item()
+
+    def answer(self, item: str, value: float) -> None:
+        """Records the answer to `item`: one of its categories, or NaN for a skipped item."""
+        self._native.answer(item, float(value))
+
+    def theta(self, scale: Optional[str] = None) -> Tuple[float, float]:
+        """(theta, se) of `scale`: the EAP and the posterior SD (None: the bank's only scale)."""
+        return self._native.theta(scale or "")
+
+    def save(self) -> str:
+        """The session as JSON text (attune-cat-session/1)."""
+        return self._native.save()

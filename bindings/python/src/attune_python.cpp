@@ -13,6 +13,8 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -195,6 +197,120 @@ std::string study_json(const std::string& study, const instrument* inst, const p
   return take_text(text);
 }
 
+/// An item bank handle, freed with the Python object (immutable: shared between threads).
+class item_bank {
+ public:
+  explicit item_bank(attune_item_bank* h) : handle_(h, attune_item_bank_free) {}
+
+  static item_bank from_json(const std::string& text) {
+    attune_error err;
+    attune_item_bank* h = nullptr;
+    check(attune_item_bank_from_json(text.c_str(), &h, &err), err);
+    return item_bank(h);
+  }
+  [[nodiscard]] std::string to_json() const {
+    attune_error err;
+    char* text = nullptr;
+    check(attune_item_bank_to_json(get(), &text, &err), err);
+    return take_text(text);
+  }
+  [[nodiscard]] std::vector<std::string> items() const {
+    attune_error err;
+    std::size_t n = 0;
+    check(attune_item_bank_item_count(get(), &n, &err), err);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char* id = nullptr;
+      check(attune_item_bank_item_id(get(), i, &id, &err), err);
+      out.emplace_back(id);
+    }
+    return out;
+  }
+  [[nodiscard]] const attune_item_bank* get() const { return handle_.get(); }
+
+ private:
+  std::shared_ptr<attune_item_bank> handle_;
+};
+
+/// A study on an item bank; `data` None for the studies without data.
+std::string study_bank_json(const std::string& study, const item_bank& bank, const py::object& data,
+                            const std::string& options) {
+  c_array a;
+  const double* p = nullptr;
+  std::size_t rows = 0, cols = 0;
+  if (!data.is_none()) {
+    a = as_matrix(data);
+    p = a.data();
+    rows = static_cast<std::size_t>(a.shape(0));
+    cols = static_cast<std::size_t>(a.shape(1));
+  }
+  attune_error err;
+  char* text = nullptr;
+  attune_status status;
+  {
+    py::gil_scoped_release release;
+    status = attune_study_bank_json(study.c_str(), bank.get(), p, rows, cols, options.c_str(), &text, &err);
+  }
+  check(status, err);
+  return take_text(text);
+}
+
+/// A CAT session (mutable: one thread at a time; the GIL serialises calls on one session).
+class cat_session {
+ public:
+  explicit cat_session(attune_cat_session* h) : handle_(h, attune_cat_session_free) {}
+
+  static cat_session create(const item_bank& bank, const std::string& options) {
+    attune_error err;
+    attune_cat_session* h = nullptr;
+    check(attune_cat_session_create(bank.get(), options.c_str(), &h, &err), err);
+    return cat_session(h);
+  }
+  static cat_session restore(const item_bank& bank, const std::string& text) {
+    attune_error err;
+    attune_cat_session* h = nullptr;
+    check(attune_cat_session_restore(bank.get(), text.c_str(), &h, &err), err);
+    return cat_session(h);
+  }
+  std::optional<std::string> next_item() {
+    attune_error err;
+    const char* id = nullptr;
+    int done = 0;
+    attune_status status;
+    {
+      py::gil_scoped_release release;
+      status = attune_cat_session_next_item(handle_.get(), &id, &done, &err);
+    }
+    check(status, err);
+    if (done != 0 || id == nullptr) return std::nullopt;
+    return std::string(id);
+  }
+  void answer(const std::string& item, double value) {
+    attune_error err;
+    attune_status status;
+    {
+      py::gil_scoped_release release;
+      status = attune_cat_session_answer(handle_.get(), item.c_str(), value, &err);
+    }
+    check(status, err);
+  }
+  [[nodiscard]] std::pair<double, double> theta(const std::string& scale) const {
+    attune_error err;
+    double t = 0, se = 0;
+    check(attune_cat_session_theta(handle_.get(), scale.c_str(), &t, &se, &err), err);
+    return {t, se};
+  }
+  [[nodiscard]] std::string save() const {
+    attune_error err;
+    char* text = nullptr;
+    check(attune_cat_session_save(handle_.get(), &text, &err), err);
+    return take_text(text);
+  }
+
+ private:
+  std::shared_ptr<attune_cat_session> handle_;
+};
+
 }  // namespace
 
 PYBIND11_MODULE(_attune, m) {
@@ -223,4 +339,29 @@ PYBIND11_MODULE(_attune, m) {
         "Every respondent's scores as an array (C API attune_score_matrix).");
   m.def("study_json", &study_json, py::arg("study"), py::arg("instrument"), py::arg("data"), py::arg("options_json"),
         "A study's JSON document (C API attune_study_json).");
+
+  py::class_<item_bank>(m, "ItemBank",
+                        "An item bank: graded-response parameters, categories, reverse keys and scales "
+                        "(attune-item-bank/1). Immutable; safe to share between threads.")
+      .def_static("from_json", &item_bank::from_json, py::arg("text"),
+                  "An item bank from its JSON text (as `attune irt fit` writes it), validated.")
+      .def("to_json", &item_bank::to_json, "The bank's JSON text (reads back bit for bit).")
+      .def_property_readonly("items", &item_bank::items, "Item ids, in bank order: the data's columns.")
+      .def("__repr__", [](const item_bank& b) { return "attune.ItemBank(" + std::to_string(b.items().size()) + " items)"; });
+  m.def("study_bank_json", &study_bank_json, py::arg("study"), py::arg("bank"), py::arg("data"),
+        py::arg("options_json"), "A bank study's JSON document (C API attune_study_bank_json).");
+
+  py::class_<cat_session>(m, "CatSession",
+                          "An adaptive test in progress (C API attune_cat_session). Not for concurrent use "
+                          "from several threads; sessions are independent.")
+      .def_static("create", &cat_session::create, py::arg("bank"), py::arg("options_json"),
+                  "A new session on `bank` with the CAT options (JSON).")
+      .def_static("restore", &cat_session::restore, py::arg("bank"), py::arg("text"),
+                  "A session restored from save() text on the same bank.")
+      .def("next_item", &cat_session::next_item, "The next item's id, or None when the test is done.")
+      .def("answer", &cat_session::answer, py::arg("item"), py::arg("value"),
+           "Records an answer (one of the item's categories; NaN = skipped).")
+      .def("theta", &cat_session::theta, py::arg("scale") = std::string(),
+           "(theta, se) of `scale` ('' = the bank's only scale).")
+      .def("save", &cat_session::save, "The session as JSON text (attune-cat-session/1).");
 }

@@ -57,6 +57,9 @@ ATTUNE_EXPORT std::string to_json(const irt_fit_study& study);
 ATTUNE_EXPORT std::string to_json(const irt_score_study& study);
 /// Information and SE on the grid per scale ("study": "irt_info").
 ATTUNE_EXPORT std::string to_json(const irt_info_study& study);
+/// Answers simulated from a bank ("study": "irt_simulation"): items, scales, ids, answers (rows x
+/// items, null = deleted at random) and the true theta (rows x scales).
+ATTUNE_EXPORT std::string to_json(const irt_simulation_study& study);
 /// The summary of a simulated adaptive test ("study": "cat_simulation"); the per-respondent
 /// matrices of the result are not written.
 ATTUNE_EXPORT std::string to_json(const cat_simulation_study& study);
