@@ -21,8 +21,13 @@ inline std::string pad(const std::string& s, std::size_t w, bool left = false) {
   if (s.size() >= w) return s;
   return left ? s + std::string(w - s.size(), ' ') : std::string(w - s.size(), ' ') + s;
 }
-/// `x` with `d` decimals, right-aligned in width `w`.
-inline std::string num(double x, int d, std::size_t w) { return pad(fixed_text(x, d), w); }
+/// `x` with `d` decimals, right-aligned in width `w`; a value as wide as `w` or wider (a minus
+/// sign, a total above 99.99) gets one leading space, so that it never runs into the column
+/// before it ("0.471-15.13").
+inline std::string num(double x, int d, std::size_t w) {
+  std::string t = fixed_text(x, d);
+  return t.size() < w ? pad(t, w) : " " + t;
+}
 
 /// The width text tables wrap to: the `COLUMNS` environment variable when it holds a number of at
 /// least 20, else 80 (R's default `width` option; a pipe or a file has no terminal to ask).
