@@ -643,3 +643,31 @@ TEST(RealEcrData, KmeansReachesRsOptimum) {
 }
 
 }  // namespace
+
+TEST(Classify, ValidateErrorsNameTheOptionsField) {
+  // Issue 12 item 9: every classify_options::validate error carries error_details.option, so the
+  // CLI can name its flag (common.cpp option_flags).
+  auto option_of = [](const attune::classify_options& o) {
+    try {
+      o.validate();
+    } catch (const attune::error& e) {
+      return e.details().option.value_or("(no option)");
+    }
+    return std::string("(no error)");
+  };
+  attune::classify_options o;
+  o.method = attune::classify_method::kmeans;
+  o.range = attune::response_range{1, 7};
+  o.kmeans_starts = 0;
+  EXPECT_EQ(option_of(o), "classify_options.kmeans_starts");
+  o.kmeans_starts = 10;
+  o.probability_threshold = 1.5;
+  EXPECT_EQ(option_of(o), "classify_options.probability_threshold");
+  attune::classify_options m;
+  m.method = attune::classify_method::midpoint;
+  m.range.reset();
+  EXPECT_EQ(option_of(m), "classify_options.range");
+  m.range = attune::response_range{1, 7};
+  m.sem_anxiety = -1;
+  EXPECT_EQ(option_of(m), "classify_options.sem_anxiety");
+}

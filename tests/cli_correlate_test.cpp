@@ -1,8 +1,11 @@
 // attune correlate: pairwise Pearson and polychoric matrices, formats, errors.
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "attune/report/table.hpp"
 #include "factor_golden_io.hpp"
 #include "test_support.hpp"
 
@@ -57,6 +60,45 @@ TEST(CliCorrelate, CsvAndTableFormats) {
   EXPECT_NE(t.out.find("pearson correlations, 3 items, 600 rows"), std::string::npos);
   // As R prints round(cor(two[, 1:3], use = "pairwise"), 2).
   EXPECT_NE(t.out.find("     I1   I2   I3\nI1 1.00 "), std::string::npos) << t.out;
+}
+
+TEST(CliCorrelate, TableWrapsToTheWidthAsRPrintsRound2) {
+  // R 4: m <- matrix(c(1,-0.42,0.5, -0.42,1,0.123, 0.5,0.123,1), 3), named a, bb, Q10;
+  // print(round(m, 2)) at the default width, then with options(width = 20): the same text.
+  Eigen::MatrixXd m(3, 3);
+  m << 1, -0.42, 0.5, -0.42, 1, 0.123, 0.5, 0.123, 1;
+  const std::vector<std::string> names{"a", "bb", "Q10"};
+  ::unsetenv("COLUMNS");
+  EXPECT_EQ(attune::correlation_matrix_text(names, m),
+            "        a    bb  Q10\n"
+            "a    1.00 -0.42 0.50\n"
+            "bb  -0.42  1.00 0.12\n"
+            "Q10  0.50  0.12 1.00\n");
+  ::setenv("COLUMNS", "20", 1);
+  EXPECT_EQ(attune::correlation_matrix_text(names, m),
+            "        a    bb\n"
+            "a    1.00 -0.42\n"
+            "bb  -0.42  1.00\n"
+            "Q10  0.50  0.12\n"
+            "\n"
+            "     Q10\n"
+            "a   0.50\n"
+            "bb  0.12\n"
+            "Q10 1.00\n");
+  // The CLI's tables wrap the same way: every line of a 10-item matrix shorter than 40.
+  ::setenv("COLUMNS", "40", 1);
+  const auto t = run_cli("correlate '" + data_path("factor/two_factor.csv") + "' --items I1-I10 --format table");
+  ::unsetenv("COLUMNS");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  std::size_t blocks = 0;
+  for (std::size_t start = 0, end = 0; start < t.out.size(); start = end + 1) {
+    end = t.out.find('\n', start);
+    const std::string line = t.out.substr(start, end - start);
+    if (line.rfind("warning", 0) == 0 || line.find("correlations") != std::string::npos) continue;
+    EXPECT_LT(line.size(), 40u) << line;
+    if (line.rfind("    ", 0) == 0) ++blocks;  // a header line (blank row-name column)
+  }
+  EXPECT_GE(blocks, 2u) << t.out;
 }
 
 TEST(CliCorrelate, StdinAndOutputFile) {

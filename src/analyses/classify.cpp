@@ -396,16 +396,19 @@ void classify_options::validate() const {
     throw error(errc::invalid_argument, std::string("classify: method '") +
                                             std::string(to_string(method)) +
                                             "' works on other scores; use classify_" +
-                                            std::string(to_string(method)));
+                                            std::string(to_string(method)),
+                {.option = "classify_options.method"});
   }
   if (range && !(range->min < range->max)) {
     throw error(errc::invalid_argument, "classify: range " + number_text(range->min) + "-" +
-                                            number_text(range->max) + "; min must be below max");
+                                            number_text(range->max) + "; min must be below max",
+                {.option = "classify_options.range"});
   }
   auto check_sem = [](double s, const char* name) {
     if (!std::isnan(s) && !(std::isfinite(s) && s > 0.0)) {
       throw error(errc::invalid_argument, std::string("classify: ") + name + " = " + number_text(s) +
-                                              "; it must be > 0 (or NaN for unknown)");
+                                              "; it must be > 0 (or NaN for unknown)",
+                  {.option = std::string("classify_options.") + name});
     }
   };
   check_sem(sem_anxiety, "sem_anxiety");
@@ -413,7 +416,8 @@ void classify_options::validate() const {
   if (method == classify_method::fisher && !range) {
     throw error(errc::invalid_argument,
                 "classify: method 'fisher' needs the response range of the scores (1-7 for "
-                "Brennan et al.'s functions)");
+                "Brennan et al.'s functions)",
+                {.option = "classify_options.range"});
   }
   if (method == classify_method::fisher && range && (range->min != 1.0 || range->max != 7.0) &&
       !rescale_to_1_7) {
@@ -425,51 +429,60 @@ void classify_options::validate() const {
   }
   if (method == classify_method::midpoint && !range) {
     throw error(errc::invalid_argument,
-                "classify: method 'midpoint' needs the response range of the scores");
+                "classify: method 'midpoint' needs the response range of the scores",
+                {.option = "classify_options.range"});
   }
   if (method == classify_method::norms &&
       !(std::isfinite(norm_anxiety_mean) && std::isfinite(norm_avoidance_mean))) {
     throw error(errc::invalid_argument,
                 "classify: method 'norms' needs norm means for anxiety and avoidance (got " +
-                    number_text(norm_anxiety_mean) + ", " + number_text(norm_avoidance_mean) + ")");
+                    number_text(norm_anxiety_mean) + ", " + number_text(norm_avoidance_mean) + ")",
+                {.option = "classify_options.norm_anxiety_mean"});
   }
   if (method == classify_method::kmeans) {
     if (kmeans_starts < 1 || kmeans_starts > max_kmeans_starts) {
       throw error(errc::invalid_argument, "classify: kmeans_starts = " + std::to_string(kmeans_starts) +
-                                              "; need 1.." + std::to_string(max_kmeans_starts));
+                                              "; need 1.." + std::to_string(max_kmeans_starts),
+                {.option = "classify_options.kmeans_starts"});
     }
     if (kmeans_max_iterations < 1 || kmeans_max_iterations > max_kmeans_iterations) {
       throw error(errc::invalid_argument, "classify: kmeans_max_iterations = " +
                                               std::to_string(kmeans_max_iterations) + "; need 1.." +
-                                              std::to_string(max_kmeans_iterations));
+                                              std::to_string(max_kmeans_iterations),
+                {.option = "classify_options.kmeans_max_iterations"});
     }
   }
   if (method == classify_method::prototypes) {
     if (prototypes.size() < 2 || prototypes.size() > 4) {
       throw error(errc::invalid_argument, "classify: method 'prototypes' needs 2 to 4 prototypes; got " +
-                                              std::to_string(prototypes.size()));
+                                              std::to_string(prototypes.size()),
+                {.option = "classify_options.prototypes"});
     }
     std::array<bool, 5> seen{};
     for (const auto& p : prototypes) {
       if (p.style == attachment_style::unclassified) {
-        throw error(errc::invalid_argument, "classify: a prototype's style cannot be 'unclassified'");
+        throw error(errc::invalid_argument, "classify: a prototype's style cannot be 'unclassified'",
+                {.option = "classify_options.prototypes"});
       }
       if (seen[style_index(p.style)]) {
         throw error(errc::invalid_argument, std::string("classify: two prototypes for style '") +
                                                 std::string(to_string(p.style)) +
-                                                "'; each style may appear once");
+                                                "'; each style may appear once",
+                {.option = "classify_options.prototypes"});
       }
       seen[style_index(p.style)] = true;
       if (!std::isfinite(p.anxiety) || !std::isfinite(p.avoidance)) {
         throw error(errc::invalid_argument, std::string("classify: prototype '") +
                                                 std::string(to_string(p.style)) +
-                                                "' has a non-finite coordinate");
+                                                "' has a non-finite coordinate",
+                {.option = "classify_options.prototypes"});
       }
     }
   }
   if (!(probability_threshold > 0.0 && probability_threshold <= 1.0)) {
     throw error(errc::invalid_argument, "classify: probability_threshold = " +
-                                            number_text(probability_threshold) + "; it must be in (0, 1]");
+                                            number_text(probability_threshold) + "; it must be in (0, 1]",
+                {.option = "classify_options.probability_threshold"});
   }
 }
 

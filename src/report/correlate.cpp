@@ -41,29 +41,17 @@ std::string to_csv(const correlate_study& s) {
 
 std::string correlation_matrix_text(const std::vector<std::string>& names, const Eigen::MatrixXd& m, int decimals) {
   // As R's print(round(r, 2)): row names left-aligned, each column right-aligned to the wider of
-  // its name and its values, one space apart; NA for an undefined entry.
-  std::size_t name_width = 0;
-  for (const auto& n : names) name_width = std::max(name_width, n.size());
-  std::vector<std::size_t> width(names.size());
-  for (std::size_t j = 0; j < names.size(); ++j) {
-    width[j] = names[j].size();
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-      width[j] = std::max(width[j], detail::fixed_text(m(i, static_cast<Eigen::Index>(j)), decimals).size());
-    }
-  }
-  std::string out(name_width, ' ');
-  for (std::size_t j = 0; j < names.size(); ++j) out += " " + std::string(width[j] - names[j].size(), ' ') + names[j];
-  out += "\n";
+  // its name and its values, one space apart, in blocks of columns that fit the width (R's
+  // `width` option, here `table_width`); NA for an undefined entry.
+  std::vector<std::string> header{std::string()};
+  header.insert(header.end(), names.begin(), names.end());
+  std::vector<std::vector<std::string>> rows(static_cast<std::size_t>(m.rows()));
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
-    const std::string& rn = names[static_cast<std::size_t>(i)];
-    out += rn + std::string(name_width - rn.size(), ' ');
-    for (std::size_t j = 0; j < names.size(); ++j) {
-      const std::string v = detail::fixed_text(m(i, static_cast<Eigen::Index>(j)), decimals);
-      out += " " + std::string(width[j] - v.size(), ' ') + v;
-    }
-    out += "\n";
+    auto& r = rows[static_cast<std::size_t>(i)];
+    r.push_back(names[static_cast<std::size_t>(i)]);
+    for (Eigen::Index j = 0; j < m.cols(); ++j) r.push_back(detail::fixed_text(m(i, j), decimals));
   }
-  return out;
+  return detail::block_table(header, rows, 1, true, " ", detail::table_width());
 }
 
 std::string to_table(const correlate_study& s) {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <ostream>
+#include <utility>
 
 #include "attune/core/error.hpp"
 #include "detail/json_text.hpp"
@@ -257,27 +259,75 @@ void row_writer::end(const std::string& json_tail, const std::string& table_foot
     return;
   }
   if (format_ != output_format::table) return;
-  // Right-aligned under the names, two spaces apart: numbers line up on the point, and a minus
-  // sign never runs into the neighbouring column.
-  std::vector<std::size_t> width(columns_.size());
-  for (std::size_t j = 0; j < columns_.size(); ++j) width[j] = columns_[j].name.size();
-  for (const auto& r : table_rows_) {
-    for (std::size_t j = 0; j < r.size() && j < width.size(); ++j) width[j] = std::max(width[j], r[j].size());
-  }
-  std::string text;
-  auto line = [&](const auto& cells, auto get) {
-    for (std::size_t j = 0; j < columns_.size(); ++j) {
-      const std::string_view c = get(cells, j);
-      if (j > 0) text += "  ";
-      text.append(width[j] - c.size(), ' ');
-      text += c;
-    }
-    text += '\n';
-  };
-  line(columns_, [](const auto& cols, std::size_t j) { return std::string_view(cols[j].name); });
-  for (const auto& r : table_rows_) line(r, [](const auto& cells, std::size_t j) { return std::string_view(cells[j]); });
+  std::vector<std::string> header;
+  header.reserve(columns_.size());
+  for (const auto& c : columns_) header.push_back(c.name);
+  // The first column (the id, or `row`) names each row in every block of a wrapped table.
+  const std::string text = block_table(header, table_rows_, 1, false, "  ", table_width());
   out_ << text;
   if (!table_footer.empty()) out_ << '\n' << table_footer;
+}
+
+std::size_t table_width() {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read only, nothing in attune sets the environment.
+  const char* columns = std::getenv("COLUMNS");
+  if (columns != nullptr) {
+    char* end = nullptr;
+    const long w = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && w >= 20) return static_cast<std::size_t>(w);
+  }
+  return 80;
+}
+
+std::string block_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                        std::size_t label_columns, bool left_labels, std::string_view gap, std::size_t width) {
+  const std::size_t n = header.size();
+  label_columns = std::min(label_columns, n);
+  std::vector<std::size_t> w(n);
+  for (std::size_t j = 0; j < n; ++j) w[j] = header[j].size();
+  for (const auto& r : rows) {
+    for (std::size_t j = 0; j < r.size() && j < n; ++j) w[j] = std::max(w[j], r[j].size());
+  }
+  std::size_t label_width = 0;
+  for (std::size_t j = 0; j < label_columns; ++j) label_width += (j > 0 ? gap.size() : 0) + w[j];
+  // Blocks of the other columns: as many as keep a line shorter than `width` after the labels, at
+  // least one each (R's printMatrix: `width + w[jmax] < R_print.width`).
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  for (std::size_t first = label_columns; first < n || blocks.empty();) {
+    std::size_t used = label_width;
+    std::size_t last = first;
+    while (last < n) {
+      const std::size_t more = (used > 0 ? gap.size() : 0) + w[last];
+      if (last > first && used + more >= width) break;
+      used += more;
+      ++last;
+    }
+    blocks.emplace_back(first, last);
+    if (last == first) break;  // only label columns
+    first = last;
+  }
+  std::string text;
+  auto line = [&](const std::vector<std::string>& cells, std::size_t first, std::size_t last) {
+    bool start = true;
+    auto cell = [&](std::size_t j, bool left) {
+      const std::string_view c = j < cells.size() ? std::string_view(cells[j]) : std::string_view();
+      if (!start) text += gap;
+      start = false;
+      if (!left) text.append(w[j] - std::min(w[j], c.size()), ' ');
+      text += c;
+      if (left) text.append(w[j] - std::min(w[j], c.size()), ' ');
+    };
+    for (std::size_t j = 0; j < label_columns; ++j) cell(j, left_labels);
+    for (std::size_t j = first; j < last; ++j) cell(j, false);
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    text += '\n';
+  };
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    if (b > 0) text += '\n';
+    line(header, blocks[b].first, blocks[b].second);
+    for (const auto& r : rows) line(r, blocks[b].first, blocks[b].second);
+  }
+  return text;
 }
 
 }  // namespace detail

@@ -21,8 +21,26 @@ inline std::string pad(const std::string& s, std::size_t w, bool left = false) {
   if (s.size() >= w) return s;
   return left ? s + std::string(w - s.size(), ' ') : std::string(w - s.size(), ' ') + s;
 }
-/// `x` with `d` decimals, right-aligned in width `w`.
-inline std::string num(double x, int d, std::size_t w) { return pad(fixed_text(x, d), w); }
+/// `x` with `d` decimals, right-aligned in width `w`; a value as wide as `w` or wider (a minus
+/// sign, a total above 99.99) gets one leading space, so that it never runs into the column
+/// before it ("0.471-15.13").
+inline std::string num(double x, int d, std::size_t w) {
+  std::string t = fixed_text(x, d);
+  return t.size() < w ? pad(t, w) : " " + t;
+}
+
+/// The width text tables wrap to: the `COLUMNS` environment variable when it holds a number of at
+/// least 20, else 80 (R's default `width` option; a pipe or a file has no terminal to ask).
+std::size_t table_width();
+
+/// One text table laid out as R prints a wide matrix or data frame: every column right-aligned to
+/// the wider of its name and its cells (so a minus sign has room and never touches a neighbour),
+/// `gap` between columns; when the columns do not fit `width`, they are printed in blocks of
+/// columns whose lines stay shorter than `width` (as R does), one after the other, the first `label_columns` columns (row names, id) repeated
+/// in every block. Label columns are left-aligned when `left_labels`. Rows may be shorter than the
+/// header (missing cells are blank).
+std::string block_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                        std::size_t label_columns, bool left_labels, std::string_view gap, std::size_t width);
 
 /// A document: `"format": "attune/1"` and `"study": study` first, then the members of `body` (an
 /// object). Pretty-printed with an indent of 2, ending with a newline. Text that is not UTF-8 is

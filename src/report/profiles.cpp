@@ -112,7 +112,7 @@ std::string aligned(std::vector<row_column> columns, Rows rows, const std::strin
   w.end({}, {});
   std::istringstream in(os.str());
   std::string line, out;
-  while (std::getline(in, line)) out += indent + line + "\n";
+  while (std::getline(in, line)) out += (line.empty() ? std::string() : indent) + line + "\n";
   return out;
 }
 
