@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -359,6 +360,9 @@ reliability_study study_reliability(const instrument* inst, const std::string& p
     try {
       if (auto streamed = stream_reliability(inst, path, options)) return std::move(*streamed);
     } catch (const error&) {
+    } catch (const std::bad_alloc&) {
+      // Each chunk holds k x k moments; where they do not fit, the whole-file path below names
+      // the memory its k x k matrices need (issue 10, F16) instead of an internal error.
     }
   }
   return study_reliability(inst, read_study_data(path, inst, options.input), options);
