@@ -2,8 +2,10 @@
 // order for any thread count, the first exception reaches the caller after every worker joined.
 // Label `threads`: the tsan preset runs it under ThreadSanitizer.
 #include <atomic>
+#include <chrono>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -45,6 +47,9 @@ TEST(ParallelFor, FirstExceptionReachesTheCallerAndStopsTheRest) {
                             [&](std::size_t i) {
                               ran.fetch_add(1);
                               if (i == 10) throw std::runtime_error("task 10");
+                              // Tasks long enough that the others cannot finish all 100,000 (some
+                              // 2 s of work) while the thrower waits for a core on a loaded machine.
+                              if (i > 10) std::this_thread::sleep_for(std::chrono::microseconds(50));
                             }),
                std::runtime_error);
   EXPECT_LT(ran.load(), 100000);  // the hand-out stopped
