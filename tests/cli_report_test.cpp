@@ -152,7 +152,8 @@ TEST(ReportSvg, NumbersAreFixedAndEscaped) {
 }
 
 TEST(Report, HtmlCarriesTheStudyNumbersAndTheApaParagraph) {
-  const attune::report_study_options options;  // a named object: GCC 12 misreads a default argument here
+  attune::report_study_options options;  // a named object: GCC 12 misreads a default argument here
+  options.profiles = true;
   const auto r = attune::study_report(*attune::find_builtin("ecr-r"), kSample, options);
   const std::string html = attune::to_html(r);
   EXPECT_NE(html.find(attune::xml_escape(attune::to_apa(r.reliability))), std::string::npos);
@@ -190,7 +191,8 @@ std::string section_of(const std::string& html, const std::string& id) {
 // The IRT and profiles sections print the numbers of the study JSON (`attune irt fit`,
 // `attune profiles`): the report's structs are those of the studies run on the same file.
 TEST(Report, IrtAndProfilesSectionsPrintTheStudyJson) {
-  const attune::report_study_options options;
+  attune::report_study_options options;
+  options.profiles = true;
   const auto* inst = attune::find_builtin("ecr-r");
   const auto r = attune::study_report(*inst, kSample, options);
   ASSERT_TRUE(r.irt);
@@ -282,6 +284,8 @@ TEST(Report, CliWritesHtmlAndMarkdown) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string page = read_file(html);
   EXPECT_NE(page.find("command: attune report"), std::string::npos);
+  EXPECT_NE(page.find("<h2>Item response theory</h2>"), std::string::npos);
+  EXPECT_EQ(page.find("<h2>Latent profiles</h2>"), std::string::npos) << "profiles are opt-in (--profiles)";
   const std::string md = temp_path("report.md");
   r = attune::test::run_cli("report '" + kSample + "' --instrument ecr-r --format md -o '" + md + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -330,9 +334,11 @@ TEST(Report, OpensInHeadlessChromium) {
   const char* chromium = "/usr/bin/chromium";
   if (!std::filesystem::exists(chromium)) GTEST_SKIP() << "chromium not installed (scripts/install-deps.sh installs it)";
   const std::string html = temp_path("sample.html");
-  auto r = attune::test::run_cli("report '" + kSample + "' --instrument ecr-r -o '" + html + "'");
+  auto r = attune::test::run_cli("report '" + kSample + "' --instrument ecr-r --profiles -o '" + html + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string page = read_file(html);
+  EXPECT_NE(page.find("<h2>Latent profiles</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<h2>Item response theory</h2>"), std::string::npos);
   const std::size_t n_svg = occurrences(page, "<svg");
   std::string probe = page;
   probe.insert(probe.rfind("</body>"),

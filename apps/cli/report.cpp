@@ -17,7 +17,7 @@ void add_report_command(CLI::App& app) {
     int parallel = 100;
     std::uint64_t seed = 20240601;
     bool no_irt = false;
-    bool no_profiles = false;
+    bool profiles = false;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -30,7 +30,8 @@ void add_report_command(CLI::App& app) {
       ->default_val(100);
   cmd->add_option("--seed", o->seed, "seed of the parallel analysis")->default_val(20240601);
   cmd->add_flag("--no-irt", o->no_irt, "leave out the IRT section (graded response model per scale)");
-  cmd->add_flag("--no-profiles", o->no_profiles, "leave out the latent profiles section (Gaussian mixtures)");
+  cmd->add_flag("--profiles", o->profiles,
+                "add the latent profiles section (Gaussian mixtures of the scores; slow on large files)");
   cmd->callback([o, cmd] {
     refuse_keep(o->in, "report");
     if (o->in.output.empty()) throw error(errc::invalid_argument, "attune report needs -o FILE (report.html or report.md)");
@@ -40,7 +41,7 @@ void add_report_command(CLI::App& app) {
     ro.parallel_replicates = o->parallel;
     ro.seed = o->seed;
     ro.irt = !o->no_irt;
-    ro.profiles = !o->no_profiles;
+    ro.profiles = o->profiles;
     ro.reliability.threads = o->in.threads;
     // The command line as given (CLI11 keeps the parsed arguments), for the methods box.
     std::string line = "attune report";

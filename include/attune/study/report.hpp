@@ -44,8 +44,10 @@ struct ATTUNE_EXPORT report_study_options {
   bool irt = true;
   irt_info_study_options irt_information{-4.0, 4.0, 0.1};  ///< the theta grid of the information curves
   /// The profiles section: Gaussian mixtures of the anxiety and avoidance scores
-  /// (`study_profiles` with `profiles_mixture`: tidyLPA's models 1, 2, 3, 6, K 1-6).
-  bool profiles = true;
+  /// (`study_profiles` with `profiles_mixture`: tidyLPA's models 1, 2, 3, 6, K 1-6). Off by
+  /// default: its 4 x 6 x 10 EM fits cost about 4 s of CPU for 1,000 respondents, 43 s for 10,000
+  /// and many minutes for 100,000 (docs/report.md), far more than the rest of the report.
+  bool profiles = false;
   mixture_options profiles_mixture;  ///< models, K, starts, seed; `threads` and `progress` are set from the report's
   /// The command line that made the report, printed in the methods box (set by the caller).
   std::string command_line;
