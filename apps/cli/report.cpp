@@ -47,8 +47,9 @@ void add_report_command(CLI::App& app) {
     std::string line = "attune report";
     for (const auto* opt : cmd->get_options()) {
       if (opt->count() == 0) continue;
-      const std::string name = opt->get_name().rfind("DATA", 0) == 0 ? "" : opt->get_name(false, true);
-      if (opt->get_type_size() == 0) {  // a flag: its name alone
+      // One name per option (--output, not "-o,--output"); a flag is its name alone.
+      const std::string name = opt->get_name().rfind("DATA", 0) == 0 ? "" : opt->get_name();
+      if (opt->get_expected_max() == 0 || opt->results() == std::vector<std::string>{"true"}) {
         line += " " + name;
         continue;
       }

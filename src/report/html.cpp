@@ -64,6 +64,13 @@ std::string general_number(double x) {
   return {buf.data(), res.ptr};
 }
 
+// An enum's name as words: "equally_spaced" -> "equally spaced".
+std::string words(std::string_view name) {
+  std::string t(name);
+  std::replace(t.begin(), t.end(), '_', ' ');
+  return t;
+}
+
 std::string list_of(const std::vector<std::string>& v) {
   std::string t;
   for (std::size_t i = 0; i < v.size(); ++i) t += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
@@ -124,8 +131,10 @@ std::vector<std::string> report_methods(const report_study& r) {
     const auto& g = r.irt->fit.scales.front();
     lines.push_back("IRT: Samejima's graded response model per subscale, marginal maximum likelihood by EM (Bock & Aitkin "
                     "1981; start " + std::string(to_string(g.start_values)) + ") over " + std::to_string(g.quadrature_points) +
-                    " " + std::string(to_string(g.quadrature)) + " quadrature points, N(0, 1) population; SEs " +
-                    std::string(to_string(g.se_method)) + " (Louis 1982); item fit S-X2 (Orlando & Thissen 2000); "
+                    " " + words(to_string(g.quadrature)) + " quadrature points, N(0, 1) population; SEs: " +
+                    (g.se_method == standard_error_method::louis ? std::string("the observed information (Louis 1982)")
+                                                                 : words(to_string(g.se_method))) +
+                    "; item fit S-X2 (Orlando & Thissen 2000); "
                     "marginal reliability from the test information (Thissen & Wainer 2001); a missing answer drops out "
                     "of that respondent's likelihood.");
   }
