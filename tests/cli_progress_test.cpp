@@ -58,4 +58,18 @@ TEST(CliProgress, ABarIsDrawnOnATerminalUnlessQuiet) {
   EXPECT_EQ(quiet.find("bootstrap"), std::string::npos) << quiet;
 }
 
+// Reading the data file draws a bar too (stage "read": bytes of the file), for the streaming
+// commands (score, reliability) and those that read the whole file (correlate, report).
+TEST(CliProgress, ReadingTheDataFileDrawsABar) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "util-linux `script` is not installed";
+  for (const std::string& command : {"score " + kSample + " --instrument ecr-r --format csv",
+                                    "reliability " + kSample + " --instrument ecr-r --format json",
+                                    "correlate " + kSample + " --instrument ecr-r --method pearson --format json"}) {
+    const std::string drawn = on_a_terminal(command);
+    if (drawn == "<failed>") GTEST_SKIP() << "`script` cannot open a pseudo-terminal here";
+    EXPECT_NE(drawn.find("read ["), std::string::npos) << command << ": " << drawn;
+    EXPECT_NE(drawn.find("100% "), std::string::npos) << command << ": " << drawn;
+  }
+}
+
 }  // namespace

@@ -4,11 +4,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "attune/attune.hpp"
 #include "attune/report/apa.hpp"
 #include "attune/report/html.hpp"
+#include "attune/report/json.hpp"
 #include "attune/report/svg.hpp"
 #include "attune/study/report.hpp"
 #include "test_support.hpp"
@@ -119,6 +121,29 @@ TEST(ReportSvg, OtherPlotsGolden) {
   expect_golden("curves", attune::svg_curves(x, y, {"item 1", "test"}, "Information", "theta", "information", true));
 }
 
+TEST(ReportSvg, ProfilePlaneGolden) {
+  std::vector<attune::svg_profile> p = {
+      {"1 secure", 2.0, 2.2, 0.5, attune::attachment_style::secure, std::array<double, 3>{0.4, 0.3, 0.1}},
+      {"2", 5.5, 3.0, 0.3, attune::attachment_style::unclassified, std::array<double, 3>{0.5, 0.5, -0.2}},
+      {"3", 4.5, 5.5, 0.2, attune::attachment_style::unclassified, std::nullopt}};
+  const std::string svg = attune::svg_profile_plane(p, {1, 7}, "Profiles");
+  expect_golden("profile_plane", svg);
+  EXPECT_EQ(occurrences(svg, "<ellipse"), 2u);
+  EXPECT_EQ(occurrences(svg, "<circle"), 3u);
+  // profile 1 at (avoidance 2.2, anxiety 2.0): x = 60 + (2.2 - 1) / 6 * 440, y = 448 - (2.0 - 1) / 6 * 408
+  EXPECT_NE(svg.find("<circle cx=\"148.0\" cy=\"380.0\""), std::string::npos);
+  // an uncorrelated profile's ellipse has the radii sqrt(2 ln 2) SD along the axes: the major one
+  // (anxiety, SD 1, 408 / 6 pixels per point) turned upright
+  const std::string one = attune::svg_profile_plane({{"a", 4, 4, 1, attune::attachment_style::unclassified,
+                                                      std::array<double, 3>{1.0, 0.25, 0.0}}},
+                                                    {1, 7}, "One");
+  const double r = std::sqrt(2 * std::log(2.0));
+  EXPECT_NE(one.find("rx=\"" + attune::fixed_number(r * 1.0 * 408 / 6, 1) + "\" ry=\"" +
+                     attune::fixed_number(r * 0.5 * 440 / 6, 1) + "\" transform=\"rotate(90.0 "),
+            std::string::npos)
+      << one;
+}
+
 TEST(ReportSvg, NumbersAreFixedAndEscaped) {
   EXPECT_EQ(attune::fixed_number(-0.0001, 2), "0.00");
   EXPECT_EQ(attune::fixed_number(2.345, 1), "2.3");
@@ -127,7 +152,8 @@ TEST(ReportSvg, NumbersAreFixedAndEscaped) {
 }
 
 TEST(Report, HtmlCarriesTheStudyNumbersAndTheApaParagraph) {
-  const attune::report_study_options options;  // a named object: GCC 12 misreads a default argument here
+  attune::report_study_options options;  // a named object: GCC 12 misreads a default argument here
+  options.profiles = true;
   const auto r = attune::study_report(*attune::find_builtin("ecr-r"), kSample, options);
   const std::string html = attune::to_html(r);
   EXPECT_NE(html.find(attune::xml_escape(attune::to_apa(r.reliability))), std::string::npos);
@@ -144,11 +170,112 @@ TEST(Report, HtmlCarriesTheStudyNumbersAndTheApaParagraph) {
   // self-contained: no script, no external reference (the SVG namespace is a name, not a fetch)
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(occurrences(html, "http"), occurrences(html, "xmlns=\"http://www.w3.org/2000/svg\""));
-  // plots: plane, 2 x (item-rest, alpha-if-deleted), histograms of the scores, CFA loadings, scree
-  EXPECT_EQ(occurrences(html, "<svg"), 1 + 2 * r.reliability.scales.size() + r.scores.names.size() + 2);
-  for (const char* section : {"Data summary", "Table 1", "Attachment styles", "Structure", "Methods", "APA"}) {
+  // plots: plane, 2 x (item-rest, alpha-if-deleted), histograms of the scores, CFA loadings, scree,
+  // 2 x (item, test information), the profiles' plane
+  ASSERT_TRUE(r.irt);
+  ASSERT_TRUE(r.profiles);
+  EXPECT_EQ(occurrences(html, "<svg"),
+            1 + 2 * r.reliability.scales.size() + r.scores.names.size() + 2 + 2 * r.irt->fit.scales.size() + 1);
+  for (const char* section : {"Data summary", "Table 1", "Attachment styles", "Structure", "Item response theory",
+                              "Latent profiles", "Methods", "APA"}) {
     EXPECT_NE(html.find(section), std::string::npos) << section;
   }
+}
+
+std::string section_of(const std::string& html, const std::string& id) {
+  const auto at = html.find("<section id=\"" + id + "\"");
+  if (at == std::string::npos) return {};
+  return html.substr(at, html.find("</section>", at) - at);
+}
+
+// The IRT and profiles sections print the numbers of the study JSON (`attune irt fit`,
+// `attune profiles`): the report's structs are those of the studies run on the same file.
+TEST(Report, IrtAndProfilesSectionsPrintTheStudyJson) {
+  attune::report_study_options options;
+  options.profiles = true;
+  const auto* inst = attune::find_builtin("ecr-r");
+  const auto r = attune::study_report(*inst, kSample, options);
+  ASSERT_TRUE(r.irt);
+  ASSERT_TRUE(r.profiles);
+  EXPECT_EQ(attune::to_json(*r.irt), attune::to_json(attune::study_irt_fit(inst, kSample, {})));
+  EXPECT_EQ(attune::to_json(*r.profiles), attune::to_json(attune::study_profiles(*inst, kSample, {})));
+  const std::string html = attune::to_html(r);
+  const std::string irt = section_of(html, "irt");
+  ASSERT_FALSE(irt.empty());
+  const auto bank = nlohmann::json::parse(attune::to_json(*r.irt));
+  ASSERT_EQ(bank["fit"]["scales"].size(), 2u);
+  const auto num = [](const nlohmann::json& v) { return attune::fixed_number(v.get<double>(), 2); };
+  for (const auto& sc : bank["fit"]["scales"]) {
+    EXPECT_NE(irt.find("Marginal reliability " + num(sc["marginal_reliability"])), std::string::npos) << sc["name"];
+    EXPECT_NE(irt.find("empirical reliability (of the EAP scores) " + num(sc["empirical_reliability"])), std::string::npos);
+    EXPECT_NE(irt.find("N = " + std::to_string(sc["n"].get<int>()) + " respondents"), std::string::npos);
+    for (const auto& it : sc["items"]) {
+      std::string row = "<td>" + it["item"].get<std::string>() + "</td><td>" + (it["reversed"].get<bool>() ? "yes" : "") +
+                        "</td><td>" + num(it["slope"]) + "</td><td>" + num(it["se"]["slope"]) + "</td>";
+      for (const auto& b : it["b"]) row += "<td>" + num(b) + "</td>";
+      EXPECT_NE(irt.find(row), std::string::npos) << row;
+    }
+  }
+  // the information curves: the test information's peak is the info study's
+  ASSERT_TRUE(r.irt_information);
+  const auto info = nlohmann::json::parse(attune::to_json(*r.irt_information));
+  for (const auto& sc : info["scales"]) {
+    EXPECT_NE(irt.find("Test information peaks at " + num(sc["max_information"]) + " at theta " + num(sc["theta_at_max"])),
+              std::string::npos);
+  }
+  const std::string prof = section_of(html, "profiles");
+  ASSERT_FALSE(prof.empty());
+  const auto pj = nlohmann::json::parse(attune::to_json(*r.profiles));
+  const auto& best = pj["best"];
+  EXPECT_NE(prof.find("Chosen: " + best["model"].get<std::string>() + " with " + std::to_string(best["k"].get<int>()) +
+                      " profile"),
+            std::string::npos);
+  for (const auto& f : pj["fits"]) {
+    if (f["bic"].is_null()) continue;
+    EXPECT_NE(prof.find("<td>" + attune::fixed_number(f["bic"].get<double>(), 1)), std::string::npos) << f["model"] << f["k"];
+  }
+  const auto& chosen = pj["fits"][best["fit"].get<std::size_t>()];
+  for (const auto& share : chosen["proportions"]) {
+    EXPECT_NE(prof.find("<td>" + attune::fixed_number(100 * share.get<double>(), 1) + "%</td>"), std::string::npos);
+  }
+}
+
+// The methods box says what the options did: two option sets, two descriptions.
+TEST(Report, MethodsBoxDescribesTheOptionsUsed) {
+  const auto* inst = attune::find_builtin("ecr-r");
+  attune::report_study_options plain;
+  plain.irt = plain.profiles = false;
+  plain.parallel_replicates = 0;
+  const auto a = attune::report_methods(attune::study_report(*inst, kSample, plain));
+  attune::report_study_options other = plain;
+  other.input.read.missing_codes = {0, 99};
+  other.input.scoring.out_of_range = attune::out_of_range_policy::set_missing;
+  other.input.scoring.min_answered = 0.5;
+  other.reliability.missing = attune::missing_method::listwise;
+  other.reliability.intervals = {attune::ci_method::bonett_wright};
+  other.reliability.level = 0.90;
+  other.reliability.n_for_intervals = attune::interval_n::rows;
+  const auto b = attune::report_methods(attune::study_report(*inst, kSample, other));
+  auto text = [](const std::vector<std::string>& lines) {
+    std::string t;
+    for (const auto& l : lines) t += l + "\n";
+    return t;
+  };
+  const std::string ta = text(a), tb = text(b);
+  for (const char* phrase : {"Missing answers: empty cells and NA. ", "(the instrument's); an answer outside it stops the report",
+                             "at least 80% of a scale's items", "anxiety 15 of 18", "(pairwise deletion)",
+                             "intervals: feldt and bonett_wright at 95%", "N = the harmonic mean of the pairwise counts",
+                             "from the pairwise Pearson correlations"}) {
+    EXPECT_NE(ta.find(phrase), std::string::npos) << phrase << "\n" << ta;
+  }
+  for (const char* phrase : {"empty cells and NA, and the codes 0 and 99", "is treated as missing (0 were)",
+                             "at least 50% of a scale's items", "anxiety 9 of 18", "(listwise deletion)",
+                             "intervals: bonett_wright at 90%", "N = the number of rows, including those with missing",
+                             "from the listwise Pearson correlations"}) {
+    EXPECT_NE(tb.find(phrase), std::string::npos) << phrase << "\n" << tb;
+  }
+  EXPECT_EQ(ta.find("IRT:"), std::string::npos);
+  EXPECT_EQ(ta.find("Profiles:"), std::string::npos);
 }
 
 TEST(Report, CliWritesHtmlAndMarkdown) {
@@ -157,6 +284,8 @@ TEST(Report, CliWritesHtmlAndMarkdown) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string page = read_file(html);
   EXPECT_NE(page.find("command: attune report"), std::string::npos);
+  EXPECT_NE(page.find("<h2>Item response theory</h2>"), std::string::npos);
+  EXPECT_EQ(page.find("<h2>Latent profiles</h2>"), std::string::npos) << "profiles are opt-in (--profiles)";
   const std::string md = temp_path("report.md");
   r = attune::test::run_cli("report '" + kSample + "' --instrument ecr-r --format md -o '" + md + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -205,9 +334,11 @@ TEST(Report, OpensInHeadlessChromium) {
   const char* chromium = "/usr/bin/chromium";
   if (!std::filesystem::exists(chromium)) GTEST_SKIP() << "chromium not installed (scripts/install-deps.sh installs it)";
   const std::string html = temp_path("sample.html");
-  auto r = attune::test::run_cli("report '" + kSample + "' --instrument ecr-r -o '" + html + "'");
+  auto r = attune::test::run_cli("report '" + kSample + "' --instrument ecr-r --profiles -o '" + html + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string page = read_file(html);
+  EXPECT_NE(page.find("<h2>Latent profiles</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<h2>Item response theory</h2>"), std::string::npos);
   const std::size_t n_svg = occurrences(page, "<svg");
   std::string probe = page;
   probe.insert(probe.rfind("</body>"),

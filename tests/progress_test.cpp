@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "attune/core/error.hpp"
 #include "attune/core/progress.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/study/factor.hpp"
 #include "attune/study/reliability.hpp"
 #include "test_support.hpp"
 
@@ -202,6 +205,53 @@ TEST(Progress, CancelInsideAStudyIsNotTurnedIntoAWarning) {
   attune::test::expect_error([&] { (void)attune::study_reliability(inst, data, o); }, errc::cancelled,
                              "omega_bootstrap: cancelled");
   EXPECT_EQ(stages, std::vector<std::string>({"omega_bootstrap"}));
+}
+
+// Reading a data file reports its bytes ("read": done = bytes, total = the file's size), once per
+// block the CSV reader takes, and the answers are the same as without a callback.
+TEST(Progress, ReadingAFileReportsItsBytesPerBlock) {
+  const attune::instrument* inst = attune::find_builtin("ecr-r");
+  ASSERT_NE(inst, nullptr);
+  const std::string path = attune::test::temp_path("progress_read.csv");
+  {
+    std::ofstream out(path);
+    out << attune::responses_to_csv(attune::simulate_responses(*inst, {.n = 40000, .seed = 5}));
+  }
+  const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(path));
+  ASSERT_GT(size, std::uint64_t{3} << 20) << "the file should span several 1 MiB blocks";
+  recorder rec;
+  attune::input_options in;
+  in.progress = rec.options();
+  const attune::responses with = attune::read_study_data(path, inst, in);
+  expect_well_formed(rec, "read", size);
+  // one report per block of 1 MiB (plus the first at 0 and the last), not one per row
+  EXPECT_LE(rec.events.size(), size / (std::uint64_t{1} << 20) + 3);
+  const attune::responses without = attune::read_study_data(path, inst, {});
+  EXPECT_EQ(with.n_rows(), 40000);
+  EXPECT_TRUE(with.values.cwiseEqual(without.values).count() + with.values.array().isNaN().count() ==
+              with.values.size());
+  EXPECT_EQ(with.lines, without.lines);
+  std::filesystem::remove(path);
+}
+
+// A cancel flag set while the file is read stops the reading with errc::cancelled (not a "read
+// error"), also inside a study that turns failed parts into warnings.
+TEST(Progress, CancelStopsReadingAFile) {
+  const attune::instrument* inst = attune::find_builtin("ecr-r");
+  ASSERT_NE(inst, nullptr);
+  const std::string path = attune::test::temp_path("progress_cancel.csv");
+  {
+    std::ofstream out(path);
+    out << attune::responses_to_csv(attune::simulate_responses(*inst, {.n = 20000, .seed = 6}));
+  }
+  std::atomic<bool> cancel{false};
+  attune::factor_study_options o;
+  o.input.progress.cancel = &cancel;
+  o.input.progress.callback = [&](const progress_event& e) {
+    if (e.stage == "read" && e.done > 0) cancel = true;
+  };
+  attune::test::expect_error([&] { (void)attune::study_factor(*inst, path, o); }, errc::cancelled, "read: cancelled");
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -16,17 +16,22 @@ void add_report_command(CLI::App& app) {
     std::string after;
     int parallel = 100;
     std::uint64_t seed = 20240601;
+    bool no_irt = false;
+    bool profiles = false;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
       "report", "one HTML page (or Markdown and SVG files) with the data summary, Table 1, reliability, item "
-                "analysis, score distributions, styles, structure, change and an APA paragraph");
+                "analysis, score distributions, styles, structure, IRT, latent profiles, change and an APA paragraph");
   add_input_flags(*cmd, o->in, {"html", "md"});
   cmd->add_option("--after", o->after, "a second administration (same instrument, matched by --id): the change section");
   cmd->add_option("--parallel", o->parallel, "parallel-analysis replicates of the scree plot (0: none)")
       ->check(CLI::Range(0, 10000))
       ->default_val(100);
   cmd->add_option("--seed", o->seed, "seed of the parallel analysis")->default_val(20240601);
+  cmd->add_flag("--no-irt", o->no_irt, "leave out the IRT section (graded response model per scale)");
+  cmd->add_flag("--profiles", o->profiles,
+                "add the latent profiles section (Gaussian mixtures of the scores; slow on large files)");
   cmd->callback([o, cmd] {
     refuse_keep(o->in, "report");
     if (o->in.output.empty()) throw error(errc::invalid_argument, "attune report needs -o FILE (report.html or report.md)");
@@ -35,12 +40,19 @@ void add_report_command(CLI::App& app) {
     ro.after = o->after;
     ro.parallel_replicates = o->parallel;
     ro.seed = o->seed;
+    ro.irt = !o->no_irt;
+    ro.profiles = o->profiles;
     ro.reliability.threads = o->in.threads;
     // The command line as given (CLI11 keeps the parsed arguments), for the methods box.
     std::string line = "attune report";
     for (const auto* opt : cmd->get_options()) {
       if (opt->count() == 0) continue;
-      const std::string name = opt->get_name().rfind("DATA", 0) == 0 ? "" : opt->get_name(false, true);
+      // One name per option (--output, not "-o,--output"); a flag is its name alone.
+      const std::string name = opt->get_name().rfind("DATA", 0) == 0 ? "" : opt->get_name();
+      if (opt->get_expected_max() == 0 || opt->results() == std::vector<std::string>{"true"}) {
+        line += " " + name;
+        continue;
+      }
       for (const auto& v : opt->results()) line += (name.empty() ? " " : " " + name + " ") + v;
     }
     ro.command_line = line;

@@ -4,6 +4,8 @@
 #include "attune/report/html.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 
 #include "attune/report/apa.hpp"
@@ -54,6 +56,120 @@ const confidence_interval* first_interval(const reliability_result& r) {
 // r.drop below this is "weak" (a common rule of thumb: Nunnally & Bernstein 1994 use .30 for
 // item-total correlations); below 0 the item probably was not reversed.
 constexpr double weak_item_rest = 0.30;
+
+// The shortest text of `x` (1e-08), locale-independent.
+std::string general_number(double x) {
+  std::array<char, 32> buf{};
+  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), x);
+  return {buf.data(), res.ptr};
+}
+
+// An enum's name as words: "equally_spaced" -> "equally spaced".
+std::string words(std::string_view name) {
+  std::string t(name);
+  std::replace(t.begin(), t.end(), '_', ' ');
+  return t;
+}
+
+std::string list_of(const std::vector<std::string>& v) {
+  std::string t;
+  for (std::size_t i = 0; i < v.size(); ++i) t += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
+  return t;
+}
+
+}  // namespace
+
+std::vector<std::string> report_methods(const report_study& r) {
+  const auto& o = r.options;
+  const auto& sc = o.input.scoring;
+  const auto& rel = o.reliability;
+  const auto& range = r.styles.range;
+  const bool pairwise = rel.missing == missing_method::pairwise;
+  std::vector<std::string> lines;
+  lines.push_back("Instrument: " + r.instrument + "; data: " + r.source +
+                  (r.after_source ? "; second time point: " + *r.after_source : ""));
+  // Missing answers: what counted as one, the range rule, and how each analysis used the rest.
+  std::vector<std::string> codes;
+  for (double c : o.input.read.missing_codes) codes.push_back(fixed_number(c, c == std::floor(c) ? 0 : 2));
+  std::string missing = "Missing answers: empty cells and NA" + (codes.empty() ? std::string() : ", and the code" +
+                        std::string(codes.size() == 1 ? " " : "s ") + list_of(codes)) + ". Response range " +
+                        num(range.min, 0) + "-" + num(range.max, 0) +
+                        (sc.range ? " (declared for this file)" : " (the instrument's)") + "; an answer outside it " +
+                        (sc.out_of_range == out_of_range_policy::set_missing
+                             ? "is treated as missing (" + count(r.reliability.n_out_of_range) + " were)"
+                             : std::string("stops the report with an error naming the cell"));
+  lines.push_back(missing + ".");
+  std::vector<std::string> needed;
+  for (std::size_t j = 0; j < r.scores.subscales.size() && j < r.scores.scores.required.size() &&
+                          j < r.scores.scores.n_items.size();
+       ++j) {
+    needed.push_back(r.scores.subscales[j] + " " + std::to_string(r.scores.scores.required[j]) + " of " +
+                     std::to_string(r.scores.scores.n_items[j]));
+  }
+  lines.push_back("Scores: the mean of the answered items when at least " + num(100 * sc.min_answered, 0) +
+                  "% of a scale's items are answered (" + list_of(needed) + "); otherwise no score.");
+  const std::string n_text = rel.n_for_intervals == interval_n::effective
+                                 ? (pairwise ? "the harmonic mean of the pairwise counts" : "the respondents answering every item")
+                                 : "the number of rows, including those with missing answers (psych's choice)";
+  std::vector<std::string> intervals;
+  for (auto m : rel.intervals) intervals.emplace_back(to_string(m));
+  lines.push_back(std::string("Alpha: Cronbach's, from the covariances ") +
+                  (pairwise ? "of each pair of items over the respondents answering both (pairwise deletion)"
+                            : "of the respondents answering every item of the scale (listwise deletion)") +
+                  "; intervals: " + (intervals.empty() ? std::string("none") : list_of(intervals)) + " at " +
+                  num(100 * rel.level, 0) + "% (Table 1 shows the first), with N = " + n_text + ".");
+  lines.push_back(std::string("Omega: omega total of a one-factor model (minres, psych omega(nfactors = 1)) and omega "
+                              "hierarchical of psych's default bifactor model (3 group factors, Schmid-Leiman), both from "
+                              "the ") + (pairwise ? "pairwise" : "listwise") +
+                  " Pearson correlations alpha uses; no omega interval (the report runs no omega bootstrap).");
+  lines.push_back("Styles: " + std::string(r.styles.result ? to_string(r.styles.result->method) : "none") +
+                  "; near a boundary = within one SEM (SEM from alpha).");
+  lines.push_back("Structure: CFA, one factor per subscale, maximum likelihood on the complete rows (as lavaan::cfa, "
+                  "std.lv = FALSE); scree of factor eigenvalues (SMC diagonal) with parallel analysis (" +
+                  std::to_string(o.parallel_replicates) + " replicates, seed " + std::to_string(o.seed) + ").");
+  if (r.irt && !r.irt->fit.scales.empty()) {
+    const auto& g = r.irt->fit.scales.front();
+    lines.push_back("IRT: Samejima's graded response model per subscale, marginal maximum likelihood by EM (Bock & Aitkin "
+                    "1981; start " + std::string(to_string(g.start_values)) + ") over " + std::to_string(g.quadrature_points) +
+                    " " + words(to_string(g.quadrature)) + " quadrature points, N(0, 1) population; SEs: " +
+                    (g.se_method == standard_error_method::louis ? std::string("the observed information (Louis 1982)")
+                                                                 : words(to_string(g.se_method))) +
+                    "; item fit S-X2 (Orlando & Thissen 2000); "
+                    "marginal reliability from the test information (Thissen & Wainer 2001); a missing answer drops out "
+                    "of that respondent's likelihood.");
+  }
+  if (r.profiles) {
+    const auto& m = r.profiles->mixture;
+    std::vector<std::string> names;
+    for (auto c : m.models) names.emplace_back(to_string(c));
+    lines.push_back("Profiles: Gaussian mixtures of the " + list_of(r.profiles->columns) + " scores (mclust's covariance "
+                    "models " + list_of(names) + ", K " + count(m.k_min) + "-" + count(m.k_max) + ", " + count(m.starts) +
+                    " starts each, seed " + std::to_string(m.seed) + ", EM to a relative change of " +
+                    general_number(m.tolerance) + "), the highest BIC chosen (mclust); respondents "
+                    "without both scores are left out.");
+  }
+  lines.push_back("attune " + r.attune_version + (r.command_line.empty() ? "" : "; command: " + r.command_line));
+  return lines;
+}
+
+// Every warning of the report's parts, in one place (the parts' own vocabularies).
+std::vector<std::string> report_warnings(const report_study& r) {
+  std::vector<std::string> warns = r.warnings;
+  for (const auto& w : r.reliability.warnings) warns.push_back(w);
+  for (const auto& w : all_warnings(r.styles)) warns.push_back(w);
+  if (r.irt) {
+    for (const auto& w : r.irt->fit.warnings) warns.push_back("irt: " + w);
+    for (const auto& g : r.irt->fit.scales) {
+      for (const auto& w : g.warnings) warns.push_back("irt " + g.name + ": " + w);
+    }
+  }
+  if (r.profiles) {
+    for (const auto& w : r.profiles->warnings) warns.push_back("profiles: " + w);
+  }
+  return warns;
+}
+
+namespace {
 
 std::vector<section> build(const report_study& r) {
   std::vector<section> out;
@@ -245,6 +361,188 @@ std::vector<section> build(const report_study& r) {
     out.push_back(std::move(s));
   }
 
+  // IRT: the graded response model of each scale.
+  if (r.irt) {
+    section s{"irt", "Item response theory",
+              "Item response theory describes each item by how sharply it separates people low and high on the "
+              "trait (the discrimination a: above about 1.35 is high, below .65 low) and where on the trait its "
+              "answer categories change (the thresholds b, in standard deviations of the population). The "
+              "information curves show where on the trait a scale measures precisely: the higher the curve, the "
+              "smaller the error. Marginal reliability is the reliability these curves imply for the population, "
+              "read like alpha.",
+              {}};
+    for (std::size_t j = 0; j < r.irt->fit.scales.size(); ++j) {
+      const auto& g = r.irt->fit.scales[j];
+      const irt_info_scale* info = nullptr;
+      if (r.irt_information) {
+        for (const auto& sc : r.irt_information->scales) {
+          if (sc.name == g.name) info = &sc;
+        }
+      }
+      std::string text = g.name + ": graded response model of " + count(g.items.size()) + " items, N = " + count(g.n) +
+                         " respondents (" + count(g.patterns) + " response patterns); log-likelihood " + num(g.loglik) +
+                         ", BIC " + num(g.bic) + "; EM " + (g.converged ? "converged" : "did NOT converge") + " after " +
+                         std::to_string(g.iterations) + " iterations. Marginal reliability " +
+                         num(g.marginal_reliability) + ", empirical reliability (of the EAP scores) " +
+                         num(g.empirical_reliability) + ".";
+      if (info != nullptr) {
+        // Conditional reliability 1 - 1/I(theta) >= .80 where I >= 5 (an SE of at most 1/sqrt(5)).
+        const auto& t = info->information;
+        double lo = NAN, hi = NAN;
+        for (Eigen::Index i = 0; i < t.theta.size(); ++i) {
+          if (t.test[i] >= 5.0) {
+            if (std::isnan(lo)) lo = t.theta[i];
+            hi = t.theta[i];
+          }
+        }
+        text += " Test information peaks at " + num(info->max_information) + " at theta " + num(info->theta_at_max) + "; ";
+        text += std::isnan(lo) ? std::string("it never reaches 5 (a conditional reliability of .80) on the grid.")
+                               : "it is at least 5 (conditional reliability 1 - 1/I of .80 or more) from theta " + num(lo) +
+                                     " to " + num(hi) + ".";
+      }
+      s.blocks.push_back(para(text));
+      std::size_t nb = 0;
+      for (const auto& it : g.items) nb = std::max(nb, it.b.size());
+      block t{block::table, {}, {"Item", "Reversed", "a", "SE(a)"}, {}, {}, {}};
+      for (std::size_t k = 0; k < nb; ++k) t.header.push_back("b" + std::to_string(k + 1));
+      t.header.insert(t.header.end(), {"S-X2 p", "Flag"});
+      for (const auto& it : g.items) {
+        std::vector<std::string> row = {it.item, it.reversed ? "yes" : "", num(it.slope), num(it.se.slope)};
+        for (std::size_t k = 0; k < nb; ++k) row.push_back(k < it.b.size() ? num(it.b[k]) : "");
+        row.push_back(it.fit ? apa_p(it.fit->p) : "");
+        // Baker (2001): discrimination below .65 is low; S-X2 p < .001 is misfit worth a look.
+        std::string flag = it.slope < 0.65 ? "low discrimination" : "";
+        if (it.fit && it.fit->p < 0.001) flag += std::string(flag.empty() ? "" : "; ") + "S-X2 misfit";
+        row.push_back(flag);
+        t.highlight.push_back(!flag.empty());
+        t.rows.push_back(std::move(row));
+      }
+      s.blocks.push_back(t);
+      if (info != nullptr) {
+        const auto& inf = info->information;
+        s.blocks.push_back(fig("item_information_" + slug(g.name) + ".svg",
+                               svg_curves(inf.theta, inf.items, info->items, g.name + ": item information", "theta",
+                                          "information")));
+        s.blocks.push_back(fig("test_information_" + slug(g.name) + ".svg",
+                               svg_curves(inf.theta, inf.test, {"test information"}, g.name + ": test information",
+                                          "theta", "information", true)));
+      }
+    }
+    out.push_back(std::move(s));
+  }
+
+  // Profiles: Gaussian mixtures of the scores.
+  if (r.profiles && r.profiles->best) {
+    const auto& p = *r.profiles;
+    const auto& best = *p.best;
+    const auto& fit = p.fits[best.fit];
+    section s{"profiles", "Latent profiles",
+              "Instead of cutting the plane into four fixed quadrants, a mixture model lets the data say how many "
+              "groups of similar people there are and where they lie. The number of groups is chosen by BIC (higher "
+              "is better here); each person gets a probability of belonging to each group, and the uncertainty says "
+              "how unsure the assignment is (0 = certain).",
+              {}};
+    std::string text = "Chosen: " + std::string(to_string(best.model)) + " with " + count(best.k) + " profile" +
+                       (best.k == 1 ? "" : "s") + " (" + best.rule + " over " + count(p.fits.size()) + " fits), N = " +
+                       count(p.n) + " respondents with both scores (" + count(p.n_missing) + " left out).";
+    if (fit.entropy) text += " Entropy " + num(*fit.entropy) + ".";
+    if (p.membership) {
+      double sum = 0;
+      std::size_t n = 0, unsure = 0;
+      for (Eigen::Index i = 0; i < p.membership->uncertainty.size(); ++i) {
+        const double u = p.membership->uncertainty[i];
+        if (!std::isfinite(u)) continue;
+        sum += u, ++n, unsure += u > 0.2 ? 1 : 0;
+      }
+      if (n > 0) {
+        text += " Mean classification uncertainty " + num(sum / static_cast<double>(n)) + "; " + count(unsure) +
+                " respondents (" + num(100.0 * static_cast<double>(unsure) / static_cast<double>(n), 1) +
+                "%) have an uncertainty above .20.";
+      }
+    }
+    for (const auto& a : p.agreement) {
+      if (a.ari) text += " Adjusted Rand index with the " + a.with + " styles: " + num(*a.ari) + " (N = " + count(a.n) + ").";
+    }
+    s.blocks.push_back(para(text));
+    // BIC per model (columns) and K (rows).
+    std::vector<covariance_model> models;
+    std::vector<std::size_t> ks;
+    for (const auto& f : p.fits) {
+      if (std::find(models.begin(), models.end(), f.model) == models.end()) models.push_back(f.model);
+      if (std::find(ks.begin(), ks.end(), f.k) == ks.end()) ks.push_back(f.k);
+    }
+    std::sort(ks.begin(), ks.end());
+    block bt{block::table, {}, {"K"}, {}, {}, {}};
+    for (auto m : models) bt.header.emplace_back(to_string(m));
+    for (auto k : ks) {
+      std::vector<std::string> row = {count(k)};
+      for (auto m : models) {
+        std::string cell = "";
+        for (std::size_t i = 0; i < p.fits.size(); ++i) {
+          if (p.fits[i].model == m && p.fits[i].k == k) {
+            cell = p.fits[i].bic ? num(*p.fits[i].bic, 1) : "not fitted";
+            if (i == best.fit) cell += " (best)";
+          }
+        }
+        row.push_back(cell);
+      }
+      bt.highlight.push_back(k == best.k);
+      bt.rows.push_back(std::move(row));
+    }
+    s.blocks.push_back(para("BIC of every model and number of profiles K (mclust's sign: higher is better):"));
+    s.blocks.push_back(bt);
+    // The profiles of the chosen fit.
+    const bool plane = p.plane_means.rows() == static_cast<Eigen::Index>(best.k) && p.plane_means.cols() == 2;
+    block pt{block::table, {}, {"Profile", "Name", "Share", "Respondents (modal)", "Mean anxiety", "Mean avoidance", "Mean posterior of its members"}, {}, {}, {}};
+    std::vector<svg_profile> points;
+    // The anxiety and avoidance columns of the fitted data, for the ellipses.
+    std::optional<std::size_t> ia, iv;
+    if (p.on == profile_data::scores && r.styles.scores.size() == 2) {
+      for (std::size_t c = 0; c < p.columns.size(); ++c) {
+        if (p.columns[c] == r.styles.scores[0]) ia = c;
+        if (p.columns[c] == r.styles.scores[1]) iv = c;
+      }
+    }
+    for (std::size_t k = 0; k < best.k; ++k) {
+      const auto kk = static_cast<Eigen::Index>(k);
+      std::string name;
+      attachment_style style = attachment_style::unclassified;
+      if (fit.labels) {
+        if (fit.labels->labelled && k < fit.labels->styles.size()) {
+          style = fit.labels->styles[k];
+          name = std::string(to_string(style));
+        } else if (k < fit.labels->quadrant.size()) {
+          name = "(in the " + std::string(to_string(fit.labels->quadrant[k])) + " quadrant)";
+        }
+      }
+      const double share = k < fit.proportions.size() ? fit.proportions[k] : NAN;
+      const double anx = plane ? p.plane_means(kk, 0) : NAN, avo = plane ? p.plane_means(kk, 1) : NAN;
+      const double own = p.membership && kk < p.membership->average_posterior.rows() ? p.membership->average_posterior(kk, kk) : NAN;
+      pt.rows.push_back({count(k + 1), name, num(100 * share, 1) + "%", k < fit.sizes.size() ? count(fit.sizes[k]) : "",
+                         num(anx), num(avo), num(own)});
+      pt.highlight.push_back(false);
+      if (plane) {
+        svg_profile sp{count(k + 1) + (name.empty() || name[0] == '(' ? "" : " " + name), anx, avo, share, style, std::nullopt};
+        if (ia && iv && k < fit.covariances.size()) {
+          const auto& c = fit.covariances[k];
+          const auto a = static_cast<Eigen::Index>(*ia), v = static_cast<Eigen::Index>(*iv);
+          if (c.rows() > std::max(a, v) && c.cols() > std::max(a, v)) sp.covariance = std::array<double, 3>{c(a, a), c(v, v), c(a, v)};
+        }
+        points.push_back(std::move(sp));
+      }
+    }
+    s.blocks.push_back(pt);
+    if (!points.empty()) {
+      s.blocks.push_back(fig("profiles_plane.svg", svg_profile_plane(points, range, r.instrument + ": " + count(best.k) +
+                                                                                        " latent profiles (" +
+                                                                                        std::string(to_string(best.model)) + ")")));
+    }
+    if (!p.label_rule.empty()) s.blocks.push_back(note("Names: " + p.label_rule + "."));
+    s.blocks.push_back(note("Profiles are groups the model finds in this sample; like the four styles they simplify a "
+                            "dimensional reality, and a different sample may give a different number."));
+    out.push_back(std::move(s));
+  }
+
   // Change.
   if (r.change && r.change->scores.size() >= 2) {
     const auto& ch = *r.change;
@@ -282,26 +580,8 @@ std::vector<section> build(const report_study& r) {
   // Methods.
   {
     section s{"methods", "Methods", "Exactly how the numbers were computed, so that someone else can repeat them.", {}};
-    const auto& ro = r.reliability.scales.empty() ? reliability_result{} : r.reliability.scales[0].reliability;
-    const auto* ci = first_interval(ro);
-    std::vector<std::string> lines = {
-        "Instrument: " + r.instrument + "; data: " + r.source + (r.after_source ? "; second time point: " + *r.after_source : ""),
-        "Missing answers: pairwise (each correlation from the respondents answering both items); scores are the "
-        "mean of the answered items when enough were answered; the N of the alpha intervals is the harmonic mean "
-        "of the pairwise counts.",
-        std::string("Alpha: Cronbach's (covariances); interval: ") + (ci ? ci->method + " " + num(100 * ci->level, 0) + "%" : "none"),
-        "Omega: omega total of a one-factor model (McDonald 1999) and omega hierarchical of psych's bifactor "
-        "model (Schmid-Leiman), as psych::omega.",
-        "Styles: " + std::string(r.styles.result ? to_string(r.styles.result->method) : "none") +
-            "; near a boundary = within one SEM (SEM from alpha).",
-        "Structure: CFA, one factor per subscale, maximum likelihood (as lavaan::cfa, std.lv = FALSE); scree of "
-        "factor eigenvalues (SMC diagonal) with parallel analysis.",
-        "attune " + r.attune_version + (r.command_line.empty() ? "" : "; command: " + r.command_line)};
-    for (auto& l : lines) s.blocks.push_back(para(l));
-    std::vector<std::string> warns = r.warnings;
-    for (const auto& w : r.reliability.warnings) warns.push_back(w);
-    for (const auto& w : all_warnings(r.styles)) warns.push_back(w);
-    for (const auto& w : warns) s.blocks.push_back(note("Warning: " + w));
+    for (auto& l : report_methods(r)) s.blocks.push_back(para(l));
+    for (const auto& w : report_warnings(r)) s.blocks.push_back(note("Warning: " + w));
     out.push_back(std::move(s));
   }
   return out;

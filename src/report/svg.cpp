@@ -480,6 +480,65 @@ std::string svg_before_after(const Eigen::Ref<const Eigen::VectorXd>& before, co
   return s + "</svg>\n";
 }
 
+std::string svg_profile_plane(const std::vector<svg_profile>& profiles, const response_range& range,
+                              const std::string& title) {
+  frame f;
+  f.width = 520, f.height = 500;
+  f.x0 = range.min, f.x1 = range.max, f.y0 = range.min, f.y1 = range.max;
+  std::string desc = std::to_string(profiles.size()) + " latent profiles on the attachment plane (anxiety vertical, avoidance horizontal):";
+  for (const auto& p : profiles) {
+    desc += " " + p.label + " at anxiety " + fixed(p.anxiety, 2) + ", avoidance " + fixed(p.avoidance, 2) + " (" +
+            fixed(100 * p.proportion, 1) + "%);";
+  }
+  std::string s = open_svg(f, title, desc);
+  const double mid = 0.5 * (range.min + range.max);
+  // Quadrant names, faint, in the corners (the midpoint split).
+  const double q1 = range.min + 0.25 * (range.max - range.min), q3 = range.min + 0.75 * (range.max - range.min);
+  const char* faint = " font-size=\"13\" fill=\"#777777\" fill-opacity=\"0.8\"";
+  s += text(f.px(q1), f.py(range.min) - 8, style_label(attachment_style::secure), "middle", faint);
+  s += text(f.px(q1), f.py(range.max) + 16, style_label(attachment_style::preoccupied), "middle", faint);
+  s += text(f.px(q3), f.py(range.min) - 8, style_label(attachment_style::dismissing), "middle", faint);
+  s += text(f.px(q3), f.py(range.max) + 16, style_label(attachment_style::fearful), "middle", faint);
+  s += line(f.px(mid), f.py(range.max), f.px(mid), f.py(range.min), "#555555", 1, "6 4");
+  s += line(f.px(range.min), f.py(mid), f.px(range.max), f.py(mid), "#555555", 1, "6 4");
+  s += text(f.px(mid) + 4, f.py(range.max) + 30, "midpoint " + fixed(mid, 1), "start", " font-size=\"10\" fill=\"#555555\"");
+  static constexpr std::array<const char*, 6> by_number = {oi_blue, oi_orange, oi_green, oi_purple, oi_sky, oi_vermillion};
+  auto colour = [&](std::size_t k) {
+    return profiles[k].style == attachment_style::unclassified ? by_number[k % by_number.size()] : style_colour(profiles[k].style);
+  };
+  // Ellipses first, so that every centre stays visible.
+  const double sx = f.pw() / (f.x1 - f.x0), sy = f.ph() / (f.y1 - f.y0);
+  const double radius = std::sqrt(2.0 * std::log(2.0));  // chi-square(2) median: P(D^2 <= 2 ln 2) = 1/2
+  s += "<g class=\"ellipses\" fill-opacity=\"0.15\" stroke-width=\"1.5\">\n";
+  for (std::size_t k = 0; k < profiles.size(); ++k) {
+    if (!profiles[k].covariance) continue;
+    const auto& [v_anx, v_avo, c] = *profiles[k].covariance;
+    // The covariance in pixels (x = avoidance, y = anxiety pointing down), its eigen decomposition
+    // in closed form: lambda = (a + d) / 2 +- sqrt(((a - d) / 2)^2 + b^2), angle = atan2(2b, a - d) / 2.
+    const double a = sx * sx * v_avo, d = sy * sy * v_anx, b = -sx * sy * c + 0.0;  // + 0.0: no -0
+    const double half = 0.5 * (a + d), diff = std::sqrt(0.25 * (a - d) * (a - d) + b * b);
+    const double l1 = std::max(half + diff, 0.0), l2 = std::max(half - diff, 0.0);
+    const double angle = 0.5 * std::atan2(2 * b, a - d) * 180.0 / 3.14159265358979323846;
+    const double cx = f.px(profiles[k].avoidance), cy = f.py(profiles[k].anxiety);
+    s += "<ellipse cx=\"" + fixed(cx) + "\" cy=\"" + fixed(cy) + "\" rx=\"" + fixed(radius * std::sqrt(l1)) + "\" ry=\"" +
+         fixed(radius * std::sqrt(l2)) + "\" transform=\"rotate(" + fixed(angle) + " " + fixed(cx) + " " + fixed(cy) +
+         ")\" fill=\"" + colour(k) + "\" stroke=\"" + colour(k) + "\"/>\n";
+  }
+  s += "</g>\n";
+  s += "<g class=\"centres\" stroke=\"#000000\" stroke-width=\"1\">\n";
+  for (std::size_t k = 0; k < profiles.size(); ++k) {
+    const double cx = f.px(profiles[k].avoidance), cy = f.py(profiles[k].anxiety);
+    const double r = std::clamp(4.0 + 24.0 * std::sqrt(std::max(profiles[k].proportion, 0.0)), 4.0, 20.0);
+    s += "<circle cx=\"" + fixed(cx) + "\" cy=\"" + fixed(cy) + "\" r=\"" + fixed(r) + "\" fill=\"" + colour(k) +
+         "\"><title>" + xml_escape(profiles[k].label + ": " + fixed(100 * profiles[k].proportion, 1) + "%") + "</title></circle>\n";
+    s += text(cx, cy + 4, std::to_string(k + 1), "middle", " font-size=\"11\" font-weight=\"bold\" stroke=\"none\" fill=\"#000000\"");
+    s += text(cx + r + 3, cy - r, profiles[k].label, "start", " font-size=\"11\" stroke=\"none\" fill=\"#000000\"");
+  }
+  s += "</g>\n";
+  s += axes(f, "Avoidance", "Anxiety");
+  return s + "</svg>\n";
+}
+
 std::string svg_curves(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::Ref<const Eigen::MatrixXd>& y,
                        const std::vector<std::string>& names, const std::string& title, const std::string& x_label,
                        const std::string& y_label, bool emphasise_last) {

@@ -7,6 +7,7 @@
 #include "attune/analyses/moments.hpp"
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/progress_input.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -17,8 +18,10 @@ responses read_study_data(const std::string& path, const instrument* inst, const
                 "without an instrument, read_options.items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
-  responses data = read_responses_file(path, inst != nullptr ? inst->item_ids() : std::vector<std::string>{},
-                                       reading_options(options));
+  // Through the progress stream: the bytes read are reported as stage "read" (one report per
+  // block the CSV reader takes, not per row).
+  responses data = detail::read_responses_with_progress(
+      path, inst != nullptr ? inst->item_ids() : std::vector<std::string>{}, reading_options(options), options.progress);
   if (data.n_rows() == 0) {
     const std::string name = path == "-" ? "<stdin>" : path;
     throw error(errc::insufficient_data, "no respondents in " + name + ": the file has a header and no data rows",

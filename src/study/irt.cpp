@@ -9,6 +9,7 @@
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/progress_input.hpp"
 #include "detail/quote.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -71,7 +72,7 @@ responses read_bank_data(const std::string& path, const item_bank& bank, const i
   std::vector<std::string> ids;
   ids.reserve(bank.items.size());
   for (const auto& it : bank.items) ids.push_back(it.id);
-  return read_responses_file(path, ids, options.read);
+  return detail::read_responses_with_progress(path, ids, options.read, options.progress);
 }
 
 // ---------------------------------------------------------------------------------------------

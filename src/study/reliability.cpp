@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <new>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/progress.hpp"
+#include "detail/progress_input.hpp"
 #include "detail/parallel.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -251,9 +253,11 @@ struct chunk_state {
 // analysis that fails: its message comes from the whole-matrix path), and the caller falls back.
 std::optional<reliability_study> stream_reliability(const instrument* given, const std::string& path,
                                                     const reliability_study_options& options) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;  // the whole-file reader reports it
-  response_reader reader(file, path, given != nullptr ? given->item_ids() : std::vector<std::string>{},
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) return std::nullopt;  // the whole-file reader reports it
+  // The bytes read are reported as stage "read" (detail/progress_input.hpp).
+  detail::progress_input input(path, options.input.progress);
+  response_reader reader(input.stream(), path, given != nullptr ? given->item_ids() : std::vector<std::string>{},
                          reading_options(options.input));
   std::optional<instrument> custom;
   const instrument* inst = given;
@@ -302,6 +306,7 @@ std::optional<reliability_study> stream_reliability(const instrument* given, con
       for (std::size_t t = 0; t < scales.size(); ++t) total.scales[t].merge(parts[c].scales[t]);
     }
   }
+  input.finish();
   if (n_rows == 0.0) return std::nullopt;  // the whole-file reader names the empty file
   reliability_study out;
   if (given != nullptr) out.instrument = inst->id;

@@ -6,6 +6,7 @@
 #include "attune/core/error.hpp"
 #include "attune/core/version.hpp"
 #include "detail/math.hpp"
+#include "detail/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -15,6 +16,8 @@ void report_study_options::validate() const {
     throw error(errc::invalid_argument, "parallel_replicates must be >= 0, got " + std::to_string(parallel_replicates),
                 error_details{.option = "parallel_replicates"});
   }
+  if (irt) irt_information.validate();
+  if (profiles) profiles_mixture.validate();
 }
 
 namespace {
@@ -56,6 +59,8 @@ report_study study_report(const instrument& inst, const std::string& path, const
   r.source = path;
   r.attune_version = version_string;
   r.command_line = options.command_line;
+  r.options = options;
+  r.options.input.progress = {};  // the result keeps no callback
   // One read; each study takes its own copy of the answers.
   const responses data = read_study_data(path, &inst, options.input);
 
@@ -87,6 +92,7 @@ report_study study_report(const instrument& inst, const std::string& path, const
       fo.analysis = factor_analysis_kind::cfa;
       r.structure = study_factor(inst, data, fo);
     } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
       r.warnings.push_back(std::string("structure: the CFA could not be fitted: ") + e.what());
     }
   }
@@ -100,7 +106,39 @@ report_study study_report(const instrument& inst, const std::string& path, const
     fo.parallel_analysis.threads = options.reliability.threads;
     r.scree = study_factor(inst, data, fo);
   } catch (const error& e) {
+    detail::rethrow_if_cancelled(e);
     r.warnings.push_back(std::string("scree: the eigenvalues could not be computed: ") + e.what());
+  }
+
+  if (options.irt) {
+    // The graded response model of each subscale, as `attune irt fit` fits it (the same options
+    // but the threads), and the information of the bank it gives.
+    try {
+      irt_fit_study_options io;
+      io.input = options.input;
+      io.grm.threads = options.reliability.threads;
+      r.irt = study_irt_fit(&inst, data, io);
+      r.irt_information = study_irt_info(r.irt->bank, options.irt_information);
+    } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
+      r.irt.reset();
+      r.irt_information.reset();
+      r.warnings.push_back(std::string("irt: the graded response model could not be fitted: ") + e.what());
+    }
+  }
+  if (options.profiles) {
+    // Latent profiles of the anxiety and avoidance scores (as `attune profiles`).
+    try {
+      profiles_study_options po;
+      po.input = options.input;
+      po.mixture = options.profiles_mixture;
+      po.mixture.threads = options.reliability.threads;
+      po.mixture.progress = {};
+      r.profiles = study_profiles(inst, data, po);
+    } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
+      r.warnings.push_back(std::string("profiles: the mixtures could not be fitted: ") + e.what());
+    }
   }
 
   if (!options.after.empty()) {

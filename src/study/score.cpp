@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "attune/core/error.hpp"
+#include "detail/progress_input.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -55,18 +56,10 @@ score_study study_score(const instrument& inst, const std::string& path, const s
 score_study score_file(const instrument& inst, const std::string& path, const score_study_options& options,
                        const std::function<void(const scored_chunk&)>& on_chunk) {
   score_study s = score_study_head(inst, options);
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  std::string source = "<stdin>";
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) {
-      throw error(errc::io_error, path + ": cannot open the file for reading", {.source = path, .rule = "cannot_open"});
-    }
-    in = &file;
-    source = path;
-  }
-  response_reader reader(*in, source, inst.item_ids(), reading_options(options.input));
+  // The bytes read are reported as stage "read" (detail/progress_input.hpp).
+  detail::progress_input input(path, options.input.progress);
+  const std::string source = input.source();
+  response_reader reader(input.stream(), source, inst.item_ids(), reading_options(options.input));
   const std::size_t chunk_rows = options.chunk_rows > 0 ? options.chunk_rows : cache_friendly_chunk_rows(inst.items.size());
   score_summary summary(s.names);
   answer_checks checks(inst, options.input);
@@ -81,6 +74,7 @@ score_study score_file(const instrument& inst, const std::string& path, const sc
       checks.add(checked);
     }
   }
+  input.finish();
   finish(s, summary);
   if (s.n_rows == 0) s.warnings.push_back("no respondents in " + source + ": the file has a header and no data rows");
   const auto w = checks.warnings(source);

@@ -36,8 +36,8 @@ struct ATTUNE_EXPORT progress_event {
   /// What runs, a stable name: "bootstrap" (replicates of alpha), "omega_bootstrap" (replicates,
   /// then jackknife groups), "profiles" (starts of every model and K), "bootstrap_lrt"
   /// (replicates), "cfa" (Fisher-scoring iterations), "polychoric" (item pairs),
-  /// "parallel_analysis" (simulated data sets), "grm" (E-steps), "cat_simulation" (simulees).
-  /// The text is valid during the call only.
+  /// "parallel_analysis" (simulated data sets), "grm" (E-steps), "cat_simulation" (simulees), "read"
+  /// (bytes of a data file a study reads; total: its size, 0 if unknown). Valid during the call only.
   std::string_view stage;
   std::uint64_t done = 0;   ///< units done, 0..total
   std::uint64_t total = 0;  ///< units in all; 0 when unknown (an iterative fit stops when it converges)

@@ -25,6 +25,15 @@ struct ATTUNE_EXPORT markdown_report {
 /// The report as Markdown; images are linked as `image_prefix` + file name (e.g. "report_files/").
 ATTUNE_EXPORT markdown_report to_markdown(const report_study& report, const std::string& image_prefix);
 
+/// The methods box's lines: the instrument and files, what counted as a missing answer, the
+/// out-of-range rule, the minimum-answered rule (per subscale), pairwise or listwise deletion,
+/// which intervals at which level with which N, which omega, and the methods of the styles,
+/// structure, IRT and profiles parts, all read from `report.options` and the results.
+ATTUNE_EXPORT std::vector<std::string> report_methods(const report_study& report);
+
+/// Every warning of the report's parts (the report's own, reliability, styles, IRT, profiles).
+ATTUNE_EXPORT std::vector<std::string> report_warnings(const report_study& report);
+
 /// The attachment plane of the report's classification (the README's picture).
 ATTUNE_EXPORT std::string report_plane_svg(const report_study& report);
 

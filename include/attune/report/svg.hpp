@@ -14,6 +14,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -88,6 +89,26 @@ ATTUNE_EXPORT std::string svg_before_after(const Eigen::Ref<const Eigen::VectorX
 ATTUNE_EXPORT std::string svg_curves(const Eigen::Ref<const Eigen::VectorXd>& x, const Eigen::Ref<const Eigen::MatrixXd>& y,
                                      const std::vector<std::string>& names, const std::string& title,
                                      const std::string& x_label, const std::string& y_label, bool emphasise_last = false);
+
+/// One profile of `svg_profile_plane`.
+struct ATTUNE_EXPORT svg_profile {
+  std::string label;          ///< e.g. "1 secure": drawn beside the centre
+  double anxiety = 0.0;       ///< the profile's mean anxiety score (y)
+  double avoidance = 0.0;     ///< its mean avoidance score (x)
+  double proportion = 0.0;    ///< its mixing proportion: the centre's area grows with it
+  attachment_style style = attachment_style::unclassified;  ///< its name's colour (unclassified: by number)
+  /// Var(anxiety), Var(avoidance), Cov(anxiety, avoidance) within the profile, when the profiles
+  /// were fitted to these two scores: drawn as the ellipse that holds half of a bivariate normal
+  /// profile (Mahalanobis radius sqrt(2 ln 2), the chi-square(2) median).
+  std::optional<std::array<double, 3>> covariance;
+};
+
+/// Latent profiles on the attachment plane (avoidance on x, anxiety on y, both over `range`, as
+/// `svg_attachment_plane`): the midpoint lines, the quadrant names, and per profile its centre
+/// (a numbered circle whose area is proportional to its share), its label and, when given, its
+/// 50% ellipse.
+ATTUNE_EXPORT std::string svg_profile_plane(const std::vector<svg_profile>& profiles, const response_range& range,
+                                            const std::string& title);
 
 /// `x` in fixed notation with `decimals` places, locale-independent (std::to_chars); "-0.0" is
 /// printed as "0.0"; a non-finite `x` gives "NA".

@@ -1,7 +1,8 @@
 /// @file report.hpp
 /// The whole attachment analysis of one data set, for `attune report`: data summary and
 /// screening, reliability and item analysis, scores, styles, the two-factor CFA, the scree with
-/// parallel analysis, and change against a second time point. It calls the other study
+/// parallel analysis, the graded response model of each scale (IRT), latent profiles of the
+/// anxiety and avoidance scores, and change against a second time point. It calls the other study
 /// functions and keeps their result structs, so every number the report renderer prints
 /// (report/html.hpp) is the one their `to_json` prints.
 #pragma once
@@ -17,6 +18,8 @@
 #include "attune/study/classify.hpp"
 #include "attune/study/factor.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/irt.hpp"
+#include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
@@ -35,6 +38,17 @@ struct ATTUNE_EXPORT report_study_options {
   /// Parallel-analysis replicates of the scree plot (0: no parallel line).
   int parallel_replicates = 100;
   std::uint64_t seed = 20240601;  ///< seed of the parallel analysis
+  /// The IRT section: Samejima's graded response model fitted to each subscale
+  /// (`study_irt_fit` with its defaults: 61 quadrature points, SEs, S-X2 item fit) and the
+  /// information of the fitted bank (`study_irt_info` on `irt_information`'s grid).
+  bool irt = true;
+  irt_info_study_options irt_information{-4.0, 4.0, 0.1};  ///< the theta grid of the information curves
+  /// The profiles section: Gaussian mixtures of the anxiety and avoidance scores
+  /// (`study_profiles` with `profiles_mixture`: tidyLPA's models 1, 2, 3, 6, K 1-6). Off by
+  /// default: its 4 x 6 x 10 EM fits cost about 4 s of CPU for 1,000 respondents, 43 s for 10,000
+  /// and many minutes for 100,000 (docs/report.md), far more than the rest of the report.
+  bool profiles = false;
+  mixture_options profiles_mixture;  ///< models, K, starts, seed; `threads` and `progress` are set from the report's
   /// The command line that made the report, printed in the methods box (set by the caller).
   std::string command_line;
   /// @throws attune::error (invalid_argument) naming the field.
@@ -65,12 +79,22 @@ struct ATTUNE_EXPORT report_study {
   std::optional<factor_study> structure;  ///< one factor per subscale (CFA); null when it failed (warnings)
   std::optional<factor_study> scree;      ///< EFA eigenvalues with parallel analysis
   std::optional<change_study> change;     ///< with `after`
+  /// The graded response model per subscale (with `irt`); null when not asked for or it failed (warnings).
+  std::optional<irt_fit_study> irt;
+  std::optional<irt_info_study> irt_information;  ///< item and test information of `irt`'s bank
+  std::optional<profiles_study> profiles;  ///< latent profiles (with `profiles`); null when not asked for or it failed
+  /// The options the report ran with: the methods box describes them (missing codes, range rule,
+  /// minimum answered, missing-data method, intervals, which N). No progress callback is kept.
+  report_study_options options;
   std::vector<std::string> warnings;      ///< parts that could not be computed, and why
 };
 
 /// Runs the report's analyses on the data file `path` (and `options.after`).
+/// Progress (`options.input.progress`): "read" (the bytes of the data file), then the stages of
+/// the analyses (parallel_analysis, cfa, grm, profiles, ...).
 /// @throws attune::error as the study functions it calls (reading, scoring, classifying);
-///         the structure and scree parts only add warnings when they fail.
+///         the structure, scree, IRT and profiles parts only add warnings when they fail
+///         (a cancellation is never turned into a warning).
 ATTUNE_EXPORT report_study study_report(const instrument& inst, const std::string& path,
                                         const report_study_options& options = {});
 
