@@ -595,6 +595,8 @@ static void bank_studies(const char* source_dir, const attune_item_bank* bank, c
   golden_bank_doc(source_dir, "irt_info", "irt info", bank, NULL, NULL, 0, 0, "{\"theta_step\": 2}");
   golden_bank_doc(source_dir, "cat_simulation", "cat simulate", bank, NULL, NULL, 0, 0,
                   "{\"n\": 50, \"stop_se\": 0.32}");
+  golden_bank_doc(source_dir, "irt_simulation", "irt simulate", bank, NULL, NULL, 0, 0,
+                  "{\"n\": 4, \"seed\": 7, \"missing_rate\": 0.1}");
   /* the same through attune_study_json, the bank as the option "bank" */
   options = (char*)malloc(strlen(bank_text) + 64);
   sprintf(options, "{\"theta_step\": 2, \"bank\": %s}", bank_text);
