@@ -1,4 +1,4 @@
-// Tests of `attune irt fit|score|info`, `attune cat simulate|run`, `attune simulate --bank` and
+// Tests of `attune irt fit|score|info|simulate`, `attune cat simulate|run`, `attune simulate --bank` and
 // `attune quality --bank`: every JSON output is exactly the library's document, the bank file
 // round trip, the interactive CAT driven through a pipe, and the error paths with their hints.
 #include <gtest/gtest.h>
@@ -142,6 +142,44 @@ TEST(CliIrt, SimulateFromABankIsSeeded) {
   const auto none = run_cli("simulate -n 3");
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_NE(none.err.find("--instrument ID|FILE.json or --bank"), std::string::npos) << none.err;
+}
+
+TEST(CliIrt, IrtSimulateIsTheLibrarysSimulation) {
+  attune::grm_simulation_options o;
+  o.n = 30;
+  o.seed = 9;
+  o.missing_rate = 0.2;
+  const auto study = attune::study_irt_simulate(attune::load_item_bank(kBank), o);
+  const auto csv = run_cli("irt simulate --bank " + q(kBank) + " -n 30 --seed 9 --missing-rate 0.2 --threads 1");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out, attune::responses_to_csv(study.data));
+  EXPECT_NE(csv.out.find(",,"), std::string::npos);  // answers deleted at random are empty cells
+  // -o through the atomic output file; the same answers whatever the thread count
+  const std::string out = temp_path("cli_irt_simulate.csv");
+  const auto written = run_cli("irt simulate --bank " + q(kBank) + " -n 30 --seed 9 --missing-rate 0.2 --threads 3 -o " + q(out));
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_EQ(written.out, "");
+  EXPECT_EQ(read_file(out), csv.out);
+  // the defaults are grm_simulation_options' (1000 respondents, seed 1)
+  const auto defaults = run_cli("irt simulate --bank " + q(kBank));
+  ASSERT_EQ(defaults.exit_code, 0) << defaults.err;
+  EXPECT_EQ(defaults.out, attune::responses_to_csv(attune::study_irt_simulate(attune::load_item_bank(kBank)).data));
+  const auto table = run_cli("irt simulate --bank " + q(kBank) + " -n 30 --seed 9 --missing-rate 0.2 --format table");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out, attune::to_table(study));
+  // errors: a bad rate names the option; no bank; -o onto the bank it reads
+  auto r = run_cli("irt simulate --bank " + q(kBank) + " --missing-rate 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("grm_simulation_options.missing_rate"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("hint: see --missing-rate"), std::string::npos) << r.err;
+  r = run_cli("irt simulate -n 3");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--bank"), std::string::npos) << r.err;
+  r = run_cli("irt simulate --bank " + q(kBank) + " --format apa");
+  EXPECT_EQ(r.exit_code, 1);
+  r = run_cli("irt simulate --bank " + q(kBank) + " -n 3 -o " + q(kBank));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("replace the data being read"), std::string::npos) << r.err;
 }
 
 TEST(CliCat, RunTakesAnswersFromAPipe) {

@@ -164,6 +164,14 @@ std::vector<contract_case> cases() {
                  o.theta_step = 2;
                  return attune::to_json(attune::study_irt_info(attune::load_item_bank(kEcrBank), o));
                }});
+  c.push_back({"irt_simulation", "irt simulate --bank '" + kEcrBank + "' -n 4 --seed 7 --missing-rate 0.1 --format json",
+               [] {
+                 attune::grm_simulation_options o;
+                 o.n = 4;
+                 o.seed = 7;
+                 o.missing_rate = 0.1;
+                 return attune::to_json(attune::study_irt_simulate(attune::load_item_bank(kEcrBank), o));
+               }});
   c.push_back({"cat_simulation", "cat simulate --bank '" + kEcrBank + "' -n 50 --stop-se 0.32 --format json", [] {
                  attune::cat_simulation_study_options o;
                  o.simulation.n = 50;
@@ -280,6 +288,12 @@ std::vector<contract_case> table_cases() {
                }});
   c.push_back({"irt_info", "irt info --bank '" + kEcrBank + "'", [] {
                  return attune::to_table(attune::study_irt_info(attune::load_item_bank(kEcrBank)));
+               }});
+  c.push_back({"irt_simulation", "irt simulate --bank '" + kEcrBank + "' -n 200 --seed 7 --format table", [] {
+                 attune::grm_simulation_options o;
+                 o.n = 200;
+                 o.seed = 7;
+                 return attune::to_table(attune::study_irt_simulate(attune::load_item_bank(kEcrBank), o));
                }});
   c.push_back({"cat_simulation", "cat simulate --bank '" + kEcrBank + "' -n 200 --stop-se 0.32", [] {
                  attune::cat_simulation_study_options o;

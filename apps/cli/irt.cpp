@@ -1,8 +1,9 @@
-// attune irt fit | score | info: calibrate an item bank (a graded response model per scale), score
-// respondents from a bank, and the information of a bank on a theta grid (study/irt.hpp;
-// docs/irt.md).
+// attune irt fit | score | info | simulate: calibrate an item bank (a graded response model per
+// scale), score respondents from a bank, the information of a bank on a theta grid, and answers
+// simulated from a bank's model (study/irt.hpp; docs/irt.md).
 #include <iostream>
 
+#include "attune/analyses/simulate.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
@@ -142,14 +143,47 @@ void add_info(CLI::App& irt) {
   });
 }
 
+struct simulate_options {
+  input_flags out;
+  std::string bank;
+  grm_simulation_options simulation;
+};
+
+void add_simulate(CLI::App& irt) {
+  auto o = std::make_shared<simulate_options>();
+  auto* cmd = irt.add_subcommand("simulate", "answers simulated from an item bank's graded response model (seeded)");
+  cmd->add_option("--bank", o->bank, "the item bank (JSON)")->required();
+  cmd->add_option("-n,--respondents", o->simulation.n, "number of respondents")->default_val(o->simulation.n);
+  cmd->add_option("--seed", o->simulation.seed, "random seed: the same seed gives the same answers everywhere")
+      ->default_val(o->simulation.seed);
+  cmd->add_option("--missing-rate", o->simulation.missing_rate, "share of answers deleted completely at random, in [0, 1)")
+      ->default_val(o->simulation.missing_rate);
+  cmd->add_option("--threads", o->simulation.threads, "worker threads (0 = all cores; the answers never depend on it)")
+      ->default_val(0);
+  cmd->add_option("--format", o->out.format, "csv (the answers, default), json (answers and true thetas) or table")
+      ->check(CLI::IsMember({"csv", "json", "table"}))
+      ->default_val("csv");
+  cmd->add_option("-o,--output", o->out.output, "write to FILE (atomically) instead of standard output");
+  cmd->callback([o] {
+    const irt_simulation_study study = study_irt_simulate(load_item_bank(o->bank), o->simulation);
+    const output_format f = o->out.format_enum();
+    write_text(o->out,
+               f == output_format::json    ? to_json(study)
+               : f == output_format::table ? to_table(study)
+                                           : responses_to_csv(study.data),
+               {o->bank});
+  });
+}
+
 }  // namespace
 
 void add_irt_command(CLI::App& app) {
-  auto* irt = app.add_subcommand("irt", "item response theory: calibrate an item bank, score from it, its information");
+  auto* irt = app.add_subcommand("irt", "item response theory: calibrate an item bank, score from it, its information, simulate from it");
   irt->require_subcommand(1);
   add_fit(*irt);
   add_score(*irt);
   add_info(*irt);
+  add_simulate(*irt);
 }
 
 }  // namespace attune::cli

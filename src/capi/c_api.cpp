@@ -152,6 +152,34 @@ char* c_string(const std::string& s) {
   return out;
 }
 
+/// Runs `text` under `guarded` and hands its result to the caller as a string for attune_free;
+/// `*result_json` is NULL on any error.
+template <class F>
+attune_status text_out(char** result_json, attune_error* err, F&& text) noexcept {
+  if (result_json != nullptr) *result_json = nullptr;
+  return guarded(err, [&] {
+    require(result_json, "result_json");
+    *result_json = c_string(text());
+  });
+}
+
+/// Frees a handle of any kind; a NULL or foreign pointer is ignored, a freed handle is untagged.
+template <class Handle>
+void free_handle(Handle* h) {
+  if (h == nullptr || h->tag != Handle::tag_value) return;
+  h->tag = 0;
+  delete h;
+}
+
+/// The id of item `index` of `items` (an instrument's or a bank's), or an error naming "index".
+template <class Items>
+const char* item_id_at(const Items& items, std::size_t index) {
+  if (index >= items.size()) {
+    fail_argument("index", std::to_string(index) + " is not below the item count " + std::to_string(items.size()));
+  }
+  return items[index].id.c_str();
+}
+
 std::size_t score_count(const attune::instrument& i) { return i.subscales.size() + i.composites.size(); }
 
 void check_score_count(const attune::instrument& i, std::size_t n_scores) {
@@ -412,11 +440,7 @@ const char* attune_instrument_builtin_id(size_t index) {
 }
 
 attune_status attune_instruments_json(char** result_json, attune_error* err) {
-  if (result_json != nullptr) *result_json = nullptr;
-  return guarded(err, [&] {
-    require(result_json, "result_json");
-    *result_json = c_string(attune::to_json(attune::builtin_instruments()));
-  });
+  return text_out(result_json, err, [] { return attune::to_json(attune::builtin_instruments()); });
 }
 
 attune_status attune_instrument_builtin(const char* id, attune_instrument** out, attune_error* err) {
@@ -444,19 +468,10 @@ attune_status attune_instrument_from_json(const char* json_text, attune_instrume
   });
 }
 
-void attune_instrument_free(attune_instrument* inst) {
-  if (inst == nullptr || inst->tag != attune_instrument::tag_value) return;
-  inst->tag = 0;
-  delete inst;
-}
+void attune_instrument_free(attune_instrument* inst) { free_handle(inst); }
 
 attune_status attune_instrument_to_json(const attune_instrument* inst, char** result_json, attune_error* err) {
-  if (result_json != nullptr) *result_json = nullptr;
-  return guarded(err, [&] {
-    const auto& i = checked(inst);
-    require(result_json, "result_json");
-    *result_json = c_string(attune::instrument_to_json(i));
-  });
+  return text_out(result_json, err, [&] { return attune::instrument_to_json(checked(inst)); });
 }
 
 const char* attune_instrument_id(const attune_instrument* inst) {
@@ -478,10 +493,7 @@ attune_status attune_instrument_item_id(const attune_instrument* inst, size_t in
   return guarded(err, [&] {
     const auto& i = checked(inst);
     require(id, "id");
-    if (index >= i.items.size()) {
-      fail_argument("index", std::to_string(index) + " is not below the item count " + std::to_string(i.items.size()));
-    }
-    *id = i.items[index].id.c_str();
+    *id = item_id_at(i.items, index);
   });
 }
 
@@ -548,21 +560,16 @@ attune_status attune_score_matrix(const attune_instrument* inst, const double* d
 
 attune_status attune_study_json(const char* study_name, const attune_instrument* inst, const double* data, size_t rows,
                                 size_t cols, const char* options_json, char** result_json, attune_error* err) {
-  if (result_json != nullptr) *result_json = nullptr;
-  return guarded(err, [&] {
-    require(result_json, "result_json");
-    *result_json = c_string(run_study(study_name, inst, nullptr, data, rows, cols, options_json));
-  });
+  return text_out(result_json, err,
+                  [&] { return run_study(study_name, inst, nullptr, data, rows, cols, options_json); });
 }
 
 attune_status attune_study_bank_json(const char* study_name, const attune_item_bank* bank, const double* data,
                                      size_t rows, size_t cols, const char* options_json, char** result_json,
                                      attune_error* err) {
-  if (result_json != nullptr) *result_json = nullptr;
-  return guarded(err, [&] {
-    require(result_json, "result_json");
+  return text_out(result_json, err, [&] {
     checked(bank);
-    *result_json = c_string(run_study(study_name, nullptr, bank, data, rows, cols, options_json));
+    return run_study(study_name, nullptr, bank, data, rows, cols, options_json);
   });
 }
 
@@ -583,19 +590,10 @@ attune_status attune_item_bank_from_json(const char* json_text, attune_item_bank
 }
 
 attune_status attune_item_bank_to_json(const attune_item_bank* bank, char** result_json, attune_error* err) {
-  if (result_json != nullptr) *result_json = nullptr;
-  return guarded(err, [&] {
-    const auto& b = checked(bank);
-    require(result_json, "result_json");
-    *result_json = c_string(attune::item_bank_to_json(b));
-  });
+  return text_out(result_json, err, [&] { return attune::item_bank_to_json(checked(bank)); });
 }
 
-void attune_item_bank_free(attune_item_bank* bank) {
-  if (bank == nullptr || bank->tag != attune_item_bank::tag_value) return;
-  bank->tag = 0;
-  delete bank;
-}
+void attune_item_bank_free(attune_item_bank* bank) { free_handle(bank); }
 
 attune_status attune_item_bank_item_count(const attune_item_bank* bank, size_t* count, attune_error* err) {
   return guarded(err, [&] {
@@ -611,10 +609,7 @@ attune_status attune_item_bank_item_id(const attune_item_bank* bank, size_t inde
   return guarded(err, [&] {
     const auto& b = checked(bank);
     require(id, "id");
-    if (index >= b.items.size()) {
-      fail_argument("index", std::to_string(index) + " is not below the item count " + std::to_string(b.items.size()));
-    }
-    *id = b.items[index].id.c_str();
+    *id = item_id_at(b.items, index);
   });
 }
 
@@ -629,11 +624,7 @@ attune_status attune_cat_session_create(const attune_item_bank* bank, const char
   });
 }
 
-void attune_cat_session_free(attune_cat_session* session) {
-  if (session == nullptr || session->tag != attune_cat_session::tag_value) return;
-  session->tag = 0;
-  delete session;
-}
+void attune_cat_session_free(attune_cat_session* session) { free_handle(session); }
 
 attune_status attune_cat_session_next_item(attune_cat_session* session, const char** item_id, int* done,
                                            attune_error* err) {
@@ -674,12 +665,7 @@ attune_status attune_cat_session_theta(const attune_cat_session* session, const 
 }
 
 attune_status attune_cat_session_save(const attune_cat_session* session, char** result_json, attune_error* err) {
-  if (result_json != nullptr) *result_json = nullptr;
-  return guarded(err, [&] {
-    const auto& s = checked_session(session);
-    require(result_json, "result_json");
-    *result_json = c_string(s.session.save());
-  });
+  return text_out(result_json, err, [&] { return checked_session(session).session.save(); });
 }
 
 attune_status attune_cat_session_restore(const attune_item_bank* bank, const char* session_json,

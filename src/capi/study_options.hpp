@@ -1,8 +1,10 @@
-// Private to the C API (src/capi): a study's options given as one flat JSON object, whose keys are
-// the names of the C++ options fields (`min_answered` for input_options.scoring.min_answered,
-// `n_factors` for factor_study_options.efa.n_factors, ...), turned into the study's options struct;
-// and the data description that comes with a matrix (column names, row ids, waves).
-// docs/c-api.md lists every key per study. An unknown key is an error naming it, never ignored.
+// Private to the C API (src/capi): a study's options given as one JSON object, whose keys are the
+// names of the C++ options fields (a struct member takes an object of its own fields:
+// "parallel_analysis": {"replicates": 20}), plus short keys for nested fields (`min_answered` for
+// input.scoring.min_answered, `n_factors` for efa.n_factors), turned into the study's options
+// struct by one table-driven reader (study_options.cpp); and the data description that comes with
+// a matrix (column names, row ids, waves). docs/c-api.md lists every key per study. An unknown
+// key is an error naming it, never ignored.
 #pragma once
 
 #include <cstddef>

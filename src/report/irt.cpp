@@ -269,6 +269,45 @@ std::string to_json(const irt_simulation_study& s) {
   return detail::document_text("irt_simulation", body);
 }
 
+std::string to_table(const irt_simulation_study& s) {
+  std::ostringstream os;
+  const Eigen::MatrixXd& x = s.data.values;
+  os << "answers simulated from the item bank: " << x.rows() << " respondents x " << x.cols() << " items; scales ";
+  std::size_t wid = 5;  // "scale"
+  for (std::size_t k = 0; k < s.scales.size(); ++k) {
+    os << (k == 0 ? "" : ", ") << s.scales[k];
+    wid = std::max(wid, s.scales[k].size());
+  }
+  os << "\n";
+  // Observed mean and SD (n - 1) per item over its answers (NaN: deleted at random).
+  for (const auto& id : s.data.item_ids) wid = std::max(wid, id.size());
+  os << "\n" << pad("item", wid, true) << pad("answered", 10) << pad("mean", 8) << pad("SD", 8) << "\n";
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    double n = 0, sum = 0, ss = 0;
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      if (std::isnan(x(i, j))) continue;
+      ++n;
+      sum += x(i, j);
+    }
+    const double mean = n > 0 ? sum / n : std::nan("");
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      if (!std::isnan(x(i, j))) ss += (x(i, j) - mean) * (x(i, j) - mean);
+    }
+    os << pad(s.data.item_ids[static_cast<std::size_t>(j)], wid, true) << pad(number_text(n), 10) << num(mean, 3, 8)
+       << num(n > 1 ? std::sqrt(ss / (n - 1)) : std::nan(""), 3, 8) << "\n";
+  }
+  // The true thetas, drawn N(0, 1) per scale.
+  os << "\n" << pad("scale", wid, true) << pad("theta mean", 12) << pad("theta SD", 10) << "\n";
+  for (Eigen::Index k = 0; k < s.theta.cols(); ++k) {
+    const Eigen::VectorXd t = s.theta.col(k);
+    const double mean = t.size() > 0 ? t.mean() : std::nan("");
+    const double sd = t.size() > 1 ? std::sqrt((t.array() - mean).square().sum() / static_cast<double>(t.size() - 1))
+                                   : std::nan("");
+    os << pad(s.scales[static_cast<std::size_t>(k)], wid, true) << num(mean, 3, 12) << num(sd, 3, 10) << "\n";
+  }
+  return os.str();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Adaptive testing
 

@@ -386,6 +386,46 @@ static void studies(const attune_instrument* ecr_r) {
   CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"n_factors\": 2, \"rotation\": \"varimax\"}", &doc, &err),
                ATTUNE_OK, err);
   attune_free(doc);
+  /* every field of an options struct, by its C++ name: a struct member takes an object */
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS,
+                                 "{\"subscales\": [\"anxiety\"], \"polychoric\": true, \"parallel\": true, "
+                                 "\"parallel_analysis\": {\"replicates\": 3, \"seed\": 5, \"quantile\": 0.5}, "
+                                 "\"efa_fit\": {\"level\": 0.8}, \"scores\": \"bartlett\", \"efa\": {\"method\": \"ml\", \"n_factors\": 2}}",
+                                 &doc, &err),
+               ATTUNE_OK, err);
+  CHECK(contains(doc, "\"replicates\": 3") && contains(doc, "\"rmsea_level\": 0.8") &&
+        contains(doc, "\"correlation\": \"polychoric\"") && contains(doc, "\"method\": \"bartlett\""));
+  attune_free(doc);
+  CHECK_STATUS(attune_study_json("reliability", ecr_r, data, ROWS, COLS,
+                                 "{\"icc\": true, \"reliability\": {\"split_half\": false}, \"input\": {\"sanity_warnings\": false}}",
+                                 &doc, &err),
+               ATTUNE_OK, err);
+  CHECK(contains(doc, "\"icc\": {"));
+  attune_free(doc);
+  /* a field given twice, under a short key and its C++ path */
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"n_factors\": 2, \"efa\": {\"n_factors\": 3}}", &doc,
+                                 &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(doc == NULL && strcmp(err.rule, "option_repeated") == 0 && contains(err.message, "efa.n_factors"));
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"parallel_analysis\": {\"replicate\": 3}}", &doc,
+                                 &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.rule, "unknown_option") == 0 && strcmp(err.option, "parallel_analysis.replicate") == 0 &&
+        contains(err.message, "replicates"));
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"parallel_analysis\": {\"replicates\": \"many\"}}",
+                                 &doc, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.rule, "option_type") == 0 && strcmp(err.option, "parallel_options.replicates") == 0 &&
+        contains(err.message, "parallel_analysis.replicates"));
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"efa_fit\": 0.9}", &doc, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "efa_fit") == 0 && contains(err.message, "level"));
+  CHECK_STATUS(attune_study_json("factor", ecr_r, data, ROWS, COLS, "{\"scores\": \"best\"}", &doc, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.option, "factor_study_options.scores") == 0 && contains(err.value, "best"));
+  CHECK_STATUS(attune_study_json("score", ecr_r, data, ROWS, COLS, "{\"input\": {\"keep\": [\"x\"]}}", &doc, &err),
+               ATTUNE_INVALID_ARGUMENT, err);
+  CHECK(strcmp(err.rule, "option_not_applicable") == 0 && strcmp(err.option, "input.keep") == 0);
   CHECK_STATUS(attune_study_json("classify", ecr_r, data, ROWS, COLS,
                                  "{\"method\": \"fisher\", \"reliability\": 0.9, \"sd\": {\"anxiety\": 1.2, \"avoidance\": 1.1}}",
                                  &doc, &err),
@@ -555,6 +595,8 @@ static void bank_studies(const char* source_dir, const attune_item_bank* bank, c
   golden_bank_doc(source_dir, "irt_info", "irt info", bank, NULL, NULL, 0, 0, "{\"theta_step\": 2}");
   golden_bank_doc(source_dir, "cat_simulation", "cat simulate", bank, NULL, NULL, 0, 0,
                   "{\"n\": 50, \"stop_se\": 0.32}");
+  golden_bank_doc(source_dir, "irt_simulation", "irt simulate", bank, NULL, NULL, 0, 0,
+                  "{\"n\": 4, \"seed\": 7, \"missing_rate\": 0.1}");
   /* the same through attune_study_json, the bank as the option "bank" */
   options = (char*)malloc(strlen(bank_text) + 64);
   sprintf(options, "{\"theta_step\": 2, \"bank\": %s}", bank_text);

@@ -175,7 +175,11 @@ def factor(data: Any, instrument: Union[Instrument, str], **options: Any) -> Dic
     """Factor structure of the keyed items: the "factor" document. Options: ``analysis`` ("efa" or
     "cfa"), ``subscales``, ``n_factors`` (0 = one per subscale), ``method`` ("minres"), ``rotation``
     ("oblimin"), ``oblimin_gamma``, ``geomin_delta``, ``max_iterations``, ``rotation_tolerance``,
-    and for CFA ``tolerance``, ``rmsea_ci_level``, ``rmsea_close_h0``."""
+    and for CFA ``tolerance``, ``rmsea_ci_level``, ``rmsea_close_h0``; ``polychoric`` (False),
+    ``scores`` ("regression", "bartlett", "ten_berge"), ``parallel`` (False) with
+    ``parallel_analysis={"replicates": 100, "quantile": 0.95, "seed": 1, "method": "minres"}``,
+    ``efa_fit={"level": 0.9}``; ``efa={...}`` and ``cfa={...}`` take any field of
+    ``efa_options`` and ``cfa_options`` (docs/c-api.md)."""
     return study("factor", data, instrument, **options)
 
 

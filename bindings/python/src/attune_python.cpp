@@ -14,8 +14,8 @@
 
 #include <memory>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "attune/attune.h"
@@ -56,53 +56,77 @@ std::string take_text(char* text) {
   return std::string(text == nullptr ? "" : text);
 }
 
+/// Calls a C API function `f(attune_error*)`, raising attune.Error when it fails.
+template <class F>
+void call(F&& f) {
+  attune_error err;
+  check(f(&err), err);
+}
+
+/// As `call`, with the GIL released while the library computes.
+template <class F>
+void call_without_gil(F&& f) {
+  attune_error err;
+  attune_status status;
+  {
+    py::gil_scoped_release release;
+    status = f(&err);
+  }
+  check(status, err);
+}
+
+/// The text a C API function `f(char**, attune_error*)` returns.
+template <class F>
+std::string text_of(F&& f) {
+  char* text = nullptr;
+  call([&](attune_error* err) { return f(&text, err); });
+  return take_text(text);
+}
+
+/// A handle made by a C API function `f(Handle**, attune_error*)`.
+template <class Handle, class F>
+Handle* handle_of(F&& f) {
+  Handle* h = nullptr;
+  call([&](attune_error* err) { return f(&h, err); });
+  return h;
+}
+
+/// The names `name(handle, i, &text, &err)` for i below `count(handle, &n, &err)`.
+template <class Handle, class Count, class Name>
+std::vector<std::string> names_of(const Handle* handle, Count count, Name name) {
+  std::size_t n = 0;
+  call([&](attune_error* err) { return count(handle, &n, err); });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* text = nullptr;
+    call([&](attune_error* err) { return name(handle, i, &text, err); });
+    out.emplace_back(text);
+  }
+  return out;
+}
+
 /// The handle, freed with the Python object.
 class instrument {
  public:
   explicit instrument(attune_instrument* h) : handle_(h, attune_instrument_free) {}
 
   static instrument builtin(const std::string& id) {
-    attune_error err;
-    attune_instrument* h = nullptr;
-    check(attune_instrument_builtin(id.c_str(), &h, &err), err);
-    return instrument(h);
+    return instrument(handle_of<attune_instrument>(
+        [&](attune_instrument** h, attune_error* err) { return attune_instrument_builtin(id.c_str(), h, err); }));
   }
   static instrument from_json(const std::string& text) {
-    attune_error err;
-    attune_instrument* h = nullptr;
-    check(attune_instrument_from_json(text.c_str(), &h, &err), err);
-    return instrument(h);
+    return instrument(handle_of<attune_instrument>(
+        [&](attune_instrument** h, attune_error* err) { return attune_instrument_from_json(text.c_str(), h, err); }));
   }
   [[nodiscard]] std::string to_json() const {
-    attune_error err;
-    char* text = nullptr;
-    check(attune_instrument_to_json(get(), &text, &err), err);
-    return take_text(text);
+    return text_of([&](char** text, attune_error* err) { return attune_instrument_to_json(get(), text, err); });
   }
   [[nodiscard]] std::string id() const { return attune_instrument_id(get()); }
   [[nodiscard]] std::vector<std::string> items() const {
-    attune_error err;
-    std::size_t n = 0;
-    check(attune_instrument_item_count(get(), &n, &err), err);
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < n; ++i) {
-      const char* id = nullptr;
-      check(attune_instrument_item_id(get(), i, &id, &err), err);
-      out.emplace_back(id);
-    }
-    return out;
+    return names_of(get(), attune_instrument_item_count, attune_instrument_item_id);
   }
   [[nodiscard]] std::vector<std::string> scores() const {
-    attune_error err;
-    std::size_t n = 0;
-    check(attune_instrument_score_count(get(), &n, &err), err);
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < n; ++i) {
-      const char* name = nullptr;
-      check(attune_instrument_score_name(get(), i, &name, &err), err);
-      out.emplace_back(name);
-    }
-    return out;
+    return names_of(get(), attune_instrument_score_count, attune_instrument_score_name);
   }
   [[nodiscard]] const attune_instrument* get() const { return handle_.get(); }
 
@@ -116,12 +140,7 @@ std::vector<std::string> builtin_ids() {
   return ids;
 }
 
-std::string instruments_json() {
-  attune_error err;
-  char* text = nullptr;
-  check(attune_instruments_json(&text, &err), err);
-  return take_text(text);
-}
+std::string instruments_json() { return text_of(attune_instruments_json); }
 
 c_array as_matrix(const py::handle& data) {
   c_array a = c_array::ensure(data);
@@ -136,14 +155,10 @@ py::array_t<double> score_respondent(const instrument& inst, const py::handle& a
   if (a.ndim() != 1) throw py::value_error("answers must be a 1-D array (one respondent's answers, in item order)");
   const std::size_t n_scores = inst.scores().size();
   py::array_t<double> out(static_cast<py::ssize_t>(n_scores));
-  attune_error err;
-  attune_status status;
-  {
-    py::gil_scoped_release release;
-    status = attune_score_respondent_options(inst.get(), a.data(), static_cast<std::size_t>(a.shape(0)),
-                                             options.c_str(), out.mutable_data(), n_scores, &err);
-  }
-  check(status, err);
+  call_without_gil([&](attune_error* err) {
+    return attune_score_respondent_options(inst.get(), a.data(), static_cast<std::size_t>(a.shape(0)), options.c_str(),
+                                           out.mutable_data(), n_scores, err);
+  });
   return out;
 }
 
@@ -170,30 +185,22 @@ py::array_t<double> score_matrix(const instrument& inst, const py::handle& data,
   const auto cols = static_cast<std::size_t>(a.ndim() == 2 ? a.shape(1) : 0);
   const std::size_t n_scores = inst.scores().size();
   py::array_t<double> out({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(n_scores)});
-  attune_error err;
-  attune_status status;
-  {
-    py::gil_scoped_release release;
-    status = attune_score_matrix(inst.get(), p, rows, cols, row_stride, options.c_str(), out.mutable_data(), n_scores,
-                                 n_scores, &err);
-  }
-  check(status, err);
+  call_without_gil([&](attune_error* err) {
+    return attune_score_matrix(inst.get(), p, rows, cols, row_stride, options.c_str(), out.mutable_data(), n_scores,
+                               n_scores, err);
+  });
   return out;
 }
 
 std::string study_json(const std::string& study, const instrument* inst, const py::handle& data,
                        const std::string& options) {
   c_array a = as_matrix(data);
-  attune_error err;
   char* text = nullptr;
-  attune_status status;
-  {
-    py::gil_scoped_release release;
-    status = attune_study_json(study.c_str(), inst == nullptr ? nullptr : inst->get(), a.data(),
-                               static_cast<std::size_t>(a.shape(0)), static_cast<std::size_t>(a.shape(1)),
-                               options.c_str(), &text, &err);
-  }
-  check(status, err);
+  call_without_gil([&](attune_error* err) {
+    return attune_study_json(study.c_str(), inst == nullptr ? nullptr : inst->get(), a.data(),
+                             static_cast<std::size_t>(a.shape(0)), static_cast<std::size_t>(a.shape(1)),
+                             options.c_str(), &text, err);
+  });
   return take_text(text);
 }
 
@@ -203,28 +210,14 @@ class item_bank {
   explicit item_bank(attune_item_bank* h) : handle_(h, attune_item_bank_free) {}
 
   static item_bank from_json(const std::string& text) {
-    attune_error err;
-    attune_item_bank* h = nullptr;
-    check(attune_item_bank_from_json(text.c_str(), &h, &err), err);
-    return item_bank(h);
+    return item_bank(handle_of<attune_item_bank>(
+        [&](attune_item_bank** h, attune_error* err) { return attune_item_bank_from_json(text.c_str(), h, err); }));
   }
   [[nodiscard]] std::string to_json() const {
-    attune_error err;
-    char* text = nullptr;
-    check(attune_item_bank_to_json(get(), &text, &err), err);
-    return take_text(text);
+    return text_of([&](char** text, attune_error* err) { return attune_item_bank_to_json(get(), text, err); });
   }
   [[nodiscard]] std::vector<std::string> items() const {
-    attune_error err;
-    std::size_t n = 0;
-    check(attune_item_bank_item_count(get(), &n, &err), err);
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < n; ++i) {
-      const char* id = nullptr;
-      check(attune_item_bank_item_id(get(), i, &id, &err), err);
-      out.emplace_back(id);
-    }
-    return out;
+    return names_of(get(), attune_item_bank_item_count, attune_item_bank_item_id);
   }
   [[nodiscard]] const attune_item_bank* get() const { return handle_.get(); }
 
@@ -244,14 +237,10 @@ std::string study_bank_json(const std::string& study, const item_bank& bank, con
     rows = static_cast<std::size_t>(a.shape(0));
     cols = static_cast<std::size_t>(a.shape(1));
   }
-  attune_error err;
   char* text = nullptr;
-  attune_status status;
-  {
-    py::gil_scoped_release release;
-    status = attune_study_bank_json(study.c_str(), bank.get(), p, rows, cols, options.c_str(), &text, &err);
-  }
-  check(status, err);
+  call_without_gil([&](attune_error* err) {
+    return attune_study_bank_json(study.c_str(), bank.get(), p, rows, cols, options.c_str(), &text, err);
+  });
   return take_text(text);
 }
 
@@ -261,50 +250,33 @@ class cat_session {
   explicit cat_session(attune_cat_session* h) : handle_(h, attune_cat_session_free) {}
 
   static cat_session create(const item_bank& bank, const std::string& options) {
-    attune_error err;
-    attune_cat_session* h = nullptr;
-    check(attune_cat_session_create(bank.get(), options.c_str(), &h, &err), err);
-    return cat_session(h);
+    return cat_session(handle_of<attune_cat_session>([&](attune_cat_session** h, attune_error* err) {
+      return attune_cat_session_create(bank.get(), options.c_str(), h, err);
+    }));
   }
   static cat_session restore(const item_bank& bank, const std::string& text) {
-    attune_error err;
-    attune_cat_session* h = nullptr;
-    check(attune_cat_session_restore(bank.get(), text.c_str(), &h, &err), err);
-    return cat_session(h);
+    return cat_session(handle_of<attune_cat_session>([&](attune_cat_session** h, attune_error* err) {
+      return attune_cat_session_restore(bank.get(), text.c_str(), h, err);
+    }));
   }
   std::optional<std::string> next_item() {
-    attune_error err;
     const char* id = nullptr;
     int done = 0;
-    attune_status status;
-    {
-      py::gil_scoped_release release;
-      status = attune_cat_session_next_item(handle_.get(), &id, &done, &err);
-    }
-    check(status, err);
+    call_without_gil([&](attune_error* err) { return attune_cat_session_next_item(handle_.get(), &id, &done, err); });
     if (done != 0 || id == nullptr) return std::nullopt;
     return std::string(id);
   }
   void answer(const std::string& item, double value) {
-    attune_error err;
-    attune_status status;
-    {
-      py::gil_scoped_release release;
-      status = attune_cat_session_answer(handle_.get(), item.c_str(), value, &err);
-    }
-    check(status, err);
+    call_without_gil(
+        [&](attune_error* err) { return attune_cat_session_answer(handle_.get(), item.c_str(), value, err); });
   }
   [[nodiscard]] std::pair<double, double> theta(const std::string& scale) const {
-    attune_error err;
     double t = 0, se = 0;
-    check(attune_cat_session_theta(handle_.get(), scale.c_str(), &t, &se, &err), err);
+    call([&](attune_error* err) { return attune_cat_session_theta(handle_.get(), scale.c_str(), &t, &se, err); });
     return {t, se};
   }
   [[nodiscard]] std::string save() const {
-    attune_error err;
-    char* text = nullptr;
-    check(attune_cat_session_save(handle_.get(), &text, &err), err);
-    return take_text(text);
+    return text_of([&](char** text, attune_error* err) { return attune_cat_session_save(handle_.get(), text, err); });
   }
 
  private:
@@ -315,7 +287,8 @@ class cat_session {
 
 PYBIND11_MODULE(_attune, m) {
   m.doc() = "attune's native layer: the C API (include/attune/attune.h) for Python. Use the package attune.";
-  m.def("version", [] { return std::string(attune_version()); }, "The library's version, e.g. '0.1.0'.");
+  m.def(
+      "version", [] { return std::string(attune_version()); }, "The library's version, e.g. '0.1.0'.");
   m.def("abi_version", &attune_abi_version, "The library's ABI version.");
   m.def("builtin_ids", &builtin_ids, "The ids of the built-in instruments.");
   m.def("instruments_json", &instruments_json, "The 'instruments' JSON document of every built-in instrument.");
@@ -323,8 +296,9 @@ PYBIND11_MODULE(_attune, m) {
   py::class_<instrument>(m, "Instrument",
                          "A questionnaire definition (items, subscales, reverse keys, response range). Immutable; "
                          "safe to share between threads.")
-      .def_static("builtin", &instrument::builtin, py::arg("id"),
-                  "A built-in instrument by id (case-insensitive), e.g. 'ecr-r'. Raises attune.Error for an unknown id.")
+      .def_static(
+          "builtin", &instrument::builtin, py::arg("id"),
+          "A built-in instrument by id (case-insensitive), e.g. 'ecr-r'. Raises attune.Error for an unknown id.")
       .def_static("from_json", &instrument::from_json, py::arg("text"),
                   "An instrument from its JSON definition (docs/instrument-format.md), validated.")
       .def("to_json", &instrument::to_json, "The instrument's JSON definition.")
@@ -347,7 +321,8 @@ PYBIND11_MODULE(_attune, m) {
                   "An item bank from its JSON text (as `attune irt fit` writes it), validated.")
       .def("to_json", &item_bank::to_json, "The bank's JSON text (reads back bit for bit).")
       .def_property_readonly("items", &item_bank::items, "Item ids, in bank order: the data's columns.")
-      .def("__repr__", [](const item_bank& b) { return "attune.ItemBank(" + std::to_string(b.items().size()) + " items)"; });
+      .def("__repr__",
+           [](const item_bank& b) { return "attune.ItemBank(" + std::to_string(b.items().size()) + " items)"; });
   m.def("study_bank_json", &study_bank_json, py::arg("study"), py::arg("bank"), py::arg("data"),
         py::arg("options_json"), "A bank study's JSON document (C API attune_study_bank_json).");
 

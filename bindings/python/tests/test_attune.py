@@ -92,6 +92,22 @@ def test_option_errors_name_the_option():
         attune.reliability(VALUES[0], "ecr-r")  # 1-D
 
 
+def test_every_options_field_by_its_cxx_name():
+    # struct members as dicts: the factor study's parallel analysis, fit level and factor scores
+    doc = attune.factor(VALUES, "ecr-r", parallel=True, parallel_analysis={"replicates": 4, "seed": 3},
+                        efa_fit={"level": 0.8}, scores="bartlett")
+    assert doc["parallel"]["replicates"] == 4 and doc["efa"]["fit"]["rmsea_level"] == 0.8
+    assert doc["scores"]["method"] == "bartlett" and len(doc["scores"]["scores"]) == VALUES.shape[0]
+    again = attune.factor(VALUES, "ecr-r", parallel=True, parallel_analysis={"replicates": 4, "seed": 3})
+    assert again["parallel"] == doc["parallel"]  # seeded
+    with pytest.raises(attune.Error) as e:
+        attune.factor(VALUES, "ecr-r", parallel_analysis={"seeds": 3})
+    assert e.value.option == "parallel_analysis.seeds" and e.value.rule == "unknown_option" and "seed" in str(e.value)
+    with pytest.raises(attune.Error) as e:
+        attune.factor(VALUES, "ecr-r", n_factors=2, efa={"n_factors": 3})
+    assert e.value.rule == "option_repeated"
+
+
 def test_every_study():
     ecr_r = attune.Instrument.builtin("ecr-r")
     omegas = attune.omega(VALUES, ecr_r)

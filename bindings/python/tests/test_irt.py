@@ -110,6 +110,13 @@ def test_irt_simulate_gives_arrays_and_is_seeded():
     # the simulated answers score: theta tracks the true theta
     scores = attune.irt_score(a["answers"], BANK)
     assert len(scores["respondents"]) == 20
+    # the same answers as `attune irt simulate --format json` (tests/golden/json/irt_simulation.json)
+    doc = attune.irt_simulate(BANK, n=4, seed=7, missing_rate=0.1)
+    golden = snapshot("irt_simulation")
+    expected = np.array([[np.nan if v is None else v for v in row] for row in golden["answers"]])
+    assert np.array_equal(doc["answers"], expected, equal_nan=True)
+    assert np.array_equal(doc["theta"], np.array(golden["theta"]))
+    assert (doc["items"], doc["ids"]) == (golden["items"], golden["ids"])
 
 
 def test_cat_session_save_restore_continues_exactly():

@@ -76,6 +76,9 @@ ATTUNE_EXPORT std::string to_table(const irt_score_study& study);
 ATTUNE_EXPORT std::string irt_score_summary_text(const irt_score_study& study);
 /// Per scale: marginal reliability, then theta, information, SE and I / (I + 1) on the grid.
 ATTUNE_EXPORT std::string to_table(const irt_info_study& study);
+/// Answers simulated from a bank: respondents, items and scales; per item the answers kept, mean
+/// and SD; per scale the mean and SD of the true thetas.
+ATTUNE_EXPORT std::string to_table(const irt_simulation_study& study);
 /// The CAT's options, mean items, per scale accuracy, test lengths and stop rules.
 ATTUNE_EXPORT std::string to_table(const cat_simulation_study& study);
 /// An adaptive test's item as a front end shows it: "[3] Q2 (anxiety): <wording>" (the wording
