@@ -116,6 +116,7 @@ newest_header="$(find "$root/include" "$root/src" "$here/src" "$gen" -name '*.hp
 [ -f "$obj/.stamp" ] || newest_header=all
 # ... and every source when the flags changed.
 flags_text="$(em++ -dumpversion) ${cxxflags[*]}"
+flags_text="${flags_text//$out/DIST}"  # the same flags whatever the output folder
 [ -f "$obj/.flags" ] && [ "$(cat "$obj/.flags")" = "$flags_text" ] || newest_header=all
 todo=()
 for s in "${sources[@]}"; do
