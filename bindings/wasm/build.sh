@@ -48,6 +48,9 @@ for f in "$eigen/Eigen/Core" "$boost/boost/math/distributions/normal.hpp" "$nloh
   [ -f "$f" ] || { echo "build.sh: $f not found (Debian: libeigen3-dev libboost-dev nlohmann-json3-dev)" >&2; exit 1; }
 done
 
+write_if_changed() {  # file, content: keeps the file's time when nothing changed
+  if [ ! -f "$1" ] || [ "$(cat "$1")" != "$2" ]; then printf '%s\n' "$2" >"$1"; fi
+}
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 obj="$out/.obj"
@@ -55,13 +58,14 @@ gen="$obj/include"
 mkdir -p "$obj" "$gen/attune/core" "$gen/sys"
 ln -sfn "$boost/boost" "$gen/sys/boost"
 ln -sfn "$nlohmann/nlohmann" "$gen/sys/nlohmann"
+# Eigen's SSE path includes <mmintrin.h> (MMX), which emscripten does not translate and which it never
+# uses: an empty one stands in for clang's x86-only header.
+write_if_changed "$gen/sys/mmintrin.h" "#pragma once
+/* attune's wasm build (build.sh): Eigen's SSE2 path includes this MMX header but uses none of it. */"
 
 # The two headers CMake generates: export macros (a static library: empty) and the version.
 version="$(sed -n 's/^project(attune VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")"
 IFS=. read -r major minor patch <<<"$version"
-write_if_changed() {  # file, content: keeps the file's time when nothing changed
-  if [ ! -f "$1" ] || [ "$(cat "$1")" != "$2" ]; then printf '%s\n' "$2" >"$1"; fi
-}
 write_if_changed "$gen/attune/export.hpp" "#pragma once
 #define ATTUNE_EXPORT
 #define ATTUNE_NO_EXPORT
@@ -77,15 +81,43 @@ write_if_changed "$gen/attune/core/version.hpp" "$(sed -e "s/@PROJECT_VERSION_MA
 # and CAT simulation are kept: attune_study_json reaches them).
 excluded='^src/(analyses/(profiles|cluster)|study/profiles|report/(profiles|apa|svg|html)|study/report|io/(csv|output_file))\.cpp$'
 mapfile -t sources < <(cd "$root" && ls src/*/*.cpp | grep -Ev "$excluded")
-sources+=("bindings/wasm/src/attune_wasm.cpp")
+sources+=("bindings/wasm/src/attune_wasm.cpp" "bindings/wasm/src/aligned_new.cpp")
 
+# The same numbers as the native library, bit for bit (docs/web.md, "Identical numbers"): Eigen takes
+# the code path it takes on x86-64 (SSE2, the x86-64 baseline that the native build compiles for),
+# so that every sum is formed in the same order:
+#  - -msimd128 -msse2: emscripten's SSE2 headers translate each intrinsic into its WebAssembly SIMD
+#    twin (same IEEE operations), and __SSE2__ makes Eigen (and Boost.Math's Lanczos sums) vectorize
+#    as on x86-64;
+#  - EIGEN_MAX_STATIC_ALIGN_BYTES=16: Eigen disables vectorization on architectures it does not know
+#    unless told the alignment it may assume (16, as on x86-64);
+#  - EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS=16: x86-64's 16 SSE registers (Eigen guesses 2 sizeof(void*),
+#    8 on wasm32), which set the register blocking of matrix products and so their summation order;
+#  - EIGEN_DEFAULT_L1/L2/L3_CACHE_SIZE: Eigen's x86-64 defaults; the L1 size sets how a product's
+#    inner dimension is cut into blocks (natively Eigen asks the CPU: docs/web.md says when it matters);
+#  - -fgnuc-version=5.13: clang claims to be GCC 4.2, and Eigen then uses GCC-6.3 workarounds written
+#    in x86 inline assembly (pmin/pmax); GCC >= 6.0 would add x86 register constraints to the product
+#    kernel. __GNUC__ 5 with __GNUC_MINOR__ 13 (Eigen's EIGEN_COMP_GNUC = 63) avoids both;
+#  - -ffp-contract=off: no fused multiply-add, as on x86-64 without -march (WebAssembly has none
+#    today; this keeps it so should a later emscripten gain relaxed SIMD);
+#  - src/aligned_new.cpp: operator new returns 16-byte aligned memory, as glibc's malloc does on
+#    x86-64 (emscripten's aligns to 8): Eigen starts its vectorized sums at the first 16-byte aligned
+#    element, so the alignment of a std::vector's data decides the order of its sum.
 cxxflags=(-std=c++20 -Oz -fexceptions -DATTUNE_STATIC_DEFINE -DJSON_DISABLE_ENUM_SERIALIZATION=1
+          -msimd128 -msse2 -fgnuc-version=5.13 -ffp-contract=off
+          -DEIGEN_MAX_STATIC_ALIGN_BYTES=16 -DEIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS=16
+          -DEIGEN_DEFAULT_L1_CACHE_SIZE=32768 -DEIGEN_DEFAULT_L2_CACHE_SIZE=262144
+          -DEIGEN_DEFAULT_L3_CACHE_SIZE=2097152
           -I"$root/include" -I"$gen" -I"$root/src" -isystem "$eigen" -isystem "$gen/sys"
           -include "$here/src/libcxx_compat.hpp" -Wall -Wextra)
 
 # A source is compiled again when it, or any header of the project, is newer than its object.
 newest_header="$(find "$root/include" "$root/src" "$here/src" "$gen" -name '*.hpp' -newer "$obj/.stamp" 2>/dev/null | head -1 || true)"
 [ -f "$obj/.stamp" ] || newest_header=all
+# ... and every source when the flags changed.
+flags_text="$(em++ -dumpversion) ${cxxflags[*]}"
+flags_text="${flags_text//$out/DIST}"  # the same flags whatever the output folder
+[ -f "$obj/.flags" ] && [ "$(cat "$obj/.flags")" = "$flags_text" ] || newest_header=all
 todo=()
 for s in "${sources[@]}"; do
   o="$obj/$(echo "$s" | tr / _).o"
@@ -105,6 +137,7 @@ if [ "${#todo[@]}" -gt 0 ]; then
   printf '%s\n' "${todo[@]}" | xargs -P "$jobs" -I{} bash -c "$(declare -p cxxflags); compile_one {}"
 fi
 touch "$obj/.stamp"
+printf '%s\n' "$flags_text" >"$obj/.flags"
 
 # The link: embind, C++ exceptions caught inside (the layer returns errors as JSON), memory that
 # grows, no file system (the module reads no files), and the .wasm as a file of its own that the
