@@ -7,8 +7,15 @@
 #include <random>
 #include <vector>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
+#include "attune/analyses/simulate.hpp"
+#include "attune/study/classify.hpp"
 
 namespace {
 
@@ -64,8 +71,39 @@ void BM_trajectories(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 
+// End to end through the study layer, streaming a file (classify_file: the passes for the SEM from
+// this sample's alpha and SD, then the rows), rows written to a discarded stream as the CLI would.
+void BM_classify_file_fisher(benchmark::State& state) {
+  const auto& inst = *attune::find_builtin("ecr");
+  const std::string path = "classify_bench_" + std::to_string(state.range(0)) + ".csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    attune::simulation_options sim;
+    sim.n = static_cast<std::size_t>(state.range(0));
+    sim.missing_rate = 0;
+    bool header = true;
+    attune::simulate_response_chunks(inst, sim, 0, [&](const attune::responses& c) {
+      attune::write_responses_csv(out, c, header);
+      header = false;
+    });
+  }
+  attune::classify_study_options o;
+  o.method = attune::classify_method::fisher;
+  o.input.read.id_column = "id";
+  o.threads = static_cast<int>(state.range(1));
+  for (auto _ : state) {
+    std::size_t rows = 0;
+    auto s = attune::classify_file(inst, path, o, [](const attune::classify_study&) {},
+                                   [&](const attune::classify_study& part) { rows += part.n_rows; });
+    benchmark::DoNotOptimize(rows);
+  }
+  std::remove(path.c_str());
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 }  // namespace
 
+BENCHMARK(BM_classify_file_fisher)->Args({200000, 1})->Args({200000, 2})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_fisher)->Arg(10000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_midpoint)->Arg(10000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_median)->Arg(10000)->Arg(1000000)->Unit(benchmark::kMillisecond);

@@ -43,7 +43,7 @@ read -r ke kc <<< "$(best classify "$data" --instrument ecr --method kmeans --id
 
 Rscript --vanilla - "$data" "$tmp/fisher.csv" > "$tmp/r.txt" <<'RS'
 args <- commandArgs(trailingOnly = TRUE)
-t_fisher <- system.time({
+st_fisher <- system.time({
   d <- read.csv(args[1])
   x <- as.matrix(d[, paste0("Q", 1:36)])
   rev <- c(3, 15, 19, 22, 25, 27, 29, 31, 33, 35)  # ECR reverse keys (instruments.md section 1)
@@ -55,22 +55,26 @@ t_fisher <- system.time({
   f <- cbind(avo, anx, 1) %*% t(co)
   e <- exp(f - apply(f, 1, max)); p <- e / rowSums(e)
   style <- c("secure", "preoccupied", "dismissing", "fearful")[max.col(f, ties.method = "first")]
-})[["elapsed"]]
+})
+t_fisher <- st_fisher[["elapsed"]]
+c_fisher <- st_fisher[["user.self"]] + st_fisher[["sys.self"]]
 set.seed(1)
 t_kmeans <- system.time(km <- kmeans(cbind(anx, avo), 4, nstart = 20, iter.max = 100))[["elapsed"]]
 a <- read.csv(args[2])
 agree <- mean(a$style == style)
 pdiff <- max(abs(cbind(a$p_secure, a$p_preoccupied, a$p_dismissing, a$p_fearful) - p))
-cat(t_fisher, t_kmeans, agree, pdiff, "\n")
+cat(t_fisher, t_kmeans, agree, pdiff, c_fisher, "\n")
 RS
-read -r r_fisher r_kmeans agree pdiff < "$tmp/r.txt"
+read -r r_fisher r_kmeans agree pdiff r_fisher_cpu < "$tmp/r.txt"
 
 awk -v n="$n" -v fe="$fe" -v fc="$fc" -v ae="$ae" -v ac="$ac" -v ke="$ke" -v kc="$kc" \
-    -v rf="$r_fisher" -v rk="$r_kmeans" -v agree="$agree" -v pdiff="$pdiff" \
+    -v rf="$r_fisher" -v rfc="$r_fisher_cpu" -v rk="$r_kmeans" -v agree="$agree" -v pdiff="$pdiff" \
     -v rver="$(Rscript -e 'cat(R.version$major, R.version$minor, sep = ".")' 2>/dev/null)" 'BEGIN {
   printf "classification of %d ECR respondents (36 items, 1-7): attune classify vs R %s, same file, same run\n", n, rver
   printf "  %-44s %10s %10s %10s %8s\n", "task", "attune s", "(cpu s)", "R s", "R/attune"
   printf "  %-44s %10.3f %10.3f %10.3f %8.1f\n", "fisher, read+score+classify+write", fe, fc, rf, rf / fe
+  printf "  %-44s %10s %10.3f %10.3f %8.1f\n", "  the same in CPU seconds (R: user + system)", "", fc, rfc, rfc / fc
+  printf "  %-44s %10s %10.3f %10.3f %8.1f\n", "  fisher + sample alpha, CPU seconds", "", ac, rfc, rfc / ac
   printf "  %-44s %10.3f %10.3f %10s %8s\n", "fisher + sample alpha for the SEM", ae, ac, "-", "-"
   printf "  %-44s %10.3f %10.3f %10.3f %8s\n", "kmeans 20 starts (attune: end to end)", ke, kc, rk, "n/a"
   printf "  same Fisher style: %.6f of respondents; max |p difference| %.3g\n", agree, pdiff

@@ -69,3 +69,26 @@ TEST(SimulateErrors, OptionsAreChecked) {
 }
 
 }  // namespace
+
+namespace {
+
+// simulate_response_chunks hands over the same answers and ids as simulate_responses, in chunks
+// (the missing answers come from a second engine that starts where the answers' draws end).
+TEST(Simulate, ChunksGiveTheSameAnswersAsTheWholeSample) {
+  const auto& inst = *attune::find_builtin("ecr-r");
+  const attune::simulation_options o{.n = 1000, .seed = 3, .missing_rate = 0.05};
+  const auto whole = attune::simulate_responses(inst, o);
+  std::ostringstream chunked;
+  std::size_t chunks = 0;
+  bool header = true;
+  attune::simulate_response_chunks(inst, o, 300, [&](const attune::responses& c) {
+    EXPECT_EQ(c.first_row, 1 + 300 * chunks);
+    ++chunks;
+    attune::write_responses_csv(chunked, c, header);
+    header = false;
+  });
+  EXPECT_EQ(chunks, 4U);
+  EXPECT_EQ(chunked.str(), attune::responses_to_csv(whole));
+}
+
+}  // namespace

@@ -7,10 +7,12 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "attune/analyses/descriptives.hpp"
 #include "attune/analyses/reliability.hpp"
+#include "attune/analyses/simulate.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"
 #include "test_support.hpp"
@@ -265,3 +267,79 @@ TEST(StudyClassify, ReportRowsAreFlatWithTheCsvColumns) {
 }
 
 }  // namespace
+
+// classify_file streams a file (several chunks of 4096 rows; three reading passes for the SEMs
+// from this sample's alpha and SD) and hands the rows over in parts; classify_writer writes them.
+// The document is byte for byte the one write_report gives for the whole-file study, for any
+// thread count; so are the CSV rows.
+TEST(StudyClassify, StreamingAFileGivesTheWholeFileDocument) {
+  const auto& inst = builtin("ecr-r");
+  const std::string path = attune::test::temp_path("classify_stream.csv");
+  attune::simulation_options sim;
+  sim.n = 10000;  // 3 chunks
+  sim.seed = 11;
+  attune::test::write_file(path, attune::responses_to_csv(attune::simulate_responses(inst, sim)));
+  for (const auto method : {classify_method::fisher, classify_method::midpoint, classify_method::prototypes}) {
+    classify_study_options o;
+    o.method = method;
+    o.input.read.id_column = "id";
+    if (method == classify_method::prototypes) {
+      o.prototypes = {{attune::attachment_style::secure, 2.5, 2.5}, {attune::attachment_style::fearful, 5, 5},
+                      {attune::attachment_style::dismissing, 2.5, 5}};
+      o.reliability.all = 0.9;
+    }
+    const auto whole = attune::study_classify(inst, path, o);
+    for (const auto format : {attune::output_format::json, attune::output_format::csv}) {
+      std::ostringstream expected;
+      attune::write_report(expected, format, whole);
+      for (const int threads : {1, 2}) {
+        o.threads = threads;
+        std::ostringstream streamed;
+        std::optional<attune::classify_writer> writer;
+        std::size_t parts = 0;
+        const auto s = attune::classify_file(
+            inst, path, o, [&](const attune::classify_study& head) { writer.emplace(streamed, format, head); },
+            [&](const attune::classify_study& part) {
+              ++parts;
+              writer->write(part);
+            });
+        writer->finish(s);
+        EXPECT_EQ(parts, 3U);
+        EXPECT_TRUE(s.ids.empty());
+        ASSERT_TRUE(s.result.has_value());
+        EXPECT_EQ(s.result->n, whole.result->n);
+        EXPECT_EQ(s.result->counts, whole.result->counts);
+        EXPECT_EQ(streamed.str(), expected.str()) << to_string(method) << " threads " << threads;
+      }
+    }
+  }
+  // midpoint on the 1-7 ECR-R: some means are exactly 4 (the cut), in several chunks; the
+  // warning carries the count over all of them.
+  classify_study_options o;
+  const auto whole = attune::study_classify(inst, path, o);
+  ASSERT_GT(whole.result->n_on_cut, 0U);
+  EXPECT_NE(whole.result->warnings.front().find(std::to_string(whole.result->n_on_cut) + " respondent(s) score exactly"),
+            std::string::npos);
+}
+
+// The methods that need every row (median, kmeans) and standard input take the whole-file path
+// and hand it over as one part, with every row.
+TEST(StudyClassify, MethodsThatNeedEveryRowAreHandedOverInOnePart) {
+  const auto& inst = builtin("ecr-r");
+  const std::string path = attune::test::temp_path("classify_stream_median.csv");
+  attune::simulation_options sim;
+  sim.n = 5000;
+  attune::test::write_file(path, attune::responses_to_csv(attune::simulate_responses(inst, sim)));
+  classify_study_options o;
+  o.method = classify_method::median;
+  std::size_t parts = 0, rows = 0;
+  const auto s = attune::classify_file(
+      inst, path, o, [](const attune::classify_study&) {},
+      [&](const attune::classify_study& part) {
+        ++parts;
+        rows += part.n_rows;
+      });
+  EXPECT_EQ(parts, 1U);
+  EXPECT_EQ(rows, 5000U);
+  EXPECT_EQ(s.n_rows, 5000U);
+}

@@ -1,6 +1,7 @@
 // attune classify: the four attachment styles per respondent, with the dimension scores and the
 // uncertainty of each call (study_classify; docs/classification.md).
 #include <iostream>
+#include <optional>
 
 #include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
@@ -54,9 +55,15 @@ void run(const options& o) {
   so.kmeans_starts = o.starts;
   so.seed = o.seed;
   so.probability_threshold = o.probability_threshold;
-  const classify_study study = study_classify(resolve_instrument(o.in.instrument), o.in.data, so);
+  so.threads = o.in.threads;
+  const instrument inst = resolve_instrument(o.in.instrument);
+  // CSV and JSON stream a chunk at a time (classify_file); the table holds every row to align it.
   output out(o.in);
-  write_report(out.stream(), o.in.format_enum(), study);
+  std::optional<classify_writer> writer;
+  const classify_study study = classify_file(
+      inst, o.in.data, so, [&](const classify_study& head) { writer.emplace(out.stream(), o.in.format_enum(), head); },
+      [&](const classify_study& chunk) { writer->write(chunk); });
+  writer->finish(study);
   out.commit();
   if (o.in.format_enum() == output_format::csv) std::cerr << classify_summary_text(study);
 }

@@ -39,7 +39,15 @@ void add_simulate_command(CLI::App& app) {
     if (o->out.instrument.empty()) {
       throw error(errc::invalid_argument, "give --instrument ID|FILE.json or --bank bank.json: what to simulate");
     }
-    write_text(o->out, responses_to_csv(simulate_responses(resolve_instrument(o->out.instrument), o->sim)));
+    // Streamed a chunk at a time: memory does not grow with -n (10,000,000 respondents fit).
+    const instrument simulated = resolve_instrument(o->out.instrument);
+    output out(o->out);
+    bool header = true;
+    simulate_response_chunks(simulated, o->sim, 0, [&](const responses& chunk) {
+      write_responses_csv(out.stream(), chunk, header);
+      header = false;
+    });
+    out.commit();
   });
 }
 

@@ -101,6 +101,14 @@ void init_result(classification& r, const Eigen::Ref<const Eigen::VectorXd>& anx
   }
 }
 
+// The split methods' warning about respondents exactly on a cut: always the first warning of a
+// split (nothing before it is pushed), which merge_summary relies on.
+std::string on_cut_warning(const classification& r, cut_tie rule) {
+  return std::to_string(r.n_on_cut) + " respondent(s) score exactly on a cut (anxiety " + number_text(r.anxiety_cut, 6) +
+         ", avoidance " + number_text(r.avoidance_cut, 6) + "); " +
+         (rule == cut_tie::low ? "counted as low ('> cut = high')" : "left unclassified");
+}
+
 bool have_sem(double a, double b) { return std::isfinite(a) && std::isfinite(b) && a > 0 && b > 0; }
 
 // Uniform double in [0, 1) from the top 53 bits (portable, unlike std::uniform_real_distribution).
@@ -594,13 +602,8 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
                                        std::abs(v - r.avoidance_cut) / options.sem_avoidance)
                             : nan_v);
       }
-      if (on_cut > 0) {
-        r.warnings.push_back(
-            std::to_string(on_cut) + " respondent(s) score exactly on a cut (anxiety " +
-            number_text(r.anxiety_cut, 6) + ", avoidance " + number_text(r.avoidance_cut, 6) + "); " +
-            (options.on_cut == cut_tie::low ? "counted as low ('> cut = high')"
-                                            : "left unclassified"));
-      }
+      r.n_on_cut = on_cut;
+      if (on_cut > 0) r.warnings.push_back(on_cut_warning(r, options.on_cut));
       break;
     }
     case classify_method::kmeans: {
@@ -708,6 +711,27 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
     r.warnings.push_back("no standard errors of measurement given: boundary distances unknown");
   }
   return r;
+}
+
+void merge_summary(classification& total, const classification& part, const classify_options& options) {
+  if (options.method == classify_method::median || options.method == classify_method::kmeans) {
+    throw error(errc::invalid_argument, "merge_summary: method '" + std::string(to_string(options.method)) +
+                                            "' takes its cuts from every respondent; its chunks cannot be merged");
+  }
+  const bool had_on_cut = total.n_on_cut > 0;
+  total.n += part.n;
+  for (std::size_t k = 0; k < total.counts.size(); ++k) total.counts[k] += part.counts[k];
+  total.n_unclassified += part.n_unclassified;
+  total.n_near_boundary += part.n_near_boundary;
+  total.n_uncertain += part.n_uncertain;
+  total.n_on_cut += part.n_on_cut;
+  if (total.n_on_cut == 0) return;
+  const std::string w = on_cut_warning(total, options.on_cut);
+  if (had_on_cut) {
+    total.warnings.front() = w;
+  } else {
+    total.warnings.insert(total.warnings.begin(), w);
+  }
 }
 
 std::optional<attachment_style> parse_rq_forced_choice(std::string_view s) noexcept {

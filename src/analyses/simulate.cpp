@@ -7,6 +7,7 @@
 #include <limits>
 #include <numbers>
 #include <random>
+#include <ostream>
 #include <sstream>
 
 #include "attune/core/error.hpp"
@@ -66,10 +67,11 @@ void simulation_options::validate() const {
   if (!(missing_rate >= 0 && missing_rate < 1)) fail("missing_rate", missing_rate, "must be in [0, 1)");
 }
 
-responses simulate_responses(const instrument& inst, const simulation_options& options) {
+void simulate_response_chunks(const instrument& inst, const simulation_options& options, std::size_t chunk_rows,
+                              const std::function<void(const responses&)>& on_chunk) {
   options.validate();
   inst.validate();
-  const auto n = static_cast<Eigen::Index>(options.n);
+  if (chunk_rows == 0) chunk_rows = cache_friendly_chunk_rows(inst.items.size());
   const auto k = static_cast<Eigen::Index>(inst.items.size());
   // Which trait each item loads on: its first subscale (-1: a trait of its own), and its key.
   const auto n_sub = static_cast<Eigen::Index>(inst.subscales.size());
@@ -101,57 +103,95 @@ responses simulate_responses(const instrument& inst, const simulation_options& o
   // Per-item difficulty offsets, so that items differ in their means.
   std::vector<double> offset(inst.items.size());
   for (double& o : offset) o = 0.4 * (g.uniform() - 0.5);
+  // Per item: the lowest answer and the category thresholds Phi^-1(c / categories), c = 1..C-1
+  // (computed once: the same numbers the per-answer evaluation gave).
+  std::vector<double> low(inst.items.size());
+  std::vector<std::vector<double>> thresholds(inst.items.size());
+  for (std::size_t j = 0; j < inst.items.size(); ++j) {
+    const response_range range = inst.items[j].range.value_or(inst.range);
+    const int categories = static_cast<int>(std::floor(range.max - range.min)) + 1;
+    low[j] = range.min;
+    for (int c = 1; c < categories; ++c) thresholds[j].push_back(normal_quantile(static_cast<double>(c) / categories));
+  }
+  const Eigen::Index n_traits = n_sub + extra;
+  // The missing answers are drawn after all the answers (so that the answers do not depend on
+  // the missing rate): a second engine starts where the answers' draws end. Every respondent takes
+  // 2 draws per normal (Box-Muller), one normal per trait and one per item.
+  rng missing = g;
+  if (options.missing_rate > 0) {
+    const auto per_row = static_cast<unsigned long long>(2 * (n_traits + k));
+    missing.engine.discard(per_row * static_cast<unsigned long long>(options.n));
+  }
 
   responses out;
-  out.values.resize(n, k);
   out.item_ids = inst.item_ids();
   out.columns = out.item_ids;
   out.source = "simulated";
-  Eigen::VectorXd theta(n_sub + extra);
+  Eigen::VectorXd theta(n_traits);
   const double lambda = options.loading, noise = std::sqrt(1 - lambda * lambda);
-  for (Eigen::Index r = 0; r < n; ++r) {
-    for (Eigen::Index t = 0; t < theta.size(); ++t) theta[t] = g.normal();
-    if (anx >= 0 && avo >= 0) theta[avo] = rho * theta[anx] + std::sqrt(1 - rho * rho) * theta[avo];
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const auto ju = static_cast<std::size_t>(j);
-      const response_range range = inst.items[ju].range.value_or(inst.range);
-      const int categories = static_cast<int>(std::floor(range.max - range.min)) + 1;
-      const double z = sign[ju] * lambda * theta[trait[ju]] + noise * g.normal() + offset[ju];
-      int category = 0;
-      for (int c = 1; c < categories; ++c) {
-        if (z > normal_quantile(static_cast<double>(c) / categories)) category = c;
-      }
-      out.values(r, j) = range.min + category;
-    }
-  }
-  // Missing completely at random, drawn after the answers so that the answers do not depend on it.
-  if (options.missing_rate > 0) {
+  char buf[32];
+  for (std::size_t first = 0; first < options.n; first += chunk_rows) {
+    const std::size_t rows = std::min(chunk_rows, options.n - first);
+    const auto n = static_cast<Eigen::Index>(rows);
+    out.values.resize(n, k);
+    out.first_row = first + 1;
     for (Eigen::Index r = 0; r < n; ++r) {
+      for (Eigen::Index t = 0; t < theta.size(); ++t) theta[t] = g.normal();
+      if (anx >= 0 && avo >= 0) theta[avo] = rho * theta[anx] + std::sqrt(1 - rho * rho) * theta[avo];
       for (Eigen::Index j = 0; j < k; ++j) {
-        if (g.uniform() < options.missing_rate) out.values(r, j) = std::numeric_limits<double>::quiet_NaN();
+        const auto ju = static_cast<std::size_t>(j);
+        const double z = sign[ju] * lambda * theta[trait[ju]] + noise * g.normal() + offset[ju];
+        int category = 0;
+        const auto& cut = thresholds[ju];
+        for (std::size_t c = 0; c < cut.size(); ++c) {
+          if (z > cut[c]) category = static_cast<int>(c) + 1;
+        }
+        out.values(r, j) = low[ju] + category;
       }
     }
-  }
-  if (options.with_ids) {
-    out.row_ids.reserve(options.n);
-    char buf[32];
-    for (std::size_t r = 0; r < options.n; ++r) {
-      std::snprintf(buf, sizeof buf, "R%06zu", r + 1);
-      out.row_ids.emplace_back(buf);
+    if (options.missing_rate > 0) {
+      for (Eigen::Index r = 0; r < n; ++r) {
+        for (Eigen::Index j = 0; j < k; ++j) {
+          if (missing.uniform() < options.missing_rate) out.values(r, j) = std::numeric_limits<double>::quiet_NaN();
+        }
+      }
     }
+    out.row_ids.clear();
+    if (options.with_ids) {
+      out.row_ids.reserve(rows);
+      for (std::size_t r = 0; r < rows; ++r) {
+        std::snprintf(buf, sizeof buf, "R%06zu", first + r + 1);
+        out.row_ids.emplace_back(buf);
+      }
+    }
+    on_chunk(out);
   }
+}
+
+responses simulate_responses(const instrument& inst, const simulation_options& options) {
+  responses out;
+  bool first = true;
+  simulate_response_chunks(inst, options, options.n, [&](const responses& chunk) {
+    if (first) {
+      out = chunk;
+      first = false;
+    }
+  });
+  out.first_row = 1;
   return out;
 }
 
-std::string responses_to_csv(const responses& data) {
+void write_responses_csv(std::ostream& out, const responses& data, bool header) {
   std::string s;
   const bool ids = !data.row_ids.empty();
-  if (ids) s += "id";
-  for (std::size_t j = 0; j < data.columns.size(); ++j) {
-    if (ids || j > 0) s += ',';
-    s += data.columns[j];
+  if (header) {
+    if (ids) s += "id";
+    for (std::size_t j = 0; j < data.columns.size(); ++j) {
+      if (ids || j > 0) s += ',';
+      s += data.columns[j];
+    }
+    s += '\n';
   }
-  s += '\n';
   char buf[32];
   for (Eigen::Index r = 0; r < data.values.rows(); ++r) {
     if (ids) s += data.row_ids[static_cast<std::size_t>(r)];
@@ -164,7 +204,13 @@ std::string responses_to_csv(const responses& data) {
     }
     s += '\n';
   }
-  return s;
+  out.write(s.data(), static_cast<std::streamsize>(s.size()));
+}
+
+std::string responses_to_csv(const responses& data) {
+  std::ostringstream os;
+  write_responses_csv(os, data, true);
+  return os.str();
 }
 
 ATTUNE_END_NAMESPACE

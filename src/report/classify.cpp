@@ -210,6 +210,29 @@ void write_report(std::ostream& out, output_format format, const classify_study&
       [&] { return classify_summary_text(study); });
 }
 
+struct classify_writer::impl {
+  impl(std::ostream& out, output_format f, const classify_study& head_study)
+      : format(f), writer(out, f, columns(head_study)) {
+    writer.begin(f == output_format::json ? detail::document_head("classify", head(head_study)) : std::string());
+  }
+  output_format format;
+  detail::row_writer writer;
+};
+
+classify_writer::classify_writer(std::ostream& out, output_format format, const classify_study& head)
+    : impl_(std::make_unique<impl>(out, format, head)) {}
+classify_writer::~classify_writer() = default;
+
+void classify_writer::write(const classify_study& chunk) {
+  write_rows(impl_->writer, chunk);
+  impl_->writer.flush();
+}
+
+void classify_writer::finish(const classify_study& study) {
+  impl_->writer.end(impl_->format == output_format::json ? detail::document_tail(tail(study)) : std::string(),
+                    impl_->format == output_format::table ? classify_summary_text(study) : std::string());
+}
+
 std::string to_json(const classify_study& study) { return detail::report_text(study, output_format::json); }
 std::string to_table(const classify_study& study) { return detail::report_text(study, output_format::table); }
 

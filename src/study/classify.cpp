@@ -1,12 +1,19 @@
 #include "attune/study/classify.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <new>
 
+#include "attune/analyses/reliability.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/progress.hpp"
+#include "study/chunks.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -146,6 +153,34 @@ void classify_rq_study(classify_study& s, const score_table& t, const responses&
   add_norms(s, o.norms, {{"model_of_self", &s.rq_result->model_of_self}, {"model_of_other", &s.rq_result->model_of_other}});
 }
 
+// The options of `classify` for the two-dimension methods, once the SEMs are known; for fisher
+// also the study's threshold and its warning about an instrument other than the ECR.
+classify_options two_dimension_options(classify_study& s, const instrument& inst, const classify_study_options& o) {
+  classify_options co;
+  co.method = o.method;
+  co.range = s.range;
+  co.rescale_to_1_7 = o.rescale_to_1_7;
+  co.sem_anxiety = s.sem[0].sem.value_or(nan_v);
+  co.sem_avoidance = s.sem[1].sem.value_or(nan_v);
+  co.on_cut = o.on_cut;
+  co.kmeans_starts = o.kmeans_starts;
+  co.seed = o.seed;
+  co.probability_threshold = o.probability_threshold;
+  co.prototypes = o.prototypes;
+  if (o.method == classify_method::norms) {
+    co.norm_anxiety_mean = o.norms->find(inst.anxiety)->mean;
+    co.norm_avoidance_mean = o.norms->find(inst.avoidance)->mean;
+  }
+  if (o.method == classify_method::fisher) {
+    s.probability_threshold = o.probability_threshold;
+    if (inst.id != "ecr") {
+      s.warnings.push_back("the fisher functions were estimated on the ECR (Brennan et al. 1998); instrument '" +
+                           inst.id + "' is not the ECR");
+    }
+  }
+  return co;
+}
+
 void classify_two_dimensions(classify_study& s, const instrument& inst, const score_table& t, const responses& data,
                              const classify_study_options& o) {
   const bool raas = o.method == classify_method::raas;
@@ -170,34 +205,24 @@ void classify_two_dimensions(classify_study& s, const instrument& inst, const sc
     ro.sem_anxiety = sem_b;
     s.result = classify_raas(a, b, ro);
   } else {
-    classify_options co;
-    co.method = o.method;
-    co.range = s.range;
-    co.rescale_to_1_7 = o.rescale_to_1_7;
-    co.sem_anxiety = sem_a;
-    co.sem_avoidance = sem_b;
-    co.on_cut = o.on_cut;
-    co.kmeans_starts = o.kmeans_starts;
-    co.seed = o.seed;
-    co.probability_threshold = o.probability_threshold;
-    co.prototypes = o.prototypes;
-    if (o.method == classify_method::norms) {
-      co.norm_anxiety_mean = o.norms->find(inst.anxiety)->mean;
-      co.norm_avoidance_mean = o.norms->find(inst.avoidance)->mean;
-    }
-    if (o.method == classify_method::fisher) {
-      s.probability_threshold = o.probability_threshold;
-      if (inst.id != "ecr") {
-        s.warnings.push_back("the fisher functions were estimated on the ECR (Brennan et al. 1998); instrument '" +
-                             inst.id + "' is not the ECR");
-      }
-    }
+    const classify_options co = two_dimension_options(s, inst, o);
     s.result = classify(a, b, co);
   }
   // classification::anxiety holds the anxiety scores; `avoidance` the other one (close-depend for raas).
   const Eigen::VectorXd* first_x = raas ? &s.result->avoidance : &s.result->anxiety;
   const Eigen::VectorXd* second_x = raas ? &s.result->anxiety : &s.result->avoidance;
   add_norms(s, o.norms, {{first_role, first_x}, {second_role, second_x}});
+}
+
+classify_study study_head(const instrument& inst, const classify_study_options& options) {
+  classify_study s;
+  s.instrument = inst.id;
+  s.method = options.method;
+  s.provenance = classify_method_provenance(options.method, options.norms ? &*options.norms : nullptr);
+  s.range = range_of(inst, options);
+  if (options.norms) s.norms = options.norms->id;
+  s.forced_choice_column = options.forced_choice_column;
+  return s;
 }
 
 }  // namespace
@@ -283,15 +308,9 @@ classify_study study_classify(const instrument& inst, responses data, const clas
                      *options.forced_choice_column + "'}",
                  "forced_choice_not_read");
   }
-  classify_study s;
-  s.instrument = inst.id;
-  s.method = options.method;
-  s.provenance = classify_method_provenance(options.method, options.norms ? &*options.norms : nullptr);
-  s.range = range_of(inst, options);
+  classify_study s = study_head(inst, options);
   s.id_column = id_column_name(data, options.input);
   s.n_rows = static_cast<std::size_t>(data.n_rows());
-  if (options.norms) s.norms = options.norms->id;
-  s.forced_choice_column = options.forced_choice_column;
   // The range rule first, so that answers treated as missing are missing for the alphas too.
   const std::size_t n_out = apply_range_rule(inst, data, options.input.scoring);
   if (n_out > 0) s.warnings.push_back(std::to_string(n_out) + " answer(s) outside the response range were treated as missing");
@@ -325,6 +344,218 @@ classify_study study_classify(const instrument& inst, const std::string& path, c
     throw error(e.code(), std::string(e.what()) + " for the forced choice", d);
   }
   return study_classify(inst, std::move(data), options);
+}
+
+namespace {
+
+// The methods whose rule does not depend on the sample stream a file (the SEMs do, and come from
+// the first reading passes); median and kmeans need every score, rq its forced choices, norm
+// scores are left to the whole-file path, and standard input cannot be read twice.
+bool streams(const std::string& path, const classify_study_options& o) {
+  const bool per_row = o.method == classify_method::fisher || o.method == classify_method::midpoint ||
+                       o.method == classify_method::prototypes;
+  return per_row && path != "-" && !o.norms && !o.forced_choice_column;
+}
+
+// The two scores the two-dimension methods classify.
+std::array<std::string, 2> dimension_scores(const instrument& inst) { return {inst.anxiety, inst.avoidance}; }
+
+// A chunk made ready for scoring: the range rule applied (answers outside it missing), scored.
+score_table score_chunk(const instrument& inst, responses& chunk, const classify_study_options& o, std::size_t& n_out) {
+  n_out = apply_range_rule(inst, chunk, o.input.scoring);
+  return score(inst, chunk, o.input.scoring);
+}
+
+// Pass 1 (and 2): what the head needs before the first row is written: the row count, the
+// warnings of reading and scoring, and each score's SEM from this sample's alpha (accumulated
+// moments of its items, merged in file order) and SD (the sum in pass 1, the squared deviations
+// from the mean in pass 2, each summed row by row in file order: the same number as `sample_sd`).
+// nullopt where the accumulated alpha cannot stand for the whole-matrix one (a constant item, an
+// analysis that fails): the caller takes the whole-file path, which words the warning.
+std::optional<classify_study> stream_head(const instrument& inst, const std::string& path,
+                                          const classify_study_options& o) {
+  classify_study s = study_head(inst, o);
+  s.kept.names = o.input.keep;
+  const auto names = dimension_scores(inst);
+  std::array<bool, 2> need_alpha{}, need_sd{};
+  for (std::size_t d = 0; d < 2; ++d) {
+    const char* role = d == 0 ? "anxiety" : "avoidance";
+    need_alpha[d] = !o.reliability.find(names[d], role);
+    need_sd[d] = !o.sd.find(names[d], role);
+  }
+  struct part {
+    std::size_t n_out = 0;
+    std::optional<answer_checks> checks;
+    score_table scores;
+    std::array<std::optional<reliability_accumulator>, 2> alpha;
+  };
+  const std::size_t slots = detail::chunk_batch_size(o.threads);
+  std::vector<part> parts(slots);
+  answer_checks checks(inst, o.input);
+  score_summary summary(inst.score_names());
+  std::array<std::optional<reliability_accumulator>, 2> alpha;
+  std::array<double, 2> sum{}, ss{};
+  std::array<std::size_t, 2> count{};
+  std::size_t n_out = 0;
+  bool first = true;
+  const std::size_t n_rows = detail::for_each_chunk(
+      path, inst.item_ids(), reading_options(o.input), o.threads,
+      [&](std::size_t c, responses& chunk) {
+        part& p = parts[c];
+        p.scores = score_chunk(inst, chunk, o, p.n_out);
+        p.checks.emplace(inst, o.input);
+        p.checks->add(chunk);
+        for (std::size_t d = 0; d < 2; ++d) {
+          p.alpha[d].reset();
+          if (!need_alpha[d]) continue;
+          const Eigen::MatrixXd items = score_items(inst, names[d], chunk.values, o.input.scoring);
+          if (items.cols() < 2) continue;
+          p.alpha[d].emplace(items.cols(), missing_method::pairwise);
+          p.alpha[d]->add(items);
+        }
+      },
+      [&](std::size_t c, responses& chunk) {
+        part& p = parts[c];
+        if (first) {
+          s.id_column = id_column_name(chunk, o.input);
+          first = false;
+        }
+        n_out += p.n_out;
+        checks.merge(*p.checks);
+        summary.add(p.scores);
+        for (std::size_t d = 0; d < 2; ++d) {
+          if (p.alpha[d]) {
+            if (alpha[d]) {
+              alpha[d]->merge(*p.alpha[d]);
+            } else {
+              alpha[d] = std::move(p.alpha[d]);
+            }
+          }
+          if (!need_sd[d]) continue;
+          const auto x = score_column(p.scores, names[d]);
+          for (Eigen::Index i = 0; i < x.size(); ++i) {
+            if (std::isfinite(x(i))) {
+              sum[d] += x(i);
+              ++count[d];
+            }
+          }
+        }
+      });
+  if (n_rows == 0) return std::nullopt;  // the whole-file reader names the empty file
+  s.n_rows = n_rows;
+  // Pass 2: the squared deviations from the mean, as sample_sd (descriptives.cpp) sums them.
+  if ((need_sd[0] && count[0] >= 2) || (need_sd[1] && count[1] >= 2)) {
+    std::array<double, 2> mean{};
+    for (std::size_t d = 0; d < 2; ++d) mean[d] = count[d] > 0 ? sum[d] / static_cast<double>(count[d]) : 0.0;
+    detail::for_each_chunk(
+        path, inst.item_ids(), reading_options(o.input), o.threads,
+        [&](std::size_t c, responses& chunk) { parts[c].scores = score_chunk(inst, chunk, o, parts[c].n_out); },
+        [&](std::size_t c, responses&) {
+          for (std::size_t d = 0; d < 2; ++d) {
+            if (!need_sd[d]) continue;
+            const auto x = score_column(parts[c].scores, names[d]);
+            for (Eigen::Index i = 0; i < x.size(); ++i) {
+              if (std::isfinite(x(i))) ss[d] += (x(i) - mean[d]) * (x(i) - mean[d]);
+            }
+          }
+        });
+  }
+  if (n_out > 0) s.warnings.push_back(std::to_string(n_out) + " answer(s) outside the response range were treated as missing");
+  const auto checked = checks.warnings(path);
+  s.warnings.insert(s.warnings.end(), checked.begin(), checked.end());
+  const auto scored = summary.warnings();
+  s.warnings.insert(s.warnings.end(), scored.begin(), scored.end());
+  s.scores = {names[0], names[1]};
+  bool irregular = false;
+  for (std::size_t d = 0; d < 2; ++d) {
+    const std::string role = d == 0 ? "anxiety" : "avoidance";
+    auto alpha_in_sample = [&](std::string* why) -> std::optional<double> {
+      Eigen::Index k = 0;
+      for (const subscale* sub : subscales_of(inst, names[d])) k += static_cast<Eigen::Index>(sub->items.size());
+      if (k < 2) {
+        *why = std::to_string(k) + " item(s)";
+        return std::nullopt;
+      }
+      const pairwise_moments& pm = alpha[d]->moments();
+      for (Eigen::Index i = 0; i < k; ++i) {
+        if (!(pm.pair_m2()(i, i) > 0.0)) irregular = true;  // a constant item: the matrix path drops it
+      }
+      if (irregular) return std::nullopt;
+      try {
+        reliability_options ro;
+        ro.intervals.clear();
+        ro.split_half = false;
+        return analyze_reliability(*alpha[d], ro).alpha;
+      } catch (const error&) {
+        irregular = true;  // the matrix path words the reason
+        return std::nullopt;
+      }
+    };
+    auto sd_in_sample = [&]() -> double {
+      if (count[d] < 2) return std::numeric_limits<double>::quiet_NaN();
+      return std::sqrt(ss[d] / static_cast<double>(count[d] - 1));
+    };
+    s.sem.push_back(estimate_sem(names[d], role, alpha_in_sample, sd_in_sample, o.reliability, o.sd, s.warnings));
+    if (irregular) return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace
+
+classify_study classify_file(const instrument& inst, const std::string& path, const classify_study_options& options,
+                             const std::function<void(const classify_study&)>& on_head,
+                             const std::function<void(const classify_study&)>& on_chunk) {
+  options.validate();
+  check_fit(inst, options);
+  std::optional<classify_study> head;
+  if (streams(path, options)) {
+    // Any error on the way (a cell that is not a number, an unreadable file) is reported by the
+    // whole-file path below, with the same message as ever, before any row is written.
+    try {
+      head = stream_head(inst, path, options);
+    } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
+    } catch (const std::bad_alloc&) {
+    }
+  }
+  if (!head) {
+    const classify_study whole = study_classify(inst, path, options);
+    on_head(whole);
+    on_chunk(whole);
+    return whole;
+  }
+  classify_study& s = *head;
+  const classify_options co = two_dimension_options(s, inst, options);
+  // The summary: that of no respondent (the method's fixed warnings), with every chunk's added.
+  s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
+  on_head(s);
+  const auto names = dimension_scores(inst);
+  const std::size_t slots = detail::chunk_batch_size(options.threads);
+  std::vector<classify_study> parts(slots);
+  detail::for_each_chunk(
+      path, inst.item_ids(), reading_options(options.input), options.threads,
+      [&](std::size_t c, responses& chunk) {
+        std::size_t n_out = 0;
+        const score_table t = score_chunk(inst, chunk, options, n_out);
+        classify_study& p = parts[c];
+        p = study_head(inst, options);
+        p.id_column = s.id_column;
+        p.n_rows = static_cast<std::size_t>(chunk.n_rows());
+        p.scores = s.scores;
+        p.probability_threshold = s.probability_threshold;
+        p.ids = std::move(chunk.row_ids);
+        p.kept = take_kept_columns(chunk, options.input);
+        p.rows.resize(p.n_rows);
+        for (std::size_t i = 0; i < p.n_rows; ++i) p.rows[i] = chunk.first_row + i;
+        p.result = classify(score_column(t, names[0]), score_column(t, names[1]), co);
+      },
+      [&](std::size_t c, responses&) {
+        on_chunk(parts[c]);
+        merge_summary(*s.result, *parts[c].result, co);
+        parts[c] = classify_study{};
+      });
+  return s;
 }
 
 ATTUNE_END_NAMESPACE

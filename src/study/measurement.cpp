@@ -51,23 +51,30 @@ std::vector<const subscale*> subscales_of(const instrument& inst, std::string_vi
   return out;
 }
 
-std::optional<double> sample_alpha(const instrument& inst, std::string_view score, const responses& data,
-                                   const scoring_options& scoring, std::string* why) {
+Eigen::MatrixXd score_items(const instrument& inst, std::string_view score, const Eigen::MatrixXd& values,
+                            const scoring_options& scoring) {
   std::vector<Eigen::MatrixXd> blocks;
   Eigen::Index k = 0;
   for (const subscale* s : subscales_of(inst, score)) {
-    blocks.push_back(keyed_items(inst, *s, data.values, scoring));
+    blocks.push_back(keyed_items(inst, *s, values, scoring));
     k += blocks.back().cols();
   }
-  if (k < 2) {
-    if (why != nullptr) *why = std::to_string(k) + " item(s)";
-    return std::nullopt;
-  }
-  Eigen::MatrixXd items(data.values.rows(), k);
+  Eigen::MatrixXd items(values.rows(), k);
   Eigen::Index at = 0;
   for (const auto& b : blocks) {
     items.middleCols(at, b.cols()) = b;
     at += b.cols();
+  }
+  return items;
+}
+
+std::optional<double> sample_alpha(const instrument& inst, std::string_view score, const responses& data,
+                                   const scoring_options& scoring, std::string* why) {
+  const Eigen::MatrixXd items = score_items(inst, score, data.values, scoring);
+  const Eigen::Index k = items.cols();
+  if (k < 2) {
+    if (why != nullptr) *why = std::to_string(k) + " item(s)";
+    return std::nullopt;
   }
   try {
     reliability_options o;
@@ -84,6 +91,15 @@ score_sem estimate_sem(const instrument& inst, const std::string& score, std::st
                        const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
                        const scoring_options& scoring, const score_values& reliability, const score_values& sd,
                        std::vector<std::string>& warnings) {
+  return estimate_sem(
+      score, role, [&](std::string* why) { return sample_alpha(inst, score, data, scoring, why); },
+      [&] { return sample_sd(scores); }, reliability, sd, warnings);
+}
+
+score_sem estimate_sem(const std::string& score, std::string_view role,
+                       const std::function<std::optional<double>(std::string*)>& alpha_in_sample,
+                       const std::function<double()>& sd_in_sample, const score_values& reliability,
+                       const score_values& sd, std::vector<std::string>& warnings) {
   score_sem s;
   s.score = score;
   if (auto r = reliability.find(score, role)) {
@@ -92,7 +108,7 @@ score_sem estimate_sem(const instrument& inst, const std::string& score, std::st
   } else {
     s.reliability_source = "alpha in this sample";
     std::string why;
-    s.reliability = sample_alpha(inst, score, data, scoring, &why);
+    s.reliability = alpha_in_sample(&why);
     if (!s.reliability) {
       warnings.push_back("the reliability of '" + score + "' cannot be estimated in this sample (" + why +
                          "): no SEM unless it is given");
@@ -107,7 +123,7 @@ score_sem estimate_sem(const instrument& inst, const std::string& score, std::st
     s.sd_source = "given";
   } else {
     s.sd_source = "this sample";
-    const double x = sample_sd(scores);
+    const double x = sd_in_sample();
     if (x > 0.0) {
       s.sd = x;
     } else {

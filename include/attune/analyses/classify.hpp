@@ -166,6 +166,7 @@ struct ATTUNE_EXPORT classification {
   std::size_t n_unclassified = 0;          ///< includes missing scores and ties on a cut
   std::size_t n_near_boundary = 0;         ///< could flip within one SEM (0 when SEM unknown)
   std::size_t n_uncertain = 0;             ///< `fisher`: highest probability < threshold
+  std::size_t n_on_cut = 0;                ///< split methods: respondents exactly on a cut (not in JSON)
   std::string note;                        ///< the dimensional-use note
   std::vector<std::string> warnings;
 };
@@ -182,6 +183,14 @@ ATTUNE_EXPORT std::string_view dimensional_use_note() noexcept;
 ATTUNE_EXPORT classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
                                       const Eigen::Ref<const Eigen::VectorXd>& avoidance,
                                       const classify_options& options);
+
+/// Adds the summary of `part` (further respondents classified by `classify` with the same
+/// `options`, e.g. the next chunk of a file) to `total`: n, counts, unclassified, near-boundary,
+/// uncertain and on-cut counts, and the on-cut warning with the summed count. The per-respondent
+/// members of `total` are left as they are. For the methods whose rule does not depend on the
+/// sample: `fisher`, `midpoint`, `norms`, `prototypes`.
+/// @throws attune::error (invalid_argument) for `median` or `kmeans`, whose cuts need every row.
+ATTUNE_EXPORT void merge_summary(classification& total, const classification& part, const classify_options& options);
 
 /// Fisher function values for one point on the 1-7 scale, `all_styles` order.
 ATTUNE_EXPORT std::array<double, 4> fisher_values(double anxiety, double avoidance) noexcept;

@@ -10,7 +10,10 @@
 /// every platform: the generator uses std::mt19937_64 and its own uniform and normal transforms.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <string>
 
 #include "attune/core/config.hpp"
@@ -33,6 +36,16 @@ struct ATTUNE_EXPORT simulation_options {
 /// Synthetic answers to `inst` (integer categories within its response range; NaN = missing).
 /// Items that belong to no subscale load on an independent trait of their own.
 ATTUNE_EXPORT responses simulate_responses(const instrument& inst, const simulation_options& options = {});
+
+/// The same answers as `simulate_responses`, handed to `on_chunk` `chunk_rows` respondents at a
+/// time (0: `cache_friendly_chunk_rows`) in row order, each chunk with its `first_row` and ids:
+/// memory does not grow with `options.n`. The answers are the same for any `chunk_rows`.
+ATTUNE_EXPORT void simulate_response_chunks(const instrument& inst, const simulation_options& options,
+                                            std::size_t chunk_rows,
+                                            const std::function<void(const responses&)>& on_chunk);
+
+/// Writes `data` as CSV rows (as `responses_to_csv`), with the header line when `header`.
+ATTUNE_EXPORT void write_responses_csv(std::ostream& out, const responses& data, bool header);
 
 /// The responses as CSV text: an `id` column (when present), then one column per item.
 ATTUNE_EXPORT std::string responses_to_csv(const responses& data);

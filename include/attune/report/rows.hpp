@@ -59,4 +59,22 @@ class ATTUNE_EXPORT score_writer {
   std::unique_ptr<impl> impl_;
 };
 
+/// Writes a classify study while `classify_file` streams it: construct with the head `on_head`
+/// gets, pass every part `on_chunk` gets to `write`, then `finish` with the study `classify_file`
+/// returned. The output equals `write_report` of the study `study_classify` returns for the same
+/// file (the table holds every row until `finish`, to align them).
+class ATTUNE_EXPORT classify_writer {
+ public:
+  classify_writer(std::ostream& out, output_format format, const classify_study& head);
+  classify_writer(const classify_writer&) = delete;
+  classify_writer& operator=(const classify_writer&) = delete;
+  ~classify_writer();
+  void write(const classify_study& chunk);
+  void finish(const classify_study& study);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
 ATTUNE_END_NAMESPACE

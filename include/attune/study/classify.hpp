@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,8 @@ struct ATTUNE_EXPORT classify_study_options {
   std::uint64_t seed = 20240501;    ///< `kmeans`: seed
   /// `fisher`: a highest probability below this counts as uncertain, in (0, 1].
   double probability_threshold = 0.8;
+  /// `classify_file`: worker threads for the chunks (0 = all cores); the result never depends on it.
+  int threads = 1;
 
   /// @throws attune::error (invalid_argument) naming the field, the value and the rule, with
   ///         `error_details::option` set: an option of another method, `norms` without a norm
@@ -124,5 +127,26 @@ ATTUNE_EXPORT classify_study study_classify(const instrument& inst, responses da
 /// after checking that the instrument fits the method; then as above.
 ATTUNE_EXPORT classify_study study_classify(const instrument& inst, const std::string& path,
                                             const classify_study_options& options = {});
+
+/// Streams `path`: the same study as `study_classify(inst, path, options)`, handed over in parts
+/// so that memory does not grow with the file. `on_head` gets the study's head (everything but
+/// the rows and the summary: n_rows, scores, SEMs, warnings of reading and scoring) once, before
+/// the rows; then `on_chunk` gets the respondents in file order, a chunk at a time, each part a
+/// study whose rows (`ids`, `rows`, `kept`, `result`'s per-respondent members) are those of the
+/// chunk. Returns the whole study's head and summary (`result`'s counts and warnings), without
+/// per-respondent rows. The writer of the report layer (`classify_writer`) writes exactly the
+/// document of `write_report` for the study `study_classify` returns.
+///
+/// Methods fisher, midpoint and prototypes on a file stream in bounded memory: the file is read
+/// once for the row count, the answer checks and the moments behind each score's alpha (the SEM),
+/// once more for the SD of each score when it is not given (the squared deviations from the
+/// mean), and once to classify and hand over the rows. The others (median and kmeans, whose cuts
+/// or clusters need every score; rq; norm scores) and standard input read the whole input
+/// (`study_classify`) and hand it over as one part.
+/// @throws as `study_classify`; an exception thrown by `on_head` or `on_chunk` is passed on.
+ATTUNE_EXPORT classify_study classify_file(const instrument& inst, const std::string& path,
+                                           const classify_study_options& options,
+                                           const std::function<void(const classify_study& head)>& on_head,
+                                           const std::function<void(const classify_study& chunk)>& on_chunk);
 
 ATTUNE_END_NAMESPACE

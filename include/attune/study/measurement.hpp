@@ -41,6 +41,11 @@ struct ATTUNE_EXPORT score_values {
 /// `score`.
 ATTUNE_EXPORT std::vector<const subscale*> subscales_of(const instrument& inst, std::string_view score);
 
+/// The keyed items behind `score` (for a composite, all the items of its parts together), as
+/// columns of `values` (one column per instrument item). @throws as `subscales_of`.
+ATTUNE_EXPORT Eigen::MatrixXd score_items(const instrument& inst, std::string_view score, const Eigen::MatrixXd& values,
+                                          const scoring_options& scoring);
+
 /// Cronbach's alpha (analyze_reliability: pairwise, no intervals) of the keyed items behind
 /// `score` in `data` (for a composite, all the items of its parts together). nullopt when it
 /// cannot be estimated, with the reason in `why` (fewer than 2 items, too few respondents).
@@ -69,6 +74,15 @@ struct ATTUNE_EXPORT score_sem {
 ATTUNE_EXPORT score_sem estimate_sem(const instrument& inst, const std::string& score, std::string_view role,
                                      const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
                                      const scoring_options& scoring, const score_values& reliability,
+                                     const score_values& sd, std::vector<std::string>& warnings);
+
+/// The same rules with this sample's alpha and SD computed by the caller, and only when needed
+/// (a study that streams its file accumulates them): `alpha_in_sample(why)` returns nullopt with
+/// the reason in `*why` when alpha cannot be estimated; `sd_in_sample()` returns NaN or 0 when the
+/// SD cannot be.
+ATTUNE_EXPORT score_sem estimate_sem(const std::string& score, std::string_view role,
+                                     const std::function<std::optional<double>(std::string*)>& alpha_in_sample,
+                                     const std::function<double()>& sd_in_sample, const score_values& reliability,
                                      const score_values& sd, std::vector<std::string>& warnings);
 
 ATTUNE_END_NAMESPACE
