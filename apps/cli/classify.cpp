@@ -56,7 +56,7 @@ void run(const options& o) {
   so.probability_threshold = o.probability_threshold;
   const classify_study study = study_classify(resolve_instrument(o.in.instrument), o.in.data, so);
   output out(o.in);
-  write_report(out.stream(), o.in.format_enum(), study);
+  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
   out.commit();
   if (o.in.format_enum() == output_format::csv) std::cerr << classify_summary_text(study);
 }
@@ -68,6 +68,7 @@ void add_classify_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("classify", "attachment styles (secure, preoccupied, dismissing, fearful) with their uncertainty");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
+  add_columns_flag(*cmd, o->in);
   cmd->add_option("--method", o->method,
                   "fisher | midpoint | median | norms | kmeans | prototypes | rq | raas (docs/classification.md)")
       ->required();

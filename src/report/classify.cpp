@@ -203,11 +203,11 @@ std::string classify_summary_text(const classify_study& s) {
   return os.str();
 }
 
-void write_report(std::ostream& out, output_format format, const classify_study& study) {
+void write_report(std::ostream& out, output_format format, const classify_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "classify", columns(study), [&] { return head(study); },
       [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
-      [&] { return classify_summary_text(study); });
+      [&] { return classify_summary_text(study); }, rows);
 }
 
 std::string to_json(const classify_study& study) { return detail::report_text(study, output_format::json); }

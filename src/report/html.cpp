@@ -298,10 +298,10 @@ std::vector<section> build(const report_study& r) {
         "factor eigenvalues (SMC diagonal) with parallel analysis.",
         "attune " + r.attune_version + (r.command_line.empty() ? "" : "; command: " + r.command_line)};
     for (auto& l : lines) s.blocks.push_back(para(l));
-    std::vector<std::string> warns = r.warnings;
+    std::vector<warning> warns = r.warnings;
     for (const auto& w : r.reliability.warnings) warns.push_back(w);
     for (const auto& w : all_warnings(r.styles)) warns.push_back(w);
-    for (const auto& w : warns) s.blocks.push_back(note("Warning: " + w));
+    for (const auto& w : warns) s.blocks.push_back(note("Warning: " + w.message));
     out.push_back(std::move(s));
   }
   return out;

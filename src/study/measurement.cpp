@@ -83,7 +83,7 @@ std::optional<double> sample_alpha(const instrument& inst, std::string_view scor
 score_sem estimate_sem(const instrument& inst, const std::string& score, std::string_view role,
                        const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
                        const scoring_options& scoring, const score_values& reliability, const score_values& sd,
-                       std::vector<std::string>& warnings) {
+                       std::vector<warning>& warnings) {
   score_sem s;
   s.score = score;
   if (auto r = reliability.find(score, role)) {

@@ -15,6 +15,7 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 
@@ -69,6 +70,6 @@ struct ATTUNE_EXPORT score_sem {
 ATTUNE_EXPORT score_sem estimate_sem(const instrument& inst, const std::string& score, std::string_view role,
                                      const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
                                      const scoring_options& scoring, const score_values& reliability,
-                                     const score_values& sd, std::vector<std::string>& warnings);
+                                     const score_values& sd, std::vector<warning>& warnings);
 
 ATTUNE_END_NAMESPACE

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/core/interval.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/change.hpp"
@@ -65,7 +66,7 @@ struct ATTUNE_EXPORT report_study {
   std::optional<factor_study> structure;  ///< one factor per subscale (CFA); null when it failed (warnings)
   std::optional<factor_study> scree;      ///< EFA eigenvalues with parallel analysis
   std::optional<change_study> change;     ///< with `after`
-  std::vector<std::string> warnings;      ///< parts that could not be computed, and why
+  std::vector<warning> warnings;      ///< parts that could not be computed, and why
 };
 
 /// Runs the report's analyses on the data file `path` (and `options.after`).
