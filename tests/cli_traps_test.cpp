@@ -302,5 +302,46 @@ TEST(CliTraps, InstrumentFileErrorsNameTheFileAndTheOption) {
   std::filesystem::remove_all(dir);
 }
 
+// correlate reads answers as every other command does (issue 12, trap 2): 7-point answers with
+// --scale 1-5 are an error naming the value and --scale; an answer of 0 is not made a category
+// of the polychoric correlation but an error naming --missing; with --missing 0 it is no answer.
+TEST(CliTraps, CorrelateAppliesTheRangeRuleToEveryMethod) {
+  const std::string dir = temp_path("traps-correlate");
+  std::filesystem::create_directories(dir);
+  std::string seven = "a,b,c\n", zero = "a,b,c\n";
+  for (int p = 0; p < 40; ++p) {
+    seven += std::to_string(1 + p % 7) + "," + std::to_string(1 + (p + 1) % 7) + "," + std::to_string(1 + (p * 3) % 7) + "\n";
+    zero += std::to_string(p == 5 ? 0 : 1 + p % 5) + "," + std::to_string(1 + (p + 1) % 5) + "," +
+            std::to_string(1 + (p * 3) % 5) + "\n";
+  }
+  write_file(dir + "/seven.csv", seven);
+  write_file(dir + "/zero.csv", zero);
+  for (const char* method : {"pearson", "polychoric"}) {
+    auto r = run_cli("correlate '" + dir + "/seven.csv' --items a,b,c --scale 1-5 --method " + method);
+    EXPECT_EQ(r.exit_code, 1) << method;
+    EXPECT_TRUE(has(r.err, "is outside the response range 1-5")) << method << ": " << r.err;
+    EXPECT_TRUE(has(r.err, "--scale")) << r.err;
+    r = run_cli("correlate '" + dir + "/zero.csv' --items a,b,c --scale 1-5 --method " + method);
+    EXPECT_EQ(r.exit_code, 1) << method;
+    EXPECT_TRUE(has(r.err, "give --missing 0")) << method << ": " << r.err;
+    r = run_cli("correlate '" + dir + "/zero.csv' --items a,b,c --scale 1-5 --missing 0 --method " + std::string(method) +
+                " --format json");
+    ASSERT_EQ(r.exit_code, 0) << method << ": " << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["correlation"]["pair_counts"][0][1].get<double>(), 39) << method;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// attune factor --parallel (issue 12, item 6/10): Horn's parallel analysis reachable from the CLI.
+TEST(CliTraps, FactorParallelPrintsTheSuggestedNumberOfFactors) {
+  const std::string sample = attune::test::source_path("examples/data/ecr-r-sample.csv");
+  auto r = run_cli("factor '" + sample + "' --instrument ecr-r --parallel --iterations 20 --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "parallel analysis (Horn 1965; 20 simulated data sets): suggests")) << r.out;
+  r = run_cli("factor '" + sample + "' --instrument ecr-r --iterations 20");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(has(r.err, "add --parallel")) << r.err;
+}
+
 }  // namespace
 
