@@ -107,7 +107,7 @@ TEST(CliClassify, FisherJsonAndRescaling) {
   EXPECT_FALSE(j["respondents"][0].contains("probabilities"));
   EXPECT_FALSE(j["result"]["note"].get<std::string>().empty());
   bool said = false;
-  for (const auto& w : j["result"]["warnings"]) said = said || w.get<std::string>().find("rescaled") != std::string::npos;
+  for (const auto& w : j["result"]["warnings"]) said = said || w["message"].get<std::string>().find("rescaled") != std::string::npos;
   EXPECT_TRUE(said);
 }
 
@@ -268,7 +268,7 @@ TEST(CliClassify, RaasRuleAtItsBoundaries) {
   EXPECT_EQ(j["norm_scores"][0]["score"], "anxiety");
   EXPECT_EQ(j["norm_scores"][0]["normed"]["method"], "normal");
   bool said = false;
-  for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("secondary") != std::string::npos;
+  for (const auto& w : j["warnings"]) said = said || w["message"].get<std::string>().find("secondary") != std::string::npos;
   EXPECT_TRUE(said);
 }
 

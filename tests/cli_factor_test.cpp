@@ -135,7 +135,7 @@ TEST(CliFactor, CfaJsonAgreesWithTheLibrary) {
   // Incomplete rows were dropped, and the output says so.
   ASSERT_GT(lib.n_dropped, 0U);
   ASSERT_FALSE(j["warnings"].empty());
-  EXPECT_NE(j["warnings"][0].get<std::string>().find("listwise"), std::string::npos);
+  EXPECT_NE(j["warnings"][0]["message"].get<std::string>().find("listwise"), std::string::npos);
 }
 
 TEST(CliFactor, CfaEndToEndMatchesLavaan) {
@@ -262,7 +262,7 @@ TEST(CliFactor, OutOfRangeAnswersCanBeMissing) {
   const auto r = run_cli("factor " + sample() + " --instrument ecr-r --scale 1-5 --out-of-range missing --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
-  EXPECT_NE(j["warnings"][0].get<std::string>().find("outside the response range were treated as missing"), std::string::npos)
+  EXPECT_NE(j["warnings"][0]["message"].get<std::string>().find("outside the response range were treated as missing"), std::string::npos)
       << j["warnings"];
   const auto cfa = run_cli("factor " + sample() + " --instrument ecr-r --scale 1-5 --out-of-range missing --cfa");
   EXPECT_EQ(cfa.exit_code, 1);

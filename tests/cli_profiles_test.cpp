@@ -119,7 +119,7 @@ TEST(CliProfiles, IdenticalAnswerPatternsGiveADiagnosticAndFiniteResults) {
   const auto j = nlohmann::json::parse(r.out);
   bool said = false;
   for (const auto& w : j["warnings"]) {
-    said = said || w.get<std::string>().find("150 of 270 respondents give one identical answer pattern") !=
+    said = said || w["message"].get<std::string>().find("150 of 270 respondents give one identical answer pattern") !=
                        std::string::npos;
   }
   EXPECT_TRUE(said) << j["warnings"];

@@ -145,7 +145,7 @@ TEST(CliQuality, JsonCarriesTheValidationReport) {
   EXPECT_GE(rep["flagged_by"]["longstring"], 1);
   ASSERT_EQ(doc["rules"].size(), 7U);
   EXPECT_EQ(doc["rules"][2]["index"], "mahalanobis");
-  EXPECT_TRUE(doc["rules"][2]["rule"].get<std::string>().find("qchisq(0.99") != std::string::npos);
+  EXPECT_TRUE(doc["rules"][2]["rule"].get<std::string>().find("qchisq(0.999") != std::string::npos);
   EXPECT_EQ(doc["options"]["mahalanobis_missing"], "observed");
   EXPECT_FALSE(rep["synonyms"].empty());
   EXPECT_EQ(rep["synonyms"][0]["first"].get<std::string>().substr(0, 1), "Q");
@@ -248,7 +248,8 @@ std::string golden_instrument() {
 
 TEST(CliQuality, EndToEndEqualsTheBaseRImplementation) {
   const std::string data = attune::test::data_path("quality/data.csv");
-  const auto r = run_cli("quality " + data + " --instrument " + golden_instrument() + " --id id");
+  // --confidence 0.99: the level of the golden flag columns (careless's; attune's default is 0.999)
+  const auto r = run_cli("quality " + data + " --instrument " + golden_instrument() + " --id id --confidence 0.99");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto got = lines(r.out);
   const auto want = lines(attune::test::read_file(attune::test::data_path("quality/expected.csv")));
@@ -286,7 +287,8 @@ TEST(CliQuality, EndToEndEqualsTheBaseRImplementation) {
   std::cout << "  max |CLI - R| over the index columns (except D2): " << worst << "\n";
 
   // --mahalanobis-missing psych gives careless/psych::outlier's D^2 (R: q_mahad)
-  const auto p = run_cli("quality " + data + " --instrument " + golden_instrument() + " --mahalanobis-missing psych");
+  const auto p = run_cli("quality " + data + " --instrument " + golden_instrument() +
+                         " --mahalanobis-missing psych --confidence 0.99");
   ASSERT_EQ(p.exit_code, 0) << p.err;
   const auto pl = lines(p.out);
   ASSERT_EQ(pl.size(), want.size());

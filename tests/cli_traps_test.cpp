@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <optional>
 #include <string>
 
+#include "attune/core/error.hpp"
+#include "attune/keys/instrument.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -22,6 +25,16 @@ std::string ecr_header(int last = 36, char delimiter = ',') {
   std::string h;
   for (int i = 1; i <= last; ++i) h += (i > 1 ? std::string(1, delimiter) : "") + "Q" + std::to_string(i);
   return h + "\n";
+}
+
+// 10 respondents answering the 36 ECR items on 1-5 only (the instrument is 1-7).
+std::string one_to_five_rows() {
+  std::string rows = ecr_header();
+  for (int p = 0; p < 10; ++p) {
+    for (int i = 1; i <= 36; ++i) rows += (i > 1 ? "," : "") + std::to_string(1 + (i * 3 + p) % 5);
+    rows += "\n";
+  }
+  return rows;
 }
 
 TEST(CliTraps, UnknownCommandListsCommandsAndSuggestsTheClosest) {
@@ -96,12 +109,7 @@ TEST(CliTraps, MessagesNameTheOption) {
 TEST(CliTraps, NarrowerRangeWarningNamesScale) {
   const std::string dir = temp_path("traps-range");
   std::filesystem::create_directories(dir);
-  std::string rows = ecr_header();
-  for (int p = 0; p < 10; ++p) {
-    for (int i = 1; i <= 36; ++i) rows += (i > 1 ? "," : "") + std::to_string(1 + (i * 3 + p) % 5);
-    rows += "\n";
-  }
-  write_file(dir + "/d.csv", rows);
+  write_file(dir + "/d.csv", one_to_five_rows());
   auto r = run_cli("score '" + dir + "/d.csv' --instrument ecr --no-sanity-warnings");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
@@ -171,7 +179,7 @@ TEST(CliReliability, OrdinalAlphaCarriesPolychoricWarnings) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   bool carried = false;
-  for (const auto& w : j["scales"][0]["warnings"]) carried = carried || has(w.get<std::string>(), "ordinal alpha: ");
+  for (const auto& w : j["scales"][0]["warnings"]) carried = carried || has(w["message"].get<std::string>(), "ordinal alpha: ");
   EXPECT_TRUE(carried) << j["scales"][0]["warnings"].dump();
   std::filesystem::remove_all(dir);
 }
@@ -213,4 +221,127 @@ TEST(RealEcrData, CorrelateAppliesRangeAndMissingCodes) {
   std::filesystem::remove_all(std::filesystem::path(csv).parent_path().parent_path());
 }
 
+// Structured warnings through the CLI (issue 12, item 9): JSON carries {"message", "option"};
+// standard error gives the option as its flag.
+TEST(CliTraps, WarningsAreObjectsInJsonAndFlagsOnStderr) {
+  const std::string dir = temp_path("traps-warnings");
+  std::filesystem::create_directories(dir);
+  write_file(dir + "/d.csv", one_to_five_rows());
+  auto r = run_cli("score '" + dir + "/d.csv' --instrument ecr --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["warnings"].size(), 1u) << j["warnings"];
+  EXPECT_EQ(j["warnings"][0]["option"], "scoring_options.range");
+  EXPECT_TRUE(has(j["warnings"][0]["message"].get<std::string>(), "scoring_options.range = 1-5"));
+  r = run_cli("score '" + dir + "/d.csv' --instrument ecr");
+  EXPECT_TRUE(has(r.err, "attune: warning: every answer in")) << r.err;
+  EXPECT_FALSE(has(r.err, "scoring_options")) << r.err;
+  std::filesystem::remove_all(dir);
+}
+
+// --columns cuts a per-respondent output down (issue 12, item 7); an unknown name lists the columns.
+TEST(CliTraps, ColumnsCutsWideOutputAndUnknownNamesListTheColumns) {
+  const std::string sample = attune::test::source_path("examples/data/ecr-r-sample.csv");
+  auto r = run_cli("quality '" + sample + "' --instrument ecr-r --id id --columns mahalanobis,flags --format csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "id,mahalanobis,flags");
+  const auto full = run_cli("quality '" + sample + "' --instrument ecr-r --id id --format csv");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), std::count(full.out.begin(), full.out.end(), '\n'));
+  r = run_cli("quality '" + sample + "' --instrument ecr-r --columns mahalanobis_p,flags --format table");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string first = r.out.substr(0, r.out.find('\n'));
+  EXPECT_TRUE(has(first, "row") && has(first, "mahalanobis_p") && has(first, "flags")) << first;
+  EXPECT_FALSE(has(first, "longstring")) << first;
+  r = run_cli("quality '" + sample + "' --instrument ecr-r --columns mahalanobis,nope --format json");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(has(r.err, "--columns: the quality output has no column 'nope'; its columns are row, answered, longstring")) << r.err;
+  EXPECT_EQ(r.out, "");
+  r = run_cli("score '" + sample + "' --instrument ecr-r --columns avoidance --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["respondents"][0].size(), 2u) << j["respondents"][0];
+  EXPECT_TRUE(j["respondents"][0].contains("avoidance"));
+}
+
+// EFA factor correlations print as R's print(round(phi, 2)): a header row of factor names.
+TEST(CliTraps, FactorCorrelationsHaveRowAndColumnNames) {
+  const std::string sample = attune::test::source_path("examples/data/ecr-r-sample.csv");
+  const auto r = run_cli("factor '" + sample + "' --instrument ecr-r --factors 2 --rotation oblimin");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto at = r.out.find("factor correlations:\n");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream lines(r.out.substr(at));
+  std::string heading, header, row1, row2;
+  std::getline(lines, heading);
+  std::getline(lines, header);
+  std::getline(lines, row1);
+  std::getline(lines, row2);
+  EXPECT_TRUE(has(header, "MR1") && has(header, "MR2")) << header;
+  EXPECT_TRUE(has(row1, "MR1") && has(row1, "1.00")) << row1;
+  EXPECT_TRUE(has(row2, "MR2") && has(row2, "1.00")) << row2;
+}
+
+// A broken instrument file: the error names the file (error_details.source) and the hint names
+// --instrument and the format's documentation (issue 12, item 9).
+TEST(CliTraps, InstrumentFileErrorsNameTheFileAndTheOption) {
+  const std::string dir = temp_path("traps-instrument");
+  std::filesystem::create_directories(dir);
+  write_file(dir + "/bad.json", "{\"id\": \"x\", \"items\": [}");
+  write_file(dir + "/d.csv", "a,b\n1,2\n");
+  auto r = run_cli("score '" + dir + "/d.csv' --instrument '" + dir + "/bad.json'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(has(r.err, dir + "/bad.json")) << r.err;
+  EXPECT_TRUE(has(r.err, "hint: fix the instrument file given to --instrument")) << r.err;
+  try {
+    (void)attune::instrument_from_json("{\"id\": 3}", "mine.json");
+    ADD_FAILURE() << "no error";
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.source(), std::optional<std::string>("mine.json"));
+    EXPECT_EQ(e.option(), std::optional<std::string>("instrument"));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// correlate reads answers as every other command does (issue 12, trap 2): 7-point answers with
+// --scale 1-5 are an error naming the value and --scale; an answer of 0 is not made a category
+// of the polychoric correlation but an error naming --missing; with --missing 0 it is no answer.
+TEST(CliTraps, CorrelateAppliesTheRangeRuleToEveryMethod) {
+  const std::string dir = temp_path("traps-correlate");
+  std::filesystem::create_directories(dir);
+  std::string seven = "a,b,c\n", zero = "a,b,c\n";
+  for (int p = 0; p < 40; ++p) {
+    seven += std::to_string(1 + p % 7) + "," + std::to_string(1 + (p + 1) % 7) + "," + std::to_string(1 + (p * 3) % 7) + "\n";
+    zero += std::to_string(p == 5 ? 0 : 1 + p % 5) + "," + std::to_string(1 + (p + 1) % 5) + "," +
+            std::to_string(1 + (p * 3) % 5) + "\n";
+  }
+  write_file(dir + "/seven.csv", seven);
+  write_file(dir + "/zero.csv", zero);
+  for (const char* method : {"pearson", "polychoric"}) {
+    auto r = run_cli("correlate '" + dir + "/seven.csv' --items a,b,c --scale 1-5 --method " + method);
+    EXPECT_EQ(r.exit_code, 1) << method;
+    EXPECT_TRUE(has(r.err, "is outside the response range 1-5")) << method << ": " << r.err;
+    EXPECT_TRUE(has(r.err, "--scale")) << r.err;
+    r = run_cli("correlate '" + dir + "/zero.csv' --items a,b,c --scale 1-5 --method " + method);
+    EXPECT_EQ(r.exit_code, 1) << method;
+    EXPECT_TRUE(has(r.err, "give --missing 0")) << method << ": " << r.err;
+    r = run_cli("correlate '" + dir + "/zero.csv' --items a,b,c --scale 1-5 --missing 0 --method " + std::string(method) +
+                " --format json");
+    ASSERT_EQ(r.exit_code, 0) << method << ": " << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["correlation"]["pair_counts"][0][1].get<double>(), 39) << method;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// attune factor --parallel (issue 12, item 6/10): Horn's parallel analysis reachable from the CLI.
+TEST(CliTraps, FactorParallelPrintsTheSuggestedNumberOfFactors) {
+  const std::string sample = attune::test::source_path("examples/data/ecr-r-sample.csv");
+  auto r = run_cli("factor '" + sample + "' --instrument ecr-r --parallel --iterations 20 --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "parallel analysis (Horn 1965; 20 simulated data sets): suggests")) << r.out;
+  r = run_cli("factor '" + sample + "' --instrument ecr-r --iterations 20");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(has(r.err, "add --parallel")) << r.err;
+}
+
 }  // namespace
+

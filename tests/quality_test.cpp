@@ -235,7 +235,9 @@ TEST(QualityGolden, ReversalEqualsBaseRDefinition) {
 
 TEST(QualityGolden, AssessQualityCarriesTheSameValuesAndMahalanobisFlag) {
   const auto& g = load_golden();
-  const auto rep = attune::assess_quality(g.values, g.design, {}, g.ids);
+  attune::quality_options at99;
+  at99.mahalanobis_confidence = 0.99;  // the level of the golden flag column (careless's default)
+  const auto rep = attune::assess_quality(g.values, g.design, at99, g.ids);
   compare(rep.longstring, g.expected, "longstring", golden_tol);
   compare(rep.irv, g.expected, "irv", golden_tol);
   compare(rep.evenodd, g.expected, "evenodd", golden_tol);
@@ -251,6 +253,25 @@ TEST(QualityGolden, AssessQualityCarriesTheSameValuesAndMahalanobisFlag) {
   EXPECT_EQ(rep.n, 399);  // row 5 has no answer
   EXPECT_EQ(rep.validation.no_answer_rows, std::vector<Eigen::Index>{4});
   EXPECT_EQ(rep.synonyms.size() + rep.antonyms.size(), g.pairs.rows.size());
+}
+
+// The default Mahalanobis rule is p < .001 (Meade & Craig 2012; issue 12, item 8): with the
+// default options the flag is exactly R's pchisq(d2, df, lower.tail = FALSE) < .001, and it
+// flags no more respondents than the .99 rule (here strictly fewer).
+TEST(QualityGolden, DefaultMahalanobisFlagIsChiSquarePBelowOnePerMille) {
+  const auto& g = load_golden();
+  EXPECT_EQ(attune::quality_options{}.mahalanobis_confidence, 0.999);
+  const auto rep = attune::assess_quality(g.values, g.design, {}, g.ids);
+  std::size_t at999 = 0, at99 = 0;
+  for (std::size_t i = 0; i < g.expected.rows.size(); ++i) {
+    const double p = g.expected.num(i, "mahalanobis_p");
+    const bool want = !std::isnan(p) && p < 0.001;
+    const bool have = (rep.flags[i] & static_cast<std::uint32_t>(quality_index::mahalanobis)) != 0U;
+    EXPECT_EQ(have, want) << "row " << i + 1 << ", p = " << p;
+    at999 += have ? 1 : 0;
+    at99 += g.expected.num(i, "mahalanobis_flag") == 1.0 ? 1 : 0;
+  }
+  EXPECT_LT(at999, at99);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ TEST(StudyClassify, SemFromGivenValuesOrThisSample) {
   EXPECT_FALSE(one.sem[0].sem);
   EXPECT_FALSE(one.result->could_flip[0].has_value());
   bool said = false;
-  for (const auto& w : one.warnings) said = said || w.find("cannot be estimated from this sample") != std::string::npos;
+  for (const auto& w : one.warnings) said = said || w.message.find("cannot be estimated from this sample") != std::string::npos;
   EXPECT_TRUE(said);
 }
 
@@ -235,7 +235,7 @@ TEST(StudyClassify, AnswersTreatedAsMissingAreMissingForTheAlphasToo) {
   attune::apply_range_rule(inst, data, o.input.scoring);
   EXPECT_NEAR(*s.sem[0].reliability, *attune::sample_alpha(inst, "anxiety", data, o.input.scoring), 1e-15);
   EXPECT_NE(*s.sem[0].reliability, *attune::sample_alpha(inst, "anxiety", read_text(text, inst), o.input.scoring));
-  EXPECT_NE(s.warnings.front().find("1 answer(s) outside the response range"), std::string::npos);
+  EXPECT_NE(s.warnings.front().message.find("1 answer(s) outside the response range"), std::string::npos);
 }
 
 TEST(StudyClassify, ReportRowsAreFlatWithTheCsvColumns) {

@@ -205,7 +205,7 @@ TEST(StudyProfiles, IdenticalAnswerPatternsGiveADiagnosticAndFiniteResults) {
   o.mixture.k_min = o.mixture.k_max = 3;
   const auto s = attune::study_profiles(inst, data, o);
   bool said = false;
-  for (const auto& w : s.warnings) said = said || w.find("150 of 270 respondents give one identical answer pattern") != std::string::npos;
+  for (const auto& w : s.warnings) said = said || w.message.find("150 of 270 respondents give one identical answer pattern") != std::string::npos;
   EXPECT_TRUE(said) << (s.warnings.empty() ? "no warnings" : s.warnings[0]);
   ASSERT_EQ(s.fits.size(), 1U);
   EXPECT_GE(s.fits[0].starts_collapsed, 1U);
@@ -261,7 +261,7 @@ TEST(StudyProfiles, OptionsAndDataErrorsNameTheFieldInApiWords) {
   EXPECT_EQ(s.columns, on.scores);
   EXPECT_FALSE(s.labels);  // no anxiety and avoidance: not named, and said
   bool said = false;
-  for (const auto& w : s.warnings) said = said || w.find("not named on the attachment plane") != std::string::npos;
+  for (const auto& w : s.warnings) said = said || w.message.find("not named on the attachment plane") != std::string::npos;
   EXPECT_TRUE(said);
   EXPECT_FALSE(s.agreement[0].ari);
   EXPECT_NE(s.agreement[0].reason->find("no anxiety and avoidance"), std::string::npos);

@@ -11,6 +11,10 @@
 #include "attune/study/classify.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
+#include "attune/report/json.hpp"
+#include "attune/core/warning.hpp"
+#include <nlohmann/json.hpp>
+#include <optional>
 #include "test_support.hpp"
 
 namespace {
@@ -43,9 +47,9 @@ attune::responses ecr_answers(int n, int top, const std::string& unkeyed = "") {
   return attune::read_responses(in, "answers.csv", inst.item_ids());
 }
 
-std::string joined(const std::vector<std::string>& w) {
+std::string joined(const std::vector<attune::warning>& w) {
   std::string s;
-  for (const auto& x : w) s += x + "\n";
+  for (const auto& x : w) s += x.message + "\n";
   return s;
 }
 
@@ -108,6 +112,43 @@ TEST(AnswerChecks, NegativeAlpha) {
   const auto data = attune::read_responses(in, "pair.csv", inst.item_ids());
   const std::string w = joined(attune::study_score(inst, data, {}).warnings);
   EXPECT_NE(w.find("subscale 's' of pair.csv: alpha is -"), std::string::npos) << w;
+}
+
+// The checks' warnings are structured (issue 12, item 9): the narrower range names its fix
+// scoring_options.range; a negative item-rest correlation names its item and the option that
+// silences the check; both reach the JSON as {"message", "option", "item"}.
+TEST(AnswerChecks, WarningsCarryTheirOptionAndItem) {
+  attune::score_study_options so;
+  auto narrow = attune::study_score(ecr(), ecr_answers(200, 5), so).warnings;
+  ASSERT_EQ(narrow.size(), 1u) << joined(narrow);
+  EXPECT_EQ(narrow[0].option, "scoring_options.range");
+  EXPECT_FALSE(narrow[0].item.has_value());
+  so.input.scoring.range = attune::response_range{1, 5};
+  const auto keyed = attune::study_score(ecr(), ecr_answers(200, 5, "Q3"), so);
+  ASSERT_EQ(keyed.warnings.size(), 1u) << joined(keyed.warnings);
+  EXPECT_EQ(keyed.warnings[0].option, "input_options.sanity_warnings");
+  EXPECT_EQ(keyed.warnings[0].item, std::optional<std::string>("Q3"));
+  const auto doc = nlohmann::json::parse(attune::to_json(keyed));
+  ASSERT_EQ(doc["warnings"].size(), 1u);
+  EXPECT_EQ(doc["warnings"][0]["message"], keyed.warnings[0].message);
+  EXPECT_EQ(doc["warnings"][0]["option"], "input_options.sanity_warnings");
+  EXPECT_EQ(doc["warnings"][0]["item"], "Q3");
+}
+
+TEST(Warning, OptionIsTheFirstOptionsFieldTheTextNames) {
+  EXPECT_EQ(attune::option_named_in("give scoring_options.range = 1-5 (or input_options.sanity_warnings = false)"),
+            "scoring_options.range");
+  EXPECT_EQ(attune::option_named_in("set classify_options.rescale_to_1_7 to map them"), "classify_options.rescale_to_1_7");
+  EXPECT_EQ(attune::option_named_in("raise grm_options.max_iterations."), "grm_options.max_iterations");
+  EXPECT_EQ(attune::option_named_in("item Q7 has zero variance"), "");
+  EXPECT_EQ(attune::option_named_in("the options. nothing_options. here"), "");
+  const attune::warning w("alpha is negative: check the keys");
+  EXPECT_EQ(w.option, "");
+  const attune::warning x("too few: raise mixture_options.starts");
+  EXPECT_EQ(x.option, "mixture_options.starts");
+  // An analysis's text warning in JSON: an object, with the option its text names, or null.
+  std::vector<attune::warning> ws{w, x};
+  EXPECT_EQ(attune::messages(ws), (std::vector<std::string>{w.message, x.message}));
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ void run(const options& o) {
   so.level = o.level;
   const change_study study = study_change(resolve_instrument(o.in.instrument), o.files, so);
   output out(o.in, o.files);
-  write_report(out.stream(), o.in.format_enum(), study);
+  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
   out.commit();
   if (o.in.format_enum() == output_format::csv) std::cerr << change_summary_text(study);
   if (o.list_unmatched) std::cerr << unmatched_text(study);
@@ -64,6 +64,7 @@ void add_change_command(CLI::App& app) {
   cmd->add_option("FILES", o->files, "BEFORE AFTER [MORE...]: data files in time order (- = standard input, once)")
       ->required();
   add_input_flags(*cmd, o->in, {"csv", "json", "table"}, /*instrument_required=*/true, /*data=*/false);
+  add_columns_flag(*cmd, o->in);
   cmd->get_option("--id")->required()->description("column holding the respondent ids used to match the files");
   cmd->add_option("--scales", o->scales, "scores to compare (default: anxiety and avoidance)")->delimiter(',');
   cmd->add_option("--reliability", o->reliability,

@@ -61,7 +61,7 @@ void run(const options& o) {
   output out(o.in);
   std::optional<classify_writer> writer;
   const classify_study study = classify_file(
-      inst, o.in.data, so, [&](const classify_study& head) { writer.emplace(out.stream(), o.in.format_enum(), head); },
+      inst, o.in.data, so, [&](const classify_study& head) { writer.emplace(out.stream(), o.in.format_enum(), head, make_row_options(o.in)); },
       [&](const classify_study& chunk) { writer->write(chunk); });
   writer->finish(study);
   out.commit();
@@ -75,6 +75,7 @@ void add_classify_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("classify", "attachment styles (secure, preoccupied, dismissing, fearful) with their uncertainty");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
+  add_columns_flag(*cmd, o->in);
   cmd->add_option("--method", o->method,
                   "fisher | midpoint | median | norms | kmeans | prototypes | rq | raas (docs/classification.md)")
       ->required();

@@ -39,7 +39,7 @@ void run(const options& o) {
     return;
   }
   output out(o.in);
-  write_report(out.stream(), o.in.format_enum(), study);
+  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
   out.commit();
   if (o.in.format_enum() == output_format::csv) std::cerr << cluster_summary_text(study);
 }
@@ -51,6 +51,7 @@ void add_cluster_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "cluster", "Ward's hierarchical clustering (R's hclust ward.D2 / ward.D) cut into k clusters, with the merge heights");
   add_input_flags(*cmd, o->in, {"table", "json", "csv"});
+  add_columns_flag(*cmd, o->in);
   add_profile_flags(*cmd, o->p, "with --compare-profiles");
   cmd->add_option("--method", o->method, "ward.D2 (Ward's minimum variance) | ward.D (R's older variant)")
       ->default_val("ward.D2");

@@ -60,6 +60,15 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
                "items give a negative alpha or item-rest correlation");
 }
 
+void add_columns_flag(CLI::App& cmd, input_flags& o) {
+  cmd.add_option("--columns", o.columns,
+                 "write only these output columns (after the id or row column), e.g. mahalanobis,flags; "
+                 "an unknown name lists the columns")
+      ->delimiter(',');
+}
+
+row_options make_row_options(const input_flags& o) { return row_options{o.columns}; }
+
 namespace {
 
 response_range parse_scale(const std::string& text) {
@@ -163,6 +172,7 @@ std::string in_cli_terms(std::string text) {
       {"read_options.missing_codes", "--missing"},
       {"classify_options.rescale_to_1_7", "--rescale"},
       {"classify_study_options.rescale_to_1_7", "--rescale"},
+      {"row_options.columns", "--columns"},
   };
   for (const auto& [field, flag] : terms) {
     const std::string f = field, g = flag;
@@ -173,11 +183,6 @@ std::string in_cli_terms(std::string text) {
 
 void in_cli_terms(std::vector<std::string>& texts) {
   for (auto& t : texts) t = in_cli_terms(std::move(t));
-}
-
-void print_warnings(const std::vector<std::string>& warnings) {
-  end_progress();
-  for (const auto& w : warnings) std::cerr << "attune: warning: " << in_cli_terms(w) << "\n";
 }
 
 namespace {
@@ -194,6 +199,8 @@ const std::map<std::string, std::string>& option_flags() {
       {"read_options.skip_rows", "--skip-rows N"},
       {"read_options.extra_columns", "--keep COL[,COL...]"},
       {"input_options.keep", "--keep COL[,COL...]"},
+      {"input_options.sanity_warnings", "--no-sanity-warnings"},
+      {"row_options.columns", "--columns NAME[,NAME...]"},
       {"csv_options.delimiter", "--delimiter"},
       {"csv_options.max_record_bytes", "--max-record-bytes BYTES"},
       {"csv_options.max_columns", "--max-columns N"},
@@ -288,6 +295,27 @@ bool looks_like_missing_code(const std::string& v) {
 
 }  // namespace
 
+std::string warning_text(const warning& w) {
+  std::string text = in_cli_terms(w.message);
+  if (w.option.empty()) return text;
+  const auto& flags = option_flags();
+  const auto flag = flags.find(w.option);
+  if (flag == flags.end()) return text;
+  const std::string name = flag->second.substr(0, flag->second.find(' '));  // "--scale" of "--scale MIN-MAX"
+  if (text.find(name) == std::string::npos) text += " (see " + flag->second + ")";
+  return text;
+}
+
+void print_warnings(const std::vector<warning>& warnings) {
+  end_progress();
+  for (const auto& w : warnings) std::cerr << "attune: warning: " << warning_text(w) << "\n";
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  end_progress();
+  for (const auto& w : warnings) std::cerr << "attune: warning: " << warning_text(warning(w)) << "\n";
+}
+
 std::string message_with_hint(const error& e) {
   std::string msg = in_cli_terms(e.what());
   std::string hint;
@@ -306,6 +334,9 @@ std::string message_with_hint(const error& e) {
                                         "with --out-of-range missing";
   } else if (auto it = rule_hints().find(rule); it != rule_hints().end()) {
     hint = it->second;
+  } else if (e.option() == std::optional<std::string>("instrument") && e.source()) {
+    hint = "fix the instrument file given to --instrument (its format: docs/instrument-format.md), or give a "
+           "built-in id (attune instruments)";
   } else if (e.option()) {
     const auto& flags = option_flags();
     if (auto flag = flags.find(*e.option()); flag != flags.end()) hint = "see " + flag->second;

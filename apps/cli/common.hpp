@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/io/output_file.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/report/format.hpp"
+#include "attune/report/rows.hpp"
 #include "attune/study/input.hpp"
 #include "attune/study/measurement.hpp"
 
@@ -37,6 +39,7 @@ struct input_flags {
   bool no_sanity_warnings = false;    // --no-sanity-warnings
   std::size_t max_record_bytes = std::size_t{16} << 20;  // --max-record-bytes (csv_options)
   std::size_t max_columns = 10000;    // --max-columns (csv_options)
+  std::vector<std::string> columns;   // --columns NAME[,NAME...] (row_options, per-respondent output)
 
   [[nodiscard]] attune::output_format format_enum() const;
   /// The files the command reads (DATA, the instrument file, and `more`): -o must not be one of them.
@@ -47,6 +50,11 @@ struct input_flags {
 /// the first being the default. `data` false: the command takes its files itself (change).
 void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats,
                      bool instrument_required = true, bool data = true);
+
+/// Adds --columns to a command that writes per-respondent rows (row_options::columns).
+void add_columns_flag(CLI::App& cmd, input_flags& o);
+/// The row options from the flags.
+[[nodiscard]] row_options make_row_options(const input_flags& o);
 
 /// The library's input options from the flags.
 input_options make_input_options(const input_flags& o);
@@ -89,7 +97,13 @@ void write_text(const input_flags& o, const std::string& text, std::vector<std::
 std::string in_cli_terms(std::string text);
 void in_cli_terms(std::vector<std::string>& texts);
 
-/// "attune: warning: ..." lines on standard error.
+/// A warning in the command line's terms: its message with the options fields named by their
+/// flags (`in_cli_terms`), and its option's flag when the message does not already name it.
+std::string warning_text(const warning& w);
+
+/// "attune: warning: ..." lines on standard error (`warning_text`); an analysis's text warnings
+/// take the option their text names.
+void print_warnings(const std::vector<warning>& warnings);
 void print_warnings(const std::vector<std::string>& warnings);
 
 /// The message of a library error with the command line's hint: which option fixes it.

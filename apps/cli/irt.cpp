@@ -97,7 +97,7 @@ void run_score(const score_options& o) {
   so.scoring.threads = o.in.threads;
   const irt_score_study study = study_irt_score(load_item_bank(o.bank), o.in.data, so);
   output out(o.in, {o.bank});
-  write_report(out.stream(), o.in.format_enum(), study);
+  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
   out.commit();
   if (o.in.format_enum() != output_format::csv) return;
   if (o.summary) {
@@ -112,6 +112,7 @@ void add_score(CLI::App& irt) {
   auto o = std::make_shared<score_options>();
   auto* cmd = irt.add_subcommand("score", "theta and its SE per respondent and scale, from an item bank's parameters");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"}, false);
+  add_columns_flag(*cmd, o->in);
   drop_options(*cmd, {"--instrument", "--scale", "--min-answered"});
   cmd->get_option("--out-of-range")
       ->description("an answer that is not one of its item's categories: error (default) or missing");

@@ -52,7 +52,7 @@ void run(const options& o) {
     return;
   }
   output out(o.in);
-  write_report(out.stream(), o.in.format_enum(), study);
+  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
   out.commit();
   if (o.in.format_enum() == output_format::csv) std::cerr << profiles_summary_text(study);
 }
@@ -65,6 +65,7 @@ void add_profiles_command(CLI::App& app) {
       "profiles", "latent profile analysis: Gaussian mixtures (mclust's models) with BIC, entropy and each "
                   "respondent's posterior probabilities");
   add_input_flags(*cmd, o->in, {"table", "json", "csv"});
+  add_columns_flag(*cmd, o->in);
   add_profile_flags(*cmd, o->p, "mixture");
   cmd->add_option("--k", o->k, "numbers of profiles to fit: N or MIN-MAX (at most 20)")->default_val("1-6");
   cmd->add_option("--bootstrap-lrt", o->bootstrap,

@@ -53,7 +53,7 @@ void run(const options& o) {
               << " below the minimum-answered rule (--min-answered), " << rows.flagged << " flagged by an index\n";
   }
   output out(o.in, {o.bank});
-  write_report(out.stream(), o.in.format_enum(), study);
+  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
   out.commit();
   if (clean) clean->commit();
   if (o.in.format_enum() != output_format::csv) return;
@@ -73,6 +73,7 @@ void add_quality_command(CLI::App& app) {
                                  "screen for careless and invalid responding: longstring, irv, mahalanobis, evenodd, "
                                  "psychsyn, psychant, reversal, lz with --bank, and a data validation report");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
+  add_columns_flag(*cmd, o->in);
   cmd->add_option("--clean-output", o->clean_output,
                   "also write DATA without the flagged respondents to FILE (atomically; same columns)");
   cmd->add_flag("--summary", o->summary, "with CSV output: print the summary and validation report on standard error");
@@ -84,8 +85,9 @@ void add_quality_command(CLI::App& app) {
   cmd->add_option("--irv-min", q.irv_min, "flag an irv (all items or a block) at most this")->default_val(0.0);
   cmd->add_option("--irv-max", q.irv_max, "flag an irv above this (random responding; off by default)");
   cmd->add_option("--confidence", q.mahalanobis_confidence,
-                  "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered)")
-      ->default_val(0.99);
+                  "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered); "
+                  "0.999 = p < .001 (Meade & Craig 2012); careless uses 0.99")
+      ->default_val(0.999);
   cmd->add_option("--mahalanobis-missing", o->mahalanobis_missing,
                   "D2 of a respondent with missing answers: observed (the answered items against their own "
                   "covariance; default) or psych (careless/psych::outlier)")

@@ -18,6 +18,7 @@ void add_score_command(CLI::App& app) {
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("score", "score respondents on an instrument's subscales (anxiety, avoidance...)");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
+  add_columns_flag(*cmd, o->in);
   cmd->add_flag("--summary", o->summary, "with CSV output: print a summary (n, mean, SD, min, max) on standard error");
   cmd->add_option("--chunk-rows", o->chunk_rows,
                   "rows read and scored at a time (bounds memory; default: about 1 MiB of answers, "
@@ -30,7 +31,7 @@ void add_score_command(CLI::App& app) {
     so.chunk_rows = o->chunk_rows;
     const output_format format = o->in.format_enum();
     output out(o->in);
-    score_writer writer(out.stream(), format, score_study_head(inst, so));
+    score_writer writer(out.stream(), format, score_study_head(inst, so), make_row_options(o->in));
     const score_study study = score_file(inst, o->in.data, so, [&](const scored_chunk& c) { writer.write(c); });
     writer.finish(study);
     out.commit();

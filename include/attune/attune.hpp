@@ -9,6 +9,7 @@
 #include "attune/core/limits.hpp"
 #include "attune/core/progress.hpp"
 #include "attune/core/version.hpp"
+#include "attune/core/warning.hpp"
 
 #include "attune/io/csv.hpp"
 #include "attune/io/output_file.hpp"

@@ -507,7 +507,22 @@ json range_json(const response_range& r) { return json{{"min", r.min}, {"max", r
 
 }  // namespace
 
+namespace {
+instrument parse_instrument_json(std::string_view json_text, const std::string& source);
+}  // namespace
+
 instrument instrument_from_json(std::string_view json_text, const std::string& source) {
+  // Every error of the file names it (error_details.source) and the option that loaded it
+  // (`instrument`: the built-in id or file of a study), so that a front end can point at both.
+  try {
+    return parse_instrument_json(json_text, source);
+  } catch (const error& e) {
+    throw e.with_context("", {.source = source, .option = "instrument"});
+  }
+}
+
+namespace {
+instrument parse_instrument_json(std::string_view json_text, const std::string& source) {
   // Bounded nesting and numbers that fit a double (issue 10, F2), then nlohmann.
   json doc = detail::parse_json_input(json_text, source);
   json_reader r(source);
@@ -598,6 +613,7 @@ instrument instrument_from_json(std::string_view json_text, const std::string& s
   }
   return inst;
 }
+}  // namespace
 
 std::string instrument_to_json(const instrument& inst) {
   json doc;

@@ -83,7 +83,7 @@ void to_json(BasicJsonType& j, const detail::summary_of<classification>& view) {
   j["n_near_boundary"] = t.n_near_boundary;
   j["n_uncertain"] = t.n_uncertain;
   j["note"] = t.note;
-  j["warnings"] = t.warnings;
+  j["warnings"] = detail::warnings_json<BasicJsonType>(t.warnings);
 }
 // Per respondent: styles, decisions, n_tied, margin, model_of_self, model_of_other.
 template <class BasicJsonType>
@@ -97,7 +97,7 @@ void to_json(BasicJsonType& j, const detail::summary_of<rq_classification>& view
   j["n_forced_choice_agrees"] = t.n_forced_choice_agrees;
   j["n_forced_choice_given"] = t.n_forced_choice_given;
   j["note"] = t.note;
-  j["warnings"] = t.warnings;
+  j["warnings"] = detail::warnings_json<BasicJsonType>(t.warnings);
 }
 
 ATTUNE_JSON_ENUM(percentile_method)
@@ -124,7 +124,7 @@ void to_json(BasicJsonType& j, const detail::summary_of<trajectory_result>& view
   for (const auto& c : t.counts) counts.push_back(detail::counts_by_name<change_category, BasicJsonType>(c));
   j["counts"] = std::move(counts);
   j["n"] = t.n;
-  j["warnings"] = t.warnings;
+  j["warnings"] = detail::warnings_json<BasicJsonType>(t.warnings);
 }
 
 ATTUNE_JSON_ENUM(quality_index)

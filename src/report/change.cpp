@@ -171,11 +171,11 @@ std::string change_summary_text(const change_study& s) {
   return os.str();
 }
 
-void write_report(std::ostream& out, output_format format, const change_study& study) {
+void write_report(std::ostream& out, output_format format, const change_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "change", columns(study), [&] { return head(study); },
       [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
-      [&] { return change_summary_text(study); });
+      [&] { return change_summary_text(study); }, rows);
 }
 
 std::string to_json(const change_study& study) { return detail::report_text(study, output_format::json); }

@@ -203,24 +203,26 @@ std::string classify_summary_text(const classify_study& s) {
   return os.str();
 }
 
-void write_report(std::ostream& out, output_format format, const classify_study& study) {
+void write_report(std::ostream& out, output_format format, const classify_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "classify", columns(study), [&] { return head(study); },
       [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
-      [&] { return classify_summary_text(study); });
+      [&] { return classify_summary_text(study); }, rows);
 }
 
 struct classify_writer::impl {
-  impl(std::ostream& out, output_format f, const classify_study& head_study)
+  impl(std::ostream& out, output_format f, const classify_study& head_study, const row_options& rows)
       : format(f), writer(out, f, columns(head_study)) {
+    writer.select(rows.columns, "classify");
     writer.begin(f == output_format::json ? detail::document_head("classify", head(head_study)) : std::string());
   }
   output_format format;
   detail::row_writer writer;
 };
 
-classify_writer::classify_writer(std::ostream& out, output_format format, const classify_study& head)
-    : impl_(std::make_unique<impl>(out, format, head)) {}
+classify_writer::classify_writer(std::ostream& out, output_format format, const classify_study& head,
+                                 const row_options& rows)
+    : impl_(std::make_unique<impl>(out, format, head, rows)) {}
 classify_writer::~classify_writer() = default;
 
 void classify_writer::write(const classify_study& chunk) {

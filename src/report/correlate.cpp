@@ -60,7 +60,7 @@ std::string to_table(const correlate_study& s) {
   os << to_string(c.method) << " correlations, " << s.items.size() << " items, " << s.n_rows << " rows"
      << (c.smoothed ? " (smoothed: the matrix was not positive definite)" : "") << "\n";
   os << correlation_matrix_text(s.items, c.matrix, 2);
-  std::vector<std::string> warnings = c.warnings;
+  std::vector<warning> warnings(c.warnings.begin(), c.warnings.end());
   warnings.insert(warnings.end(), s.warnings.begin(), s.warnings.end());
   for (const auto& w : warnings) os << "warning: " << w << "\n";
   return os.str();

@@ -114,13 +114,38 @@ row_writer::row_writer(std::ostream& out, output_format format, std::vector<row_
   }
 }
 
+void row_writer::select(const std::vector<std::string>& names, std::string_view study) {
+  if (names.empty()) {
+    shown_.clear();
+    return;
+  }
+  shown_.assign(columns_.size(), 0);
+  if (!shown_.empty()) shown_[0] = 1;  // the id (or row) column names every row
+  for (const auto& name : names) {
+    std::size_t j = 0;
+    while (j < columns_.size() && columns_[j].name != name) ++j;
+    if (j == columns_.size()) {
+      std::string valid;
+      for (const auto& c : columns_) valid += (valid.empty() ? "" : ", ") + c.name;
+      throw error(errc::invalid_argument,
+                  "row_options.columns: the " + std::string(study) + " output has no column '" + name.substr(0, 80) +
+                      "'; its columns are " + valid,
+                  {.value = name, .option = "row_options.columns", .rule = "unknown_output_column"});
+    }
+    shown_[j] = 1;
+  }
+}
+
 void row_writer::begin(const std::string& json_head) {
   if (format_ == output_format::json) {
     out_ << json_head;
   } else if (format_ == output_format::csv) {
     std::string line;
+    bool first = true;
     for (std::size_t j = 0; j < columns_.size(); ++j) {
-      if (j > 0) line += ',';
+      if (!shown_.empty() && shown_[j] == 0) continue;
+      if (!first) line += ',';
+      first = false;
       line += csv_field(columns_[j].name);
     }
     out_ << line << '\n';
@@ -134,6 +159,7 @@ char* row_writer::room(std::size_t n) {
 
 void row_writer::begin_row() {
   cell_ = 0;
+  written_ = 0;
   if (format_ == output_format::table) {
     table_rows_.emplace_back();
     table_rows_.back().reserve(columns_.size());
@@ -149,18 +175,20 @@ void row_writer::begin_row() {
 
 void row_writer::separate() {
   if (format_ == output_format::csv) {
-    if (cell_ > 0) *room(1) = ',', ++used_;
+    if (written_ > 0) *room(1) = ',', ++used_;
   } else if (format_ == output_format::json) {
     const std::string& key = json_keys_.at(cell_);
     char* p = room(key.size() + 1);
-    if (cell_ > 0) *p++ = ',', ++used_;
+    if (written_ > 0) *p++ = ',', ++used_;
     std::memcpy(p, key.data(), key.size());
     used_ += key.size();
   }
   ++cell_;
+  ++written_;
 }
 
 void row_writer::text(std::string_view s) {
+  if (skipped()) return;
   if (format_ == output_format::table) {
     table_rows_.back().emplace_back(s);
     ++cell_;
@@ -185,6 +213,7 @@ void row_writer::text(std::string_view s) {
 }
 
 void row_writer::number(double x) {
+  if (skipped()) return;
   if (format_ == output_format::table) {
     const int d = columns_.at(cell_).decimals;
     table_rows_.back().push_back(fixed_text(x, d < 0 ? 0 : d));
@@ -200,6 +229,7 @@ void row_writer::number(double x) {
 }
 
 void row_writer::integer(std::int64_t x) {
+  if (skipped()) return;
   if (format_ == output_format::table) {
     table_rows_.back().push_back(std::to_string(x));
     ++cell_;
@@ -211,6 +241,7 @@ void row_writer::integer(std::int64_t x) {
 }
 
 void row_writer::boolean(bool b) {
+  if (skipped()) return;
   if (format_ == output_format::table) {
     table_rows_.back().emplace_back(b ? "yes" : "no");
     ++cell_;
@@ -223,6 +254,7 @@ void row_writer::boolean(bool b) {
 }
 
 void row_writer::null() {
+  if (skipped()) return;
   if (format_ == output_format::table) {
     table_rows_.back().emplace_back("NA");
     ++cell_;
@@ -261,7 +293,9 @@ void row_writer::end(const std::string& json_tail, const std::string& table_foot
   if (format_ != output_format::table) return;
   std::vector<std::string> header;
   header.reserve(columns_.size());
-  for (const auto& c : columns_) header.push_back(c.name);
+  for (std::size_t j = 0; j < columns_.size(); ++j) {
+    if (shown_.empty() || shown_[j] != 0) header.push_back(columns_[j].name);
+  }
   // The first column (the id, or `row`) names each row in every block of a wrapped table.
   const std::string text = block_table(header, table_rows_, 1, false, "  ", table_width());
   out_ << text;

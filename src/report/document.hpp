@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "attune/report/format.hpp"
+#include "attune/report/rows.hpp"
 #include "detail/csv_writer.hpp"
 #include "detail/number_text.hpp"
 #include "report/json_fields.hpp"
@@ -73,6 +74,11 @@ class row_writer {
   row_writer& operator=(const row_writer&) = delete;
   ~row_writer() = default;
 
+  /// Writes only the first column (the id or row) and the columns named in `names` (in the
+  /// output's order); empty: every column. Call it before `begin`. `study` names the output in
+  /// the error. @throws attune::error (invalid_argument, option `row_options.columns`, rule
+  /// `unknown_output_column`) for a name that is not a column, listing the columns.
+  void select(const std::vector<std::string>& names, std::string_view study);
   /// Starts the output; `json_head` is the document's head (`document_head`), used in json only.
   void begin(const std::string& json_head);
   void begin_row();
@@ -91,6 +97,12 @@ class row_writer {
  private:
   void separate();
   char* room(std::size_t n);
+  /// True (and the cell passed over) when the current cell's column is not selected.
+  bool skipped() {
+    if (shown_.empty() || shown_[cell_] != 0) return false;
+    ++cell_;
+    return true;
+  }
 
   std::ostream& out_;
   output_format format_;
@@ -98,7 +110,9 @@ class row_writer {
   std::vector<std::string> json_keys_;  // "\"name\":" per column
   std::string buffer_;
   std::size_t used_ = 0;
-  std::size_t cell_ = 0;
+  std::size_t cell_ = 0;     // the column of the next cell
+  std::size_t written_ = 0;  // cells of this row written (the selected ones)
+  std::vector<char> shown_;  // per column: selected (empty: every column)
   bool first_row_ = true;
   number_cache numbers_;
   std::vector<std::vector<std::string>> table_rows_;
@@ -119,8 +133,9 @@ inline void write_kept(row_writer& w, const std::vector<std::vector<std::string>
 /// uses it.
 template <class Head, class Rows, class Tail, class Footer>
 void write_row_report(std::ostream& out, output_format format, std::string_view study, std::vector<row_column> columns,
-                      Head head, Rows rows, Tail tail, Footer footer) {
+                      Head head, Rows rows, Tail tail, Footer footer, const row_options& options = {}) {
   row_writer w(out, format, std::move(columns));
+  w.select(options.columns, study);
   w.begin(format == output_format::json ? document_head(study, head()) : std::string());
   rows(w);
   w.end(format == output_format::json ? document_tail(tail()) : std::string(),

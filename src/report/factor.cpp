@@ -92,12 +92,10 @@ void efa_table(std::ostringstream& os, const factor_study& s, const efa_result& 
   for (Eigen::Index j = 0; j < m; ++j) os << " " << fixed_text(e.variance_accounted(j), 3);
   os << "\n";
   if (m > 1) {
+    // with row and column names, as R's print(round(phi, 2)), indented under the heading
     os << "  factor correlations:\n";
-    for (Eigen::Index a = 0; a < m; ++a) {
-      os << "    " << pad(s.factors[static_cast<std::size_t>(a)], 6, true);
-      for (Eigen::Index b = 0; b < m; ++b) os << num(e.phi(a, b), 3, 8);
-      os << "\n";
-    }
+    std::istringstream lines(correlation_matrix_text(s.factors, e.phi, 2));
+    for (std::string line; std::getline(lines, line);) os << "    " << line << "\n";
   }
   if (s.fit) {
     const efa_fit& f = *s.fit;

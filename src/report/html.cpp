@@ -153,19 +153,22 @@ std::vector<std::string> report_methods(const report_study& r) {
 }
 
 // Every warning of the report's parts, in one place (the parts' own vocabularies).
-std::vector<std::string> report_warnings(const report_study& r) {
-  std::vector<std::string> warns = r.warnings;
-  for (const auto& w : r.reliability.warnings) warns.push_back(w);
-  for (const auto& w : all_warnings(r.styles)) warns.push_back(w);
-  if (r.irt) {
-    for (const auto& w : r.irt->fit.warnings) warns.push_back("irt: " + w);
-    for (const auto& g : r.irt->fit.scales) {
-      for (const auto& w : g.warnings) warns.push_back("irt " + g.name + ": " + w);
+std::vector<warning> report_warnings(const report_study& r) {
+  std::vector<warning> warns = r.warnings;
+  auto add = [&warns](const std::string& prefix, const auto& list) {
+    for (const auto& w : list) {
+      warning copy{w};
+      copy.message = prefix + copy.message;
+      warns.push_back(std::move(copy));
     }
+  };
+  add("", r.reliability.warnings);
+  add("", all_warnings(r.styles));
+  if (r.irt) {
+    add("irt: ", r.irt->fit.warnings);
+    for (const auto& g : r.irt->fit.scales) add("irt " + g.name + ": ", g.warnings);
   }
-  if (r.profiles) {
-    for (const auto& w : r.profiles->warnings) warns.push_back("profiles: " + w);
-  }
+  if (r.profiles) add("profiles: ", r.profiles->warnings);
   return warns;
 }
 
@@ -581,7 +584,7 @@ std::vector<section> build(const report_study& r) {
   {
     section s{"methods", "Methods", "Exactly how the numbers were computed, so that someone else can repeat them.", {}};
     for (auto& l : report_methods(r)) s.blocks.push_back(para(l));
-    for (const auto& w : report_warnings(r)) s.blocks.push_back(note("Warning: " + w));
+    for (const auto& w : report_warnings(r)) s.blocks.push_back(note("Warning: " + w.message));
     out.push_back(std::move(s));
   }
   return out;

@@ -216,11 +216,11 @@ std::string irt_score_summary_text(const irt_score_study& s) {
   return os.str();
 }
 
-void write_report(std::ostream& out, output_format format, const irt_score_study& study) {
+void write_report(std::ostream& out, output_format format, const irt_score_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "irt_score", score_columns(study), [&] { return score_head(study); },
       [&](detail::row_writer& w) { score_rows(w, study); }, [&] { return score_tail(study); },
-      [&] { return irt_score_summary_text(study); });
+      [&] { return irt_score_summary_text(study); }, rows);
 }
 
 std::string to_json(const irt_score_study& study) { return detail::report_text(study, output_format::json); }

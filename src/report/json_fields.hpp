@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 
 namespace nlohmann {
 
@@ -65,12 +66,58 @@ namespace attune::detail {
 using json = nlohmann::ordered_json;
 }  // namespace attune::detail
 
+ATTUNE_BEGIN_NAMESPACE
+
+/// A warning as JSON: {"message", "option" (null when none)}, then "item", "column", "row" where
+/// known (docs/json.md, "Warnings").
+template <class BasicJsonType>
+void to_json(BasicJsonType& j, const warning& w) {
+  j = BasicJsonType::object();
+  j["message"] = w.message;
+  if (w.option.empty()) {
+    j["option"] = nullptr;
+  } else {
+    j["option"] = w.option;
+  }
+  if (w.item) j["item"] = *w.item;
+  if (w.column) j["column"] = *w.column;
+  if (w.row) j["row"] = *w.row;
+}
+
+namespace detail {
+/// An analysis's text warnings as JSON warnings (each `warning(text)`: its option read from the text).
+template <class BasicJsonType = nlohmann::ordered_json>
+BasicJsonType warnings_json(const std::vector<std::string>& texts) {
+  BasicJsonType out = BasicJsonType::array();
+  for (const auto& t : texts) out.push_back(BasicJsonType(warning(t)));
+  return out;
+}
+/// One member of a struct: as nlohmann writes it, except that an analysis's text `warnings` are
+/// written as warnings (one JSON shape for every warning).
+template <class BasicJsonType, class T>
+void put_member(BasicJsonType& j, const char* name, const T& value) {
+  j[name] = value;
+}
+template <class BasicJsonType>
+void put_member(BasicJsonType& j, const char* name, const std::vector<std::string>& value) {
+  if (std::string_view(name) == "warnings") {
+    j[name] = warnings_json<BasicJsonType>(value);
+  } else {
+    j[name] = value;
+  }
+}
+}  // namespace detail
+
+ATTUNE_END_NAMESPACE
+
+#define ATTUNE_JSON_TO(v1) ::attune::detail::put_member(nlohmann_json_j, #v1, nlohmann_json_t.v1);
+
 /// to_json of a struct from its members (declaration order).
 #define ATTUNE_JSON_FIELDS(Type, ...)                                           \
   template <class BasicJsonType>                                                \
   void to_json(BasicJsonType& nlohmann_json_j, const Type& nlohmann_json_t) {   \
     nlohmann_json_j = BasicJsonType::object();                                  \
-    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))    \
+    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(ATTUNE_JSON_TO, __VA_ARGS__))      \
   }
 
 /// to_json of an enum by its `to_string` name.
@@ -100,5 +147,5 @@ ATTUNE_END_NAMESPACE
   void to_json(BasicJsonType& nlohmann_json_j, const detail::summary_of<Type>& nlohmann_json_view) {   \
     const Type& nlohmann_json_t = nlohmann_json_view.value;                                            \
     nlohmann_json_j = BasicJsonType::object();                                                         \
-    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))                           \
+    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(ATTUNE_JSON_TO, __VA_ARGS__))                             \
   }

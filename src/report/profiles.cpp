@@ -197,7 +197,8 @@ void agreement_lines(std::ostringstream& os, const std::vector<partition_agreeme
   }
 }
 
-void warning_lines(std::ostringstream& os, const std::vector<std::string>& warnings) {
+template <class W>
+void warning_lines(std::ostringstream& os, const std::vector<W>& warnings) {
   for (const auto& w : warnings) os << "  warning: " << w << "\n";
 }
 
@@ -367,11 +368,11 @@ std::string profiles_summary_text(const profiles_study& s) {
   return os.str();
 }
 
-void write_report(std::ostream& out, output_format format, const profiles_study& study) {
+void write_report(std::ostream& out, output_format format, const profiles_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "profiles", columns(study), [&] { return head(study); },
       [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
-      [&] { return profiles_summary_text(study); });
+      [&] { return profiles_summary_text(study); }, rows);
 }
 
 std::string to_json(const profiles_study& study) { return detail::report_text(study, output_format::json); }
@@ -471,11 +472,11 @@ std::string cluster_summary_text(const cluster_study& s) {
   return os.str();
 }
 
-void write_report(std::ostream& out, output_format format, const cluster_study& study) {
+void write_report(std::ostream& out, output_format format, const cluster_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "cluster", columns(study), [&] { return head(study); },
       [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
-      [&] { return cluster_summary_text(study); });
+      [&] { return cluster_summary_text(study); }, rows);
 }
 
 std::string to_json(const cluster_study& study) { return detail::report_text(study, output_format::json); }

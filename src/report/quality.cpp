@@ -107,7 +107,7 @@ json report_summary(const quality_study& s) {
   j["flagged_by"] = std::move(flagged_by);
   j["validation"] = std::move(validation);
   j["n"] = r.n;
-  j["warnings"] = r.warnings;
+  j["warnings"] = detail::warnings_json<json>(r.warnings);
   return j;
 }
 
@@ -233,11 +233,11 @@ std::string quality_summary_text(const quality_study& s) {
   return os.str();
 }
 
-void write_report(std::ostream& out, output_format format, const quality_study& study) {
+void write_report(std::ostream& out, output_format format, const quality_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "quality", columns(study), [&] { return head(study); },
       [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
-      [&] { return quality_summary_text(study); });
+      [&] { return quality_summary_text(study); }, rows);
 }
 
 std::string to_json(const quality_study& study) { return detail::report_text(study, output_format::json); }

@@ -115,7 +115,7 @@ void scale_table(std::ostringstream& os, const scale_reliability& s) {
       os << num(it.missing_share, 2, 6) << "\n";
     }
   }
-  std::vector<std::string> warnings = r.warnings;
+  std::vector<warning> warnings(r.warnings.begin(), r.warnings.end());
   if (s.omega) warnings.insert(warnings.end(), s.omega->warnings.begin(), s.omega->warnings.end());
   warnings.insert(warnings.end(), s.warnings.begin(), s.warnings.end());
   for (const auto& wtext : warnings) os << "\n warning: " << wtext;

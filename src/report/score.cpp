@@ -69,9 +69,10 @@ std::string score_summary_text(const score_study& s) {
 }
 
 struct score_writer::impl {
-  impl(std::ostream& out, output_format f, const score_study& head)
+  impl(std::ostream& out, output_format f, const score_study& head, const row_options& options)
       : writer(out, f, score_columns(head)), n_sub(head.subscales.size()), n_scores(head.names.size()),
         n_kept(head.kept.names.size()), with_id(!head.id_column.empty()) {
+    writer.select(options.columns, "score");
     writer.begin(f == output_format::json ? detail::document_head("score", score_head(head)) : std::string());
   }
 
@@ -108,8 +109,8 @@ struct score_writer::impl {
   bool with_id;
 };
 
-score_writer::score_writer(std::ostream& out, output_format format, const score_study& head)
-    : impl_(std::make_unique<impl>(out, format, head)) {}
+score_writer::score_writer(std::ostream& out, output_format format, const score_study& head, const row_options& rows)
+    : impl_(std::make_unique<impl>(out, format, head, rows)) {}
 score_writer::~score_writer() = default;
 
 void score_writer::write(const scored_chunk& chunk) { impl_->rows(&chunk.data, chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr,
@@ -119,8 +120,8 @@ void score_writer::finish(const score_study& study) {
   impl_->writer.end(detail::document_tail(score_tail(study)), score_summary_text(study));
 }
 
-void write_report(std::ostream& out, output_format format, const score_study& study) {
-  score_writer w(out, format, study);
+void write_report(std::ostream& out, output_format format, const score_study& study, const row_options& rows) {
+  score_writer w(out, format, study, rows);
   w.impl_->rows(nullptr, study.ids, 1, study.scores, &study.rows, study.kept.values);
   w.finish(study);
 }

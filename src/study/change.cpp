@@ -141,7 +141,7 @@ change_scale setup_scale(const instrument& inst, const std::string& name, const 
   return s;
 }
 
-void add_cutoffs(change_scale& s, const change_study_options& o, std::vector<std::string>& warnings) {
+void add_cutoffs(change_scale& s, const change_study_options& o, std::vector<warning>& warnings) {
   if (!o.functional_norms) return;
   const scale_norm* f = o.functional_norms->find(s.name);
   const scale_norm* d = o.dysfunctional_norms->find(s.name);
@@ -231,8 +231,8 @@ void change_study_options::validate() const {
   }
 }
 
-std::vector<std::string> all_warnings(const change_study& s) {
-  std::vector<std::string> w = s.warnings;
+std::vector<warning> all_warnings(const change_study& s) {
+  std::vector<warning> w = s.warnings;
   w.insert(w.end(), s.trajectories.warnings.begin(), s.trajectories.warnings.end());
   return w;
 }

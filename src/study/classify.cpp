@@ -291,8 +291,8 @@ method_provenance classify_method_provenance(classify_method m, const norm_table
   return {};
 }
 
-std::vector<std::string> all_warnings(const classify_study& s) {
-  std::vector<std::string> w = s.warnings;
+std::vector<warning> all_warnings(const classify_study& s) {
+  std::vector<warning> w = s.warnings;
   if (s.result) w.insert(w.end(), s.result->warnings.begin(), s.result->warnings.end());
   if (s.rq_result) w.insert(w.end(), s.rq_result->warnings.begin(), s.rq_result->warnings.end());
   for (const auto& n : s.norm_scores) w.insert(w.end(), n.normed.warnings.begin(), n.normed.warnings.end());

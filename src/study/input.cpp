@@ -170,20 +170,21 @@ void answer_checks::merge(const answer_checks& other) {
   }
 }
 
-std::vector<std::string> answer_checks::warnings(const std::string& source) const {
-  std::vector<std::string> out;
+std::vector<warning> answer_checks::warnings(const std::string& source) const {
+  std::vector<warning> out;
   if (!s_->options.sanity_warnings) return out;
   using detail::number_text;
   const std::string where = source.empty() || source == "-" ? "the data" : source;
   const response_range& d = s_->declared;
   if (s_->n_answers >= sanity_min_answers && (s_->lo > d.min || s_->hi < d.max)) {
-    out.push_back("every answer in " + where + " lies in " + number_text(s_->lo) + "-" + number_text(s_->hi) +
+    out.emplace_back("every answer in " + where + " lies in " + number_text(s_->lo) + "-" + number_text(s_->hi) +
                   ", inside the declared response range " + number_text(d.min) + "-" + number_text(d.max) +
                   " (" + std::to_string(s_->n_answers) + " answers): if the answers are on a " + number_text(s_->lo) +
                   "-" + number_text(s_->hi) + " scale, give scoring_options.range = " + number_text(s_->lo) + "-" +
                   number_text(s_->hi) + " (reverse keying uses min + max - x = " + number_text(d.min + d.max) +
                   " - x on " + number_text(d.min) + "-" + number_text(d.max) +
-                  "); silence this check with input_options.sanity_warnings = false");
+                  "); silence this check with input_options.sanity_warnings = false",
+                  "scoring_options.range");
   }
   for (std::size_t k = 0; k < s_->inst->subscales.size(); ++k) {
     const subscale& sub = s_->inst->subscales[k];
@@ -199,31 +200,45 @@ std::vector<std::string> answer_checks::warnings(const std::string& source) cons
     std::string finding;
     if (alpha < 0) finding = "alpha is " + number_text(alpha, 3);
     std::string negative;
+    std::optional<std::string> first_negative;  // the warning's item: the first with a negative item-rest r
     if (sub.items.size() >= 3) {
       for (Eigen::Index i = 0; i < c.rows(); ++i) {
         // item-rest correlation from the covariances: cov(x_i, rest) / sqrt(var_i var_rest)
         const double cov_rest = c.row(i).sum() - c(i, i);
         const double var_rest = total - 2 * c.row(i).sum() + c(i, i);
         const double r = cov_rest / std::sqrt(c(i, i) * var_rest);
-        if (r < 0) negative += (negative.empty() ? "" : ", ") + sub.items[static_cast<std::size_t>(i)] + " (" + number_text(r, 2) + ")";
+        if (r < 0) {
+          negative += (negative.empty() ? "" : ", ") + sub.items[static_cast<std::size_t>(i)] + " (" + number_text(r, 2) + ")";
+          if (!first_negative) first_negative = sub.items[static_cast<std::size_t>(i)];
+        }
       }
     }
     if (!negative.empty()) finding += (finding.empty() ? "" : ", and ") + std::string("the item-rest correlation is negative for ") + negative;
     if (finding.empty()) continue;
-    out.push_back("subscale '" + sub.name + "' of " + where + ": " + finding +
+    warning w("subscale '" + sub.name + "' of " + where + ": " + finding +
                   " after keying: a wrong key or an item that should (or should not) be reversed; check the "
                   "instrument's reverse keys and how the data are coded (silence this check with "
-                  "input_options.sanity_warnings = false)");
+                  "input_options.sanity_warnings = false)",
+              "input_options.sanity_warnings");
+    w.item = first_negative;
+    out.push_back(std::move(w));
   }
   return out;
 }
 
 void check_answers(const instrument& inst, const responses& data, const input_options& options,
-                   std::vector<std::string>& warnings) {
+                   std::vector<warning>& warnings) {
   answer_checks checks(inst, options);
   checks.add(data);
   const auto w = checks.warnings(data.source);
   warnings.insert(warnings.end(), w.begin(), w.end());
+}
+
+void check_answers(const instrument& inst, const responses& data, const input_options& options,
+                   std::vector<std::string>& warnings) {
+  std::vector<warning> w;
+  check_answers(inst, data, options, w);
+  for (auto& x : w) warnings.push_back(std::move(x.message));
 }
 
 ATTUNE_END_NAMESPACE

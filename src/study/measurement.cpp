@@ -90,7 +90,7 @@ std::optional<double> sample_alpha(const instrument& inst, std::string_view scor
 score_sem estimate_sem(const instrument& inst, const std::string& score, std::string_view role,
                        const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
                        const scoring_options& scoring, const score_values& reliability, const score_values& sd,
-                       std::vector<std::string>& warnings) {
+                       std::vector<warning>& warnings) {
   return estimate_sem(
       score, role, [&](std::string* why) { return sample_alpha(inst, score, data, scoring, why); },
       [&] { return sample_sd(scores); }, reliability, sd, warnings);
@@ -99,7 +99,7 @@ score_sem estimate_sem(const instrument& inst, const std::string& score, std::st
 score_sem estimate_sem(const std::string& score, std::string_view role,
                        const std::function<std::optional<double>(std::string*)>& alpha_in_sample,
                        const std::function<double()>& sd_in_sample, const score_values& reliability,
-                       const score_values& sd, std::vector<std::string>& warnings) {
+                       const score_values& sd, std::vector<warning>& warnings) {
   score_sem s;
   s.score = score;
   if (auto r = reliability.find(score, role)) {

@@ -65,7 +65,7 @@ struct prepared {
   Eigen::VectorXd anxiety, avoidance;
   std::optional<std::array<Eigen::Index, 2>> plane_columns;
   std::optional<std::string> no_plane;  // why profiles cannot be placed on the plane
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 std::ptrdiff_t index_of(const std::vector<std::string>& names, const std::string& name) {
@@ -235,7 +235,7 @@ double mean_over(const Eigen::VectorXd& score, const std::vector<char>& use) {
 }
 
 std::optional<naming> make_naming(const instrument& inst, const prepared& p, std::optional<label_reference> reference,
-                                  const std::vector<char>& used, const std::string& who, std::vector<std::string>& warnings) {
+                                  const std::vector<char>& used, const std::string& who, std::vector<warning>& warnings) {
   if (!reference) return std::nullopt;
   std::optional<std::string> why = p.no_plane;
   if (!why && *reference == label_reference::midpoint && inst.scoring != scoring_method::mean) {

@@ -35,7 +35,7 @@ namespace {
 // (n_factors = 3): BCa where it is defined, the percentile interval otherwise (with a warning).
 // Rows are resampled from `rows` (the complete rows under listwise deletion, as the estimate).
 std::optional<confidence_interval> omega_interval(const Eigen::MatrixXd& rows, int n_factors,
-                                                  const reliability_study_options& o, std::vector<std::string>& warnings) {
+                                                  const reliability_study_options& o, std::vector<warning>& warnings) {
   omega_bootstrap_options bo;
   bo.omega.n_factors = n_factors;
   bo.replicates = o.omega_bootstrap;
@@ -93,7 +93,7 @@ omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& all
   omega_estimates out;
   const omega_single_result one = omega_single_factor(r.correlation, n);
   out.total = one.omega_total;
-  out.warnings = one.warnings;
+  out.warnings.assign(one.warnings.begin(), one.warnings.end());
   if (o.omega_bootstrap > 0) out.total_ci = omega_interval(rows, 1, o, out.warnings);
   if (r.n_items < kMinItemsForBifactor) {
     out.warnings.push_back("omega hierarchical needs at least " + std::to_string(kMinItemsForBifactor) +
@@ -113,7 +113,7 @@ omega_estimates omega_of(const reliability_result& r, const Eigen::MatrixXd& all
 
 // Ordinal alpha where the answers are integer categories (at most 8, as polychoric's maximum).
 std::optional<double> ordinal_alpha_of(const Eigen::MatrixXd& keyed, int threads, const progress_options& progress,
-                                       std::vector<std::string>& warnings) {
+                                       std::vector<warning>& warnings) {
   bool integer = true;
   double lo = INFINITY, hi = -INFINITY;
   for (Eigen::Index i = 0; i < keyed.size(); ++i) {

@@ -27,7 +27,8 @@ void finish(score_study& s, const score_summary& summary) {
   s.n_rows = summary.n_rows();
   s.n_out_of_range = summary.n_out_of_range();
   s.summary = summary.columns();
-  s.warnings = summary.warnings();
+  const auto texts = summary.warnings();
+  s.warnings.assign(texts.begin(), texts.end());
 }
 
 }  // namespace

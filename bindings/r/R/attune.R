@@ -95,7 +95,7 @@ attune_alpha <- function(x, keys = NULL, reversed = NULL, range = NULL, instrume
                  lambda = c(lambda1 = rel$lambda1, lambda2 = rel$lambda2, lambda3 = rel$lambda3,
                             lambda4 = rel$lambda4, lambda5 = rel$lambda5, lambda6 = rel$lambda6),
                  total = total, alpha.drop = drop, item.stats = stats, reversed = r$scale$reversed,
-                 intervals = rel$intervals, warnings = c(rel$warnings, r$scale$warnings),
+                 intervals = rel$intervals, warnings = vapply(c(rel$warnings, r$scale$warnings), function(w) w$message, ""),
                  reliability = rel, document = r$document),
             class = "attune_alpha")
 }

@@ -90,11 +90,19 @@ ATTUNE_EXPORT std::string_view to_string(mahalanobis_method m) noexcept;
 /// Parses a name of `to_string(mahalanobis_method)` (case-insensitive); nullopt when unknown.
 ATTUNE_EXPORT std::optional<mahalanobis_method> parse_mahalanobis_method(std::string_view s) noexcept;
 
-/// Options of `assess_quality`: each index's parameters and its default flag rule (see
-/// docs/quality.md for the reasons). A NaN threshold switches that flag rule off.
+/// Options of `assess_quality`: each index's parameters and its default flag rule, each default
+/// taken from a published recommendation where there is one (docs/quality.md gives the reasons
+/// and the share each rule flags on the real ECR data). A NaN threshold switches that flag rule off.
+///
+/// Sources: Curran, P. G. (2016). Methods for the detection of carelessly invalid responses in
+/// survey data. J. Exp. Soc. Psychol. 66, 4-19. Meade, A. W. & Craig, S. B. (2012). Identifying
+/// careless responses in survey data. Psychol. Methods 17, 437-455. Johnson, J. A. (2005).
+/// Ascertaining the validity of individual protocols from web-based personality inventories.
+/// J. Res. Pers. 39, 103-129. Dunn, A. M. et al. (2018), J. Bus. Psychol. 33, 105-121.
 struct ATTUNE_EXPORT quality_options {
   /// longstring: flag when the longest run of identical answers is at least
-  /// ceil(longstring_share * k) (Curran 2016: half the scale's length).
+  /// ceil(longstring_share * k): half the scale's length, Curran's (2016) conservative rule of
+  /// thumb (Johnson 2005 set per-answer cut-offs from the scree of the run lengths instead).
   double longstring_share = 0.5;
   /// irv: number of consecutive blocks (careless `num.split`, blocks cut as R `cut(seq_along(x), n)`).
   int irv_blocks = 3;
@@ -104,25 +112,36 @@ struct ATTUNE_EXPORT quality_options {
   /// irv: flag when the SD over all answered items exceeds this (random responding, Marjanovic et al.
   /// 2015); off by default because its cut-off depends on the response scale and the sample.
   double irv_max = std::numeric_limits<double>::quiet_NaN();
-  /// mahalanobis: flag when D^2 > qchisq(confidence, df = items answered); careless `mahad` default .99.
-  double mahalanobis_confidence = 0.99;
+  /// mahalanobis: flag when D^2 > qchisq(confidence, df = items answered). Default .999, i.e. the
+  /// chi-square p < .001 of Meade & Craig (2012) and Curran (2016) for multivariate outliers
+  /// (careless `mahad` uses .99, which flags ~10% of the real 5-point ECR answers; set 0.99 to
+  /// reproduce it).
+  double mahalanobis_confidence = 0.999;
   /// mahalanobis: D^2 of rows with missing answers (see `mahalanobis_method`).
   mahalanobis_method mahalanobis_missing = mahalanobis_method::observed;
   /// evenodd (careless >= 1.2 sign, higher = more careless): flag when evenodd > this, i.e. the
-  /// Spearman-Brown corrected even-odd correlation is below .30 (Johnson 2005).
+  /// Spearman-Brown corrected even-odd correlation is below .30 (Johnson 2005; Curran 2016).
   double evenodd_max = -0.30;
   /// evenodd: flag only when at least this many subscales gave both an even and an odd mean (a
   /// correlation over 2 or 3 points says nothing).
   int evenodd_min_subscales = 6;
-  /// psychsyn: item pairs whose sample correlation exceeds this are synonyms (careless default .60).
+  /// psychsyn: item pairs whose sample correlation exceeds this are synonyms (r > .60, Meade &
+  /// Craig 2012; careless default).
   double psychsyn_critical = 0.60;
-  /// psychant: item pairs whose sample correlation is below this are antonyms (careless default -.60).
+  /// psychant: item pairs whose sample correlation is below this are antonyms (r < -.60, the
+  /// mirror of the synonyms' rule; careless default).
   double psychant_critical = -0.60;
-  /// psychsyn: flag when the within-person correlation over the synonym pairs is below this.
+  /// psychsyn: flag when the within-person correlation over the synonym pairs is below this: a
+  /// respondent who answers the sample's synonyms against each other. No published cut-off exists
+  /// (Meade & Craig 2012 and Curran 2016 read the index as "lower = more careless"); 0 is the
+  /// conservative point where the answers stop agreeing at all.
   double psychsyn_min = 0.0;
-  /// psychant: flag when the within-person correlation over the antonym pairs is above this.
+  /// psychant: flag when the within-person correlation over the antonym pairs is above this (the
+  /// mirror of `psychsyn_min`).
   double psychant_max = 0.0;
-  /// reversal: flag when the keyed/reversed inconsistency (0..1) is at least this.
+  /// reversal (attune's own index, no published cut-off): flag when the keyed/reversed
+  /// inconsistency (0..1) is at least this, i.e. keyed and reversed items answered alike at
+  /// three quarters of the range or more.
   double reversal_max = 0.5;
   /// Validation: minimum share of each subscale's items answered (as scoring's rule), in (0, 1].
   double min_answered = 0.8;

@@ -122,6 +122,9 @@ ATTUNE_EXPORT const instrument* find_builtin(std::string_view id) noexcept;
 ATTUNE_EXPORT instrument resolve_instrument(const std::string& id_or_path);
 
 /// Parses and validates an instrument from JSON text; `source` names it in error messages.
+/// @throws attune::error (bad_input) naming `source` in the message and in `error::source()`, with
+///         `error::option()` "instrument" (the study input that names the instrument) unless the
+///         error names a more precise one.
 ATTUNE_EXPORT instrument instrument_from_json(std::string_view json_text, const std::string& source);
 /// Loads an instrument file. @throws attune::error (io_error, bad_input).
 ATTUNE_EXPORT instrument load_instrument(const std::string& path);

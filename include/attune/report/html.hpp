@@ -32,7 +32,7 @@ ATTUNE_EXPORT markdown_report to_markdown(const report_study& report, const std:
 ATTUNE_EXPORT std::vector<std::string> report_methods(const report_study& report);
 
 /// Every warning of the report's parts (the report's own, reliability, styles, IRT, profiles).
-ATTUNE_EXPORT std::vector<std::string> report_warnings(const report_study& report);
+ATTUNE_EXPORT std::vector<warning> report_warnings(const report_study& report);
 
 /// The attachment plane of the report's classification (the README's picture).
 ATTUNE_EXPORT std::string report_plane_svg(const report_study& report);

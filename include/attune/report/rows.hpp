@@ -10,6 +10,8 @@
 
 #include <iosfwd>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "attune/core/config.hpp"
 #include "attune/report/format.hpp"
@@ -22,31 +24,49 @@
 
 ATTUNE_BEGIN_NAMESPACE
 
+/// How per-respondent rows are written (every format: CSV, the JSON document's "respondents",
+/// the table).
+struct ATTUNE_EXPORT row_options {
+  /// Only these columns (names as in the output's header), after the first column (the id, or
+  /// `row`), which is always written; in the output's order. Empty: every column. A name that is
+  /// not a column of the output is an attune::error (invalid_argument, option
+  /// `row_options.columns`, rule `unknown_output_column`) that lists the columns. With columns
+  /// left out, the JSON document is no longer `to_json(study)`.
+  std::vector<std::string> columns;
+};
+
 /// Writes a score study: CSV rows, the JSON document or the readable table (rows and summary).
 /// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
-ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const score_study& study);
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const score_study& study,
+                                const row_options& rows = {});
 
 /// Writes a classify study: CSV rows, the JSON document (`to_json`) or the table with the summary.
 /// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
-ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const classify_study& study);
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const classify_study& study,
+                                const row_options& rows = {});
 /// Writes a change study (one row per matched respondent), as above.
-ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const change_study& study);
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const change_study& study,
+                                const row_options& rows = {});
 /// Writes a quality study (one row per respondent), as above.
-ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const quality_study& study);
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const quality_study& study,
+                                const row_options& rows = {});
 /// Writes a profiles study (one row per respondent: posteriors, modal profile, uncertainty,
 /// name), as above; the table ends with `profiles_summary_text`.
-ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const profiles_study& study);
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const profiles_study& study,
+                                const row_options& rows = {});
 /// Writes a cluster study (one row per respondent: cluster, name), as above.
-ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const cluster_study& study);
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const cluster_study& study,
+                                const row_options& rows = {});
 /// Writes an IRT score study (one row per respondent: theta, SE and answered per scale), as above.
-ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const irt_score_study& study);
+ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const irt_score_study& study,
+                                const row_options& rows = {});
 
 /// Writes a score study while `score_file` streams it: construct with the study's head
 /// (`score_study_head`), pass every chunk to `write`, then `finish` with the study `score_file`
 /// returned. The output equals `write_report` of the same study with all its rows.
 class ATTUNE_EXPORT score_writer {
  public:
-  score_writer(std::ostream& out, output_format format, const score_study& head);
+  score_writer(std::ostream& out, output_format format, const score_study& head, const row_options& rows = {});
   score_writer(const score_writer&) = delete;
   score_writer& operator=(const score_writer&) = delete;
   ~score_writer();
@@ -54,7 +74,7 @@ class ATTUNE_EXPORT score_writer {
   void finish(const score_study& study);
 
  private:
-  friend void write_report(std::ostream& out, output_format format, const score_study& study);
+  friend void write_report(std::ostream& out, output_format format, const score_study& study, const row_options& rows);
   struct impl;
   std::unique_ptr<impl> impl_;
 };
@@ -65,7 +85,7 @@ class ATTUNE_EXPORT score_writer {
 /// file (the table holds every row until `finish`, to align them).
 class ATTUNE_EXPORT classify_writer {
  public:
-  classify_writer(std::ostream& out, output_format format, const classify_study& head);
+  classify_writer(std::ostream& out, output_format format, const classify_study& head, const row_options& rows = {});
   classify_writer(const classify_writer&) = delete;
   classify_writer& operator=(const classify_writer&) = delete;
   ~classify_writer();

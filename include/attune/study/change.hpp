@@ -20,6 +20,7 @@
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
@@ -102,11 +103,11 @@ struct ATTUNE_EXPORT change_study {
   std::vector<std::vector<attachment_style>> styles;
   std::vector<unmatched_id> unmatched;
   std::string note;                 ///< the dimensional-use note
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Every warning of a change study: its own, then those of the trajectories.
-ATTUNE_EXPORT std::vector<std::string> all_warnings(const change_study& study);
+ATTUNE_EXPORT std::vector<warning> all_warnings(const change_study& study);
 
 /// Compares `waves` (two or more data sets of `inst`'s items in time order, each with row ids;
 /// `responses::source` names each).

@@ -20,6 +20,7 @@
 #include "attune/analyses/change.hpp"
 #include "attune/analyses/classify.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
@@ -110,11 +111,11 @@ struct ATTUNE_EXPORT classify_study {
   std::vector<score_norms> norm_scores;
   /// The study's own warnings (scoring, norms, the method's fit to the data); `result`,
   /// `rq_result` and each `norm_scores` entry carry theirs.
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Every warning of a classify study: its own, then those of the classification and the norms.
-ATTUNE_EXPORT std::vector<std::string> all_warnings(const classify_study& study);
+ATTUNE_EXPORT std::vector<warning> all_warnings(const classify_study& study);
 
 /// Classifies `data` (columns: the instrument's items in order; `data.extra` holds the forced
 /// choice when `forced_choice_column` is set).

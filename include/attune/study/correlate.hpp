@@ -10,6 +10,7 @@
 
 #include "attune/analyses/correlation.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
@@ -30,7 +31,7 @@ struct ATTUNE_EXPORT correlate_study {
   std::size_t n_rows = 0;
   std::size_t n_out_of_range = 0;         ///< answers outside the range treated as missing
   correlation_result correlation;
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Correlates `inst`'s items (or, with `inst` null, the data's columns).

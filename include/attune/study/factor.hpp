@@ -13,6 +13,7 @@
 #include "attune/analyses/factor_fit.hpp"
 #include "attune/analyses/factor_scores.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
@@ -74,7 +75,7 @@ struct ATTUNE_EXPORT factor_study {
   std::optional<factor_scores_result> scores;  ///< EFA with `factor_study_options.scores`: one row per data row
   std::vector<std::string> ids;                ///< the rows' ids (empty without an id column)
   std::vector<std::size_t> rows;               ///< the rows' 1-based data row numbers
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Keys the chosen subscales' items and fits the model.

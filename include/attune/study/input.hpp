@@ -13,6 +13,7 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/core/progress.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
@@ -99,7 +100,7 @@ class ATTUNE_EXPORT answer_checks {
   /// several threads, merged in chunk order: the result does not depend on the thread count).
   void merge(const answer_checks& other);
   /// The warnings ("" source: "the data"); none when `input_options.sanity_warnings` is false.
-  [[nodiscard]] std::vector<std::string> warnings(const std::string& source) const;
+  [[nodiscard]] std::vector<warning> warnings(const std::string& source) const;
 
  private:
   struct state;
@@ -107,6 +108,9 @@ class ATTUNE_EXPORT answer_checks {
 };
 
 /// One pass of `answer_checks` over `data`, its warnings appended to `warnings`.
+ATTUNE_EXPORT void check_answers(const instrument& inst, const responses& data, const input_options& options,
+                                 std::vector<warning>& warnings);
+/// The same, the warnings appended as text (to an analysis's warnings, such as `quality_report`'s).
 ATTUNE_EXPORT void check_answers(const instrument& inst, const responses& data, const input_options& options,
                                  std::vector<std::string>& warnings);
 

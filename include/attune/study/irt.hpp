@@ -26,6 +26,7 @@
 #include "attune/analyses/irt.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/keys/item_bank.hpp"
@@ -82,7 +83,7 @@ struct ATTUNE_EXPORT irt_fit_report {
   std::size_t n_rows = 0;           ///< rows read
   std::size_t n_out_of_range = 0;   ///< answers outside the response range treated as missing
   std::vector<grm_fit_result> scales;  ///< per scale, in bank order
-  std::vector<std::string> warnings;   ///< the study's own (each scale carries its fit's warnings)
+  std::vector<warning> warnings;   ///< the study's own (each scale carries its fit's warnings)
 };
 
 /// A calibrated item bank and its fit.
@@ -131,7 +132,7 @@ struct ATTUNE_EXPORT irt_score_study {
   std::vector<std::size_t> rows;
   /// Per scale: theta, se and answered per respondent; n, infinite, fallbacks and warnings.
   std::vector<grm_scores> scores;
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Scores `data` (columns: the bank's items in bank order; see `apply_category_rule`).

@@ -15,6 +15,7 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 
@@ -74,7 +75,7 @@ struct ATTUNE_EXPORT score_sem {
 ATTUNE_EXPORT score_sem estimate_sem(const instrument& inst, const std::string& score, std::string_view role,
                                      const Eigen::Ref<const Eigen::VectorXd>& scores, const responses& data,
                                      const scoring_options& scoring, const score_values& reliability,
-                                     const score_values& sd, std::vector<std::string>& warnings);
+                                     const score_values& sd, std::vector<warning>& warnings);
 
 /// The same rules with this sample's alpha and SD computed by the caller, and only when needed
 /// (a study that streams its file accumulates them): `alpha_in_sample(why)` returns nullopt with
@@ -83,6 +84,6 @@ ATTUNE_EXPORT score_sem estimate_sem(const instrument& inst, const std::string& 
 ATTUNE_EXPORT score_sem estimate_sem(const std::string& score, std::string_view role,
                                      const std::function<std::optional<double>(std::string*)>& alpha_in_sample,
                                      const std::function<double()>& sd_in_sample, const score_values& reliability,
-                                     const score_values& sd, std::vector<std::string>& warnings);
+                                     const score_values& sd, std::vector<warning>& warnings);
 
 ATTUNE_END_NAMESPACE

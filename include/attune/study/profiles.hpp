@@ -44,6 +44,7 @@
 #include "attune/analyses/cluster.hpp"
 #include "attune/analyses/profiles.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
@@ -124,7 +125,7 @@ struct ATTUNE_EXPORT profiles_study {
   std::vector<bootstrap_lrt_test> bootstrap_lrt;  ///< K against K - 1, when asked for
   std::vector<partition_agreement> agreement;     ///< the modal profiles against the midpoint styles
   /// The study's warnings, then those of the mixture (each fit and test carries its own).
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Fits the mixtures to `data` (columns: the instrument's items in order).
@@ -186,7 +187,7 @@ struct ATTUNE_EXPORT cluster_study {
   std::optional<profile_labels> cluster_labels;  ///< the clusters' names (null: not named)
   std::optional<mixture_fit> profiles;           ///< the mixture compared, when asked for
   std::vector<partition_agreement> agreement;    ///< against the midpoint styles, then the profiles
-  std::vector<std::string> warnings;             ///< the study's, the tree's and the mixture's
+  std::vector<warning> warnings;             ///< the study's, the tree's and the mixture's
 };
 
 /// Clusters `data` (columns: the instrument's items in order).

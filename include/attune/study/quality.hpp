@@ -19,6 +19,7 @@
 
 #include "attune/analyses/quality.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/keys/item_bank.hpp"
@@ -58,7 +59,7 @@ struct ATTUNE_EXPORT quality_person_fit {
   std::size_t n = 0;                 ///< respondents with a finite lz
   std::size_t n_flagged = 0;         ///< respondents with lz < lz_min
   std::size_t n_set_missing = 0;     ///< answers that were not categories of their bank item
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// The flag rule of one index, in words ("longest run >= 18"; "off" when switched off).

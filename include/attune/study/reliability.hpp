@@ -17,6 +17,7 @@
 #include "attune/analyses/omega.hpp"
 #include "attune/analyses/reliability.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/core/interval.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
@@ -56,7 +57,7 @@ struct ATTUNE_EXPORT omega_estimates {
   /// says why).
   std::optional<omega_result> hierarchical;
   std::optional<confidence_interval> hierarchical_ci;  ///< of omega_h, bootstrap when asked for
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// One scale's reliability.
@@ -68,7 +69,7 @@ struct ATTUNE_EXPORT scale_reliability {
   std::optional<omega_estimates> omega;   ///< null when omega cannot be fitted (see warnings)
   std::optional<double> ordinal_alpha;  ///< when asked for and the answers are ordinal
   std::optional<icc_result> icc;        ///< when asked for: the columns as raters or occasions
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Reliability of every scale.
@@ -77,7 +78,7 @@ struct ATTUNE_EXPORT reliability_study {
   std::size_t n_rows = 0;                 ///< rows read
   std::size_t n_out_of_range = 0;         ///< answers outside the range treated as missing
   std::vector<scale_reliability> scales;
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Reliability of `inst`'s subscales with at least 2 items (one-item subscales are left out with

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/core/interval.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/change.hpp"
@@ -86,7 +87,7 @@ struct ATTUNE_EXPORT report_study {
   /// The options the report ran with: the methods box describes them (missing codes, range rule,
   /// minimum answered, missing-data method, intervals, which N). No progress callback is kept.
   report_study_options options;
-  std::vector<std::string> warnings;      ///< parts that could not be computed, and why
+  std::vector<warning> warnings;      ///< parts that could not be computed, and why
 };
 
 /// Runs the report's analyses on the data file `path` (and `options.after`).

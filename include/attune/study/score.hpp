@@ -15,6 +15,7 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
+#include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
@@ -50,7 +51,7 @@ struct ATTUNE_EXPORT score_study {
   std::size_t n_rows = 0;            ///< respondents read
   std::size_t n_out_of_range = 0;    ///< answers outside the range treated as missing
   std::vector<score_column_summary> summary;  ///< per score: scored, unscored, mean, SD, min, max
-  std::vector<std::string> warnings;
+  std::vector<warning> warnings;
 };
 
 /// Scores `data` (columns: the instrument's items in order). @throws as `score`.
