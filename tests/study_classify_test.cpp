@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "attune/analyses/simulate.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"
+#include "attune/report/table.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -342,4 +344,187 @@ TEST(StudyClassify, MethodsThatNeedEveryRowAreHandedOverInOnePart) {
   EXPECT_EQ(parts, 1U);
   EXPECT_EQ(rows, 5000U);
   EXPECT_EQ(s.n_rows, 5000U);
+}
+
+namespace {
+
+// The shortest round-trip text of x (std::to_chars), "" for NaN: a CSV cell as the writer formats it.
+std::string cell(double x) {
+  if (!std::isfinite(x)) return "";
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof text, x).ptr);
+}
+
+// The CSV lines of a classify study's rows, each cell formatted here, one at a time: what the
+// report writes without remembering the row tails (report/classify.cpp, row_tail_cache).
+std::vector<std::string> expected_fisher_lines(const attune::classify_study& s) {
+  std::vector<std::string> lines;
+  const auto& c = *s.result;
+  for (std::size_t i = 0; i < s.n_rows; ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    std::string l = s.ids[i] + "," + cell(c.anxiety(r)) + "," + cell(c.avoidance(r)) + "," +
+                    std::string(to_string(c.styles[i]));
+    for (Eigen::Index k = 0; k < 4; ++k) l += "," + cell(c.function_values(r, k));
+    for (Eigen::Index k = 0; k < 4; ++k) l += "," + cell(c.probabilities(r, k));
+    l += "," + cell(c.boundary_distance_sem(r)) + ",";
+    if (c.could_flip[i]) l += *c.could_flip[i] ? "1" : "0";
+    lines.push_back(l);
+  }
+  return lines;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+// The writer remembers the text of each (anxiety, avoidance) pair's cells and repeats it: every
+// row must still read exactly as its cells formatted one by one. 20,000 respondents with 2%
+// missing answers (many distinct pairs, so slots are reused, and rows with NaN scores).
+TEST(StudyClassify, RememberedRowTailsAreTheCellsFormattedOneByOne) {
+  const auto& inst = builtin("ecr");
+  const std::string path = attune::test::temp_path("classify_tails.csv");
+  attune::simulation_options sim;
+  sim.n = 20000;
+  sim.seed = 18;
+  attune::test::write_file(path, attune::responses_to_csv(attune::simulate_responses(inst, sim)));
+  classify_study_options o;
+  o.method = classify_method::fisher;
+  o.input.read.id_column = "id";
+  const auto whole = attune::study_classify(inst, path, o);
+  std::ostringstream csv;
+  attune::write_report(csv, attune::output_format::csv, whole);
+  const auto got = lines_of(csv.str());
+  const auto want = expected_fisher_lines(whole);
+  ASSERT_EQ(got.size(), want.size() + 1);
+  EXPECT_EQ(got[0],
+            "id,anxiety,avoidance,style,f_secure,f_preoccupied,f_dismissing,f_fearful,p_secure,p_preoccupied,"
+            "p_dismissing,p_fearful,boundary_distance_sem,could_flip");
+  std::size_t differ = 0, missing = 0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (got[i + 1] != want[i]) ++differ;
+    if (!std::isfinite(whole.result->anxiety(static_cast<Eigen::Index>(i)))) ++missing;
+  }
+  EXPECT_EQ(differ, 0U);
+  EXPECT_GT(missing, 0U);  // the NaN rows went through the cache too
+  // The same in JSON: each row's values as the result holds them.
+  std::ostringstream json;
+  attune::write_report(json, attune::output_format::json, whole);
+  const auto doc = nlohmann::json::parse(json.str());
+  const auto& rows = doc.at("respondents");
+  ASSERT_EQ(rows.size(), whole.n_rows);
+  for (std::size_t i = 0; i < whole.n_rows; i += 997) {
+    const auto r = static_cast<Eigen::Index>(i);
+    const auto& row = rows[i];
+    EXPECT_EQ(row.at("style").get<std::string>(), to_string(whole.result->styles[i]));
+    if (std::isfinite(whole.result->anxiety(r))) {
+      EXPECT_EQ(row.at("p_fearful").get<double>(), whole.result->probabilities(r, 3));
+      EXPECT_EQ(row.at("boundary_distance_sem").get<double>(), whole.result->boundary_distance_sem(r));
+    } else {
+      EXPECT_TRUE(row.at("p_fearful").is_null());
+    }
+  }
+}
+
+// head_without_counts with the SEMs given: one reading pass, the head handed over with the first
+// chunk (no row count, no reading warnings), the same CSV rows and the same returned study as the
+// whole-file path; with the SEMs from the sample the option changes nothing (the counting pass
+// is needed for them).
+TEST(StudyClassify, HeadWithoutCountsReadsOnceAndWritesTheSameRows) {
+  const auto& inst = builtin("ecr");
+  const std::string path = attune::test::temp_path("classify_one_pass.csv");
+  attune::simulation_options sim;
+  sim.n = 10000;  // 3 chunks
+  sim.seed = 7;
+  sim.missing_rate = 0.05;
+  attune::test::write_file(path, attune::responses_to_csv(attune::simulate_responses(inst, sim)));
+  for (const bool given : {true, false}) {
+    classify_study_options o;
+    o.method = classify_method::fisher;
+    o.input.read.id_column = "id";
+    if (given) {
+      o.reliability.all = 0.9;
+      o.sd.all = 1.0;
+    }
+    const auto whole = attune::study_classify(inst, path, o);
+    std::ostringstream expected;
+    attune::write_report(expected, attune::output_format::csv, whole);
+    o.head_without_counts = true;
+    for (const int threads : {1, 2}) {
+      o.threads = threads;
+      std::ostringstream streamed;
+      std::optional<attune::classify_writer> writer;
+      std::size_t head_rows = 99, parts = 0;
+      const auto s = attune::classify_file(
+          inst, path, o,
+          [&](const attune::classify_study& head) {
+            head_rows = head.n_rows;
+            writer.emplace(streamed, attune::output_format::csv, head);
+          },
+          [&](const attune::classify_study& part) {
+            ++parts;
+            writer->write(part);
+          });
+      writer->finish(s);
+      EXPECT_EQ(head_rows, given ? 0U : 10000U);
+      EXPECT_EQ(parts, 3U);
+      EXPECT_EQ(streamed.str(), expected.str()) << "given " << given << " threads " << threads;
+      EXPECT_EQ(s.n_rows, whole.n_rows);
+      EXPECT_EQ(attune::all_warnings(s), attune::all_warnings(whole));
+      EXPECT_EQ(attune::classify_summary_text(s), attune::classify_summary_text(whole));
+    }
+  }
+}
+
+// One pass: a cell that is not a number in the first chunks (before the head) or in a later batch
+// of chunks (after rows were handed over) is a bad_input error with the whole-file path's message.
+TEST(StudyClassify, HeadWithoutCountsReportsABadCell) {
+  const auto& inst = builtin("ecr");
+  attune::simulation_options sim;
+  sim.n = 24000;  // 6 chunks: more than one batch
+  sim.seed = 3;
+  sim.missing_rate = 0;
+  const std::string good = attune::responses_to_csv(attune::simulate_responses(inst, sim));
+  classify_study_options o;
+  o.method = classify_method::fisher;
+  o.input.read.id_column = "id";
+  o.reliability.all = 0.9;
+  o.sd.all = 1.0;
+  o.head_without_counts = true;
+  for (const std::size_t bad_line : {std::size_t{50}, std::size_t{22000}}) {
+    // line bad_line + 1 of the file (after the header): its last cell becomes "x"
+    std::string text = good;
+    std::size_t at = 0;
+    for (std::size_t l = 0; l <= bad_line; ++l) at = text.find('\n', at) + 1;
+    const std::size_t end = text.find('\n', at);
+    const std::size_t last = text.rfind(',', end);
+    text.replace(last + 1, end - last - 1, "x");
+    const std::string path = attune::test::temp_path("classify_one_pass_bad.csv");
+    attune::test::write_file(path, text);
+    std::string whole_message;
+    try {
+      (void)attune::study_classify(inst, path, o);
+    } catch (const attune::error& e) {
+      whole_message = e.what();
+    }
+    ASSERT_FALSE(whole_message.empty());
+    std::size_t parts = 0;
+    try {
+      (void)attune::classify_file(inst, path, o, [](const attune::classify_study&) {},
+                                  [&](const attune::classify_study&) { ++parts; });
+      ADD_FAILURE() << "no error for a bad cell at line " << bad_line;
+    } catch (const attune::error& e) {
+      EXPECT_EQ(e.code(), errc::bad_input);
+      EXPECT_EQ(std::string(e.what()), whole_message) << bad_line;
+    }
+    if (bad_line < 4096) {
+      EXPECT_EQ(parts, 0U);
+    } else {
+      EXPECT_GT(parts, 0U);  // rows before the bad one were handed over
+    }
+  }
 }

@@ -56,6 +56,8 @@ void run(const options& o) {
   so.seed = o.seed;
   so.probability_threshold = o.probability_threshold;
   so.threads = o.in.threads;
+  // The CSV head holds the columns only: with the SEMs given, one reading pass (classify_file).
+  so.head_without_counts = o.in.format_enum() == output_format::csv;
   const instrument inst = resolve_instrument(o.in.instrument);
   // CSV and JSON stream a chunk at a time (classify_file); the table holds every row to align it.
   output out(o.in);

@@ -530,33 +530,51 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
       r.function_values = Eigen::MatrixXd::Constant(n, 4, nan_v);
       r.probabilities = Eigen::MatrixXd::Constant(n, 4, nan_v);
       const auto& coef = brennan_fisher_functions();
+      const double g = r.rescaled ? slope : 1.0;
+      // The functions are linear, so the norms ||(g_w - g_k) o SEM|| of the boundary distance
+      // (region_distance) depend on the pair of functions only: computed once here, with the
+      // same arithmetic, so every distance has the same bits as region_distance gives.
+      std::array<std::array<double, 4>, 4> pair_norm{};
+      for (std::size_t w = 0; w < 4; ++w) {
+        for (std::size_t k = 0; k < 4; ++k) {
+          const double ga = (coef[w].anxiety_coef * g - coef[k].anxiety_coef * g) * options.sem_anxiety;
+          const double gv = (coef[w].avoidance_coef * g - coef[k].avoidance_coef * g) * options.sem_avoidance;
+          pair_norm[w][k] = std::sqrt(ga * ga + gv * gv);
+        }
+      }
       for (Eigen::Index i = 0; i < n; ++i) {
         if (!std::isfinite(anxiety(i)) || !std::isfinite(avoidance(i))) continue;
         const double a = r.rescaled ? 1.0 + slope * (anxiety(i) - range.min) : anxiety(i);
         const double v = r.rescaled ? 1.0 + slope * (avoidance(i) - range.min) : avoidance(i);
         const auto f = fisher_values(a, v);
         const auto p = fisher_probabilities(f);
-        linear_set lin;
-        const double g = r.rescaled ? slope : 1.0;
+        std::size_t w = 0;  // the first largest function (std::max_element)
         for (std::size_t k = 0; k < 4; ++k) {
           r.function_values(i, static_cast<Eigen::Index>(k)) = f[k];
           r.probabilities(i, static_cast<Eigen::Index>(k)) = p[k];
-          lin.push_back({f[k], coef[k].anxiety_coef * g, coef[k].avoidance_coef * g});
+          if (f[k] > f[w]) w = k;
         }
-        const auto w = static_cast<std::size_t>(std::max_element(f.begin(), f.end()) - f.begin());
         const auto idx = static_cast<std::size_t>(i);
         // An exact tie of the largest functions is left unclassified (the source does not say
         // how to break it; public code uses first-maximum or strict '>' chains).
-        const bool tie = std::count(f.begin(), f.end(), f[w]) > 1;
+        bool tie = false;
+        for (std::size_t k = 0; k < 4; ++k) tie = tie || (k != w && f[k] == f[w]);
         if (p[w] < options.probability_threshold) ++r.n_uncertain;
         if (tie) {
           fill_flip(r, idx, sem_known ? 0.0 : nan_v);
           continue;
         }
         r.styles[idx] = all_styles[w];
-        fill_flip(r, idx,
-                  sem_known ? region_distance(lin, w, options.sem_anxiety, options.sem_avoidance)
-                            : nan_v);
+        if (!sem_known) {
+          fill_flip(r, idx, nan_v);
+          continue;
+        }
+        double distance = std::numeric_limits<double>::infinity();
+        for (std::size_t k = 0; k < 4; ++k) {
+          if (k == w || pair_norm[w][k] == 0.0) continue;  // parallel functions never meet
+          distance = std::min(distance, (f[w] - f[k]) / pair_norm[w][k]);
+        }
+        fill_flip(r, idx, std::max(distance, 0.0));
       }
       break;
     }

@@ -1,5 +1,9 @@
 // The report of a classify study: per-respondent rows (id or row, the two scores or the RQ
 // dimensions, the style and its uncertainty, norm scores) and the summary.
+#include <bit>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <ostream>
 #include <sstream>
 
@@ -92,10 +96,71 @@ json tail(const classify_study& s) {
   return j;
 }
 
-void write_rows(detail::row_writer& w, const classify_study& s) {
+// The text of a row's cells from the two scores to could_flip, remembered by the scores' bits.
+// Within one study every one of those cells is a function of the two scores (the method, the
+// SEMs, cuts, centers and threshold are the study's), and a file holds few distinct pairs (means
+// of a few small integers: at most 109 x 109 on the ECR without missing answers), so formatting 13 cells (up to 11 shortest
+// round-trip numbers, each by the writer's number cache) is done once per pair and slot rather
+// than once per row: a direct-mapped table, compared on all 128 bits, so the bytes are those of
+// formatting the cells.
+class row_tail_cache {
+ public:
+  struct slot {
+    std::uint64_t a = 0, b = 0;
+    bool filled = false;  // `cells` holds the text of the pair (a, b)
+    detail::row_writer::cells_text cells;
+  };
+  /// The slot of the pair (x, y); filled with their text, or to be filled. Open addressing: the
+  /// pair's home slot and the next three; when all four hold other pairs, the home slot is taken.
+  slot& find(double x, double y) {
+    const auto a = std::bit_cast<std::uint64_t>(x), b = std::bit_cast<std::uint64_t>(y);
+    const std::size_t home = ((a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL)) >> (64 - kSlotBits);
+    for (std::size_t probe = 0; probe < 4; ++probe) {
+      slot& s = slots_[(home + probe) & (slots_.size() - 1)];
+      if (s.filled && s.a == a && s.b == b) return s;
+      if (!s.filled) return claim(s, a, b);
+    }
+    return claim(slots_[home], a, b);
+  }
+
+ private:
+  static slot& claim(slot& s, std::uint64_t a, std::uint64_t b) {
+    s.filled = false;
+    s.a = a;
+    s.b = b;
+    return s;
+  }
+  // 32,768 slots (about 2.4 MB, and the texts of the pairs seen): the 11,561 distinct pairs of
+  // 200,000 simulated ECR respondents all find room.
+  static constexpr int kSlotBits = 15;
+  std::vector<slot> slots_ = std::vector<slot>(std::size_t{1} << kSlotBits);
+};
+
+void write_tail(detail::row_writer& w, const classification& c, Eigen::Index r, bool raas, bool fisher) {
+  const auto i = static_cast<std::size_t>(r);
+  // classification::anxiety holds the anxiety scores, `avoidance` the other one (close-depend for raas).
+  w.number(raas ? c.avoidance(r) : c.anxiety(r));
+  w.number(raas ? c.anxiety(r) : c.avoidance(r));
+  w.text(to_string(c.styles[i]));
+  if (fisher) {
+    for (Eigen::Index k = 0; k < 4; ++k) w.number(c.function_values(r, k));
+    for (Eigen::Index k = 0; k < 4; ++k) w.number(c.probabilities(r, k));
+  }
+  w.number(c.boundary_distance_sem(r));
+  if (c.could_flip[i]) {
+    w.boolean(*c.could_flip[i]);
+  } else {
+    w.null();
+  }
+}
+
+// `tails`: the remembered row tails of this study (null: format every cell).
+void write_rows(detail::row_writer& w, const classify_study& s, row_tail_cache* tails = nullptr) {
   const bool with_id = !s.id_column.empty();
   const bool fisher = fisher_columns(s);
   const bool raas = s.method == classify_method::raas;
+  const bool repeat = tails != nullptr && w.repeats();
+  char label[32];  // "row N" of a row without id, for an error only
   for (std::size_t i = 0; i < s.n_rows; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
     w.begin_row();
@@ -118,29 +183,32 @@ void write_rows(detail::row_writer& w, const classify_study& s) {
       } else {
         w.text(to_string(s.forced_choice[i]));
       }
-    } else {
+    } else if (repeat) {
       const auto& c = *s.result;
-      // classification::anxiety holds the anxiety scores, `avoidance` the other one (close-depend for raas).
-      w.number(raas ? c.avoidance(r) : c.anxiety(r));
-      w.number(raas ? c.anxiety(r) : c.avoidance(r));
-      w.text(to_string(c.styles[i]));
-      if (fisher) {
-        for (Eigen::Index k = 0; k < 4; ++k) w.number(c.function_values(r, k));
-        for (Eigen::Index k = 0; k < 4; ++k) w.number(c.probabilities(r, k));
-      }
-      w.number(c.boundary_distance_sem(r));
-      if (c.could_flip[i]) {
-        w.boolean(*c.could_flip[i]);
+      row_tail_cache::slot& t = tails->find(c.anxiety(r), c.avoidance(r));
+      if (t.filled) {
+        w.repeat(t.cells);
       } else {
-        w.null();
+        const auto from = w.here();
+        write_tail(w, c, r, raas, fisher);
+        w.copy_since(from, t.cells);
+        t.filled = true;
       }
+    } else {
+      write_tail(w, *s.result, r, raas, fisher);
     }
     for (const auto& n : s.norm_scores) {
       w.number(n.normed.z(r));
       w.number(n.normed.t(r));
       w.number(n.normed.percentile(r));
     }
-    w.end_row(with_id ? s.ids[i] : "row " + std::to_string(s.rows[i]));
+    if (with_id) {
+      w.end_row(s.ids[i]);
+    } else {
+      std::memcpy(label, "row ", 4);
+      const char* end = std::to_chars(label + 4, label + sizeof label, s.rows[i]).ptr;
+      w.end_row(std::string_view(label, static_cast<std::size_t>(end - label)));
+    }
   }
 }
 
@@ -206,7 +274,10 @@ std::string classify_summary_text(const classify_study& s) {
 void write_report(std::ostream& out, output_format format, const classify_study& study, const row_options& rows) {
   detail::write_row_report(
       out, format, "classify", columns(study), [&] { return head(study); },
-      [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
+      [&](detail::row_writer& w) {
+        row_tail_cache tails;
+        write_rows(w, study, &tails);
+      }, [&] { return tail(study); },
       [&] { return classify_summary_text(study); }, rows);
 }
 
@@ -218,6 +289,7 @@ struct classify_writer::impl {
   }
   output_format format;
   detail::row_writer writer;
+  row_tail_cache tails;  // shared by the chunks: one study
 };
 
 classify_writer::classify_writer(std::ostream& out, output_format format, const classify_study& head,
@@ -226,7 +298,7 @@ classify_writer::classify_writer(std::ostream& out, output_format format, const 
 classify_writer::~classify_writer() = default;
 
 void classify_writer::write(const classify_study& chunk) {
-  write_rows(impl_->writer, chunk);
+  write_rows(impl_->writer, chunk, &impl_->tails);
   impl_->writer.flush();
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <iosfwd>
 #include <sstream>
 #include <string>
@@ -93,6 +94,35 @@ class row_writer {
   void flush();
   /// Ends the output: json the document's tail (`document_tail`), table the footer text.
   void end(const std::string& json_tail, const std::string& table_footer);
+
+  /// The text of some consecutive cells of a row, to be written again in a later row whose cells
+  /// at the same columns would be the same (a report whose cells are a function of a few values
+  /// remembers their text instead of formatting them again: classify's row tail).
+  struct cells_text {
+    std::string text;
+    std::size_t cells = 0;    // columns passed (selected or not)
+    std::size_t written = 0;  // cells written (the selected ones)
+  };
+  /// Where the next cell goes.
+  struct position {
+    std::size_t used = 0, cell = 0, written = 0;
+  };
+  /// Whether cells can be remembered and repeated: csv and json (the table keeps cells apart).
+  [[nodiscard]] bool repeats() const { return format_ != output_format::table; }
+  [[nodiscard]] position here() const { return {used_, cell_, written_}; }
+  /// The cells given since `from` (a position in this row), into `out`.
+  void copy_since(const position& from, cells_text& out) const {
+    out.text.assign(buffer_.data() + from.used, used_ - from.used);
+    out.cells = cell_ - from.cell;
+    out.written = written_ - from.written;
+  }
+  /// Writes cells remembered by `copy_since` from another row, at the same column as there.
+  void repeat(const cells_text& t) {
+    if (!t.text.empty()) std::memcpy(room(t.text.size()), t.text.data(), t.text.size());
+    used_ += t.text.size();
+    cell_ += t.cells;
+    written_ += t.written;
+  }
 
  private:
   void separate();

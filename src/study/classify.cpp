@@ -366,6 +366,30 @@ score_table score_chunk(const instrument& inst, responses& chunk, const classify
   return score(inst, chunk, o.input.scoring);
 }
 
+// A chunk as the counting pass takes it: scored (after the range rule) and its answers checked.
+struct checked_chunk {
+  std::size_t n_out = 0;
+  std::optional<answer_checks> checks;
+  score_table scores;
+  void take(const instrument& inst, responses& chunk, const classify_study_options& o) {
+    scores = score_chunk(inst, chunk, o, n_out);
+    checks.emplace(inst, o.input);
+    checks->add(chunk);
+  }
+};
+
+// The warnings of reading and scoring a file, in the order of the whole-file path.
+std::vector<warning> reading_warnings(std::size_t n_out, const answer_checks& checks, const score_summary& summary,
+                                      const std::string& path) {
+  std::vector<warning> w;
+  if (n_out > 0) w.push_back(std::to_string(n_out) + " answer(s) outside the response range were treated as missing");
+  const auto checked = checks.warnings(path);
+  w.insert(w.end(), checked.begin(), checked.end());
+  const auto scored = summary.warnings();
+  w.insert(w.end(), scored.begin(), scored.end());
+  return w;
+}
+
 // Pass 1 (and 2): what the head needs before the first row is written: the row count, the
 // warnings of reading and scoring, and each score's SEM from this sample's alpha (accumulated
 // moments of its items, merged in file order) and SD (the sum in pass 1, the squared deviations
@@ -383,10 +407,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
     need_alpha[d] = !o.reliability.find(names[d], role);
     need_sd[d] = !o.sd.find(names[d], role);
   }
-  struct part {
-    std::size_t n_out = 0;
-    std::optional<answer_checks> checks;
-    score_table scores;
+  struct part : checked_chunk {
     std::array<std::optional<reliability_accumulator>, 2> alpha;
   };
   const std::size_t slots = detail::chunk_batch_size(o.threads);
@@ -402,9 +423,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
       path, inst.item_ids(), reading_options(o.input), o.threads,
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
-        p.scores = score_chunk(inst, chunk, o, p.n_out);
-        p.checks.emplace(inst, o.input);
-        p.checks->add(chunk);
+        p.take(inst, chunk, o);
         for (std::size_t d = 0; d < 2; ++d) {
           p.alpha[d].reset();
           if (!need_alpha[d]) continue;
@@ -460,11 +479,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
           }
         });
   }
-  if (n_out > 0) s.warnings.push_back(std::to_string(n_out) + " answer(s) outside the response range were treated as missing");
-  const auto checked = checks.warnings(path);
-  s.warnings.insert(s.warnings.end(), checked.begin(), checked.end());
-  const auto scored = summary.warnings();
-  s.warnings.insert(s.warnings.end(), scored.begin(), scored.end());
+  s.warnings = reading_warnings(n_out, checks, summary, path);
   s.scores = {names[0], names[1]};
   bool irregular = false;
   for (std::size_t d = 0; d < 2; ++d) {
@@ -501,6 +516,107 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   return s;
 }
 
+// Whether the SEMs need a pass over the sample (an alpha or an SD not given).
+bool sem_needs_sample(const instrument& inst, const classify_study_options& o) {
+  const auto names = dimension_scores(inst);
+  for (std::size_t d = 0; d < 2; ++d) {
+    const char* role = d == 0 ? "anxiety" : "avoidance";
+    if (!o.reliability.find(names[d], role) || !o.sd.find(names[d], role)) return true;
+  }
+  return false;
+}
+
+// A chunk classified: the part handed to on_chunk (`head`: the study's head, for the columns).
+void classify_part(classify_study& p, const classify_study& head, const instrument& inst, responses& chunk,
+                   const score_table& t, const classify_options& co, const classify_study_options& o) {
+  const auto names = dimension_scores(inst);
+  p = study_head(inst, o);
+  p.id_column = head.id_column;
+  p.n_rows = static_cast<std::size_t>(chunk.n_rows());
+  p.scores = head.scores;
+  p.probability_threshold = head.probability_threshold;
+  p.ids = std::move(chunk.row_ids);
+  p.kept = take_kept_columns(chunk, o.input);
+  p.rows.resize(p.n_rows);
+  for (std::size_t i = 0; i < p.n_rows; ++i) p.rows[i] = chunk.first_row + i;
+  p.result = classify(score_column(t, names[0]), score_column(t, names[1]), co);
+}
+
+// One reading pass (`head_without_counts`, SEMs given): each chunk is checked, summarised and
+// classified; the head goes to on_head with the first chunk, the counts and the warnings of
+// reading and scoring (in the order stream_head gives them) to the returned study. nullopt, with
+// nothing handed over, when the file has no rows or reading it fails before the first chunk:
+// the caller takes the whole-file path, which words the error.
+std::optional<classify_study> classify_in_one_pass(const instrument& inst, const std::string& path,
+                                                   const classify_study_options& o,
+                                                   const std::function<void(const classify_study&)>& on_head,
+                                                   const std::function<void(const classify_study&)>& on_chunk) {
+  classify_study s = study_head(inst, o);
+  s.kept.names = o.input.keep;
+  const auto names = dimension_scores(inst);
+  s.scores = {names[0], names[1]};
+  auto not_needed = [](std::string*) -> std::optional<double> { return std::nullopt; };
+  for (std::size_t d = 0; d < 2; ++d) {
+    s.sem.push_back(estimate_sem(names[d], d == 0 ? "anxiety" : "avoidance", not_needed, [] { return nan_v; },
+                                 o.reliability, o.sd, s.warnings));
+  }
+  const classify_options co = two_dimension_options(s, inst, o);
+  struct part : checked_chunk {
+    classify_study rows;
+  };
+  const std::size_t slots = detail::chunk_batch_size(o.threads);
+  std::vector<part> parts(slots);
+  answer_checks checks(inst, o.input);
+  score_summary summary(inst.score_names());
+  std::size_t n_out = 0;
+  bool head_given = false, in_callback = false;
+  std::size_t n_rows = 0;
+  try {
+    n_rows = detail::for_each_chunk(
+        path, inst.item_ids(), reading_options(o.input), o.threads,
+        [&](std::size_t c, responses& chunk) {
+          part& p = parts[c];
+          p.take(inst, chunk, o);
+          classify_study head_columns;
+          head_columns.id_column = id_column_name(chunk, o.input);
+          head_columns.scores = s.scores;
+          head_columns.probability_threshold = s.probability_threshold;
+          classify_part(p.rows, head_columns, inst, chunk, p.scores, co, o);
+        },
+        [&](std::size_t c, responses&) {
+          part& p = parts[c];
+          if (!head_given) {
+            s.id_column = p.rows.id_column;
+            s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
+            in_callback = true;
+            on_head(s);
+            in_callback = false;
+            head_given = true;
+          }
+          n_out += p.n_out;
+          checks.merge(*p.checks);
+          summary.add(p.scores);
+          in_callback = true;
+          on_chunk(p.rows);
+          in_callback = false;
+          merge_summary(*s.result, *p.rows.result, co);
+          p = part{};
+        });
+  } catch (const error& e) {
+    detail::rethrow_if_cancelled(e);
+    if (in_callback || head_given) throw;  // the caller's own error, or rows already handed over
+    return std::nullopt;
+  } catch (const std::bad_alloc&) {
+    if (in_callback || head_given) throw;
+    return std::nullopt;
+  }
+  if (n_rows == 0) return std::nullopt;  // the whole-file reader names the empty file
+  s.n_rows = n_rows;
+  const auto read = reading_warnings(n_out, checks, summary, path);
+  s.warnings.insert(s.warnings.begin(), read.begin(), read.end());
+  return s;
+}
+
 }  // namespace
 
 classify_study classify_file(const instrument& inst, const std::string& path, const classify_study_options& options,
@@ -509,7 +625,9 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   options.validate();
   check_fit(inst, options);
   std::optional<classify_study> head;
-  if (streams(path, options)) {
+  if (streams(path, options) && options.head_without_counts && !sem_needs_sample(inst, options)) {
+    if (auto s = classify_in_one_pass(inst, path, options, on_head, on_chunk)) return std::move(*s);
+  } else if (streams(path, options)) {
     // Any error on the way (a cell that is not a number, an unreadable file) is reported by the
     // whole-file path below, with the same message as ever, before any row is written.
     try {
@@ -530,7 +648,6 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   // The summary: that of no respondent (the method's fixed warnings), with every chunk's added.
   s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
   on_head(s);
-  const auto names = dimension_scores(inst);
   const std::size_t slots = detail::chunk_batch_size(options.threads);
   std::vector<classify_study> parts(slots);
   detail::for_each_chunk(
@@ -538,17 +655,7 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
       [&](std::size_t c, responses& chunk) {
         std::size_t n_out = 0;
         const score_table t = score_chunk(inst, chunk, options, n_out);
-        classify_study& p = parts[c];
-        p = study_head(inst, options);
-        p.id_column = s.id_column;
-        p.n_rows = static_cast<std::size_t>(chunk.n_rows());
-        p.scores = s.scores;
-        p.probability_threshold = s.probability_threshold;
-        p.ids = std::move(chunk.row_ids);
-        p.kept = take_kept_columns(chunk, options.input);
-        p.rows.resize(p.n_rows);
-        for (std::size_t i = 0; i < p.n_rows; ++i) p.rows[i] = chunk.first_row + i;
-        p.result = classify(score_column(t, names[0]), score_column(t, names[1]), co);
+        classify_part(parts[c], s, inst, chunk, t, co, options);
       },
       [&](std::size_t c, responses&) {
         on_chunk(parts[c]);

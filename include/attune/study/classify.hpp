@@ -56,6 +56,13 @@ struct ATTUNE_EXPORT classify_study_options {
   double probability_threshold = 0.8;
   /// `classify_file`: worker threads for the chunks (0 = all cores); the result never depends on it.
   int threads = 1;
+  /// `classify_file`, when the SEMs need nothing from the sample (`reliability` and `sd` given
+  /// for both scores): hand the head over with the first chunk instead of after a counting pass,
+  /// so that the file is read once, not twice. That head has no row count (0) and none of the
+  /// warnings of reading and scoring (the returned study has both); the rows are the same. For
+  /// outputs whose head holds neither (CSV: the CLI sets it). An error in the file (a cell that
+  /// is not a number at row 150,000) then comes after the rows before it were handed over.
+  bool head_without_counts = false;
 
   /// @throws attune::error (invalid_argument) naming the field, the value and the rule, with
   ///         `error_details::option` set: an option of another method, `norms` without a norm
