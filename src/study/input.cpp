@@ -132,13 +132,20 @@ answer_checks& answer_checks::operator=(answer_checks&&) noexcept = default;
 void answer_checks::add(const responses& data) {
   if (!s_->options.sanity_warnings) return;
   const Eigen::MatrixXd& v = data.values;
+  // Local accumulators: the answers are doubles, as `lo` and `hi` are, so updating the members
+  // in the loop would store and reload them at every answer (they might alias).
+  double lo = s_->lo, hi = s_->hi;
+  std::size_t n_answers = 0;
+  const double* x = v.data();
   for (Eigen::Index i = 0; i < v.size(); ++i) {
-    const double x = v.data()[i];
-    if (std::isnan(x)) continue;
-    s_->lo = std::min(s_->lo, x);
-    s_->hi = std::max(s_->hi, x);
-    ++s_->n_answers;
+    if (std::isnan(x[i])) continue;
+    lo = std::min(lo, x[i]);
+    hi = std::max(hi, x[i]);
+    ++n_answers;
   }
+  s_->lo = lo;
+  s_->hi = hi;
+  s_->n_answers += n_answers;
   for (std::size_t k = 0; k < s_->inst->subscales.size(); ++k) {
     const subscale& sub = s_->inst->subscales[k];
     if (sub.items.size() < 2 || sub.items.size() > sanity_max_items) continue;
