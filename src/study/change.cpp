@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "attune/analyses/descriptives.hpp"
+#include "attune/analyses/reliability.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
@@ -85,6 +86,10 @@ struct wave {
   kept_columns kept;
   score_table scores;
   std::unordered_map<std::string, Eigen::Index> row_of;  // id -> row
+  /// The first wave streamed: each scale's alpha (nullopt: `alpha_why`), from accumulated moments.
+  bool streamed = false;
+  std::map<std::string, std::optional<double>> alpha;
+  std::map<std::string, std::string> alpha_why;
 };
 
 Eigen::Index column_of(const score_table& t, const std::string& name) {
@@ -125,7 +130,8 @@ change_scale setup_scale(const instrument& inst, const std::string& name, const 
     s.reliability_source = "given";
   } else {
     std::string why;
-    const auto alpha = sample_alpha(inst, name, first.data, o.input.scoring, &why);
+    const auto alpha = first.streamed ? first.alpha.at(name) : sample_alpha(inst, name, first.data, o.input.scoring, &why);
+    if (first.streamed) why = first.alpha_why.at(name);
     s.reliability_source = "alpha at the first administration (" + first.file + ")";
     if (!alpha || !(*alpha >= 0 && *alpha < 1)) {
       throw error(errc::insufficient_data,
@@ -294,8 +300,13 @@ void index_wave(const instrument& inst, wave& x, responses data, std::size_t w, 
 // running summary). False, with nothing kept, on anything irregular (no ids, an empty or repeated
 // id, a cell that is not a number): the caller reads the file whole, which words the error.
 bool stream_wave(const instrument& inst, const std::string& path, wave& x, const change_study_options& options,
-                 std::vector<warning>& warnings) {
+                 std::vector<warning>& warnings, const std::vector<std::string>& alpha_scales = {}) {
   try {
+    // The first wave: the alpha of each scale without a given reliability, from its keyed items'
+    // moments merged in file order (as sample_alpha over the whole matrix).
+    std::vector<std::optional<reliability_accumulator>> alpha(alpha_scales.size());
+    std::vector<std::vector<std::optional<reliability_accumulator>>> slot_alpha(detail::chunk_batch_size(1),
+                                                                              alpha);
     answer_checks checks(inst, options.input);
     score_summary summary(inst.score_names());
     std::vector<Eigen::MatrixXd> parts;
@@ -321,12 +332,30 @@ bool stream_wave(const instrument& inst, const std::string& path, wave& x, const
           p.checks.emplace(inst, options.input);
           p.checks->add(chunk);
           p.scores = score(inst, chunk, options.input.scoring);
+          for (std::size_t a = 0; a < alpha_scales.size(); ++a) {
+            auto& acc = slot_alpha[c][a];
+            acc.reset();
+            const Eigen::MatrixXd items = score_items(inst, alpha_scales[a], chunk.values, options.input.scoring);
+            if (items.cols() < 2) continue;
+            acc.emplace(items.cols(), missing_method::pairwise);
+            acc->add(items);
+          }
         },
         [&](std::size_t c, responses& chunk) {
           part& p = slots[c];
           score_table& chunk_scores = p.scores;
           n_out += p.n_out;
           checks.merge(*p.checks);
+          for (std::size_t a = 0; a < alpha_scales.size(); ++a) {
+            auto& acc = slot_alpha[c][a];
+            if (!acc) continue;
+            if (alpha[a]) {
+              alpha[a]->merge(*acc);
+            } else {
+              alpha[a] = std::move(acc);
+            }
+            acc.reset();
+          }
           if (source.empty()) source = chunk.source;
           if (chunk.row_ids.size() != static_cast<std::size_t>(chunk.n_rows())) regular = false;
           if (!regular) return;
@@ -346,6 +375,27 @@ bool stream_wave(const instrument& inst, const std::string& path, wave& x, const
       return false;
     }
     x.file = source;
+    for (std::size_t a = 0; a < alpha_scales.size(); ++a) {
+      const std::string& name = alpha_scales[a];
+      Eigen::Index k = 0;
+      for (const subscale* sub : subscales_of(inst, name)) k += static_cast<Eigen::Index>(sub->items.size());
+      if (k < 2) {
+        x.alpha[name] = std::nullopt;
+        x.alpha_why[name] = std::to_string(k) + " item(s)";
+        continue;
+      }
+      if (!alpha[a]) throw error(errc::insufficient_data, "no moments");  // read whole instead
+      const pairwise_moments& pm = alpha[a]->moments();
+      for (Eigen::Index i = 0; i < k; ++i) {
+        if (!(pm.pair_m2()(i, i) > 0.0)) throw error(errc::insufficient_data, "constant item");  // the matrix path words it
+      }
+      reliability_options ro;
+      ro.intervals.clear();
+      ro.split_half = false;
+      x.alpha[name] = analyze_reliability(*alpha[a], ro).alpha;  // an error: read whole, which words it
+      x.alpha_why[name] = std::string();
+    }
+    x.streamed = true;
     std::size_t n = 0;
     for (const auto& m : parts) n += static_cast<std::size_t>(m.rows());
     x.scores.names = names;
@@ -395,7 +445,12 @@ change_study run_change(const instrument& inst, std::size_t n_waves, const std::
   for (std::size_t w = 0; w < n_waves; ++w) {
     wave& x = waves[w];
     std::vector<warning> streamed_warnings;
-    if (w > 0 && path && path(w) != "-" && stream_wave(inst, path(w), x, options, streamed_warnings)) {
+    std::vector<std::string> alpha_scales;  // the first wave: the scales whose alpha it gives
+    if (w == 0) {
+      for (const auto& name : names)
+        if (!options.reliability.find(name)) alpha_scales.push_back(name);
+    }
+    if (path && path(w) != "-" && stream_wave(inst, path(w), x, options, streamed_warnings, alpha_scales)) {
       s.files.push_back(x.file);
       s.warnings.insert(s.warnings.end(), streamed_warnings.begin(), streamed_warnings.end());
       continue;
