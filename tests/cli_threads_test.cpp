@@ -108,3 +108,24 @@ TEST(CliThreads, ReliabilityStreamedEqualsWholeFile) {
 }
 
 }  // namespace
+
+namespace {
+
+// `attune quality FILE` streams in two passes (quality_file); standard input is read whole. Both,
+// with one thread or two, write the same bytes (10,000 simulated ECR-R respondents: 3 chunks).
+TEST(CliThreads, QualityStreamedEqualsWholeInputForAnyThreadCount) {
+  const std::string path = attune::test::temp_path("quality_threads.csv");
+  const auto sim = run_cli("simulate --instrument ecr-r -n 10000 --seed 18 -o '" + path + "'");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  for (const std::string format : {"csv", "json"}) {
+    const std::string args = " --instrument ecr-r --id id --format " + format;
+    expect_same_output("quality '" + path + "'" + args);
+    const auto streamed = run_cli("quality '" + path + "'" + args + " --threads 2");
+    const auto whole = run_cli("quality -" + args, attune::test::read_file(path));
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    EXPECT_TRUE(streamed.out == whole.out) << format;
+    EXPECT_EQ(streamed.err, whole.err) << format;
+  }
+}
+
+}  // namespace

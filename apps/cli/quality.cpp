@@ -2,6 +2,7 @@
 // validation report, and optionally the data without the flagged respondents (study_quality;
 // docs/quality.md).
 #include <filesystem>
+#include <optional>
 #include <iostream>
 
 #include "attune/io/output_file.hpp"
@@ -42,18 +43,25 @@ void run(const options& o) {
       parse_choice("--mahalanobis-missing", o.mahalanobis_missing, parse_mahalanobis_method, "observed or psych");
   if (!o.bank.empty()) so.bank = load_item_bank(o.bank);
   so.lz_min = o.lz_min;
-  const quality_study study = study_quality(resolve_instrument(o.in.instrument), o.in.data, so);
+  so.threads = o.in.threads;
+  // CSV and JSON stream a chunk at a time (quality_file: two passes over DATA; standard input and
+  // --bank are read whole); the table holds every row to align it.
+  output out(o.in, {o.bank});
+  std::optional<quality_writer> writer;
+  clean_selection rows;
+  const quality_study study = quality_file(
+      resolve_instrument(o.in.instrument), o.in.data, so,
+      [&](const quality_study& head) { writer.emplace(out.stream(), o.in.format_enum(), head, make_row_options(o.in)); },
+      [&](const quality_study& chunk) { writer->write(chunk); }, o.clean_output.empty() ? nullptr : &rows);
+  writer->finish(study);
   std::optional<output_file> clean;
   if (!o.clean_output.empty()) {
     clean.emplace(o.clean_output, output_file_options{o.in.inputs({o.in.output, o.bank})});
-    const clean_selection rows = clean_rows(study);
     write_clean_data(o.in.data, so.input.read, rows.keep, clean->stream());
     std::cerr << "attune: clean copy " << o.clean_output << ": kept " << rows.kept << " of " << study.n_rows
               << " rows; left out " << rows.no_answers << " with no answers, " << rows.below_min_answered
               << " below the minimum-answered rule (--min-answered), " << rows.flagged << " flagged by an index\n";
   }
-  output out(o.in, {o.bank});
-  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
   out.commit();
   if (clean) clean->commit();
   if (o.in.format_enum() != output_format::csv) return;

@@ -5,6 +5,7 @@
 
 #include <Eigen/LU>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -16,6 +17,7 @@
 #include "attune/analyses/moments.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "analyses/quality_rows.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 namespace {
@@ -291,22 +293,14 @@ Eigen::MatrixXd irv(const Eigen::MatrixXd& values, const irv_options& options) {
   return out;
 }
 
-// psych 2.2.9 outlier() (called by careless 1.2.2 R/mahad.R):
-//   Sx <- cov(x, use = "pairwise"); Sx.inv <- solve(Sx); x <- scale(x, scale = FALSE)
-//   D2 <- rowSums(t(apply(x, 1, function(xx) colSums(xx * Sx.inv, na.rm = TRUE))) * x, na.rm = TRUE)
-// i.e. D2 = z' S^-1 z over the answered entries, z centred by colMeans(x, na.rm = TRUE).
-// careless drops all-NA rows (NA result); its flag uses df = ncol(x), attune's df = items answered.
-// mahalanobis_method::observed (default) instead gives a row with missing answers the D^2 of its
-// answered sub-vector, z_o' (S_oo)^-1 z_o (chi-square(|o|) under multivariate normality; the
-// usual D^2 under missing data, e.g. Little 1988); both agree on complete rows.
-mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_options& options) {
-  const mahalanobis_method method = options.method;
-  const Eigen::Index n = values.rows(), k = values.cols();
+namespace detail {
+
+mahalanobis_model make_mahalanobis_model(const quality_sample& sample) {
+  const Eigen::Index k = sample.n_items();
   if (k < 1) fail(errc::insufficient_data, "mahalanobis: no items");
   // cov(x, use = "pairwise"), from the shared accumulator (pinned to equal R's).
-  pairwise_moments pm(k);
-  pm.add(values);
-  const Eigen::MatrixXd counts = pm.counts();
+  const pairwise_moments& pm = sample.moments();
+  const Eigen::MatrixXd& counts = pm.pair_counts();
   for (Eigen::Index j = 0; j < k; ++j)
     for (Eigen::Index l = 0; l < k; ++l)
       if (counts(j, l) < 2.0)
@@ -315,37 +309,39 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_
                  (j == l ? "item " + std::to_string(j + 1) + " was answered by "
                          : "items " + std::to_string(j + 1) + " and " + std::to_string(l + 1) + " were answered together by ") +
                  number_text(counts(j, l)) + " respondents; a (co)variance needs 2");
-  Eigen::MatrixXd cov = pm.covariance();
+  mahalanobis_model m;
+  m.covariance = pm.covariance();
   // A zero variance makes S singular, but the LU's condition estimate can miss it (issue 10, F9:
   // every D^2 came out NaN without a word), so it is checked first.
   for (Eigen::Index j = 0; j < k; ++j)
-    if (!(cov(j, j) > 0.0))
+    if (!(m.covariance(j, j) > 0.0))
       fail(errc::numerical_issue, "mahalanobis: item " + std::to_string(j + 1) +
                                       " has zero variance (every answer the same), so the covariance matrix is "
                                       "singular; leave that item out");
-  const Eigen::PartialPivLU<Eigen::MatrixXd> lu(cov);
+  const Eigen::PartialPivLU<Eigen::MatrixXd> lu(m.covariance);
   // Reciprocal condition estimate; psych's solve() fails on an exactly singular matrix.
   const double rcond = lu.rcond();
   if (!(rcond > 1e-12))
     fail(errc::numerical_issue, "mahalanobis: the pairwise covariance matrix of the " + std::to_string(k) +
                                     " items is singular (reciprocal condition " + number_text(rcond, 6) +
                                     "); an item is constant or a linear function of others");
-  const Eigen::MatrixXd inv = lu.inverse();
-  if (!inv.allFinite())
+  m.inverse = lu.inverse();
+  if (!m.inverse.allFinite())
     fail(errc::numerical_issue, "mahalanobis: the pairwise covariance matrix of the " + std::to_string(k) +
                                     " items cannot be inverted; an item is constant or a linear function of others");
+  m.mean = sample.sums().cwiseQuotient(sample.counts());  // counts >= 2 (checked above)
+  return m;
+}
+
+mahalanobis_result mahalanobis_rows(const Eigen::MatrixXd& values, const mahalanobis_model& model,
+                                    mahalanobis_method method, mahalanobis_counts& counts) {
+  const Eigen::Index n = values.rows(), k = values.cols();
+  const Eigen::MatrixXd& inv = model.inverse;
   Eigen::MatrixXd z(n, k);
   mahalanobis_result out;
   out.df = Eigen::VectorXi::Zero(n);
   for (Eigen::Index j = 0; j < k; ++j) {
-    double sum = 0.0;
-    int cnt = 0;
-    for (Eigen::Index i = 0; i < n; ++i)
-      if (!std::isnan(values(i, j))) {
-        sum += values(i, j);
-        ++cnt;
-      }
-    const double mean = sum / cnt;  // cnt >= 2 (checked above)
+    const double mean = model.mean(j);
     for (Eigen::Index i = 0; i < n; ++i) {
       const double v = values(i, j);
       if (std::isnan(v)) {
@@ -356,7 +352,13 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_
       }
     }
   }
-  const Eigen::MatrixXd zs = z * inv;
+  // One product per block of rows, so that a chunk of a streamed file gets the very numbers of
+  // the whole matrix (the product's rounding may depend on the shape).
+  Eigen::MatrixXd zs(n, k);
+  for (Eigen::Index r0 = 0; r0 < n; r0 += mahalanobis_block_rows) {
+    const Eigen::Index b = std::min(mahalanobis_block_rows, n - r0);
+    zs.middleRows(r0, b).noalias() = z.middleRows(r0, b) * inv;
+  }
   out.d2.resize(n);
   out.p_value.resize(n);
   // observed: a row with missing answers m gets z_o' (S_oo)^-1 z_o. With P = S^-1, the block
@@ -387,9 +389,6 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_
       out.d2(i) = zs.row(i).dot(z.row(i)) - w.dot(plu.solve(w));
     }
   }
-  if (singular_rows > 0)
-    out.warnings.push_back("mahalanobis: " + std::to_string(singular_rows) +
-                           " respondent(s) answered a set of items whose covariance sub-matrix is singular: D^2 not computed");
   for (Eigen::Index i = 0; i < n; ++i) {
     if (out.df(i) == 0) {
       out.d2(i) = nan_v;
@@ -409,12 +408,42 @@ mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_
       ++undefined;
     }
   }
-  if (no_answer > 0)
-    out.warnings.push_back("mahalanobis: " + std::to_string(no_answer) + " respondent(s) answered no item: D^2 undefined (NaN)");
-  if (undefined > singular_rows)
-    out.warnings.push_back("mahalanobis: D^2 undefined (NaN) for " + std::to_string(undefined - singular_rows) +
-                           " more respondent(s): the covariance matrix is too close to singular for their answers");
-  out.covariance = std::move(cov);
+  counts.merge({singular_rows, no_answer, undefined});
+  return out;
+}
+
+std::vector<std::string> mahalanobis_warnings(const mahalanobis_counts& c) {
+  std::vector<std::string> w;
+  if (c.singular > 0)
+    w.push_back("mahalanobis: " + std::to_string(c.singular) +
+                " respondent(s) answered a set of items whose covariance sub-matrix is singular: D^2 not computed");
+  if (c.no_answer > 0)
+    w.push_back("mahalanobis: " + std::to_string(c.no_answer) + " respondent(s) answered no item: D^2 undefined (NaN)");
+  if (c.undefined > c.singular)
+    w.push_back("mahalanobis: D^2 undefined (NaN) for " + std::to_string(c.undefined - c.singular) +
+                " more respondent(s): the covariance matrix is too close to singular for their answers");
+  return w;
+}
+
+}  // namespace detail
+
+// psych 2.2.9 outlier() (called by careless 1.2.2 R/mahad.R):
+//   Sx <- cov(x, use = "pairwise"); Sx.inv <- solve(Sx); x <- scale(x, scale = FALSE)
+//   D2 <- rowSums(t(apply(x, 1, function(xx) colSums(xx * Sx.inv, na.rm = TRUE))) * x, na.rm = TRUE)
+// i.e. D2 = z' S^-1 z over the answered entries, z centred by colMeans(x, na.rm = TRUE).
+// careless drops all-NA rows (NA result); its flag uses df = ncol(x), attune's df = items answered.
+// mahalanobis_method::observed (default) instead gives a row with missing answers the D^2 of its
+// answered sub-vector, z_o' (S_oo)^-1 z_o (chi-square(|o|) under multivariate normality; the
+// usual D^2 under missing data, e.g. Little 1988); both agree on complete rows.
+mahalanobis_result mahalanobis(const Eigen::MatrixXd& values, const mahalanobis_options& options) {
+  if (values.cols() < 1) fail(errc::insufficient_data, "mahalanobis: no items");
+  quality_sample sample(values.cols());
+  sample.add(values);
+  detail::mahalanobis_model model = detail::make_mahalanobis_model(sample);
+  detail::mahalanobis_counts counts;
+  mahalanobis_result out = detail::mahalanobis_rows(values, model, options.method, counts);
+  out.warnings = detail::mahalanobis_warnings(counts);
+  out.covariance = std::move(model.covariance);
   return out;
 }
 
@@ -485,10 +514,14 @@ Eigen::MatrixXd reverse_key(const Eigen::MatrixXd& values, const quality_design&
 // careless 1.2.2 R/psychsyn.R get_item_pairs: cor(x, use = "pairwise.complete.obs"), lower
 // triangle, Freq > |critval| (synonyms) or < -|critval| (antonyms).
 std::vector<item_pair> psych_pairs(const Eigen::MatrixXd& values, double critical, bool antonyms) {
-  const double c = std::abs(critical);
-  const Eigen::Index k = values.cols();
-  pairwise_moments pm(k);
+  pairwise_moments pm(values.cols());
   pm.add(values);
+  return psych_pairs(pm, critical, antonyms);
+}
+
+std::vector<item_pair> psych_pairs(const pairwise_moments& pm, double critical, bool antonyms) {
+  const double c = std::abs(critical);
+  const Eigen::Index k = pm.n_items();
   const Eigen::MatrixXd cor = pm.correlation();  // cor(x, use = "pairwise.complete.obs"); NaN if undefined
   std::vector<item_pair> out;
   for (Eigen::Index l = 0; l < k; ++l)       // R's as.table order: column-major, lower triangle
@@ -570,6 +603,21 @@ int required_answers(double min_answered, std::size_t k) {
 }
 }  // namespace
 
+namespace {
+// The rows sharing a non-empty id, per id, ordered by their first row.
+std::vector<std::vector<Eigen::Index>> duplicate_rows(const std::vector<std::string>& row_ids) {
+  std::map<std::string, std::vector<Eigen::Index>> by_id;
+  for (std::size_t i = 0; i < row_ids.size(); ++i) {
+    if (!row_ids[i].empty()) by_id[row_ids[i]].push_back(static_cast<Eigen::Index>(i));
+  }
+  std::vector<std::vector<Eigen::Index>> out;
+  for (auto& [id, rows] : by_id)
+    if (rows.size() > 1) out.push_back(std::move(rows));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+  return out;
+}
+}  // namespace
+
 validation_report validate_data(const Eigen::MatrixXd& values, const std::vector<std::string>& row_ids,
                                 const quality_design& design, const quality_options& options) {
   options.validate();
@@ -597,6 +645,7 @@ validation_report validate_data(const Eigen::MatrixXd& values, const std::vector
       else if (v != first) constant = false;
       ++answered;
     }
+    if (answered < k) ++rep.n_with_missing;
     if (answered == 0) rep.no_answer_rows.push_back(i);
     else if (answered >= 2 && constant) rep.constant_rows.push_back(i);
   }
@@ -619,40 +668,180 @@ validation_report validate_data(const Eigen::MatrixXd& values, const std::vector
       }
     }
   }
-  if (!row_ids.empty()) {
-    std::map<std::string, std::vector<Eigen::Index>> by_id;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const auto& id = row_ids[static_cast<std::size_t>(i)];
-      if (!id.empty()) by_id[id].push_back(i);
-    }
-    for (auto& [id, rows] : by_id)
-      if (rows.size() > 1) rep.duplicate_ids.push_back(rows);
-    std::sort(rep.duplicate_ids.begin(), rep.duplicate_ids.end(),
-              [](const auto& a, const auto& b) { return a.front() < b.front(); });
-  }
+  if (!row_ids.empty()) rep.duplicate_ids = duplicate_rows(row_ids);
   return rep;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the sample's statistics
+
+namespace {
+std::string hex_text(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
+  return std::string(buf, r.ptr);
+}
+}  // namespace
+
+quality_sample::quality_sample(Eigen::Index k)
+    : moments_(k), sums_(Eigen::VectorXd::Zero(k)), counts_(Eigen::VectorXd::Zero(k)) {}
+
+void quality_sample::add(const Eigen::Ref<const Eigen::MatrixXd>& answers) {
+  moments_.add(answers);  // checks the columns and the values
+  const Eigen::Index k = answers.cols();
+  if (sums_.size() != k) {  // k taken from the first add
+    sums_ = Eigen::VectorXd::Zero(k);
+    counts_ = Eigen::VectorXd::Zero(k);
+  }
+  for (Eigen::Index r0 = 0; r0 < answers.rows(); r0 += detail::mahalanobis_block_rows) {
+    const Eigen::Index b = std::min(detail::mahalanobis_block_rows, answers.rows() - r0);
+    for (Eigen::Index j = 0; j < k; ++j) {
+      double sum = 0.0, count = 0.0;
+      for (Eigen::Index i = r0; i < r0 + b; ++i) {
+        const double v = answers(i, j);
+        if (!std::isnan(v)) {
+          sum += v;
+          count += 1.0;
+        }
+      }
+      sums_(j) += sum;
+      counts_(j) += count;
+    }
+  }
+}
+
+void quality_sample::merge(const quality_sample& other) {
+  moments_.merge(other.moments_);  // checks k
+  if (other.sums_.size() == 0) return;
+  if (sums_.size() == 0) {
+    sums_ = other.sums_;
+    counts_ = other.counts_;
+    return;
+  }
+  sums_ += other.sums_;
+  counts_ += other.counts_;
+}
+
+std::string quality_sample::serialize() const {
+  std::string out = "attune-quality-sample 1 " + std::to_string(n_items()) + "\nsums";
+  for (Eigen::Index j = 0; j < sums_.size(); ++j) out += ' ' + hex_text(sums_(j));
+  out += "\ncounts";
+  for (Eigen::Index j = 0; j < counts_.size(); ++j) out += ' ' + hex_text(counts_(j));
+  out += '\n';
+  out += moments_.serialize();
+  return out;
+}
+
+quality_sample quality_sample::deserialize(std::string_view text) {
+  auto fail_at = [](int line, const std::string& what) {
+    throw error(errc::bad_input, "quality_sample::deserialize: line " + std::to_string(line) + ": " + what);
+  };
+  std::string_view rest = text;
+  auto next_line = [&](int line) {
+    const std::size_t nl = rest.find('\n');
+    if (nl == std::string_view::npos) fail_at(line, "the text ends early");
+    std::string_view l = rest.substr(0, nl);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    rest.remove_prefix(nl + 1);
+    return l;
+  };
+  auto tokens = [](std::string_view line) {
+    std::vector<std::string_view> t;
+    std::size_t p = 0;
+    while (p < line.size()) {
+      while (p < line.size() && line[p] == ' ') ++p;
+      std::size_t e = p;
+      while (e < line.size() && line[e] != ' ') ++e;
+      if (e > p) t.push_back(line.substr(p, e - p));
+      p = e;
+    }
+    return t;
+  };
+  const auto head = tokens(next_line(1));
+  long long k = -1;
+  if (head.size() != 3 || head[0] != "attune-quality-sample" || head[1] != "1" ||
+      std::from_chars(head[2].data(), head[2].data() + head[2].size(), k).ptr != head[2].data() + head[2].size() ||
+      k < 0 || k > max_serialized_items) {
+    fail_at(1, "expected 'attune-quality-sample 1 <k>' with k in 0.." + std::to_string(max_serialized_items));
+  }
+  auto vector_line = [&](int line, std::string_view name) {
+    const auto t = tokens(next_line(line));
+    if (t.empty() || t[0] != name || static_cast<long long>(t.size()) != k + 1) {
+      fail_at(line, "expected '" + std::string(name) + "' and " + std::to_string(k) + " numbers");
+    }
+    Eigen::VectorXd v(k);
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const auto& tok = t[static_cast<std::size_t>(j) + 1];
+      double x = 0.0;
+      const auto r = std::from_chars(tok.data(), tok.data() + tok.size(), x, std::chars_format::hex);
+      if (r.ec != std::errc() || r.ptr != tok.data() + tok.size() || !std::isfinite(x)) {
+        fail_at(line, detail::quoted(tok) + " is not a finite hexadecimal floating-point number");
+      }
+      v(j) = x;
+    }
+    return v;
+  };
+  quality_sample s(static_cast<Eigen::Index>(k));
+  s.sums_ = vector_line(2, "sums");
+  s.counts_ = vector_line(3, "counts");
+  s.moments_ = pairwise_moments::deserialize(rest);
+  if (s.moments_.n_items() != k) fail_at(4, "the moments hold " + std::to_string(s.moments_.n_items()) + " items, not " + std::to_string(k));
+  return s;
+}
+
+Eigen::MatrixXd in_range_answers(const Eigen::MatrixXd& values, const quality_design& design) {
+  Eigen::MatrixXd x = values;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const double lo = design.item_min(j), hi = design.item_max(j);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      const double v = x(i, j);
+      if (!std::isnan(v) && !(v >= lo && v <= hi)) x(i, j) = nan_v;
+    }
+  }
+  return x;
 }
 
 // ---------------------------------------------------------------------------------------------
 // everything
 
-quality_report assess_quality(const Eigen::MatrixXd& values, const quality_design& design,
-                              const quality_options& options, const std::vector<std::string>& row_ids) {
+namespace detail {
+
+quality_context make_quality_context(const quality_sample& sample, const quality_design& design,
+                                     const quality_options& options) {
   options.validate();
-  const Eigen::Index n = values.rows(), k = values.cols();
+  const Eigen::Index k = sample.n_items();
   if (k < 2) fail(errc::insufficient_data, "quality: " + std::to_string(k) + " item(s); the indices need at least 2");
   if (options.irv_blocks > k)
     fail(errc::invalid_argument, "quality: irv_blocks = " + std::to_string(options.irv_blocks) + " for " +
                                      std::to_string(k) + " items; at most one block per item");
-  quality_report rep;
-  rep.validation = validate_data(values, row_ids, design, options);
+  design.validate(k);
+  quality_context c;
+  c.design = design;
+  c.options = options;
+  try {
+    c.model = make_mahalanobis_model(sample);
+  } catch (const error& e) {
+    c.model_error = e.what();
+  }
+  c.synonyms = psych_pairs(sample.moments(), options.psychsyn_critical, false);
+  c.antonyms = psych_pairs(sample.moments(), options.psychant_critical, true);
+  c.qchi.assign(static_cast<std::size_t>(k) + 1, nan_v);
+  if (!std::isnan(options.mahalanobis_confidence))
+    for (Eigen::Index d = 1; d <= k; ++d)
+      c.qchi[static_cast<std::size_t>(d)] =
+          detail::chi_squared_quantile(options.mahalanobis_confidence, static_cast<double>(d));
+  return c;
+}
 
+quality_report assess_rows(const Eigen::MatrixXd& values, const quality_context& context, quality_counts& counts) {
+  const quality_design& design = context.design;
+  const quality_options& options = context.options;
+  const Eigen::Index n = values.rows(), k = values.cols();
+  quality_report rep;
+  rep.validation = validate_data(values, {}, design, options);
   // Out-of-range answers are reported above and left out of the indices.
-  Eigen::MatrixXd x = values;
-  for (const auto& c : rep.validation.out_of_range) x(c.row, c.item) = nan_v;
-  if (!rep.validation.out_of_range.empty())
-    rep.warnings.push_back(std::to_string(rep.validation.out_of_range.size()) +
-                           " answer(s) outside the item range are treated as missing by the indices");
+  const Eigen::MatrixXd x = in_range_answers(values, design);
+  counts.out_of_range += rep.validation.out_of_range.size();
   rep.n = n - static_cast<Eigen::Index>(rep.validation.no_answer_rows.size());
 
   const auto ls = longstring(x);
@@ -665,62 +854,41 @@ quality_report assess_quality(const Eigen::MatrixXd& values, const quality_desig
   rep.mahalanobis = Eigen::VectorXd::Constant(n, nan_v);
   rep.mahalanobis_p = Eigen::VectorXd::Constant(n, nan_v);
   rep.mahalanobis_df = Eigen::VectorXi::Zero(n);
-  try {
-    auto md = mahalanobis(x, {.method = options.mahalanobis_missing});
-    for (const auto& w : md.warnings) rep.warnings.push_back(w);
+  if (context.model) {
+    auto md = mahalanobis_rows(x, *context.model, options.mahalanobis_missing, counts.mahalanobis);
     rep.mahalanobis = md.d2;
     rep.mahalanobis_df = md.df;
     rep.mahalanobis_p = md.p_value;
-  } catch (const error& e) {
-    rep.warnings.push_back(std::string("mahalanobis not computed: ") + e.what());
   }
 
   rep.evenodd = Eigen::VectorXd::Constant(n, nan_v);
   rep.evenodd_subscales = Eigen::VectorXi::Zero(n);
-  if (design.subscales.size() < 2) {
-    rep.warnings.push_back("evenodd not computed: " + std::to_string(design.subscales.size()) +
-                           " subscale(s); it needs at least 2");
-  } else {
+  if (design.subscales.size() >= 2) {
     auto eo = evenodd(reverse_key(x, design), design.subscales);
     rep.evenodd = eo.value;
     rep.evenodd_subscales = eo.subscales;
-    if (static_cast<int>(design.subscales.size()) < options.evenodd_min_subscales)
-      rep.warnings.push_back("evenodd is not used for flags: " + std::to_string(design.subscales.size()) +
-                             " subscales, the flag needs " + std::to_string(options.evenodd_min_subscales) +
-                             " (a correlation over so few points says nothing)");
   }
 
-  auto run_psych = [&](bool anto, double crit, Eigen::VectorXd& val, Eigen::VectorXi& cnt, std::vector<item_pair>& pairs) {
+  auto run_psych = [&](const std::vector<item_pair>& pairs, Eigen::VectorXd& val, Eigen::VectorXi& cnt,
+                       std::vector<item_pair>& out_pairs) {
     val = Eigen::VectorXd::Constant(n, nan_v);
     cnt = Eigen::VectorXi::Zero(n);
-    pairs = psych_pairs(x, crit, anto);
-    if (pairs.empty()) {
-      rep.warnings.push_back(std::string(anto ? "psychant" : "psychsyn") + " not computed: no item pair correlates " +
-                             (anto ? "below " : "above ") + number_text(crit));
-      return;
-    }
+    out_pairs = pairs;
+    if (pairs.empty()) return;
     auto ps = psychsyn(x, pairs);
     val = ps.value;
     cnt = ps.pairs;
   };
-  run_psych(false, options.psychsyn_critical, rep.psychsyn, rep.psychsyn_pairs, rep.synonyms);
-  run_psych(true, options.psychant_critical, rep.psychant, rep.psychant_pairs, rep.antonyms);
+  run_psych(context.synonyms, rep.psychsyn, rep.psychsyn_pairs, rep.synonyms);
+  run_psych(context.antonyms, rep.psychant, rep.psychant_pairs, rep.antonyms);
 
   rep.reversal = reversal(x, design);
-  bool any_reversed = false;
-  for (const auto& s : design.subscales)
-    for (std::size_t p = 0; p < s.items.size(); ++p) any_reversed = any_reversed || s.reversed[p];
-  if (!any_reversed) rep.warnings.push_back("reversal not computed: no subscale has reverse-keyed items");
 
   // Flags.
   rep.longstring_cutoff = std::isnan(options.longstring_share)
                               ? 0
                               : static_cast<int>(std::ceil(options.longstring_share * static_cast<double>(k) - 1e-9));
-  std::vector<double> qchi(static_cast<std::size_t>(k) + 1, nan_v);
-  if (!std::isnan(options.mahalanobis_confidence))
-    for (Eigen::Index d = 1; d <= k; ++d)
-      qchi[static_cast<std::size_t>(d)] =
-          detail::chi_squared_quantile(options.mahalanobis_confidence, static_cast<double>(d));
+  const std::vector<double>& qchi = context.qchi;
   const bool evenodd_on = static_cast<int>(design.subscales.size()) >= options.evenodd_min_subscales;
   const auto bit = [](quality_index q) { return static_cast<std::uint32_t>(q); };
   const auto blocks = irv_block_of_items(k, options.irv_blocks);
@@ -753,6 +921,69 @@ quality_report assess_quality(const Eigen::MatrixXd& values, const quality_desig
     for (std::size_t q = 0; q < all_quality_indices().size(); ++q)
       if ((f & bit(all_quality_indices()[q])) != 0U) ++rep.flagged_by[q];
   }
+  return rep;
+}
+
+std::vector<std::string> quality_warnings(const quality_context& context, const quality_counts& counts) {
+  const quality_design& design = context.design;
+  const quality_options& options = context.options;
+  std::vector<std::string> w;
+  if (counts.out_of_range > 0)
+    w.push_back(std::to_string(counts.out_of_range) +
+                " answer(s) outside the item range are treated as missing by the indices");
+  if (context.model) {
+    for (auto& m : mahalanobis_warnings(counts.mahalanobis)) w.push_back(std::move(m));
+  } else {
+    w.push_back("mahalanobis not computed: " + context.model_error);
+  }
+  if (design.subscales.size() < 2) {
+    w.push_back("evenodd not computed: " + std::to_string(design.subscales.size()) + " subscale(s); it needs at least 2");
+  } else if (static_cast<int>(design.subscales.size()) < options.evenodd_min_subscales) {
+    w.push_back("evenodd is not used for flags: " + std::to_string(design.subscales.size()) +
+                " subscales, the flag needs " + std::to_string(options.evenodd_min_subscales) +
+                " (a correlation over so few points says nothing)");
+  }
+  if (context.synonyms.empty())
+    w.push_back("psychsyn not computed: no item pair correlates above " + number_text(options.psychsyn_critical));
+  if (context.antonyms.empty())
+    w.push_back("psychant not computed: no item pair correlates below " + number_text(options.psychant_critical));
+  bool any_reversed = false;
+  for (const auto& s : design.subscales)
+    for (std::size_t p = 0; p < s.items.size(); ++p) any_reversed = any_reversed || s.reversed[p];
+  if (!any_reversed) w.push_back("reversal not computed: no subscale has reverse-keyed items");
+  return w;
+}
+
+}  // namespace detail
+
+quality_report assess_quality(const Eigen::MatrixXd& values, const quality_sample& sample, const quality_design& design,
+                              const quality_options& options) {
+  const detail::quality_context context = detail::make_quality_context(sample, design, options);
+  if (values.cols() != sample.n_items())
+    fail(errc::invalid_argument, "quality: " + std::to_string(values.cols()) + " data columns for a sample of " +
+                                     std::to_string(sample.n_items()) + " items");
+  detail::quality_counts counts;
+  quality_report rep = detail::assess_rows(values, context, counts);
+  rep.warnings = detail::quality_warnings(context, counts);
+  return rep;
+}
+
+quality_report assess_quality(const Eigen::MatrixXd& values, const quality_design& design,
+                              const quality_options& options, const std::vector<std::string>& row_ids) {
+  options.validate();
+  const Eigen::Index k = values.cols();
+  if (k < 2) fail(errc::insufficient_data, "quality: " + std::to_string(k) + " item(s); the indices need at least 2");
+  if (options.irv_blocks > k)
+    fail(errc::invalid_argument, "quality: irv_blocks = " + std::to_string(options.irv_blocks) + " for " +
+                                     std::to_string(k) + " items; at most one block per item");
+  design.validate(k);
+  if (!row_ids.empty() && row_ids.size() != static_cast<std::size_t>(values.rows()))
+    fail(errc::invalid_argument, "quality: " + std::to_string(row_ids.size()) + " row ids for " +
+                                     std::to_string(values.rows()) + " rows");
+  quality_sample sample(k);
+  sample.add(in_range_answers(values, design));
+  quality_report rep = assess_quality(values, sample, design, options);
+  if (!row_ids.empty()) rep.validation.duplicate_ids = duplicate_rows(row_ids);
   return rep;
 }
 

@@ -13,6 +13,7 @@
 #include "detail/number_text.hpp"
 #include "report/analyses_json.hpp"
 #include "report/document.hpp"
+#include "report/streaming.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -281,31 +282,23 @@ void write_report(std::ostream& out, output_format format, const classify_study&
       [&] { return classify_summary_text(study); }, rows);
 }
 
-struct classify_writer::impl {
-  impl(std::ostream& out, output_format f, const classify_study& head_study, const row_options& rows)
-      : format(f), writer(out, f, columns(head_study)) {
-    writer.select(rows.columns, "classify");
-    writer.begin(f == output_format::json ? detail::document_head("classify", head(head_study)) : std::string());
-  }
-  output_format format;
-  detail::row_writer writer;
-  row_tail_cache tails;  // shared by the chunks: one study
+namespace detail {
+template <>
+struct streamed_rows<classify_study> {
+  static constexpr const char* name = "classify";
+  struct shape {
+    row_tail_cache tails;  // shared by the chunks: one study
+  };
+  static shape shape_of(const classify_study&) { return {}; }
+  static std::vector<row_column> columns(const classify_study& s) { return attune::columns(s); }
+  static json head(const classify_study& s) { return attune::head(s); }
+  static void rows(row_writer& w, shape& s, const classify_study& chunk) { write_rows(w, chunk, &s.tails); }
+  static json tail(const classify_study& s) { return attune::tail(s); }
+  static std::string footer(const classify_study& s) { return classify_summary_text(s); }
 };
+}  // namespace detail
 
-classify_writer::classify_writer(std::ostream& out, output_format format, const classify_study& head,
-                                 const row_options& rows)
-    : impl_(std::make_unique<impl>(out, format, head, rows)) {}
-classify_writer::~classify_writer() = default;
-
-void classify_writer::write(const classify_study& chunk) {
-  write_rows(impl_->writer, chunk, &impl_->tails);
-  impl_->writer.flush();
-}
-
-void classify_writer::finish(const classify_study& study) {
-  impl_->writer.end(impl_->format == output_format::json ? detail::document_tail(tail(study)) : std::string(),
-                    impl_->format == output_format::table ? classify_summary_text(study) : std::string());
-}
+template class streaming_writer<classify_study>;
 
 std::string to_json(const classify_study& study) { return detail::report_text(study, output_format::json); }
 std::string to_table(const classify_study& study) { return detail::report_text(study, output_format::table); }

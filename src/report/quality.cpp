@@ -10,6 +10,7 @@
 #include "detail/number_text.hpp"
 #include "report/analyses_json.hpp"
 #include "report/document.hpp"
+#include "report/streaming.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -188,8 +189,8 @@ std::string quality_summary_text(const quality_study& s) {
        << s.items[static_cast<std::size_t>(cell.item)] << ": " << detail::number_text(cell.value) << "\n";
   }
   if (v.out_of_range.size() > show) os << "    ... (" << v.out_of_range.size() - show << " more; see the JSON output)\n";
-  Eigen::Index missing_cells = v.missing_per_item.sum(), with_missing = 0;
-  for (Eigen::Index i = 0; i < v.missing_per_respondent.size(); ++i) with_missing += v.missing_per_respondent(i) > 0 ? 1 : 0;
+  const Eigen::Index missing_cells = v.missing_per_item.sum();
+  const std::size_t with_missing = v.n_with_missing;
   os << "  missing answers: " << missing_cells << " (" << with_missing << " respondents with at least one)\n";
   if (missing_cells > 0) {
     os << "    per item:";
@@ -239,6 +240,22 @@ void write_report(std::ostream& out, output_format format, const quality_study& 
       [&](detail::row_writer& w) { write_rows(w, study); }, [&] { return tail(study); },
       [&] { return quality_summary_text(study); }, rows);
 }
+
+namespace detail {
+template <>
+struct streamed_rows<quality_study> {
+  static constexpr const char* name = "quality";
+  struct shape {};
+  static shape shape_of(const quality_study&) { return {}; }
+  static std::vector<row_column> columns(const quality_study& s) { return attune::columns(s); }
+  static json head(const quality_study& s) { return attune::head(s); }
+  static void rows(row_writer& w, const shape&, const quality_study& chunk) { write_rows(w, chunk); }
+  static json tail(const quality_study& s) { return attune::tail(s); }
+  static std::string footer(const quality_study& s) { return quality_summary_text(s); }
+};
+}  // namespace detail
+
+template class streaming_writer<quality_study>;
 
 std::string to_json(const quality_study& study) { return detail::report_text(study, output_format::json); }
 std::string to_table(const quality_study& study) { return detail::report_text(study, output_format::table); }

@@ -11,6 +11,7 @@
 #include "detail/number_text.hpp"
 #include "report/analyses_json.hpp"
 #include "report/document.hpp"
+#include "report/streaming.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -68,61 +69,73 @@ std::string score_summary_text(const score_study& s) {
   return os.str();
 }
 
-struct score_writer::impl {
-  impl(std::ostream& out, output_format f, const score_study& head, const row_options& options)
-      : writer(out, f, score_columns(head)), n_sub(head.subscales.size()), n_scores(head.names.size()),
-        n_kept(head.kept.names.size()), with_id(!head.id_column.empty()) {
-    writer.select(options.columns, "score");
-    writer.begin(f == output_format::json ? detail::document_head("score", score_head(head)) : std::string());
-  }
+namespace {
 
-  // `kept`: the kept columns' values, the last n_kept of them (a chunk's extra columns end with them).
-  void rows(const responses* data, const std::vector<std::string>& ids, std::size_t first_row, const score_table& t,
-            const std::vector<std::size_t>* row_numbers, const std::vector<std::vector<std::string>>& kept) {
-    const std::size_t kept_from = kept.size() - std::min(kept.size(), n_kept);
-    for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
-      const auto iu = static_cast<std::size_t>(i);
-      writer.begin_row();
-      const std::size_t row = row_numbers != nullptr ? (*row_numbers)[iu] : first_row + iu;
-      if (with_id) {
-        try {
-          writer.text(ids[iu]);
-        } catch (const error& e) {  // an id that is not UTF-8: say which row
-          error_details at = data != nullptr ? data->at(i) : error_details{.row = row};
-          throw e.with_context((data != nullptr ? data->where(i) : "row " + std::to_string(row)) + ": ", at);
-        }
-      } else {
-        writer.integer(static_cast<std::int64_t>(row));
-      }
-      for (std::size_t c = kept_from; c < kept.size(); ++c) writer.text(kept[c][iu]);
-      for (std::size_t c = 0; c < n_scores; ++c) {
-        writer.number(t.scores(i, static_cast<Eigen::Index>(c)));
-        if (c < n_sub) writer.integer(t.answered(i, static_cast<Eigen::Index>(c)));
-      }
-      writer.end_row();
-    }
-    writer.flush();
-  }
-
-  detail::row_writer writer;
-  std::size_t n_sub, n_scores, n_kept;
-  bool with_id;
+// `kept`: the kept columns' values, the last n_kept of them (a chunk's extra columns end with them).
+// What the rows need of the study's head.
+struct score_shape {
+  std::size_t n_sub = 0, n_scores = 0, n_kept = 0;
+  bool with_id = false;
+  explicit score_shape(const score_study& head)
+      : n_sub(head.subscales.size()), n_scores(head.names.size()), n_kept(head.kept.names.size()),
+        with_id(!head.id_column.empty()) {}
 };
 
-score_writer::score_writer(std::ostream& out, output_format format, const score_study& head, const row_options& rows)
-    : impl_(std::make_unique<impl>(out, format, head, rows)) {}
-score_writer::~score_writer() = default;
-
-void score_writer::write(const scored_chunk& chunk) { impl_->rows(&chunk.data, chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr,
-                                                   chunk.data.extra); }
-
-void score_writer::finish(const score_study& study) {
-  impl_->writer.end(detail::document_tail(score_tail(study)), score_summary_text(study));
+void write_score_rows(detail::row_writer& writer, const score_shape& shape, const responses* data,
+                      const std::vector<std::string>& ids, std::size_t first_row, const score_table& t,
+                      const std::vector<std::size_t>* row_numbers, const std::vector<std::vector<std::string>>& kept) {
+  const std::size_t n_sub = shape.n_sub, n_scores = shape.n_scores, n_kept = shape.n_kept;
+  const bool with_id = shape.with_id;
+  const std::size_t kept_from = kept.size() - std::min(kept.size(), n_kept);
+  for (Eigen::Index i = 0; i < t.scores.rows(); ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    writer.begin_row();
+    const std::size_t row = row_numbers != nullptr ? (*row_numbers)[iu] : first_row + iu;
+    if (with_id) {
+      try {
+        writer.text(ids[iu]);
+      } catch (const error& e) {  // an id that is not UTF-8: say which row
+        error_details at = data != nullptr ? data->at(i) : error_details{.row = row};
+        throw e.with_context((data != nullptr ? data->where(i) : "row " + std::to_string(row)) + ": ", at);
+      }
+    } else {
+      writer.integer(static_cast<std::int64_t>(row));
+    }
+    for (std::size_t c = kept_from; c < kept.size(); ++c) writer.text(kept[c][iu]);
+    for (std::size_t c = 0; c < n_scores; ++c) {
+      writer.number(t.scores(i, static_cast<Eigen::Index>(c)));
+      if (c < n_sub) writer.integer(t.answered(i, static_cast<Eigen::Index>(c)));
+    }
+    writer.end_row();
+  }
+  writer.flush();
 }
+
+}  // namespace
+
+namespace detail {
+template <>
+struct streamed_rows<score_study> {
+  static constexpr const char* name = "score";
+  static std::vector<row_column> columns(const score_study& s) { return score_columns(s); }
+  static json head(const score_study& s) { return score_head(s); }
+  static json tail(const score_study& s) { return score_tail(s); }
+  static std::string footer(const score_study& s) { return score_summary_text(s); }
+  using shape = score_shape;
+  static shape shape_of(const score_study& head) { return score_shape(head); }
+  static void rows(row_writer& w, const shape& sh, const scored_chunk& chunk) {
+    write_score_rows(w, sh, &chunk.data, chunk.data.row_ids, chunk.data.first_row, chunk.scores, nullptr,
+                     chunk.data.extra);
+  }
+};
+}  // namespace detail
+
+template class streaming_writer<score_study>;
 
 void write_report(std::ostream& out, output_format format, const score_study& study, const row_options& rows) {
   score_writer w(out, format, study, rows);
-  w.impl_->rows(nullptr, study.ids, 1, study.scores, &study.rows, study.kept.values);
+  write_score_rows(detail::streaming_access::writer(w), score_shape(study), nullptr, study.ids, 1, study.scores, &study.rows,
+                   study.kept.values);
   w.finish(study);
 }
 

@@ -4,12 +4,17 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <new>
+#include <optional>
 #include <unordered_map>
 
 #include "attune/analyses/descriptives.hpp"
+#include "attune/analyses/reliability.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/progress.hpp"
+#include "study/chunks.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -81,6 +86,10 @@ struct wave {
   kept_columns kept;
   score_table scores;
   std::unordered_map<std::string, Eigen::Index> row_of;  // id -> row
+  /// The first wave streamed: each scale's alpha (nullopt: `alpha_why`), from accumulated moments.
+  bool streamed = false;
+  std::map<std::string, std::optional<double>> alpha;
+  std::map<std::string, std::string> alpha_why;
 };
 
 Eigen::Index column_of(const score_table& t, const std::string& name) {
@@ -121,7 +130,8 @@ change_scale setup_scale(const instrument& inst, const std::string& name, const 
     s.reliability_source = "given";
   } else {
     std::string why;
-    const auto alpha = sample_alpha(inst, name, first.data, o.input.scoring, &why);
+    const auto alpha = first.streamed ? first.alpha.at(name) : sample_alpha(inst, name, first.data, o.input.scoring, &why);
+    if (first.streamed) why = first.alpha_why.at(name);
     s.reliability_source = "alpha at the first administration (" + first.file + ")";
     if (!alpha || !(*alpha >= 0 && *alpha < 1)) {
       throw error(errc::insufficient_data,
@@ -239,11 +249,190 @@ std::vector<warning> all_warnings(const change_study& s) {
 
 namespace {
 
+// A wave read whole: scored, its ids indexed; every one but the first then drops its answers.
+void index_wave(const instrument& inst, wave& x, responses data, std::size_t w, const change_study_options& options,
+                change_study& s) {
+  const std::string& id_column = options.input.read.id_column;
+  x.data = std::move(data);
+  responses& d = x.data;
+  x.file = d.source.empty() ? "data set " + std::to_string(w + 1) : d.source;
+  if (d.row_ids.size() != static_cast<std::size_t>(d.n_rows())) {
+    throw error(errc::invalid_argument, x.file + ": the data have no ids (read them with read_options.id_column)",
+                {.source = x.file, .option = "read_options.id_column", .rule = "id_required"});
+  }
+  const std::size_t n_out = apply_range_rule(inst, d, options.input.scoring);
+  if (n_out > 0) {
+    s.warnings.push_back(x.file + ": " + std::to_string(n_out) +
+                         " answer(s) outside the response range were treated as missing");
+  }
+  check_answers(inst, d, options.input, s.warnings);
+  x.scores = score(inst, d, options.input.scoring);
+  x.kept = take_kept_columns(d, options.input);
+  for (const auto& text : x.scores.warnings) s.warnings.push_back(x.file + ": " + text);
+  for (Eigen::Index i = 0; i < d.n_rows(); ++i) {
+    const std::string& id = d.row_ids[static_cast<std::size_t>(i)];
+    error_details where = d.at(i);
+    where.source = x.file;
+    where.column = id_column;
+    if (id.empty()) {
+      where.rule = "empty_id";
+      throw error(errc::bad_input, d.where(i) + ", column '" + id_column + "': empty id; every row needs one", where);
+    }
+    const auto [it, fresh] = x.row_of.emplace(id, i);
+    if (!fresh) {
+      where.value = id;
+      where.rule = "duplicate_id";
+      throw error(errc::bad_input, d.where(i) + ", column '" + id_column + "': id '" + id + "' appears twice (also " +
+                                       d.where(it->second) + ")",
+                  where);
+    }
+  }
+  if (w > 0) {  // its scores, ids and kept columns are all that is needed from here on
+    d.values = Eigen::MatrixXd();
+    d.lines = {};
+    d.extra = {};
+  }
+}
+
+// A later wave read from a file in chunks (study/chunks.hpp), never holding its answers: what
+// index_wave keeps of it (ids, scores, kept columns, the id index) and the same warnings (the
+// range rule's count, the answer checks merged in file order, the scores' warnings from their
+// running summary). False, with nothing kept, on anything irregular (no ids, an empty or repeated
+// id, a cell that is not a number): the caller reads the file whole, which words the error.
+bool stream_wave(const instrument& inst, const std::string& path, wave& x, const change_study_options& options,
+                 std::vector<warning>& warnings, const std::vector<std::string>& alpha_scales = {}) {
+  try {
+    // The first wave: the alpha of each scale without a given reliability, from its keyed items'
+    // moments merged in file order (as sample_alpha over the whole matrix).
+    std::vector<std::optional<reliability_accumulator>> alpha(alpha_scales.size());
+    std::vector<std::vector<std::optional<reliability_accumulator>>> slot_alpha(detail::chunk_batch_size(1),
+                                                                              alpha);
+    answer_checks checks(inst, options.input);
+    score_summary summary(inst.score_names());
+    std::vector<Eigen::MatrixXd> parts;
+    std::vector<std::string> ids;
+    kept_columns kept;
+    kept.names = options.input.keep;
+    kept.values.assign(options.input.keep.size(), {});
+    std::size_t n_out = 0;
+    std::string source;
+    struct part {
+      std::size_t n_out = 0;
+      std::optional<answer_checks> checks;
+      score_table scores;
+    };
+    std::vector<part> slots(detail::chunk_batch_size(1));
+    std::vector<std::string> names;
+    bool regular = true;
+    detail::for_each_chunk(
+        path, inst.item_ids(), reading_options(options.input), 1,
+        [&](std::size_t c, responses& chunk) {
+          part& p = slots[c];
+          p.n_out = apply_range_rule(inst, chunk, options.input.scoring);
+          p.checks.emplace(inst, options.input);
+          p.checks->add(chunk);
+          p.scores = score(inst, chunk, options.input.scoring);
+          for (std::size_t a = 0; a < alpha_scales.size(); ++a) {
+            auto& acc = slot_alpha[c][a];
+            acc.reset();
+            const Eigen::MatrixXd items = score_items(inst, alpha_scales[a], chunk.values, options.input.scoring);
+            if (items.cols() < 2) continue;
+            acc.emplace(items.cols(), missing_method::pairwise);
+            acc->add(items);
+          }
+        },
+        [&](std::size_t c, responses& chunk) {
+          part& p = slots[c];
+          score_table& chunk_scores = p.scores;
+          n_out += p.n_out;
+          checks.merge(*p.checks);
+          for (std::size_t a = 0; a < alpha_scales.size(); ++a) {
+            auto& acc = slot_alpha[c][a];
+            if (!acc) continue;
+            if (alpha[a]) {
+              alpha[a]->merge(*acc);
+            } else {
+              alpha[a] = std::move(acc);
+            }
+            acc.reset();
+          }
+          if (source.empty()) source = chunk.source;
+          if (chunk.row_ids.size() != static_cast<std::size_t>(chunk.n_rows())) regular = false;
+          if (!regular) return;
+          summary.add(chunk_scores);
+          names = chunk_scores.names;
+          parts.push_back(std::move(chunk_scores.scores));
+          const kept_columns k = take_kept_columns(chunk, options.input);
+          for (std::size_t col = 0; col < k.values.size() && col < kept.values.size(); ++col)
+            kept.values[col].insert(kept.values[col].end(), k.values[col].begin(), k.values[col].end());
+          for (auto& id : chunk.row_ids) {
+            if (id.empty() || !x.row_of.emplace(id, static_cast<Eigen::Index>(ids.size())).second) regular = false;
+            ids.push_back(std::move(id));
+          }
+        });
+    if (!regular || ids.empty() || source.empty()) {
+      x = wave{};
+      return false;
+    }
+    x.file = source;
+    for (std::size_t a = 0; a < alpha_scales.size(); ++a) {
+      const std::string& name = alpha_scales[a];
+      Eigen::Index k = 0;
+      for (const subscale* sub : subscales_of(inst, name)) k += static_cast<Eigen::Index>(sub->items.size());
+      if (k < 2) {
+        x.alpha[name] = std::nullopt;
+        x.alpha_why[name] = std::to_string(k) + " item(s)";
+        continue;
+      }
+      if (!alpha[a]) throw error(errc::insufficient_data, "no moments");  // read whole instead
+      const pairwise_moments& pm = alpha[a]->moments();
+      for (Eigen::Index i = 0; i < k; ++i) {
+        if (!(pm.pair_m2()(i, i) > 0.0)) throw error(errc::insufficient_data, "constant item");  // the matrix path words it
+      }
+      reliability_options ro;
+      ro.intervals.clear();
+      ro.split_half = false;
+      x.alpha[name] = analyze_reliability(*alpha[a], ro).alpha;  // an error: read whole, which words it
+      x.alpha_why[name] = std::string();
+    }
+    x.streamed = true;
+    std::size_t n = 0;
+    for (const auto& m : parts) n += static_cast<std::size_t>(m.rows());
+    x.scores.names = names;
+    x.scores.scores.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(names.size()));
+    Eigen::Index r = 0;
+    for (auto& m : parts) {
+      x.scores.scores.middleRows(r, m.rows()) = m;
+      r += m.rows();
+      m = Eigen::MatrixXd();
+    }
+    x.data.row_ids = std::move(ids);
+    x.data.source = source;
+    x.kept = std::move(kept);
+    if (n_out > 0) {
+      warnings.push_back(x.file + ": " + std::to_string(n_out) +
+                         " answer(s) outside the response range were treated as missing");
+    }
+    const auto checked = checks.warnings(source);
+    warnings.insert(warnings.end(), checked.begin(), checked.end());
+    for (const auto& text : summary.warnings()) warnings.push_back(x.file + ": " + text);
+    return true;
+  } catch (const error& e) {
+    detail::rethrow_if_cancelled(e);
+  } catch (const std::bad_alloc&) {
+  }
+  x = wave{};
+  return false;
+}
+
 // The change study over `n_waves` administrations that `next(w)` hands over one at a time, in time
 // order: each is scored and indexed as it comes, and every one but the first then drops its
-// answers, so that memory holds at most two files' answers at once.
+// answers, so that memory holds at most two files' answers at once. `path(w)`, when it names a
+// file (not "-"), lets a later wave stream instead (stream_wave): then only the first file's
+// answers are ever held.
 change_study run_change(const instrument& inst, std::size_t n_waves, const std::function<responses(std::size_t)>& next,
-                        const change_study_options& options) {
+                        const change_study_options& options,
+                        const std::function<std::string(std::size_t)>& path = {}) {
   const std::vector<std::string> names = check_fit(inst, options);
   const std::string& id_column = options.input.read.id_column;
   change_study s;
@@ -255,46 +444,19 @@ change_study run_change(const instrument& inst, std::size_t n_waves, const std::
   std::vector<wave> waves(n_waves);
   for (std::size_t w = 0; w < n_waves; ++w) {
     wave& x = waves[w];
-    x.data = next(w);
-    responses& d = x.data;
-    x.file = d.source.empty() ? "data set " + std::to_string(w + 1) : d.source;
+    std::vector<warning> streamed_warnings;
+    std::vector<std::string> alpha_scales;  // the first wave: the scales whose alpha it gives
+    if (w == 0) {
+      for (const auto& name : names)
+        if (!options.reliability.find(name)) alpha_scales.push_back(name);
+    }
+    if (path && path(w) != "-" && stream_wave(inst, path(w), x, options, streamed_warnings, alpha_scales)) {
+      s.files.push_back(x.file);
+      s.warnings.insert(s.warnings.end(), streamed_warnings.begin(), streamed_warnings.end());
+      continue;
+    }
+    index_wave(inst, x, next(w), w, options, s);
     s.files.push_back(x.file);
-    if (d.row_ids.size() != static_cast<std::size_t>(d.n_rows())) {
-      throw error(errc::invalid_argument, x.file + ": the data have no ids (read them with read_options.id_column)",
-                  {.source = x.file, .option = "read_options.id_column", .rule = "id_required"});
-    }
-    const std::size_t n_out = apply_range_rule(inst, d, options.input.scoring);
-    if (n_out > 0) {
-      s.warnings.push_back(x.file + ": " + std::to_string(n_out) +
-                           " answer(s) outside the response range were treated as missing");
-    }
-    check_answers(inst, d, options.input, s.warnings);
-    x.scores = score(inst, d, options.input.scoring);
-    x.kept = take_kept_columns(d, options.input);
-    for (const auto& text : x.scores.warnings) s.warnings.push_back(x.file + ": " + text);
-    for (Eigen::Index i = 0; i < d.n_rows(); ++i) {
-      const std::string& id = d.row_ids[static_cast<std::size_t>(i)];
-      error_details where = d.at(i);
-      where.source = x.file;
-      where.column = id_column;
-      if (id.empty()) {
-        where.rule = "empty_id";
-        throw error(errc::bad_input, d.where(i) + ", column '" + id_column + "': empty id; every row needs one", where);
-      }
-      const auto [it, fresh] = x.row_of.emplace(id, i);
-      if (!fresh) {
-        where.value = id;
-        where.rule = "duplicate_id";
-        throw error(errc::bad_input, d.where(i) + ", column '" + id_column + "': id '" + id + "' appears twice (also " +
-                                         d.where(it->second) + ")",
-                    where);
-      }
-    }
-    if (w > 0) {  // its scores, ids and kept columns are all that is needed from here on
-      d.values = Eigen::MatrixXd();
-      d.lines = {};
-      d.extra = {};
-    }
   }
 
   for (const auto& name : names) {
@@ -401,8 +563,9 @@ change_study study_change(const instrument& inst, const std::vector<std::string>
   }
   check_fit(inst, options);
   // One file at a time (run_change): the files are never all in memory together.
-  return run_change(inst, paths.size(), [&](std::size_t w) { return read_study_data(paths[w], &inst, options.input); },
-                    options);
+  return run_change(
+      inst, paths.size(), [&](std::size_t w) { return read_study_data(paths[w], &inst, options.input); }, options,
+      [&](std::size_t w) { return paths[w]; });
 }
 
 ATTUNE_END_NAMESPACE

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <new>
 #include <ostream>
+#include <queue>
 
 #include "attune/analyses/irt.hpp"
 #include "attune/core/error.hpp"
@@ -11,7 +15,10 @@
 #include "detail/csv_writer.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/progress.hpp"
 #include "detail/quote.hpp"
+#include "analyses/quality_rows.hpp"
+#include "study/chunks.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -163,6 +170,254 @@ quality_study study_quality(const instrument& inst, const responses& data, const
 quality_study study_quality(const instrument& inst, const std::string& path, const quality_study_options& options) {
   options.validate();
   return study_quality(inst, read_study_data(path, &inst, options.input), options);
+}
+
+namespace {
+
+// Files stream; standard input cannot be read twice, and person fit is left to the whole-file path.
+bool quality_streams(const std::string& path, const quality_study_options& o) { return path != "-" && !o.bank; }
+
+std::uint64_t id_hash(const std::string& id) { return std::hash<std::string_view>{}(id); }
+
+// The non-empty hashes that occur more than once over the sorted blocks (a k-way merge).
+std::vector<std::uint64_t> repeated_hashes(const std::vector<std::vector<std::uint64_t>>& blocks) {
+  using head = std::pair<std::uint64_t, std::size_t>;
+  std::priority_queue<head, std::vector<head>, std::greater<>> heap;
+  std::vector<std::size_t> next(blocks.size(), 1);
+  for (std::size_t b = 0; b < blocks.size(); ++b)
+    if (!blocks[b].empty()) heap.push({blocks[b][0], b});
+  std::vector<std::uint64_t> out;
+  bool have = false;
+  std::uint64_t previous = 0;
+  while (!heap.empty()) {
+    const auto [v, b] = heap.top();
+    heap.pop();
+    if (have && v == previous && (out.empty() || out.back() != v)) out.push_back(v);
+    previous = v;
+    have = true;
+    if (next[b] < blocks[b].size()) heap.push({blocks[b][next[b]++], b});
+  }
+  return out;
+}
+
+// Pass 1 and the head; nullopt when the file cannot be streamed (the whole-file path reports why).
+struct quality_pass1 {
+  quality_study head;
+  detail::quality_context context;
+  std::vector<std::uint64_t> repeated;  // id hashes seen twice: compared exactly in pass 2
+  std::vector<warning> checked;         // the answers' checks
+};
+
+std::optional<quality_pass1> quality_first_pass(const instrument& inst, const std::string& path,
+                                                const quality_study_options& o) {
+  const quality_options q = effective(o);
+  const quality_design design = make_quality_design(inst, o.input.scoring.range);
+  const auto k = static_cast<Eigen::Index>(inst.items.size());
+  struct part {
+    quality_sample sample;
+    std::optional<answer_checks> checks;
+    std::vector<std::uint64_t> hashes;
+  };
+  std::vector<part> parts(detail::chunk_batch_size(o.threads));
+  quality_sample sample(k);
+  answer_checks checks(inst, o.input);
+  std::vector<std::vector<std::uint64_t>> hashes;
+  quality_pass1 r;
+  bool first = true;
+  const std::size_t n_rows = detail::for_each_chunk(
+      path, inst.item_ids(), reading_options(o.input), o.threads,
+      [&](std::size_t c, responses& chunk) {
+        part& p = parts[c];
+        p.sample = quality_sample(k);
+        p.sample.add(in_range_answers(chunk.values, design));
+        p.checks.emplace(inst, o.input);
+        p.checks->add(chunk);
+        p.hashes.clear();
+        for (const auto& id : chunk.row_ids)
+          if (!id.empty()) p.hashes.push_back(id_hash(id));
+        std::sort(p.hashes.begin(), p.hashes.end());
+      },
+      [&](std::size_t c, responses& chunk) {
+        part& p = parts[c];
+        if (first) {
+          r.head.id_column = id_column_name(chunk, o.input);
+          r.head.items = chunk.item_ids;
+          first = false;
+        }
+        sample.merge(p.sample);
+        checks.merge(*p.checks);
+        if (!p.hashes.empty()) hashes.push_back(std::move(p.hashes));
+        p.hashes = {};
+      });
+  if (n_rows == 0) return std::nullopt;  // the whole-file reader names the empty file
+  r.repeated = repeated_hashes(hashes);
+  hashes = {};
+  r.context = detail::make_quality_context(sample, design, q);
+  r.checked = checks.warnings(path);
+  quality_study& s = r.head;
+  s.instrument = inst.id;
+  for (const auto& sub : inst.subscales) s.subscales.push_back(sub.name);
+  s.n_rows = n_rows;
+  s.kept.names = o.input.keep;
+  s.options = q;
+  s.report.longstring_cutoff =
+      std::isnan(q.longstring_share) ? 0 : static_cast<int>(std::ceil(q.longstring_share * static_cast<double>(k) - 1e-9));
+  s.report.irv_blocks = Eigen::MatrixXd(0, q.irv_blocks);
+  s.report.synonyms = r.context.synonyms;
+  s.report.antonyms = r.context.antonyms;
+  s.rules = rules_of(s.report, q, inst.subscales.size());
+  return r;
+}
+
+}  // namespace
+
+quality_study quality_file(const instrument& inst, const std::string& path, const quality_study_options& options,
+                           const std::function<void(const quality_study&)>& on_head,
+                           const std::function<void(const quality_study&)>& on_chunk, clean_selection* clean) {
+  options.validate();
+  std::optional<quality_pass1> pass1;
+  if (quality_streams(path, options)) {
+    // Any error on the way (a cell that is not a number, an unreadable file) is reported by the
+    // whole-file path below, with the same message as ever, before any row is written.
+    try {
+      pass1 = quality_first_pass(inst, path, options);
+    } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
+    } catch (const std::bad_alloc&) {
+    }
+  }
+  if (!pass1) {
+    quality_study whole = study_quality(inst, path, options);
+    on_head(whole);
+    on_chunk(whole);
+    if (clean != nullptr) *clean = clean_rows(whole);
+    return whole;
+  }
+  quality_study s = std::move(pass1->head);
+  const detail::quality_context& context = pass1->context;
+  const std::vector<std::uint64_t>& repeated = pass1->repeated;
+  on_head(s);
+  const bool with_id = !s.id_column.empty();
+  const auto k = static_cast<Eigen::Index>(inst.items.size());
+  // The summary, from every chunk's report in file order.
+  quality_report& r = s.report;
+  validation_report& v = r.validation;
+  v.missing_per_item = Eigen::VectorXi::Zero(k);
+  r.flagged_by.assign(all_quality_indices().size(), 0);
+  detail::quality_counts counts;
+  // The validation report's rows, kept as they are named: their data row and id.
+  auto listed = [&](std::size_t data_row, const std::string* id) {
+    s.rows.push_back(data_row);
+    if (with_id) s.ids.push_back(*id);
+    return static_cast<Eigen::Index>(s.rows.size() - 1);
+  };
+  struct repeated_id {
+    std::string id;
+    std::size_t row = 0;       // 0-based over the file
+    std::size_t data_row = 0;  // as s.rows
+  };
+  struct part {
+    quality_study rows;
+    detail::quality_counts counts;
+    std::vector<repeated_id> repeats;
+  };
+  std::vector<part> parts(detail::chunk_batch_size(options.threads));
+  std::vector<repeated_id> repeats;
+  std::size_t done = 0;  // rows before the chunk merged next
+  if (clean != nullptr) *clean = clean_selection{};
+  detail::for_each_chunk(
+      path, inst.item_ids(), reading_options(options.input), options.threads,
+      [&](std::size_t c, responses& chunk) {
+        part& p = parts[c];
+        p.counts = {};
+        p.repeats.clear();
+        quality_study& x = p.rows;
+        x = quality_study{};
+        x.id_column = s.id_column;
+        x.items = s.items;
+        x.n_rows = static_cast<std::size_t>(chunk.n_rows());
+        x.rows.resize(x.n_rows);
+        for (std::size_t i = 0; i < x.n_rows; ++i) x.rows[i] = chunk.first_row + i;
+        x.report = detail::assess_rows(chunk.values, context, p.counts);
+        if (!repeated.empty()) {
+          for (std::size_t i = 0; i < chunk.row_ids.size(); ++i) {
+            const std::string& id = chunk.row_ids[i];
+            if (!id.empty() && std::binary_search(repeated.begin(), repeated.end(), id_hash(id)))
+              p.repeats.push_back({id, i, x.rows[i]});
+          }
+        }
+        x.ids = std::move(chunk.row_ids);
+        x.kept = take_kept_columns(chunk, options.input);
+      },
+      [&](std::size_t c, responses&) {
+        part& p = parts[c];
+        const quality_study& x = p.rows;
+        const quality_report& xr = x.report;
+        const validation_report& xv = xr.validation;
+        on_chunk(x);
+        counts.merge(p.counts);
+        r.n += xr.n;
+        r.n_flagged += xr.n_flagged;
+        for (std::size_t q = 0; q < r.flagged_by.size() && q < xr.flagged_by.size(); ++q) r.flagged_by[q] += xr.flagged_by[q];
+        auto id_of = [&](Eigen::Index i) { return with_id ? &x.ids[static_cast<std::size_t>(i)] : nullptr; };
+        auto data_row = [&](Eigen::Index i) { return x.rows[static_cast<std::size_t>(i)]; };
+        Eigen::Index last_row = -1, last_index = -1;
+        for (const auto& cell : xv.out_of_range) {
+          if (cell.row != last_row) {
+            last_row = cell.row;
+            last_index = listed(data_row(cell.row), id_of(cell.row));
+          }
+          v.out_of_range.push_back({last_index, cell.item, cell.value});
+        }
+        v.missing_per_item += xv.missing_per_item;
+        v.n_with_missing += xv.n_with_missing;
+        for (const auto i : xv.constant_rows) v.constant_rows.push_back(listed(data_row(i), id_of(i)));
+        for (const auto i : xv.no_answer_rows) v.no_answer_rows.push_back(listed(data_row(i), id_of(i)));
+        for (const auto i : xv.below_min_answered) v.below_min_answered.push_back(listed(data_row(i), id_of(i)));
+        if (v.required.empty()) v.required = xv.required;
+        for (auto& rep : p.repeats) {
+          rep.row += done;
+          repeats.push_back(std::move(rep));
+        }
+        if (clean != nullptr) {
+          // clean_rows' reasons: no answers first, then below the rule, then flagged.
+          std::vector<char> reason(x.n_rows, 0);
+          for (std::size_t i = 0; i < x.n_rows; ++i)
+            if (xr.flags[i] != 0U) reason[i] = 3;
+          for (const auto i : xv.below_min_answered) reason[static_cast<std::size_t>(i)] = 2;
+          for (const auto i : xv.no_answer_rows) reason[static_cast<std::size_t>(i)] = 1;
+          for (const char why : reason) {
+            clean->keep.push_back(why == 0);
+            clean->kept += why == 0 ? 1 : 0;
+            clean->no_answers += why == 1 ? 1 : 0;
+            clean->below_min_answered += why == 2 ? 1 : 0;
+            clean->flagged += why == 3 ? 1 : 0;
+          }
+        }
+        done += x.n_rows;
+        p.rows = quality_study{};
+      });
+  if (done != s.n_rows) {
+    throw error(errc::io_error, path + ": the file changed while it was read (" + std::to_string(done) + " rows, " +
+                                    std::to_string(s.n_rows) + " before)",
+                {.source = path, .rule = "file_changed"});
+  }
+  // Duplicate ids: the rows whose hash repeats, compared exactly (as validate_data: by id, each
+  // group in row order, the groups by their first row).
+  std::map<std::string, std::vector<const repeated_id*>> by_id;
+  for (const auto& rep : repeats) by_id[rep.id].push_back(&rep);
+  std::vector<std::vector<const repeated_id*>> groups;
+  for (auto& [id, rows] : by_id)
+    if (rows.size() > 1) groups.push_back(std::move(rows));
+  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.front()->row < b.front()->row; });
+  for (const auto& g : groups) {
+    std::vector<Eigen::Index> listed_rows;
+    for (const auto* rep : g) listed_rows.push_back(listed(rep->data_row, &rep->id));
+    v.duplicate_ids.push_back(std::move(listed_rows));
+  }
+  r.warnings = detail::quality_warnings(context, counts);
+  for (const auto& w : pass1->checked) r.warnings.push_back(w.message);
+  return s;
 }
 
 std::vector<bool> unflagged(const quality_study& study) {

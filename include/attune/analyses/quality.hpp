@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attune/analyses/moments.hpp"
 #include "attune/core/config.hpp"
 #include "attune/keys/instrument.hpp"
 
@@ -170,6 +171,51 @@ ATTUNE_EXPORT Eigen::MatrixXd irv(const Eigen::MatrixXd& values, const irv_optio
 /// The block (0-based) of each of k items, as R `cut(seq_along(x), blocks, labels = FALSE)`.
 ATTUNE_EXPORT std::vector<int> irv_block_of_items(Eigen::Index k, int blocks);
 
+/// The statistics the indices take from the whole sample, accumulated chunk by chunk so that a
+/// file can be screened in two passes (`study_quality` streams a file with it): the
+/// pairwise-complete moments of the answers (the covariance of the Mahalanobis distance, the item
+/// correlations that choose the psychsyn/psychant pairs) and each item's sum and count of answers
+/// (the Mahalanobis centre, sum / count). Feed it the answers with those outside their item's range
+/// already missing (`in_range_answers`), as `assess_quality` does.
+///
+/// Sums are added per block of 4096 rows (the block of `pairwise_moments::add`) and the blocks'
+/// sums in order, so that chunks of 4096 rows added to fresh accumulators and merged in file order
+/// give exactly (bit for bit) what one `add` of the whole matrix gives. `merge` is that update;
+/// merging in another order changes the result only by rounding. Memory: O(k^2), never N.
+/// Thread safety: const members may be called concurrently; mutation needs exclusive access.
+class ATTUNE_EXPORT quality_sample {
+ public:
+  /// An empty accumulator for k items (k = 0: taken from the first `add` or `merge`).
+  explicit quality_sample(Eigen::Index k = 0);
+  /// Adds rows (respondents; NaN = missing). @throws as `pairwise_moments::add`.
+  void add(const Eigen::Ref<const Eigen::MatrixXd>& answers);
+  /// Merges an accumulator over later rows. @throws attune::error (invalid_argument) when both
+  /// have items and their k differ.
+  void merge(const quality_sample& other);
+  [[nodiscard]] Eigen::Index n_items() const { return moments_.n_items(); }
+  /// Rows added (with or without answers).
+  [[nodiscard]] double n_rows() const { return moments_.n_rows(); }
+  /// The pairwise-complete moments (covariance, correlation).
+  [[nodiscard]] const pairwise_moments& moments() const { return moments_; }
+  /// Per item: the sum of its answers (per block, blocks summed in order) and their count.
+  [[nodiscard]] const Eigen::VectorXd& sums() const { return sums_; }
+  [[nodiscard]] const Eigen::VectorXd& counts() const { return counts_; }
+  /// Text form, exact round trip (hexadecimal floating point): a first line
+  /// `attune-quality-sample 1 <k>`, the sums and counts, then `pairwise_moments::serialize`.
+  [[nodiscard]] std::string serialize() const;
+  /// Reads `serialize()` output. @throws attune::error (bad_input) naming the line and token on
+  /// malformed text.
+  static quality_sample deserialize(std::string_view text);
+
+ private:
+  pairwise_moments moments_;
+  Eigen::VectorXd sums_, counts_;
+};
+
+/// `values` with each answer outside its item's range (`design.item_min`/`item_max`; also a
+/// non-finite one) set missing: what the indices and `quality_sample` take.
+ATTUNE_EXPORT Eigen::MatrixXd in_range_answers(const Eigen::MatrixXd& values, const quality_design& design);
+
 /// Mahalanobis D^2 per respondent.
 struct ATTUNE_EXPORT mahalanobis_result {
   Eigen::VectorXd d2;        ///< NaN for a row with no answer
@@ -220,6 +266,10 @@ struct ATTUNE_EXPORT item_pair {
 ATTUNE_EXPORT std::vector<item_pair> psych_pairs(const Eigen::MatrixXd& values, double critical,
                                                  bool antonyms);
 
+/// The same pairs from accumulated moments (`quality_sample::moments`): equal to the above when
+/// the moments were accumulated over `values`.
+ATTUNE_EXPORT std::vector<item_pair> psych_pairs(const pairwise_moments& moments, double critical, bool antonyms);
+
 /// psychsyn / psychant per respondent.
 struct ATTUNE_EXPORT psychsyn_result {
   Eigen::VectorXd value;  ///< within-person r over the pairs; NaN with <= 2 pairs or zero variance
@@ -252,6 +302,7 @@ struct ATTUNE_EXPORT validation_report {
   std::vector<Eigen::Index> no_answer_rows;  ///< rows without any answer
   std::vector<Eigen::Index> below_min_answered;  ///< rows below the rule in at least one subscale
   std::vector<int> required;              ///< per subscale: answers needed, ceil(min_answered * k_s)
+  std::size_t n_with_missing = 0;         ///< respondents with at least one missing answer
 };
 /// Checks the data: ranges, missing answers, duplicate ids (`row_ids` may be empty), constant
 /// rows, the minimum-answered rule per subscale (all items as one subscale when there is none).
@@ -295,5 +346,14 @@ struct ATTUNE_EXPORT quality_report {
 ATTUNE_EXPORT quality_report assess_quality(const Eigen::MatrixXd& values, const quality_design& design,
                                             const quality_options& options = {},
                                             const std::vector<std::string>& row_ids = {});
+
+/// `assess_quality` of some rows (a chunk of a file) against the statistics of the whole sample
+/// (`sample`, accumulated over every row's `in_range_answers` in a first pass): the per-respondent
+/// indices and flags of these rows, and the validation report and counts of these rows (row
+/// indices 0-based in `values`; no duplicate-id check). With `sample` accumulated over `values`
+/// alone, this is `assess_quality(values, design, options)`.
+/// @throws as `assess_quality`.
+ATTUNE_EXPORT quality_report assess_quality(const Eigen::MatrixXd& values, const quality_sample& sample,
+                                            const quality_design& design, const quality_options& options = {});
 
 ATTUNE_END_NAMESPACE

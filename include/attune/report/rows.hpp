@@ -4,7 +4,8 @@
 /// through one streaming row writer.
 ///
 /// `write_report(out, format, study)` writes a whole study; for JSON it writes exactly
-/// `to_json(study)`. `score_writer` writes the same output chunk by chunk while `score_file`
+/// `to_json(study)`. `streaming_writer` (`score_writer`, `classify_writer`, `quality_writer`)
+/// writes the same output chunk by chunk while `score_file`, `classify_file` or `quality_file`
 /// streams a file, so that memory does not grow with the data.
 #pragma once
 
@@ -61,40 +62,56 @@ ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const c
 ATTUNE_EXPORT void write_report(std::ostream& out, output_format format, const irt_score_study& study,
                                 const row_options& rows = {});
 
-/// Writes a score study while `score_file` streams it: construct with the study's head
-/// (`score_study_head`), pass every chunk to `write`, then `finish` with the study `score_file`
-/// returned. The output equals `write_report` of the same study with all its rows.
-class ATTUNE_EXPORT score_writer {
+/// The part of a study a `streaming_writer` takes per chunk: the study's rows of one chunk (a
+/// study of those respondents), except for score (`scored_chunk`, what `score_file` hands over).
+template <class Study>
+struct streaming_chunk {
+  using type = Study;
+};
+template <>
+struct streaming_chunk<score_study> {
+  using type = scored_chunk;
+};
+
+namespace detail {
+struct streaming_access;
+}
+
+/// Writes a per-respondent study while its streaming function reads the file (`score_file`,
+/// `classify_file`, `quality_file`): construct with the study's head (what `on_head` gets, or
+/// `score_study_head`), pass every chunk `on_chunk` gets to `write`, then `finish` with the study
+/// the function returned. The output equals `write_report` of the whole study with all its rows
+/// (CSV and JSON are written chunk by chunk; the table holds every row until `finish`, to align
+/// them). Instantiated for score_study, classify_study and quality_study.
+template <class Study>
+class ATTUNE_EXPORT streaming_writer {
  public:
-  score_writer(std::ostream& out, output_format format, const score_study& head, const row_options& rows = {});
-  score_writer(const score_writer&) = delete;
-  score_writer& operator=(const score_writer&) = delete;
-  ~score_writer();
-  void write(const scored_chunk& chunk);
-  void finish(const score_study& study);
+  using chunk_type = typename streaming_chunk<Study>::type;
+  streaming_writer(std::ostream& out, output_format format, const Study& head, const row_options& rows = {});
+  streaming_writer(const streaming_writer&) = delete;
+  streaming_writer& operator=(const streaming_writer&) = delete;
+  ~streaming_writer();
+  /// Writes a chunk's rows.
+  /// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
+  void write(const chunk_type& chunk);
+  /// Writes the end: the JSON document's tail (the summary) or the table with its summary.
+  void finish(const Study& study);
 
  private:
-  friend void write_report(std::ostream& out, output_format format, const score_study& study, const row_options& rows);
+  friend struct detail::streaming_access;
   struct impl;
   std::unique_ptr<impl> impl_;
 };
 
-/// Writes a classify study while `classify_file` streams it: construct with the head `on_head`
-/// gets, pass every part `on_chunk` gets to `write`, then `finish` with the study `classify_file`
-/// returned. The output equals `write_report` of the study `study_classify` returns for the same
-/// file (the table holds every row until `finish`, to align them).
-class ATTUNE_EXPORT classify_writer {
- public:
-  classify_writer(std::ostream& out, output_format format, const classify_study& head, const row_options& rows = {});
-  classify_writer(const classify_writer&) = delete;
-  classify_writer& operator=(const classify_writer&) = delete;
-  ~classify_writer();
-  void write(const classify_study& chunk);
-  void finish(const classify_study& study);
+extern template class streaming_writer<score_study>;
+extern template class streaming_writer<classify_study>;
+extern template class streaming_writer<quality_study>;
 
- private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
-};
+/// The score writer (`score_file`).
+using score_writer = streaming_writer<score_study>;
+/// The classify writer (`classify_file`).
+using classify_writer = streaming_writer<classify_study>;
+/// The quality writer (`quality_file`).
+using quality_writer = streaming_writer<quality_study>;
 
 ATTUNE_END_NAMESPACE

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -41,6 +42,8 @@ struct ATTUNE_EXPORT quality_study_options {
   /// lz flag: lz below this (Drasgow et al. 1985 read lz below -1.96, the lower 2.5% of N(0, 1),
   /// as misfit); NaN switches the flag off. Used only with `bank`.
   double lz_min = -1.96;
+  /// `quality_file`: worker threads for the chunks (0 = all cores); the result never depends on it.
+  int threads = 1;
   /// @throws attune::error (invalid_argument) naming the field, value and rule.
   void validate() const;
 };
@@ -94,6 +97,36 @@ ATTUNE_EXPORT quality_study study_quality(const instrument& inst, const response
 /// Reads `path` ("-" = standard input) through `read_study_data`, then as above.
 ATTUNE_EXPORT quality_study study_quality(const instrument& inst, const std::string& path,
                                           const quality_study_options& options = {});
+
+struct clean_selection;
+
+/// Screens the file `path` chunk by chunk, in memory that does not grow with the number of
+/// respondents, with the output of `study_quality(inst, path, options)`:
+/// - pass 1 reads the file once for the sample's statistics (`quality_sample`: the moments and
+///   item sums behind the Mahalanobis distance and the psychsyn/psychant pairs), the checks of the
+///   answers, and a 64-bit hash of every non-empty id (8 bytes per row);
+/// - `on_head` then gets the study's head (everything but the rows and the summary);
+/// - pass 2 reads it again and hands each chunk's rows (a `quality_study` of those respondents,
+///   in file order, computed on `options.threads` threads) to `on_chunk`; the ids whose hash
+///   occurs twice are compared exactly there.
+/// Returns the summary: counts, rules, item pairs, warnings and the validation report. Its
+/// per-respondent members are empty, and `ids` and `rows` hold only the respondents that the
+/// validation report names (its row indices index them), so the memory is 8 bytes per row for
+/// the id hashes (with an id column), 1 bit per row with `clean`, and about 16 bytes (plus the
+/// id) per row the validation report lists (answers out of range, constant rows, rows without
+/// answers or below the minimum-answered rule, duplicate ids).
+///
+/// Standard input ("-") cannot be read twice, and person fit (`options.bank`) needs every row: both
+/// take the whole-file path (`study_quality`), whose study goes to `on_head` and `on_chunk` at once.
+/// An error in pass 1 (a cell that is not a number) is reported by the whole-file path, with its
+/// message, before any row is handed over. With `clean`, it gets `clean_rows` of the study
+/// (`keep`: one entry per data row).
+/// @throws as `study_quality`, and what `on_head` and `on_chunk` throw.
+ATTUNE_EXPORT quality_study quality_file(const instrument& inst, const std::string& path,
+                                         const quality_study_options& options,
+                                         const std::function<void(const quality_study&)>& on_head,
+                                         const std::function<void(const quality_study&)>& on_chunk,
+                                         clean_selection* clean = nullptr);
 
 /// Per respondent: true when no index flags it (the rows to keep in a clean copy).
 ATTUNE_EXPORT std::vector<bool> unflagged(const quality_study& study);
