@@ -148,7 +148,8 @@ ATTUNE_EXPORT classify_study study_classify(const instrument& inst, const std::s
 /// Methods fisher, midpoint and prototypes on a file stream in bounded memory: the file is read
 /// once for the row count, the answer checks and the moments behind each score's alpha (the SEM),
 /// once more for the SD of each score when it is not given (the squared deviations from the
-/// mean), and once to classify and hand over the rows. The others (median and kmeans, whose cuts
+/// mean), and once to classify and hand over the rows; with `head_without_counts` and the SEMs
+/// given, only once (the head comes with the first chunk). The others (median and kmeans, whose cuts
 /// or clusters need every score; rq; norm scores) and standard input read the whole input
 /// (`study_classify`) and hand it over as one part.
 /// @throws as `study_classify`; an exception thrown by `on_head` or `on_chunk` is passed on.
