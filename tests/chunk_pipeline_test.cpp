@@ -113,7 +113,7 @@ TEST(ChunkPipeline, ChunksEqualAOneThreadReadForAnyThreadCount) {
   const flat f = read_pipeline(csv, 64, 2);
   EXPECT_EQ(f.notes[97], "two\nlines, \"quoted\"");
   EXPECT_EQ(f.lines[0], 2u);
-  EXPECT_EQ(f.lines[1], 4u);  // after row 0's quoted line end and the blank line
+  EXPECT_EQ(f.lines[1], 5u);  // row 0 spans lines 2-3 (a quoted line end), then a blank line
 }
 
 TEST(ChunkPipeline, ALastRecordWithoutLineEndAndAnEmptyFile) {

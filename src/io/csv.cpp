@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <exception>
-#include <utility>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -195,21 +193,21 @@ std::size_t csv_reader::record_end(std::size_t from, std::size_t& newlines) cons
 }
 
 std::size_t csv_reader::take_records(std::size_t max_records, std::vector<char>& text) {
-  if (pending_error_) std::rethrow_exception(std::exchange(pending_error_, nullptr));
   std::size_t taken = 0;
   // An error while reading on (a record too long, a read error) comes after the records already
-  // cut: they are returned first, and the error is thrown by the next call.
+  // cut: they are returned first, and the next call meets the same state and throws it (fill()
+  // finds the same full buffer at the same line, or the same failed stream).
+  bool deferred = false;
   auto fill_or_defer = [&] {
     try {
       return fill();
     } catch (...) {
       if (taken == 0) throw;
-      pending_error_ = std::current_exception();
+      deferred = true;
       return false;
     }
   };
-  while (taken < max_records) {
-    if (pending_error_) break;
+  while (taken < max_records && !deferred) {
     if (begin_ == end_ && !fill_or_defer()) break;
     // Records wholly buffered, from begin_; appended to `text` in one piece below.
     const std::size_t start = begin_;
@@ -264,7 +262,7 @@ std::size_t csv_reader::take_records(std::size_t max_records, std::vector<char>&
       }
       break;
     }
-    if (!fill_or_defer() && pending_error_) break;
+    if (!fill_or_defer() && deferred) break;
   }
   return taken;
 }

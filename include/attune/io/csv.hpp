@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstddef>
-#include <exception>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -70,8 +69,7 @@ class ATTUNE_EXPORT csv_reader {
   /// unparsed: appends their text, line ends and blank lines included, to `text`, and advances
   /// line() and row() past them as `next` would. Record boundaries are found as `next` finds them
   /// (a line end inside a quoted field belongs to the field). Returns the number of records cut
-  /// (0 at the end); an error found after some records were cut is thrown by the next call, after
-  /// those records. The scan is cheap (a search for line ends; quotes are followed only where
+  /// (0 at the end). The scan is cheap (a search for line ends; quotes are followed only where
   /// they occur); parsing is left to a reader made with the constructor above.
   /// @throws attune::error (bad_input) for a record longer than `max_record_bytes`; (io_error)
   ///         when the stream fails.
@@ -114,7 +112,6 @@ class ATTUNE_EXPORT csv_reader {
   std::size_t line_ = 1;
   std::size_t record_line_ = 1;
   std::size_t row_ = 0;
-  std::exception_ptr pending_error_;  // of take_records, thrown by its next call
 };
 
 ATTUNE_END_NAMESPACE
