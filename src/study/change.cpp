@@ -14,7 +14,7 @@
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
 #include "detail/progress.hpp"
-#include "study/chunks.hpp"
+#include "data/chunk_pipeline.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -294,7 +294,7 @@ void index_wave(const instrument& inst, wave& x, responses data, std::size_t w, 
   }
 }
 
-// A later wave read from a file in chunks (study/chunks.hpp), never holding its answers: what
+// A later wave read from a file in chunks (data/chunk_pipeline.hpp), never holding its answers: what
 // index_wave keeps of it (ids, scores, kept columns, the id index) and the same warnings (the
 // range rule's count, the answer checks merged in file order, the scores' warnings from their
 // running summary). False, with nothing kept, on anything irregular (no ids, an empty or repeated
@@ -305,7 +305,7 @@ bool stream_wave(const instrument& inst, const std::string& path, wave& x, const
     // The first wave: the alpha of each scale without a given reliability, from its keyed items'
     // moments merged in file order (as sample_alpha over the whole matrix).
     std::vector<std::optional<reliability_accumulator>> alpha(alpha_scales.size());
-    std::vector<std::vector<std::optional<reliability_accumulator>>> slot_alpha(detail::chunk_batch_size(1),
+    std::vector<std::vector<std::optional<reliability_accumulator>>> slot_alpha(detail::chunk_slots(1),
                                                                               alpha);
     answer_checks checks(inst, options.input);
     score_summary summary(inst.score_names());
@@ -321,11 +321,13 @@ bool stream_wave(const instrument& inst, const std::string& path, wave& x, const
       std::optional<answer_checks> checks;
       score_table scores;
     };
-    std::vector<part> slots(detail::chunk_batch_size(1));
+    std::vector<part> slots(detail::chunk_slots(1));
     std::vector<std::string> names;
     bool regular = true;
-    detail::for_each_chunk(
-        path, inst.item_ids(), reading_options(options.input), 1,
+    detail::for_each_chunk_slot(
+        detail::chunk_file{.path = path, .item_ids = inst.item_ids(), .read = reading_options(options.input),
+                           .progress = options.input.progress, .stage = "read"},
+        {.threads = 1},
         [&](std::size_t c, responses& chunk) {
           part& p = slots[c];
           p.n_out = apply_range_rule(inst, chunk, options.input.scoring);

@@ -13,7 +13,7 @@
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
 #include "detail/progress.hpp"
-#include "study/chunks.hpp"
+#include "data/chunk_pipeline.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -390,6 +390,20 @@ std::vector<warning> reading_warnings(std::size_t n_out, const answer_checks& ch
   return w;
 }
 
+// The file read by the streaming passes, through the library's chunk pipeline: its bytes reported
+// as progress stage `stage` (each pass has its own), the cancel flag read at every block.
+detail::chunk_file chunk_source(const instrument& inst, const std::string& path, const classify_study_options& o,
+                                std::string_view stage) {
+  return {.path = path, .item_ids = inst.item_ids(), .read = reading_options(o.input), .progress = o.input.progress,
+          .stage = stage};
+}
+
+// Chunks of 4096 rows, one block of pairwise_moments::add, so that the alphas' moments merged over
+// the chunks equal those of the whole matrix; never derived from the thread count.
+detail::chunk_pipeline_options chunk_options(const classify_study_options& o) {
+  return {.chunk_rows = 4096, .threads = o.threads};
+}
+
 // Pass 1 (and 2): what the head needs before the first row is written: the row count, the
 // warnings of reading and scoring, and each score's SEM from this sample's alpha (accumulated
 // moments of its items, merged in file order) and SD (the sum in pass 1, the squared deviations
@@ -410,8 +424,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   struct part : checked_chunk {
     std::array<std::optional<reliability_accumulator>, 2> alpha;
   };
-  const std::size_t slots = detail::chunk_batch_size(o.threads);
-  std::vector<part> parts(slots);
+  std::vector<part> parts(detail::chunk_slots(o.threads));
   answer_checks checks(inst, o.input);
   score_summary summary(inst.score_names());
   std::array<std::optional<reliability_accumulator>, 2> alpha;
@@ -419,8 +432,9 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   std::array<std::size_t, 2> count{};
   std::size_t n_out = 0;
   bool first = true;
-  const std::size_t n_rows = detail::for_each_chunk(
-      path, inst.item_ids(), reading_options(o.input), o.threads,
+  std::size_t n_rows = 0;
+  detail::for_each_chunk_slot(
+      chunk_source(inst, path, o, "read"), chunk_options(o),
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
         p.take(inst, chunk, o);
@@ -435,6 +449,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
       },
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
+        n_rows += static_cast<std::size_t>(chunk.n_rows());
         if (first) {
           s.id_column = id_column_name(chunk, o.input);
           first = false;
@@ -466,8 +481,8 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   if ((need_sd[0] && count[0] >= 2) || (need_sd[1] && count[1] >= 2)) {
     std::array<double, 2> mean{};
     for (std::size_t d = 0; d < 2; ++d) mean[d] = count[d] > 0 ? sum[d] / static_cast<double>(count[d]) : 0.0;
-    detail::for_each_chunk(
-        path, inst.item_ids(), reading_options(o.input), o.threads,
+    detail::for_each_chunk_slot(
+        chunk_source(inst, path, o, "read_pass2"), chunk_options(o),
         [&](std::size_t c, responses& chunk) { parts[c].scores = score_chunk(inst, chunk, o, parts[c].n_out); },
         [&](std::size_t c, responses&) {
           for (std::size_t d = 0; d < 2; ++d) {
@@ -564,16 +579,15 @@ std::optional<classify_study> classify_in_one_pass(const instrument& inst, const
   struct part : checked_chunk {
     classify_study rows;
   };
-  const std::size_t slots = detail::chunk_batch_size(o.threads);
-  std::vector<part> parts(slots);
+  std::vector<part> parts(detail::chunk_slots(o.threads));
   answer_checks checks(inst, o.input);
   score_summary summary(inst.score_names());
   std::size_t n_out = 0;
   bool head_given = false, in_callback = false;
   std::size_t n_rows = 0;
   try {
-    n_rows = detail::for_each_chunk(
-        path, inst.item_ids(), reading_options(o.input), o.threads,
+    detail::for_each_chunk_slot(
+        chunk_source(inst, path, o, "read"), chunk_options(o),
         [&](std::size_t c, responses& chunk) {
           part& p = parts[c];
           p.take(inst, chunk, o);
@@ -593,6 +607,7 @@ std::optional<classify_study> classify_in_one_pass(const instrument& inst, const
             in_callback = false;
             head_given = true;
           }
+          n_rows += p.rows.n_rows;
           n_out += p.n_out;
           checks.merge(*p.checks);
           summary.add(p.scores);
@@ -648,10 +663,9 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   // The summary: that of no respondent (the method's fixed warnings), with every chunk's added.
   s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
   on_head(s);
-  const std::size_t slots = detail::chunk_batch_size(options.threads);
-  std::vector<classify_study> parts(slots);
-  detail::for_each_chunk(
-      path, inst.item_ids(), reading_options(options.input), options.threads,
+  std::vector<classify_study> parts(detail::chunk_slots(options.threads));
+  detail::for_each_chunk_slot(
+      chunk_source(inst, path, options, "read_pass3"), chunk_options(options),
       [&](std::size_t c, responses& chunk) {
         std::size_t n_out = 0;
         const score_table t = score_chunk(inst, chunk, options, n_out);

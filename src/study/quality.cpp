@@ -18,7 +18,7 @@
 #include "detail/progress.hpp"
 #include "detail/quote.hpp"
 #include "analyses/quality_rows.hpp"
-#include "study/chunks.hpp"
+#include "data/chunk_pipeline.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -218,14 +218,17 @@ std::optional<quality_pass1> quality_first_pass(const instrument& inst, const st
     std::optional<answer_checks> checks;
     std::vector<std::uint64_t> hashes;
   };
-  std::vector<part> parts(detail::chunk_batch_size(o.threads));
+  std::vector<part> parts(detail::chunk_slots(o.threads));
   quality_sample sample(k);
   answer_checks checks(inst, o.input);
   std::vector<std::vector<std::uint64_t>> hashes;
   quality_pass1 r;
   bool first = true;
-  const std::size_t n_rows = detail::for_each_chunk(
-      path, inst.item_ids(), reading_options(o.input), o.threads,
+  std::size_t n_rows = 0;
+  detail::for_each_chunk_slot(
+      detail::chunk_file{.path = path, .item_ids = inst.item_ids(), .read = reading_options(o.input),
+                         .progress = o.input.progress, .stage = "read"},
+      {.threads = o.threads},
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
         p.sample = quality_sample(k);
@@ -239,6 +242,7 @@ std::optional<quality_pass1> quality_first_pass(const instrument& inst, const st
       },
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
+        n_rows += static_cast<std::size_t>(chunk.n_rows());
         if (first) {
           r.head.id_column = id_column_name(chunk, o.input);
           r.head.items = chunk.item_ids;
@@ -321,12 +325,14 @@ quality_study quality_file(const instrument& inst, const std::string& path, cons
     detail::quality_counts counts;
     std::vector<repeated_id> repeats;
   };
-  std::vector<part> parts(detail::chunk_batch_size(options.threads));
+  std::vector<part> parts(detail::chunk_slots(options.threads));
   std::vector<repeated_id> repeats;
   std::size_t done = 0;  // rows before the chunk merged next
   if (clean != nullptr) *clean = clean_selection{};
-  detail::for_each_chunk(
-      path, inst.item_ids(), reading_options(options.input), options.threads,
+  detail::for_each_chunk_slot(
+      detail::chunk_file{.path = path, .item_ids = inst.item_ids(), .read = reading_options(options.input),
+                         .progress = options.input.progress, .stage = "read_pass2"},
+      {.threads = options.threads},
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
         p.counts = {};
