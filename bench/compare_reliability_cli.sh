@@ -22,6 +22,7 @@ n_big=${2:-1000000}
 need_executable "$attune"
 need_r_packages psych
 need_gnu_time
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 "$attune" simulate --instrument ecr-r -n "$n_big" --seed 20261202 -o "$tmp/big.csv"
 
 Rscript --vanilla - "$tmp" "$here" <<'RS'
@@ -77,3 +78,4 @@ awk -v r="$r_alpha_cpu" -v a="$c_alpha" 'BEGIN { printf "  %-58s %10.0f %10.0f %
 awk -v r="$r_big" -v a="$e_big2" -v n="$n_big" 'BEGIN { printf "  %-58s %10.0f %10.0f %7.0fx %8s\n", "read.csv + psych::alpha vs --format json -j2, " n " x 36", r * 1000, a * 1000, r / a, ">=50x" }'
 awk -v r="$r_big_cpu" -v a="$c_big2" -v n="$n_big" 'BEGIN { printf "  %-58s %10.0f %10.0f %7.0fx %8s\n", "CPU time: the same, " n " x 36", r * 1000, a * 1000, r / a, ">=50x" }'
 awk -v e1="$e_big1" -v e2="$e_big2" -v c1="$c_big1" -v c2="$c_big2" 'BEGIN { printf "  attune reliability, 1,000,000 x 36: --threads 1 %.2f s (CPU %.2f s), --threads 2 %.2f s (CPU %.2f s): speed-up %.2fx\n", e1, c1, e2, c2, e1 / e2 }'
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

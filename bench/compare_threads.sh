@@ -71,7 +71,7 @@ compare() {
     mb1 = b > 0 && e1 > 0 ? sprintf("%.0f", b / 1e6 / e1) : "-"
     mb2 = b > 0 && e2 > 0 ? sprintf("%.0f", b / 1e6 / e2) : "-"
     printf "  %-44s %7.2f %7.2f %6s | %7.2f %7.2f %6s | %6.2fx %8s\n", n, e1, c1, mb1, e2, c2, mb2,
-           e2 > 0 ? e1 / e2 : 0, ">=1.7x" }'
+           (e2 > 0 ? e1 / e2 : 0), ">=1.7x" }'
 }
 
 echo "attune --threads 1 vs --threads 2 (best of 3; s; MB/s of input per elapsed second; outputs byte-identical)"
