@@ -288,6 +288,24 @@ Eigen::MatrixXd pairwise_moments::correlation() const {
   return r.cwiseMax(-1.0).cwiseMin(1.0);
 }
 
+pairwise_moments pairwise_moments::from_state(double rows, double complete, Eigen::MatrixXd n, Eigen::MatrixXd mean,
+                                              Eigen::MatrixXd m2, Eigen::MatrixXd c) {
+  const Eigen::Index k = n.rows();
+  for (const Eigen::MatrixXd* m : {&n, &mean, &m2, &c}) {
+    if (m->rows() != k || m->cols() != k) {
+      throw error(errc::invalid_argument, "pairwise_moments::from_state: the four matrices must be k x k");
+    }
+  }
+  pairwise_moments pm(k);
+  pm.rows_ = rows;
+  pm.complete_ = complete;
+  pm.n_ = std::move(n);
+  pm.mean_ = std::move(mean);
+  pm.m2_ = std::move(m2);
+  pm.c_ = std::move(c);
+  return pm;
+}
+
 std::string pairwise_moments::serialize() const {
   std::string out = "attune-pairwise-moments 1 " + std::to_string(k_) + "\n";
   out += "rows " + hex(rows_) + " complete " + hex(complete_) + "\n";
