@@ -18,6 +18,25 @@ std::optional<correlation_kind> parse_correlation_kind(std::string_view s) noexc
 
 void correlation_options::validate() const { polychoric.validate(); }
 
+correlation_result correlate(const pairwise_moments& pm, std::size_t n_rows) {
+  const Eigen::Index k = pm.n_items();
+  if (k < 2) {
+    throw error(errc::insufficient_data,
+                "correlations need at least 2 item columns; " + std::to_string(k) + " given", {.rule = "too_few_items"});
+  }
+  correlation_result out;
+  out.method = correlation_kind::pearson;
+  out.n = n_rows;
+  out.matrix = pm.correlation();
+  out.pair_counts = pm.counts();
+  for (Eigen::Index i = 0; i < k; ++i) {
+    if (std::isnan(out.matrix(i, i))) {
+      out.warnings.push_back("item " + std::to_string(i + 1) + " has zero variance; its correlations are undefined");
+    }
+  }
+  return out;
+}
+
 correlation_result correlate(const Eigen::MatrixXd& data, const correlation_options& options) {
   options.validate();
   const Eigen::Index k = data.cols();
@@ -31,14 +50,7 @@ correlation_result correlate(const Eigen::MatrixXd& data, const correlation_opti
   if (options.method == correlation_kind::pearson) {
     pairwise_moments pm(k);
     pm.add(data);
-    out.matrix = pm.correlation();
-    out.pair_counts = pm.counts();
-    for (Eigen::Index i = 0; i < k; ++i) {
-      if (std::isnan(out.matrix(i, i))) {
-        out.warnings.push_back("item " + std::to_string(i + 1) + " has zero variance; its correlations are undefined");
-      }
-    }
-    return out;
+    return correlate(pm, static_cast<std::size_t>(data.rows()));
   }
   polychoric_result p = polychoric(data, options.polychoric);
   out.matrix = std::move(p.rho);

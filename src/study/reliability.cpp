@@ -10,6 +10,8 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
+#include "attune/study/state.hpp"
+#include "study/state_fingerprint.hpp"
 #include "detail/progress.hpp"
 #include "detail/progress_input.hpp"
 #include "detail/parallel.hpp"
@@ -247,24 +249,43 @@ struct chunk_state {
   std::vector<reliability_accumulator> scales;
 };
 
-// The one-pass path: the file read in chunks, each chunk accumulated (on up to `threads` threads),
-// the chunk states merged in file order. Returns nullopt where the accumulators cannot give what
-// the whole-matrix path gives (an item without variance: the score is recomputed without it; an
-// analysis that fails: its message comes from the whole-matrix path), and the caller falls back.
-std::optional<reliability_study> stream_reliability(const instrument* given, const std::string& path,
-                                                    const reliability_study_options& options) {
+// A whole accumulation: of a file read in chunks, or of merged state files. Not movable in
+// spirit: the answer checks point at `inst`, so it is built in place and never moved.
+struct accumulation {
+  instrument inst;                   // the given instrument, or the data's columns as one scale
+  bool given = false;
+  std::vector<std::string> columns;  // the data columns of the items
+  std::vector<std::size_t> scales;   // the subscales (indices into inst.subscales) with an analysis
+  chunk_state total;
+  double n_rows = 0.0;
+  accumulation() = default;
+  accumulation(const accumulation&) = delete;
+  accumulation& operator=(const accumulation&) = delete;
+};
+
+// The subscales with an analysis: those with at least 2 items (every one for the data's columns).
+std::vector<std::size_t> analysed_scales(const instrument& inst, bool given) {
+  std::vector<std::size_t> out;
+  for (std::size_t t = 0; t < inst.subscales.size(); ++t) {
+    if (inst.subscales[t].items.size() >= 2 || !given) out.push_back(t);
+  }
+  return out;
+}
+
+// The one-pass accumulation: the file read in chunks, each chunk accumulated (on up to `threads`
+// threads), the chunk states merged in file order. False when the file cannot be opened (the
+// whole-file reader reports it).
+bool accumulate(accumulation& a, const instrument* given, const std::string& path,
+                const reliability_study_options& options) {
   std::error_code missing;
-  if (!std::filesystem::exists(path, missing)) return std::nullopt;  // the whole-file reader reports it
+  if (!std::filesystem::exists(path, missing)) return false;  // the whole-file reader reports it
   // The bytes read are reported as stage "read" (detail/progress_input.hpp).
   detail::progress_input input(path, options.input.progress);
   response_reader reader(input.stream(), path, given != nullptr ? given->item_ids() : std::vector<std::string>{},
                          reading_options(options.input));
-  std::optional<instrument> custom;
-  const instrument* inst = given;
-  std::vector<std::string> columns, item_ids;
-  std::vector<const subscale*> scales;  // those with an analysis
-  chunk_state total;
-  double n_rows = 0.0;
+  a.given = given != nullptr;
+  if (given != nullptr) a.inst = *given;
+  bool started = false;
   const std::size_t batch = 4 * detail::worker_count(options.reliability.threads, 1 << 20);
   std::vector<responses> chunks(batch);
   std::vector<chunk_state> parts(batch);
@@ -272,76 +293,94 @@ std::optional<reliability_study> stream_reliability(const instrument* given, con
     std::size_t got = 0;
     while (got < batch && (more = reader.read(chunks[got], kStreamChunkRows))) ++got;
     if (got == 0) break;
-    if (inst == nullptr) {
-      custom = columns_as_scale(chunks[0], options.input, options.reversed);
-      inst = &*custom;
-    }
-    if (columns.empty()) {
-      columns = chunks[0].columns;
-      item_ids = chunks[0].item_ids;
-      for (const auto& s : inst->subscales) {
-        if (s.items.size() >= 2 || given == nullptr) scales.push_back(&s);
-      }
-      total.checks.emplace(*inst, options.input);
-      for (const subscale* s : scales) {
-        total.scales.emplace_back(static_cast<Eigen::Index>(s->items.size()), options.reliability.missing);
+    if (!started) {
+      started = true;
+      if (given == nullptr) a.inst = columns_as_scale(chunks[0], options.input, options.reversed);
+      a.columns = chunks[0].columns;
+      a.scales = analysed_scales(a.inst, a.given);
+      a.total.checks.emplace(a.inst, options.input);
+      for (const std::size_t s : a.scales) {
+        a.total.scales.emplace_back(static_cast<Eigen::Index>(a.inst.subscales[s].items.size()),
+                                    options.reliability.missing);
       }
     }
     detail::parallel_for(got, options.reliability.threads, [&](std::size_t c) {
       responses& data = chunks[c];
       chunk_state& part = parts[c];
       part = chunk_state{};
-      part.n_out_of_range = apply_range_rule(*inst, data, options.input.scoring);
-      part.checks.emplace(*inst, options.input);
+      part.n_out_of_range = apply_range_rule(a.inst, data, options.input.scoring);
+      part.checks.emplace(a.inst, options.input);
       part.checks->add(data);
-      for (const subscale* s : scales) {
-        part.scales.emplace_back(static_cast<Eigen::Index>(s->items.size()), options.reliability.missing);
-        part.scales.back().add(keyed_items(*inst, *s, data.values, options.input.scoring));
+      for (const std::size_t s : a.scales) {
+        const subscale& sub = a.inst.subscales[s];
+        part.scales.emplace_back(static_cast<Eigen::Index>(sub.items.size()), options.reliability.missing);
+        part.scales.back().add(keyed_items(a.inst, sub, data.values, options.input.scoring));
       }
     });
     for (std::size_t c = 0; c < got; ++c) {  // file order, whatever the thread count
-      n_rows += static_cast<double>(chunks[c].n_rows());
-      total.n_out_of_range += parts[c].n_out_of_range;
-      total.checks->merge(*parts[c].checks);
-      for (std::size_t t = 0; t < scales.size(); ++t) total.scales[t].merge(parts[c].scales[t]);
+      a.n_rows += static_cast<double>(chunks[c].n_rows());
+      a.total.n_out_of_range += parts[c].n_out_of_range;
+      a.total.checks->merge(*parts[c].checks);
+      for (std::size_t t = 0; t < a.scales.size(); ++t) a.total.scales[t].merge(parts[c].scales[t]);
     }
   }
   input.finish();
-  if (n_rows == 0.0) return std::nullopt;  // the whole-file reader names the empty file
+  return true;
+}
+
+// The study from an accumulation. Returns nullopt where the accumulators cannot give what the
+// whole-matrix path gives (an item without variance: the score is recomputed without it; an
+// analysis that fails: its message comes from the whole-matrix path), and the caller falls back;
+// with `strict` (a state file: no rows to fall back on) these are errors instead.
+std::optional<reliability_study> analyze_accumulation(const accumulation& a, const std::string& source,
+                                                      const reliability_study_options& options, bool strict) {
+  if (a.n_rows == 0.0) {
+    if (strict) throw error(errc::insufficient_data, "reliability: the states hold no rows", {.rule = "no_rows"});
+    return std::nullopt;  // the whole-file reader names the empty file
+  }
+  const instrument& inst = a.inst;
   reliability_study out;
-  if (given != nullptr) out.instrument = inst->id;
-  out.n_rows = static_cast<std::size_t>(n_rows);
-  out.n_out_of_range = total.n_out_of_range;
+  if (a.given) out.instrument = inst.id;
+  out.n_rows = static_cast<std::size_t>(a.n_rows);
+  out.n_out_of_range = a.total.n_out_of_range;
   if (out.n_out_of_range > 0) {
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
   }
-  const auto checked = total.checks->warnings(path);
+  const auto checked = a.total.checks->warnings(source);
   out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
   std::size_t t = 0;
-  for (const auto& s : inst->subscales) {
-    if (s.items.size() < 2 && given != nullptr) {
+  for (const auto& s : inst.subscales) {
+    if (s.items.size() < 2 && a.given) {
       out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
       continue;
     }
-    const reliability_accumulator& acc = total.scales[t++];
+    const reliability_accumulator& acc = a.total.scales[t++];
     scale_reliability sr;
     sr.name = s.name;
     for (const auto& id : s.items) {
-      const auto idx = static_cast<std::size_t>(inst->item_index(id));
-      sr.items.push_back(idx < columns.size() ? columns[idx] : id);
-      if (inst->is_reversed(s, id)) sr.reversed.push_back(sr.items.back());
+      const auto idx = static_cast<std::size_t>(inst.item_index(id));
+      sr.items.push_back(idx < a.columns.size() ? a.columns[idx] : id);
+      if (inst.is_reversed(s, id)) sr.reversed.push_back(sr.items.back());
     }
-    const pairwise_moments& pm = acc.moments();
+    const pairwise_moments pm = acc.moments();
     for (Eigen::Index i = 0; i < acc.n_items(); ++i) {
-      if (!(pm.pair_m2()(i, i) > 0.0)) return std::nullopt;  // a constant item: the score is recomputed without it
+      if (!(pm.pair_m2()(i, i) > 0.0)) {  // a constant item: the score is recomputed without it
+        if (!strict) return std::nullopt;
+        throw error(errc::insufficient_data,
+                    "scale '" + s.name + "': item " + sr.items[static_cast<std::size_t>(i)] +
+                        " has no variance in the merged states; the scale score cannot be recomputed without it "
+                        "from states: run reliability on the data, or name the other items with --items",
+                    {.item = sr.items[static_cast<std::size_t>(i)], .rule = "zero_variance"});
+      }
     }
     reliability_options ro = options.reliability;
     ro.item_names = sr.items;
     try {
       sr.reliability = analyze_reliability(acc, ro);
-    } catch (const error&) {
-      return std::nullopt;
+    } catch (const error& e) {
+      if (!strict) return std::nullopt;
+      throw e.with_context("scale '" + s.name + "': ");
     }
     try {
       sr.omega = omega_of(sr.reliability, Eigen::MatrixXd(), options);
@@ -350,8 +389,19 @@ std::optional<reliability_study> stream_reliability(const instrument* given, con
     }
     out.scales.push_back(std::move(sr));
   }
-  if (out.scales.empty()) return std::nullopt;
+  if (out.scales.empty()) {
+    if (!strict) return std::nullopt;
+    throw error(errc::insufficient_data, "instrument '" + inst.id + "' has no subscale with at least 2 items",
+                {.rule = "no_scale"});
+  }
   return out;
+}
+
+std::optional<reliability_study> stream_reliability(const instrument* given, const std::string& path,
+                                                    const reliability_study_options& options) {
+  accumulation a;
+  if (!accumulate(a, given, path, options)) return std::nullopt;
+  return analyze_accumulation(a, path, options, false);
 }
 
 }  // namespace
@@ -371,6 +421,61 @@ reliability_study study_reliability(const instrument* inst, const std::string& p
     }
   }
   return study_reliability(inst, read_study_data(path, inst, options.input), options);
+}
+
+ATTUNE_END_NAMESPACE
+
+// ---------------------------------------------------------------------------------------------
+// State files (study/state.hpp): the streaming accumulation saved, and analysed after a merge.
+
+ATTUNE_BEGIN_NAMESPACE
+
+reliability_state accumulate_reliability(const instrument* inst, const std::string& path,
+                                         const reliability_study_options& options) {
+  check(inst, options);
+  if (needs_rows(inst, path, options)) {
+    throw error(errc::invalid_argument,
+                path == "-" ? std::string("a state is saved from a data file, not from standard input")
+                            : std::string("a state holds moments, not rows: bootstrap and ADF intervals, omega intervals, "
+                                          "ordinal alpha, the ICC and a scale without a declared response range need "
+                                          "every row; leave them out, or give the scale's range (scoring_options.range)"),
+                {.option = "reliability_study_options", .rule = "state_needs_rows"});
+  }
+  accumulation a;
+  if (!accumulate(a, inst, path, options)) {
+    (void)read_study_data(path, inst, options.input);  // names the file that cannot be opened
+    throw error(errc::io_error, "cannot read " + path, {.source = path});
+  }
+  reliability_state st;
+  if (a.n_rows == 0.0) {
+    (void)read_study_data(path, inst, options.input);  // names the empty file, as the study does
+    throw error(errc::insufficient_data, path + ": no data rows", {.source = path, .rule = "no_rows"});
+  }
+  st.fingerprint = detail::reliability_fingerprint(a.inst, a.given, a.columns, options);
+  st.n_rows = static_cast<std::size_t>(a.n_rows);
+  st.n_out_of_range = a.total.n_out_of_range;
+  st.checks = a.total.checks->serialize();
+  st.scales = std::move(a.total.scales);
+  return st;
+}
+
+reliability_study study_reliability(const reliability_state& state) {
+  auto contents = detail::read_reliability_fingerprint(state.fingerprint, state.source);
+  accumulation a;
+  a.inst = std::move(contents.inst);
+  a.given = contents.given;
+  a.columns = std::move(contents.columns);
+  a.scales = analysed_scales(a.inst, a.given);
+  if (a.scales.size() != state.scales.size()) {
+    throw error(errc::bad_input, "state " + state.source + ": " + std::to_string(state.scales.size()) +
+                                     " scales; its instrument has " + std::to_string(a.scales.size()));
+  }
+  a.n_rows = static_cast<double>(state.n_rows);
+  a.total.n_out_of_range = state.n_out_of_range;
+  a.total.checks.emplace(a.inst, contents.options.input);
+  a.total.checks->restore(state.checks);
+  a.total.scales = state.scales;
+  return *analyze_accumulation(a, "the merged states", contents.options, true);
 }
 
 ATTUNE_END_NAMESPACE
