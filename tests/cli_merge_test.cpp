@@ -3,6 +3,8 @@
 // state file is an error naming the file and what is wrong.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -48,11 +50,11 @@ sharded make_shards(const std::string& dir, int n, const std::vector<int>& sizes
 }
 
 std::string save_states(const sharded& d, const std::string& dir, const std::string& options,
-                        std::vector<std::string>* paths = nullptr) {
+                        std::vector<std::string>* paths = nullptr, const std::string& command = "reliability") {
   std::string list;
   for (std::size_t s = 0; s < d.shards.size(); ++s) {
     const std::string state = dir + "/shard" + std::to_string(s + 1) + ".state";
-    const auto r = run_cli("reliability '" + d.shards[s] + "' " + options + " --save-state '" + state + "'");
+    const auto r = run_cli(command + " '" + d.shards[s] + "' " + options + " --save-state '" + state + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "");
     list += " '" + state + "'";
@@ -102,6 +104,81 @@ TEST(CliMerge, OneStateEqualsItsOwnRunAndTheLibraryAgrees) {
   EXPECT_EQ(st.n_rows, 500u);
   EXPECT_EQ(st.scales.size(), 2u);
   EXPECT_TRUE(st.scales[0].exact());
+}
+
+// Correlate (Pearson) states: 4 shards merged print the single run's correlations byte for byte
+// (exact integer sums), in any order, as JSON and as CSV.
+TEST(CliMerge, FourCorrelateShardsMergedPrintExactlyTheSingleRun) {
+  const std::string dir = temp_path("correlate");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 9000, {2500, 4097, 1, 2402});
+  const std::string options = "--instrument ecr-r";
+  const auto single = run_cli("correlate '" + d.whole + "' " + options + " --format json");
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  std::vector<std::string> paths;
+  const std::string states = save_states(d, dir, options, &paths, "correlate");
+  const auto merged = run_cli("merge" + states + " --format json");
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(merged.out, single.out) << "the merge must be byte-identical to the single run";
+  const auto csv = run_cli("correlate '" + d.whole + "' " + options + " --format csv");
+  const auto reversed = run_cli("merge '" + paths[3] + "' '" + paths[2] + "' '" + paths[1] + "' '" + paths[0] + "' --format csv");
+  ASSERT_EQ(reversed.exit_code, 0) << reversed.err;
+  EXPECT_EQ(reversed.out, csv.out);
+  // The library reads the state back byte for byte; a correlate state is not a reliability state.
+  const std::string text = read_file(paths[0]);
+  const attune::correlate_state st = attune::read_correlate_state(text, paths[0]);
+  EXPECT_EQ(attune::serialize_state(st), text);
+  EXPECT_EQ(st.n_rows, 2500u);
+  EXPECT_TRUE(st.moments.exact());
+  EXPECT_THROW((void)attune::read_reliability_state(text, paths[0]), attune::error);
+  // Mixing studies in one merge is an error naming the file; polychoric states are refused.
+  const std::string rel = dir + "/rel.state";
+  ASSERT_EQ(run_cli("reliability '" + d.shards[0] + "' " + options + " --save-state '" + rel + "'").exit_code, 0);
+  const auto mixed = run_cli("merge '" + paths[0] + "' '" + rel + "'");
+  EXPECT_NE(mixed.exit_code, 0);
+  EXPECT_NE(mixed.err.find("rel.state"), std::string::npos) << mixed.err;
+  const std::string poly = dir + "/poly.state";
+  const auto refused = run_cli("correlate '" + d.shards[0] + "' " + options + " --method polychoric --save-state '" + poly + "'");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("polychoric"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(poly));
+}
+
+// Answers that are not integers (half points) accumulate floating-point moments: the merge then
+// equals the single run within 1e-14 (absolute, on correlations in [-1, 1]), not bit for bit.
+TEST(CliMerge, NonIntegerAnswersMergeWithinRounding) {
+  const std::string dir = temp_path("halves");
+  std::filesystem::create_directories(dir);
+  std::string whole = "a,b,c\n";
+  std::vector<std::string> shard_text(4, "a,b,c\n");
+  for (int i = 0; i < 6000; ++i) {
+    const double a = 1 + (i * 7 % 13) * 0.5, b = 1 + ((i * 5 + 3) % 11) * 0.5, c = 1 + ((i * i) % 9) * 0.5;
+    const std::string row = std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(c) + "\n";
+    whole += row;
+    shard_text[i < 1000 ? 0 : i < 4500 ? 1 : i < 4501 ? 2 : 3] += row;
+  }
+  write_file(dir + "/whole.csv", whole);
+  std::string states;
+  for (int s = 0; s < 4; ++s) {
+    const std::string shard = dir + "/s" + std::to_string(s) + ".csv", state = shard + ".state";
+    write_file(shard, shard_text[s]);
+    const auto r = run_cli("correlate '" + shard + "' --items a,b,c --scale 1-7 --save-state '" + state + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    states += " '" + state + "'";
+  }
+  const auto single = run_cli("correlate '" + dir + "/whole.csv' --items a,b,c --scale 1-7 --format json");
+  const auto merged = run_cli("merge" + states + " --format json");
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  const auto js = nlohmann::json::parse(single.out), jm = nlohmann::json::parse(merged.out);
+  EXPECT_EQ(jm["n_rows"], js["n_rows"]);
+  const auto& rs = js["correlation"]["matrix"];
+  const auto& rm = jm["correlation"]["matrix"];
+  ASSERT_EQ(rs.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t j = 0; j < 3; ++j) EXPECT_NEAR(rm[i][j].get<double>(), rs[i][j].get<double>(), 1e-14);
+  }
+  EXPECT_NE(rs[0][1].get<double>(), 0.0);
 }
 
 class CliMergeErrors : public ::testing::Test {

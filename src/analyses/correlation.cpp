@@ -3,8 +3,10 @@
 #include <cmath>
 
 #include "attune/analyses/moments.hpp"
+#include "attune/analyses/exact_moments.hpp"
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "detail/leading_moments.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -48,6 +50,12 @@ correlation_result correlate(const Eigen::MatrixXd& data, const correlation_opti
   out.method = options.method;
   out.n = static_cast<std::size_t>(data.rows());
   if (options.method == correlation_kind::pearson) {
+    // Exact integer sums where every answer is an integer (exact_moments.hpp): the correlations then
+    // equal, bit for bit, those of the same rows streamed in chunks or merged from shards' states.
+    exact_moments exact(k);
+    if (exact.add(data)) {
+      return correlate(detail::leading_moments(exact.to_moments(), k), static_cast<std::size_t>(data.rows()));
+    }
     pairwise_moments pm(k);
     pm.add(data);
     return correlate(pm, static_cast<std::size_t>(data.rows()));

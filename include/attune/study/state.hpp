@@ -35,6 +35,7 @@
 #include "attune/analyses/reliability.hpp"
 #include "attune/core/config.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/study/correlate.hpp"
 #include "attune/study/reliability.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -68,7 +69,7 @@ ATTUNE_EXPORT reliability_state accumulate_reliability(const instrument* inst, c
 /// The state file text of `state` (see the file comment).
 ATTUNE_EXPORT std::string serialize_state(const reliability_state& state);
 
-/// The study a state file text is for ("reliability"), from its first line.
+/// The study a state file text is for ("reliability" or "correlate"), from its first line.
 /// @throws attune::error (bad_input) naming `source` when the text is no attune state, or
 ///         (bad_input, rule `state_version`) for another format version.
 ATTUNE_EXPORT std::string state_study(std::string_view text, const std::string& source);
@@ -98,6 +99,36 @@ ATTUNE_EXPORT reliability_study study_reliability(const reliability_state& state
 ///         invalid_argument for an empty list.
 ATTUNE_EXPORT reliability_state merge_state_files(const std::vector<std::string>& paths,
                                                   std::vector<std::string>& warnings);
+
+/// The correlate study's accumulation over some rows (Pearson correlations): the answer checks and
+/// one accumulator of the items' moments, exact integer sums while every answer is an integer.
+struct ATTUNE_EXPORT correlate_state {
+  std::string fingerprint;  ///< canonical JSON: study, instrument, columns, input options, method
+  std::string source;       ///< where the state was read from; "" in memory
+  std::size_t n_rows = 0;
+  std::size_t n_out_of_range = 0;
+  std::string checks;                 ///< `answer_checks::serialize`
+  reliability_accumulator moments;    ///< the items' moments (pairwise), in data column order
+};
+
+/// Reads `path` in chunks into a correlate state (Pearson only).
+/// @throws attune::error (invalid_argument, rule `state_needs_rows`) for polychoric correlations
+///         (their tables are not saved), standard input, or the data's columns without
+///         `input.scoring.range`; and as `study_correlate`.
+ATTUNE_EXPORT correlate_state accumulate_correlate(const instrument* inst, const std::string& path,
+                                                   const correlate_study_options& options = {});
+/// The state file text of `state`.
+ATTUNE_EXPORT std::string serialize_state(const correlate_state& state);
+/// Reads a correlate state file text. @throws attune::error as `read_reliability_state`.
+ATTUNE_EXPORT correlate_state read_correlate_state(std::string_view text, const std::string& source);
+/// Merges `other` into `into`. @throws attune::error (rule `state_mismatch`) as for reliability.
+ATTUNE_EXPORT void merge_state(correlate_state& into, const correlate_state& other);
+/// The correlations of the rows behind `state`: what `study_correlate` on those rows gives (bit
+/// for bit for integer answers). Warnings name the source as "the merged states".
+ATTUNE_EXPORT correlate_study study_correlate(const correlate_state& state);
+/// Reads and merges correlate state files, as `merge_state_files`.
+ATTUNE_EXPORT correlate_state merge_correlate_state_files(const std::vector<std::string>& paths,
+                                                          std::vector<std::string>& warnings);
 
 /// The text of the state file `path`, at most `max_state_file_bytes`.
 /// @throws attune::error (io_error) naming the path: missing, a directory, unreadable or too large.
