@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
   ro.input.read.items = {"a", "b", "c"};
   ro.input.scoring.range = attune::response_range{1, 5};
   seed("states", "gen_state_file.txt", attune::serialize_state(attune::accumulate_reliability(nullptr, csv, ro)), 4);
+  attune::correlate_study_options co;
+  co.input = ro.input;
+  seed("states", "gen_correlate_state_file.txt",
+       attune::serialize_state(attune::accumulate_correlate(nullptr, csv, co)), 4 | 16);
   std::remove(csv.c_str());
   return 0;
 }
