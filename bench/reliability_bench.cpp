@@ -190,7 +190,7 @@ BENCHMARK(BM_alpha_missing_generated)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_bootstrap_generated)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_bootstrap_missing_generated)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_split16_generated)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_moments_add)->Arg(0)->Arg(10)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_moments_add)->Arg(0)->Arg(2)->Arg(10)->Arg(30)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_icc)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_alpha_wide)->Unit(benchmark::kMillisecond)->Iterations(1);
 

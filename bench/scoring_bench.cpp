@@ -13,6 +13,9 @@
 //   BM_read_and_score   + score both subscales of each chunk (what `attune score` does per chunk),
 //                       in chunks of 3,640 rows (second argument 0) and of 65,536 rows (18 MiB,
 //                       beyond the CPU cache: each pass over the chunk then goes to memory)
+//   BM_take_records     cutting the text into runs of whole records (the sequential part of the
+//                       parallel reader, src/data/chunk_pipeline.hpp)
+//   BM_pipeline_score   read + score through detail::for_each_chunk on 1 and 2 threads
 //   BM_score_matrix     scoring alone, on answers already in memory (respondents/s)
 //   BM_score_respondent one respondent at a time, as an app does
 #include <cstddef>
@@ -29,6 +32,7 @@
 #include "attune/data/responses.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/analyses/simulate.hpp"
+#include "data/chunk_pipeline.hpp"
 
 namespace {
 
@@ -119,6 +123,44 @@ void BM_read_and_score(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
 
+void BM_take_records(benchmark::State& state) {
+  const std::string& csv = sample_csv(static_cast<std::size_t>(state.range(0)));
+  std::vector<char> text;
+  for (auto _ : state) {
+    memory_buf buf(csv);
+    std::istream in(&buf);
+    attune::csv_reader reader(in, "bench.csv");
+    std::size_t rows = 0;
+    while (const std::size_t got = reader.take_records(4096, text)) {
+      rows += got;
+      text.clear();
+    }
+    benchmark::DoNotOptimize(rows);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(csv.size()));
+}
+
+// Arg 0: respondents; arg 1: threads.
+void BM_pipeline_score(benchmark::State& state) {
+  const std::string& csv = sample_csv(static_cast<std::size_t>(state.range(0)));
+  attune::read_options options;
+  options.id_column = "id";
+  const attune::instrument& inst = ecr_r();
+  const auto ids = inst.item_ids();
+  for (auto _ : state) {
+    memory_buf buf(csv);
+    std::istream in(&buf);
+    attune::response_reader reader(in, "bench.csv", ids, options);
+    attune::score_summary summary(inst.score_names());
+    attune::detail::for_each_chunk<attune::score_table>(
+        reader, {.chunk_rows = attune::cache_friendly_chunk_rows(ids.size()), .threads = static_cast<int>(state.range(1))},
+        [&](attune::responses& chunk, attune::score_table& t) { t = attune::score(inst, chunk); },
+        [&](attune::responses&, attune::score_table& t) { summary.add(t); });
+    benchmark::DoNotOptimize(summary.n_rows());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(csv.size()));
+}
+
 void BM_score_matrix(benchmark::State& state) {
   const attune::responses& data = sample(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state) {
@@ -151,6 +193,8 @@ BENCHMARK(BM_read_and_score)
     ->Args({100000, 0})
     ->Args({100000, 65536})
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_take_records)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_pipeline_score)->Args({100000, 1})->Args({100000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_score_matrix)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_score_respondent)->Unit(benchmark::kMicrosecond);
 

@@ -5,6 +5,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <utility>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -44,6 +47,8 @@ std::string likert_file() {
   return path;
 }
 
+void expect_near_json(const nlohmann::json& a, const nlohmann::json& b, double tol, const std::string& where);
+
 void expect_same_output(const std::string& args) {
   const auto one = run_cli(args + " --threads 1");
   const auto two = run_cli(args + " --threads 2");
@@ -66,6 +71,112 @@ TEST(CliThreads, ReliabilityWithRowsTheSameForAnyThreadCount) {
   const std::string data = "'" + likert_file() + "' --items Q1-Q12 --scale 1-5";
   expect_same_output("reliability " + data + " --format json --ordinal");
   expect_same_output("reliability " + data + " --format json --ci bootstrap_percentile --bootstrap 50");
+}
+
+// ECR-R files (`attune simulate`, 2% missing): 12,000 respondents, several chunks of every
+// streaming reader (3,640 rows for score, 4,096 for reliability); 1,500 for the commands whose
+// cost grows faster than N (ward's distances, mixtures, polychorics, the report).
+std::string ecr_file(int n = 12000) {
+  const std::string p = temp_path("threads_ecr-r_" + std::to_string(n) + ".csv");
+  if (!std::ifstream(p)) {
+    const auto r = run_cli("simulate --instrument ecr-r -n " + std::to_string(n) + " --seed 20261202 -o '" + p + "'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  return p;
+}
+
+// Issue 18, Must show: every command that reads data, --threads 1 against --threads 2.
+TEST(CliThreads, EveryCommandThatReadsDataGivesTheSameOutputForAnyThreadCount) {
+  const std::string data = "'" + ecr_file() + "' --instrument ecr-r";
+  for (const std::string format : {"csv", "json", "table"}) expect_same_output("score " + data + " --id id --format " + format);
+  const std::string small = "'" + ecr_file(1500) + "' --instrument ecr-r";
+  for (const auto& [command, file] : std::vector<std::pair<std::string, std::string>>{
+           {"score --id id --chunk-rows 1000 --format csv", data},
+           {"reliability --format json", data},
+           {"reliability --format table", data},
+           {"correlate --format json", data},
+           {"classify --method fisher --id id --format csv", data},
+           {"quality --id id --format json", data},
+           {"correlate --method polychoric --format json", small},
+           {"factor --format json", small},
+           {"factor --cfa --format json", small},
+           {"classify --method kmeans --id id --seed 7 --format json", small},
+           {"profiles --models EEI --k 1-2 --starts 2 --format json", small},
+           {"cluster --method ward.D2 --k 4 --format json", small}}) {
+    const std::size_t space = command.find(' ');
+    expect_same_output(command.substr(0, space) + " " + file + command.substr(space));
+  }
+  const std::string after = temp_path("threads_ecr-r_after.csv");
+  ASSERT_EQ(run_cli("simulate --instrument ecr-r -n 12000 --seed 20261203 -o '" + after + "'").exit_code, 0);
+  expect_same_output("change '" + ecr_file() + "' '" + after + "' --instrument ecr-r --id id --format json");
+  const std::string html1 = temp_path("threads_report1.html"), html2 = temp_path("threads_report2.html");
+  const auto r1 = run_cli("report " + small + " -o '" + html1 + "' --threads 1");
+  const auto r2 = run_cli("report " + small + " -o '" + html2 + "' --threads 2");
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  // the Methods section quotes the command line (its -o file and --threads): the rest is equal
+  auto without_command = [](std::string html) {
+    const std::size_t at = html.find("command: attune report");
+    if (at != std::string::npos) html.erase(at, html.find("</p>", at) - at);
+    return html;
+  };
+  EXPECT_EQ(without_command(attune::test::read_file(html1)), without_command(attune::test::read_file(html2)));
+}
+
+// The streamed reliability gives what the whole-matrix path gives for a scale with a constant
+// item (left out, the score recomputed: a second pass over the file), for answers too large for
+// their squares, for an answer outside the range and a cell that is not a number (the same
+// messages, naming the same row and line), whatever the thread count.
+TEST(CliThreads, ReliabilityStreamedGivesTheWholeFileMessages) {
+  std::string csv = "Q1,Q2,Q3,Q4\n";
+  for (int i = 0; i < 9000; ++i) {
+    csv += std::to_string(1 + i % 5) + "," + std::to_string(1 + (i / 3) % 5) + ",3," + std::to_string(1 + (i * 7) % 5) + "\n";
+  }
+  const std::string constant = temp_path("threads_constant.csv");
+  write_file(constant, csv);
+  for (const std::string extra : {"", " --missing-method listwise"}) {
+    const std::string args = " --items Q1-Q4 --scale 1-5 --format json" + extra;
+    const auto streamed = run_cli("reliability '" + constant + "'" + args + " --threads 2");
+    const auto whole = run_cli("reliability -" + args, csv);
+    ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    const auto a = nlohmann::json::parse(streamed.out), b = nlohmann::json::parse(whole.out);
+    expect_near_json(a["scales"], b["scales"], 1e-12, "constant item" + extra);
+    EXPECT_NE(a["scales"][0]["reliability"]["warnings"].dump().find("Q3 has zero variance"), std::string::npos) << a.dump();
+  }
+  auto expect_same_error = [](const std::string& name, std::string text, const std::string& args, const std::string& what) {
+    const std::string path = temp_path(name);
+    write_file(path, text);
+    for (const char* threads : {" --threads 1", " --threads 2"}) {
+      const auto streamed = run_cli("reliability '" + path + "'" + args + threads);
+      const auto whole = run_cli("reliability -" + args, text);
+      EXPECT_EQ(streamed.exit_code, 1) << name << streamed.err;
+      EXPECT_NE(streamed.err.find(what), std::string::npos) << name << "\n" << streamed.err;
+      // the same words, the source named differently (the file, or <stdin>)
+      std::string expected = whole.err;
+      for (std::size_t at; (at = expected.find("<stdin>")) != std::string::npos;) expected.replace(at, 7, path);
+      EXPECT_EQ(streamed.err, expected) << name;
+    }
+  };
+  std::string big = "Q1,Q2,Q3\n";
+  for (int i = 0; i < 9000; ++i) big += std::to_string(1 + i % 5) + "," + std::to_string(1 + i % 4) + "," + std::to_string(1 + i % 3) + "\n";
+  std::string huge = big;
+  huge.replace(huge.find("\n", huge.size() / 2) + 1, 1, "1e200");  // row ~4500, column Q1
+  expect_same_error("threads_huge.csv", huge, " --items Q1-Q3", "its square overflows");
+  std::string range = big;
+  range.replace(range.find("\n", range.size() / 3) + 1, 1, "9");
+  expect_same_error("threads_range.csv", range, " --items Q1-Q3 --scale 1-5", "outside the response range 1-5");
+  std::string text = range;  // a cell that is not a number after the answer out of range: it is named
+  text.replace(text.find("\n", text.size() * 2 / 3) + 1, 1, "x");
+  expect_same_error("threads_text.csv", text, " --items Q1-Q3 --scale 1-5", "is not a number");
+  // a note with line ends in quotes (the records after it keep their line numbers), then a record
+  // with a field too few: named by its line and row
+  std::string noted = "Q1,Q2,Q3,note\n";
+  for (int i = 0; i < 9000; ++i) {
+    noted += std::to_string(1 + i % 5) + "," + std::to_string(1 + i % 4) + "," + std::to_string(1 + i % 3) +
+             (i == 3000 ? ",\"two\nlines, \"\"quoted\"\"\n\"\n" : i == 7000 ? "\n" : ",a\n");
+  }
+  expect_same_error("threads_quoted.csv", noted, " --items Q1-Q3 --scale 1-5", "line 7004 (row 7001): 3 fields, but the header has 4");
 }
 
 // Every number of `a` equals the one at the same place in `b` to `tol` (relative), every string,

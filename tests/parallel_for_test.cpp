@@ -60,3 +60,43 @@ TEST(ParallelFor, FirstExceptionReachesTheCallerAndStopsTheRest) {
 }
 
 }  // namespace
+
+// run_with_helpers: the lead runs on the calling thread while the helpers run; both finish before
+// it returns; the lead's exception (else a helper's) reaches the caller after every thread joined.
+TEST(RunWithHelpers, LeadOnTheCallingThreadHelpersJoinedExceptionsPassed) {
+  const auto caller = std::this_thread::get_id();
+  for (const unsigned helpers : {0U, 1U, 3U}) {
+    std::atomic<bool> stop{false};
+    std::atomic<int> helped{0};
+    std::thread::id lead_thread;
+    attune::detail::run_with_helpers(
+        helpers,
+        [&] {
+          lead_thread = std::this_thread::get_id();
+          stop = true;
+        },
+        [&] {
+          while (!stop) std::this_thread::yield();
+          ++helped;
+        });
+    EXPECT_EQ(lead_thread, caller);
+    EXPECT_EQ(helped.load(), static_cast<int>(helpers));
+  }
+  std::atomic<bool> stop{false};
+  EXPECT_THROW(attune::detail::run_with_helpers(
+                   2,
+                   [&] {
+                     stop = true;
+                     throw std::runtime_error("lead");
+                   },
+                   [&] {
+                     while (!stop) std::this_thread::yield();
+                   }),
+               std::runtime_error);
+  try {
+    attune::detail::run_with_helpers(1, [] {}, [] { throw std::logic_error("helper"); });
+    ADD_FAILURE() << "no exception";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(), "helper");
+  }
+}

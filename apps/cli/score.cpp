@@ -29,6 +29,7 @@ void add_score_command(CLI::App& app) {
     score_study_options so;
     so.input = make_input_options(o->in);
     so.chunk_rows = o->chunk_rows;
+    so.threads = o->in.threads;
     const output_format format = o->in.format_enum();
     output out(o->in);
     score_writer writer(out.stream(), format, score_study_head(inst, so), make_row_options(o->in));

@@ -35,6 +35,27 @@ std::string hex(double v) {
   return std::string(buf, res.ptr);
 }
 
+// A block's centred moments from its sums over each pair's rows, on data shifted by `shift`:
+// n(i,j) rows, s(i,j) and q(i,j) the sums of x_i and x_i^2, c(i,j) the sum of x_i x_j (becomes
+// the co-moment about the pair's means; mean and m2 as in the class comment).
+void centre_block(const Eigen::MatrixXd& n, const Eigen::MatrixXd& s, const Eigen::MatrixXd& q,
+                  const Eigen::VectorXd& shift, Eigen::MatrixXd& c, Eigen::MatrixXd& mean, Eigen::MatrixXd& m2) {
+  const Eigen::Index k = n.rows();
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const double nij = n(i, j);
+      if (nij == 0.0) {
+        mean(i, j) = m2(i, j) = c(i, j) = 0.0;
+        continue;
+      }
+      const double mi = s(i, j) / nij;
+      mean(i, j) = mi + shift(i);
+      m2(i, j) = std::max(0.0, q(i, j) - s(i, j) * mi);
+      c(i, j) = c(i, j) - s(i, j) * s(j, i) / nij;
+    }
+  }
+}
+
 }  // namespace
 
 pairwise_moments::pairwise_moments(Eigen::Index k) {
@@ -157,6 +178,20 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
     merge_block(n, mean, m2, c);
     return;
   }
+  // Missing answers are usually sparse (a few per cent of the cells): then the counts, sums and
+  // sums of squares of each pair are the item's totals over its answered rows minus the few rows
+  // where the other item is missing, and only the co-moments need a product.
+  if (weights == nullptr) {
+    std::size_t missing_cells = 0;
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const double* col = x.col(j).data();
+      for (Eigen::Index r = 0; r < b; ++r) missing_cells += std::isnan(col[r]) ? 1U : 0U;
+    }
+    if (missing_cells * 8 <= static_cast<std::size_t>(b) * static_cast<std::size_t>(k)) {
+      add_sparse_missing(x, has_nan.data());
+      return;
+    }
+  }
   // General path: mask W (weighted), data shifted by the block's observed means, missing -> 0.
   Eigen::MatrixXd mask(b, k), x0(b, k);
   Eigen::VectorXd shift(k);
@@ -182,19 +217,74 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
   s.noalias() = x0.transpose() * wmask;                                 // sum of x_i over rows with i, j
   q.noalias() = x0.array().square().matrix().transpose() * wmask;       // sum of x_i^2 over those rows
   c.noalias() = x0.transpose() * wx0;                                   // sum of x_i x_j
+  centre_block(n, s, q, shift, c, mean, m2);
+  merge_block(n, mean, m2, c);
+}
+
+// Unweighted block with few missing cells (at most one in 8). With x0 the data shifted by each
+// item's mean over its answered rows in the block (missing -> 0), m the answered mask, and for an
+// item i its totals over the block N_i = sum m_i, S_i = sum x0_i, Q_i = sum x0_i^2, the pair
+// (i, j) needs the same over the rows that answered both:
+//   n_ij = N_i - sum_{r: j missing} m_ri,  s_ij = S_i - sum_{r: j missing} x0_ri,
+//   q_ij = Q_i - sum_{r: j missing} x0_ri^2,  c_ij = sum_r x0_ri x0_rj (a missing cell adds 0).
+// The corrections cost k additions per missing cell instead of three b x k x k products; the
+// co-moments are one symmetric rank update. The centred moments then follow as in the general
+// path (same formulas; the sums are formed in another order, so they agree with it to rounding).
+void pairwise_moments::add_sparse_missing(const Eigen::Ref<const Eigen::MatrixXd>& x, const unsigned char* has_nan) {
+  const Eigen::Index b = x.rows(), k = x.cols();
+  Eigen::MatrixXd x0(b, k);
+  Eigen::VectorXd shift(k), n_item(k), s_item(k), q_item(k);
   for (Eigen::Index j = 0; j < k; ++j) {
+    const double* col = x.col(j).data();
+    double sw = 0.0, sx = 0.0;
+    for (Eigen::Index r = 0; r < b; ++r) {
+      const bool obs = !std::isnan(col[r]);
+      sw += obs ? 1.0 : 0.0;
+      sx += obs ? col[r] : 0.0;
+    }
+    shift(j) = sw > 0.0 ? sx / sw : 0.0;
+    double* out = x0.col(j).data();
+    double s1 = 0.0, s2 = 0.0;
+    for (Eigen::Index r = 0; r < b; ++r) {
+      const double v = std::isnan(col[r]) ? 0.0 : col[r] - shift(j);
+      out[r] = v;
+      s1 += v;
+      s2 += v * v;
+    }
+    n_item(j) = sw;
+    s_item(j) = s1;
+    q_item(j) = s2;
+  }
+  Eigen::MatrixXd c = Eigen::MatrixXd::Zero(k, k);
+  c.selfadjointView<Eigen::Lower>().rankUpdate(x0.transpose());
+  c.triangularView<Eigen::StrictlyUpper>() = c.transpose();
+  // Corrections, column j: the rows where item j is missing.
+  Eigen::MatrixXd dn = Eigen::MatrixXd::Zero(k, k), ds = Eigen::MatrixXd::Zero(k, k), dq = Eigen::MatrixXd::Zero(k, k);
+  Eigen::VectorXd row(k), row_sq(k), answered(k);
+  for (Eigen::Index r = 0; r < b; ++r) {
+    if (!has_nan[r]) continue;
     for (Eigen::Index i = 0; i < k; ++i) {
-      const double nij = n(i, j);
-      if (nij == 0.0) {
-        mean(i, j) = m2(i, j) = c(i, j) = 0.0;
-        continue;
-      }
-      const double mi = s(i, j) / nij;
-      mean(i, j) = mi + shift(i);
-      m2(i, j) = std::max(0.0, q(i, j) - s(i, j) * mi);
-      c(i, j) = c(i, j) - s(i, j) * s(j, i) / nij;
+      const bool obs = !std::isnan(x(r, i));
+      answered(i) = obs ? 1.0 : 0.0;
+      row(i) = x0(r, i);
+      row_sq(i) = row(i) * row(i);
+    }
+    for (Eigen::Index j = 0; j < k; ++j) {
+      if (answered(j) != 0.0) continue;
+      dn.col(j) += answered;
+      ds.col(j) += row;
+      dq.col(j) += row_sq;
     }
   }
+  Eigen::MatrixXd n(k, k), mean(k, k), m2(k, k), s(k, k), q(k, k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = 0; i < k; ++i) {
+      n(i, j) = n_item(i) - dn(i, j);
+      s(i, j) = s_item(i) - ds(i, j);
+      q(i, j) = q_item(i) - dq(i, j);
+    }
+  }
+  centre_block(n, s, q, shift, c, mean, m2);
   merge_block(n, mean, m2, c);
 }
 

@@ -23,6 +23,7 @@
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/quote.hpp"
+#include "detail/magnitude.hpp"
 #include "detail/math.hpp"
 #include "detail/memory.hpp"
 #include "detail/number_text.hpp"
@@ -552,21 +553,11 @@ reliability_result analyze_core(core_input in, const reliability_options& option
   return res;
 }
 
-// Values whose squares overflow or underflow a double make every variance inf or 0 (issue 10: 1e200
-// gave "k = 0 item(s) with variance"). Alpha does not depend on the unit, so the fix is to rescale.
+// The first value whose square overflows or underflows a double is an error (detail/magnitude.hpp).
 void check_magnitudes(const Eigen::MatrixXd& x, const std::vector<std::string>& names) {
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    for (Eigen::Index r = 0; r < x.rows(); ++r) {
-      const double v = x(r, j);
-      if (detail::safe_magnitude(v)) continue;
-      const std::string where = "reliability: item " + names[static_cast<std::size_t>(j)] + ", row " + std::to_string(r + 1);
-      if (std::isinf(v)) throw error(errc::bad_input, where + ": value " + number_text(v) + " is not a finite number");
-      const bool big = std::abs(v) > 1.0;
-      throw error(errc::bad_input, where + ": value " + number_text(v) + " is too " + (big ? "large" : "small") +
-                                       ": its square " + (big ? "overflows" : "underflows") +
-                                       " a double (magnitudes from 3.2e-145 to 3.1e144 are safe); alpha does not "
-                                       "depend on the unit, so rescale the answers");
-    }
+  if (const auto bad = detail::first_unsafe_value(x)) {
+    detail::throw_unsafe_reliability_value(names[static_cast<std::size_t>(bad->column)],
+                                           static_cast<std::size_t>(bad->row) + 1, bad->value);
   }
 }
 
@@ -1027,8 +1018,10 @@ reliability_result analyze_reliability(const reliability_accumulator& accumulato
     if (k < 2) {
       throw error(errc::insufficient_data, "reliability: k = " + std::to_string(k) + " item(s); alpha needs at least 2");
     }
-    if (accumulator.n_rows() < 2) {
-      throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) + " row(s); at least 2 are needed");
+    if (accumulator.n_rows() < 2) {  // (a listwise accumulator holds the complete rows only)
+      throw error(errc::insufficient_data, "reliability: N = " + number_text(accumulator.n_rows()) +
+                                               (accumulator.missing() == missing_method::listwise ? " complete" : "") +
+                                               " row(s); at least 2 are needed");
     }
     // A listwise state whose complete rows are fewer than 2 (possible in a deserialized state) would
     // give the intervals 0 degrees of freedom (issue 10, F3).
@@ -1042,11 +1035,22 @@ reliability_result analyze_reliability(const reliability_accumulator& accumulato
     if (static_cast<Eigen::Index>(keep.size()) < k) {
       throw error(errc::insufficient_data,
                   "reliability: an item has zero variance; from an accumulator the scale score cannot be recomputed "
-                  "without it: rebuild the accumulator without that item");
+                  "without it: rebuild the accumulator without that item",
+                  {.rule = "zero_variance_item"});
     }
     core_input in = input_from_accumulator(accumulator, names);
     return analyze_core(std::move(in), options, nullptr, std::move(warnings));
   });
+}
+
+std::vector<Eigen::Index> reliability_kept_items(const reliability_accumulator& accumulator,
+                                                 const std::vector<std::string>& names,
+                                                 std::vector<std::string>& warnings) {
+  if (static_cast<Eigen::Index>(names.size()) != accumulator.n_items()) {
+    throw error(errc::invalid_argument, "reliability_kept_items: " + std::to_string(names.size()) + " names for " +
+                                            std::to_string(accumulator.n_items()) + " items");
+  }
+  return check_items(accumulator.moments(), names, warnings);
 }
 
 reliability_result analyze_reliability_from_matrix(const Eigen::MatrixXd& m, double n, const reliability_options& options) {

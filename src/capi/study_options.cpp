@@ -757,7 +757,8 @@ table<study_request> make_study_table(study_kind kind) {
       using O = score_study_options;
       static const table<O> t{
           nested("input", "score_study_options", &O::input, input_table(scoring_rules::all), "input_options"),
-          not_applicable<O>("chunk_rows", "score_study_options", "it is score_file's (a file read in chunks)")};
+          not_applicable<O>("chunk_rows", "score_study_options", "it is score_file's (a file read in chunks)"),
+          not_applicable<O>("threads", "score_study_options", "it is score_file's (a file read in chunks)")};
       return study(&S::score, t, input_short_keys(scoring_rules::all));
     }
     case study_kind::reliability: {

@@ -298,6 +298,24 @@ response_reader::response_reader(std::istream& in, std::string source, std::vect
   }
 }
 
+response_reader::response_reader(const response_reader& like, csv_reader fragment)
+    : csv_(std::move(fragment)), item_ids_(like.item_ids_), options_(like.options_), item_columns_(like.item_columns_),
+      id_column_(like.id_column_), extra_columns_(like.extra_columns_) {}
+
+bool response_reader::take_chunk(chunk_text& out, std::size_t max_rows) {
+  out.text.clear();
+  out.first_line = csv_.next_line();
+  out.rows_before = csv_.row();
+  out.rows = csv_.take_records(max_rows, out.text);
+  return out.rows > 0;
+}
+
+void response_reader::parse_chunk(chunk_text& text, responses& chunk) const {
+  response_reader part(*this, csv_reader(csv_, std::move(text.text), text.first_line, text.rows_before));
+  part.read(chunk, std::max<std::size_t>(text.rows, 1));
+  text.text = part.csv_.release_text();
+}
+
 bool response_reader::read(responses& chunk, std::size_t max_rows) {
   const std::size_t k = item_columns_.size();
   chunk.item_ids = item_ids_;

@@ -52,6 +52,35 @@ void parallel_for(std::size_t n, int threads, const std::function<void(std::size
   if (first_error) std::rethrow_exception(first_error);
 }
 
+void run_with_helpers(unsigned helpers, const std::function<void()>& lead, const std::function<void()>& help) {
+  std::exception_ptr helper_error, lead_error;
+  std::mutex error_mutex;
+  std::vector<std::thread> pool;
+  pool.reserve(helpers);
+  try {
+    for (unsigned w = 0; w < helpers; ++w) {
+      pool.emplace_back([&] {
+        try {
+          help();
+        } catch (...) {
+          const std::lock_guard<std::mutex> lock(error_mutex);
+          if (!helper_error) helper_error = std::current_exception();
+        }
+      });
+    }
+  } catch (const std::system_error&) {
+    // A thread could not be started: the lead and the helpers that did start do the work.
+  }
+  try {
+    lead();
+  } catch (...) {
+    lead_error = std::current_exception();
+  }
+  for (auto& t : pool) t.join();
+  if (lead_error) std::rethrow_exception(lead_error);
+  if (helper_error) std::rethrow_exception(helper_error);
+}
+
 std::vector<std::size_t> block_bounds(std::size_t n, std::size_t min_block) {
   min_block = std::max<std::size_t>(min_block, 1);
   // A fixed number of blocks for a given n (not a function of the machine), so that per-block

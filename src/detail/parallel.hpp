@@ -29,6 +29,14 @@ unsigned worker_count(int threads, std::size_t tasks) noexcept;
 /// Runs body(i) for i in [0, n) on up to `threads` threads (0 = all cores); see the file comment.
 void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& body);
 
+/// Runs `lead()` on the calling thread while up to `helpers` other threads run `help()` (each
+/// once), then joins them; the first exception (the lead's first, else a helper's) is rethrown
+/// after every thread has joined. For pipelines whose calling thread coordinates (and so runs the
+/// caller's callbacks) while others work (src/data/chunk_pipeline.hpp). `help` must return once
+/// `lead` has returned or thrown (the lead tells the helpers to stop); with no thread started, the
+/// lead does everything itself.
+void run_with_helpers(unsigned helpers, const std::function<void()>& lead, const std::function<void()>& help);
+
 /// Splits [0, n) into contiguous blocks of at least `min_block` indices (about 4 blocks per
 /// worker, so uneven blocks balance) and runs body(begin, end) for each block in parallel.
 /// The blocks depend on n and min_block only, never on the thread count.

@@ -142,10 +142,135 @@ csv_reader::csv_reader(std::istream& in, std::string source, csv_options options
   }
 }
 
+csv_reader::csv_reader(const csv_reader& like, std::vector<char> text, std::size_t line, std::size_t row)
+    : in_(nullptr), source_(like.source_), delimiter_(like.delimiter_), header_(like.header_),
+      buffer_(std::move(text)), end_(buffer_.size()), eof_(true), max_record_bytes_(like.max_record_bytes_),
+      max_columns_(like.max_columns_), line_(line), record_line_(line), row_(row) {}
+
+std::vector<char> csv_reader::release_text() noexcept {
+  begin_ = end_ = 0;
+  return std::move(buffer_);
+}
+
+// The end of the record that starts at `from` (blank lines are records of their own here): the
+// position of its terminating '\n', or npos when the buffered data end first. Follows the quotes
+// as parse_record does: a '"' that opens a field starts a quoted part, in which "" is a quote and a
+// '\n' is part of the field (counted in `newlines`); a '"' inside an unquoted field is literal.
+// After malformed text (a character after a closing quote) the record is ended at the next line
+// end, and parse_record reports the error when the record is parsed.
+std::size_t csv_reader::record_end(std::size_t from, std::size_t& newlines) const {
+  const char* data = buffer_.data();
+  const char delim = delimiter_;
+  newlines = 0;
+  bool field_start = true;
+  std::size_t p = from;
+  while (p < end_) {
+    const char c = data[p];
+    if (c == '\n') return p;
+    if (field_start && c == '"') {
+      // Quoted part: up to the closing quote ("" is an escaped quote).
+      ++p;
+      while (true) {
+        const void* q = std::memchr(data + p, '"', end_ - p);
+        if (q == nullptr) return std::string::npos;
+        const auto qp = static_cast<std::size_t>(static_cast<const char*>(q) - data);
+        newlines += static_cast<std::size_t>(std::count(data + p, data + qp, '\n'));
+        if (qp + 1 >= end_) return std::string::npos;  // cannot tell "" from the closing quote yet
+        if (data[qp + 1] == '"') {
+          p = qp + 2;
+          continue;
+        }
+        p = qp + 1;
+        break;
+      }
+      field_start = false;
+      continue;
+    }
+    field_start = c == delim;
+    ++p;
+  }
+  return std::string::npos;
+}
+
+std::size_t csv_reader::take_records(std::size_t max_records, std::vector<char>& text) {
+  std::size_t taken = 0;
+  // An error while reading on (a record too long, a read error) comes after the records already
+  // cut: they are returned first, and the next call meets the same state and throws it (fill()
+  // finds the same full buffer at the same line, or the same failed stream).
+  bool deferred = false;
+  auto fill_or_defer = [&] {
+    try {
+      return fill();
+    } catch (...) {
+      if (taken == 0) throw;
+      deferred = true;
+      return false;
+    }
+  };
+  while (taken < max_records && !deferred) {
+    if (begin_ == end_ && !fill_or_defer()) break;
+    // Records wholly buffered, from begin_; appended to `text` in one piece below.
+    const std::size_t start = begin_;
+    const char* data = buffer_.data();
+    // The next '"' at or after begin_ (end_ when none): records before it are plain text.
+    std::size_t quote_at = begin_;
+    auto find_quote = [&] {
+      const void* q = std::memchr(data + begin_, '"', end_ - begin_);
+      quote_at = q ? static_cast<std::size_t>(static_cast<const char*>(q) - data) : end_;
+    };
+    find_quote();
+    bool need_more = false;
+    while (taken < max_records && begin_ < end_) {
+      if (quote_at < begin_) find_quote();
+      std::size_t nl = std::string::npos, quoted_newlines = 0;
+      const void* plain = std::memchr(data + begin_, '\n', end_ - begin_);
+      const std::size_t plain_nl = plain ? static_cast<std::size_t>(static_cast<const char*>(plain) - data) : end_;
+      if (plain_nl < quote_at) {
+        if (plain != nullptr) nl = plain_nl;
+      } else {
+        nl = record_end(begin_, quoted_newlines);
+      }
+      if (nl == std::string::npos) {
+        need_more = true;
+        break;
+      }
+      const bool blank = nl == begin_ || (nl == begin_ + 1 && data[begin_] == '\r');
+      if (!blank) {
+        ++taken;
+        ++row_;
+        record_line_ = line_;
+      }
+      line_ += quoted_newlines + 1;
+      begin_ = nl + 1;
+    }
+    text.insert(text.end(), buffer_.begin() + static_cast<std::ptrdiff_t>(start),
+                buffer_.begin() + static_cast<std::ptrdiff_t>(begin_));
+    if (!need_more) continue;
+    // The record at begin_ is not wholly buffered: read on (fill grows the buffer up to the record
+    // limit and names the record's line beyond it); at the end of the input it is the last record.
+    if (eof_) {
+      if (begin_ < end_) {
+        text.insert(text.end(), buffer_.begin() + static_cast<std::ptrdiff_t>(begin_),
+                    buffer_.begin() + static_cast<std::ptrdiff_t>(end_));
+        std::size_t newlines = 0;
+        (void)record_end(begin_, newlines);
+        ++taken;
+        ++row_;
+        record_line_ = line_;
+        line_ += newlines;
+        begin_ = end_;
+      }
+      break;
+    }
+    if (!fill_or_defer() && deferred) break;
+  }
+  return taken;
+}
+
 // Moves unparsed data to the front and reads more; grows the buffer when it is full.
 // Returns false when nothing more could be read.
 bool csv_reader::fill() {
-  if (eof_) return false;
+  if (eof_ || in_ == nullptr) return false;
   if (begin_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     end_ -= begin_;

@@ -13,7 +13,7 @@
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
 #include "detail/progress.hpp"
-#include "study/chunks.hpp"
+#include "data/chunk_pipeline.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -366,6 +366,20 @@ score_table score_chunk(const instrument& inst, responses& chunk, const classify
   return score(inst, chunk, o.input.scoring);
 }
 
+// The file read by the streaming passes, through the library's chunk pipeline: its bytes reported
+// as progress stage `stage` (each pass has its own), the cancel flag read at every block.
+detail::chunk_file chunk_source(const instrument& inst, const std::string& path, const classify_study_options& o,
+                                std::string_view stage) {
+  return {.path = path, .item_ids = inst.item_ids(), .read = reading_options(o.input), .progress = o.input.progress,
+          .stage = stage};
+}
+
+// Chunks of 4096 rows, one block of pairwise_moments::add, so that the alphas' moments merged over
+// the chunks equal those of the whole matrix; never derived from the thread count.
+detail::chunk_pipeline_options chunk_options(const classify_study_options& o) {
+  return {.chunk_rows = 4096, .threads = o.threads};
+}
+
 // Pass 1 (and 2): what the head needs before the first row is written: the row count, the
 // warnings of reading and scoring, and each score's SEM from this sample's alpha (accumulated
 // moments of its items, merged in file order) and SD (the sum in pass 1, the squared deviations
@@ -389,8 +403,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
     score_table scores;
     std::array<std::optional<reliability_accumulator>, 2> alpha;
   };
-  const std::size_t slots = detail::chunk_batch_size(o.threads);
-  std::vector<part> parts(slots);
+  std::vector<part> parts(detail::chunk_slots(o.threads));
   answer_checks checks(inst, o.input);
   score_summary summary(inst.score_names());
   std::array<std::optional<reliability_accumulator>, 2> alpha;
@@ -398,8 +411,9 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   std::array<std::size_t, 2> count{};
   std::size_t n_out = 0;
   bool first = true;
-  const std::size_t n_rows = detail::for_each_chunk(
-      path, inst.item_ids(), reading_options(o.input), o.threads,
+  std::size_t n_rows = 0;
+  detail::for_each_chunk_slot(
+      chunk_source(inst, path, o, "read"), chunk_options(o),
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
         p.scores = score_chunk(inst, chunk, o, p.n_out);
@@ -416,6 +430,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
       },
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
+        n_rows += static_cast<std::size_t>(chunk.n_rows());
         if (first) {
           s.id_column = id_column_name(chunk, o.input);
           first = false;
@@ -447,8 +462,8 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   if ((need_sd[0] && count[0] >= 2) || (need_sd[1] && count[1] >= 2)) {
     std::array<double, 2> mean{};
     for (std::size_t d = 0; d < 2; ++d) mean[d] = count[d] > 0 ? sum[d] / static_cast<double>(count[d]) : 0.0;
-    detail::for_each_chunk(
-        path, inst.item_ids(), reading_options(o.input), o.threads,
+    detail::for_each_chunk_slot(
+        chunk_source(inst, path, o, "read_pass2"), chunk_options(o),
         [&](std::size_t c, responses& chunk) { parts[c].scores = score_chunk(inst, chunk, o, parts[c].n_out); },
         [&](std::size_t c, responses&) {
           for (std::size_t d = 0; d < 2; ++d) {
@@ -531,10 +546,9 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
   on_head(s);
   const auto names = dimension_scores(inst);
-  const std::size_t slots = detail::chunk_batch_size(options.threads);
-  std::vector<classify_study> parts(slots);
-  detail::for_each_chunk(
-      path, inst.item_ids(), reading_options(options.input), options.threads,
+  std::vector<classify_study> parts(detail::chunk_slots(options.threads));
+  detail::for_each_chunk_slot(
+      chunk_source(inst, path, options, "read_pass3"), chunk_options(options),
       [&](std::size_t c, responses& chunk) {
         std::size_t n_out = 0;
         const score_table t = score_chunk(inst, chunk, options, n_out);

@@ -131,7 +131,7 @@ answer_checks::~answer_checks() = default;
 answer_checks::answer_checks(answer_checks&&) noexcept = default;
 answer_checks& answer_checks::operator=(answer_checks&&) noexcept = default;
 
-void answer_checks::add(const responses& data) {
+void answer_checks::add_answers(const responses& data) {
   if (!s_->options.sanity_warnings) return;
   const Eigen::MatrixXd& v = data.values;
   for (Eigen::Index i = 0; i < v.size(); ++i) {
@@ -141,6 +141,25 @@ void answer_checks::add(const responses& data) {
     s_->hi = std::max(s_->hi, x);
     ++s_->n_answers;
   }
+}
+
+void answer_checks::use_moments(std::size_t index, const pairwise_moments& keyed) {
+  if (!s_->options.sanity_warnings || index >= s_->scales.size()) return;
+  const subscale& sub = s_->inst->subscales[index];
+  if (sub.items.size() < 2 || sub.items.size() > sanity_max_items) return;
+  if (keyed.n_items() < static_cast<Eigen::Index>(sub.items.size())) {
+    throw error(errc::invalid_argument, "answer_checks::use_moments: " + std::to_string(keyed.n_items()) +
+                                            " columns for subscale '" + sub.name + "' of " +
+                                            std::to_string(sub.items.size()) + " items");
+  }
+  s_->scales[index] = keyed;
+  if (index < s_->skipped.size()) s_->skipped[index] = false;
+}
+
+void answer_checks::add(const responses& data) {
+  if (!s_->options.sanity_warnings) return;
+  add_answers(data);
+  const Eigen::MatrixXd& v = data.values;
   for (std::size_t k = 0; k < s_->inst->subscales.size(); ++k) {
     const subscale& sub = s_->inst->subscales[k];
     if (sub.items.size() < 2 || sub.items.size() > sanity_max_items) continue;
@@ -192,9 +211,10 @@ std::vector<warning> answer_checks::warnings(const std::string& source) const {
     const subscale& sub = s_->inst->subscales[k];
     if (sub.items.size() < 2 || sub.items.size() > sanity_max_items || (k < s_->skipped.size() && s_->skipped[k])) continue;
     const pairwise_moments& pm = s_->scales[k];
-    const Eigen::MatrixXd counts = pm.counts();
+    const auto n_sub = static_cast<Eigen::Index>(sub.items.size());  // (use_moments may give more columns)
+    const Eigen::MatrixXd counts = pm.counts().topLeftCorner(n_sub, n_sub);
     if (!(counts.minCoeff() >= sanity_min_rows)) continue;
-    const Eigen::MatrixXd c = pm.covariance();
+    const Eigen::MatrixXd c = pm.covariance().topLeftCorner(n_sub, n_sub);
     if (!c.allFinite() || !(c.diagonal().minCoeff() > 0)) continue;
     const double n_items = static_cast<double>(sub.items.size());
     const double total = c.sum();

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <new>
 #include <optional>
 #include <vector>
@@ -11,10 +13,13 @@
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "attune/study/state.hpp"
-#include "study/state_fingerprint.hpp"
+#include "data/chunk_pipeline.hpp"
+#include "detail/magnitude.hpp"
+#include "detail/memory.hpp"
 #include "detail/progress.hpp"
 #include "detail/progress_input.hpp"
 #include "detail/parallel.hpp"
+#include "study/state_fingerprint.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -228,26 +233,312 @@ namespace {
 // file order. Fixed, never derived from the thread count: the output is the same for any `threads`.
 constexpr std::size_t kStreamChunkRows = 4096;
 
-// What a statistic needs beyond the accumulated moments, value counts and range checks: every row
-// (the bootstrap resamples rows, ADF needs the fourth moments of the complete rows, ordinal alpha
-// and the ICC read the rows, a scale without a declared range takes the answers' span), or a
-// second read (stdin cannot be read twice, and the fallback below reads the file again).
-bool needs_rows(const instrument* given, const std::string& path, const reliability_study_options& o) {
+// What only the whole matrix gives: the bootstrap resamples rows, ADF needs the fourth moments of
+// the complete rows, ordinal alpha (the polychorics) and the ICC read the rows; and standard input,
+// which cannot be read twice (a scale with an item without variance needs a second pass, below).
+// Everything else streams, in memory that does not depend on N.
+bool needs_rows(const std::string& path, const reliability_study_options& o) {
   const auto& ro = o.reliability;
   const bool raw_interval = std::any_of(ro.intervals.begin(), ro.intervals.end(), [](ci_method m) {
     return m == ci_method::adf || m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca;
   });
-  return path == "-" || raw_interval || o.omega_bootstrap > 0 || o.ordinal || o.icc ||
-         (given == nullptr && !o.input.scoring.range);
+  return path == "-" || raw_interval || o.omega_bootstrap > 0 || o.ordinal || o.icc;
 }
 
-// One chunk's contribution: the range rule's count, the answer checks, and per subscale the
-// reliability accumulator of its keyed items.
+// One chunk's contribution: its rows, the range rule's count (or its error), the answer checks,
+// and per scale the reliability accumulator of its keyed items (or the first value whose square
+// a double cannot hold, column by column, its row counted in the whole data).
 struct chunk_state {
+  std::size_t n_rows = 0;
   std::size_t n_out_of_range = 0;
+  std::exception_ptr range_error;
+  double lo = INFINITY, hi = -INFINITY;  // the answers' span (a scale without a declared range)
   std::optional<answer_checks> checks;
   std::vector<reliability_accumulator> scales;
+  std::vector<std::optional<detail::unsafe_value>> unsafe;
 };
+
+// The instrument of the data's own columns before any row is read: the header gives the items.
+// Without a declared range the whole-matrix path takes the answers' span, which only the sanity
+// check's message uses (no answer lies outside it, and there are no reverse keys without a
+// range); until the span is known the scale takes every finite value.
+instrument streaming_scale(const response_reader& reader, const reliability_study_options& o, bool with_reversed) {
+  responses head;
+  for (const std::size_t c : reader.item_columns()) head.item_ids.push_back(reader.header()[c]);
+  head.columns = head.item_ids;
+  instrument inst = columns_as_scale(head, o.input, with_reversed ? o.reversed : std::vector<std::string>{});
+  if (!o.input.scoring.range) {
+    inst.range = {std::numeric_limits<double>::lowest(), std::numeric_limits<double>::max()};
+  }
+  return inst;
+}
+
+struct stream_scale {
+  const subscale* sub = nullptr;
+  std::size_t index = 0;  // in the instrument's subscales
+  std::vector<std::string> names;
+};
+
+// Reads the file through the chunk pipeline and accumulates every scale (`columns[t]`: the keyed
+// columns of scale t to keep, all when empty; `listwise_all`: under listwise deletion, the rows
+// complete on all of the scale's items, before the columns are kept).
+struct stream_pass {
+  std::size_t n_rows = 0;
+  chunk_state total;
+  std::exception_ptr range_error;
+};
+
+stream_pass read_pass(const std::string& path, const instrument* given, const instrument& inst,
+                      const std::vector<stream_scale>& scales, const std::vector<std::vector<Eigen::Index>>& columns,
+                      bool with_checks, const reliability_study_options& options) {
+  const missing_method missing = options.reliability.missing;
+  const bool share_moments = missing == missing_method::pairwise;
+  const bool track_span = given == nullptr && !options.input.scoring.range;
+  // rows before the first data row (the whole-matrix path counts the matrix rows from 1)
+  const std::size_t first_data_row = options.input.read.skip_rows + 1;
+  auto columns_of = [&](std::size_t t) {
+    return columns[t].empty() ? static_cast<Eigen::Index>(scales[t].sub->items.size())
+                              : static_cast<Eigen::Index>(columns[t].size());
+  };
+  stream_pass pass;
+  pass.total.checks.emplace(inst, options.input);
+  for (std::size_t t = 0; t < scales.size(); ++t) pass.total.scales.emplace_back(columns_of(t), missing);
+  pass.total.unsafe.resize(scales.size());
+  // The bytes read are reported as stage "read" (a second pass as "read_pass2"), on this thread.
+  const detail::chunk_file file{.path = path,
+                                .item_ids = given != nullptr ? given->item_ids() : std::vector<std::string>{},
+                                .read = reading_options(options.input),
+                                .progress = options.input.progress,
+                                .stage = with_checks ? "read" : "read_pass2"};
+  detail::for_each_chunk<chunk_state>(
+      file, {.chunk_rows = kStreamChunkRows, .threads = options.reliability.threads},
+      [&](responses& data, chunk_state& part) {
+        part.n_rows = static_cast<std::size_t>(data.n_rows());
+        part.range_error = nullptr;
+        part.lo = INFINITY;
+        part.hi = -INFINITY;
+        if (track_span) {
+          for (Eigen::Index i = 0; i < data.values.size(); ++i) {
+            const double x = data.values.data()[i];
+            if (std::isnan(x)) continue;
+            part.lo = std::min(part.lo, x);
+            part.hi = std::max(part.hi, x);
+          }
+        }
+        try {
+          part.n_out_of_range = apply_range_rule(inst, data, options.input.scoring);
+        } catch (const error&) {
+          part.range_error = std::current_exception();  // after the whole file is read, as ever
+          return;
+        }
+        part.checks.reset();
+        if (with_checks) {
+          part.checks.emplace(inst, options.input);
+          if (share_moments) {
+            part.checks->add_answers(data);
+          } else {
+            part.checks->add(data);
+          }
+        }
+        const std::size_t first = data.first_row - first_data_row;  // the chunk's row 0 in the whole data
+        part.scales.clear();
+        part.unsafe.assign(scales.size(), std::nullopt);
+        for (std::size_t t = 0; t < scales.size(); ++t) {
+          part.scales.emplace_back(columns_of(t), missing);
+          Eigen::MatrixXd keyed = keyed_items(inst, *scales[t].sub, data.values, options.input.scoring);
+          if (auto bad = detail::first_unsafe_value(keyed)) {
+            bad->row += static_cast<Eigen::Index>(first);
+            part.unsafe[t] = bad;
+            continue;
+          }
+          if (!columns[t].empty()) {
+            if (missing == missing_method::listwise) {
+              std::vector<Eigen::Index> complete;
+              for (Eigen::Index r = 0; r < keyed.rows(); ++r) {
+                if (!keyed.row(r).array().isNaN().any()) complete.push_back(r);
+              }
+              keyed = Eigen::MatrixXd(keyed(complete, columns[t]));
+            } else {
+              keyed = Eigen::MatrixXd(keyed(Eigen::all, columns[t]));
+            }
+          }
+          part.scales[t].add(keyed);
+        }
+      },
+      [&](responses&, chunk_state& part) {  // file order, whatever the thread count
+        pass.n_rows += part.n_rows;
+        if (pass.range_error) return;  // an error is coming; only a later unreadable cell goes first
+        if (part.range_error) {
+          pass.range_error = part.range_error;
+          return;
+        }
+        chunk_state& total = pass.total;
+        total.n_out_of_range += part.n_out_of_range;
+        total.lo = std::min(total.lo, part.lo);
+        total.hi = std::max(total.hi, part.hi);
+        if (part.checks) total.checks->merge(*part.checks);
+        for (std::size_t t = 0; t < scales.size(); ++t) {
+          if (part.unsafe[t]) {
+            // the first column with such a value, at its first row (the order of the check)
+            if (!total.unsafe[t] || part.unsafe[t]->column < total.unsafe[t]->column) total.unsafe[t] = part.unsafe[t];
+          } else if (!total.unsafe[t]) {
+            total.scales[t].merge(part.scales[t]);
+          }
+        }
+      });
+  return pass;
+}
+
+reliability_study analyze_stream(const instrument* given, const std::string& path, const reliability_study_options& options,
+                                 const instrument& inst, std::optional<instrument>& custom,
+                                 const std::exception_ptr& scale_error, const std::vector<std::string>& columns,
+                                 const std::vector<stream_scale>& scales);
+
+// The one-pass path: the file read in chunks (parsed and accumulated on up to `threads` threads),
+// merged in file order; the same results, warnings and errors as the whole-matrix path. A scale
+// with an item without variance is read a second time without it (the score is recomputed
+// without the item, as psych alpha does).
+reliability_study stream_reliability(const instrument* given, const std::string& path,
+                                     const reliability_study_options& options) {
+  options.input.scoring.validate();
+  if (given == nullptr && options.input.read.items.empty()) {
+    throw error(errc::invalid_argument,
+                "without an instrument, read_options.items must name the columns that hold the items",
+                {.option = "read_options.items", .rule = "items_required"});
+  }
+  // The header first (its errors come first), then the instrument of the data's own columns.
+  std::optional<instrument> custom;
+  std::exception_ptr scale_error;  // comes after the rows are read, as in the whole-matrix path
+  std::vector<std::string> columns;  // the data column of each item
+  {
+    detail::progress_input file(path, {});  // the header only: no progress
+    const response_reader reader(file.stream(), file.source(), given != nullptr ? given->item_ids() : std::vector<std::string>{},
+                                 reading_options(options.input));
+    for (const std::size_t c : reader.item_columns()) columns.push_back(reader.header()[c]);
+    if (given == nullptr) {
+      try {
+        custom = streaming_scale(reader, options, true);
+      } catch (const error&) {
+        scale_error = std::current_exception();
+        custom = streaming_scale(reader, options, false);
+      }
+    }
+  }
+  const instrument& inst = given != nullptr ? *given : *custom;
+  std::vector<stream_scale> scales;  // those with an analysis
+  for (std::size_t i = 0; i < inst.subscales.size(); ++i) {
+    const subscale& s = inst.subscales[i];
+    if (s.items.size() < 2 && given != nullptr) continue;
+    stream_scale sc{&s, i, {}};
+    for (const auto& id : s.items) sc.names.push_back(id);
+    scales.push_back(std::move(sc));
+  }
+  // Each scale holds k x k moments (and the analysis a few more): where they do not fit, an error
+  // that names the memory (issue 10, F16), as the whole-matrix path gives.
+  std::size_t k_max = 0;
+  for (const auto& sc : scales) k_max = std::max(k_max, sc.sub->items.size());
+  return detail::out_of_memory_as_error("reliability", static_cast<long long>(k_max), 12.0, [&] {
+    return analyze_stream(given, path, options, inst, custom, scale_error, columns, scales);
+  });
+}
+
+reliability_study analyze_stream(const instrument* given, const std::string& path, const reliability_study_options& options,
+                                 const instrument& inst, std::optional<instrument>& custom,
+                                 const std::exception_ptr& scale_error, const std::vector<std::string>& columns,
+                                 const std::vector<stream_scale>& scales) {
+  stream_pass pass = read_pass(path, given, inst, scales, std::vector<std::vector<Eigen::Index>>(scales.size()),
+                               true, options);
+  if (pass.n_rows == 0) {
+    throw error(errc::insufficient_data, "no respondents in " + path + ": the file has a header and no data rows",
+                {.source = path, .rule = "no_respondents"});
+  }
+  if (scale_error) std::rethrow_exception(scale_error);
+  if (pass.range_error) std::rethrow_exception(pass.range_error);
+  // The data's columns without a declared range: the range is the answers' span.
+  if (given == nullptr && !options.input.scoring.range) {
+    responses span;
+    span.item_ids = custom->item_ids();
+    if (pass.total.lo <= pass.total.hi) span.values = (Eigen::MatrixXd(1, 2) << pass.total.lo, pass.total.hi).finished();
+    const instrument spanned = columns_as_scale(span, options.input, options.reversed);
+    custom->range = spanned.range;
+    answer_checks checks(*custom, options.input);  // the declared range is the span
+    checks.merge(*pass.total.checks);
+    *pass.total.checks = std::move(checks);
+  }
+  reliability_study out;
+  if (given != nullptr) out.instrument = inst.id;
+  out.n_rows = pass.n_rows;
+  out.n_out_of_range = pass.total.n_out_of_range;
+  if (out.n_out_of_range > 0) {
+    out.warnings.push_back(std::to_string(out.n_out_of_range) +
+                           " answer(s) outside the response range were treated as missing");
+  }
+  if (options.reliability.missing == missing_method::pairwise) {
+    for (std::size_t t = 0; t < scales.size(); ++t) {
+      if (!pass.total.unsafe[t]) pass.total.checks->use_moments(scales[t].index, pass.total.scales[t].moments());
+    }
+  }
+  const auto checked = pass.total.checks->warnings(path);
+  out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  std::size_t t = 0;
+  for (const auto& s : inst.subscales) {
+    if (s.items.size() < 2 && given != nullptr) {
+      out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
+      continue;
+    }
+    const std::size_t this_scale = t++;
+    const reliability_accumulator& acc = pass.total.scales[this_scale];
+    scale_reliability sr;
+    sr.name = s.name;
+    for (const auto& id : s.items) {
+      const auto idx = static_cast<std::size_t>(inst.item_index(id));
+      sr.items.push_back(idx < columns.size() ? columns[idx] : id);
+      if (inst.is_reversed(s, id)) sr.reversed.push_back(sr.items.back());
+    }
+    reliability_options ro = options.reliability;
+    ro.item_names = sr.items;
+    ro.progress = options.input.progress;
+    try {
+      if (s.items.size() >= 2) {
+        if (const auto& bad = pass.total.unsafe[this_scale]) {
+          detail::throw_unsafe_reliability_value(sr.items[static_cast<std::size_t>(bad->column)],
+                                                 static_cast<std::size_t>(bad->row) + 1, bad->value);
+        }
+      }
+      try {
+        sr.reliability = analyze_reliability(acc, ro);
+      } catch (const error& e) {
+        if (e.rule() != "zero_variance_item") throw;
+        // An item without variance: psych alpha leaves it out and recomputes the score without
+        // it, which needs the rows again (a second pass over the file, in the same bounded memory).
+        std::vector<std::string> dropped;
+        const std::vector<Eigen::Index> keep = reliability_kept_items(acc, sr.items, dropped);
+        const std::vector<stream_scale> one(scales.begin() + static_cast<std::ptrdiff_t>(this_scale),
+                                            scales.begin() + static_cast<std::ptrdiff_t>(this_scale) + 1);
+        const stream_pass again = read_pass(path, given, inst, one, {keep}, false, options);
+        reliability_options kept = ro;
+        kept.item_names.clear();
+        for (const Eigen::Index j : keep) kept.item_names.push_back(sr.items[static_cast<std::size_t>(j)]);
+        sr.reliability = analyze_reliability(again.total.scales[0], kept);
+        sr.reliability.warnings.insert(sr.reliability.warnings.begin(), dropped.begin(), dropped.end());
+      }
+    } catch (const error& e) {
+      throw e.with_context("scale '" + s.name + "': ");
+    }
+    try {
+      sr.omega = omega_of(sr.reliability, Eigen::MatrixXd(), options);
+    } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
+      sr.warnings.push_back(std::string("omega not available: ") + e.what());
+    }
+    out.scales.push_back(std::move(sr));
+  }
+  if (out.scales.empty()) {
+    throw error(errc::insufficient_data, "instrument '" + inst.id + "' has no subscale with at least 2 items",
+                {.rule = "no_scale"});
+  }
+  return out;
+}
 
 // A whole accumulation: of a file read in chunks, or of merged state files. Not movable in
 // spirit: the answer checks point at `inst`, so it is built in place and never moved.
@@ -272,67 +563,11 @@ std::vector<std::size_t> analysed_scales(const instrument& inst, bool given) {
   return out;
 }
 
-// The one-pass accumulation: the file read in chunks, each chunk accumulated (on up to `threads`
-// threads), the chunk states merged in file order. False when the file cannot be opened (the
-// whole-file reader reports it).
-bool accumulate(accumulation& a, const instrument* given, const std::string& path,
-                const reliability_study_options& options) {
-  std::error_code missing;
-  if (!std::filesystem::exists(path, missing)) return false;  // the whole-file reader reports it
-  // The bytes read are reported as stage "read" (detail/progress_input.hpp).
-  detail::progress_input input(path, options.input.progress);
-  response_reader reader(input.stream(), path, given != nullptr ? given->item_ids() : std::vector<std::string>{},
-                         reading_options(options.input));
-  a.given = given != nullptr;
-  if (given != nullptr) a.inst = *given;
-  bool started = false;
-  const std::size_t batch = 4 * detail::worker_count(options.reliability.threads, 1 << 20);
-  std::vector<responses> chunks(batch);
-  std::vector<chunk_state> parts(batch);
-  for (bool more = true; more;) {
-    std::size_t got = 0;
-    while (got < batch && (more = reader.read(chunks[got], kStreamChunkRows))) ++got;
-    if (got == 0) break;
-    if (!started) {
-      started = true;
-      if (given == nullptr) a.inst = columns_as_scale(chunks[0], options.input, options.reversed);
-      a.columns = chunks[0].columns;
-      a.scales = analysed_scales(a.inst, a.given);
-      a.total.checks.emplace(a.inst, options.input);
-      for (const std::size_t s : a.scales) {
-        a.total.scales.emplace_back(static_cast<Eigen::Index>(a.inst.subscales[s].items.size()),
-                                    options.reliability.missing);
-      }
-    }
-    detail::parallel_for(got, options.reliability.threads, [&](std::size_t c) {
-      responses& data = chunks[c];
-      chunk_state& part = parts[c];
-      part = chunk_state{};
-      part.n_out_of_range = apply_range_rule(a.inst, data, options.input.scoring);
-      part.checks.emplace(a.inst, options.input);
-      part.checks->add(data);
-      for (const std::size_t s : a.scales) {
-        const subscale& sub = a.inst.subscales[s];
-        part.scales.emplace_back(static_cast<Eigen::Index>(sub.items.size()), options.reliability.missing);
-        part.scales.back().add(keyed_items(a.inst, sub, data.values, options.input.scoring));
-      }
-    });
-    for (std::size_t c = 0; c < got; ++c) {  // file order, whatever the thread count
-      a.n_rows += static_cast<double>(chunks[c].n_rows());
-      a.total.n_out_of_range += parts[c].n_out_of_range;
-      a.total.checks->merge(*parts[c].checks);
-      for (std::size_t t = 0; t < a.scales.size(); ++t) a.total.scales[t].merge(parts[c].scales[t]);
-    }
-  }
-  input.finish();
-  return true;
-}
-
 // The study from an accumulation. Returns nullopt where the accumulators cannot give what the
 // whole-matrix path gives (an item without variance: the score is recomputed without it; an
 // analysis that fails: its message comes from the whole-matrix path), and the caller falls back;
 // with `strict` (a state file: no rows to fall back on) these are errors instead.
-std::optional<reliability_study> analyze_accumulation(const accumulation& a, const std::string& source,
+std::optional<reliability_study> analyze_accumulation(accumulation& a, const std::string& source,
                                                       const reliability_study_options& options, bool strict) {
   if (a.n_rows == 0.0) {
     if (strict) throw error(errc::insufficient_data, "reliability: the states hold no rows", {.rule = "no_rows"});
@@ -346,6 +581,11 @@ std::optional<reliability_study> analyze_accumulation(const accumulation& a, con
   if (out.n_out_of_range > 0) {
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
+  }
+  // Pairwise: the checks took the answers only (add_answers); the subscales' keyed moments are
+  // the accumulators' (as the streaming study does).
+  if (options.reliability.missing == missing_method::pairwise) {
+    for (std::size_t t = 0; t < a.scales.size(); ++t) a.total.checks->use_moments(a.scales[t], a.total.scales[t].moments());
   }
   const auto checked = a.total.checks->warnings(source);
   out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
@@ -397,30 +637,13 @@ std::optional<reliability_study> analyze_accumulation(const accumulation& a, con
   return out;
 }
 
-std::optional<reliability_study> stream_reliability(const instrument* given, const std::string& path,
-                                                    const reliability_study_options& options) {
-  accumulation a;
-  if (!accumulate(a, given, path, options)) return std::nullopt;
-  return analyze_accumulation(a, path, options, false);
-}
-
 }  // namespace
 
 reliability_study study_reliability(const instrument* inst, const std::string& path,
                                     const reliability_study_options& options) {
   check(inst, options);
-  if (!needs_rows(inst, path, options)) {
-    // Any error on the way (a cell that is not a number, an answer too large for the sums of
-    // squares) is reported by the whole-file path below, with the same message as ever.
-    try {
-      if (auto streamed = stream_reliability(inst, path, options)) return std::move(*streamed);
-    } catch (const error&) {
-    } catch (const std::bad_alloc&) {
-      // Each chunk holds k x k moments; where they do not fit, the whole-file path below names
-      // the memory its k x k matrices need (issue 10, F16) instead of an internal error.
-    }
-  }
-  return study_reliability(inst, read_study_data(path, inst, options.input), options);
+  if (needs_rows(path, options)) return study_reliability(inst, read_study_data(path, inst, options.input), options);
+  return stream_reliability(inst, path, options);
 }
 
 ATTUNE_END_NAMESPACE
@@ -433,7 +656,7 @@ ATTUNE_BEGIN_NAMESPACE
 reliability_state accumulate_reliability(const instrument* inst, const std::string& path,
                                          const reliability_study_options& options) {
   check(inst, options);
-  if (needs_rows(inst, path, options)) {
+  if (needs_rows(path, options) || (inst == nullptr && !options.input.scoring.range)) {
     throw error(errc::invalid_argument,
                 path == "-" ? std::string("a state is saved from a data file, not from standard input")
                             : std::string("a state holds moments, not rows: bootstrap and ADF intervals, omega intervals, "
@@ -441,21 +664,56 @@ reliability_state accumulate_reliability(const instrument* inst, const std::stri
                                           "every row; leave them out, or give the scale's range (scoring_options.range)"),
                 {.option = "reliability_study_options", .rule = "state_needs_rows"});
   }
-  accumulation a;
-  if (!accumulate(a, inst, path, options)) {
-    (void)read_study_data(path, inst, options.input);  // names the file that cannot be opened
-    throw error(errc::io_error, "cannot read " + path, {.source = path});
+  if (inst == nullptr && options.input.read.items.empty()) {
+    throw error(errc::invalid_argument,
+                "without an instrument, read_options.items must name the columns that hold the items",
+                {.option = "read_options.items", .rule = "items_required"});
   }
-  reliability_state st;
-  if (a.n_rows == 0.0) {
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) (void)read_study_data(path, inst, options.input);  // names the file
+  // The header (its errors first), the scales, then one pass through the chunk pipeline, as the
+  // streaming study reads.
+  accumulation a;
+  a.given = inst != nullptr;
+  {
+    detail::progress_input file(path, {});
+    const response_reader reader(file.stream(), file.source(), inst != nullptr ? inst->item_ids() : std::vector<std::string>{},
+                                 reading_options(options.input));
+    for (const std::size_t c : reader.item_columns()) a.columns.push_back(reader.header()[c]);
+    a.inst = inst != nullptr ? *inst : streaming_scale(reader, options, true);
+  }
+  a.scales = analysed_scales(a.inst, a.given);
+  std::vector<stream_scale> scales;
+  for (const std::size_t t : a.scales) {
+    stream_scale sc{&a.inst.subscales[t], t, {}};
+    for (const auto& id : a.inst.subscales[t].items) sc.names.push_back(id);
+    scales.push_back(std::move(sc));
+  }
+  stream_pass pass = read_pass(path, inst, a.inst, scales, std::vector<std::vector<Eigen::Index>>(scales.size()), true,
+                               options);
+  if (pass.n_rows == 0) {
     (void)read_study_data(path, inst, options.input);  // names the empty file, as the study does
     throw error(errc::insufficient_data, path + ": no data rows", {.source = path, .rule = "no_rows"});
   }
+  if (pass.range_error) std::rethrow_exception(pass.range_error);
+  for (std::size_t t = 0; t < scales.size(); ++t) {
+    if (const auto& bad = pass.total.unsafe[t]) {
+      try {
+        const subscale& sub = *scales[t].sub;
+        const auto idx = static_cast<std::size_t>(a.inst.item_index(sub.items[static_cast<std::size_t>(bad->column)]));
+        detail::throw_unsafe_reliability_value(idx < a.columns.size() ? a.columns[idx] : sub.items[static_cast<std::size_t>(bad->column)],
+                                               static_cast<std::size_t>(bad->row) + 1, bad->value);
+      } catch (const error& e) {
+        throw e.with_context("scale '" + scales[t].sub->name + "': ");
+      }
+    }
+  }
+  reliability_state st;
   st.fingerprint = detail::reliability_fingerprint(a.inst, a.given, a.columns, options);
-  st.n_rows = static_cast<std::size_t>(a.n_rows);
-  st.n_out_of_range = a.total.n_out_of_range;
-  st.checks = a.total.checks->serialize();
-  st.scales = std::move(a.total.scales);
+  st.n_rows = pass.n_rows;
+  st.n_out_of_range = pass.total.n_out_of_range;
+  st.checks = pass.total.checks->serialize();
+  st.scales = std::move(pass.total.scales);
   return st;
 }
 

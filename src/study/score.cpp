@@ -3,7 +3,10 @@
 #include <fstream>
 #include <iostream>
 
+#include <optional>
+
 #include "attune/core/error.hpp"
+#include "data/chunk_pipeline.hpp"
 #include "detail/progress_input.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -64,17 +67,35 @@ score_study score_file(const instrument& inst, const std::string& path, const sc
   const std::size_t chunk_rows = options.chunk_rows > 0 ? options.chunk_rows : cache_friendly_chunk_rows(inst.items.size());
   score_summary summary(s.names);
   answer_checks checks(inst, options.input);
-  responses chunk;
-  while (reader.read(chunk, chunk_rows)) {
-    const score_table t = score(inst, chunk, options.input.scoring);
-    summary.add(t);
-    on_chunk({chunk, t});
-    if (options.input.sanity_warnings) {
-      responses checked = chunk;  // the answers the scores used: out-of-range ones missing
-      apply_range_rule(inst, checked, options.input.scoring);
-      checks.add(checked);
-    }
-  }
+  // Chunks are parsed, scored and checked on the workers; the summary, the caller's writer and
+  // the checks take them in file order, so the output is the same for any thread count.
+  struct scored_part {
+    score_table table;
+    std::optional<answer_checks> checks;
+  };
+  detail::for_each_chunk<scored_part>(
+      reader, {.chunk_rows = chunk_rows, .threads = options.threads},
+      [&](responses& chunk, scored_part& part) {
+        part.table = score(inst, chunk, options.input.scoring);
+        part.checks.reset();
+        if (!options.input.sanity_warnings) return;
+        part.checks.emplace(inst, options.input);
+        if (part.table.n_out_of_range == 0) {
+          part.checks->add(chunk);
+        } else {
+          responses checked;  // the answers the scores used: out-of-range ones missing
+          checked.values = chunk.values;
+          checked.item_ids = chunk.item_ids;
+          checked.columns = chunk.columns;
+          apply_range_rule(inst, checked, options.input.scoring);
+          part.checks->add(checked);
+        }
+      },
+      [&](responses& chunk, scored_part& part) {
+        summary.add(part.table);
+        on_chunk({chunk, part.table});
+        if (part.checks) checks.merge(*part.checks);
+      });
   input.finish();
   finish(s, summary);
   if (s.n_rows == 0) s.warnings.push_back("no respondents in " + source + ": the file has a header and no data rows");

@@ -42,7 +42,9 @@ inline constexpr Eigen::Index max_serialized_items = 10000;
 /// - `c(i,j)`: co-moment sum (x_i - mean(i,j)) (x_j - mean(j,i)) over those rows (symmetric).
 ///
 /// Cost: `add` is one pass over the data, O(N k^2) in blocks through matrix products
-/// (a single product per block when the block has no missing value); `merge` is O(k^2).
+/// (a single symmetric product per block when the block has no missing value, or when at most one
+/// cell in 8 is missing: then the pairs' counts and sums are corrected per missing cell, O(k) each;
+/// four products otherwise, and for weighted rows); `merge` is O(k^2).
 /// Thread safety: const member functions may be called concurrently; mutation needs exclusive access.
 class ATTUNE_EXPORT pairwise_moments {
  public:
@@ -112,6 +114,7 @@ class ATTUNE_EXPORT pairwise_moments {
   void merge_block(const Eigen::MatrixXd& n, const Eigen::MatrixXd& mean, const Eigen::MatrixXd& m2,
                    const Eigen::MatrixXd& c);
   void add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows, const double* weights, Eigen::Index first_row);
+  void add_sparse_missing(const Eigen::Ref<const Eigen::MatrixXd>& rows, const unsigned char* has_nan);
 
   Eigen::Index k_ = 0;
   double rows_ = 0.0;

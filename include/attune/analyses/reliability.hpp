@@ -217,8 +217,20 @@ class ATTUNE_EXPORT reliability_accumulator {
   void make_floating();                      // exact sums -> floating-point moments
 };
 
+/// The items that `analyze_reliability` on the accumulated rows keeps (0-based, in order): those
+/// with variance. Each item without is named in a warning appended to `warnings` (the data path
+/// leaves it out and recomputes the score without it; an accumulator cannot, so a caller that
+/// streams reads its rows again without those items, as `study_reliability` does).
+/// @throws attune::error (insufficient_data) as `analyze_reliability`: an item answered fewer than
+///         2 times, or fewer than 2 items with variance; (invalid_argument) when `names` does not
+///         hold one name per item.
+ATTUNE_EXPORT std::vector<Eigen::Index> reliability_kept_items(const reliability_accumulator& accumulator,
+                                                               const std::vector<std::string>& names,
+                                                               std::vector<std::string>& warnings);
+
 /// Reliability from an accumulator (see `reliability_accumulator`). `options.missing` must match the
-/// accumulator's; ADF and bootstrap intervals are invalid_argument errors.
+/// accumulator's; ADF and bootstrap intervals are invalid_argument errors. An item without variance
+/// is an insufficient_data error (rule `zero_variance_item`; see `reliability_kept_items`).
 ATTUNE_EXPORT reliability_result analyze_reliability(const reliability_accumulator& accumulator,
                                                      const reliability_options& options = {});
 

@@ -79,6 +79,25 @@ class ATTUNE_EXPORT response_reader {
   /// row was left. @throws attune::error (bad_input) for a cell that is not a number.
   bool read(responses& chunk, std::size_t max_rows);
 
+  /// The raw text of the next rows, cut from the input by `take_chunk` and parsed by
+  /// `parse_chunk`, possibly on another thread (src/data/chunk_pipeline.hpp reads a file so).
+  struct chunk_text {
+    std::vector<char> text;       ///< whole records with their line ends
+    std::size_t first_line = 0;   ///< the input line the text starts on
+    std::size_t rows_before = 0;  ///< data rows before it
+    std::size_t rows = 0;         ///< data rows in it
+  };
+  /// Cuts the text of the next `max_rows` rows (fewer at the end) into `out` (replacing its
+  /// contents), unparsed. Returns false when no row was left.
+  /// @throws attune::error (bad_input) for a record longer than `csv_options::max_record_bytes`;
+  ///         (io_error) when the stream fails.
+  bool take_chunk(chunk_text& out, std::size_t max_rows);
+  /// Parses a text cut by `take_chunk` into `chunk`: the same rows, row and line numbers, and the
+  /// same errors as `read(chunk, max_rows)` at that point would have given. Safe to call on
+  /// several threads at once (each with its own text and chunk) while this reader is not used
+  /// otherwise. `text.text` is consumed and handed back for reuse.
+  void parse_chunk(chunk_text& text, responses& chunk) const;
+
   /// The data file's header.
   [[nodiscard]] const std::vector<std::string>& header() const noexcept { return csv_.header(); }
   /// The header positions (0-based) of the item columns, in item order.
@@ -92,6 +111,7 @@ class ATTUNE_EXPORT response_reader {
   std::ptrdiff_t id_column_ = -1;
   std::vector<std::size_t> extra_columns_;
   std::vector<std::string_view> fields_;
+  response_reader(const response_reader& like, csv_reader fragment);
   /// The rows after `fields_` read ahead on an error path (to recognise a survey export).
   [[nodiscard]] bool survey_export_ahead();
 };

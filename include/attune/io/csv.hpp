@@ -57,6 +57,28 @@ class ATTUNE_EXPORT csv_reader {
   /// The name given for the input.
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
 
+  /// A reader of `text`, a run of whole records cut from the input of `like` by `take_records`,
+  /// that continues where `like` stood when it cut them: the same source, delimiter, header and
+  /// limits, with line() and row() counting on from `line` (the text's first line) and `row` (the
+  /// records before it). `next` then gives exactly the fields, errors and line and row numbers that
+  /// `like.next` would have given for these records. Parsing several such texts on several threads
+  /// (one reader each) is how a file is read in parallel (src/data/chunk_pipeline.hpp).
+  csv_reader(const csv_reader& like, std::vector<char> text, std::size_t line, std::size_t row);
+
+  /// Cuts the next records (at most `max_records`, fewer at the end of the input) out of the input,
+  /// unparsed: appends their text, line ends and blank lines included, to `text`, and advances
+  /// line() and row() past them as `next` would. Record boundaries are found as `next` finds them
+  /// (a line end inside a quoted field belongs to the field). Returns the number of records cut
+  /// (0 at the end). The scan is cheap (a search for line ends; quotes are followed only where
+  /// they occur); parsing is left to a reader made with the constructor above.
+  /// @throws attune::error (bad_input) for a record longer than `max_record_bytes`; (io_error)
+  ///         when the stream fails.
+  std::size_t take_records(std::size_t max_records, std::vector<char>& text);
+
+  /// The text of a reader made from a text (the constructor above), handed back for reuse; the
+  /// reader is then at its end.
+  std::vector<char> release_text() noexcept;
+
   /// Reads the next record into `fields` (one view per column). The views stay valid until the
   /// next call. Returns false at the end of the input.
   /// @throws attune::error (bad_input) on a record with the wrong number of fields or an
@@ -65,12 +87,16 @@ class ATTUNE_EXPORT csv_reader {
 
   /// The 1-based line of the input on which the last record (or the header) began.
   [[nodiscard]] std::size_t line() const noexcept { return record_line_; }
+  /// The 1-based line of the input where reading goes on (after the last record and the line
+  /// ends consumed with it).
+  [[nodiscard]] std::size_t next_line() const noexcept { return line_; }
   /// The 1-based number of the last data record (the header is record 0).
   [[nodiscard]] std::size_t row() const noexcept { return row_; }
 
  private:
   bool parse_record(std::vector<std::string_view>& fields);
   bool fill();
+  std::size_t record_end(std::size_t from, std::size_t& newlines) const;
 
   std::istream* in_;
   std::string source_;

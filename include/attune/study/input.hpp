@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attune/analyses/moments.hpp"
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/config.hpp"
 #include "attune/core/warning.hpp"
@@ -97,6 +98,14 @@ class ATTUNE_EXPORT answer_checks {
   answer_checks& operator=(const answer_checks&) = delete;
   /// Adds rows (`data.values`: one column per instrument item, instrument order).
   void add(const responses& data);
+  /// Adds rows to the range check only: the subscales' keyed moments are given to `use_moments`
+  /// by a caller that accumulates them anyway (reliability does), so they are not formed twice.
+  void add_answers(const responses& data);
+  /// The keyed moments of subscale `index` (instrument order) over all the rows added, formed
+  /// elsewhere: pairwise moments whose first columns are the subscale's keyed items, in order
+  /// (a `reliability_accumulator`'s moments, whose last column is the score, will do). Replaces
+  /// what `add` accumulated for that subscale.
+  void use_moments(std::size_t index, const pairwise_moments& keyed);
   /// Merges checks of other rows built for the same instrument and options (chunks checked on
   /// several threads, merged in chunk order: the result does not depend on the thread count).
   void merge(const answer_checks& other);

@@ -27,6 +27,9 @@ struct ATTUNE_EXPORT score_study_options {
   input_options input;
   /// Rows read and scored at a time by `score_file` (0: `cache_friendly_chunk_rows`).
   std::size_t chunk_rows = 0;
+  /// Threads of `score_file` (0 = all cores): chunks are parsed, scored and checked in parallel
+  /// and handed over in file order, so the output does not depend on it.
+  int threads = 0;
 };
 
 /// One score's summary over the respondents (as `score_summary::column`).
@@ -70,7 +73,8 @@ struct ATTUNE_EXPORT scored_chunk {
 /// for writers that start the document before the data.
 ATTUNE_EXPORT score_study score_study_head(const instrument& inst, const score_study_options& options);
 
-/// Streams `path`: reads, scores and passes every chunk to `on_chunk` in file order, and returns
+/// Streams `path`: reads, scores and passes every chunk to `on_chunk` in file order (on the
+/// calling thread; the chunks are parsed and scored on `options.threads` threads), and returns
 /// the study with its summary and warnings but no per-respondent rows. Memory is bounded by the
 /// chunk size, not by the file.
 /// @throws as `read_study_data` and `score`; an exception thrown by `on_chunk` is passed on.
