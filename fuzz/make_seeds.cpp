@@ -2,17 +2,21 @@
 // so the fuzzers start from valid inputs of every format. Run from the source directory:
 //   build/fuzz/fuzz/fuzz_make_seeds fuzz/corpus
 // The hand-written seeds next to them (NAME.seed files) are kept as they are.
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
 
 #include "attune/analyses/cat.hpp"
+#include "attune/analyses/exact_moments.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/reliability.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/keys/item_bank.hpp"
 #include "attune/keys/norms.hpp"
+#include "attune/study/state.hpp"
 
 namespace {
 std::string root;
@@ -64,5 +68,23 @@ int main(int argc, char** argv) {
     seed("states", "gen_accumulator_" + std::string(attune::to_string(m)) + ".txt", acc.serialize(),
          m == attune::missing_method::listwise ? 2 : 0);
   }
+  attune::exact_moments em(3);
+  em.add(x);
+  seed("states", "gen_exact.txt", em.serialize(), 8);
+  // A state file of a 3-item scale (study/state.hpp), from a small CSV written here.
+  const std::string csv = root + "/states/.seed_data.csv";
+  {
+    std::ofstream data(csv, std::ios::binary);
+    data << "a,b,c\n1,2,3\n2,3,3\n4,4,5\n5,4,4\n3,2,\n1,1,2\n";
+  }
+  attune::reliability_study_options ro;
+  ro.input.read.items = {"a", "b", "c"};
+  ro.input.scoring.range = attune::response_range{1, 5};
+  seed("states", "gen_state_file.txt", attune::serialize_state(attune::accumulate_reliability(nullptr, csv, ro)), 4);
+  attune::correlate_study_options co;
+  co.input = ro.input;
+  seed("states", "gen_correlate_state_file.txt",
+       attune::serialize_state(attune::accumulate_correlate(nullptr, csv, co)), 4 | 16);
+  std::remove(csv.c_str());
   return 0;
 }

@@ -11,6 +11,7 @@ packages=(
   clang-14 libfuzzer-14-dev             # the fuzz preset (fuzz/, docs/fuzzing.md; the `fuzz` ctest label)
   # chromium (below) also serves tests/cli_report_test.cpp, which opens the report headless
   python3-dev python3-numpy python3-pybind11 python3-pytest python3-pandas python3-pip python3-setuptools
+  python3-dask python3-distributed     # examples/dask/shards.py (ctest example_dask_shards; docs/scale.md)
   # the R package (bindings/r) and its R CMD check: tests against psych, the vignette
   r-base-core r-cran-rcpp r-cran-jsonlite r-cran-tinytest r-cran-psych r-cran-psychtools r-cran-gparotation
   r-cran-knitr r-cran-markdown

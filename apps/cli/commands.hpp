@@ -19,6 +19,7 @@ void add_cluster_command(CLI::App& app);
 void add_irt_command(CLI::App& app);
 void add_cat_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 
 /// Every command, in the order `attune --help` lists them.
 inline void add_commands(CLI::App& app) {
@@ -35,6 +36,7 @@ inline void add_commands(CLI::App& app) {
   add_irt_command(app);
   add_cat_command(app);
   add_report_command(app);
+  add_merge_command(app);
   add_simulate_command(app);
 }
 

@@ -1,7 +1,9 @@
 // attune correlate: the item correlation matrix (pairwise Pearson or polychoric).
 #include "attune/report/json.hpp"
 #include "attune/report/table.hpp"
+#include "attune/io/output_file.hpp"
 #include "attune/study/correlate.hpp"
+#include "attune/study/state.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
@@ -11,6 +13,7 @@ void add_correlate_command(CLI::App& app) {
   struct options {
     input_flags in;
     std::string method = "pearson";
+    std::string save_state;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("correlate", "item correlation matrix: pairwise Pearson or polychoric");
@@ -18,6 +21,9 @@ void add_correlate_command(CLI::App& app) {
   cmd->add_option("--method", o->method, "pearson (pairwise complete, as R cor(use = \"pairwise\")) or polychoric (as psych)")
       ->check(CLI::IsMember({"pearson", "polychoric"}))
       ->default_val("pearson");
+  cmd->add_option("--save-state", o->save_state,
+                  "write this file's accumulated state (a shard; Pearson) instead of the results; combine shards "
+                  "with attune merge (docs/scale.md)");
   cmd->callback([o] {
     if (o->in.instrument.empty() && o->in.items.empty()) {
       throw error(errc::invalid_argument, "correlate: give --instrument (its items are used) or --items (which columns to correlate)");
@@ -28,6 +34,11 @@ void add_correlate_command(CLI::App& app) {
     so.correlation.method = *parse_correlation_kind(o->method);
     so.correlation.polychoric.threads = o->in.threads;
     const auto inst = optional_instrument(o->in);
+    if (!o->save_state.empty()) {
+      const correlate_state state = accumulate_correlate(inst.get(), o->in.data, so);
+      write_output_file(o->save_state, serialize_state(state), output_file_options{.inputs = o->in.inputs()});
+      return;
+    }
     const correlate_study study = study_correlate(inst.get(), o->in.data, so);
     const output_format f = o->in.format_enum();
     write_text(o->in, f == output_format::json ? to_json(study) : f == output_format::csv ? to_csv(study) : to_table(study));

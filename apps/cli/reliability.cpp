@@ -5,7 +5,9 @@
 #include "attune/report/apa.hpp"
 #include "attune/report/json.hpp"
 #include "attune/report/table.hpp"
+#include "attune/io/output_file.hpp"
 #include "attune/study/reliability.hpp"
+#include "attune/study/state.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
@@ -24,6 +26,7 @@ void add_reliability_command(CLI::App& app) {
     bool ordinal = false;
     bool omega_ci = false;
     bool icc = false;
+    std::string save_state;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -53,6 +56,9 @@ void add_reliability_command(CLI::App& app) {
   cmd->add_flag("--icc", o->icc,
                 "also intraclass correlations of the scale's columns as raters or occasions (test-retest: "
                 "--items score_t1,score_t2)");
+  cmd->add_option("--save-state", o->save_state,
+                  "write this file's accumulated state (a shard) instead of the results; combine shards with "
+                  "attune merge (docs/scale.md)");
   cmd->callback([o] {
     reliability_study_options so;
     refuse_keep(o->in, "reliability");
@@ -88,6 +94,11 @@ void add_reliability_command(CLI::App& app) {
       throw error(errc::invalid_argument, "give --instrument, or name the scale's item columns with --items");
     }
     const auto inst = optional_instrument(o->in);
+    if (!o->save_state.empty()) {
+      const reliability_state state = accumulate_reliability(inst.get(), o->in.data, so);
+      write_output_file(o->save_state, serialize_state(state), output_file_options{.inputs = o->in.inputs()});
+      return;
+    }
     const reliability_study study = study_reliability(inst.get(), o->in.data, so);
     switch (o->in.format_enum()) {
       case output_format::json: write_text(o->in, to_json(study)); break;

@@ -3,8 +3,10 @@
 #include <cmath>
 
 #include "attune/analyses/moments.hpp"
+#include "attune/analyses/exact_moments.hpp"
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "detail/leading_moments.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -18,6 +20,25 @@ std::optional<correlation_kind> parse_correlation_kind(std::string_view s) noexc
 
 void correlation_options::validate() const { polychoric.validate(); }
 
+correlation_result correlate(const pairwise_moments& pm, std::size_t n_rows) {
+  const Eigen::Index k = pm.n_items();
+  if (k < 2) {
+    throw error(errc::insufficient_data,
+                "correlations need at least 2 item columns; " + std::to_string(k) + " given", {.rule = "too_few_items"});
+  }
+  correlation_result out;
+  out.method = correlation_kind::pearson;
+  out.n = n_rows;
+  out.matrix = pm.correlation();
+  out.pair_counts = pm.counts();
+  for (Eigen::Index i = 0; i < k; ++i) {
+    if (std::isnan(out.matrix(i, i))) {
+      out.warnings.push_back("item " + std::to_string(i + 1) + " has zero variance; its correlations are undefined");
+    }
+  }
+  return out;
+}
+
 correlation_result correlate(const Eigen::MatrixXd& data, const correlation_options& options) {
   options.validate();
   const Eigen::Index k = data.cols();
@@ -29,16 +50,15 @@ correlation_result correlate(const Eigen::MatrixXd& data, const correlation_opti
   out.method = options.method;
   out.n = static_cast<std::size_t>(data.rows());
   if (options.method == correlation_kind::pearson) {
+    // Exact integer sums where every answer is an integer (exact_moments.hpp): the correlations then
+    // equal, bit for bit, those of the same rows streamed in chunks or merged from shards' states.
+    exact_moments exact(k);
+    if (exact.add(data)) {
+      return correlate(detail::leading_moments(exact.to_moments(), k), static_cast<std::size_t>(data.rows()));
+    }
     pairwise_moments pm(k);
     pm.add(data);
-    out.matrix = pm.correlation();
-    out.pair_counts = pm.counts();
-    for (Eigen::Index i = 0; i < k; ++i) {
-      if (std::isnan(out.matrix(i, i))) {
-        out.warnings.push_back("item " + std::to_string(i + 1) + " has zero variance; its correlations are undefined");
-      }
-    }
-    return out;
+    return correlate(pm, static_cast<std::size_t>(data.rows()));
   }
   polychoric_result p = polychoric(data, options.polychoric);
   out.matrix = std::move(p.rho);

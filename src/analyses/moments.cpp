@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "attune/core/error.hpp"
+#include "detail/words.hpp"
 #include "detail/quote.hpp"
 #include "detail/number_text.hpp"
 #include "detail/scale.hpp"
@@ -378,6 +379,24 @@ Eigen::MatrixXd pairwise_moments::correlation() const {
   return r.cwiseMax(-1.0).cwiseMin(1.0);
 }
 
+pairwise_moments pairwise_moments::from_state(double rows, double complete, Eigen::MatrixXd n, Eigen::MatrixXd mean,
+                                              Eigen::MatrixXd m2, Eigen::MatrixXd c) {
+  const Eigen::Index k = n.rows();
+  for (const Eigen::MatrixXd* m : {&n, &mean, &m2, &c}) {
+    if (m->rows() != k || m->cols() != k) {
+      throw error(errc::invalid_argument, "pairwise_moments::from_state: the four matrices must be k x k");
+    }
+  }
+  pairwise_moments pm(k);
+  pm.rows_ = rows;
+  pm.complete_ = complete;
+  pm.n_ = std::move(n);
+  pm.mean_ = std::move(mean);
+  pm.m2_ = std::move(m2);
+  pm.c_ = std::move(c);
+  return pm;
+}
+
 std::string pairwise_moments::serialize() const {
   std::string out = "attune-pairwise-moments 1 " + std::to_string(k_) + "\n";
   out += "rows " + hex(rows_) + " complete " + hex(complete_) + "\n";
@@ -411,18 +430,7 @@ pairwise_moments pairwise_moments::deserialize(std::string_view text) {
   auto fail = [](std::size_t line_no, const std::string& what) -> error {
     return error(errc::bad_input, "pairwise_moments::deserialize: line " + std::to_string(line_no + 1) + ": " + what);
   };
-  auto tokens = [](std::string_view line) {
-    std::vector<std::string_view> t;
-    std::size_t p = 0;
-    while (p < line.size()) {
-      while (p < line.size() && line[p] == ' ') ++p;
-      std::size_t e = p;
-      while (e < line.size() && line[e] != ' ') ++e;
-      if (e > p) t.push_back(line.substr(p, e - p));
-      p = e;
-    }
-    return t;
-  };
+  const auto tokens = detail::space_separated_words;
   auto number = [&](std::string_view tok, std::size_t line_no) {
     double v = 0.0;
     auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v, std::chars_format::hex);

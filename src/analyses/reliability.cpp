@@ -704,6 +704,13 @@ void reliability_options::validate() const {
 reliability_accumulator::reliability_accumulator(Eigen::Index k, missing_method missing)
     : k_(k), missing_(missing), moments_(k > 0 ? k + 1 : 0), counts_(static_cast<std::size_t>(k)) {
   if (k < 0) throw error(errc::invalid_argument, "reliability_accumulator: k = " + std::to_string(k) + "; must be >= 0");
+  if (k > 0) exact_.emplace(k);
+}
+
+void reliability_accumulator::make_floating() {
+  if (!exact_) return;
+  moments_ = exact_->to_moments();
+  exact_.reset();
 }
 
 void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
@@ -711,6 +718,7 @@ void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows)
     k_ = rows.cols();
     moments_ = pairwise_moments(k_ + 1);
     counts_.assign(static_cast<std::size_t>(k_), {});
+    if (k_ > 0) exact_.emplace(k_);
   }
   if (rows.cols() != k_) {
     throw error(errc::invalid_argument, "reliability_accumulator::add: " + std::to_string(rows.cols()) +
@@ -749,7 +757,10 @@ void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows)
   }
   const Eigen::Index used = aug.rows();
   const Eigen::MatrixXd& block = aug;
-  moments_.add(block);  // validates infinities
+  // Exact integer sums while the answers allow (bit-identical whatever the chunking); otherwise
+  // floating-point moments, which also validate infinities and magnitudes.
+  if (exact_ && !exact_->add(block.leftCols(k_))) make_floating();
+  if (!exact_) moments_.add(block);
   rows_ += static_cast<double>(used);
   // Response-value counts. Integral values in [-64, 191] are tallied in a table first (fast path
   // for Likert data), other values directly in the sorted (value, count) list.
@@ -806,7 +817,12 @@ void reliability_accumulator::merge(const reliability_accumulator& other) {
   if (other.missing_ != missing_) {
     throw error(errc::invalid_argument, "reliability_accumulator::merge: shards use different missing methods");
   }
-  moments_.merge(other.moments_);
+  if (exact_ && other.exact_ && exact_->merge(*other.exact_)) {
+    // exact sums added
+  } else {
+    make_floating();
+    moments_.merge(other.moments());
+  }
   rows_ += other.rows_;
   for (std::size_t j = 0; j < counts_.size(); ++j) {
     auto& vc = counts_[j];
@@ -832,7 +848,8 @@ std::string reliability_accumulator::serialize() const {
     auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
     return std::string(buf, res.ptr);
   };
-  std::string out = "attune-reliability-accumulator 1 ";
+  // Version 1: floating-point moments; version 2: exact sums (exact_moments).
+  std::string out = exact_ ? "attune-reliability-accumulator 2 " : "attune-reliability-accumulator 1 ";
   out += std::to_string(k_);
   out += missing_ == missing_method::pairwise ? " pairwise " : " listwise ";
   out += hex(rows_);
@@ -848,7 +865,7 @@ std::string reliability_accumulator::serialize() const {
     }
     out += "\n";
   }
-  out += moments_.serialize();
+  out += exact_ ? exact_->serialize() : moments_.serialize();
   return out;
 }
 
@@ -877,8 +894,9 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
   std::string magic, version, mode, rows;
   long long k = -1;
   head >> magic >> version >> k >> mode >> rows;
-  if (magic != "attune-reliability-accumulator" || version != "1" || k < 0 || (mode != "pairwise" && mode != "listwise")) {
-    throw fail(1, "expected 'attune-reliability-accumulator 1 <k> pairwise|listwise <rows>'");
+  if (magic != "attune-reliability-accumulator" || (version != "1" && version != "2") || k < 0 ||
+      (mode != "pairwise" && mode != "listwise") || (version == "2" && k < 1)) {
+    throw fail(1, "expected 'attune-reliability-accumulator 1|2 <k> pairwise|listwise <rows>' (version 2 with k >= 1)");
   }
   // Bound k, and check that the text can hold what k implies, before allocating (issue 10, F7:
   // k = 2^63 - 1 overflowed k + 1, k = 3e6 asked for 72 TB): k 'values' lines of at least 9 bytes
@@ -913,6 +931,16 @@ reliability_accumulator reliability_accumulator::deserialize(std::string_view te
                       parse(std::string_view(tok).substr(colon + 1), line_no));
     }
   }
+  if (version == "2") {
+    acc.exact_ = exact_moments::deserialize(text.substr(pos));
+    if (acc.exact_->n_items() != k || static_cast<double>(acc.exact_->n_rows()) != acc.rows_) {
+      throw fail(static_cast<std::size_t>(k) + 2, "the exact sums hold " + std::to_string(acc.exact_->n_items()) +
+                                                      " items and " + std::to_string(acc.exact_->n_rows()) +
+                                                      " rows; the header says " + std::to_string(k) + " and " + rows);
+    }
+    return acc;
+  }
+  acc.exact_.reset();
   acc.moments_ = pairwise_moments::deserialize(text.substr(pos));
   if (acc.moments_.n_items() != (k > 0 ? k + 1 : 0)) {
     throw fail(static_cast<std::size_t>(k) + 2, "the moments hold " + std::to_string(acc.moments_.n_items()) +

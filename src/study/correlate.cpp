@@ -1,6 +1,16 @@
 #include "attune/study/correlate.hpp"
 
+#include <filesystem>
+#include <new>
+#include <optional>
+
+#include "attune/analyses/reliability.hpp"
 #include "attune/analyses/scoring.hpp"
+#include "attune/core/error.hpp"
+#include "attune/study/state.hpp"
+#include "detail/leading_moments.hpp"
+#include "detail/progress_input.hpp"
+#include "study/state_fingerprint.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -27,8 +37,144 @@ correlate_study study_correlate(const instrument* given, responses data, const c
   return out;
 }
 
+namespace {
+
+// Rows per chunk of the streaming read (the moments do not depend on it: exact integer sums, or
+// floating-point moments merged in file order).
+constexpr std::size_t kStreamChunkRows = 4096;
+
+// A correlate accumulation: of a file read in chunks, or of merged state files. The answer checks
+// point at `inst`, so it is built in place and never moved.
+struct correlate_accumulation {
+  instrument inst;  // the given instrument, or the data's columns as one scale
+  bool given = false;
+  std::vector<std::string> columns;
+  std::size_t n_rows = 0, n_out_of_range = 0;
+  std::optional<answer_checks> checks;
+  reliability_accumulator moments;  // pairwise; exact sums while every answer is an integer
+  correlate_accumulation() = default;
+  correlate_accumulation(const correlate_accumulation&) = delete;
+  correlate_accumulation& operator=(const correlate_accumulation&) = delete;
+};
+
+// One pass over the file, chunk by chunk: memory O(k^2 + chunk), not O(N k). False where the file
+// cannot be opened (the whole-file reader names it).
+bool accumulate(correlate_accumulation& a, const instrument* given, const std::string& path,
+                const correlate_study_options& options) {
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) return false;
+  detail::progress_input input(path, options.input.progress);  // bytes read, as stage "read"
+  response_reader reader(input.stream(), path, given != nullptr ? given->item_ids() : std::vector<std::string>{},
+                         reading_options(options.input));
+  a.given = given != nullptr;
+  if (given != nullptr) a.inst = *given;
+  responses chunk;
+  while (reader.read(chunk, kStreamChunkRows)) {
+    if (!a.checks) {
+      // a declared range: the same scale for every chunk
+      if (given == nullptr) a.inst = columns_as_scale(chunk, options.input);
+      a.columns = chunk.columns;
+      a.checks.emplace(a.inst, options.input);
+      a.moments = reliability_accumulator(static_cast<Eigen::Index>(chunk.columns.size()), missing_method::pairwise);
+    }
+    a.n_rows += static_cast<std::size_t>(chunk.n_rows());
+    a.n_out_of_range += apply_range_rule(a.inst, chunk, options.input.scoring);
+    a.checks->add(chunk);
+    a.moments.add(chunk.values);
+  }
+  input.finish();
+  return true;
+}
+
+correlate_study analyze(const correlate_accumulation& a, const std::string& source) {
+  correlate_study out;
+  if (a.given) out.instrument = a.inst.id;
+  out.items = a.columns;
+  out.n_rows = a.n_rows;
+  out.n_out_of_range = a.n_out_of_range;
+  if (out.n_out_of_range > 0) {
+    out.warnings.push_back(std::to_string(out.n_out_of_range) +
+                           " answer(s) outside the response range were treated as missing");
+  }
+  const auto checked = a.checks->warnings(source);
+  out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  // The accumulator's moments hold the items and then the scale score: the items' block.
+  out.correlation = correlate(detail::leading_moments(a.moments.moments(), a.moments.n_items()), out.n_rows);
+  return out;
+}
+
+// Pearson and a scale whose range does not come from the answers: what a state can hold.
+bool streamable(const instrument* inst, const std::string& path, const correlate_study_options& options) {
+  return path != "-" && options.correlation.method == correlation_kind::pearson &&
+         (inst != nullptr || options.input.scoring.range);
+}
+
+}  // namespace
+
 correlate_study study_correlate(const instrument* inst, const std::string& path, const correlate_study_options& options) {
+  options.validate();
+  // Pearson streams; polychorics (which need every pair's frequency table from the rows) and a
+  // scale of columns without a declared range (its range is the answers' span) read the file.
+  if (streamable(inst, path, options)) {
+    try {
+      correlate_accumulation a;
+      if (accumulate(a, inst, path, options) && a.n_rows > 0) return analyze(a, path);
+    } catch (const error&) {
+      // the whole-file path below reports it with its usual message
+    } catch (const std::bad_alloc&) {
+    }
+  }
   return study_correlate(inst, read_study_data(path, inst, options.input), options);
+}
+
+correlate_state accumulate_correlate(const instrument* inst, const std::string& path,
+                                     const correlate_study_options& options) {
+  options.validate();
+  if (!streamable(inst, path, options)) {
+    throw error(errc::invalid_argument,
+                path == "-" ? std::string("a state is saved from a data file, not from standard input")
+                            : std::string("a correlate state holds Pearson moments: polychoric correlations and a scale "
+                                          "without a declared response range need every row; use Pearson, or give the "
+                                          "scale's range (scoring_options.range)"),
+                {.option = "correlation_options.method", .rule = "state_needs_rows"});
+  }
+  correlate_accumulation a;
+  if (!accumulate(a, inst, path, options) || a.n_rows == 0) {
+    (void)read_study_data(path, inst, options.input);  // names the missing or empty file, as the study does
+    throw error(errc::insufficient_data, path + ": no data rows", {.source = path, .rule = "no_rows"});
+  }
+  if (a.columns.size() < 2) {
+    throw error(errc::insufficient_data,
+                "correlations need at least 2 item columns; " + std::to_string(a.columns.size()) + " given",
+                {.rule = "too_few_items"});
+  }
+  correlate_state st;
+  st.fingerprint = detail::correlate_fingerprint(a.inst, a.given, a.columns, options);
+  st.n_rows = a.n_rows;
+  st.n_out_of_range = a.n_out_of_range;
+  st.checks = a.checks->serialize();
+  st.moments = std::move(a.moments);
+  return st;
+}
+
+correlate_study study_correlate(const correlate_state& state) {
+  auto contents = detail::read_correlate_fingerprint(state.fingerprint, state.source);
+  correlate_accumulation a;
+  a.inst = std::move(contents.inst);
+  a.given = contents.given;
+  a.columns = std::move(contents.columns);
+  a.n_rows = state.n_rows;
+  a.n_out_of_range = state.n_out_of_range;
+  if (a.n_rows == 0) throw error(errc::insufficient_data, "correlate: the states hold no rows", {.rule = "no_rows"});
+  a.checks.emplace(a.inst, contents.options.input);
+  a.checks->restore(state.checks);
+  if (state.moments.n_items() != static_cast<Eigen::Index>(a.columns.size())) {
+    throw error(errc::bad_input, "state " + state.source + ": the moments hold " + std::to_string(state.moments.n_items()) +
+                                     " items; the fingerprint names " + std::to_string(a.columns.size()) + " columns",
+                {.source = state.source, .rule = "state_file"});
+  }
+  a.moments = state.moments;
+  return analyze(a, "the merged states");
 }
 
 ATTUNE_END_NAMESPACE

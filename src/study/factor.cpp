@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <new>
+#include <optional>
 
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/polychoric.hpp"
@@ -101,12 +104,19 @@ Eigen::MatrixXd keyed_structure(const instrument& inst, const responses& data, c
   return keyed;
 }
 
-void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor_study& out) {
-  const Eigen::Index k = keyed.cols();
+void check_items_for_efa(Eigen::Index k) {
   if (k < 2) {
     throw error(errc::insufficient_data, "factor analysis: " + std::to_string(k) + " item(s); at least 2 are needed",
                 {.rule = "too_few_items"});
   }
+}
+
+void efa_from_correlations(const Eigen::MatrixXd& r, const Eigen::MatrixXd& counts, Eigen::Index n_rows,
+                           const Eigen::MatrixXd* keyed, const factor_study_options& o, factor_study& out);
+
+void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor_study& out) {
+  const Eigen::Index k = keyed.cols();
+  check_items_for_efa(k);
   // Pairwise-complete Pearson correlations of the keyed items (as psych::fa on raw data), or
   // polychoric ones (psych fa(cor = "poly"): polychoric(x)$rho, smoothed when not positive definite).
   pairwise_moments pm(k);
@@ -125,6 +135,14 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
       throw e.with_context("factor analysis on polychoric correlations: ");
     }
   }
+  efa_from_correlations(r, counts, keyed.rows(), &keyed, o, out);
+}
+
+// The factor analysis from the correlations (and the rows, for factor scores only): the part that
+// a streamed file, whose rows are gone, shares with the whole-matrix path.
+void efa_from_correlations(const Eigen::MatrixXd& r, const Eigen::MatrixXd& counts, Eigen::Index n_rows,
+                           const Eigen::MatrixXd* keyed, const factor_study_options& o, factor_study& out) {
+  const Eigen::Index k = r.cols();
   for (Eigen::Index i = 0; i < k; ++i) {
     for (Eigen::Index j = 0; j <= i; ++j) {
       if (!std::isfinite(r(i, j))) {
@@ -144,21 +162,21 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   const std::string prefix = eo.method == factor_method::ml ? "ML" : "MR";
   // psych::fa on raw data takes n.obs = the number of rows, and np.obs = the pairwise counts
   // (RMSR weighted by them) when answers are missing.
-  if (counts.minCoeff() < static_cast<double>(keyed.rows())) eo.pair_counts = counts;
-  out.efa = exploratory_factor_analysis(r, keyed.rows(), eo);
-  out.fit = efa_fit_statistics(r, *out.efa, keyed.rows(), counts, o.efa_fit);
+  if (counts.minCoeff() < static_cast<double>(n_rows)) eo.pair_counts = counts;
+  out.efa = exploratory_factor_analysis(r, n_rows, eo);
+  out.fit = efa_fit_statistics(r, *out.efa, n_rows, counts, o.efa_fit);
   out.warnings.insert(out.warnings.end(), out.fit->warnings.begin(), out.fit->warnings.end());
   if (o.parallel) {
     parallel_options po = o.parallel_analysis;
     po.method = eo.method;
     po.progress = o.input.progress;
-    out.parallel = parallel_analysis(r, keyed.rows(), po);
+    out.parallel = parallel_analysis(r, n_rows, po);
     out.parallel_replicates = po.replicates;
     out.warnings.insert(out.warnings.end(), out.parallel->warnings.begin(), out.parallel->warnings.end());
   }
   for (Eigen::Index j = 0; j < out.efa->loadings.cols(); ++j) out.factors.push_back(prefix + std::to_string(j + 1));
   out.correlation = o.polychoric ? "polychoric" : "pearson_pairwise";
-  if (o.scores) out.scores = factor_scores(keyed, r, *out.efa, *o.scores);
+  if (o.scores && keyed != nullptr) out.scores = factor_scores(*keyed, r, *out.efa, *o.scores);
   out.n_min_pair = counts.minCoeff();
   out.warnings.insert(out.warnings.end(), out.efa->warnings.begin(), out.efa->warnings.end());
 }
@@ -199,7 +217,68 @@ factor_study study_factor(const instrument& inst, responses data, const factor_s
   return out;
 }
 
+namespace {
+
+// Rows per chunk: one block of pairwise_moments::add, so that the chunks' moments merged in file
+// order are bit for bit those of the whole matrix.
+constexpr std::size_t kStreamChunkRows = 4096;
+
+// An exploratory analysis on Pearson correlations in one pass over the file: the keyed items'
+// pairwise moments accumulated chunk by chunk (memory O(k^2 + chunk), not O(N k)). nullopt where
+// the whole-file path must answer (a file that cannot be opened, an empty file).
+std::optional<factor_study> stream_factor(const instrument& inst, const std::string& path,
+                                          const factor_study_options& options) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  response_reader reader(file, path, inst.item_ids(), reading_options(options.input));
+  factor_study out;
+  out.instrument = inst.id;
+  out.analysis = options.analysis;
+  std::optional<answer_checks> checks;
+  std::optional<pairwise_moments> total;
+  std::vector<std::size_t> subscale_of;
+  responses chunk;
+  while (reader.read(chunk, kStreamChunkRows)) {
+    out.n_out_of_range += apply_range_rule(inst, chunk, options.input.scoring);
+    out.n_rows += static_cast<std::size_t>(chunk.n_rows());
+    if (!checks) checks.emplace(inst, options.input);
+    checks->add(chunk);
+    factor_study scratch;  // the first chunk names the items in `out`; the others in a scratch copy
+    std::vector<std::size_t> scratch_of;
+    const Eigen::MatrixXd keyed =
+        total ? keyed_structure(inst, chunk, options, scratch, scratch_of) : keyed_structure(inst, chunk, options, out, subscale_of);
+    if (!total) total.emplace(keyed.cols());
+    pairwise_moments part(keyed.cols());
+    part.add(keyed);
+    total->merge(part);
+  }
+  if (out.n_rows == 0) return std::nullopt;
+  if (out.n_out_of_range > 0) {
+    out.warnings.push_back(std::to_string(out.n_out_of_range) +
+                           " answer(s) outside the response range were treated as missing");
+  }
+  const auto checked = checks->warnings(path);
+  out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  check_items_for_efa(total->n_items());
+  efa_from_correlations(total->correlation(), total->counts(), static_cast<Eigen::Index>(out.n_rows), nullptr,
+                        options, out);
+  return out;
+}
+
+}  // namespace
+
 factor_study study_factor(const instrument& inst, const std::string& path, const factor_study_options& options) {
+  options.validate();
+  // Streams an exploratory analysis on Pearson correlations without factor scores; factor scores
+  // (every row), polychorics (the rows' pair tables) and CFA (fitted to the rows) read the file.
+  if (path != "-" && options.analysis == factor_analysis_kind::efa && !options.polychoric && !options.scores) {
+    try {
+      if (auto streamed = stream_factor(inst, path, options)) return std::move(*streamed);
+    } catch (const error&) {
+      // the whole-file path below reports it with its usual message
+    } catch (const std::bad_alloc&) {
+    }
+  }
   return study_factor(inst, read_study_data(path, &inst, options.input), options);
 }
 

@@ -1,8 +1,10 @@
 #include "attune/study/input.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
+#include <sstream>
 
 #include "attune/analyses/moments.hpp"
 #include "attune/core/error.hpp"
@@ -251,6 +253,84 @@ std::vector<warning> answer_checks::warnings(const std::string& source) const {
     out.push_back(std::move(w));
   }
   return out;
+}
+
+namespace {
+std::string hex_text(double v) {
+  if (std::isnan(v)) return "nan";
+  char buf[64];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex).ptr);
+}
+}  // namespace
+
+std::string answer_checks::serialize() const {
+  // Length-prefixed sections: each subscale's moments are read back from exactly their bytes.
+  std::string out = "attune-answer-checks 1 " + std::to_string(s_->scales.size()) + " " + hex_text(s_->lo) + " " +
+                    hex_text(s_->hi) + " " + std::to_string(s_->n_answers) + "\nskipped ";
+  for (std::size_t k = 0; k < s_->scales.size(); ++k) out += k < s_->skipped.size() && s_->skipped[k] ? '1' : '0';
+  out += '\n';
+  for (const auto& pm : s_->scales) {
+    const std::string text = pm.serialize();
+    out += "moments " + std::to_string(text.size()) + "\n" + text;
+  }
+  return out;
+}
+
+void answer_checks::restore(std::string_view text) {
+  auto fail = [](const std::string& what) { return error(errc::bad_input, "answer checks state: " + what); };
+  std::size_t pos = 0;
+  auto line = [&]() {
+    const std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) throw fail("the text ends early");
+    const std::string_view l = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    return std::string(l);
+  };
+  std::istringstream head(line());
+  std::string magic, version, lo, hi;
+  std::size_t n_scales = 0, n_answers = 0;
+  head >> magic >> version >> n_scales >> lo >> hi >> n_answers;
+  if (!head || magic != "attune-answer-checks" || version != "1") {
+    throw fail("line 1: expected 'attune-answer-checks 1 <subscales> <lo> <hi> <answers>'");
+  }
+  if (n_scales != s_->scales.size()) {
+    throw fail("line 1: " + std::to_string(n_scales) + " subscales; the instrument has " + std::to_string(s_->scales.size()));
+  }
+  auto number = [&](const std::string& tok) {
+    double v = 0.0;
+    const auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v, std::chars_format::hex);
+    if (res.ec != std::errc() || res.ptr != tok.data() + tok.size()) throw fail("line 1: bad number '" + tok + "'");
+    return v;
+  };
+  const double lo_v = number(lo), hi_v = number(hi);
+  const std::string skipped = line();
+  if (skipped.size() != 8 + n_scales || skipped.compare(0, 8, "skipped ") != 0 ||
+      skipped.find_first_not_of("01", 8) != std::string::npos) {
+    throw fail("line 2: expected 'skipped' and one 0 or 1 per subscale");
+  }
+  std::vector<pairwise_moments> scales;
+  for (std::size_t k = 0; k < n_scales; ++k) {
+    const std::string l = line();
+    std::size_t bytes = 0;
+    const auto res = std::from_chars(l.data() + std::min<std::size_t>(8, l.size()), l.data() + l.size(), bytes);
+    if (l.compare(0, 8, "moments ") != 0 || res.ec != std::errc() || res.ptr != l.data() + l.size() ||
+        bytes > text.size() - pos) {
+      throw fail("subscale " + std::to_string(k + 1) + ": expected 'moments <bytes>' and that many bytes");
+    }
+    scales.push_back(pairwise_moments::deserialize(text.substr(pos, bytes)));
+    if (scales.back().n_items() != s_->scales[k].n_items()) {
+      throw fail("subscale " + std::to_string(k + 1) + ": moments of " + std::to_string(scales.back().n_items()) +
+                 " items; expected " + std::to_string(s_->scales[k].n_items()));
+    }
+    pos += bytes;
+  }
+  if (pos != text.size()) throw fail("unexpected text after the last subscale");
+  s_->lo = lo_v;
+  s_->hi = hi_v;
+  s_->n_answers = n_answers;
+  s_->scales = std::move(scales);
+  s_->skipped.assign(n_scales, false);
+  for (std::size_t k = 0; k < n_scales; ++k) s_->skipped[k] = skipped[8 + k] == '1';
 }
 
 void check_answers(const instrument& inst, const responses& data, const input_options& options,

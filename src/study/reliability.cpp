@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <new>
@@ -11,12 +12,14 @@
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
+#include "attune/study/state.hpp"
 #include "data/chunk_pipeline.hpp"
 #include "detail/magnitude.hpp"
 #include "detail/memory.hpp"
 #include "detail/progress.hpp"
 #include "detail/progress_input.hpp"
 #include "detail/parallel.hpp"
+#include "study/state_fingerprint.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -537,6 +540,103 @@ reliability_study analyze_stream(const instrument* given, const std::string& pat
   return out;
 }
 
+// A whole accumulation: of a file read in chunks, or of merged state files. Not movable in
+// spirit: the answer checks point at `inst`, so it is built in place and never moved.
+struct accumulation {
+  instrument inst;                   // the given instrument, or the data's columns as one scale
+  bool given = false;
+  std::vector<std::string> columns;  // the data columns of the items
+  std::vector<std::size_t> scales;   // the subscales (indices into inst.subscales) with an analysis
+  chunk_state total;
+  double n_rows = 0.0;
+  accumulation() = default;
+  accumulation(const accumulation&) = delete;
+  accumulation& operator=(const accumulation&) = delete;
+};
+
+// The subscales with an analysis: those with at least 2 items (every one for the data's columns).
+std::vector<std::size_t> analysed_scales(const instrument& inst, bool given) {
+  std::vector<std::size_t> out;
+  for (std::size_t t = 0; t < inst.subscales.size(); ++t) {
+    if (inst.subscales[t].items.size() >= 2 || !given) out.push_back(t);
+  }
+  return out;
+}
+
+// The study from an accumulation. Returns nullopt where the accumulators cannot give what the
+// whole-matrix path gives (an item without variance: the score is recomputed without it; an
+// analysis that fails: its message comes from the whole-matrix path), and the caller falls back;
+// with `strict` (a state file: no rows to fall back on) these are errors instead.
+std::optional<reliability_study> analyze_accumulation(accumulation& a, const std::string& source,
+                                                      const reliability_study_options& options, bool strict) {
+  if (a.n_rows == 0.0) {
+    if (strict) throw error(errc::insufficient_data, "reliability: the states hold no rows", {.rule = "no_rows"});
+    return std::nullopt;  // the whole-file reader names the empty file
+  }
+  const instrument& inst = a.inst;
+  reliability_study out;
+  if (a.given) out.instrument = inst.id;
+  out.n_rows = static_cast<std::size_t>(a.n_rows);
+  out.n_out_of_range = a.total.n_out_of_range;
+  if (out.n_out_of_range > 0) {
+    out.warnings.push_back(std::to_string(out.n_out_of_range) +
+                           " answer(s) outside the response range were treated as missing");
+  }
+  // Pairwise: the checks took the answers only (add_answers); the subscales' keyed moments are
+  // the accumulators' (as the streaming study does).
+  if (options.reliability.missing == missing_method::pairwise) {
+    for (std::size_t t = 0; t < a.scales.size(); ++t) a.total.checks->use_moments(a.scales[t], a.total.scales[t].moments());
+  }
+  const auto checked = a.total.checks->warnings(source);
+  out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  std::size_t t = 0;
+  for (const auto& s : inst.subscales) {
+    if (s.items.size() < 2 && a.given) {
+      out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
+      continue;
+    }
+    const reliability_accumulator& acc = a.total.scales[t++];
+    scale_reliability sr;
+    sr.name = s.name;
+    for (const auto& id : s.items) {
+      const auto idx = static_cast<std::size_t>(inst.item_index(id));
+      sr.items.push_back(idx < a.columns.size() ? a.columns[idx] : id);
+      if (inst.is_reversed(s, id)) sr.reversed.push_back(sr.items.back());
+    }
+    const pairwise_moments pm = acc.moments();
+    for (Eigen::Index i = 0; i < acc.n_items(); ++i) {
+      if (!(pm.pair_m2()(i, i) > 0.0)) {  // a constant item: the score is recomputed without it
+        if (!strict) return std::nullopt;
+        throw error(errc::insufficient_data,
+                    "scale '" + s.name + "': item " + sr.items[static_cast<std::size_t>(i)] +
+                        " has no variance in the merged states; the scale score cannot be recomputed without it "
+                        "from states: run reliability on the data, or name the other items with --items",
+                    {.item = sr.items[static_cast<std::size_t>(i)], .rule = "zero_variance"});
+      }
+    }
+    reliability_options ro = options.reliability;
+    ro.item_names = sr.items;
+    try {
+      sr.reliability = analyze_reliability(acc, ro);
+    } catch (const error& e) {
+      if (!strict) return std::nullopt;
+      throw e.with_context("scale '" + s.name + "': ");
+    }
+    try {
+      sr.omega = omega_of(sr.reliability, Eigen::MatrixXd(), options);
+    } catch (const error& e) {
+      sr.warnings.push_back(std::string("omega not available: ") + e.what());
+    }
+    out.scales.push_back(std::move(sr));
+  }
+  if (out.scales.empty()) {
+    if (!strict) return std::nullopt;
+    throw error(errc::insufficient_data, "instrument '" + inst.id + "' has no subscale with at least 2 items",
+                {.rule = "no_scale"});
+  }
+  return out;
+}
+
 }  // namespace
 
 reliability_study study_reliability(const instrument* inst, const std::string& path,
@@ -544,6 +644,96 @@ reliability_study study_reliability(const instrument* inst, const std::string& p
   check(inst, options);
   if (needs_rows(path, options)) return study_reliability(inst, read_study_data(path, inst, options.input), options);
   return stream_reliability(inst, path, options);
+}
+
+ATTUNE_END_NAMESPACE
+
+// ---------------------------------------------------------------------------------------------
+// State files (study/state.hpp): the streaming accumulation saved, and analysed after a merge.
+
+ATTUNE_BEGIN_NAMESPACE
+
+reliability_state accumulate_reliability(const instrument* inst, const std::string& path,
+                                         const reliability_study_options& options) {
+  check(inst, options);
+  if (needs_rows(path, options) || (inst == nullptr && !options.input.scoring.range)) {
+    throw error(errc::invalid_argument,
+                path == "-" ? std::string("a state is saved from a data file, not from standard input")
+                            : std::string("a state holds moments, not rows: bootstrap and ADF intervals, omega intervals, "
+                                          "ordinal alpha, the ICC and a scale without a declared response range need "
+                                          "every row; leave them out, or give the scale's range (scoring_options.range)"),
+                {.option = "reliability_study_options", .rule = "state_needs_rows"});
+  }
+  if (inst == nullptr && options.input.read.items.empty()) {
+    throw error(errc::invalid_argument,
+                "without an instrument, read_options.items must name the columns that hold the items",
+                {.option = "read_options.items", .rule = "items_required"});
+  }
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) (void)read_study_data(path, inst, options.input);  // names the file
+  // The header (its errors first), the scales, then one pass through the chunk pipeline, as the
+  // streaming study reads.
+  accumulation a;
+  a.given = inst != nullptr;
+  {
+    detail::progress_input file(path, {});
+    const response_reader reader(file.stream(), file.source(), inst != nullptr ? inst->item_ids() : std::vector<std::string>{},
+                                 reading_options(options.input));
+    for (const std::size_t c : reader.item_columns()) a.columns.push_back(reader.header()[c]);
+    a.inst = inst != nullptr ? *inst : streaming_scale(reader, options, true);
+  }
+  a.scales = analysed_scales(a.inst, a.given);
+  std::vector<stream_scale> scales;
+  for (const std::size_t t : a.scales) {
+    stream_scale sc{&a.inst.subscales[t], t, {}};
+    for (const auto& id : a.inst.subscales[t].items) sc.names.push_back(id);
+    scales.push_back(std::move(sc));
+  }
+  stream_pass pass = read_pass(path, inst, a.inst, scales, std::vector<std::vector<Eigen::Index>>(scales.size()), true,
+                               options);
+  if (pass.n_rows == 0) {
+    (void)read_study_data(path, inst, options.input);  // names the empty file, as the study does
+    throw error(errc::insufficient_data, path + ": no data rows", {.source = path, .rule = "no_rows"});
+  }
+  if (pass.range_error) std::rethrow_exception(pass.range_error);
+  for (std::size_t t = 0; t < scales.size(); ++t) {
+    if (const auto& bad = pass.total.unsafe[t]) {
+      try {
+        const subscale& sub = *scales[t].sub;
+        const auto idx = static_cast<std::size_t>(a.inst.item_index(sub.items[static_cast<std::size_t>(bad->column)]));
+        detail::throw_unsafe_reliability_value(idx < a.columns.size() ? a.columns[idx] : sub.items[static_cast<std::size_t>(bad->column)],
+                                               static_cast<std::size_t>(bad->row) + 1, bad->value);
+      } catch (const error& e) {
+        throw e.with_context("scale '" + scales[t].sub->name + "': ");
+      }
+    }
+  }
+  reliability_state st;
+  st.fingerprint = detail::reliability_fingerprint(a.inst, a.given, a.columns, options);
+  st.n_rows = pass.n_rows;
+  st.n_out_of_range = pass.total.n_out_of_range;
+  st.checks = pass.total.checks->serialize();
+  st.scales = std::move(pass.total.scales);
+  return st;
+}
+
+reliability_study study_reliability(const reliability_state& state) {
+  auto contents = detail::read_reliability_fingerprint(state.fingerprint, state.source);
+  accumulation a;
+  a.inst = std::move(contents.inst);
+  a.given = contents.given;
+  a.columns = std::move(contents.columns);
+  a.scales = analysed_scales(a.inst, a.given);
+  if (a.scales.size() != state.scales.size()) {
+    throw error(errc::bad_input, "state " + state.source + ": " + std::to_string(state.scales.size()) +
+                                     " scales; its instrument has " + std::to_string(a.scales.size()));
+  }
+  a.n_rows = static_cast<double>(state.n_rows);
+  a.total.n_out_of_range = state.n_out_of_range;
+  a.total.checks.emplace(a.inst, contents.options.input);
+  a.total.checks->restore(state.checks);
+  a.total.scales = state.scales;
+  return *analyze_accumulation(a, "the merged states", contents.options, true);
 }
 
 ATTUNE_END_NAMESPACE

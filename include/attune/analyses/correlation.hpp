@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "attune/analyses/polychoric.hpp"
+#include "attune/analyses/moments.hpp"
 #include "attune/core/config.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -48,5 +49,10 @@ struct ATTUNE_EXPORT correlation_result {
 /// @throws attune::error insufficient_data (fewer than 2 columns), and as `polychoric`.
 /// Cost: O(N k^2) (Pearson); polychoric as `polychoric`.
 ATTUNE_EXPORT correlation_result correlate(const Eigen::MatrixXd& data, const correlation_options& options = {});
+
+/// Pearson correlations from accumulated pairwise moments (chunks of a file, shards) of `n_rows`
+/// rows: what `correlate` gives for those rows, bit for bit when the moments were accumulated in
+/// the same 4096-row blocks. @throws attune::error insufficient_data (fewer than 2 items).
+ATTUNE_EXPORT correlation_result correlate(const pairwise_moments& moments, std::size_t n_rows);
 
 ATTUNE_END_NAMESPACE

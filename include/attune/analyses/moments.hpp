@@ -96,6 +96,12 @@ class ATTUNE_EXPORT pairwise_moments {
   [[nodiscard]] const Eigen::MatrixXd& pair_m2() const { return m2_; }
   [[nodiscard]] const Eigen::MatrixXd& comoments() const { return c_; }
 
+  /// An accumulator holding the given raw state (see the class comment) over `rows` rows of which
+  /// `complete` have no missing value: how `exact_moments` hands over moments it derived from exact
+  /// sums. @throws attune::error (invalid_argument) when the four matrices are not all k x k.
+  static pairwise_moments from_state(double rows, double complete, Eigen::MatrixXd n, Eigen::MatrixXd mean,
+                                     Eigen::MatrixXd m2, Eigen::MatrixXd c);
+
   /// Text form, exact round trip (hexadecimal floating point). First line
   /// `attune-pairwise-moments 1 <k>`, then the counters and the four matrices row by row.
   [[nodiscard]] std::string serialize() const;

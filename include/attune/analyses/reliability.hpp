@@ -33,6 +33,7 @@
 #include "attune/core/config.hpp"
 #include "attune/analyses/bootstrap.hpp"
 #include "attune/analyses/icc.hpp"
+#include "attune/analyses/exact_moments.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/split_half.hpp"
 #include "attune/core/interval.hpp"
@@ -177,6 +178,12 @@ ATTUNE_EXPORT reliability_result analyze_reliability_from_matrix(const Eigen::Ma
 /// and of the scale score (mean of the answered items), plus response-value counts.
 /// `analyze_reliability(accumulator)` equals `analyze_reliability(all rows)` to ~1e-12, except for the
 /// bootstrap and ADF intervals, which need raw data. Serialize shards with `serialize()`.
+///
+/// While every answer added is an integer (Likert data; see `exact_moments` for the bounds), the
+/// accumulator keeps exact integer sums instead of floating-point moments: then any split of the
+/// rows into chunks or shards, merged in any order, gives bit-identical moments, and so the same
+/// alpha and item statistics to the last bit (docs/scale.md). The first non-integer answer (or a
+/// sum beyond 2^62) turns the state into floating-point moments for good, which merge to ~1e-15.
 class ATTUNE_EXPORT reliability_accumulator {
  public:
   explicit reliability_accumulator(Eigen::Index k = 0, missing_method missing = missing_method::pairwise);
@@ -187,8 +194,11 @@ class ATTUNE_EXPORT reliability_accumulator {
   [[nodiscard]] Eigen::Index n_items() const { return k_; }
   [[nodiscard]] missing_method missing() const { return missing_; }
   [[nodiscard]] double n_rows() const { return rows_; }
-  /// Moments of the k items followed by the score (k + 1 columns).
-  [[nodiscard]] const pairwise_moments& moments() const { return moments_; }
+  /// Moments of the k items followed by the score (k + 1 columns); derived from the exact sums
+  /// while the state is exact.
+  [[nodiscard]] pairwise_moments moments() const { return exact_ ? exact_->to_moments() : moments_; }
+  /// Whether the state holds exact integer sums (see the class comment).
+  [[nodiscard]] bool exact() const { return exact_.has_value(); }
   /// Per item, (value, count) pairs ascending by value.
   [[nodiscard]] const std::vector<std::vector<std::pair<double, double>>>& value_counts() const { return counts_; }
   [[nodiscard]] std::string serialize() const;
@@ -201,8 +211,10 @@ class ATTUNE_EXPORT reliability_accumulator {
   Eigen::Index k_ = 0;
   missing_method missing_ = missing_method::pairwise;
   double rows_ = 0.0;
-  pairwise_moments moments_;
+  pairwise_moments moments_;                // floating-point moments, when not exact
+  std::optional<exact_moments> exact_;       // exact sums while every answer is an eligible integer
   std::vector<std::vector<std::pair<double, double>>> counts_;
+  void make_floating();                      // exact sums -> floating-point moments
 };
 
 /// The items that `analyze_reliability` on the accumulated rows keeps (0-based, in order): those

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "attune/analyses/moments.hpp"
@@ -110,6 +111,13 @@ class ATTUNE_EXPORT answer_checks {
   void merge(const answer_checks& other);
   /// The warnings ("" source: "the data"); none when `input_options.sanity_warnings` is false.
   [[nodiscard]] std::vector<warning> warnings(const std::string& source) const;
+  /// The checks' state as text (for state files, study/state.hpp): the answers' span and count,
+  /// and each subscale's moments.
+  [[nodiscard]] std::string serialize() const;
+  /// Replaces the state with `serialize()` output of checks built for the same instrument and
+  /// options. @throws attune::error (bad_input) naming the line on malformed text or a text for
+  /// another number of subscales.
+  void restore(std::string_view text);
 
  private:
   struct state;

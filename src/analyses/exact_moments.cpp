@@ -1,0 +1,294 @@
+// Exact integer sums of integer answers (see include/attune/analyses/exact_moments.hpp).
+//
+// Per block of at most 4096 rows the item sums are matrix products of the zero-filled answers X0
+// and the answered indicator M (n = M'M, S = X0'M, Q = (X0 o X0)'M, P = X0'X0), exact in double
+// because every partial sum is an integer below 2^53 (4096 x (2^20)^2 = 2^52); they are then added
+// to 64-bit totals. The score sums are grouped by the number of items answered so that they stay
+// integers: the score of a row is s / m (psych alpha's rowMeans(x, na.rm = TRUE)).
+#include "attune/analyses/exact_moments.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "attune/core/error.hpp"
+#include "detail/words.hpp"
+#include "detail/quote.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+
+namespace {
+
+__extension__ typedef __int128 int128;
+
+constexpr Eigen::Index kBlockRows = 4096;
+constexpr std::int64_t kLimit = std::int64_t{1} << 62;  // every stored sum stays within +-2^62
+constexpr double kMaxRowSum = 33554432.0;               // 2^25: k x the largest answer
+
+// a += b within +-2^62; false (a unchanged) otherwise.
+bool add_to(std::int64_t& a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r) || r > kLimit || r < -kLimit) return false;
+  a = r;
+  return true;
+}
+
+bool add_all(std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+  std::vector<std::int64_t> t = a;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!add_to(t[i], b[i])) return false;
+  }
+  a = std::move(t);
+  return true;
+}
+
+// (n q - s t) / n: the centred sum from exact sums, the numerator exact in 128 bits (|n|, |q|, |s|,
+// |t| <= 2^62, so each product is below 2^124 and the difference below 2^125).
+double centred(std::int64_t n, std::int64_t q, std::int64_t s, std::int64_t t) {
+  if (n <= 0) return 0.0;
+  const int128 num = static_cast<int128>(n) * q - static_cast<int128>(s) * t;
+  return static_cast<double>(num) / static_cast<double>(n);
+}
+
+}  // namespace
+
+exact_moments::exact_moments(Eigen::Index k) : k_(k) {
+  if (k < 0) throw error(errc::invalid_argument, "exact_moments: k = " + std::to_string(k) + "; must be >= 0");
+  const auto kk = static_cast<std::size_t>(k) * static_cast<std::size_t>(k);
+  for (auto* v : {&n_, &sum_, &sum_sq_, &cross_, &m_n_, &m_sum_, &m_sum_sq_, &m_cross_}) v->assign(kk, 0);
+  for (auto* v : {&s_n_, &s_sum_, &s_sum_sq_}) v->assign(static_cast<std::size_t>(k), 0);
+}
+
+bool exact_moments::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
+  if (rows.cols() != k_) {
+    throw error(errc::invalid_argument, "exact_moments::add: " + std::to_string(rows.cols()) +
+                                            " items, but this accumulator holds " + std::to_string(k_));
+  }
+  // Eligibility first, so that a refusal leaves the sums unchanged.
+  double largest = 0.0;
+  for (Eigen::Index j = 0; j < k_; ++j) {
+    const double* col = rows.col(j).data();
+    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+      const double v = col[r];
+      if (std::isnan(v)) continue;
+      if (!(std::abs(v) <= exact_max_answer) || v != std::trunc(v)) return false;
+      largest = std::max(largest, std::abs(v));
+    }
+  }
+  if (largest * static_cast<double>(k_) > kMaxRowSum) return false;
+  exact_moments sum(k_);
+  for (Eigen::Index first = 0; first < rows.rows(); first += kBlockRows) {
+    const Eigen::Index b = std::min(kBlockRows, rows.rows() - first);
+    if (!sum.add_block(rows.middleRows(first, b))) return false;
+  }
+  return merge(sum);
+}
+
+bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
+  const Eigen::Index b = rows.rows(), k = k_;
+  Eigen::MatrixXd x0(b, k), answered(b, k);
+  Eigen::VectorXd row_sum = Eigen::VectorXd::Zero(b), row_m = Eigen::VectorXd::Zero(b);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index r = 0; r < b; ++r) {
+      const double v = rows(r, j);
+      const bool ok = !std::isnan(v);
+      x0(r, j) = ok ? v : 0.0;
+      answered(r, j) = ok ? 1.0 : 0.0;
+      row_sum(r) += x0(r, j);
+      row_m(r) += answered(r, j);
+    }
+  }
+  // Exact: integers, every partial sum below 2^53 whatever the order of the products' sums.
+  const Eigen::MatrixXd n = answered.transpose() * answered;
+  const Eigen::MatrixXd s = x0.transpose() * answered;
+  const Eigen::MatrixXd q = x0.cwiseProduct(x0).transpose() * answered;
+  const Eigen::MatrixXd p = x0.transpose() * x0;
+  exact_moments part(k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const auto t = static_cast<std::size_t>(i + j * k);
+      part.n_[t] = static_cast<std::int64_t>(n(i, j));
+      part.sum_[t] = static_cast<std::int64_t>(s(i, j));
+      part.sum_sq_[t] = static_cast<std::int64_t>(q(i, j));
+      part.cross_[t] = static_cast<std::int64_t>(p(i, j));
+    }
+  }
+  // Score sums by the number answered m: |s| <= 2^25, s^2 <= 2^50, 4096 rows below 2^62.
+  for (Eigen::Index r = 0; r < b; ++r) {
+    const auto m = static_cast<Eigen::Index>(row_m(r));
+    if (m == 0) continue;
+    const auto sr = static_cast<std::int64_t>(row_sum(r));
+    const auto t = static_cast<std::size_t>(m - 1);
+    part.s_n_[t] += 1;
+    part.s_sum_[t] += sr;
+    part.s_sum_sq_[t] += sr * sr;
+  }
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index r = 0; r < b; ++r) {
+      if (answered(r, j) == 0.0) continue;
+      const auto sr = static_cast<std::int64_t>(row_sum(r));
+      const auto t = static_cast<std::size_t>(static_cast<Eigen::Index>(row_m(r)) - 1 + j * k);
+      part.m_n_[t] += 1;
+      part.m_sum_[t] += sr;
+      part.m_sum_sq_[t] += sr * sr;
+      part.m_cross_[t] += sr * static_cast<std::int64_t>(x0(r, j));
+    }
+  }
+  part.rows_ = b;
+  return merge(part);
+}
+
+bool exact_moments::merge(const exact_moments& other) {
+  if (other.k_ != k_) {
+    throw error(errc::invalid_argument, "exact_moments::merge: " + std::to_string(other.k_) +
+                                            " items, but this accumulator holds " + std::to_string(k_));
+  }
+  exact_moments t = *this;
+  if (!add_to(t.rows_, other.rows_)) return false;
+  if (!add_all(t.n_, other.n_) || !add_all(t.sum_, other.sum_) || !add_all(t.sum_sq_, other.sum_sq_) ||
+      !add_all(t.cross_, other.cross_) || !add_all(t.m_n_, other.m_n_) || !add_all(t.m_sum_, other.m_sum_) ||
+      !add_all(t.m_sum_sq_, other.m_sum_sq_) || !add_all(t.m_cross_, other.m_cross_) ||
+      !add_all(t.s_n_, other.s_n_) || !add_all(t.s_sum_, other.s_sum_) || !add_all(t.s_sum_sq_, other.s_sum_sq_)) {
+    return false;
+  }
+  *this = std::move(t);
+  return true;
+}
+
+pairwise_moments exact_moments::to_moments() const {
+  const Eigen::Index k = k_, K = k + 1;
+  Eigen::MatrixXd n = Eigen::MatrixXd::Zero(K, K), mean = n, m2 = n, c = n;
+  auto at = [k](Eigen::Index i, Eigen::Index j) { return static_cast<std::size_t>(i + j * k); };
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const std::int64_t nij = n_[at(i, j)];
+      n(i, j) = static_cast<double>(nij);
+      if (nij <= 0) continue;
+      mean(i, j) = static_cast<double>(sum_[at(i, j)]) / static_cast<double>(nij);
+      m2(i, j) = std::max(0.0, centred(nij, sum_sq_[at(i, j)], sum_[at(i, j)], sum_[at(i, j)]));
+      c(i, j) = centred(nij, cross_[at(i, j)], sum_[at(i, j)], sum_[at(j, i)]);
+    }
+  }
+  // The score against item j, over the rows that answered j (the score exists on each of them):
+  // its sums are sum_m (sums of s) / m, in long double, m = 1..k in order.
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const std::int64_t nj = n_[at(j, j)];
+    n(k, j) = n(j, k) = static_cast<double>(nj);
+    if (nj <= 0) continue;
+    long double a = 0, bsq = 0, d = 0;
+    for (Eigen::Index m = 1; m <= k; ++m) {
+      const std::size_t t = at(m - 1, j);
+      const auto lm = static_cast<long double>(m);
+      a += static_cast<long double>(m_sum_[t]) / lm;
+      bsq += static_cast<long double>(m_sum_sq_[t]) / (lm * lm);
+      d += static_cast<long double>(m_cross_[t]) / lm;
+    }
+    const auto ln = static_cast<long double>(nj);
+    const auto sj = static_cast<long double>(sum_[at(j, j)]);
+    mean(k, j) = static_cast<double>(a / ln);
+    mean(j, k) = mean(j, j);
+    m2(k, j) = std::max(0.0, static_cast<double>(bsq - a * a / ln));
+    m2(j, k) = m2(j, j);
+    c(k, j) = c(j, k) = static_cast<double>(d - a * sj / ln);
+  }
+  std::int64_t scored = 0;
+  long double a = 0, bsq = 0;
+  for (Eigen::Index m = 1; m <= k; ++m) {
+    const auto t = static_cast<std::size_t>(m - 1);
+    const auto lm = static_cast<long double>(m);
+    scored += s_n_[t];
+    a += static_cast<long double>(s_sum_[t]) / lm;
+    bsq += static_cast<long double>(s_sum_sq_[t]) / (lm * lm);
+  }
+  n(k, k) = static_cast<double>(scored);
+  if (scored > 0) {
+    mean(k, k) = static_cast<double>(a / static_cast<long double>(scored));
+    m2(k, k) = c(k, k) = std::max(0.0, static_cast<double>(bsq - a * a / static_cast<long double>(scored)));
+  }
+  const double complete = k > 0 ? static_cast<double>(s_n_[static_cast<std::size_t>(k - 1)]) : 0.0;
+  return pairwise_moments::from_state(static_cast<double>(rows_), complete, std::move(n), std::move(mean),
+                                      std::move(m2), std::move(c));
+}
+
+namespace {
+constexpr const char* kTableNames[] = {"n", "sum", "sum_sq", "cross", "m_n", "m_sum", "m_sum_sq", "m_cross",
+                                       "s_n", "s_sum", "s_sum_sq"};
+}  // namespace
+
+std::string exact_moments::serialize() const {
+  std::string out = "attune-exact-moments 1 " + std::to_string(k_) + " " + std::to_string(rows_) + "\n";
+  const std::vector<std::int64_t>* tables[] = {&n_, &sum_, &sum_sq_, &cross_, &m_n_, &m_sum_,
+                                               &m_sum_sq_, &m_cross_, &s_n_, &s_sum_, &s_sum_sq_};
+  for (std::size_t t = 0; t < 11; ++t) {
+    out += kTableNames[t];
+    for (const std::int64_t v : *tables[t]) {
+      out += ' ';
+      out += std::to_string(v);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+exact_moments exact_moments::deserialize(std::string_view text) {
+  auto fail = [](std::size_t line, const std::string& what) {
+    return error(errc::bad_input, "exact_moments::deserialize: line " + std::to_string(line) + ": " + what);
+  };
+  std::size_t pos = 0, line_no = 0;
+  auto next_line = [&]() {
+    ++line_no;
+    const std::size_t nl = text.find('\n', pos);
+    std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    return l;
+  };
+  const auto tokens = detail::space_separated_words;
+  auto integer = [&](std::string_view tok) {
+    long long v = 0;
+    const auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+    if (res.ec != std::errc() || res.ptr != tok.data() + tok.size() || v > kLimit || v < -kLimit) {
+      throw fail(line_no, detail::quoted(tok) + " is not an integer within +-2^62");
+    }
+    return static_cast<std::int64_t>(v);
+  };
+  const auto head = tokens(next_line());
+  if (head.size() != 4 || head[0] != "attune-exact-moments" || head[1] != "1") {
+    throw fail(1, "expected 'attune-exact-moments 1 <k> <rows>'");
+  }
+  const std::int64_t k = integer(head[2]), rows = integer(head[3]);
+  if (k < 1 || k > max_serialized_items - 1) {
+    throw fail(1, "k = " + std::to_string(k) + " items; a serialized state holds 1 to " +
+                      std::to_string(max_serialized_items - 1));
+  }
+  if (rows < 0) throw fail(1, "rows = " + std::to_string(rows) + "; must be >= 0");
+  // 8 tables of k^2 numbers of at least 2 bytes each, before anything is allocated.
+  const auto need = 16ULL * static_cast<unsigned long long>(k) * static_cast<unsigned long long>(k);
+  if (text.size() < need) {
+    throw fail(1, "k = " + std::to_string(k) + " items need at least 16 k^2 = " + std::to_string(need) +
+                      " bytes of text; this text has " + std::to_string(text.size()));
+  }
+  exact_moments out(static_cast<Eigen::Index>(k));
+  out.rows_ = rows;
+  std::vector<std::int64_t>* tables[] = {&out.n_, &out.sum_, &out.sum_sq_, &out.cross_, &out.m_n_, &out.m_sum_,
+                                         &out.m_sum_sq_, &out.m_cross_, &out.s_n_, &out.s_sum_, &out.s_sum_sq_};
+  for (std::size_t t = 0; t < 11; ++t) {
+    const auto tok = tokens(next_line());
+    if (tok.empty() || tok[0] != kTableNames[t] || tok.size() != tables[t]->size() + 1) {
+      throw fail(line_no, std::string("expected '") + kTableNames[t] + "' and " + std::to_string(tables[t]->size()) +
+                              " integers");
+    }
+    for (std::size_t i = 0; i < tables[t]->size(); ++i) (*tables[t])[i] = integer(tok[i + 1]);
+  }
+  for (const auto* counts : {&out.n_, &out.m_n_, &out.s_n_}) {
+    for (const std::int64_t v : *counts) {
+      if (v < 0 || v > rows) throw fail(line_no, "a count of " + std::to_string(v) + " rows in a state of " + std::to_string(rows));
+    }
+  }
+  if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos) {
+    throw fail(line_no + 1, "unexpected text after the last table");
+  }
+  return out;
+}
+
+ATTUNE_END_NAMESPACE

@@ -1,0 +1,46 @@
+// Private helper of the study layer: the fingerprint of a reliability state (study/state.hpp),
+// written by the streaming study (reliability.cpp) and read back for the merged analysis.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attune/keys/instrument.hpp"
+#include "attune/study/correlate.hpp"
+#include "attune/study/reliability.hpp"
+
+ATTUNE_BEGIN_NAMESPACE
+namespace detail {
+
+/// Canonical JSON (sorted keys, one line) of what must match for reliability states to merge.
+std::string reliability_fingerprint(const instrument& inst, bool given, const std::vector<std::string>& columns,
+                                    const reliability_study_options& options);
+
+/// What a fingerprint holds, read back.
+struct reliability_fingerprint_contents {
+  instrument inst;
+  bool given = false;
+  std::vector<std::string> columns;
+  reliability_study_options options;
+};
+
+/// @throws attune::error (bad_input) naming `source` when the fingerprint does not read.
+reliability_fingerprint_contents read_reliability_fingerprint(const std::string& fingerprint, const std::string& source);
+
+/// Canonical JSON of what must match for correlate states to merge.
+std::string correlate_fingerprint(const instrument& inst, bool given, const std::vector<std::string>& columns,
+                                  const correlate_study_options& options);
+
+/// What a correlate fingerprint holds, read back.
+struct correlate_fingerprint_contents {
+  instrument inst;
+  bool given = false;
+  std::vector<std::string> columns;
+  correlate_study_options options;
+};
+
+/// @throws attune::error (bad_input) naming `source` when the fingerprint does not read.
+correlate_fingerprint_contents read_correlate_fingerprint(const std::string& fingerprint, const std::string& source);
+
+}  // namespace detail
+ATTUNE_END_NAMESPACE

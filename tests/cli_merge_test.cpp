@@ -1,0 +1,289 @@
+// State files and `attune merge` (issue 18, item 5; docs/scale.md): shards saved with
+// --save-state and merged print exactly what one run over all the rows prints, and every bad
+// state file is an error naming the file and what is wrong.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "attune/attune.hpp"
+#include "attune/study/state.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using attune::test::read_file;
+using attune::test::run_cli;
+using attune::test::temp_path;
+using attune::test::write_file;
+
+// A simulated ECR-R file (2% missing answers) of `n` rows, and the same rows cut into shard files
+// of the given sizes (each with the header). The cuts fall inside the 4096-row chunks of the
+// single run, so equality cannot come from aligned chunks.
+struct sharded {
+  std::string whole;
+  std::vector<std::string> shards;
+};
+
+sharded make_shards(const std::string& dir, int n, const std::vector<int>& sizes) {
+  sharded out;
+  out.whole = dir + "/whole.csv";
+  const auto r = run_cli("simulate --instrument ecr-r -n " + std::to_string(n) + " --seed 7 -o '" + out.whole + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(read_file(out.whole));
+  std::string header, line;
+  std::getline(in, header);
+  for (std::size_t s = 0; s < sizes.size(); ++s) {
+    std::string text = header + "\n";
+    for (int i = 0; i < sizes[s] && std::getline(in, line); ++i) text += line + "\n";
+    if (s + 1 == sizes.size()) {
+      while (std::getline(in, line)) text += line + "\n";
+    }
+    out.shards.push_back(dir + "/shard" + std::to_string(s + 1) + ".csv");
+    write_file(out.shards.back(), text);
+  }
+  return out;
+}
+
+std::string save_states(const sharded& d, const std::string& dir, const std::string& options,
+                        std::vector<std::string>* paths = nullptr, const std::string& command = "reliability") {
+  std::string list;
+  for (std::size_t s = 0; s < d.shards.size(); ++s) {
+    const std::string state = dir + "/shard" + std::to_string(s + 1) + ".state";
+    const auto r = run_cli(command + " '" + d.shards[s] + "' " + options + " --save-state '" + state + "'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "");
+    list += " '" + state + "'";
+    if (paths) paths->push_back(state);
+  }
+  return list;
+}
+
+TEST(CliMerge, FourShardsMergedPrintExactlyTheSingleRun) {
+  const std::string dir = temp_path("four");
+  std::filesystem::create_directories(dir);
+  // 9,000 rows: two full 4096-row chunks and a partial one in the single run; shards of 2,500,
+  // 4,097, 1 and 2,402 rows.
+  const sharded d = make_shards(dir, 9000, {2500, 4097, 1, 2402});
+  for (const std::string options : {"--instrument ecr-r", "--instrument ecr-r --missing-method listwise --ci feldt"}) {
+    SCOPED_TRACE(options);
+    const auto single = run_cli("reliability '" + d.whole + "' " + options + " --format json");
+    ASSERT_EQ(single.exit_code, 0) << single.err;
+    const std::string states = save_states(d, dir, options);
+    const auto merged = run_cli("merge" + states + " --format json");
+    ASSERT_EQ(merged.exit_code, 0) << merged.err;
+    EXPECT_EQ(merged.out, single.out) << "the merge must be byte-identical to the single run";
+    // The tables agree too, and the order of the shards does not matter (integer sums).
+    const auto table = run_cli("reliability '" + d.whole + "' " + options);
+    std::vector<std::string> paths;
+    save_states(d, dir, options, &paths);
+    const auto reversed = run_cli("merge '" + paths[3] + "' '" + paths[2] + "' '" + paths[1] + "' '" + paths[0] + "'");
+    ASSERT_EQ(reversed.exit_code, 0) << reversed.err;
+    EXPECT_EQ(reversed.out, table.out);
+  }
+}
+
+TEST(CliMerge, OneStateEqualsItsOwnRunAndTheLibraryAgrees) {
+  const std::string dir = temp_path("one");
+  std::filesystem::create_directories(dir);
+  const std::string sample = attune::test::source_path("examples/data/ecr-r-sample.csv");
+  const std::string state = dir + "/sample.state";
+  ASSERT_EQ(run_cli("reliability '" + sample + "' --instrument ecr-r --save-state '" + state + "'").exit_code, 0);
+  const auto single = run_cli("reliability '" + sample + "' --instrument ecr-r --format json");
+  const auto merged = run_cli("merge '" + state + "' --format json");
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(merged.out, single.out);
+  // Through the library: read, serialize back byte for byte.
+  const std::string text = read_file(state);
+  const attune::reliability_state st = attune::read_reliability_state(text, state);
+  EXPECT_EQ(attune::serialize_state(st), text);
+  EXPECT_EQ(st.n_rows, 500u);
+  EXPECT_EQ(st.scales.size(), 2u);
+  EXPECT_TRUE(st.scales[0].exact());
+}
+
+// Correlate (Pearson) states: 4 shards merged print the single run's correlations byte for byte
+// (exact integer sums), in any order, as JSON and as CSV.
+TEST(CliMerge, FourCorrelateShardsMergedPrintExactlyTheSingleRun) {
+  const std::string dir = temp_path("correlate");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 9000, {2500, 4097, 1, 2402});
+  const std::string options = "--instrument ecr-r";
+  const auto single = run_cli("correlate '" + d.whole + "' " + options + " --format json");
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  std::vector<std::string> paths;
+  const std::string states = save_states(d, dir, options, &paths, "correlate");
+  const auto merged = run_cli("merge" + states + " --format json");
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(merged.out, single.out) << "the merge must be byte-identical to the single run";
+  const auto csv = run_cli("correlate '" + d.whole + "' " + options + " --format csv");
+  const auto reversed = run_cli("merge '" + paths[3] + "' '" + paths[2] + "' '" + paths[1] + "' '" + paths[0] + "' --format csv");
+  ASSERT_EQ(reversed.exit_code, 0) << reversed.err;
+  EXPECT_EQ(reversed.out, csv.out);
+  // The library reads the state back byte for byte; a correlate state is not a reliability state.
+  const std::string text = read_file(paths[0]);
+  const attune::correlate_state st = attune::read_correlate_state(text, paths[0]);
+  EXPECT_EQ(attune::serialize_state(st), text);
+  EXPECT_EQ(st.n_rows, 2500u);
+  EXPECT_TRUE(st.moments.exact());
+  EXPECT_THROW((void)attune::read_reliability_state(text, paths[0]), attune::error);
+  // Mixing studies in one merge is an error naming the file; polychoric states are refused.
+  const std::string rel = dir + "/rel.state";
+  ASSERT_EQ(run_cli("reliability '" + d.shards[0] + "' " + options + " --save-state '" + rel + "'").exit_code, 0);
+  const auto mixed = run_cli("merge '" + paths[0] + "' '" + rel + "'");
+  EXPECT_NE(mixed.exit_code, 0);
+  EXPECT_NE(mixed.err.find("rel.state"), std::string::npos) << mixed.err;
+  const std::string poly = dir + "/poly.state";
+  const auto refused = run_cli("correlate '" + d.shards[0] + "' " + options + " --method polychoric --save-state '" + poly + "'");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("polychoric"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(poly));
+}
+
+// Answers that are not integers (half points) accumulate floating-point moments: the merge then
+// equals the single run within 1e-14 (absolute, on correlations in [-1, 1]), not bit for bit.
+TEST(CliMerge, NonIntegerAnswersMergeWithinRounding) {
+  const std::string dir = temp_path("halves");
+  std::filesystem::create_directories(dir);
+  std::string whole = "a,b,c\n";
+  std::vector<std::string> shard_text(4, "a,b,c\n");
+  for (int i = 0; i < 6000; ++i) {
+    const double a = 1 + (i * 7 % 13) * 0.5, b = 1 + ((i * 5 + 3) % 11) * 0.5, c = 1 + ((i * i) % 9) * 0.5;
+    const std::string row = std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(c) + "\n";
+    whole += row;
+    shard_text[i < 1000 ? 0 : i < 4500 ? 1 : i < 4501 ? 2 : 3] += row;
+  }
+  write_file(dir + "/whole.csv", whole);
+  std::string states;
+  for (int s = 0; s < 4; ++s) {
+    const std::string shard = dir + "/s" + std::to_string(s) + ".csv", state = shard + ".state";
+    write_file(shard, shard_text[s]);
+    const auto r = run_cli("correlate '" + shard + "' --items a,b,c --scale 1-7 --save-state '" + state + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    states += " '" + state + "'";
+  }
+  const auto single = run_cli("correlate '" + dir + "/whole.csv' --items a,b,c --scale 1-7 --format json");
+  const auto merged = run_cli("merge" + states + " --format json");
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  const auto js = nlohmann::json::parse(single.out), jm = nlohmann::json::parse(merged.out);
+  EXPECT_EQ(jm["n_rows"], js["n_rows"]);
+  const auto& rs = js["correlation"]["matrix"];
+  const auto& rm = jm["correlation"]["matrix"];
+  ASSERT_EQ(rs.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t j = 0; j < 3; ++j) EXPECT_NEAR(rm[i][j].get<double>(), rs[i][j].get<double>(), 1e-14);
+  }
+  EXPECT_NE(rs[0][1].get<double>(), 0.0);
+}
+
+class CliMergeErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = temp_path("errors");
+    std::filesystem::create_directories(dir);
+    d = make_shards(dir, 600, {300, 300});
+    save_states(d, dir, "--instrument ecr-r", &states);
+  }
+  std::string dir;
+  sharded d;
+  std::vector<std::string> states;
+};
+
+TEST_F(CliMergeErrors, MismatchedOptionsNameBothFilesAndTheField) {
+  const std::string listwise = dir + "/listwise.state";
+  ASSERT_EQ(run_cli("reliability '" + d.shards[1] + "' --instrument ecr-r --missing-method listwise --save-state '" +
+                    listwise + "'")
+                .exit_code,
+            0);
+  const auto r = run_cli("merge '" + states[0] + "' '" + listwise + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("shard1.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("listwise.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("options.missing_method"), std::string::npos) << r.err;
+  // Another instrument's keys: the instrument differs.
+  const std::string other = dir + "/other.state";
+  const std::string file = dir + "/ecr-r-copy.json";
+  write_file(file, attune::instrument_to_json(attune::resolve_instrument("ecr-r")));
+  auto inst = attune::instrument_from_json(read_file(file), file);
+  for (auto& item : inst.items) item.reversed = false;  // other keys
+  write_file(file, attune::instrument_to_json(inst));
+  ASSERT_EQ(run_cli("reliability '" + d.shards[1] + "' --instrument '" + file + "' --save-state '" + other + "'").exit_code, 0);
+  const auto r2 = run_cli("merge '" + states[0] + "' '" + other + "'");
+  EXPECT_EQ(r2.exit_code, 1);
+  EXPECT_NE(r2.err.find("instrument."), std::string::npos) << r2.err;
+  // Different missing codes.
+  const std::string codes = dir + "/codes.state";
+  ASSERT_EQ(run_cli("reliability '" + d.shards[1] + "' --instrument ecr-r --missing 9 --save-state '" + codes + "'").exit_code, 0);
+  const auto r3 = run_cli("merge '" + states[0] + "' '" + codes + "'");
+  EXPECT_EQ(r3.exit_code, 1);
+  EXPECT_NE(r3.err.find("options.missing_codes"), std::string::npos) << r3.err;
+}
+
+TEST_F(CliMergeErrors, WrongVersionTruncatedCorruptAndDirectory) {
+  const std::string text = read_file(states[0]);
+  const std::string v2 = dir + "/v2.state";
+  write_file(v2, "attune-state 2" + text.substr(text.find(' ', 13)));
+  auto r = run_cli("merge '" + v2 + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("v2.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("format version '2'"), std::string::npos) << r.err;
+
+  const std::string cut = dir + "/cut.state";
+  write_file(cut, text.substr(0, text.size() / 2));
+  r = run_cli("merge '" + cut + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cut.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
+
+  std::string damaged = text;
+  damaged[damaged.size() / 2] = damaged[damaged.size() / 2] == '1' ? '2' : '1';
+  const std::string bad = dir + "/damaged.state";
+  write_file(bad, damaged);
+  r = run_cli("merge '" + bad + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("checksum"), std::string::npos) << r.err;
+
+  const std::string csv = d.shards[0];
+  r = run_cli("merge '" + csv + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not an attune state file"), std::string::npos) << r.err;
+
+  r = run_cli("merge '" + dir + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+
+  r = run_cli("merge '" + dir + "/absent.state'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no such file"), std::string::npos) << r.err;
+}
+
+TEST_F(CliMergeErrors, TheSameStateTwiceIsAnErrorACopyAWarning) {
+  auto r = run_cli("merge '" + states[0] + "' '" + states[1] + "' '" + states[0] + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("given twice"), std::string::npos) << r.err;
+  const std::string copy = dir + "/copy.state";
+  std::filesystem::copy_file(states[0], copy);
+  r = run_cli("merge '" + states[0] + "' '" + copy + "' --format json");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("identical content"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"n_rows\": 600"), std::string::npos) << r.out;
+}
+
+TEST_F(CliMergeErrors, WhatNeedsEveryRowIsRefusedAndNoFileIsLeft) {
+  const std::string state = dir + "/boot.state";
+  auto r = run_cli("reliability '" + d.shards[0] + "' --instrument ecr-r --ci bootstrap_bca --save-state '" + state + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("every row"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(state));
+  r = run_cli("reliability - --instrument ecr-r --save-state '" + state + "'", read_file(d.shards[0]));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("standard input"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(state));
+}
+
+}  // namespace

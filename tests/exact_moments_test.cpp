@@ -1,0 +1,128 @@
+// exact_moments (include/attune/analyses/exact_moments.hpp): integer sums that any partition of the
+// rows reproduces bit for bit, and moments that agree with the floating-point accumulator (and so
+// with R's cov(use = "pairwise"), which pairwise_moments is tested against) to rounding.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "attune/analyses/exact_moments.hpp"
+#include "attune/analyses/moments.hpp"
+#include "attune/analyses/reliability.hpp"
+#include "attune/core/error.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+// Likert answers 1..7 with about 10% missing, `n` x `k`, seeded.
+Eigen::MatrixXd likert(Eigen::Index n, Eigen::Index k, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_int_distribution<int> answer(1, 7), miss(0, 9);
+  Eigen::MatrixXd x(n, k);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const int trait = answer(gen);
+    for (Eigen::Index j = 0; j < k; ++j) {
+      x(i, j) = miss(gen) == 0 ? std::nan("") : std::clamp((trait + answer(gen)) / 2, 1, 7);
+    }
+  }
+  return x;
+}
+
+TEST(ExactMoments, AnyPartitionInAnyOrderGivesTheSameBits) {
+  const Eigen::MatrixXd x = likert(10000, 6, 3);
+  attune::exact_moments whole(6);
+  ASSERT_TRUE(whole.add(x));
+  // Three cuts that do not fall on 4096-row blocks, merged in reverse order.
+  attune::exact_moments a(6), b(6), c(6), merged(6);
+  ASSERT_TRUE(a.add(x.topRows(1234)));
+  ASSERT_TRUE(b.add(x.middleRows(1234, 5000)));
+  ASSERT_TRUE(c.add(x.bottomRows(10000 - 6234)));
+  ASSERT_TRUE(merged.merge(c));
+  ASSERT_TRUE(merged.merge(b));
+  ASSERT_TRUE(merged.merge(a));
+  EXPECT_EQ(merged.serialize(), whole.serialize());
+  EXPECT_EQ(merged.to_moments().serialize(), whole.to_moments().serialize());
+  EXPECT_EQ(attune::exact_moments::deserialize(whole.serialize()).serialize(), whole.serialize());
+}
+
+TEST(ExactMoments, AgreesWithTheFloatingPointMomentsOfItemsAndScore) {
+  const Eigen::MatrixXd x = likert(3000, 5, 11);
+  attune::exact_moments ex(5);
+  ASSERT_TRUE(ex.add(x));
+  // The score column as reliability_accumulator forms it: the mean of the answered items.
+  Eigen::MatrixXd aug(x.rows(), 6);
+  aug.leftCols(5) = x;
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    double s = 0, m = 0;
+    for (Eigen::Index j = 0; j < 5; ++j) {
+      if (!std::isnan(x(i, j))) s += x(i, j), m += 1;
+    }
+    aug(i, 5) = m > 0 ? s / m : std::nan("");
+  }
+  attune::pairwise_moments fp;
+  fp.add(aug);
+  const attune::pairwise_moments em = ex.to_moments();
+  EXPECT_EQ(em.n_rows(), fp.n_rows());
+  EXPECT_EQ(em.n_complete(), fp.n_complete());
+  EXPECT_TRUE(em.counts() == fp.counts());
+  const Eigen::MatrixXd d = em.covariance() - fp.covariance();
+  EXPECT_LT(d.cwiseAbs().maxCoeff(), 1e-12 * fp.covariance().cwiseAbs().maxCoeff());
+  EXPECT_LT((em.correlation() - fp.correlation()).cwiseAbs().maxCoeff(), 1e-13);
+  EXPECT_LT((em.means() - fp.means()).cwiseAbs().maxCoeff(), 1e-14);
+}
+
+TEST(ExactMoments, RefusesNonIntegersAndReliabilityFallsBackOnFloatingPoint) {
+  Eigen::MatrixXd x = likert(200, 4, 5);
+  attune::exact_moments ex(4);
+  const std::string before = ex.serialize();
+  Eigen::MatrixXd half = x;
+  half(150, 2) = 3.5;
+  EXPECT_FALSE(ex.add(half));
+  EXPECT_EQ(ex.serialize(), before) << "a refused add leaves the sums unchanged";
+  Eigen::MatrixXd huge = x;
+  huge(0, 0) = 2e6;  // above exact_max_answer
+  EXPECT_FALSE(ex.add(huge));
+
+  attune::reliability_accumulator acc(4);
+  acc.add(x.topRows(100));
+  EXPECT_TRUE(acc.exact());
+  acc.add(half.bottomRows(100));
+  EXPECT_FALSE(acc.exact());
+  attune::reliability_options o;
+  const double from_acc = attune::analyze_reliability(acc, o).alpha;
+  Eigen::MatrixXd all(200, 4);
+  all << x.topRows(100), half.bottomRows(100);
+  EXPECT_NEAR(from_acc, attune::analyze_reliability(all, o).alpha, 1e-12);
+  // The floating-point state round-trips (version 1), the exact one too (version 2).
+  EXPECT_EQ(acc.serialize().rfind("attune-reliability-accumulator 1 ", 0), 0u);
+  attune::reliability_accumulator exact(4);
+  exact.add(x);
+  EXPECT_EQ(exact.serialize().rfind("attune-reliability-accumulator 2 ", 0), 0u);
+  EXPECT_EQ(attune::reliability_accumulator::deserialize(exact.serialize()).serialize(), exact.serialize());
+}
+
+TEST(ExactMoments, HostileTextIsAClearError) {
+  using attune::test::expect_error;
+  expect_error([] { (void)attune::exact_moments::deserialize("attune-exact-moments 2 3 10\n"); }, attune::errc::bad_input,
+               "line 1");
+  expect_error([] { (void)attune::exact_moments::deserialize("attune-exact-moments 1 9999 10\n"); },
+               attune::errc::bad_input, {"line 1", "bytes of text"});
+  expect_error([] { (void)attune::exact_moments::deserialize("attune-exact-moments 1 99999 10\n"); },
+               attune::errc::bad_input, "holds 1 to");
+  attune::exact_moments ex(2);
+  Eigen::MatrixXd x(3, 2);
+  x << 1, 2, 2, 3, 3, 5;
+  ASSERT_TRUE(ex.add(x));
+  std::string text = ex.serialize();
+  // A count above the rows.
+  const auto at = text.find("\nn 3");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 4, "\nn 9");
+  expect_error([&] { (void)attune::exact_moments::deserialize(text); }, attune::errc::bad_input, "a count of 9");
+  // A sum beyond 2^62.
+  std::string big = ex.serialize();
+  big.replace(big.find("\nsum ") + 5, 1, "9999999999999999999");
+  expect_error([&] { (void)attune::exact_moments::deserialize(big); }, attune::errc::bad_input, "within +-2^62");
+}
+
+}  // namespace
