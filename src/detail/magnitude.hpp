@@ -30,6 +30,11 @@ struct unsafe_value {
 /// The first unsafe value of `x`, column by column, then row by row (the order of the check).
 inline std::optional<unsafe_value> first_unsafe_value(const Eigen::Ref<const Eigen::MatrixXd>& x) {
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    // A branch-free look at the column first (the usual case: every value is safe), then the
+    // search for the first unsafe one.
+    bool bad = false;
+    for (Eigen::Index r = 0; r < x.rows(); ++r) bad |= !safe_magnitude(x(r, j));
+    if (!bad) continue;
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
       if (!safe_magnitude(x(r, j))) return unsafe_value{r, j, x(r, j)};
     }
