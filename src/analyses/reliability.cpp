@@ -648,6 +648,25 @@ core_input input_from_accumulator(const reliability_accumulator& acc, const std:
 
 constexpr std::size_t max_tracked_values = 256;
 
+// The fast path of the response-value counts: tallies the leading values of `col` that are
+// missing (skipped) or integral in [-64, 191] (in four interleaved tables of 256, rows r mod 4,
+// so that equal answers in a row do not wait on each other's increment) and returns the index
+// of the first other value (n when there is none). Branch-free on the value: anything outside
+// the table's span (NaN included) is mapped to 1000 before the (then defined) conversion to int.
+Eigen::Index tally_table_values(const double* col, Eigen::Index n, std::uint64_t* tables) {
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const double v = col[r];
+    const double in_span = v >= -64.0 && v <= 191.0 ? v : 1000.0;
+    const int iv = static_cast<int>(in_span);
+    if (iv > 191 || static_cast<double>(iv) != v) {  // (1000 itself is outside the span too)
+      if (std::isnan(v)) continue;
+      return r;
+    }
+    ++tables[static_cast<std::size_t>(r & 3) * 256 + static_cast<std::size_t>(iv + 64)];
+  }
+  return n;
+}
+
 }  // namespace
 
 namespace {
@@ -778,7 +797,8 @@ void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows)
     };
     bool ok = true;
     const double* col = block.col(j).data();
-    for (Eigen::Index r = 0; r < used && ok; ++r) {
+    Eigen::Index r = tally_table_values(col, used, tables.data());
+    for (; r < used && ok; ++r) {
       const double v = col[r];
       if (std::isnan(v)) continue;
       if (v >= -64.0 && v <= 191.0 && static_cast<double>(static_cast<int>(v)) == v) {
