@@ -32,9 +32,11 @@ inline std::optional<unsafe_value> first_unsafe_value(const Eigen::Ref<const Eig
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
     // A branch-free look at the column first (the usual case: every value is safe), then the
     // search for the first unsafe one.
-    bool bad = false;
-    for (Eigen::Index r = 0; r < x.rows(); ++r) bad |= !safe_magnitude(x(r, j));
-    if (!bad) continue;
+    // (a double counter, exact up to 2^53, so that the loop vectorises)
+    const double* col = x.col(j).data();
+    double n_unsafe = 0.0;
+    for (Eigen::Index r = 0; r < x.rows(); ++r) n_unsafe += safe_magnitude(col[r]) ? 0.0 : 1.0;
+    if (n_unsafe == 0.0) continue;
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
       if (!safe_magnitude(x(r, j))) return unsafe_value{r, j, x(r, j)};
     }
