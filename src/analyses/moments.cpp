@@ -113,15 +113,19 @@ void pairwise_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& x, con
   bool any_nan = false;
   for (Eigen::Index j = 0; j < k; ++j) {
     const double* col = x.col(j).data();
-    bool bad = false;
+    // Branch-free counts first (double counters, exact up to 2^53, so that the loop vectorises);
+    // the rows with a NaN are flagged only in a column that has one.
+    double n_unsafe = 0.0, n_missing = 0.0;
     for (Eigen::Index r = 0; r < b; ++r) {
       const double v = col[r];
-      bad |= !detail::safe_magnitude(v);
-      const bool nan_v = std::isnan(v);
-      has_nan(r) |= static_cast<unsigned char>(nan_v);
-      any_nan |= nan_v;
+      n_unsafe += detail::safe_magnitude(v) ? 0.0 : 1.0;
+      n_missing += v != v ? 1.0 : 0.0;
     }
-    if (bad) {
+    if (n_missing > 0.0) {
+      any_nan = true;
+      for (Eigen::Index r = 0; r < b; ++r) has_nan(r) |= static_cast<unsigned char>(std::isnan(col[r]));
+    }
+    if (n_unsafe > 0.0) {
       for (Eigen::Index r = 0; r < b; ++r) {
         if (std::isinf(col[r])) {
           throw error(errc::bad_input, "pairwise_moments: infinite value at row " + std::to_string(first_row + r) +

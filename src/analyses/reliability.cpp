@@ -648,6 +648,25 @@ core_input input_from_accumulator(const reliability_accumulator& acc, const std:
 
 constexpr std::size_t max_tracked_values = 256;
 
+// The fast path of the response-value counts: tallies the leading values of `col` that are
+// missing (skipped) or integral in [-64, 191] (in four interleaved tables of 256, rows r mod 4,
+// so that equal answers in a row do not wait on each other's increment) and returns the index
+// of the first other value (n when there is none). Branch-free on the value: anything outside
+// the table's span (NaN included) is mapped to 1000 before the (then defined) conversion to int.
+Eigen::Index tally_table_values(const double* col, Eigen::Index n, std::uint64_t* tables) {
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const double v = col[r];
+    const double in_span = v >= -64.0 && v <= 191.0 ? v : 1000.0;
+    const int iv = static_cast<int>(in_span);
+    if (iv > 191 || static_cast<double>(iv) != v) {  // (1000 itself is outside the span too)
+      if (std::isnan(v)) continue;
+      return r;
+    }
+    ++tables[static_cast<std::size_t>(r & 3) * 256 + static_cast<std::size_t>(iv + 64)];
+  }
+  return n;
+}
+
 }  // namespace
 
 namespace {
@@ -764,11 +783,16 @@ void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows)
   rows_ += static_cast<double>(used);
   // Response-value counts. Integral values in [-64, 191] are tallied in a table first (fast path
   // for Likert data), other values directly in the sorted (value, count) list.
-  std::vector<double> table(256);
+  // Four interleaved integer tables (rows r mod 4), so that consecutive equal answers do not wait
+  // on each other's increment; their sum is the exact count, as the one table of doubles gave.
+  // An integral value in the table's span is one whose truncation is exact (no call to floor).
+  constexpr std::size_t table_size = 256;
+  std::vector<std::uint64_t> tables(4 * table_size);
+  std::vector<double> table(table_size);
   for (Eigen::Index j = 0; j < k_; ++j) {
     auto& vc = counts_[static_cast<std::size_t>(j)];
     if (!vc.empty() && std::isnan(vc.front().first)) continue;  // overflow marker
-    std::fill(table.begin(), table.end(), 0.0);
+    std::fill(tables.begin(), tables.end(), std::uint64_t{0});
     auto add_value = [&](double v, double c) {
       auto it = std::lower_bound(vc.begin(), vc.end(), v, [](const auto& p, double x) { return p.first < x; });
       if (it != vc.end() && it->first == v) {
@@ -784,14 +808,19 @@ void reliability_accumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& rows)
     };
     bool ok = true;
     const double* col = block.col(j).data();
-    for (Eigen::Index r = 0; r < used && ok; ++r) {
+    Eigen::Index r = tally_table_values(col, used, tables.data());
+    for (; r < used && ok; ++r) {
       const double v = col[r];
       if (std::isnan(v)) continue;
-      if (v >= -64.0 && v <= 191.0 && v == std::floor(v)) {
-        table[static_cast<std::size_t>(v + 64.0)] += 1.0;
+      if (v >= -64.0 && v <= 191.0 && static_cast<double>(static_cast<int>(v)) == v) {
+        ++tables[static_cast<std::size_t>(r & 3) * table_size + static_cast<std::size_t>(static_cast<int>(v) + 64)];
       } else {
         ok = add_value(v, 1.0);
       }
+    }
+    for (std::size_t t = 0; t < table_size; ++t) {
+      table[t] = static_cast<double>(tables[t] + tables[table_size + t] + tables[2 * table_size + t] +
+                                     tables[3 * table_size + t]);
     }
     for (std::size_t t = 0; t < table.size() && ok; ++t) {
       if (table[t] > 0.0) ok = add_value(static_cast<double>(t) - 64.0, table[t]);

@@ -30,6 +30,13 @@ struct unsafe_value {
 /// The first unsafe value of `x`, column by column, then row by row (the order of the check).
 inline std::optional<unsafe_value> first_unsafe_value(const Eigen::Ref<const Eigen::MatrixXd>& x) {
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    // A branch-free look at the column first (the usual case: every value is safe), then the
+    // search for the first unsafe one.
+    // (a double counter, exact up to 2^53, so that the loop vectorises)
+    const double* col = x.col(j).data();
+    double n_unsafe = 0.0;
+    for (Eigen::Index r = 0; r < x.rows(); ++r) n_unsafe += safe_magnitude(col[r]) ? 0.0 : 1.0;
+    if (n_unsafe == 0.0) continue;
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
       if (!safe_magnitude(x(r, j))) return unsafe_value{r, j, x(r, j)};
     }

@@ -136,18 +136,43 @@ void answer_checks::add_answers(const responses& data) {
   const Eigen::MatrixXd& v = data.values;
   // Local accumulators: the answers are doubles, as `lo` and `hi` are, so updating the members
   // in the loop would store and reload them at every answer (they might alias).
-  double lo = s_->lo, hi = s_->hi;
-  std::size_t n_answers = 0;
+  // Four independent lanes, branch-free: a NaN compares false both ways, so it changes neither
+  // end (std::min(lo, x) is x < lo ? x : lo, the same selection). The span is the same in any
+  // order except between -0 and +0, which compare equal: where an end is zero, the sequential
+  // loop decides which zero came first.
   const double* x = v.data();
-  for (Eigen::Index i = 0; i < v.size(); ++i) {
-    if (std::isnan(x[i])) continue;
-    lo = std::min(lo, x[i]);
-    hi = std::max(hi, x[i]);
-    ++n_answers;
+  const Eigen::Index n = v.size();
+  double lo[4] = {s_->lo, s_->lo, s_->lo, s_->lo}, hi[4] = {s_->hi, s_->hi, s_->hi, s_->hi};
+  double answered[4] = {0.0, 0.0, 0.0, 0.0};  // exact up to 2^53
+  Eigen::Index i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (int l = 0; l < 4; ++l) {
+      const double y = x[i + l];
+      lo[l] = y < lo[l] ? y : lo[l];
+      hi[l] = y > hi[l] ? y : hi[l];
+      answered[l] += y == y ? 1.0 : 0.0;
+    }
   }
-  s_->lo = lo;
-  s_->hi = hi;
-  s_->n_answers += n_answers;
+  for (; i < n; ++i) {
+    const double y = x[i];
+    lo[0] = y < lo[0] ? y : lo[0];
+    hi[0] = y > hi[0] ? y : hi[0];
+    answered[0] += y == y ? 1.0 : 0.0;
+  }
+  double low = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
+  double high = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+  if (low == 0.0 || high == 0.0) {
+    low = s_->lo;
+    high = s_->hi;
+    for (Eigen::Index r = 0; r < n; ++r) {
+      if (std::isnan(x[r])) continue;
+      low = std::min(low, x[r]);
+      high = std::max(high, x[r]);
+    }
+  }
+  s_->lo = low;
+  s_->hi = high;
+  s_->n_answers += static_cast<std::size_t>(answered[0] + answered[1] + answered[2] + answered[3]);
 }
 
 void answer_checks::use_moments(std::size_t index, const pairwise_moments& keyed) {
