@@ -77,9 +77,10 @@ write_if_changed "$gen/attune/core/version.hpp" "$(sed -e "s/@PROJECT_VERSION_MA
 
 # The library's sources, less the modules the module's functions never reach (the linker would
 # drop them anyway; not compiling them saves a third of the build): mixture profiles and
-# clustering, APA text, the HTML report and its plots, and file output (the C API's IRT studies
-# and CAT simulation are kept: attune_study_json reaches them).
-excluded='^src/(analyses/(profiles|cluster)|study/profiles|report/(profiles|apa|svg|html)|study/report|io/(csv|output_file))\.cpp$'
+# clustering, APA text, the HTML report and its plots, and the output file (the C API's IRT studies
+# and CAT simulation are kept: attune_study_json reaches them; so is the CSV reader, which the
+# chunk reader of the streaming studies uses).
+excluded='^src/(analyses/(profiles|cluster)|study/profiles|report/(profiles|apa|svg|html)|study/report|io/output_file)\.cpp$'
 mapfile -t sources < <(cd "$root" && ls src/*/*.cpp | grep -Ev "$excluded")
 sources+=("bindings/wasm/src/attune_wasm.cpp" "bindings/wasm/src/aligned_new.cpp")
 

@@ -28,6 +28,7 @@
 #include "attune/analyses/cluster.hpp"
 #include "attune/analyses/correlation.hpp"
 #include "attune/analyses/descriptives.hpp"
+#include "attune/analyses/exact_moments.hpp"
 #include "attune/analyses/factor.hpp"
 #include "attune/analyses/factor_fit.hpp"
 #include "attune/analyses/factor_scores.hpp"
@@ -55,6 +56,7 @@
 #include "attune/study/reliability.hpp"
 #include "attune/study/report.hpp"
 #include "attune/study/score.hpp"
+#include "attune/study/state.hpp"
 
 #include "attune/report/apa.hpp"
 #include "attune/report/format.hpp"

@@ -17,6 +17,7 @@
 #include "attune/analyses/moments.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/words.hpp"
 #include "analyses/quality_rows.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -745,19 +746,7 @@ quality_sample quality_sample::deserialize(std::string_view text) {
     rest.remove_prefix(nl + 1);
     return l;
   };
-  auto tokens = [](std::string_view line) {
-    std::vector<std::string_view> t;
-    std::size_t p = 0;
-    while (p < line.size()) {
-      while (p < line.size() && line[p] == ' ') ++p;
-      std::size_t e = p;
-      while (e < line.size() && line[e] != ' ') ++e;
-      if (e > p) t.push_back(line.substr(p, e - p));
-      p = e;
-    }
-    return t;
-  };
-  const auto head = tokens(next_line(1));
+  const auto head = detail::space_separated_words(next_line(1));
   long long k = -1;
   if (head.size() != 3 || head[0] != "attune-quality-sample" || head[1] != "1" ||
       std::from_chars(head[2].data(), head[2].data() + head[2].size(), k).ptr != head[2].data() + head[2].size() ||
@@ -765,7 +754,7 @@ quality_sample quality_sample::deserialize(std::string_view text) {
     fail_at(1, "expected 'attune-quality-sample 1 <k>' with k in 0.." + std::to_string(max_serialized_items));
   }
   auto vector_line = [&](int line, std::string_view name) {
-    const auto t = tokens(next_line(line));
+    const auto t = detail::space_separated_words(next_line(line));
     if (t.empty() || t[0] != name || static_cast<long long>(t.size()) != k + 1) {
       fail_at(line, "expected '" + std::string(name) + "' and " + std::to_string(k) + " numbers");
     }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <filesystem>
 #include <map>
 #include <new>
 #include <optional>
@@ -12,6 +12,7 @@
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "detail/progress_input.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -228,9 +229,10 @@ constexpr std::size_t kStreamChunkRows = 4096;
 // the whole-file path must answer (a file that cannot be opened, an empty file).
 std::optional<factor_study> stream_factor(const instrument& inst, const std::string& path,
                                           const factor_study_options& options) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  response_reader reader(file, path, inst.item_ids(), reading_options(options.input));
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) return std::nullopt;
+  detail::progress_input input(path, options.input.progress);  // bytes read as stage "read"; cancel
+  response_reader reader(input.stream(), path, inst.item_ids(), reading_options(options.input));
   factor_study out;
   out.instrument = inst.id;
   out.analysis = options.analysis;
