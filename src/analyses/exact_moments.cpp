@@ -1,10 +1,13 @@
 // Exact integer sums of integer answers (see include/attune/analyses/exact_moments.hpp).
 //
-// Per block of at most 4096 rows the item sums are matrix products of the zero-filled answers X0
-// and the answered indicator M (n = M'M, S = X0'M, Q = (X0 o X0)'M, P = X0'X0), exact in double
-// because every partial sum is an integer below 2^53 (4096 x (2^20)^2 = 2^52); they are then added
-// to 64-bit totals. The score sums are grouped by the number of items answered so that they stay
-// integers: the score of a row is s / m (psych alpha's rowMeans(x, na.rm = TRUE)).
+// Per block of at most 4096 rows the item sums come from the zero-filled answers X0 and the
+// answered indicator M: the co-moments P = X0'X0 from one symmetric rank update; n = M'M,
+// S = X0'M, Q = (X0 o X0)'M either as products or, when few cells are missing, as each item's
+// totals minus the rows where the other item is missing. Every partial sum is an integer below
+// 2^53 (4096 x (2^20)^2 = 2^52), so the products are exact in double and both ways give the same
+// integers; they are then added to 64-bit totals. The score sums are grouped by the number of
+// items answered so that they stay integers: the score of a row is s / m (psych alpha's
+// rowMeans(x, na.rm = TRUE)).
 #include "attune/analyses/exact_moments.hpp"
 
 #include <algorithm>
@@ -87,52 +90,118 @@ bool exact_moments::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
 
 bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
   const Eigen::Index b = rows.rows(), k = k_;
-  Eigen::MatrixXd x0(b, k), answered(b, k);
-  Eigen::VectorXd row_sum = Eigen::VectorXd::Zero(b), row_m = Eigen::VectorXd::Zero(b);
+  const auto ks = static_cast<std::size_t>(k);
+  // Zero-filled answers X0, the row sums s and counts m, and each item's totals over its answered
+  // rows (N_i, S_i, Q_i); all integers, |x| <= 2^20 so x^2 <= 2^40 and 4096 of them below 2^53.
+  Eigen::MatrixXd x0(b, k);
+  std::vector<std::int64_t> row_sum(static_cast<std::size_t>(b), 0), row_m(static_cast<std::size_t>(b), 0);
+  std::vector<std::int64_t> n_item(ks), s_item(ks), q_item(ks);
+  std::int64_t missing_cells = 0;
   for (Eigen::Index j = 0; j < k; ++j) {
+    const double* col = rows.col(j).data();
+    double* out = x0.col(j).data();
+    std::int64_t cn = 0, cs = 0, cq = 0;
     for (Eigen::Index r = 0; r < b; ++r) {
-      const double v = rows(r, j);
+      const double v = col[r];
       const bool ok = !std::isnan(v);
-      x0(r, j) = ok ? v : 0.0;
-      answered(r, j) = ok ? 1.0 : 0.0;
-      row_sum(r) += x0(r, j);
-      row_m(r) += answered(r, j);
+      const double xv = ok ? v : 0.0;
+      out[r] = xv;
+      const auto iv = static_cast<std::int64_t>(xv);
+      cn += ok ? 1 : 0;
+      cs += iv;
+      cq += iv * iv;
+      row_sum[static_cast<std::size_t>(r)] += iv;
+      row_m[static_cast<std::size_t>(r)] += ok ? 1 : 0;
+    }
+    n_item[static_cast<std::size_t>(j)] = cn;
+    s_item[static_cast<std::size_t>(j)] = cs;
+    q_item[static_cast<std::size_t>(j)] = cq;
+    missing_cells += b - cn;
+  }
+  exact_moments part(k);
+  // Co-moments P = X0'X0: one symmetric rank update (lower triangle), exact in double because
+  // every partial sum is an integer below 2^53 whatever the order of its additions.
+  Eigen::MatrixXd p = Eigen::MatrixXd::Zero(k, k);
+  p.selfadjointView<Eigen::Lower>().rankUpdate(x0.transpose());
+  for (Eigen::Index j = 0; j < k; ++j) {
+    for (Eigen::Index i = j; i < k; ++i) {
+      const auto v = static_cast<std::int64_t>(p(i, j));
+      part.cross_[static_cast<std::size_t>(i + j * k)] = v;
+      part.cross_[static_cast<std::size_t>(j + i * k)] = v;
     }
   }
-  // Exact: integers, every partial sum below 2^53 whatever the order of the products' sums.
-  const Eigen::MatrixXd n = answered.transpose() * answered;
-  const Eigen::MatrixXd s = x0.transpose() * answered;
-  const Eigen::MatrixXd q = x0.cwiseProduct(x0).transpose() * answered;
-  const Eigen::MatrixXd p = x0.transpose() * x0;
-  exact_moments part(k);
-  for (Eigen::Index j = 0; j < k; ++j) {
-    for (Eigen::Index i = 0; i < k; ++i) {
-      const auto t = static_cast<std::size_t>(i + j * k);
-      part.n_[t] = static_cast<std::int64_t>(n(i, j));
-      part.sum_[t] = static_cast<std::int64_t>(s(i, j));
-      part.sum_sq_[t] = static_cast<std::int64_t>(q(i, j));
-      part.cross_[t] = static_cast<std::int64_t>(p(i, j));
+  if (missing_cells * 8 <= b * k) {
+    // Few missing cells (as moments.cpp's add_sparse_missing): over the rows answering both i and
+    // j, n_ij = N_i - sum_{r: j missing} m_ri, S_ij = S_i - sum_{r: j missing} x0_ri and
+    // Q_ij = Q_i - sum_{r: j missing} x0_ri^2; k integer additions per missing cell instead of
+    // three b x k x k products. Integer sums, so the same integers as the products give.
+    std::vector<std::int64_t> ans(ks), val(ks), sq(ks);
+    for (Eigen::Index r = 0; r < b; ++r) {
+      if (row_m[static_cast<std::size_t>(r)] == k) continue;
+      for (Eigen::Index i = 0; i < k; ++i) {
+        const auto u = static_cast<std::size_t>(i);
+        ans[u] = std::isnan(rows(r, i)) ? 0 : 1;
+        val[u] = static_cast<std::int64_t>(x0(r, i));
+        sq[u] = val[u] * val[u];
+      }
+      for (Eigen::Index j = 0; j < k; ++j) {
+        if (ans[static_cast<std::size_t>(j)] != 0) continue;
+        const auto c = static_cast<std::size_t>(j * k);
+        for (std::size_t i = 0; i < ks; ++i) {
+          part.n_[c + i] -= ans[i];
+          part.sum_[c + i] -= val[i];
+          part.sum_sq_[c + i] -= sq[i];
+        }
+      }
+    }
+    for (std::size_t j = 0; j < ks; ++j) {
+      for (std::size_t i = 0; i < ks; ++i) {
+        part.n_[i + j * ks] += n_item[i];
+        part.sum_[i + j * ks] += s_item[i];
+        part.sum_sq_[i + j * ks] += q_item[i];
+      }
+    }
+  } else {
+    // Many missing cells: n = M'M (symmetric), S = X0'M, Q = (X0 o X0)'M with M the answered mask.
+    Eigen::MatrixXd answered(b, k);
+    for (Eigen::Index j = 0; j < k; ++j) {
+      for (Eigen::Index r = 0; r < b; ++r) answered(r, j) = std::isnan(rows(r, j)) ? 0.0 : 1.0;
+    }
+    Eigen::MatrixXd n = Eigen::MatrixXd::Zero(k, k);
+    n.selfadjointView<Eigen::Lower>().rankUpdate(answered.transpose());
+    Eigen::MatrixXd s(k, k), q(k, k);
+    s.noalias() = x0.transpose() * answered;
+    q.noalias() = x0.cwiseProduct(x0).transpose() * answered;
+    for (Eigen::Index j = 0; j < k; ++j) {
+      for (Eigen::Index i = 0; i < k; ++i) {
+        const auto t = static_cast<std::size_t>(i + j * k);
+        part.n_[t] = static_cast<std::int64_t>(i >= j ? n(i, j) : n(j, i));
+        part.sum_[t] = static_cast<std::int64_t>(s(i, j));
+        part.sum_sq_[t] = static_cast<std::int64_t>(q(i, j));
+      }
     }
   }
   // Score sums by the number answered m: |s| <= 2^25, s^2 <= 2^50, 4096 rows below 2^62.
   for (Eigen::Index r = 0; r < b; ++r) {
-    const auto m = static_cast<Eigen::Index>(row_m(r));
+    const std::int64_t m = row_m[static_cast<std::size_t>(r)];
     if (m == 0) continue;
-    const auto sr = static_cast<std::int64_t>(row_sum(r));
+    const std::int64_t sr = row_sum[static_cast<std::size_t>(r)];
     const auto t = static_cast<std::size_t>(m - 1);
     part.s_n_[t] += 1;
     part.s_sum_[t] += sr;
     part.s_sum_sq_[t] += sr * sr;
   }
   for (Eigen::Index j = 0; j < k; ++j) {
+    const double* col = rows.col(j).data();
+    const double* xj = x0.col(j).data();
     for (Eigen::Index r = 0; r < b; ++r) {
-      if (answered(r, j) == 0.0) continue;
-      const auto sr = static_cast<std::int64_t>(row_sum(r));
-      const auto t = static_cast<std::size_t>(static_cast<Eigen::Index>(row_m(r)) - 1 + j * k);
+      if (std::isnan(col[r])) continue;
+      const std::int64_t sr = row_sum[static_cast<std::size_t>(r)];
+      const auto t = static_cast<std::size_t>(row_m[static_cast<std::size_t>(r)] - 1 + j * k);
       part.m_n_[t] += 1;
       part.m_sum_[t] += sr;
       part.m_sum_sq_[t] += sr * sr;
-      part.m_cross_[t] += sr * static_cast<std::int64_t>(x0(r, j));
+      part.m_cross_[t] += sr * static_cast<std::int64_t>(xj[r]);
     }
   }
   part.rows_ = b;
