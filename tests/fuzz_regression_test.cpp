@@ -21,6 +21,7 @@
 
 #include "attune/attune.h"
 #include "attune/attune.hpp"
+#include "detail/math.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -38,6 +39,32 @@ TEST(FuzzF2, NumbersThatOverflowADoubleAreBadInput) {
                attune::errc::bad_input, {"F2i.json, line 1, column 1", "'1e400' is too large for a double"});
   expect_error([] { attune::norm_table_from_json(fuzz_file("F2_norms_number_overflow.json"), "F2n.json"); },
                attune::errc::bad_input, {"F2n.json, line 1, column 59", "'1e999' is too large for a double"});
+}
+
+TEST(FuzzF18, NonCentralChiSquareWithAHugeNonCentralityIsItsNormalApproximation) {
+  // Issue 18, fuzz_capi_study (tests/data/fuzz/F18_capi_factor_rmsea_ncp.bin: a factor study with
+  // n_factors 5 and varimax on the harness's 20 respondents): the RMSEA interval's root search
+  // asked Boost for the non-central chi-square at lambda > 2^32, where Boost's Poisson index
+  // overflows an int (UBSan: signed integer overflow). Above 1e9 the normal approximation is used.
+  using attune::detail::non_central_chi_squared_cdf;
+  const double df = 25.0;
+  for (const double ncp : {5e9, 1e12, 1e300}) {
+    const double mean = df + ncp, sd = std::sqrt(2.0 * (df + 2.0 * ncp));
+    EXPECT_NEAR(non_central_chi_squared_cdf(mean, df, ncp), 0.5, 1e-9);
+    // Phi(1) (closed form); at 1e300 mean + sd rounds to the mean itself.
+    if (ncp < 1e100) {
+      EXPECT_NEAR(non_central_chi_squared_cdf(mean + sd, df, ncp), 0.841344746068543, 1e-9);
+    }
+    EXPECT_EQ(non_central_chi_squared_cdf(1.0, df, ncp), 0.0);
+  }
+  // Just below the switch Boost's exact value and the approximation agree to the skewness term,
+  // O(1 / sqrt(ncp)): here within 1e-4.
+  const double ncp = 0.999e9, mean = df + ncp, sd = std::sqrt(2.0 * (df + 2.0 * ncp));
+  for (const double z : {-2.0, -1.0, 0.0, 1.0, 2.0}) {
+    const double exact = non_central_chi_squared_cdf(mean + z * sd, df, ncp);
+    const double normal = 0.5 * std::erfc(-z / std::sqrt(2.0));
+    EXPECT_NEAR(exact, normal, 1e-4) << "z = " << z;
+  }
 }
 
 TEST(FuzzF17, NumbersThatOverflowADoubleInStrictJsonAreBadInput) {
