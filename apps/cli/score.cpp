@@ -33,7 +33,10 @@ void add_score_command(CLI::App& app) {
     const output_format format = o->in.format_enum();
     output out(o->in);
     score_writer writer(out.stream(), format, score_study_head(inst, so), make_row_options(o->in));
-    const score_study study = score_file(inst, o->in.data, so, [&](const scored_chunk& c) { writer.write(c); });
+    // The rows' text is made on the worker threads; this thread writes it in file order.
+    const score_study study = score_file(
+        inst, o->in.data, so, [&](const scored_chunk& c, std::string& text) { writer.format(c, text); },
+        [&](const scored_chunk&, std::string& text) { writer.write_formatted(text); });
     writer.finish(study);
     out.commit();
     if (format == output_format::csv) {

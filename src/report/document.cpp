@@ -102,8 +102,28 @@ std::string document_tail(const json& tail) {
   return text + "\n";
 }
 
+namespace {
+
+// The number texts of the rows written on this thread (a fragment writer may run on any thread).
+number_cache& thread_numbers() {
+  thread_local number_cache numbers;
+  return numbers;
+}
+
+// A table fragment's cells as text: per row, its number of cells, then each cell's length and
+// bytes (lengths as 8 bytes, native order: the text never leaves the process).
+void put_size(std::string& out, std::size_t n) { out.append(reinterpret_cast<const char*>(&n), sizeof n); }
+std::size_t get_size(std::string_view& in) {
+  std::size_t n = 0;
+  std::memcpy(&n, in.data(), sizeof n);
+  in.remove_prefix(sizeof n);
+  return n;
+}
+
+}  // namespace
+
 row_writer::row_writer(std::ostream& out, output_format format, std::vector<row_column> columns)
-    : out_(out), format_(format), columns_(std::move(columns)) {
+    : out_(&out), format_(format), columns_(std::move(columns)) {
   for (const auto& c : columns_) {
     std::string key;
     if (!append_json_string(key, c.name)) {
@@ -112,6 +132,49 @@ row_writer::row_writer(std::ostream& out, output_format format, std::vector<row_
     }
     json_keys_.push_back(key + ":");
   }
+}
+
+row_writer::row_writer(const row_writer& like, std::string&& buffer)
+    : out_(nullptr), format_(like.format_), columns_(like.columns_), json_keys_(like.json_keys_),
+      buffer_(std::move(buffer)), shown_(like.shown_), first_row_(false) {}
+
+void row_writer::take(std::string& text) {
+  if (format_ == output_format::table) {
+    text.clear();
+    for (const auto& row : table_rows_) {
+      put_size(text, row.size());
+      for (const auto& cell : row) {
+        put_size(text, cell.size());
+        text += cell;
+      }
+    }
+    table_rows_.clear();
+    return;
+  }
+  buffer_.resize(used_);
+  text = std::move(buffer_);
+  buffer_.clear();
+  used_ = 0;
+}
+
+void row_writer::append(std::string_view text) {
+  if (text.empty()) return;
+  if (format_ == output_format::table) {
+    while (!text.empty()) {
+      auto& row = table_rows_.emplace_back();
+      row.resize(get_size(text));
+      for (auto& cell : row) {
+        const std::size_t n = get_size(text);
+        cell.assign(text.data(), n);
+        text.remove_prefix(n);
+      }
+    }
+    return;
+  }
+  if (format_ == output_format::json && first_row_) text.remove_prefix(1);  // the first row has no ","
+  first_row_ = false;
+  flush();
+  out_->write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void row_writer::select(const std::vector<std::string>& names, std::string_view study) {
@@ -138,7 +201,7 @@ void row_writer::select(const std::vector<std::string>& names, std::string_view 
 
 void row_writer::begin(const std::string& json_head) {
   if (format_ == output_format::json) {
-    out_ << json_head;
+    *out_ << json_head;
   } else if (format_ == output_format::csv) {
     std::string line;
     bool first = true;
@@ -148,7 +211,7 @@ void row_writer::begin(const std::string& json_head) {
       first = false;
       line += csv_field(columns_[j].name);
     }
-    out_ << line << '\n';
+    *out_ << line << '\n';
   }
 }
 
@@ -225,7 +288,7 @@ void row_writer::number(double x) {
     return;
   }
   separate();
-  used_ = static_cast<std::size_t>(numbers_.put(room(number_cache::kMaxText), x) - buffer_.data());
+  used_ = static_cast<std::size_t>(thread_numbers().put(room(number_cache::kMaxText), x) - buffer_.data());
 }
 
 void row_writer::integer(std::int64_t x) {
@@ -276,18 +339,19 @@ void row_writer::end_row(std::string_view row_label) {
   if (format_ == output_format::table) return;
   *room(1) = format_ == output_format::json ? '}' : '\n';
   ++used_;
-  if (used_ >= (std::size_t{1} << 20)) flush();
+  if (out_ != nullptr && used_ >= (std::size_t{1} << 20)) flush();
 }
 
 void row_writer::flush() {
-  if (used_ > 0) out_.write(buffer_.data(), static_cast<std::streamsize>(used_));
+  if (out_ == nullptr) return;  // a fragment keeps its text for `take`
+  if (used_ > 0) out_->write(buffer_.data(), static_cast<std::streamsize>(used_));
   used_ = 0;
 }
 
 void row_writer::end(const std::string& json_tail, const std::string& table_footer) {
   flush();
   if (format_ == output_format::json) {
-    out_ << (first_row_ ? "]" : "\n  ]") << json_tail;
+    *out_ << (first_row_ ? "]" : "\n  ]") << json_tail;
     return;
   }
   if (format_ != output_format::table) return;
@@ -298,8 +362,8 @@ void row_writer::end(const std::string& json_tail, const std::string& table_foot
   }
   // The first column (the id, or `row`) names each row in every block of a wrapped table.
   const std::string text = block_table(header, table_rows_, 1, false, "  ", table_width());
-  out_ << text;
-  if (!table_footer.empty()) out_ << '\n' << table_footer;
+  *out_ << text;
+  if (!table_footer.empty()) *out_ << '\n' << table_footer;
 }
 
 std::size_t table_width() {

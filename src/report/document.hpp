@@ -71,6 +71,13 @@ struct row_column {
 class row_writer {
  public:
   row_writer(std::ostream& out, output_format format, std::vector<row_column> columns);
+  /// A fragment writer: the columns, selection and format of `like`, writing into `buffer` (its
+  /// text is dropped, its capacity reused) instead of a stream. It makes the text of some rows on
+  /// any thread (a fragment shares nothing with `like`); `take` hands the text over, and
+  /// `like.append` writes it as if `like` had written those rows itself. Every JSON row of a
+  /// fragment starts with "," (`append` drops it for the output's first row); table cells are
+  /// kept as length-prefixed text.
+  row_writer(const row_writer& like, std::string&& buffer);
   row_writer(const row_writer&) = delete;
   row_writer& operator=(const row_writer&) = delete;
   ~row_writer() = default;
@@ -92,6 +99,10 @@ class row_writer {
   void end_row(std::string_view row_label = {});
   /// Flushes the rows written since the last call (call it per chunk; `end` calls it too).
   void flush();
+  /// A fragment's text (see the fragment constructor) into `text`; the fragment is then empty.
+  void take(std::string& text);
+  /// Writes the text a fragment of this writer made (`take`), in the output's order.
+  void append(std::string_view text);
   /// Ends the output: json the document's tail (`document_tail`), table the footer text.
   void end(const std::string& json_tail, const std::string& table_footer);
 
@@ -134,7 +145,7 @@ class row_writer {
     return true;
   }
 
-  std::ostream& out_;
+  std::ostream* out_;  // null: a fragment
   output_format format_;
   std::vector<row_column> columns_;
   std::vector<std::string> json_keys_;  // "\"name\":" per column
@@ -144,7 +155,6 @@ class row_writer {
   std::size_t written_ = 0;  // cells of this row written (the selected ones)
   std::vector<char> shown_;  // per column: selected (empty: every column)
   bool first_row_ = true;
-  number_cache numbers_;
   std::vector<std::vector<std::string>> table_rows_;
 };
 

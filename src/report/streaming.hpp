@@ -64,6 +64,22 @@ void streaming_writer<Study>::write(const chunk_type& chunk) {
 }
 
 template <class Study>
+void streaming_writer<Study>::format(const chunk_type& chunk, std::string& text) const
+  requires std::is_same_v<Study, score_study>
+{
+  detail::row_writer fragment(impl_->writer, std::move(text));
+  detail::streamed_rows<Study>::rows(fragment, impl_->shape, chunk);
+  fragment.take(text);
+}
+
+template <class Study>
+void streaming_writer<Study>::write_formatted(const std::string& text)
+  requires std::is_same_v<Study, score_study>
+{
+  impl_->writer.append(text);
+}
+
+template <class Study>
 void streaming_writer<Study>::finish(const Study& study) {
   using report = detail::streamed_rows<Study>;
   impl_->writer.end(impl_->format == output_format::json ? detail::document_tail(report::tail(study)) : std::string(),

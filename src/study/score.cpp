@@ -59,6 +59,12 @@ score_study study_score(const instrument& inst, const std::string& path, const s
 
 score_study score_file(const instrument& inst, const std::string& path, const score_study_options& options,
                        const std::function<void(const scored_chunk&)>& on_chunk) {
+  return score_file(inst, path, options, nullptr, [&](const scored_chunk& c, std::string&) { on_chunk(c); });
+}
+
+score_study score_file(const instrument& inst, const std::string& path, const score_study_options& options,
+                       const std::function<void(const scored_chunk&, std::string& text)>& format,
+                       const std::function<void(const scored_chunk&, std::string& text)>& on_chunk) {
   score_study s = score_study_head(inst, options);
   // The bytes read are reported as stage "read" (detail/progress_input.hpp).
   detail::progress_input input(path, options.input.progress);
@@ -72,11 +78,13 @@ score_study score_file(const instrument& inst, const std::string& path, const sc
   struct scored_part {
     score_table table;
     std::optional<answer_checks> checks;
+    std::string text;  // the chunk's output (`format`)
   };
   detail::for_each_chunk<scored_part>(
       reader, {.chunk_rows = chunk_rows, .threads = options.threads},
       [&](responses& chunk, scored_part& part) {
         part.table = score(inst, chunk, options.input.scoring);
+        if (format) format({chunk, part.table}, part.text);
         part.checks.reset();
         if (!options.input.sanity_warnings) return;
         part.checks.emplace(inst, options.input);
@@ -93,7 +101,7 @@ score_study score_file(const instrument& inst, const std::string& path, const sc
       },
       [&](responses& chunk, scored_part& part) {
         summary.add(part.table);
-        on_chunk({chunk, part.table});
+        on_chunk({chunk, part.table}, part.text);
         if (part.checks) checks.merge(*part.checks);
       });
   input.finish();

@@ -12,6 +12,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "attune/core/config.hpp"
@@ -94,6 +95,17 @@ class ATTUNE_EXPORT streaming_writer {
   /// Writes a chunk's rows.
   /// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
   void write(const chunk_type& chunk);
+  /// Makes a chunk's output text into `text` (its old content is dropped, its memory reused),
+  /// without writing it: `write_formatted(text)` then writes it, as `write(chunk)` would have.
+  /// Safe to call on several threads at once, for different chunks, and while another thread
+  /// calls `write_formatted`: `score_file`'s `format` callback calls it on the worker threads,
+  /// so the rows' text is made in parallel. score_writer only.
+  /// @throws attune::error (bad_input) for text that is not UTF-8 in JSON output.
+  void format(const chunk_type& chunk, std::string& text) const
+    requires std::is_same_v<Study, score_study>;
+  /// Writes the text `format` made of the next chunk (chunks in file order). score_writer only.
+  void write_formatted(const std::string& text)
+    requires std::is_same_v<Study, score_study>;
   /// Writes the end: the JSON document's tail (the summary) or the table with its summary.
   void finish(const Study& study);
 

@@ -81,4 +81,14 @@ ATTUNE_EXPORT score_study score_study_head(const instrument& inst, const score_s
 ATTUNE_EXPORT score_study score_file(const instrument& inst, const std::string& path, const score_study_options& options,
                                      const std::function<void(const scored_chunk&)>& on_chunk);
 
+/// The same, with each chunk's output text made on the worker that scored it: `format(chunk,
+/// text)` runs on any of the `options.threads` threads, for several chunks at once (it must be
+/// safe to call so: `score_writer::format` is), and fills `text`, a buffer kept per chunk in
+/// flight; `on_chunk(chunk, text)` then gets the chunks and their text in file order on the
+/// calling thread (`score_writer::write_formatted`). So the calling thread only writes. An
+/// exception from `format` is passed on in file order, after `on_chunk` has had the chunks before.
+ATTUNE_EXPORT score_study score_file(const instrument& inst, const std::string& path, const score_study_options& options,
+                                     const std::function<void(const scored_chunk&, std::string& text)>& format,
+                                     const std::function<void(const scored_chunk&, std::string& text)>& on_chunk);
+
 ATTUNE_END_NAMESPACE
