@@ -82,4 +82,20 @@ compare "reliability --ci bootstrap_bca, $n_boot x 18" 0 \
   "$attune" reliability "$tmp/boot.csv" "${boot_args[@]}" --format json --ci bootstrap_bca --bootstrap 1000
 compare "quality (all indices), $n_quality x 36" 0 \
   "$attune" quality "$tmp/quality.csv" --instrument ecr-r --id id
+# The peer of score's MB/s, measured in the same run: a bare newline scan of the same file (wc -l,
+# best of 3), the I/O ceiling the issue names; score's --threads 2 MB/s as a fraction of it.
+score_bytes=$(stat -c %s "$tmp/score.csv")
+wc_best=""
+for _ in 1 2 3; do
+  t0=$EPOCHREALTIME  # wc -l takes some ms: /usr/bin/time's 10 ms steps are too coarse
+  wc -l "$tmp/score.csv" > /dev/null
+  e=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f", b - a }')
+  if [ -z "$wc_best" ] || awk -v a="$e" -v b="$wc_best" 'BEGIN { exit !(a < b) }'; then wc_best=$e; fi
+done
+/usr/bin/time -f "%e" -o "$tmp/time.txt" "$attune" score "$tmp/score.csv" --instrument ecr-r --id id --threads 2 \
+  -o "$tmp/out2" 2> /dev/null
+read -r s2 < "$tmp/time.txt"
+awk -v b="$score_bytes" -v w="$wc_best" -v s="$s2" 'BEGIN {
+  wc = w > 0 ? b / 1e6 / w : 0; sc = s > 0 ? b / 1e6 / s : 0
+  printf "  peer: wc -l of the score file %.2f s, %.0f MB/s; score --threads 2 (one more run) %.0f MB/s = %.2f of it (target >= 500 MB/s)\n", w, wc, sc, (wc > 0 ? sc / wc : 0) }'
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
