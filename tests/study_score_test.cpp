@@ -67,7 +67,8 @@ TEST(StudyScore, RowsFormattedOnTheWorkersEqualTheWriter) {
   const attune::instrument& ecr_r = *attune::find_builtin("ecr-r");
   const std::string sample = attune::test::source_path("examples/data/ecr-r-sample.csv");
   for (auto format : {attune::output_format::json, attune::output_format::csv, attune::output_format::table}) {
-    for (const std::vector<std::string>& columns : {std::vector<std::string>{}, std::vector<std::string>{"avoidance"}}) {
+    for (const std::vector<std::string>& columns :
+         {std::vector<std::string>{}, std::vector<std::string>{"avoidance"}}) {
       attune::score_study_options o;
       o.input.read.id_column = "id";
       o.chunk_rows = 37;
