@@ -4,7 +4,9 @@
 /// (docs/scale.md).
 ///
 /// A state holds what the streaming study accumulates chunk by chunk (for reliability: per scale
-/// the `reliability_accumulator`, the range rule's count and the answer checks) and a fingerprint:
+/// the `reliability_accumulator`; for correlate and factor one accumulator of the (keyed) items;
+/// for quality the `quality_sample`; for every study the range rule's count and the answer checks,
+/// in the shared `state_head`) and a fingerprint:
 /// the instrument (its JSON: keys, items, reversals, response range), the data's item columns and
 /// the options that shape the accumulation or the analysis (missing codes, out-of-range rule,
 /// response range, missing-data method, intervals, level, ...). States merge only when their
@@ -15,11 +17,12 @@
 ///
 /// The file format (text, version `state_format_version`):
 /// ```
-/// attune-state 1 reliability
+/// attune-state 1 reliability                (or correlate, factor, quality)
 /// {"columns":[...],"instrument":{...},"options":{...},"study":"reliability"}   (fingerprint, one line)
 /// rows <N> out_of_range <N>
 /// checks <bytes>            then that many bytes: answer_checks::serialize()
 /// scale <bytes>             then that many bytes: reliability_accumulator::serialize(), per scale
+///                           (quality: one section, quality_sample::serialize())
 /// end <FNV-1a 64 of every byte before this line, 16 hex digits>
 /// ```
 /// Reading checks the version, every declared size against the bytes left and the accumulators'
