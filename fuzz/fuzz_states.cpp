@@ -1,6 +1,7 @@
 // Serialized states: the first byte picks the reader. Bit 2 (value 4): a state file
-// (read_reliability_state, or with bit 4 (value 16) read_correlate_state, then merged with itself
-// and analysed: study/state.hpp); bit 3 (value 8):
+// (read_reliability_state, or with bit 4 (value 16) read_correlate_state, bit 5 (value 32)
+// read_factor_state, bit 6 (value 64) read_quality_state, then merged with itself and analysed:
+// study/state.hpp); bit 3 (value 8):
 // exact sums (exact_moments::deserialize); otherwise bit 0 picks pairwise_moments::deserialize or
 // reliability_accumulator::deserialize. An accepted state serializes back to a state that reads
 // back, and the analyses that take it return or throw attune::error.
@@ -14,7 +15,31 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const attune_fuzz::input in(data, size, true);
-  if ((in.options & 4) && (in.options & 16)) {
+  if ((in.options & 4) && (in.options & 32)) {
+    attune_fuzz::accepted([&] {
+      const auto st = attune::read_factor_state(in.text, "fuzz.state");
+      const std::string text = attune::serialize_state(st);
+      attune_fuzz::invariant(attune::serialize_state(attune::read_factor_state(text, "again")) == text,
+                             "factor state file round-trips");
+      attune_fuzz::accepted([&] {
+        auto merged = st;
+        attune::merge_state(merged, st);
+        (void)attune::study_factor(merged);
+      });
+    });
+  } else if ((in.options & 4) && (in.options & 64)) {
+    attune_fuzz::accepted([&] {
+      const auto st = attune::read_quality_state(in.text, "fuzz.state");
+      const std::string text = attune::serialize_state(st);
+      attune_fuzz::invariant(attune::serialize_state(attune::read_quality_state(text, "again")) == text,
+                             "quality state file round-trips");
+      attune_fuzz::accepted([&] {
+        auto merged = st;
+        attune::merge_state(merged, st);
+        (void)attune::study_quality_sample(merged);
+      });
+    });
+  } else if ((in.options & 4) && (in.options & 16)) {
     attune_fuzz::accepted([&] {
       const auto st = attune::read_correlate_state(in.text, "fuzz.state");
       const std::string text = attune::serialize_state(st);

@@ -86,5 +86,22 @@ int main(int argc, char** argv) {
   seed("states", "gen_correlate_state_file.txt",
        attune::serialize_state(attune::accumulate_correlate(nullptr, csv, co)), 4 | 16);
   std::remove(csv.c_str());
+  // Factor and quality states need an instrument: the 12 items of ecr-s, 40 rows of 1..7.
+  const attune::instrument ecrs = attune::resolve_instrument("ecr-s");
+  const std::string items_csv = root + "/states/.seed_items.csv";
+  {
+    std::ofstream data(items_csv, std::ios::binary);
+    for (std::size_t j = 0; j < ecrs.items.size(); ++j) data << (j ? "," : "") << ecrs.items[j].id;
+    data << "\n";
+    for (int i = 0; i < 40; ++i) {
+      for (std::size_t j = 0; j < ecrs.items.size(); ++j) {
+        data << (j ? "," : "") << 1 + (i * 3 + static_cast<int>(j) * (i % 5 + 1)) % 7;
+      }
+      data << "\n";
+    }
+  }
+  seed("states", "gen_factor_state_file.txt", attune::serialize_state(attune::accumulate_factor(ecrs, items_csv)), 4 | 32);
+  seed("states", "gen_quality_state_file.txt", attune::serialize_state(attune::accumulate_quality(ecrs, items_csv)), 4 | 64);
+  std::remove(items_csv.c_str());
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -284,6 +285,165 @@ TEST_F(CliMergeErrors, WhatNeedsEveryRowIsRefusedAndNoFileIsLeft) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("standard input"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(state));
+}
+
+}  // namespace
+
+namespace {
+
+// Factor states (exploratory, Pearson): 4 shards merged print the single run's factor analysis
+// byte for byte (the keyed items' moments are exact integer sums), in any order.
+TEST(CliMerge, FourFactorShardsMergedPrintExactlyTheSingleRun) {
+  const std::string dir = temp_path("factor");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 9000, {2500, 4097, 1, 2402});
+  for (const std::string options : {"--instrument ecr-r", "--instrument ecr-r --factors 3 --rotation varimax --method ml"}) {
+    SCOPED_TRACE(options);
+    const auto single = run_cli("factor '" + d.whole + "' " + options + " --format json");
+    ASSERT_EQ(single.exit_code, 0) << single.err;
+    std::vector<std::string> paths;
+    const std::string states = save_states(d, dir, options, &paths, "factor");
+    const auto merged = run_cli("merge" + states + " --format json");
+    ASSERT_EQ(merged.exit_code, 0) << merged.err;
+    EXPECT_EQ(merged.out, single.out) << "the merge must be byte-identical to the single run";
+    const auto table = run_cli("factor '" + d.whole + "' " + options);
+    const auto reversed = run_cli("merge '" + paths[3] + "' '" + paths[2] + "' '" + paths[1] + "' '" + paths[0] + "'");
+    ASSERT_EQ(reversed.exit_code, 0) << reversed.err;
+    EXPECT_EQ(reversed.out, table.out);
+    const std::string text = read_file(paths[1]);
+    const attune::factor_state st = attune::read_factor_state(text, paths[1]);
+    EXPECT_EQ(attune::serialize_state(st), text);
+    EXPECT_EQ(st.n_rows, 4097u);
+    EXPECT_TRUE(st.moments.exact());
+    EXPECT_EQ(st.moments.n_items(), 36);
+  }
+  // What needs every row is refused, and no file is left.
+  const std::string state = dir + "/cfa.state";
+  for (const std::string extra : {"--cfa", "--correlation polychoric", "--scores regression"}) {
+    const auto r = run_cli("factor '" + d.shards[0] + "' --instrument ecr-r " + extra + " --save-state '" + state + "'");
+    EXPECT_EQ(r.exit_code, 1) << extra;
+    EXPECT_NE(r.err.find("every row"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(state));
+  }
+}
+
+// Merging factor states of other factor options, or a factor state with a correlate state, is an
+// error naming both files and the field.
+TEST(CliMerge, MismatchedFactorStatesAreAnError) {
+  const std::string dir = temp_path("factor_mismatch");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 800, {400, 400});
+  const std::string a = dir + "/a.state", b = dir + "/b.state", c = dir + "/c.state";
+  ASSERT_EQ(run_cli("factor '" + d.shards[0] + "' --instrument ecr-r --save-state '" + a + "'").exit_code, 0);
+  ASSERT_EQ(run_cli("factor '" + d.shards[1] + "' --instrument ecr-r --factors 3 --save-state '" + b + "'").exit_code, 0);
+  auto r = run_cli("merge '" + a + "' '" + b + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("a.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("b.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("options.factors"), std::string::npos) << r.err;
+  ASSERT_EQ(run_cli("correlate '" + d.shards[1] + "' --instrument ecr-r --save-state '" + c + "'").exit_code, 0);
+  r = run_cli("merge '" + a + "' '" + c + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("c.state"), std::string::npos) << r.err;
+  // Truncated and damaged factor states.
+  const std::string text = read_file(a);
+  write_file(dir + "/cut.state", text.substr(0, text.size() - 30));
+  r = run_cli("merge '" + dir + "/cut.state'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
+  std::string damaged = text;
+  damaged[damaged.size() / 2] = damaged[damaged.size() / 2] == '1' ? '2' : '1';
+  write_file(dir + "/damaged.state", damaged);
+  r = run_cli("merge '" + dir + "/damaged.state'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("checksum"), std::string::npos) << r.err;
+}
+
+// Quality states: the sample statistics. Shards cut at the 4096-row blocks of the sample's sums
+// merge to exactly (byte for byte) the state of the whole file; other cuts agree within rounding
+// (the pairwise moments are floating point). The means are the item sums over the counts, checked
+// against a direct computation.
+TEST(CliMerge, FourQualityShardsMergedPrintTheWholeFilesSample) {
+  const std::string dir = temp_path("quality");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 14000, {4096, 4096, 4096, 1712});
+  const std::string options = "--instrument ecr-r";
+  const std::string whole_state = dir + "/whole.state";
+  ASSERT_EQ(run_cli("quality '" + d.whole + "' " + options + " --save-state '" + whole_state + "'").exit_code, 0);
+  const auto single = run_cli("merge '" + whole_state + "' --format json");
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  std::vector<std::string> paths;
+  const std::string states = save_states(d, dir, options, &paths, "quality");
+  const auto merged = run_cli("merge" + states + " --format json");
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(merged.out, single.out) << "shards on the 4096-row blocks merge byte for byte";
+  const auto j = nlohmann::json::parse(merged.out);
+  EXPECT_EQ(j["study"], "quality_sample");
+  EXPECT_EQ(j["n_rows"], 14000);
+  ASSERT_EQ(j["items"].size(), 36u);
+  // The first item's mean and SD, directly from the file (answers 1..7; empty = missing).
+  std::istringstream in(read_file(d.whole));
+  std::string line;
+  std::getline(in, line);
+  std::size_t col = 0;
+  {
+    std::istringstream h(line);
+    std::string name;
+    for (std::size_t c = 0; std::getline(h, name, ','); ++c) {
+      if (name == j["items"][0].get<std::string>()) col = c;
+    }
+  }
+  double n = 0, sum = 0, sum2 = 0;
+  while (std::getline(in, line)) {
+    std::istringstream r(line);
+    std::string cell;
+    for (std::size_t c = 0; std::getline(r, cell, ','); ++c) {
+      if (c == col && !cell.empty()) {
+        const double x = std::stod(cell);
+        n += 1, sum += x, sum2 += x * x;
+      }
+    }
+  }
+  EXPECT_EQ(j["n"][0].get<double>(), n);
+  EXPECT_NEAR(j["mean"][0].get<double>(), sum / n, 1e-12);
+  EXPECT_NEAR(j["sd"][0].get<double>(), std::sqrt((sum2 - sum * sum / n) / (n - 1)), 1e-10);
+  EXPECT_NEAR(j["covariance"][0][0].get<double>(), j["sd"][0].get<double>() * j["sd"][0].get<double>(), 1e-12);
+  // Cuts inside the blocks: within rounding.
+  const sharded e = make_shards(dir, 14000, {2500, 4097, 1, 7402});
+  const std::string states2 = save_states(e, dir, options, nullptr, "quality");
+  const auto merged2 = run_cli("merge" + states2 + " --format json");
+  ASSERT_EQ(merged2.exit_code, 0) << merged2.err;
+  const auto j2 = nlohmann::json::parse(merged2.out);
+  for (std::size_t a = 0; a < 36; ++a) {
+    EXPECT_EQ(j2["n"][a], j["n"][a]);
+    EXPECT_NEAR(j2["mean"][a].get<double>(), j["mean"][a].get<double>(), 1e-13);
+    for (std::size_t b = 0; b < 36; ++b) {
+      EXPECT_NEAR(j2["covariance"][a][b].get<double>(), j["covariance"][a][b].get<double>(), 1e-12);
+    }
+  }
+  EXPECT_EQ(j2["synonyms"], j["synonyms"]);
+  // The table names the items and the pairs.
+  const auto table = run_cli("merge" + states);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("quality sample statistics of ecr-r, 36 items, 14000 rows"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("psychsyn pairs"), std::string::npos) << table.out;
+  // Library round trip.
+  const std::string text = read_file(paths[0]);
+  EXPECT_EQ(attune::serialize_state(attune::read_quality_state(text, paths[0])), text);
+  // Other critical values: a mismatch naming the field; a bank is refused.
+  const std::string other = dir + "/other.state";
+  ASSERT_EQ(run_cli("quality '" + d.shards[0] + "' " + options + " --psychsyn-critical 0.5 --save-state '" + other + "'").exit_code, 0);
+  auto r = run_cli("merge '" + paths[1] + "' '" + other + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("options.psychsyn_critical"), std::string::npos) << r.err;
+  r = run_cli("quality - " + options + " --save-state '" + other + "x'", read_file(d.shards[0]));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("standard input"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(other + "x"));
+  write_file(dir + "/cut.state", text.substr(0, text.size() / 3));
+  r = run_cli("merge '" + dir + "/cut.state'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ void add_correlate_command(CLI::App& app) {
     so.input = make_input_options(o->in);
     so.correlation.method = *parse_correlation_kind(o->method);
     so.correlation.polychoric.threads = o->in.threads;
+    so.threads = o->in.threads;
     const auto inst = optional_instrument(o->in);
     if (!o->save_state.empty()) {
       const correlate_state state = accumulate_correlate(inst.get(), o->in.data, so);

@@ -2,7 +2,9 @@
 // confirmatory model with one factor per subscale (e.g. anxiety and avoidance).
 #include "attune/report/json.hpp"
 #include "attune/report/table.hpp"
+#include "attune/io/output_file.hpp"
 #include "attune/study/factor.hpp"
+#include "attune/study/state.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
@@ -21,6 +23,7 @@ void add_factor_command(CLI::App& app) {
     std::uint64_t seed = 1;
     std::string correlation = "pearson";
     std::string scores;
+    std::string save_state;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
@@ -48,6 +51,9 @@ void add_factor_command(CLI::App& app) {
   auto* iter = cmd->add_option("--iterations", o->iterations, "--parallel: simulated data sets (default 100)")
                    ->check(CLI::Range(1, max_parallel_replicates));
   cmd->add_option("--seed", o->seed, "--parallel: random seed (default 1)");
+  cmd->add_option("--save-state", o->save_state,
+                  "write this file's accumulated state (a shard: the keyed items' moments; exploratory, Pearson) "
+                  "instead of the results; combine shards with attune merge (docs/scale.md)");
   cmd->callback([o, f, rot, meth, cor, sc, par, iter] {
     if (iter->count() > 0 && par->count() == 0) {
       throw error(errc::invalid_argument, "--iterations sets the simulated data sets of --parallel: add --parallel");
@@ -83,6 +89,12 @@ void add_factor_command(CLI::App& app) {
     so.parallel_analysis.threads = o->in.threads;
     so.polychoric = o->correlation == "polychoric";
     if (!o->scores.empty()) so.scores = parse_factor_score_method(o->scores);  // CLI11 checked the name
+    so.threads = o->in.threads;
+    if (!o->save_state.empty()) {
+      const factor_state state = accumulate_factor(resolve_instrument(o->in.instrument), o->in.data, so);
+      write_output_file(o->save_state, serialize_state(state), output_file_options{.inputs = o->in.inputs()});
+      return;
+    }
     const factor_study study = study_factor(resolve_instrument(o->in.instrument), o->in.data, so);
     if (format == output_format::csv) {
       write_text(o->in, to_csv(study));

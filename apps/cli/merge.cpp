@@ -1,4 +1,4 @@
-// attune merge: combines the state files of shards (attune reliability/correlate --save-state) and prints
+// attune merge: combines the state files of shards (attune reliability/correlate/factor/quality --save-state) and prints
 // the study of all their rows, as one run over all of them would (docs/scale.md).
 #include "attune/report/apa.hpp"
 #include "attune/report/json.hpp"
@@ -17,7 +17,7 @@ void add_merge_command(CLI::App& app) {
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("merge", "combine the state files of shards (--save-state) into the result of all their rows");
   cmd->add_option("STATE", o->states,
-                  "state files written by attune reliability or attune correlate --save-state, in row order")
+                  "state files written by attune reliability, correlate, factor or quality --save-state, in row order")
       ->required()
       ->expected(1, -1);
   cmd->add_option("--format", o->out.format, "table, json, apa (reliability) or csv (correlate)")
@@ -25,33 +25,30 @@ void add_merge_command(CLI::App& app) {
       ->default_val("table");
   cmd->add_option("-o,--output", o->out.output, "write to FILE (atomically) instead of standard output");
   cmd->callback([o] {
-    // The study of the first file's first line (every file must be of it: the readers check).
-    const std::string study_name = state_study(read_state_file(o->states.front()), o->states.front());
-    std::vector<std::string> warnings;
-    if (study_name == "correlate") {
-      correlate_study study = study_correlate(merge_correlate_state_files(o->states, warnings));
-      study.warnings.insert(study.warnings.end(), warnings.begin(), warnings.end());
-      switch (o->out.format_enum()) {
-        case output_format::json: write_text(o->out, to_json(study), o->states); break;
-        case output_format::csv: write_text(o->out, to_csv(study), o->states); break;
-        case output_format::apa:
-          throw error(errc::invalid_argument, "merge: correlate states print as table, json or csv",
-                      {.option = "--format"});
-        default: write_text(o->out, to_table(study), o->states);
-      }
-      return;
+    const merged_study merged = merge_states(o->states);
+    const output_format f = o->out.format_enum();
+    const auto refuse = [&](const char* formats) {
+      throw error(errc::invalid_argument, "merge: " + merged.study + " states print as " + formats, {.option = "--format"});
+    };
+    std::string text;
+    if (merged.reliability) {
+      if (f == output_format::csv) refuse("table, json or apa");
+      text = f == output_format::json ? to_json(*merged.reliability)
+             : f == output_format::apa ? to_apa(*merged.reliability) + "\n"
+                                       : to_table(*merged.reliability);
+    } else if (merged.correlate) {
+      if (f == output_format::apa) refuse("table, json or csv");
+      text = f == output_format::json ? to_json(*merged.correlate)
+             : f == output_format::csv ? to_csv(*merged.correlate)
+                                       : to_table(*merged.correlate);
+    } else if (merged.factor) {
+      if (f == output_format::apa || f == output_format::csv) refuse("table or json");
+      text = f == output_format::json ? to_json(*merged.factor) : to_table(*merged.factor);
+    } else {
+      if (f == output_format::apa || f == output_format::csv) refuse("table or json");
+      text = f == output_format::json ? to_json(*merged.quality) : to_table(*merged.quality);
     }
-    const reliability_state merged = merge_state_files(o->states, warnings);
-    reliability_study study = study_reliability(merged);
-    study.warnings.insert(study.warnings.end(), warnings.begin(), warnings.end());
-    switch (o->out.format_enum()) {
-      case output_format::json: write_text(o->out, to_json(study), o->states); break;
-      case output_format::apa: write_text(o->out, to_apa(study) + "\n", o->states); break;
-      case output_format::csv:
-        throw error(errc::invalid_argument, "merge: reliability states print as table, json or apa",
-                    {.option = "--format"});
-      default: write_text(o->out, to_table(study), o->states);
-    }
+    write_text(o->out, text, o->states);
   });
 }
 

@@ -9,6 +9,7 @@
 #include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
 #include "attune/study/quality.hpp"
+#include "attune/study/state.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
@@ -21,6 +22,7 @@ struct options {
   std::string mahalanobis_missing = "observed", clean_output, bank;
   double lz_min = -1.96;
   bool summary = false;
+  std::string save_state;
 };
 
 void run(const options& o) {
@@ -44,6 +46,12 @@ void run(const options& o) {
   if (!o.bank.empty()) so.bank = load_item_bank(o.bank);
   so.lz_min = o.lz_min;
   so.threads = o.in.threads;
+  if (!o.save_state.empty()) {
+    if (!o.clean_output.empty()) throw error(errc::invalid_argument, "--save-state writes a state, not a clean copy: drop --clean-output");
+    const quality_state state = accumulate_quality(resolve_instrument(o.in.instrument), o.in.data, so);
+    write_output_file(o.save_state, serialize_state(state), output_file_options{.inputs = o.in.inputs()});
+    return;
+  }
   // CSV and JSON stream a chunk at a time (quality_file: two passes over DATA; standard input and
   // --bank are read whole); the table holds every row to align it.
   output out(o.in, {o.bank});
@@ -84,6 +92,9 @@ void add_quality_command(CLI::App& app) {
   add_columns_flag(*cmd, o->in);
   cmd->add_option("--clean-output", o->clean_output,
                   "also write DATA without the flagged respondents to FILE (atomically; same columns)");
+  cmd->add_option("--save-state", o->save_state,
+                  "write this file's sample statistics (a shard's state: item moments and covariances) instead of "
+                  "the screening; attune merge prints those of all shards (docs/scale.md)");
   cmd->add_flag("--summary", o->summary, "with CSV output: print the summary and validation report on standard error");
   auto& q = o->q;
   cmd->add_option("--longstring-share", q.longstring_share,

@@ -260,4 +260,60 @@ template class streaming_writer<quality_study>;
 std::string to_json(const quality_study& study) { return detail::report_text(study, output_format::json); }
 std::string to_table(const quality_study& study) { return detail::report_text(study, output_format::table); }
 
+// The sample statistics of merged quality states (`attune merge`, docs/scale.md).
+namespace {
+detail::json sample_pairs(const quality_sample_study& s, const std::vector<item_pair>& ps) {
+  detail::json a = detail::json::array();
+  for (const auto& p : ps) {
+    a.push_back({{"first", s.items[static_cast<std::size_t>(p.first)]},
+                 {"second", s.items[static_cast<std::size_t>(p.second)]},
+                 {"r", p.r}});
+  }
+  return a;
+}
+}  // namespace
+
+std::string to_json(const quality_sample_study& s) {
+  detail::json body = detail::json::object();
+  body["instrument"] = s.instrument;
+  body["items"] = s.items;
+  body["n_rows"] = s.n_rows;
+  body["psychsyn_critical"] = s.options.psychsyn_critical;
+  body["psychant_critical"] = s.options.psychant_critical;
+  body["n"] = s.n;
+  body["mean"] = s.mean;
+  body["sd"] = s.sd;
+  body["covariance"] = s.covariance;
+  body["pair_counts"] = s.pair_counts;
+  body["synonyms"] = sample_pairs(s, s.synonyms);
+  body["antonyms"] = sample_pairs(s, s.antonyms);
+  body["warnings"] = s.warnings;
+  return detail::document_text("quality_sample", body);
+}
+
+std::string to_table(const quality_sample_study& s) {
+  std::ostringstream os;
+  os << "quality sample statistics" << (s.instrument.empty() ? "" : " of " + s.instrument) << ", " << s.items.size()
+     << " items, " << s.n_rows << " rows (answers within each item's range)\n";
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t j = 0; j < s.items.size(); ++j) {
+    const auto i = static_cast<Eigen::Index>(j);
+    rows.push_back({s.items[j], detail::fixed_text(s.n(i), 0), detail::fixed_text(s.mean(i), 3),
+                    detail::fixed_text(s.sd(i), 3)});
+  }
+  os << detail::block_table({"item", "n", "mean", "sd"}, rows, 1, true, "  ", detail::table_width());
+  auto pairs = [&](const char* what, double critical, const std::vector<item_pair>& ps) {
+    os << what << " (r " << (critical > 0 ? "> " : "< ") << detail::number_text(critical) << "): " << ps.size() << "\n";
+    for (const auto& p : ps) {
+      os << "  " << s.items[static_cast<std::size_t>(p.first)] << " ~ " << s.items[static_cast<std::size_t>(p.second)]
+         << "  r = " << detail::fixed_text(p.r, 3) << "\n";
+    }
+  };
+  pairs("psychsyn pairs", s.options.psychsyn_critical, s.synonyms);
+  pairs("psychant pairs", s.options.psychant_critical, s.antonyms);
+  os << "(the covariance matrix behind the Mahalanobis distance: --format json)\n";
+  for (const auto& w : s.warnings) os << "warning: " << w << "\n";
+  return os.str();
+}
+
 ATTUNE_END_NAMESPACE

@@ -1,6 +1,7 @@
 #include "attune/study/correlate.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <new>
 #include <optional>
 
@@ -9,7 +10,8 @@
 #include "attune/core/error.hpp"
 #include "attune/study/state.hpp"
 #include "detail/leading_moments.hpp"
-#include "detail/progress_input.hpp"
+#include "data/chunk_pipeline.hpp"
+#include "detail/progress.hpp"
 #include "study/state_fingerprint.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -57,32 +59,56 @@ struct correlate_accumulation {
   correlate_accumulation& operator=(const correlate_accumulation&) = delete;
 };
 
-// One pass over the file, chunk by chunk: memory O(k^2 + chunk), not O(N k). False where the file
-// cannot be opened (the whole-file reader names it).
+// One chunk's part, on any worker.
+struct correlate_chunk {
+  std::size_t n_out_of_range = 0;
+  std::optional<answer_checks> checks;
+  reliability_accumulator moments;
+};
+
+// One pass over the file, chunk by chunk on `options.threads` threads, merged in file order (the
+// result does not depend on the thread count): memory O(k^2 + chunk), not O(N k). False where the
+// file cannot be opened (the whole-file reader names it).
 bool accumulate(correlate_accumulation& a, const instrument* given, const std::string& path,
                 const correlate_study_options& options) {
   std::error_code missing;
   if (!std::filesystem::exists(path, missing)) return false;
-  detail::progress_input input(path, options.input.progress);  // bytes read, as stage "read"
-  response_reader reader(input.stream(), path, given != nullptr ? given->item_ids() : std::vector<std::string>{},
-                         reading_options(options.input));
   a.given = given != nullptr;
   if (given != nullptr) a.inst = *given;
-  responses chunk;
-  while (reader.read(chunk, kStreamChunkRows)) {
-    if (!a.checks) {
-      // a declared range: the same scale for every chunk
-      if (given == nullptr) a.inst = columns_as_scale(chunk, options.input);
-      a.columns = chunk.columns;
-      a.checks.emplace(a.inst, options.input);
-      a.moments = reliability_accumulator(static_cast<Eigen::Index>(chunk.columns.size()), missing_method::pairwise);
-    }
-    a.n_rows += static_cast<std::size_t>(chunk.n_rows());
-    a.n_out_of_range += apply_range_rule(a.inst, chunk, options.input.scoring);
-    a.checks->add(chunk);
-    a.moments.add(chunk.values);
+  if (given == nullptr) {
+    // The data's columns as one scale (a declared range: the same for every chunk), from the
+    // header and the first row, before the workers need it.
+    std::ifstream in(path, std::ios::binary);
+    response_reader head(in, path, {}, reading_options(options.input));
+    responses first;
+    if (!head.read(first, 1)) return true;  // no rows: the caller's check
+    a.inst = columns_as_scale(first, options.input);
   }
-  input.finish();
+  detail::for_each_chunk<correlate_chunk>(
+      detail::chunk_file{.path = path,
+                         .item_ids = given != nullptr ? given->item_ids() : std::vector<std::string>{},
+                         .read = reading_options(options.input),
+                         .progress = options.input.progress,
+                         .stage = "read"},
+      {.chunk_rows = kStreamChunkRows, .threads = options.threads},
+      [&](responses& chunk, correlate_chunk& part) {
+        part.n_out_of_range = apply_range_rule(a.inst, chunk, options.input.scoring);
+        part.checks.emplace(a.inst, options.input);
+        part.checks->add(chunk);
+        part.moments = reliability_accumulator(static_cast<Eigen::Index>(chunk.columns.size()), missing_method::pairwise);
+        part.moments.add(chunk.values);
+      },
+      [&](responses& chunk, correlate_chunk& part) {  // file order
+        if (!a.checks) {
+          a.columns = chunk.columns;
+          a.checks.emplace(a.inst, options.input);
+          a.moments = reliability_accumulator(static_cast<Eigen::Index>(chunk.columns.size()), missing_method::pairwise);
+        }
+        a.n_rows += static_cast<std::size_t>(chunk.n_rows());
+        a.n_out_of_range += part.n_out_of_range;
+        a.checks->merge(*part.checks);
+        a.moments.merge(part.moments);
+      });
   return true;
 }
 
@@ -119,7 +145,8 @@ correlate_study study_correlate(const instrument* inst, const std::string& path,
     try {
       correlate_accumulation a;
       if (accumulate(a, inst, path, options) && a.n_rows > 0) return analyze(a, path);
-    } catch (const error&) {
+    } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
       // the whole-file path below reports it with its usual message
     } catch (const std::bad_alloc&) {
     }

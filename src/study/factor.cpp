@@ -12,7 +12,11 @@
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
+#include "attune/study/state.hpp"
+#include "data/chunk_pipeline.hpp"
+#include "detail/leading_moments.hpp"
 #include "detail/progress_input.hpp"
+#include "study/state_fingerprint.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -220,63 +224,154 @@ factor_study study_factor(const instrument& inst, responses data, const factor_s
 
 namespace {
 
-// Rows per chunk: one block of pairwise_moments::add, so that the chunks' moments merged in file
-// order are bit for bit those of the whole matrix.
-constexpr std::size_t kStreamChunkRows = 4096;
-
-// An exploratory analysis on Pearson correlations in one pass over the file: the keyed items'
-// pairwise moments accumulated chunk by chunk (memory O(k^2 + chunk), not O(N k)). nullopt where
-// the whole-file path must answer (a file that cannot be opened, an empty file).
-std::optional<factor_study> stream_factor(const instrument& inst, const std::string& path,
-                                          const factor_study_options& options) {
-  std::error_code missing;
-  if (!std::filesystem::exists(path, missing)) return std::nullopt;
-  detail::progress_input input(path, options.input.progress);  // bytes read as stage "read"; cancel
-  response_reader reader(input.stream(), path, inst.item_ids(), reading_options(options.input));
-  factor_study out;
-  out.instrument = inst.id;
-  out.analysis = options.analysis;
+// A streamed exploratory analysis on Pearson correlations: the keyed items' pairwise moments
+// accumulated chunk by chunk (memory O(k^2 + chunk), not O(N k)), exact integer sums while every
+// answer is an integer (so that shards merged in any order give the single run bit for bit).
+// Of a file read in chunks, or of merged state files.
+struct factor_accumulation {
+  factor_study head;  // instrument, items, columns, subscales, reversals, factors (the subscales)
+  std::vector<std::string> columns;  // the data's item columns
+  std::size_t n_rows = 0, n_out_of_range = 0;
   std::optional<answer_checks> checks;
-  std::optional<pairwise_moments> total;
-  std::vector<std::size_t> subscale_of;
-  responses chunk;
-  while (reader.read(chunk, kStreamChunkRows)) {
-    out.n_out_of_range += apply_range_rule(inst, chunk, options.input.scoring);
-    out.n_rows += static_cast<std::size_t>(chunk.n_rows());
-    if (!checks) checks.emplace(inst, options.input);
-    checks->add(chunk);
-    factor_study scratch;  // the first chunk names the items in `out`; the others in a scratch copy
-    std::vector<std::size_t> scratch_of;
-    const Eigen::MatrixXd keyed =
-        total ? keyed_structure(inst, chunk, options, scratch, scratch_of) : keyed_structure(inst, chunk, options, out, subscale_of);
-    if (!total) total.emplace(keyed.cols());
-    pairwise_moments part(keyed.cols());
-    part.add(keyed);
-    total->merge(part);
-  }
-  if (out.n_rows == 0) return std::nullopt;
+  reliability_accumulator moments;
+};
+
+// One chunk's part, on any worker.
+struct factor_chunk {
+  std::size_t n_out_of_range = 0;
+  std::optional<answer_checks> checks;
+  factor_study names;
+  reliability_accumulator moments;
+};
+
+// One pass over the file on `options.threads` threads, chunks merged in file order (the result
+// does not depend on the thread count). False where the file cannot be opened or holds no rows
+// (the whole-file reader names it).
+bool accumulate(factor_accumulation& a, const instrument& inst, const std::string& path,
+                const factor_study_options& options) {
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) return false;
+  a.head.instrument = inst.id;
+  a.head.analysis = options.analysis;
+  detail::for_each_chunk<factor_chunk>(
+      detail::chunk_file{.path = path, .item_ids = inst.item_ids(), .read = reading_options(options.input),
+                         .progress = options.input.progress, .stage = "read"},
+      {.threads = options.threads},
+      [&](responses& chunk, factor_chunk& part) {
+        part.n_out_of_range = apply_range_rule(inst, chunk, options.input.scoring);
+        part.checks.emplace(inst, options.input);
+        part.checks->add(chunk);
+        part.names = factor_study{};
+        std::vector<std::size_t> subscale_of;
+        const Eigen::MatrixXd keyed = keyed_structure(inst, chunk, options, part.names, subscale_of);
+        part.moments = reliability_accumulator(keyed.cols(), missing_method::pairwise);
+        part.moments.add(keyed);
+      },
+      [&](responses& chunk, factor_chunk& part) {  // file order
+        if (!a.checks) {
+          a.head.items = part.names.items;
+          a.head.columns = part.names.columns;
+          a.head.item_subscales = part.names.item_subscales;
+          a.head.reversed = part.names.reversed;
+          a.head.factors = part.names.factors;
+          a.columns = chunk.columns;
+          a.checks.emplace(inst, options.input);
+          a.moments = reliability_accumulator(part.moments.n_items(), missing_method::pairwise);
+        }
+        a.n_rows += static_cast<std::size_t>(chunk.n_rows());
+        a.n_out_of_range += part.n_out_of_range;
+        a.checks->merge(*part.checks);
+        a.moments.merge(part.moments);
+      });
+  return a.n_rows > 0;
+}
+
+factor_study analyze(const factor_accumulation& a, const factor_study_options& options, const std::string& source) {
+  factor_study out = a.head;
+  out.n_rows = a.n_rows;
+  out.n_out_of_range = a.n_out_of_range;
   if (out.n_out_of_range > 0) {
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
   }
-  const auto checked = checks->warnings(path);
+  const auto checked = a.checks->warnings(source);
   out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
-  check_items_for_efa(total->n_items());
-  efa_from_correlations(total->correlation(), total->counts(), static_cast<Eigen::Index>(out.n_rows), nullptr,
-                        options, out);
+  check_items_for_efa(a.moments.n_items());
+  // The accumulator's moments hold the keyed items and then their sum: the items' block.
+  const pairwise_moments pm = detail::leading_moments(a.moments.moments(), a.moments.n_items());
+  efa_from_correlations(pm.correlation(), pm.counts(), static_cast<Eigen::Index>(out.n_rows), nullptr, options, out);
   return out;
 }
 
+// What streams: an exploratory analysis on Pearson correlations without factor scores, from a file.
+bool streamable(const std::string& path, const factor_study_options& options) {
+  return path != "-" && options.analysis == factor_analysis_kind::efa && !options.polychoric && !options.scores;
+}
+
 }  // namespace
+
+factor_state accumulate_factor(const instrument& inst, const std::string& path, const factor_study_options& options) {
+  options.validate();
+  if (!streamable(path, options)) {
+    throw error(errc::invalid_argument,
+                path == "-" ? std::string("a state is saved from a data file, not from standard input")
+                            : std::string("a factor state holds the Pearson moments of the keyed items: the confirmatory "
+                                          "model, polychoric correlations and factor scores need every row; save the "
+                                          "state of an exploratory analysis on Pearson correlations"),
+                {.option = "factor_study_options", .rule = "state_needs_rows"});
+  }
+  factor_accumulation a;
+  if (!accumulate(a, inst, path, options)) {
+    (void)read_study_data(path, &inst, options.input);  // names the missing or empty file, as the study does
+    throw error(errc::insufficient_data, path + ": no data rows", {.source = path, .rule = "no_rows"});
+  }
+  check_items_for_efa(a.moments.n_items());
+  factor_state st;
+  st.fingerprint = detail::factor_fingerprint(inst, a.columns, a.head.items, options);
+  st.n_rows = a.n_rows;
+  st.n_out_of_range = a.n_out_of_range;
+  st.checks = a.checks->serialize();
+  st.moments = std::move(a.moments);
+  return st;
+}
+
+factor_study study_factor(const factor_state& state) {
+  const auto contents = detail::read_factor_fingerprint(state.fingerprint, state.source);
+  if (state.n_rows == 0) throw error(errc::insufficient_data, "factor: the states hold no rows", {.rule = "no_rows"});
+  factor_accumulation a;
+  a.head.instrument = contents.inst.id;
+  a.head.analysis = factor_analysis_kind::efa;
+  // The names of the keyed items, from the fingerprint's instrument and columns (no rows).
+  responses names;
+  names.columns = contents.columns;
+  names.values = Eigen::MatrixXd(0, static_cast<Eigen::Index>(contents.columns.size()));
+  std::vector<std::size_t> subscale_of;
+  (void)keyed_structure(contents.inst, names, contents.options, a.head, subscale_of);
+  if (a.head.items.size() != contents.n_keyed ||
+      state.moments.n_items() != static_cast<Eigen::Index>(contents.n_keyed)) {
+    throw error(errc::bad_input,
+                "state " + state.source + ": the moments hold " + std::to_string(state.moments.n_items()) +
+                    " keyed items; the fingerprint names " + std::to_string(contents.n_keyed),
+                {.source = state.source, .rule = "state_file"});
+  }
+  a.n_rows = state.n_rows;
+  a.n_out_of_range = state.n_out_of_range;
+  a.checks.emplace(contents.inst, contents.options.input);
+  a.checks->restore(state.checks);
+  a.moments = state.moments;
+  return analyze(a, contents.options, "the merged states");
+}
 
 factor_study study_factor(const instrument& inst, const std::string& path, const factor_study_options& options) {
   options.validate();
   // Streams an exploratory analysis on Pearson correlations without factor scores; factor scores
   // (every row), polychorics (the rows' pair tables) and CFA (fitted to the rows) read the file.
-  if (path != "-" && options.analysis == factor_analysis_kind::efa && !options.polychoric && !options.scores) {
+  if (streamable(path, options)) {
     try {
-      if (auto streamed = stream_factor(inst, path, options)) return std::move(*streamed);
-    } catch (const error&) {
+      factor_accumulation a;
+      if (accumulate(a, inst, path, options)) return analyze(a, options, path);
+    } catch (const error& e) {
+      detail::rethrow_if_cancelled(e);
       // the whole-file path below reports it with its usual message
     } catch (const std::bad_alloc&) {
     }

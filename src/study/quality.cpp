@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <new>
 #include <ostream>
@@ -12,6 +13,7 @@
 #include "attune/analyses/irt.hpp"
 #include "attune/core/error.hpp"
 #include "attune/io/csv.hpp"
+#include "attune/study/state.hpp"
 #include "detail/csv_writer.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
@@ -19,6 +21,7 @@
 #include "detail/quote.hpp"
 #include "analyses/quality_rows.hpp"
 #include "data/chunk_pipeline.hpp"
+#include "study/state_fingerprint.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -208,9 +211,21 @@ struct quality_pass1 {
   std::vector<warning> checked;         // the answers' checks
 };
 
-std::optional<quality_pass1> quality_first_pass(const instrument& inst, const std::string& path,
-                                                const quality_study_options& o) {
-  const quality_options q = effective(o);
+// The sample's statistics, the answers' checks and (with `hashes`) the ids' hashes, in one pass
+// over the file on `o.threads` threads, chunks merged in file order.
+struct sample_pass {
+  quality_sample sample;
+  answer_checks checks;
+  std::vector<std::vector<std::uint64_t>> hashes;  // per chunk, sorted
+  std::size_t n_rows = 0;
+  std::string id_column;
+  std::vector<std::string> items, columns;
+  sample_pass(const instrument& inst, const quality_study_options& o)
+      : sample(static_cast<Eigen::Index>(inst.items.size())), checks(inst, o.input) {}
+};
+
+void read_sample(sample_pass& r, const instrument& inst, const std::string& path, const quality_study_options& o,
+                 bool hashes) {
   const quality_design design = make_quality_design(inst, o.input.scoring.range);
   const auto k = static_cast<Eigen::Index>(inst.items.size());
   struct part {
@@ -219,12 +234,6 @@ std::optional<quality_pass1> quality_first_pass(const instrument& inst, const st
     std::vector<std::uint64_t> hashes;
   };
   std::vector<part> parts(detail::chunk_slots(o.threads));
-  quality_sample sample(k);
-  answer_checks checks(inst, o.input);
-  std::vector<std::vector<std::uint64_t>> hashes;
-  quality_pass1 r;
-  bool first = true;
-  std::size_t n_rows = 0;
   detail::for_each_chunk_slot(
       detail::chunk_file{.path = path, .item_ids = inst.item_ids(), .read = reading_options(o.input),
                          .progress = o.input.progress, .stage = "read"},
@@ -236,24 +245,41 @@ std::optional<quality_pass1> quality_first_pass(const instrument& inst, const st
         p.checks.emplace(inst, o.input);
         p.checks->add(chunk);
         p.hashes.clear();
+        if (!hashes) return;
         for (const auto& id : chunk.row_ids)
           if (!id.empty()) p.hashes.push_back(id_hash(id));
         std::sort(p.hashes.begin(), p.hashes.end());
       },
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
-        n_rows += static_cast<std::size_t>(chunk.n_rows());
-        if (first) {
-          r.head.id_column = id_column_name(chunk, o.input);
-          r.head.items = chunk.item_ids;
-          first = false;
+        if (r.n_rows == 0) {
+          r.id_column = id_column_name(chunk, o.input);
+          r.items = chunk.item_ids;
+          r.columns = chunk.columns;
         }
-        sample.merge(p.sample);
-        checks.merge(*p.checks);
-        if (!p.hashes.empty()) hashes.push_back(std::move(p.hashes));
+        r.n_rows += static_cast<std::size_t>(chunk.n_rows());
+        r.sample.merge(p.sample);
+        r.checks.merge(*p.checks);
+        if (!p.hashes.empty()) r.hashes.push_back(std::move(p.hashes));
         p.hashes = {};
       });
+}
+
+std::optional<quality_pass1> quality_first_pass(const instrument& inst, const std::string& path,
+                                                const quality_study_options& o) {
+  const quality_options q = effective(o);
+  const quality_design design = make_quality_design(inst, o.input.scoring.range);
+  const auto k = static_cast<Eigen::Index>(inst.items.size());
+  sample_pass pass(inst, o);
+  read_sample(pass, inst, path, o, true);
+  const std::size_t n_rows = pass.n_rows;
   if (n_rows == 0) return std::nullopt;  // the whole-file reader names the empty file
+  quality_pass1 r;
+  r.head.id_column = pass.id_column;
+  r.head.items = pass.items;
+  std::vector<std::vector<std::uint64_t>>& hashes = pass.hashes;
+  const quality_sample& sample = pass.sample;
+  const answer_checks& checks = pass.checks;
   r.repeated = repeated_hashes(hashes);
   hashes = {};
   r.context = detail::make_quality_context(sample, design, q);
@@ -493,6 +519,65 @@ void write_clean_data(const std::string& path, const read_options& options, cons
     throw error(errc::io_error, path + ": the file changed while it was read (fewer rows)",
                 {.source = path, .rule = "file_changed"});
   }
+}
+
+quality_state accumulate_quality(const instrument& inst, const std::string& path, const quality_study_options& options) {
+  options.validate();
+  if (!quality_streams(path, options)) {
+    throw error(errc::invalid_argument,
+                path == "-" ? std::string("a state is saved from a data file, not from standard input")
+                            : std::string("a quality state holds the sample's statistics: person fit (an item bank) needs "
+                                          "every row; save the state without the bank"),
+                {.option = "quality_study_options.bank", .rule = "state_needs_rows"});
+  }
+  sample_pass pass(inst, options);
+  read_sample(pass, inst, path, options, false);
+  if (pass.n_rows == 0) {
+    (void)read_study_data(path, &inst, options.input);  // names the empty file, as the study does
+    throw error(errc::insufficient_data, path + ": no data rows", {.source = path, .rule = "no_rows"});
+  }
+  quality_state st;
+  st.fingerprint = detail::quality_fingerprint(inst, pass.columns, options);
+  st.n_rows = pass.n_rows;
+  st.checks = pass.checks.serialize();
+  st.sample = std::move(pass.sample);
+  return st;
+}
+
+quality_sample_study study_quality_sample(const quality_state& state) {
+  const auto contents = detail::read_quality_fingerprint(state.fingerprint, state.source);
+  if (state.n_rows == 0) throw error(errc::insufficient_data, "quality: the states hold no rows", {.rule = "no_rows"});
+  const quality_sample& sample = state.sample;
+  const auto k = static_cast<Eigen::Index>(contents.inst.items.size());
+  if (sample.n_items() != k) {
+    throw error(errc::bad_input, "state " + state.source + ": the sample holds " + std::to_string(sample.n_items()) +
+                                     " items; the fingerprint's instrument has " + std::to_string(k),
+                {.source = state.source, .rule = "state_file"});
+  }
+  quality_sample_study out;
+  out.instrument = contents.inst.id;
+  out.items = contents.inst.item_ids();
+  out.n_rows = state.n_rows;
+  out.options = contents.options.quality;
+  out.n = sample.counts();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  out.mean = Eigen::VectorXd::Constant(k, nan);
+  out.sd = Eigen::VectorXd::Constant(k, nan);
+  out.covariance = sample.moments().covariance();
+  out.pair_counts = sample.moments().counts();
+  for (Eigen::Index j = 0; j < k; ++j) {
+    // The Mahalanobis centre: the item's sum / count (quality.hpp, `quality_sample`).
+    if (out.n(j) > 0) out.mean(j) = sample.sums()(j) / out.n(j);
+    if (out.n(j) >= 2 && std::isfinite(out.covariance(j, j))) out.sd(j) = std::sqrt(out.covariance(j, j));
+  }
+  const quality_options& q = out.options;
+  if (!std::isnan(q.psychsyn_critical)) out.synonyms = psych_pairs(sample.moments(), q.psychsyn_critical, false);
+  if (!std::isnan(q.psychant_critical)) out.antonyms = psych_pairs(sample.moments(), q.psychant_critical, true);
+  answer_checks checks(contents.inst, contents.options.input);
+  checks.restore(state.checks);
+  const auto checked = checks.warnings("the merged states");
+  out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  return out;
 }
 
 ATTUNE_END_NAMESPACE

@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cinttypes>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -218,23 +220,122 @@ correlate_fingerprint_contents read_correlate_fingerprint(const std::string& fin
   return out;
 }
 
+namespace {
+
+json number_or_null(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
+double number_or_nan(const json& j) { return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>(); }
+
+template <class Options>
+void validate_read(const Options& options, const std::string& source) {
+  try {
+    options.validate();
+  } catch (const error& e) {
+    throw state_error(source, std::string("the fingerprint's options are invalid: ") + e.what());
+  }
+}
+
+}  // namespace
+
+std::string factor_fingerprint(const instrument& inst, const std::vector<std::string>& columns,
+                               const std::vector<std::string>& keyed_items, const factor_study_options& options) {
+  json j = fingerprint_head("factor", inst, true, columns, options.input);
+  j["keyed_items"] = keyed_items;
+  json& o = j["options"];
+  o["subscales"] = options.subscales;
+  const efa_options& e = options.efa;
+  o["factors"] = e.n_factors;
+  o["method"] = std::string(to_string(e.method));
+  o["rotation"] = std::string(to_string(e.rotation));
+  o["oblimin_gamma"] = e.oblimin_gamma;
+  o["geomin_delta"] = e.geomin_delta;
+  o["max_iterations"] = e.max_iterations;
+  o["rotation_tolerance"] = e.rotation_tolerance;
+  o["fit_level"] = options.efa_fit.level;
+  o["parallel"] = options.parallel;
+  o["parallel_replicates"] = options.parallel_analysis.replicates;
+  o["parallel_quantile"] = options.parallel_analysis.quantile;
+  o["parallel_seed"] = options.parallel_analysis.seed;
+  return dump(j);
+}
+
+factor_fingerprint_contents read_factor_fingerprint(const std::string& fingerprint, const std::string& source) {
+  const json j = parse_json_input(fingerprint, source);
+  factor_fingerprint_contents out;
+  bool given = true;
+  try {
+    read_fingerprint_head(j, "factor", source, out.inst, given, out.columns, out.options.input);
+    out.n_keyed = j.at("keyed_items").get<std::vector<std::string>>().size();
+    const json& o = j.at("options");
+    factor_study_options& f = out.options;
+    f.subscales = o.at("subscales").get<std::vector<std::string>>();
+    f.efa.n_factors = o.at("factors").get<int>();
+    const auto method = parse_factor_method(o.at("method").get<std::string>());
+    const auto rotation = parse_factor_rotation(o.at("rotation").get<std::string>());
+    if (!method || !rotation) throw state_error(source, "options.method or options.rotation is unknown");
+    f.efa.method = *method;
+    f.efa.rotation = *rotation;
+    f.efa.oblimin_gamma = o.at("oblimin_gamma").get<double>();
+    f.efa.geomin_delta = o.at("geomin_delta").get<double>();
+    f.efa.max_iterations = o.at("max_iterations").get<int>();
+    f.efa.rotation_tolerance = o.at("rotation_tolerance").get<double>();
+    f.efa_fit.level = o.at("fit_level").get<double>();
+    f.parallel = o.at("parallel").get<bool>();
+    f.parallel_analysis.replicates = o.at("parallel_replicates").get<int>();
+    f.parallel_analysis.quantile = o.at("parallel_quantile").get<double>();
+    f.parallel_analysis.seed = o.at("parallel_seed").get<std::uint64_t>();
+  } catch (const json::exception& e) {
+    throw state_error(source, std::string("the fingerprint does not read: ") + e.what());
+  }
+  if (out.n_keyed < 2 || out.n_keyed > static_cast<std::size_t>(max_serialized_items - 1)) {
+    throw state_error(source, "the fingerprint names " + std::to_string(out.n_keyed) +
+                                  " keyed items; a factor state holds 2 to " + std::to_string(max_serialized_items - 1));
+  }
+  validate_read(out.options, source);
+  return out;
+}
+
+std::string quality_fingerprint(const instrument& inst, const std::vector<std::string>& columns,
+                                const quality_study_options& options) {
+  json j = fingerprint_head("quality", inst, true, columns, options.input);
+  json& o = j["options"];
+  o["psychsyn_critical"] = number_or_null(options.quality.psychsyn_critical);
+  o["psychant_critical"] = number_or_null(options.quality.psychant_critical);
+  return dump(j);
+}
+
+quality_fingerprint_contents read_quality_fingerprint(const std::string& fingerprint, const std::string& source) {
+  const json j = parse_json_input(fingerprint, source);
+  quality_fingerprint_contents out;
+  bool given = true;
+  try {
+    read_fingerprint_head(j, "quality", source, out.inst, given, out.columns, out.options.input);
+    const json& o = j.at("options");
+    out.options.quality.psychsyn_critical = number_or_nan(o.at("psychsyn_critical"));
+    out.options.quality.psychant_critical = number_or_nan(o.at("psychant_critical"));
+  } catch (const json::exception& e) {
+    throw state_error(source, std::string("the fingerprint does not read: ") + e.what());
+  }
+  if (out.inst.items.empty() || out.inst.items.size() > static_cast<std::size_t>(max_serialized_items)) {
+    throw state_error(source, "the fingerprint's instrument has " + std::to_string(out.inst.items.size()) +
+                                  " items; a quality state holds 1 to " + std::to_string(max_serialized_items));
+  }
+  validate_read(out.options, source);
+  return out;
+}
+
 }  // namespace detail
 
 namespace {
 
-// The text of a state of `study`: the sections of the format (include/attune/study/state.hpp).
-std::string serialize_sections(const std::string& study, const std::string& fingerprint, std::size_t n_rows,
-                               std::size_t n_out_of_range, const std::string& checks,
-                               const std::vector<const reliability_accumulator*>& accumulators) {
+// The text of a state of `study`: the head and the accumulators' texts, as the sections of the
+// format (include/attune/study/state.hpp).
+std::string serialize_sections(const std::string& study, const state_head& head, const std::vector<std::string>& texts) {
   std::string out = std::string(kMagic) + " " + std::to_string(state_format_version) + " " + study + "\n";
-  out += fingerprint + "\n";
-  out += "rows " + std::to_string(n_rows) + " out_of_range " + std::to_string(n_out_of_range) + " scales " +
-         std::to_string(accumulators.size()) + "\n";
-  out += "checks " + std::to_string(checks.size()) + "\n" + checks;
-  for (const reliability_accumulator* acc : accumulators) {
-    const std::string text = acc->serialize();
-    out += "scale " + std::to_string(text.size()) + "\n" + text;
-  }
+  out += head.fingerprint + "\n";
+  out += "rows " + std::to_string(head.n_rows) + " out_of_range " + std::to_string(head.n_out_of_range) + " scales " +
+         std::to_string(texts.size()) + "\n";
+  out += "checks " + std::to_string(head.checks.size()) + "\n" + head.checks;
+  for (const std::string& text : texts) out += "scale " + std::to_string(text.size()) + "\n" + text;
   out += "end " + hex16(fnv1a(out)) + "\n";
   return out;
 }
@@ -423,15 +524,60 @@ State merge_files(const std::vector<std::string>& paths, std::vector<std::string
 
 }  // namespace
 
+namespace {
+
+// The head of a state (fingerprint, counters, answer checks) from its sections, the checks
+// restored for the fingerprint's instrument and input options: what every study's reader shares.
+void read_head(state_head& head, const state_sections& sections, const std::string& source, const instrument& inst,
+               const input_options& input) {
+  head.source = source;
+  head.fingerprint = sections.fingerprint;
+  head.n_rows = sections.n_rows;
+  head.n_out_of_range = sections.n_out_of_range;
+  head.checks = sections.checks;
+  check_checks(sections, inst, input, source);
+}
+
+// The sections of a state of one accumulator (correlate, factor, quality): its text.
+std::string_view single_section(const state_sections& sections, const std::string& study, const std::string& what,
+                                const std::string& source) {
+  if (sections.scales.size() != 1) {
+    throw section_error(source, sections.counters_line,
+                        std::to_string(sections.scales.size()) + " scales; a " + study + " state holds 1 (" + what + ")");
+  }
+  return sections.scales[0];
+}
+
+// `other`'s head merged into `into`'s, after their fingerprints are checked equal: the part of
+// `merge_state` every study shares.
+void merge_head(state_head& into, const state_head& other, const instrument& inst, const input_options& input) {
+  into.checks = merged_checks(inst, input, into.checks, other.checks);
+  into.n_rows += other.n_rows;
+  into.n_out_of_range += other.n_out_of_range;
+}
+
+void check_same(const state_head& into, const state_head& other) {
+  if (into.fingerprint != other.fingerprint) throw mismatch_error(into.fingerprint, into.source, other.fingerprint, other.source);
+}
+
+}  // namespace
+
 std::string serialize_state(const reliability_state& state) {
-  std::vector<const reliability_accumulator*> accs;
-  for (const auto& acc : state.scales) accs.push_back(&acc);
-  return serialize_sections("reliability", state.fingerprint, state.n_rows, state.n_out_of_range, state.checks, accs);
+  std::vector<std::string> texts;
+  for (const auto& acc : state.scales) texts.push_back(acc.serialize());
+  return serialize_sections("reliability", state, texts);
 }
 
 std::string serialize_state(const correlate_state& state) {
-  return serialize_sections("correlate", state.fingerprint, state.n_rows, state.n_out_of_range, state.checks,
-                            {&state.moments});
+  return serialize_sections("correlate", state, {state.moments.serialize()});
+}
+
+std::string serialize_state(const factor_state& state) {
+  return serialize_sections("factor", state, {state.moments.serialize()});
+}
+
+std::string serialize_state(const quality_state& state) {
+  return serialize_sections("quality", state, {state.sample.serialize()});
 }
 
 std::string state_study(std::string_view text, const std::string& source) {
@@ -450,9 +596,9 @@ std::string state_study(std::string_view text, const std::string& source) {
                       "state_version");
   }
   const std::string study = space == std::string_view::npos ? std::string() : std::string(rest.substr(space + 1));
-  if (study != "reliability" && study != "correlate") {
+  if (study != "reliability" && study != "correlate" && study != "factor" && study != "quality") {
     throw state_error(source, "line 1: a state of " + detail::quoted(study) +
-                                  "; this attune merges states of reliability and correlate");
+                                  "; this attune merges states of reliability, correlate, factor and quality");
   }
   return study;
 }
@@ -460,12 +606,7 @@ std::string state_study(std::string_view text, const std::string& source) {
 reliability_state read_reliability_state(std::string_view text, const std::string& source) {
   const state_sections sections = read_sections(text, source, "reliability");
   reliability_state st;
-  st.source = source;
-  st.fingerprint = sections.fingerprint;
-  st.n_rows = sections.n_rows;
-  st.n_out_of_range = sections.n_out_of_range;
-  st.checks = sections.checks;
-  const auto contents = detail::read_reliability_fingerprint(st.fingerprint, source);
+  const auto contents = detail::read_reliability_fingerprint(sections.fingerprint, source);
   // The scales must be those the fingerprint's instrument analyses, item for item.
   std::vector<const subscale*> expected;
   for (const auto& s : contents.inst.subscales) {
@@ -476,7 +617,7 @@ reliability_state read_reliability_state(std::string_view text, const std::strin
                         std::to_string(sections.scales.size()) + " scales; the fingerprint's instrument has " +
                             std::to_string(expected.size()) + " with an analysis");
   }
-  check_checks(sections, contents.inst, contents.options.input, source);
+  read_head(st, sections, source, contents.inst, contents.options.input);
   for (std::size_t t = 0; t < expected.size(); ++t) {
     st.scales.push_back(read_accumulator(sections, t, expected[t]->name,
                                          static_cast<Eigen::Index>(expected[t]->items.size()),
@@ -488,50 +629,116 @@ reliability_state read_reliability_state(std::string_view text, const std::strin
 correlate_state read_correlate_state(std::string_view text, const std::string& source) {
   const state_sections sections = read_sections(text, source, "correlate");
   correlate_state st;
-  st.source = source;
-  st.fingerprint = sections.fingerprint;
-  st.n_rows = sections.n_rows;
-  st.n_out_of_range = sections.n_out_of_range;
-  st.checks = sections.checks;
-  const auto contents = detail::read_correlate_fingerprint(st.fingerprint, source);
-  if (sections.scales.size() != 1) {
-    throw section_error(source, sections.counters_line,
-                        std::to_string(sections.scales.size()) + " scales; a correlate state holds 1 (the items)");
-  }
-  check_checks(sections, contents.inst, contents.options.input, source);
+  const auto contents = detail::read_correlate_fingerprint(sections.fingerprint, source);
+  (void)single_section(sections, "correlate", "the items", source);
+  read_head(st, sections, source, contents.inst, contents.options.input);
   st.moments = read_accumulator(sections, 0, "items", static_cast<Eigen::Index>(contents.columns.size()),
                                 missing_method::pairwise, source);
   return st;
 }
 
+factor_state read_factor_state(std::string_view text, const std::string& source) {
+  const state_sections sections = read_sections(text, source, "factor");
+  factor_state st;
+  const auto contents = detail::read_factor_fingerprint(sections.fingerprint, source);
+  (void)single_section(sections, "factor", "the keyed items", source);
+  read_head(st, sections, source, contents.inst, contents.options.input);
+  st.moments = read_accumulator(sections, 0, "items", static_cast<Eigen::Index>(contents.n_keyed),
+                                missing_method::pairwise, source);
+  return st;
+}
+
+quality_state read_quality_state(std::string_view text, const std::string& source) {
+  const state_sections sections = read_sections(text, source, "quality");
+  quality_state st;
+  const auto contents = detail::read_quality_fingerprint(sections.fingerprint, source);
+  const std::string_view sample = single_section(sections, "quality", "the sample", source);
+  read_head(st, sections, source, contents.inst, contents.options.input);
+  try {
+    st.sample = quality_sample::deserialize(sample);
+  } catch (const error& e) {
+    throw section_error(source, sections.scale_lines[0], std::string("the sample: ") + e.what());
+  }
+  const auto k = static_cast<Eigen::Index>(contents.inst.items.size());
+  if (st.sample.n_items() != k || st.sample.n_rows() > static_cast<double>(st.n_rows)) {
+    throw section_error(source, sections.scale_lines[0],
+                        "the sample holds " + std::to_string(st.sample.n_items()) + " items and " +
+                            std::to_string(static_cast<long long>(st.sample.n_rows())) + " rows; the fingerprint says " +
+                            std::to_string(k) + " items, at most " + std::to_string(st.n_rows) + " rows");
+  }
+  return st;
+}
+
 void merge_state(reliability_state& into, const reliability_state& other) {
-  if (into.fingerprint != other.fingerprint) throw mismatch_error(into.fingerprint, into.source, other.fingerprint, other.source);
+  check_same(into, other);
   const auto contents = detail::read_reliability_fingerprint(into.fingerprint, into.source);
-  into.checks = merged_checks(contents.inst, contents.options.input, into.checks, other.checks);
-  into.n_rows += other.n_rows;
-  into.n_out_of_range += other.n_out_of_range;
+  merge_head(into, other, contents.inst, contents.options.input);
   for (std::size_t t = 0; t < into.scales.size() && t < other.scales.size(); ++t) into.scales[t].merge(other.scales[t]);
 }
 
 void merge_state(correlate_state& into, const correlate_state& other) {
-  if (into.fingerprint != other.fingerprint) throw mismatch_error(into.fingerprint, into.source, other.fingerprint, other.source);
+  check_same(into, other);
   const auto contents = detail::read_correlate_fingerprint(into.fingerprint, into.source);
-  into.checks = merged_checks(contents.inst, contents.options.input, into.checks, other.checks);
-  into.n_rows += other.n_rows;
-  into.n_out_of_range += other.n_out_of_range;
+  merge_head(into, other, contents.inst, contents.options.input);
   into.moments.merge(other.moments);
 }
 
+void merge_state(factor_state& into, const factor_state& other) {
+  check_same(into, other);
+  const auto contents = detail::read_factor_fingerprint(into.fingerprint, into.source);
+  merge_head(into, other, contents.inst, contents.options.input);
+  into.moments.merge(other.moments);
+}
+
+void merge_state(quality_state& into, const quality_state& other) {
+  check_same(into, other);
+  const auto contents = detail::read_quality_fingerprint(into.fingerprint, into.source);
+  merge_head(into, other, contents.inst, contents.options.input);
+  into.sample.merge(other.sample);
+}
+
+namespace {
+
+// Reads and merges the state files of one study: `read` is the study's reader.
+template <class State>
+State merge_study_files(const std::vector<std::string>& paths, std::vector<std::string>& warnings,
+                        State (*read)(std::string_view, const std::string&)) {
+  return merge_files<State>(paths, warnings, read, [](State& a, const State& b) { merge_state(a, b); });
+}
+
+template <class Study>
+Study with_warnings(Study study, const std::vector<std::string>& warnings) {
+  study.warnings.insert(study.warnings.end(), warnings.begin(), warnings.end());
+  return study;
+}
+
+}  // namespace
+
 reliability_state merge_state_files(const std::vector<std::string>& paths, std::vector<std::string>& warnings) {
-  return merge_files<reliability_state>(
-      paths, warnings, [](std::string_view t, const std::string& s) { return read_reliability_state(t, s); },
-      [](reliability_state& a, const reliability_state& b) { merge_state(a, b); });
+  return merge_study_files<reliability_state>(paths, warnings, &read_reliability_state);
 }
 
 correlate_state merge_correlate_state_files(const std::vector<std::string>& paths, std::vector<std::string>& warnings) {
-  return merge_files<correlate_state>(
-      paths, warnings, [](std::string_view t, const std::string& s) { return read_correlate_state(t, s); },
-      [](correlate_state& a, const correlate_state& b) { merge_state(a, b); });
+  return merge_study_files<correlate_state>(paths, warnings, &read_correlate_state);
+}
+
+merged_study merge_states(const std::vector<std::string>& paths) {
+  if (paths.empty()) throw error(errc::invalid_argument, "merge: give at least one state file", {.rule = "state_file"});
+  merged_study out;
+  // The study of the first file's first line (every file must be of it: the readers check).
+  out.study = state_study(read_state_file(paths.front()), paths.front());
+  std::vector<std::string> warnings;
+  if (out.study == "reliability") {
+    out.reliability = with_warnings(study_reliability(merge_state_files(paths, warnings)), warnings);
+  } else if (out.study == "correlate") {
+    out.correlate = with_warnings(study_correlate(merge_correlate_state_files(paths, warnings)), warnings);
+  } else if (out.study == "factor") {
+    out.factor = with_warnings(study_factor(merge_study_files<factor_state>(paths, warnings, &read_factor_state)), warnings);
+  } else {
+    out.quality = with_warnings(study_quality_sample(merge_study_files<quality_state>(paths, warnings, &read_quality_state)),
+                                warnings);
+  }
+  return out;
 }
 
 std::string read_state_file(const std::string& path) {

@@ -7,6 +7,8 @@
 
 #include "attune/keys/instrument.hpp"
 #include "attune/study/correlate.hpp"
+#include "attune/study/factor.hpp"
+#include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -41,6 +43,37 @@ struct correlate_fingerprint_contents {
 
 /// @throws attune::error (bad_input) naming `source` when the fingerprint does not read.
 correlate_fingerprint_contents read_correlate_fingerprint(const std::string& fingerprint, const std::string& source);
+
+/// Canonical JSON of what must match for factor states to merge: the head, the keyed items
+/// (`factor_study::items`) and the factor options.
+std::string factor_fingerprint(const instrument& inst, const std::vector<std::string>& columns,
+                               const std::vector<std::string>& keyed_items, const factor_study_options& options);
+
+/// What a factor fingerprint holds, read back.
+struct factor_fingerprint_contents {
+  instrument inst;
+  std::vector<std::string> columns;
+  std::size_t n_keyed = 0;  ///< keyed items (the moments' k)
+  factor_study_options options;
+};
+
+/// @throws attune::error (bad_input) naming `source` when the fingerprint does not read.
+factor_fingerprint_contents read_factor_fingerprint(const std::string& fingerprint, const std::string& source);
+
+/// Canonical JSON of what must match for quality states to merge: the head and the pairs' critical
+/// values.
+std::string quality_fingerprint(const instrument& inst, const std::vector<std::string>& columns,
+                                const quality_study_options& options);
+
+/// What a quality fingerprint holds, read back.
+struct quality_fingerprint_contents {
+  instrument inst;
+  std::vector<std::string> columns;
+  quality_study_options options;
+};
+
+/// @throws attune::error (bad_input) naming `source` when the fingerprint does not read.
+quality_fingerprint_contents read_quality_fingerprint(const std::string& fingerprint, const std::string& source);
 
 }  // namespace detail
 ATTUNE_END_NAMESPACE

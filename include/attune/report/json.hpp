@@ -38,6 +38,8 @@ ATTUNE_EXPORT std::string to_json(const change_study& study);
 /// The quality document: items, options and rules, one row per respondent, then the report's
 /// summary (item pairs, flag counts, the validation report, warnings).
 ATTUNE_EXPORT std::string to_json(const quality_study& study);
+/// The sample statistics of merged quality states ("study": "quality_sample"; docs/scale.md).
+ATTUNE_EXPORT std::string to_json(const quality_sample_study& study);
 /// The instruments' full definitions ("study": "instruments").
 ATTUNE_EXPORT std::string to_json(const std::vector<instrument>& instruments);
 ATTUNE_EXPORT std::string to_json(const correlate_study& study);

@@ -43,6 +43,8 @@ ATTUNE_EXPORT std::string change_summary_text(const change_study& study);
 ATTUNE_EXPORT std::string unmatched_text(const change_study& study);
 /// Every respondent's indices, aligned, then `quality_summary_text`.
 ATTUNE_EXPORT std::string to_table(const quality_study& study);
+/// The sample statistics of merged quality states: per item n, mean and SD, and the item pairs.
+ATTUNE_EXPORT std::string to_table(const quality_sample_study& study);
 /// Respondents flagged per index with its rule, item pairs, and the validation report.
 ATTUNE_EXPORT std::string quality_summary_text(const quality_study& study);
 /// One paragraph per instrument: items, subscales and reverse keys, composites, key source and licence.

@@ -21,6 +21,8 @@ ATTUNE_BEGIN_NAMESPACE
 struct ATTUNE_EXPORT correlate_study_options {
   input_options input;
   correlation_options correlation;
+  /// Worker threads for reading the file in chunks (0 = all cores); the result never depends on it.
+  int threads = 1;
   void validate() const;
 };
 

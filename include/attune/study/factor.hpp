@@ -48,6 +48,8 @@ struct ATTUNE_EXPORT factor_study_options {
   /// EFA: factor scores of the respondents by this method (psych factor.scores), or none.
   std::optional<factor_score_method> scores;
   cfa_options cfa;
+  /// Worker threads for reading the file in chunks (0 = all cores); the result never depends on it.
+  int threads = 1;
   void validate() const;
 };
 

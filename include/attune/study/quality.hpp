@@ -90,6 +90,26 @@ struct ATTUNE_EXPORT quality_study {
   std::optional<quality_person_fit> person_fit;
 };
 
+/// The sample statistics that a quality screening takes from the whole sample (what `attune merge`
+/// prints for quality states; docs/scale.md): per item the answers within its range, their mean
+/// and standard deviation (n - 1), the pairwise-complete covariance matrix of the answers (the
+/// Mahalanobis distance's), the Mahalanobis centre (the item means), and the psychsyn/psychant
+/// item pairs these correlations choose under the options' critical values.
+struct ATTUNE_EXPORT quality_sample_study {
+  std::string instrument;            ///< instrument id
+  std::vector<std::string> items;    ///< item ids, in instrument order
+  std::size_t n_rows = 0;            ///< respondents accumulated
+  quality_options options;           ///< the options the pairs were chosen with
+  Eigen::VectorXd n;                 ///< per item: answers within the range
+  Eigen::VectorXd mean;              ///< per item: mean of those answers (NaN without any)
+  Eigen::VectorXd sd;                ///< per item: their standard deviation, n - 1 (NaN below 2)
+  Eigen::MatrixXd covariance;        ///< pairwise-complete covariances (NaN below 2 pairs)
+  Eigen::MatrixXd pair_counts;       ///< rows behind each covariance
+  std::vector<item_pair> synonyms;   ///< psychsyn pairs (r > options.psychsyn_critical)
+  std::vector<item_pair> antonyms;   ///< psychant pairs (r < options.psychant_critical)
+  std::vector<warning> warnings;
+};
+
 /// Screens `data` (columns: the instrument's items in order). @throws as `assess_quality`;
 /// invalid_argument for a bank item that is not an item of the instrument.
 ATTUNE_EXPORT quality_study study_quality(const instrument& inst, const responses& data,

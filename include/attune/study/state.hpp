@@ -4,7 +4,9 @@
 /// (docs/scale.md).
 ///
 /// A state holds what the streaming study accumulates chunk by chunk (for reliability: per scale
-/// the `reliability_accumulator`, the range rule's count and the answer checks) and a fingerprint:
+/// the `reliability_accumulator`; for correlate and factor one accumulator of the (keyed) items;
+/// for quality the `quality_sample`; for every study the range rule's count and the answer checks,
+/// in the shared `state_head`) and a fingerprint:
 /// the instrument (its JSON: keys, items, reversals, response range), the data's item columns and
 /// the options that shape the accumulation or the analysis (missing codes, out-of-range rule,
 /// response range, missing-data method, intervals, level, ...). States merge only when their
@@ -15,11 +17,12 @@
 ///
 /// The file format (text, version `state_format_version`):
 /// ```
-/// attune-state 1 reliability
+/// attune-state 1 reliability                (or correlate, factor, quality)
 /// {"columns":[...],"instrument":{...},"options":{...},"study":"reliability"}   (fingerprint, one line)
 /// rows <N> out_of_range <N>
 /// checks <bytes>            then that many bytes: answer_checks::serialize()
 /// scale <bytes>             then that many bytes: reliability_accumulator::serialize(), per scale
+///                           (quality: one section, quality_sample::serialize())
 /// end <FNV-1a 64 of every byte before this line, 16 hex digits>
 /// ```
 /// Reading checks the version, every declared size against the bytes left and the accumulators'
@@ -28,6 +31,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +40,8 @@
 #include "attune/core/config.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/correlate.hpp"
+#include "attune/study/factor.hpp"
+#include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -45,8 +51,9 @@ inline constexpr int state_format_version = 1;
 /// Largest state file `read_state_file` reads (1 GiB: a 5,000-item scale's exact sums).
 inline constexpr std::size_t max_state_file_bytes = std::size_t{1} << 30;
 
-/// The reliability study's accumulation over some rows.
-struct ATTUNE_EXPORT reliability_state {
+/// What every state holds, whatever its study: the fingerprint, where it was read from, the rows
+/// and the answer checks. Each study's state adds its accumulators to it.
+struct ATTUNE_EXPORT state_head {
   /// Canonical JSON object (sorted keys, one line): study, instrument, columns, options.
   std::string fingerprint;
   /// Where the state was read from (for messages); "" for a state built in memory.
@@ -54,6 +61,10 @@ struct ATTUNE_EXPORT reliability_state {
   std::size_t n_rows = 0;          ///< rows read
   std::size_t n_out_of_range = 0;  ///< answers outside the range treated as missing
   std::string checks;              ///< the answer checks' state (`answer_checks::serialize`)
+};
+
+/// The reliability study's accumulation over some rows.
+struct ATTUNE_EXPORT reliability_state : state_head {
   /// One per scale with an analysis, in instrument order.
   std::vector<reliability_accumulator> scales;
 };
@@ -69,7 +80,8 @@ ATTUNE_EXPORT reliability_state accumulate_reliability(const instrument* inst, c
 /// The state file text of `state` (see the file comment).
 ATTUNE_EXPORT std::string serialize_state(const reliability_state& state);
 
-/// The study a state file text is for ("reliability" or "correlate"), from its first line.
+/// The study a state file text is for ("reliability", "correlate", "factor" or "quality"), from its
+/// first line.
 /// @throws attune::error (bad_input) naming `source` when the text is no attune state, or
 ///         (bad_input, rule `state_version`) for another format version.
 ATTUNE_EXPORT std::string state_study(std::string_view text, const std::string& source);
@@ -102,12 +114,7 @@ ATTUNE_EXPORT reliability_state merge_state_files(const std::vector<std::string>
 
 /// The correlate study's accumulation over some rows (Pearson correlations): the answer checks and
 /// one accumulator of the items' moments, exact integer sums while every answer is an integer.
-struct ATTUNE_EXPORT correlate_state {
-  std::string fingerprint;  ///< canonical JSON: study, instrument, columns, input options, method
-  std::string source;       ///< where the state was read from; "" in memory
-  std::size_t n_rows = 0;
-  std::size_t n_out_of_range = 0;
-  std::string checks;                 ///< `answer_checks::serialize`
+struct ATTUNE_EXPORT correlate_state : state_head {
   reliability_accumulator moments;    ///< the items' moments (pairwise), in data column order
 };
 
@@ -129,6 +136,68 @@ ATTUNE_EXPORT correlate_study study_correlate(const correlate_state& state);
 /// Reads and merges correlate state files, as `merge_state_files`.
 ATTUNE_EXPORT correlate_state merge_correlate_state_files(const std::vector<std::string>& paths,
                                                           std::vector<std::string>& warnings);
+
+/// The factor study's accumulation over some rows (an exploratory analysis on Pearson
+/// correlations): the answer checks and one accumulator of the keyed items' moments, grouped by
+/// subscale as `factor_study::items`, exact integer sums while every answer is an integer. The
+/// fingerprint holds the factor options (subscales, factors, extraction, rotation, fit level,
+/// parallel analysis), so that every shard is analysed the same way.
+struct ATTUNE_EXPORT factor_state : state_head {
+  reliability_accumulator moments;  ///< the keyed items' moments (pairwise)
+};
+
+/// Reads `path` in chunks into a factor state.
+/// @throws attune::error (invalid_argument, rule `state_needs_rows`) for what needs every row
+///         (the confirmatory model, polychoric correlations, factor scores) and standard input;
+///         and as `study_factor`.
+ATTUNE_EXPORT factor_state accumulate_factor(const instrument& inst, const std::string& path,
+                                             const factor_study_options& options = {});
+/// The state file text of `state`.
+ATTUNE_EXPORT std::string serialize_state(const factor_state& state);
+/// Reads a factor state file text. @throws attune::error as `read_reliability_state`.
+ATTUNE_EXPORT factor_state read_factor_state(std::string_view text, const std::string& source);
+/// Merges `other` into `into`. @throws attune::error (rule `state_mismatch`) as for reliability.
+ATTUNE_EXPORT void merge_state(factor_state& into, const factor_state& other);
+/// The factor analysis of the rows behind `state`: what `study_factor` on those rows gives (bit
+/// for bit for integer answers). Warnings name the source as "the merged states".
+ATTUNE_EXPORT factor_study study_factor(const factor_state& state);
+
+/// The quality study's first pass over some rows: the sample statistics a screening takes from the
+/// whole sample (`quality_sample`: the answers' pairwise moments and item sums, answers outside
+/// their item's range left out) and the answer checks. The merge prints those statistics
+/// (`quality_sample_study`): what a second pass over every shard would screen against.
+struct ATTUNE_EXPORT quality_state : state_head {
+  quality_sample sample;  ///< in the instrument's item order
+};
+
+/// Reads `path` in chunks into a quality state.
+/// @throws attune::error (invalid_argument, rule `state_needs_rows`) for person fit (`bank`) and
+///         standard input; and as `study_quality`.
+ATTUNE_EXPORT quality_state accumulate_quality(const instrument& inst, const std::string& path,
+                                               const quality_study_options& options = {});
+/// The state file text of `state`.
+ATTUNE_EXPORT std::string serialize_state(const quality_state& state);
+/// Reads a quality state file text. @throws attune::error as `read_reliability_state`.
+ATTUNE_EXPORT quality_state read_quality_state(std::string_view text, const std::string& source);
+/// Merges `other` into `into`. @throws attune::error (rule `state_mismatch`) as for reliability.
+ATTUNE_EXPORT void merge_state(quality_state& into, const quality_state& other);
+/// The sample statistics of the rows behind `state` (see `quality_sample_study`).
+ATTUNE_EXPORT quality_sample_study study_quality_sample(const quality_state& state);
+
+/// The study of the merged state files (`merge_states`): `study` names which member is set.
+struct ATTUNE_EXPORT merged_study {
+  std::string study;  ///< "reliability", "correlate", "factor" or "quality"
+  std::optional<reliability_study> reliability;
+  std::optional<correlate_study> correlate;
+  std::optional<factor_study> factor;
+  std::optional<quality_sample_study> quality;
+};
+
+/// Reads the state files `paths` (all of one study, the study of the first), merges them in the
+/// order given (as `merge_state_files`) and analyses the merge: the study of all their rows. The
+/// warnings of the merge (identical files) are appended to the study's warnings.
+/// @throws attune::error as `merge_state_files` and the study's analysis of a state.
+ATTUNE_EXPORT merged_study merge_states(const std::vector<std::string>& paths);
 
 /// The text of the state file `path`, at most `max_state_file_bytes`.
 /// @throws attune::error (io_error) naming the path: missing, a directory, unreadable or too large.
