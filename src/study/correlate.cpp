@@ -11,6 +11,7 @@
 #include "detail/leading_moments.hpp"
 #include "detail/progress_input.hpp"
 #include "study/state_fingerprint.hpp"
+#include "data/chunk_pipeline.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -39,10 +40,6 @@ correlate_study study_correlate(const instrument* given, responses data, const c
 
 namespace {
 
-// Rows per chunk of the streaming read (the moments do not depend on it: exact integer sums, or
-// floating-point moments merged in file order).
-constexpr std::size_t kStreamChunkRows = 4096;
-
 // A correlate accumulation: of a file read in chunks, or of merged state files. The answer checks
 // point at `inst`, so it is built in place and never moved.
 struct correlate_accumulation {
@@ -69,7 +66,7 @@ bool accumulate(correlate_accumulation& a, const instrument* given, const std::s
   a.given = given != nullptr;
   if (given != nullptr) a.inst = *given;
   responses chunk;
-  while (reader.read(chunk, kStreamChunkRows)) {
+  while (reader.read(chunk, detail::stream_chunk_rows)) {
     if (!a.checks) {
       // a declared range: the same scale for every chunk
       if (given == nullptr) a.inst = columns_as_scale(chunk, options.input);

@@ -13,6 +13,7 @@
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/progress_input.hpp"
+#include "data/chunk_pipeline.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -220,10 +221,6 @@ factor_study study_factor(const instrument& inst, responses data, const factor_s
 
 namespace {
 
-// Rows per chunk: one block of pairwise_moments::add, so that the chunks' moments merged in file
-// order are bit for bit those of the whole matrix.
-constexpr std::size_t kStreamChunkRows = 4096;
-
 // An exploratory analysis on Pearson correlations in one pass over the file: the keyed items'
 // pairwise moments accumulated chunk by chunk (memory O(k^2 + chunk), not O(N k)). nullopt where
 // the whole-file path must answer (a file that cannot be opened, an empty file).
@@ -240,7 +237,7 @@ std::optional<factor_study> stream_factor(const instrument& inst, const std::str
   std::optional<pairwise_moments> total;
   std::vector<std::size_t> subscale_of;
   responses chunk;
-  while (reader.read(chunk, kStreamChunkRows)) {
+  while (reader.read(chunk, detail::stream_chunk_rows)) {
     out.n_out_of_range += apply_range_rule(inst, chunk, options.input.scoring);
     out.n_rows += static_cast<std::size_t>(chunk.n_rows());
     if (!checks) checks.emplace(inst, options.input);
