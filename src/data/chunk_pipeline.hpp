@@ -1,7 +1,7 @@
 // Private helper of the study layer: read a data file in chunks on several threads, merge in file
 // order. Every streaming command (score, reliability, classify, quality, ...) reads through it.
 //
-//   detail::for_each_chunk<state>(reader, {.chunk_rows = 4096, .threads = 0},
+//   detail::for_each_chunk<state>(reader, {.chunk_rows = stream_chunk_rows, .threads = 0},
 //       [&](responses& chunk, state& s) { ... },   // work: on any worker, chunks in any order
 //       [&](responses& chunk, state& s) { ... });  // merge: one at a time, in file order
 //
@@ -47,9 +47,15 @@
 ATTUNE_BEGIN_NAMESPACE
 namespace detail {
 
+/// Rows per chunk of the streaming studies (reliability, correlate, factor, classify, and the
+/// pipeline's default): one block of pairwise_moments::add (4096 rows), so that a chunk's moments
+/// are exactly the block the whole-matrix path forms and the chunks' moments merged in file order
+/// are bit for bit those of the whole matrix. Fixed, never derived from the thread count.
+inline constexpr std::size_t stream_chunk_rows = 4096;
+
 /// Options of `for_each_chunk`.
 struct chunk_pipeline_options {
-  std::size_t chunk_rows = 4096;  ///< rows per chunk (at least 1); never derived from the thread count
+  std::size_t chunk_rows = stream_chunk_rows;  ///< rows per chunk (at least 1); never derived from the thread count
   int threads = 1;                ///< workers (0 = all cores)
 };
 

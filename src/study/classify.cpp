@@ -366,15 +366,20 @@ score_table score_chunk(const instrument& inst, responses& chunk, const classify
   return score(inst, chunk, o.input.scoring);
 }
 
-// A chunk as the counting pass takes it: scored (after the range rule) and its answers checked.
+// A chunk as the counting pass takes it: scored (after the range rule) and its answers checked
+// (`answers_only`: the range check only, the subscales' moments are the alphas'; stream_head).
 struct checked_chunk {
   std::size_t n_out = 0;
   std::optional<answer_checks> checks;
   score_table scores;
-  void take(const instrument& inst, responses& chunk, const classify_study_options& o) {
+  void take(const instrument& inst, responses& chunk, const classify_study_options& o, bool answers_only = false) {
     scores = score_chunk(inst, chunk, o, n_out);
     checks.emplace(inst, o.input);
-    checks->add(chunk);
+    if (answers_only) {
+      checks->add_answers(chunk);
+    } else {
+      checks->add(chunk);
+    }
   }
 };
 
@@ -398,20 +403,79 @@ detail::chunk_file chunk_source(const instrument& inst, const std::string& path,
           .stage = stage};
 }
 
-// Chunks of 4096 rows, one block of pairwise_moments::add, so that the alphas' moments merged over
-// the chunks equal those of the whole matrix; never derived from the thread count.
+// Chunks of detail::stream_chunk_rows rows (the alphas' moments merged over the chunks equal
+// those of the whole matrix); never derived from the thread count.
 detail::chunk_pipeline_options chunk_options(const classify_study_options& o) {
-  return {.chunk_rows = 4096, .threads = o.threads};
+  return {.chunk_rows = detail::stream_chunk_rows, .threads = o.threads};
 }
+
+// What the first reading pass keeps of each chunk, so that the sample's SDs and the rows need
+// no second reading of the file: the two scores (16 bytes a row) and, for the rows, the ids and
+// kept columns (about 32 bytes a row for a short id, plus the text of longer ids and of kept
+// cells). Held up to `kBound` bytes: beyond it the ids and kept columns are dropped (the rows are
+// read again, pass 3), and beyond it again with the scores alone, the scores too (the SDs read
+// the file again, pass 2). So a file of up to about 1.3 million rows (short ids, no --keep) is
+// read once, one of up to 4 million rows twice, a longer one three times as before; the store
+// never exceeds about 64 MB.
+struct row_store {
+  static constexpr std::size_t kBound = std::size_t{64} << 20;
+  struct chunk {
+    std::size_t first_row = 0;
+    std::vector<std::string> ids;
+    kept_columns kept;
+    Eigen::VectorXd a, b;
+  };
+  bool rows = true;    // every chunk's ids and kept columns are held
+  bool scores = true;  // every chunk's two scores are held
+  std::size_t bytes = 0;
+  std::vector<chunk> chunks;
+
+  static std::size_t text_bytes(const std::vector<std::string>& v) {
+    std::size_t n = v.size() * sizeof(std::string);
+    for (const std::string& x : v) n += x.capacity() > 15 ? x.capacity() + 1 : 0;
+    return n;
+  }
+  // A chunk of pass 1 (its scores `t`; its ids are moved from `data`).
+  void add(responses& data, const score_table& t, const std::array<std::string, 2>& names, const input_options& in) {
+    if (!scores) return;
+    chunk c;
+    c.first_row = data.first_row;
+    c.a = score_column(t, names[0]);
+    c.b = score_column(t, names[1]);
+    bytes += 2 * sizeof(double) * static_cast<std::size_t>(c.a.size());
+    if (rows) {
+      c.ids = std::move(data.row_ids);
+      c.kept = take_kept_columns(data, in);
+      bytes += text_bytes(c.ids);
+      for (const auto& column : c.kept.values) bytes += text_bytes(column);
+    }
+    chunks.push_back(std::move(c));
+    if (bytes <= kBound) return;
+    if (rows) {
+      rows = false;
+      bytes = 0;
+      for (chunk& x : chunks) {
+        x.ids = {};
+        x.kept = {};
+        bytes += 2 * sizeof(double) * static_cast<std::size_t>(x.a.size());
+      }
+      if (bytes <= kBound) return;
+    }
+    scores = false;
+    chunks = {};
+    bytes = 0;
+  }
+};
 
 // Pass 1 (and 2): what the head needs before the first row is written: the row count, the
 // warnings of reading and scoring, and each score's SEM from this sample's alpha (accumulated
 // moments of its items, merged in file order) and SD (the sum in pass 1, the squared deviations
-// from the mean in pass 2, each summed row by row in file order: the same number as `sample_sd`).
+// from the mean over the scores `store` kept, or in pass 2 when it could not keep them, each
+// summed row by row in file order: the same number as `sample_sd`).
 // nullopt where the accumulated alpha cannot stand for the whole-matrix one (a constant item, an
 // analysis that fails): the caller takes the whole-file path, which words the warning.
 std::optional<classify_study> stream_head(const instrument& inst, const std::string& path,
-                                          const classify_study_options& o) {
+                                          const classify_study_options& o, row_store& store) {
   classify_study s = study_head(inst, o);
   s.kept.names = o.input.keep;
   const auto names = dimension_scores(inst);
@@ -420,6 +484,25 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
     const char* role = d == 0 ? "anxiety" : "avoidance";
     need_alpha[d] = !o.reliability.find(names[d], role);
     need_sd[d] = !o.sd.find(names[d], role);
+  }
+  // The answer checks' moments of a subscale are those of the alpha of a score that is that
+  // subscale alone (its keyed items, in order, are the accumulator's first columns): when every
+  // subscale the checks judge is one, the checks take the answers only and the alphas' moments
+  // afterwards, so that no keyed moments are formed twice.
+  std::array<std::optional<std::size_t>, 2> subscale_of{};
+  bool shared = true;
+  for (std::size_t k = 0; k < inst.subscales.size(); ++k) {
+    const std::size_t items = inst.subscales[k].items.size();
+    if (items < 2 || items > sanity_max_items) continue;
+    bool covered = false;
+    for (std::size_t d = 0; d < 2; ++d) {
+      const auto subs = subscales_of(inst, names[d]);
+      if (need_alpha[d] && subs.size() == 1 && subs[0] == &inst.subscales[k]) {
+        subscale_of[d] = k;
+        covered = true;
+      }
+    }
+    shared = shared && covered;
   }
   struct part : checked_chunk {
     std::array<std::optional<reliability_accumulator>, 2> alpha;
@@ -437,7 +520,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
       chunk_source(inst, path, o, "read"), chunk_options(o),
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
-        p.take(inst, chunk, o);
+        p.take(inst, chunk, o, shared);
         for (std::size_t d = 0; d < 2; ++d) {
           p.alpha[d].reset();
           if (!need_alpha[d]) continue;
@@ -457,6 +540,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
         n_out += p.n_out;
         checks.merge(*p.checks);
         summary.add(p.scores);
+        store.add(chunk, p.scores, names, o.input);
         for (std::size_t d = 0; d < 2; ++d) {
           if (p.alpha[d]) {
             if (alpha[d]) {
@@ -477,22 +561,36 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
       });
   if (n_rows == 0) return std::nullopt;  // the whole-file reader names the empty file
   s.n_rows = n_rows;
+  if (shared) {
+    for (std::size_t d = 0; d < 2; ++d) {
+      if (subscale_of[d] && alpha[d]) checks.use_moments(*subscale_of[d], alpha[d]->moments());
+    }
+  }
   // Pass 2: the squared deviations from the mean, as sample_sd (descriptives.cpp) sums them.
   if ((need_sd[0] && count[0] >= 2) || (need_sd[1] && count[1] >= 2)) {
     std::array<double, 2> mean{};
     for (std::size_t d = 0; d < 2; ++d) mean[d] = count[d] > 0 ? sum[d] / static_cast<double>(count[d]) : 0.0;
+    auto add_squares = [&](std::size_t d, const Eigen::VectorXd& x) {
+      for (Eigen::Index i = 0; i < x.size(); ++i) {
+        if (std::isfinite(x(i))) ss[d] += (x(i) - mean[d]) * (x(i) - mean[d]);
+      }
+    };
+    if (store.scores) {  // the scores of pass 1, in file order
+      for (const row_store::chunk& c : store.chunks) {
+        for (std::size_t d = 0; d < 2; ++d) {
+          if (need_sd[d]) add_squares(d, d == 0 ? c.a : c.b);
+        }
+      }
+    } else {
     detail::for_each_chunk_slot(
         chunk_source(inst, path, o, "read_pass2"), chunk_options(o),
         [&](std::size_t c, responses& chunk) { parts[c].scores = score_chunk(inst, chunk, o, parts[c].n_out); },
         [&](std::size_t c, responses&) {
           for (std::size_t d = 0; d < 2; ++d) {
-            if (!need_sd[d]) continue;
-            const auto x = score_column(parts[c].scores, names[d]);
-            for (Eigen::Index i = 0; i < x.size(); ++i) {
-              if (std::isfinite(x(i))) ss[d] += (x(i) - mean[d]) * (x(i) - mean[d]);
-            }
+            if (need_sd[d]) add_squares(d, score_column(parts[c].scores, names[d]));
           }
         });
+    }
   }
   s.warnings = reading_warnings(n_out, checks, summary, path);
   s.scores = {names[0], names[1]};
@@ -541,20 +639,29 @@ bool sem_needs_sample(const instrument& inst, const classify_study_options& o) {
   return false;
 }
 
-// A chunk classified: the part handed to on_chunk (`head`: the study's head, for the columns).
+// Rows classified: the part handed to on_chunk (`head`: the study's head, for the columns), from
+// a chunk's ids, kept columns and first row and its two scores.
+void classify_part(classify_study& p, const classify_study& head, const instrument& inst,
+                   std::vector<std::string> ids, kept_columns kept, std::size_t first_row, const Eigen::VectorXd& a,
+                   const Eigen::VectorXd& b, const classify_options& co, const classify_study_options& o) {
+  p = study_head(inst, o);
+  p.id_column = head.id_column;
+  p.n_rows = static_cast<std::size_t>(a.size());
+  p.scores = head.scores;
+  p.probability_threshold = head.probability_threshold;
+  p.ids = std::move(ids);
+  p.kept = std::move(kept);
+  p.rows.resize(p.n_rows);
+  for (std::size_t i = 0; i < p.n_rows; ++i) p.rows[i] = first_row + i;
+  p.result = classify(a, b, co);
+}
+
+// A chunk classified (its scores `t`).
 void classify_part(classify_study& p, const classify_study& head, const instrument& inst, responses& chunk,
                    const score_table& t, const classify_options& co, const classify_study_options& o) {
   const auto names = dimension_scores(inst);
-  p = study_head(inst, o);
-  p.id_column = head.id_column;
-  p.n_rows = static_cast<std::size_t>(chunk.n_rows());
-  p.scores = head.scores;
-  p.probability_threshold = head.probability_threshold;
-  p.ids = std::move(chunk.row_ids);
-  p.kept = take_kept_columns(chunk, o.input);
-  p.rows.resize(p.n_rows);
-  for (std::size_t i = 0; i < p.n_rows; ++i) p.rows[i] = chunk.first_row + i;
-  p.result = classify(score_column(t, names[0]), score_column(t, names[1]), co);
+  classify_part(p, head, inst, std::move(chunk.row_ids), take_kept_columns(chunk, o.input), chunk.first_row,
+                score_column(t, names[0]), score_column(t, names[1]), co, o);
 }
 
 // One reading pass (`head_without_counts`, SEMs given): each chunk is checked, summarised and
@@ -640,13 +747,14 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   options.validate();
   check_fit(inst, options);
   std::optional<classify_study> head;
+  row_store store;
   if (streams(path, options) && options.head_without_counts && !sem_needs_sample(inst, options)) {
     if (auto s = classify_in_one_pass(inst, path, options, on_head, on_chunk)) return std::move(*s);
   } else if (streams(path, options)) {
     // Any error on the way (a cell that is not a number, an unreadable file) is reported by the
     // whole-file path below, with the same message as ever, before any row is written.
     try {
-      head = stream_head(inst, path, options);
+      head = stream_head(inst, path, options, store);
     } catch (const error& e) {
       detail::rethrow_if_cancelled(e);
     } catch (const std::bad_alloc&) {
@@ -663,6 +771,18 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   // The summary: that of no respondent (the method's fixed warnings), with every chunk's added.
   s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
   on_head(s);
+  if (store.rows) {  // every row held by pass 1: classified without reading the file again
+    classify_study part;
+    for (row_store::chunk& c : store.chunks) {
+      detail::throw_if_cancelled(options.input.progress, "classify");
+      classify_part(part, s, inst, std::move(c.ids), std::move(c.kept), c.first_row, c.a, c.b, co, options);
+      c = row_store::chunk{};
+      on_chunk(part);
+      merge_summary(*s.result, *part.result, co);
+    }
+    return s;
+  }
+  store = row_store{};
   std::vector<classify_study> parts(detail::chunk_slots(options.threads));
   detail::for_each_chunk_slot(
       chunk_source(inst, path, options, "read_pass3"), chunk_options(options),

@@ -41,10 +41,6 @@ correlate_study study_correlate(const instrument* given, responses data, const c
 
 namespace {
 
-// Rows per chunk of the streaming read (the moments do not depend on it: exact integer sums, or
-// floating-point moments merged in file order).
-constexpr std::size_t kStreamChunkRows = 4096;
-
 // A correlate accumulation: of a file read in chunks, or of merged state files. The answer checks
 // point at `inst`, so it is built in place and never moved.
 struct correlate_accumulation {
@@ -90,7 +86,7 @@ bool accumulate(correlate_accumulation& a, const instrument* given, const std::s
                          .read = reading_options(options.input),
                          .progress = options.input.progress,
                          .stage = "read"},
-      {.chunk_rows = kStreamChunkRows, .threads = options.threads},
+      {.chunk_rows = detail::stream_chunk_rows, .threads = options.threads},
       [&](responses& chunk, correlate_chunk& part) {
         part.n_out_of_range = apply_range_rule(a.inst, chunk, options.input.scoring);
         part.checks.emplace(a.inst, options.input);

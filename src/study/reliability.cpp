@@ -228,11 +228,6 @@ reliability_study study_reliability(const instrument* given, responses data, con
 
 namespace {
 
-// Rows per chunk of the streaming path: one block of pairwise_moments::add (4096 rows), so that a
-// chunk's accumulator holds exactly the block the whole-matrix path forms, and the chunks merge in
-// file order. Fixed, never derived from the thread count: the output is the same for any `threads`.
-constexpr std::size_t kStreamChunkRows = 4096;
-
 // What only the whole matrix gives: the bootstrap resamples rows, ADF needs the fourth moments of
 // the complete rows, ordinal alpha (the polychorics) and the ICC read the rows; and standard input,
 // which cannot be read twice (a scale with an item without variance needs a second pass, below).
@@ -311,7 +306,7 @@ stream_pass read_pass(const std::string& path, const instrument* given, const in
                                 .progress = options.input.progress,
                                 .stage = with_checks ? "read" : "read_pass2"};
   detail::for_each_chunk<chunk_state>(
-      file, {.chunk_rows = kStreamChunkRows, .threads = options.reliability.threads},
+      file, {.chunk_rows = detail::stream_chunk_rows, .threads = options.reliability.threads},
       [&](responses& data, chunk_state& part) {
         part.n_rows = static_cast<std::size_t>(data.n_rows());
         part.range_error = nullptr;
@@ -563,16 +558,12 @@ std::vector<std::size_t> analysed_scales(const instrument& inst, bool given) {
   return out;
 }
 
-// The study from an accumulation. Returns nullopt where the accumulators cannot give what the
-// whole-matrix path gives (an item without variance: the score is recomputed without it; an
-// analysis that fails: its message comes from the whole-matrix path), and the caller falls back;
-// with `strict` (a state file: no rows to fall back on) these are errors instead.
-std::optional<reliability_study> analyze_accumulation(accumulation& a, const std::string& source,
-                                                      const reliability_study_options& options, bool strict) {
-  if (a.n_rows == 0.0) {
-    if (strict) throw error(errc::insufficient_data, "reliability: the states hold no rows", {.rule = "no_rows"});
-    return std::nullopt;  // the whole-file reader names the empty file
-  }
+// The study from an accumulation of merged states. Where the accumulators cannot give what the
+// whole-matrix path gives (no rows, an item without variance: the score would be recomputed
+// without it; an analysis that fails) there are no rows to fall back on: errors.
+reliability_study analyze_accumulation(accumulation& a, const std::string& source,
+                                       const reliability_study_options& options) {
+  if (a.n_rows == 0.0) throw error(errc::insufficient_data, "reliability: the states hold no rows", {.rule = "no_rows"});
   const instrument& inst = a.inst;
   reliability_study out;
   if (a.given) out.instrument = inst.id;
@@ -606,7 +597,6 @@ std::optional<reliability_study> analyze_accumulation(accumulation& a, const std
     const pairwise_moments pm = acc.moments();
     for (Eigen::Index i = 0; i < acc.n_items(); ++i) {
       if (!(pm.pair_m2()(i, i) > 0.0)) {  // a constant item: the score is recomputed without it
-        if (!strict) return std::nullopt;
         throw error(errc::insufficient_data,
                     "scale '" + s.name + "': item " + sr.items[static_cast<std::size_t>(i)] +
                         " has no variance in the merged states; the scale score cannot be recomputed without it "
@@ -619,7 +609,6 @@ std::optional<reliability_study> analyze_accumulation(accumulation& a, const std
     try {
       sr.reliability = analyze_reliability(acc, ro);
     } catch (const error& e) {
-      if (!strict) return std::nullopt;
       throw e.with_context("scale '" + s.name + "': ");
     }
     try {
@@ -630,7 +619,6 @@ std::optional<reliability_study> analyze_accumulation(accumulation& a, const std
     out.scales.push_back(std::move(sr));
   }
   if (out.scales.empty()) {
-    if (!strict) return std::nullopt;
     throw error(errc::insufficient_data, "instrument '" + inst.id + "' has no subscale with at least 2 items",
                 {.rule = "no_scale"});
   }
@@ -733,7 +721,7 @@ reliability_study study_reliability(const reliability_state& state) {
   a.total.checks.emplace(a.inst, contents.options.input);
   a.total.checks->restore(state.checks);
   a.total.scales = state.scales;
-  return *analyze_accumulation(a, "the merged states", contents.options, true);
+  return analyze_accumulation(a, "the merged states", contents.options);
 }
 
 ATTUNE_END_NAMESPACE

@@ -146,10 +146,12 @@ ATTUNE_EXPORT classify_study study_classify(const instrument& inst, const std::s
 /// document of `write_report` for the study `study_classify` returns.
 ///
 /// Methods fisher, midpoint and prototypes on a file stream in bounded memory: the file is read
-/// once for the row count, the answer checks and the moments behind each score's alpha (the SEM),
-/// once more for the SD of each score when it is not given (the squared deviations from the
-/// mean), and once to classify and hand over the rows; with `head_without_counts` and the SEMs
-/// given, only once (the head comes with the first chunk). The others (median and kmeans, whose cuts
+/// once for the row count, the answer checks and the moments behind each score's alpha (the SEM).
+/// That pass keeps each row's two scores, id and kept cells, at most 64 MB: then each score's SD
+/// (the squared deviations from the mean) comes from the kept scores and the rows are classified
+/// and handed over from memory. Past the bound the rows are read again to classify them, and
+/// past it with the scores alone, once more for each SD not given. With `head_without_counts`
+/// and the SEMs given, the file is read once (the head comes with the first chunk). The others (median and kmeans, whose cuts
 /// or clusters need every score; rq; norm scores) and standard input read the whole input
 /// (`study_classify`) and hand it over as one part.
 /// @throws as `study_classify`; an exception thrown by `on_head` or `on_chunk` is passed on.
