@@ -7,6 +7,7 @@
 #include <new>
 #include <optional>
 
+#include "attune/analyses/exact_moments.hpp"
 #include "attune/analyses/moments.hpp"
 #include "attune/analyses/polychoric.hpp"
 #include "attune/analyses/scoring.hpp"
@@ -124,8 +125,15 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   check_items_for_efa(k);
   // Pairwise-complete Pearson correlations of the keyed items (as psych::fa on raw data), or
   // polychoric ones (psych fa(cor = "poly"): polychoric(x)$rho, smoothed when not positive definite).
+  // Exact integer sums where every answer is an integer (exact_moments.hpp, as `correlate`): the
+  // correlations then equal, bit for bit, those of the same rows streamed or merged from states.
   pairwise_moments pm(k);
-  pm.add(keyed);
+  exact_moments exact(k);
+  if (exact.add(keyed)) {
+    pm = detail::leading_moments(exact.to_moments(), k);
+  } else {
+    pm.add(keyed);
+  }
   Eigen::MatrixXd r = pm.correlation();
   const Eigen::MatrixXd counts = pm.counts();
   if (o.polychoric) {
