@@ -5,6 +5,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <random>
+#include "detail/random.hpp"
 
 #include "attune/core/error.hpp"
 #include "attune/analyses/reliability.hpp"
@@ -125,3 +127,14 @@ TEST(Bootstrap, ReplicateCountHasADocumentedMaximum) {
 }
 
 }  // namespace
+
+// The bootstrap's block-wise engine gives exactly the numbers of std::mt19937_64 (seeding, twist
+// and tempering), over several refills, for a few seeds including 0 and 2^64 - 1.
+TEST(BootstrapEngine, SameSequenceAsStdMt19937_64) {
+  for (const std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{5489}, std::uint64_t{0xA5A5A5A5A5A5A5A5ULL},
+                                   ~std::uint64_t{0}}) {
+    std::mt19937_64 reference(seed);
+    attune::detail::mt19937_64_block fast(seed);
+    for (int i = 0; i < 5000; ++i) ASSERT_EQ(fast(), reference()) << "seed " << seed << ", draw " << i;
+  }
+}

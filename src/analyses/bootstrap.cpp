@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
@@ -33,7 +34,7 @@ double alpha_from_cov(const Eigen::MatrixXd& c) {
 // of the engine gives two 32-bit draws (Lemire 2019 with rejection, so unbiased); otherwise 64-bit.
 template <class F>
 void draw_resample(std::uint64_t stream_seed, std::uint64_t n, F&& take) {
-  std::mt19937_64 rng(stream_seed);
+  detail::mt19937_64_block rng(stream_seed);  // the numbers of std::mt19937_64, faster
   if (n > 0xFFFFFFFFULL) {
     for (std::uint64_t r = 0; r < n; ++r) take(detail::lemire_below(rng, n));
     return;
@@ -159,12 +160,36 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
     m.col(k + 1) = m.leftCols(k).rowwise().sum();
     m.col(k + 2) = m.col(k + 1).array().square().matrix();
     const double nn = static_cast<double>(n);
+    // One counts matrix per worker, reused from block to block (a fresh 4 MB matrix per block cost
+    // its page faults and its zeroing); which buffer a block gets does not matter: each row of the
+    // product depends only on its own row of counts, and the shape stays fixed.
+    using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    std::vector<row_major> buffers(detail::worker_count(threads, n_tasks));
+    std::vector<std::size_t> free_buffers(buffers.size());
+    for (std::size_t i = 0; i < free_buffers.size(); ++i) free_buffers[i] = i;
+    std::mutex buffers_mutex;
     detail::parallel_for(n_tasks, threads, [&](std::size_t task) {
       const int b0 = static_cast<int>(task) * block;
       const int nb = std::min(block, replicates - b0);
-      using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-      row_major counts = row_major::Zero(block, n);  // fixed shape: the product's rounding never varies
-      std::vector<std::uint32_t> tally(static_cast<std::size_t>(n));
+      std::size_t slot = 0;
+      {
+        const std::lock_guard<std::mutex> lock(buffers_mutex);
+        slot = free_buffers.back();
+        free_buffers.pop_back();
+      }
+      struct give_back {
+        std::vector<std::size_t>& list;
+        std::mutex& mutex;
+        std::size_t slot;
+        ~give_back() {
+          const std::lock_guard<std::mutex> lock(mutex);
+          list.push_back(slot);
+        }
+      } const returned{free_buffers, buffers_mutex, slot};
+      row_major& counts = buffers[slot];
+      if (counts.rows() != block) counts.setZero(block, n);  // fixed shape: the product's rounding never varies
+      if (nb < block) counts.bottomRows(block - nb).setZero();
+      std::vector<std::uint32_t> tally(static_cast<std::size_t>(n));  // half the bytes of a row of doubles
       for (int b = 0; b < nb; ++b) {
         std::fill(tally.begin(), tally.end(), 0U);
         std::uint32_t* t = tally.data();
@@ -206,7 +231,7 @@ std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& x, int replicates, st
 // Jackknife (leave-one-row-out) raw alphas for the BCa acceleration, by downdating the pairwise
 // co-moments: removing x from a pair with n rows and means (m_i, m_j) changes the co-moment by
 // -(x_i - m_i)(x_j - m_j) n/(n-1) (the inverse of Welford's update).
-std::vector<double> jackknife_alpha(const Eigen::MatrixXd& x) {
+std::vector<double> jackknife_alpha(const Eigen::MatrixXd& x, int threads) {
   pairwise_moments pm;
   pm.add(x);
   const Eigen::Index n = x.rows(), k = x.cols();
@@ -215,33 +240,65 @@ std::vector<double> jackknife_alpha(const Eigen::MatrixXd& x) {
   const Eigen::MatrixXd& cm = pm.comoments();
   const double kd = static_cast<double>(k);
   std::vector<double> out(static_cast<std::size_t>(n));
-  // Precompute sum(C) and tr(C) of the full data.
+  // Precompute sum(C) and tr(C) of the full data, and per pair the old covariance and n - 1, n - 2.
+  const Eigen::MatrixXd cnt1 = cnt.array() - 1.0, cnt2 = cnt.array() - 2.0;
+  const Eigen::MatrixXd old_cov = cm.array() / cnt1.array();
+  const Eigen::MatrixXd mean_t = mean.transpose();  // mean_t(i, j) = mean(j, i), contiguous in i
   double sum_c = 0.0, tr_c = 0.0;
   for (Eigen::Index j = 0; j < k; ++j) {
     for (Eigen::Index i = 0; i < k; ++i) {
-      const double c = cm(i, j) / (cnt(i, j) - 1.0);
+      const double c = old_cov(i, j);
       sum_c += c;
       if (i == j) tr_c += c;
     }
   }
-  for (Eigen::Index r = 0; r < n; ++r) {
-    double s = sum_c, t = tr_c;
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const double xj = x(r, j);
-      if (std::isnan(xj)) continue;
+  // Rows are independent: blocks of rows in parallel, each writing its own values (the same for
+  // any thread count). A row without a missing answer takes the loop without the tests, whose
+  // changes of each column are computed in one vectorisable pass and then summed in the same order.
+  detail::parallel_for_blocks(static_cast<std::size_t>(n), 1024, threads, [&](std::size_t begin, std::size_t end) {
+    std::vector<double> xr(static_cast<std::size_t>(k)), change(static_cast<std::size_t>(k));
+    for (auto r = static_cast<Eigen::Index>(begin); r < static_cast<Eigen::Index>(end); ++r) {
+      double s = sum_c, t = tr_c;
+      bool complete = true;
       for (Eigen::Index i = 0; i < k; ++i) {
-        const double xi = x(r, i);
-        if (std::isnan(xi)) continue;
-        const double nij = cnt(i, j);
-        const double old_c = cm(i, j) / (nij - 1.0);
-        const double new_cm = cm(i, j) - (xi - mean(i, j)) * (xj - mean(j, i)) * nij / (nij - 1.0);
-        const double new_c = new_cm / (nij - 2.0);
-        s += new_c - old_c;
-        if (i == j) t += new_c - old_c;
+        xr[static_cast<std::size_t>(i)] = x(r, i);
+        complete = complete && !std::isnan(xr[static_cast<std::size_t>(i)]);
       }
+      for (Eigen::Index j = 0; j < k; ++j) {
+        const double xj = xr[static_cast<std::size_t>(j)];
+        if (complete) {
+          const double* cm_j = &cm(0, j);
+          const double* mean_j = &mean(0, j);
+          const double* mean_t_j = &mean_t(0, j);
+          const double* n_j = &cnt(0, j);
+          const double* n1_j = &cnt1(0, j);
+          const double* n2_j = &cnt2(0, j);
+          const double* old_j = &old_cov(0, j);
+          double* ch = change.data();
+          const double* xi = xr.data();
+          for (Eigen::Index i = 0; i < k; ++i) {
+            const double new_cm = cm_j[i] - (xi[i] - mean_j[i]) * (xj - mean_t_j[i]) * n_j[i] / n1_j[i];
+            ch[i] = new_cm / n2_j[i] - old_j[i];
+          }
+          for (Eigen::Index i = 0; i < k; ++i) s += ch[i];
+          t += ch[j];
+          continue;
+        }
+        if (std::isnan(xj)) continue;
+        for (Eigen::Index i = 0; i < k; ++i) {
+          const double xi = xr[static_cast<std::size_t>(i)];
+          if (std::isnan(xi)) continue;
+          const double nij = cnt(i, j);
+          const double old_c = old_cov(i, j);
+          const double new_cm = cm(i, j) - (xi - mean(i, j)) * (xj - mean(j, i)) * nij / cnt1(i, j);
+          const double new_c = new_cm / cnt2(i, j);
+          s += new_c - old_c;
+          if (i == j) t += new_c - old_c;
+        }
+      }
+      out[static_cast<std::size_t>(r)] = (1.0 - t / s) * kd / (kd - 1.0);
     }
-    out[static_cast<std::size_t>(r)] = (1.0 - t / s) * kd / (kd - 1.0);
-  }
+  });
   return out;
 }
 

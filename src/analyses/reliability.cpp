@@ -534,7 +534,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
                                    std::to_string(boots.size()) + " usable replicate(s)");
           }
         } else {
-          const bca_interval_result b = bca_interval(boots, a, jackknife_alpha(*raw), options.level);
+          const bca_interval_result b = bca_interval(boots, a, jackknife_alpha(*raw, options.threads), options.level);
           ci.lower = b.interval.lower;
           ci.upper = b.interval.upper;
           if (b.undefined_reason) {

@@ -61,7 +61,9 @@ ATTUNE_EXPORT bca_interval_result bca_interval(const std::vector<double>& sorted
 ATTUNE_EXPORT std::vector<double> bootstrap_alpha(const Eigen::MatrixXd& items, int replicates, std::uint64_t seed,
                                                   int threads = 0, const progress_options& progress = {});
 
-/// Leave-one-row-out raw alphas (pairwise covariances), for the BCa acceleration: N values, O(N k^2).
-ATTUNE_EXPORT std::vector<double> jackknife_alpha(const Eigen::MatrixXd& items);
+/// Leave-one-row-out raw alphas (pairwise covariances), for the BCa acceleration: N values, O(N k^2),
+/// parallel over blocks of rows on up to `threads` threads (0 = all cores); the values do not depend
+/// on `threads`.
+ATTUNE_EXPORT std::vector<double> jackknife_alpha(const Eigen::MatrixXd& items, int threads = 0);
 
 ATTUNE_END_NAMESPACE
