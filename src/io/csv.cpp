@@ -194,15 +194,18 @@ std::size_t csv_reader::record_end(std::size_t from, std::size_t& newlines) cons
 
 std::size_t csv_reader::take_records(std::size_t max_records, std::vector<char>& text) {
   std::size_t taken = 0;
-  // An error while reading on (a record too long, a read error) comes after the records already
-  // cut: they are returned first, and the next call meets the same state and throws it (fill()
-  // finds the same full buffer at the same line, or the same failed stream).
+  // An error while reading on (a record too long, a read error, a cancellation from the stream)
+  // comes after the records already cut: they are returned first, and the next call throws the
+  // same error. It is kept rather than met again: a stream whose buffer threw is left bad, and
+  // reading it again would throw the stream's own failure instead of the error.
+  if (deferred_error_) std::rethrow_exception(deferred_error_);
   bool deferred = false;
   auto fill_or_defer = [&] {
     try {
       return fill();
     } catch (...) {
       if (taken == 0) throw;
+      deferred_error_ = std::current_exception();
       deferred = true;
       return false;
     }

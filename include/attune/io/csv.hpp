@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -106,6 +107,7 @@ class ATTUNE_EXPORT csv_reader {
   std::size_t begin_ = 0;  // start of unparsed data in buffer_
   std::size_t end_ = 0;    // end of valid data in buffer_
   bool eof_ = false;
+  std::exception_ptr deferred_error_;  // take_records: an error met after records were cut, thrown next call
   std::size_t max_record_bytes_;
   std::size_t max_columns_;
   std::vector<std::string> unquoted_;  // storage for fields that needed unescaping
