@@ -215,6 +215,7 @@ class ATTUNE_EXPORT reliability_accumulator {
   std::optional<exact_moments> exact_;       // exact sums while every answer is an eligible integer
   std::vector<std::vector<std::pair<double, double>>> counts_;
   void make_floating();                      // exact sums -> floating-point moments
+  void add_value_counts(const Eigen::Ref<const Eigen::MatrixXd>& block);  // the first k columns' values
 };
 
 /// The items that `analyze_reliability` on the accumulated rows keeps (0-based, in order): those
