@@ -26,9 +26,12 @@ inline double quantile_type7(const std::vector<double>& sorted, double p) {
 /// The median (R `median`): the middle value, or the mean of the two middle values. NaN when empty.
 inline double median_of(std::vector<double> v) {
   if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
+  // Selection, not a sort (the same values; a split-half's 24,310 coefficients sorted cost 1 ms).
   const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  if (n % 2) return *mid;
+  return 0.5 * (*std::max_element(v.begin(), mid) + *mid);
 }
 
 }  // namespace detail
