@@ -8,6 +8,7 @@
 // and say so in CHANGELOG.md and docs/json.md.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -385,3 +386,104 @@ TEST(ErrorContract, DocsListEveryRuleId) {
 }
 
 }  // namespace
+
+// The quality screen's sample statistics (`quality_sample_study`, issue 18): `attune quality
+// --save-state` then `attune merge --format json` prints exactly to_json(study_quality_sample(
+// accumulate_quality(...))), which equals tests/golden/json/quality_sample.json; every key is
+// documented; n, mean, SD, covariances and the psychsyn/psychant pairs equal their closed forms
+// from the file (pairwise-complete Pearson r, as R's cor(use = "pairwise") in careless).
+TEST(JsonContract, QualitySampleOfASavedStateIsTheLibraryDocumentAndTheSnapshot) {
+  const std::string small = source_path("tests/data/study/ecr-s-small.csv");
+  const std::string state = attune::test::temp_path("quality_sample.state");
+  const auto saved = run_cli("quality '" + small + "' --instrument ecr-s --id pid --save-state '" + state + "'");
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  const auto r = run_cli("merge '" + state + "' --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  attune::quality_study_options o;
+  o.input.read.id_column = "pid";
+  const std::string library =
+      attune::to_json(attune::study_quality_sample(attune::accumulate_quality(*attune::find_builtin("ecr-s"), small, o)));
+  EXPECT_EQ(r.out, library);
+  const std::string snapshot = snapshot_path("quality_sample");
+  if (updating()) write_file(snapshot, portable(library));
+  EXPECT_EQ(read_file(snapshot), portable(library)) << "the document differs from " << snapshot;
+
+  const auto doc = nlohmann::json::parse(library);
+  EXPECT_EQ(doc["format"], "attune/1");
+  EXPECT_EQ(doc["study"], "quality_sample");
+  std::set<std::string> paths;
+  key_paths(doc, "", paths);
+  const auto docs = documented_paths();
+  ASSERT_TRUE(docs.count("quality_sample"));
+  for (const auto& p : paths) EXPECT_TRUE(docs.at("quality_sample").count(p)) << "undocumented key: " << p;
+  for (const auto& p : docs.at("quality_sample")) EXPECT_TRUE(paths.count(p)) << "documented but absent: " << p;
+
+  // Closed forms from the file (header pid, Q1..Q12; empty = missing).
+  const auto rows = attune::test::parse_csv(read_file(small));
+  ASSERT_EQ(rows.size(), 5U);
+  const std::size_t k = 12;
+  ASSERT_EQ(doc["items"].size(), k);
+  EXPECT_EQ(doc["n_rows"], 4);
+  auto cell = [&](std::size_t i, std::size_t j) {  // row i (0-based data row), item j
+    const std::string& s = rows[i + 1][j + 1];
+    return s.empty() ? std::nan("") : std::stod(s);
+  };
+  for (std::size_t j = 0; j < k; ++j) EXPECT_EQ(doc["items"][j], rows[0][j + 1]);
+  // Pairwise-complete moments of items a and b: count, covariance, Pearson r.
+  struct pairwise {
+    double n = 0, cov = 0, r = 0;
+  };
+  auto moments = [&](std::size_t a, std::size_t b) {
+    std::vector<std::pair<double, double>> xy;
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (!std::isnan(cell(i, a)) && !std::isnan(cell(i, b))) xy.emplace_back(cell(i, a), cell(i, b));
+    }
+    pairwise m;
+    m.n = static_cast<double>(xy.size());
+    double mx = 0, my = 0;
+    for (const auto& [x, y] : xy) mx += x / m.n, my += y / m.n;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (const auto& [x, y] : xy) sxy += (x - mx) * (y - my), sxx += (x - mx) * (x - mx), syy += (y - my) * (y - my);
+    m.cov = sxy / (m.n - 1);
+    m.r = sxy / std::sqrt(sxx * syy);
+    return m;
+  };
+  for (std::size_t a = 0; a < k; ++a) {
+    const pairwise own = moments(a, a);
+    double sum = 0;
+    for (std::size_t i = 0; i < 4; ++i) sum += std::isnan(cell(i, a)) ? 0.0 : cell(i, a);
+    EXPECT_EQ(doc["n"][a].get<double>(), own.n) << a;
+    EXPECT_NEAR(doc["mean"][a].get<double>(), sum / own.n, 1e-14) << a;
+    EXPECT_NEAR(doc["sd"][a].get<double>(), std::sqrt(own.cov), 1e-13) << a;
+    for (std::size_t b = 0; b < k; ++b) {
+      const pairwise m = moments(a, b);
+      EXPECT_EQ(doc["pair_counts"][a][b].get<double>(), m.n) << a << "," << b;
+      EXPECT_NEAR(doc["covariance"][a][b].get<double>(), m.cov, 1e-13) << a << "," << b;
+    }
+  }
+  // The pairs: exactly those with r beyond the critical values, with that r.
+  auto expect_pairs = [&](const nlohmann::json& got, double critical, bool antonyms) {
+    std::size_t want = 0;
+    for (std::size_t a = 0; a < k; ++a) {
+      for (std::size_t b = a + 1; b < k; ++b) {
+        const double rab = moments(a, b).r;
+        if (antonyms ? !(rab < critical) : !(rab > critical)) continue;
+        ++want;
+        bool found = false;
+        for (const auto& p : got) {
+          const bool same = (p["first"] == rows[0][a + 1] && p["second"] == rows[0][b + 1]) ||
+                            (p["first"] == rows[0][b + 1] && p["second"] == rows[0][a + 1]);
+          if (!same) continue;
+          found = true;
+          EXPECT_NEAR(p["r"].get<double>(), rab, 1e-13) << rows[0][a + 1] << "," << rows[0][b + 1];
+        }
+        EXPECT_TRUE(found) << rows[0][a + 1] << "," << rows[0][b + 1] << " r = " << rab;
+      }
+    }
+    EXPECT_EQ(got.size(), want);
+  };
+  EXPECT_EQ(doc["psychsyn_critical"], 0.6);
+  EXPECT_EQ(doc["psychant_critical"], -0.6);
+  expect_pairs(doc["synonyms"], 0.6, false);
+  expect_pairs(doc["antonyms"], -0.6, true);
+}
