@@ -346,6 +346,34 @@ TEST(StudyClassify, MethodsThatNeedEveryRowAreHandedOverInOnePart) {
   EXPECT_EQ(s.n_rows, 5000U);
 }
 
+// The study classify_file returns keeps the counts and the summary; its rows went to on_chunk.
+// Rendering it read past its empty vectors (a crash); now an error with its rule.
+TEST(StudyClassify, TheSummaryAStreamReturnsIsNotRenderedAsRows) {
+  const auto& inst = builtin("ecr-r");
+  const std::string path = attune::test::temp_path("classify_stream_summary.csv");
+  attune::simulation_options sim;
+  sim.n = 300;
+  attune::test::write_file(path, attune::responses_to_csv(attune::simulate_responses(inst, sim)));
+  classify_study_options o;
+  o.method = classify_method::fisher;
+  std::string chunk_json;
+  const auto s = attune::classify_file(
+      inst, path, o, [](const attune::classify_study&) {},
+      [&](const attune::classify_study& part) { chunk_json = attune::to_json(part); });
+  EXPECT_EQ(s.n_rows, 300U);
+  EXPECT_NE(chunk_json.find("\"format\": \"attune/1\""), std::string::npos) << chunk_json.substr(0, 200);
+  for (const bool table : {false, true}) {
+    try {
+      (void)(table ? attune::to_table(s) : attune::to_json(s));
+      ADD_FAILURE() << "no error";
+    } catch (const attune::error& e) {
+      EXPECT_EQ(e.code(), errc::invalid_argument);
+      EXPECT_EQ(e.rule(), std::optional<std::string>("rows_not_held"));
+      EXPECT_NE(std::string(e.what()).find("classify study of 300 rows holds 0"), std::string::npos) << e.what();
+    }
+  }
+}
+
 namespace {
 
 // The shortest round-trip text of x (std::to_chars), "" for NaN: a CSV cell as the writer formats it.

@@ -162,6 +162,7 @@ void write_rows(detail::row_writer& w, const classify_study& s, row_tail_cache* 
   const bool raas = s.method == classify_method::raas;
   const bool repeat = tails != nullptr && w.repeats();
   char label[32];  // "row N" of a row without id, for an error only
+  detail::require_rows_held("classify", s.n_rows, with_id ? s.ids.size() : s.rows.size());
   for (std::size_t i = 0; i < s.n_rows; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
     w.begin_row();

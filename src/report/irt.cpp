@@ -12,9 +12,11 @@
 #include "attune/report/table.hpp"
 #include "detail/json_text.hpp"
 #include "detail/number_text.hpp"
+#include "report/streaming.hpp"
 #include "keys/item_bank_json.hpp"
 #include "report/analyses_json.hpp"
 #include "report/document.hpp"
+#include "report/streaming.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -161,6 +163,7 @@ json score_tail(const irt_score_study& s) {
 
 void score_rows(detail::row_writer& w, const irt_score_study& s) {
   const bool with_id = !s.id_column.empty();
+  detail::require_rows_held("irt score", s.n_rows, with_id ? s.ids.size() : s.rows.size());
   for (std::size_t i = 0; i < s.n_rows; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
     w.begin_row();

@@ -123,6 +123,7 @@ void write_rows(detail::row_writer& w, const quality_study& s) {
   const auto& r = s.report;
   const bool with_id = !s.id_column.empty();
   const auto k = static_cast<std::int64_t>(s.items.size());
+  detail::require_rows_held("quality", s.n_rows, with_id ? s.ids.size() : s.rows.size());
   for (std::size_t i = 0; i < s.n_rows; ++i) {
     const auto x = static_cast<Eigen::Index>(i);
     w.begin_row();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "attune/core/error.hpp"
 #include "attune/report/rows.hpp"
 #include "report/document.hpp"
 
@@ -24,6 +25,19 @@ namespace detail {
 ///   static std::string footer(const Study&);                 // the table's summary
 template <class Study>
 struct streamed_rows;
+
+/// Refuses to render the rows of a study that counts `n_rows` but holds fewer: the study a
+/// streaming call returns (`classify_file`, `quality_file`) keeps its counts and summary, its rows
+/// went to the caller chunk by chunk. Reading past its vectors was a crash.
+inline void require_rows_held(const char* kind, std::size_t n_rows, std::size_t held) {
+  if (held >= n_rows) return;
+  throw error(errc::invalid_argument,
+              std::string(kind) + " study of " + std::to_string(n_rows) + " rows holds " + std::to_string(held) +
+                  " of them: a study returned by a streaming call keeps the counts and the summary only; render "
+                  "each chunk as it comes (the streaming writer, attune/report/rows.hpp), or compute the study "
+                  "in memory",
+              {.rule = "rows_not_held"});
+}
 
 /// The writer's row writer (score's whole-study `write_report` writes its rows through it).
 struct streaming_access {
