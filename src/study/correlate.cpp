@@ -154,12 +154,11 @@ correlate_state accumulate_correlate(const instrument* inst, const std::string& 
                                      const correlate_study_options& options) {
   options.validate();
   if (!streamable(inst, path, options)) {
-    throw error(errc::invalid_argument,
-                path == "-" ? std::string("a state is saved from a data file, not from standard input")
-                            : std::string("a correlate state holds Pearson moments: polychoric correlations and a scale "
-                                          "without a declared response range need every row; use Pearson, or give the "
-                                          "scale's range (scoring_options.range)"),
-                {.option = "correlation_options.method", .rule = "state_needs_rows"});
+    throw detail::state_needs_rows(path,
+                                   "a correlate state holds Pearson moments: polychoric correlations and a scale "
+                                   "without a declared response range need every row; use Pearson, or give the "
+                                   "scale's range (scoring_options.range)",
+                                   "correlation_options.method");
   }
   correlate_accumulation a;
   if (!accumulate(a, inst, path, options) || a.n_rows == 0) {

@@ -321,12 +321,11 @@ bool streamable(const std::string& path, const factor_study_options& options) {
 factor_state accumulate_factor(const instrument& inst, const std::string& path, const factor_study_options& options) {
   options.validate();
   if (!streamable(path, options)) {
-    throw error(errc::invalid_argument,
-                path == "-" ? std::string("a state is saved from a data file, not from standard input")
-                            : std::string("a factor state holds the Pearson moments of the keyed items: the confirmatory "
-                                          "model, polychoric correlations and factor scores need every row; save the "
-                                          "state of an exploratory analysis on Pearson correlations"),
-                {.option = "factor_study_options", .rule = "state_needs_rows"});
+    throw detail::state_needs_rows(path,
+                                   "a factor state holds the Pearson moments of the keyed items: the confirmatory "
+                                   "model, polychoric correlations and factor scores need every row; save the "
+                                   "state of an exploratory analysis on Pearson correlations",
+                                   "factor_study_options");
   }
   factor_accumulation a;
   if (!accumulate(a, inst, path, options)) {

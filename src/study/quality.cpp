@@ -524,11 +524,10 @@ void write_clean_data(const std::string& path, const read_options& options, cons
 quality_state accumulate_quality(const instrument& inst, const std::string& path, const quality_study_options& options) {
   options.validate();
   if (!quality_streams(path, options)) {
-    throw error(errc::invalid_argument,
-                path == "-" ? std::string("a state is saved from a data file, not from standard input")
-                            : std::string("a quality state holds the sample's statistics: person fit (an item bank) needs "
-                                          "every row; save the state without the bank"),
-                {.option = "quality_study_options.bank", .rule = "state_needs_rows"});
+    throw detail::state_needs_rows(path,
+                                   "a quality state holds the sample's statistics: person fit (an item bank) needs "
+                                   "every row; save the state without the bank",
+                                   "quality_study_options.bank");
   }
   sample_pass pass(inst, options);
   read_sample(pass, inst, path, options, false);

@@ -662,12 +662,11 @@ reliability_state accumulate_reliability(const instrument* inst, const std::stri
                                          const reliability_study_options& options) {
   check(inst, options);
   if (needs_rows(path, options) || (inst == nullptr && !options.input.scoring.range)) {
-    throw error(errc::invalid_argument,
-                path == "-" ? std::string("a state is saved from a data file, not from standard input")
-                            : std::string("a state holds moments, not rows: bootstrap and ADF intervals, omega intervals, "
-                                          "ordinal alpha, the ICC and a scale without a declared response range need "
-                                          "every row; leave them out, or give the scale's range (scoring_options.range)"),
-                {.option = "reliability_study_options", .rule = "state_needs_rows"});
+    throw detail::state_needs_rows(path,
+                                   "a state holds moments, not rows: bootstrap and ADF intervals, omega intervals, "
+                                   "ordinal alpha, the ICC and a scale without a declared response range need "
+                                   "every row; leave them out, or give the scale's range (scoring_options.range)",
+                                   "reliability_study_options");
   }
   if (inst == nullptr && options.input.read.items.empty()) {
     throw error(errc::invalid_argument,

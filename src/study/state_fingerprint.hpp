@@ -1,10 +1,11 @@
-// Private helper of the study layer: the fingerprint of a reliability state (study/state.hpp),
-// written by the streaming study (reliability.cpp) and read back for the merged analysis.
+// Private helpers of the study layer for states (study/state.hpp): the fingerprints written by the
+// streaming studies and read back for the merged analysis, and the refusal of a state that needs rows.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "attune/core/error.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/correlate.hpp"
 #include "attune/study/factor.hpp"
@@ -13,6 +14,13 @@
 
 ATTUNE_BEGIN_NAMESPACE
 namespace detail {
+
+/// The refusal of a state that needs rows (rule state_needs_rows): a state is saved from a data
+/// file, not standard input; otherwise `why` says what needs every row and what to do instead.
+inline error state_needs_rows(const std::string& path, const std::string& why, const std::string& option) {
+  return error(errc::invalid_argument, path == "-" ? std::string("a state is saved from a data file, not from standard input") : why,
+               {.option = option, .rule = "state_needs_rows"});
+}
 
 /// Canonical JSON (sorted keys, one line) of what must match for reliability states to merge.
 std::string reliability_fingerprint(const instrument& inst, bool given, const std::vector<std::string>& columns,
