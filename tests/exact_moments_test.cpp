@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "attune/analyses/exact_moments.hpp"
@@ -76,6 +77,57 @@ TEST(ExactMoments, FewAndManyMissingCellsGiveTheSameSumsAsRowByRow) {
   }
 }
 
+// The block sums take single precision (every partial sum below 2^24), double precision, or 64-bit
+// integers cell by cell, depending on the answers' magnitude and the block's rows; a single row
+// and a 4096-row block of the same answers often take different ones. Each must give the integers
+// a direct 64-bit count gives: the cross products sum x_i x_j over the rows answering both, and
+// the score sums of the rows with m answers.
+TEST(ExactMoments, EveryPrecisionOfTheBlockSumsGivesTheDirectIntegers) {
+  struct magnitudes {
+    int largest;
+    Eigen::Index k;
+  };
+  for (const magnitudes c : {magnitudes{5, 6}, magnitudes{64, 6}, magnitudes{1000, 6}, magnitudes{1 << 20, 4}}) {
+    std::mt19937 gen(static_cast<unsigned>(c.largest));
+    std::uniform_int_distribution<int> answer(-c.largest, c.largest), pct(0, 99);
+    Eigen::MatrixXd x(4500, c.k);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      for (Eigen::Index j = 0; j < x.cols(); ++j) x(i, j) = pct(gen) < 3 ? std::nan("") : answer(gen);
+    }
+    x(7, 0) = c.largest;  // the bound itself, so that the largest magnitude is reached
+    x(8, 1) = -c.largest;
+    attune::exact_moments whole(c.k), by_row(c.k);
+    ASSERT_TRUE(whole.add(x)) << c.largest;
+    for (Eigen::Index i = 0; i < 200; ++i) ASSERT_TRUE(by_row.add(x.middleRows(i, 1)));
+    ASSERT_TRUE(by_row.add(x.bottomRows(x.rows() - 200)));
+    EXPECT_EQ(whole.serialize(), by_row.serialize()) << c.largest;
+    // The direct sums, in the order of the serialized "cross" and "m_cross" tables.
+    std::vector<long long> cross(static_cast<std::size_t>(c.k * c.k), 0), m_cross(cross.size(), 0);
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      long long s = 0, m = 0;
+      for (Eigen::Index j = 0; j < c.k; ++j) {
+        if (!std::isnan(x(r, j))) s += static_cast<long long>(x(r, j)), ++m;
+      }
+      for (Eigen::Index j = 0; j < c.k; ++j) {
+        if (std::isnan(x(r, j))) continue;
+        const auto xj = static_cast<long long>(x(r, j));
+        m_cross[static_cast<std::size_t>(m - 1 + j * c.k)] += s * xj;
+        for (Eigen::Index i = 0; i < c.k; ++i) {
+          if (!std::isnan(x(r, i))) cross[static_cast<std::size_t>(i + j * c.k)] += static_cast<long long>(x(r, i)) * xj;
+        }
+      }
+    }
+    auto line = [](const std::vector<long long>& v, const std::string& name) {
+      std::string out = name;
+      for (const long long t : v) out += " " + std::to_string(t);
+      return out + "\n";
+    };
+    const std::string text = whole.serialize();
+    EXPECT_NE(text.find(line(cross, "cross")), std::string::npos) << c.largest;
+    EXPECT_NE(text.find(line(m_cross, "m_cross")), std::string::npos) << c.largest;
+  }
+}
+
 TEST(ExactMoments, AgreesWithTheFloatingPointMomentsOfItemsAndScore) {
   const Eigen::MatrixXd x = likert(3000, 5, 11);
   attune::exact_moments ex(5);
@@ -113,6 +165,17 @@ TEST(ExactMoments, RefusesNonIntegersAndReliabilityFallsBackOnFloatingPoint) {
   Eigen::MatrixXd huge = x;
   huge(0, 0) = 2e6;  // above exact_max_answer
   EXPECT_FALSE(ex.add(huge));
+  for (const double bad : {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                           attune::exact_max_answer + 1.0, 1e-300, -2.5}) {
+    Eigen::MatrixXd y = likert(5000, 4, 9);
+    y(4800, 3) = bad;  // in the second 4096-row block: the first block's sums must not stay
+    EXPECT_FALSE(ex.add(y)) << bad;
+    EXPECT_EQ(ex.serialize(), before) << bad;
+  }
+  Eigen::MatrixXd edge = x;
+  edge(0, 0) = attune::exact_max_answer;
+  edge(1, 0) = -0.0;
+  EXPECT_TRUE(attune::exact_moments(4).add(edge)) << "the bound itself, and -0, are eligible";
 
   attune::reliability_accumulator acc(4);
   acc.add(x.topRows(100));

@@ -5,7 +5,8 @@
 // S = X0'M, Q = (X0 o X0)'M either as products or, when few cells are missing, as each item's
 // totals minus the rows where the other item is missing. Every partial sum is an integer below
 // 2^53 (4096 x (2^20)^2 = 2^52), so the products are exact in double and both ways give the same
-// integers; they are then added to 64-bit totals. The score sums are grouped by the number of
+// integers (below 2^24, as for Likert answers, in single precision too, and P is computed so);
+// they are then added to 64-bit totals. The score sums are grouped by the number of
 // items answered so that they stay integers: the score of a row is s / m (psych alpha's
 // rowMeans(x, na.rm = TRUE)).
 #include "attune/analyses/exact_moments.hpp"
@@ -68,28 +69,8 @@ bool exact_moments::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
     throw error(errc::invalid_argument, "exact_moments::add: " + std::to_string(rows.cols()) +
                                             " items, but this accumulator holds " + std::to_string(k_));
   }
-  // Eligibility first, so that a refusal leaves the sums unchanged.
-  // Branch-free, so that it vectorises (the earlier test called std::trunc per cell, a library
-  // call on x86-64 without SSE4.1): a cell is refused when it is not NaN and either its magnitude
-  // exceeds exact_max_answer (infinities included) or it is not an integer. Within the bound a
-  // value converts to int32 exactly when it is an integer (|v| <= 2^20; the conversion is only made
-  // of values within the bound, others are replaced by 0 first, so it is always defined).
-  double largest = 0.0;
-  int refused = 0;
-  for (Eigen::Index j = 0; j < k_; ++j) {
-    const double* col = rows.col(j).data();
-    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-      const double v = col[r];
-      const double a = std::abs(v);
-      const bool within = a <= exact_max_answer;  // false for NaN
-      const double c = within ? v : 0.0;
-      const bool integral = static_cast<double>(static_cast<std::int32_t>(c)) == c;
-      refused |= (static_cast<int>(!within) & static_cast<int>(v == v)) | static_cast<int>(!integral);
-      largest = std::max(largest, within ? a : 0.0);
-    }
-  }
-  if (refused != 0) return false;
-  if (largest * static_cast<double>(k_) > kMaxRowSum) return false;
+  // The blocks go into a fresh accumulator that is merged at the end, so a refusal (an ineligible
+  // value in any block) leaves these sums unchanged.
   exact_moments sum(k_);
   for (Eigen::Index first = 0; first < rows.rows(); first += kBlockRows) {
     const Eigen::Index b = std::min(kBlockRows, rows.rows() - first);
@@ -101,38 +82,64 @@ bool exact_moments::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
 bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
   const Eigen::Index b = rows.rows(), k = k_;
   const auto ks = static_cast<std::size_t>(k);
-  // Zero-filled answers X0, the row sums s and counts m, and each item's totals over its answered
-  // rows (N_i, S_i, Q_i); all integers, |x| <= 2^20 so x^2 <= 2^40 and 4096 of them below 2^53.
+  // Two passes over each column give the zero-filled answers X0, the row sums s and counts m, and
+  // per cell whether it is answered and whether it is refused; the item totals over the answered
+  // rows (N_i, S_i, Q_i) are then sums over the column. All in double, where they are exact
+  // integers (|x| <= 2^20, so x^2 <= 2^40 and 4096 of them stay below 2^53), so that the loops
+  // vectorise and the sums are Eigen's vectorised reductions. A cell is refused when it is not
+  // NaN and either its magnitude exceeds exact_max_answer (infinities included) or it is not an
+  // integer: within the bound, v is an integer exactly when rounding it to an integer (adding and
+  // subtracting 1.5 x 2^52) gives v back. (GCC vectorises a choice between constants, and a
+  // choice stored as it is, but not arithmetic on a chosen value: hence 1.0 / 0.0 flags and the
+  // second pass.)
+  constexpr double kRound = 6755399441055744.0;  // 1.5 x 2^52
   Eigen::MatrixXd x0(b, k);
-  std::vector<std::int64_t> row_sum(static_cast<std::size_t>(b), 0), row_m(static_cast<std::size_t>(b), 0);
+  Eigen::VectorXd row_sum = Eigen::VectorXd::Zero(b), row_m = Eigen::VectorXd::Zero(b);
+  Eigen::VectorXd answered_col(b), refused_col(b);
   std::vector<std::int64_t> n_item(ks), s_item(ks), q_item(ks);
   std::int64_t missing_cells = 0;
+  double largest = 0.0;
+  double refused = 0.0;
   for (Eigen::Index j = 0; j < k; ++j) {
     const double* col = rows.col(j).data();
     double* out = x0.col(j).data();
-    std::int64_t cn = 0, cs = 0, cq = 0;
+    double* ans = answered_col.data();
+    double* bad = refused_col.data();
     for (Eigen::Index r = 0; r < b; ++r) {
       const double v = col[r];
-      const bool ok = !std::isnan(v);
-      const double xv = ok ? v : 0.0;
-      out[r] = xv;
-      const auto iv = static_cast<std::int64_t>(xv);
-      cn += ok ? 1 : 0;
-      cs += iv;
-      cq += iv * iv;
-      row_sum[static_cast<std::size_t>(r)] += iv;
-      row_m[static_cast<std::size_t>(r)] += ok ? 1 : 0;
+      const double answered = v == v ? 1.0 : 0.0;
+      const double within = std::abs(v) <= exact_max_answer ? 1.0 : 0.0;  // 0 for NaN
+      const double eligible = within * ((v + kRound) - kRound == v ? 1.0 : 0.0);
+      out[r] = std::abs(v) <= exact_max_answer ? v : 0.0;
+      ans[r] = answered;
+      bad[r] = answered - eligible;  // 1: answered and not eligible
     }
-    n_item[static_cast<std::size_t>(j)] = cn;
-    s_item[static_cast<std::size_t>(j)] = cs;
-    q_item[static_cast<std::size_t>(j)] = cq;
-    missing_cells += b - cn;
+    row_sum += x0.col(j);
+    row_m += answered_col;
+    refused = std::max(refused, refused_col.maxCoeff());
+    largest = std::max(largest, x0.col(j).cwiseAbs().maxCoeff());
+    const double cn = answered_col.sum();
+    n_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(cn);
+    s_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(x0.col(j).sum());
+    q_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(x0.col(j).squaredNorm());
+    missing_cells += b - static_cast<std::int64_t>(cn);
   }
+  if (refused != 0.0) return false;
+  if (largest * static_cast<double>(k) > kMaxRowSum) return false;
   exact_moments part(k);
   // Co-moments P = X0'X0: one symmetric rank update (lower triangle), exact in double because
   // every partial sum is an integer below 2^53 whatever the order of its additions.
+  // When every partial sum stays below 2^24 (b x largest^2: 4096 rows of answers up to 64), the
+  // same integers come from single precision, at twice the width per instruction.
   Eigen::MatrixXd p = Eigen::MatrixXd::Zero(k, k);
-  p.selfadjointView<Eigen::Lower>().rankUpdate(x0.transpose());
+  if (static_cast<double>(b) * largest * largest <= 16777216.0) {
+    Eigen::MatrixXf pf = Eigen::MatrixXf::Zero(k, k);
+    const Eigen::MatrixXf xf = x0.cast<float>();
+    pf.selfadjointView<Eigen::Lower>().rankUpdate(xf.transpose());
+    p = pf.cast<double>();
+  } else {
+    p.selfadjointView<Eigen::Lower>().rankUpdate(x0.transpose());
+  }
   for (Eigen::Index j = 0; j < k; ++j) {
     for (Eigen::Index i = j; i < k; ++i) {
       const auto v = static_cast<std::int64_t>(p(i, j));
@@ -147,7 +154,7 @@ bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
     // three b x k x k products. Integer sums, so the same integers as the products give.
     std::vector<std::int64_t> ans(ks), val(ks), sq(ks);
     for (Eigen::Index r = 0; r < b; ++r) {
-      if (row_m[static_cast<std::size_t>(r)] == k) continue;
+      if (row_m(r) == static_cast<double>(k)) continue;
       for (Eigen::Index i = 0; i < k; ++i) {
         const auto u = static_cast<std::size_t>(i);
         ans[u] = std::isnan(rows(r, i)) ? 0 : 1;
@@ -192,22 +199,48 @@ bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
     }
   }
   // Score sums by the number answered m: |s| <= 2^25, s^2 <= 2^50, 4096 rows below 2^62.
+  std::int64_t complete = 0, complete_sum = 0, complete_sum_sq = 0;
+  Eigen::VectorXd complete_s(b);  // s on the complete rows, 0 elsewhere
   for (Eigen::Index r = 0; r < b; ++r) {
-    const std::int64_t m = row_m[static_cast<std::size_t>(r)];
+    const auto m = static_cast<std::int64_t>(row_m(r));
+    const auto sr = static_cast<std::int64_t>(row_sum(r));
+    complete_s(r) = m == k ? row_sum(r) : 0.0;
     if (m == 0) continue;
-    const std::int64_t sr = row_sum[static_cast<std::size_t>(r)];
     const auto t = static_cast<std::size_t>(m - 1);
     part.s_n_[t] += 1;
     part.s_sum_[t] += sr;
     part.s_sum_sq_[t] += sr * sr;
+    if (m == k) {
+      ++complete;
+      complete_sum += sr;
+      complete_sum_sq += sr * sr;
+    }
+  }
+  // The same sums per answered item j. The complete rows (most rows) all fall in m = k, where
+  // sum s x_j is one product X0' s; it is exact in double when every partial sum stays below
+  // 2^53, that is when 4096 x largest x (k x largest) does (Likert data: far below). Otherwise,
+  // and for the rows with missing answers, cell by cell in 64-bit integers.
+  const bool product_exact = static_cast<double>(b) * largest * largest * static_cast<double>(k) <= 9007199254740992.0;
+  Eigen::VectorXd complete_cross;
+  if (product_exact) complete_cross.noalias() = x0.transpose() * complete_s;
+  std::vector<Eigen::Index> cell_rows;  // the rows summed cell by cell
+  for (Eigen::Index r = 0; r < b; ++r) {
+    if (row_m(r) > 0.0 && !(product_exact && row_m(r) == static_cast<double>(k))) cell_rows.push_back(r);
   }
   for (Eigen::Index j = 0; j < k; ++j) {
     const double* col = rows.col(j).data();
     const double* xj = x0.col(j).data();
-    for (Eigen::Index r = 0; r < b; ++r) {
+    if (product_exact) {
+      const auto t = static_cast<std::size_t>(k - 1 + j * k);
+      part.m_n_[t] += complete;
+      part.m_sum_[t] += complete_sum;
+      part.m_sum_sq_[t] += complete_sum_sq;
+      part.m_cross_[t] += static_cast<std::int64_t>(complete_cross(j));
+    }
+    for (const Eigen::Index r : cell_rows) {
       if (std::isnan(col[r])) continue;
-      const std::int64_t sr = row_sum[static_cast<std::size_t>(r)];
-      const auto t = static_cast<std::size_t>(row_m[static_cast<std::size_t>(r)] - 1 + j * k);
+      const auto sr = static_cast<std::int64_t>(row_sum(r));
+      const auto t = static_cast<std::size_t>(static_cast<Eigen::Index>(row_m(r)) - 1 + j * k);
       part.m_n_[t] += 1;
       part.m_sum_[t] += sr;
       part.m_sum_sq_[t] += sr * sr;
