@@ -423,6 +423,7 @@ reliability_result analyze_core(core_input in, const reliability_options& option
     so.max_exhaustive_splits = options.max_exhaustive_splits;
     so.sampled_splits = options.sampled_splits;
     so.seed = options.seed;
+    so.threads = options.threads;
     res.split_half = split_half(r, so);
     res.lambda4 = res.split_half->max;
     if (!res.split_half->exhaustive) {

@@ -14,6 +14,7 @@
 
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/parallel.hpp"
 #include "detail/quantile.hpp"
 #include "detail/random.hpp"
 
@@ -71,9 +72,9 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
   // 1_A' R 1_A from the lower triangle (R symmetric: half the work), walking each column of the
   // column-major R down the rows of A in ascending order (memory order): with 15,000 sampled
   // splits of 500 items this loop was most of the time of analyze_reliability at k = 1000.
-  std::vector<Eigen::Index> sorted_a;
-  auto coefficient = [&](const std::vector<Eigen::Index>& a) {
-    sorted_a.assign(a.begin(), a.end());
+  // `a` points at the m items of half A; `sorted_a` is the caller's scratch (one per thread).
+  auto coefficient = [&](const Eigen::Index* a, std::vector<Eigen::Index>& sorted_a) {
+    sorted_a.assign(a, a + m);
     // the exhaustive walk gives A ascending (bits in order); sampled splits need the sort
     if (!std::is_sorted(sorted_a.begin(), sorted_a.end())) std::sort(sorted_a.begin(), sorted_a.end());
     double a_total = 0.0, diag = 0.0, off = 0.0;
@@ -93,14 +94,28 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
   double combos = 1.0;
   for (int i = 0; i < m; ++i) combos = combos * static_cast<double>(k - i) / static_cast<double>(i + 1);
   combos = std::round(combos);
+  // The splits are drawn on this thread, in batches (the half A of each, m items in a row of
+  // `batch`), and their coefficients computed on up to `threads` threads into their own slots of
+  // `values`; the largest and smallest are then found in split order, as one thread would.
+  const auto mu = static_cast<std::size_t>(m);
+  const std::size_t kBatch = std::clamp<std::size_t>((std::size_t{1} << 20) / mu, 256, 65536);  // at most 8 MB of items
   std::vector<double> values;
-  std::vector<Eigen::Index> best, worst, a(static_cast<std::size_t>(m));
+  std::vector<Eigen::Index> best, worst, batch;
   double vmax = -std::numeric_limits<double>::infinity(), vmin = std::numeric_limits<double>::infinity();
-  auto consider = [&]() {
-    const double v = coefficient(a);
-    values.push_back(v);
-    if (v > vmax) { vmax = v; best = a; }
-    if (v < vmin) { vmin = v; worst = a; }
+  auto run_batch = [&](std::size_t n_in_batch) {
+    const std::size_t first = values.size();
+    values.resize(first + n_in_batch);
+    detail::parallel_for_blocks(n_in_batch, 256, options.threads, [&](std::size_t b, std::size_t e) {
+      std::vector<Eigen::Index> sorted_a;
+      for (std::size_t i = b; i < e; ++i) values[first + i] = coefficient(batch.data() + i * mu, sorted_a);
+    });
+    for (std::size_t i = 0; i < n_in_batch; ++i) {
+      const double v = values[first + i];
+      const auto half = batch.begin() + static_cast<std::ptrdiff_t>(i * mu);
+      if (v > vmax) { vmax = v; best.assign(half, half + static_cast<std::ptrdiff_t>(mu)); }
+      if (v < vmin) { vmin = v; worst.assign(half, half + static_cast<std::ptrdiff_t>(mu)); }
+    }
+    batch.clear();
   };
   if (combos <= static_cast<double>(options.max_exhaustive_splits) && k <= 62) {
     out.exhaustive = true;
@@ -111,11 +126,10 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
     values.reserve(static_cast<std::size_t>(even ? combos / 2 : combos));
     while (mask < limit) {
       if (!even || (mask & 1U)) {
-        std::size_t c = 0;
         for (Eigen::Index i = 0; i < k; ++i) {
-          if (mask >> i & 1U) a[c++] = i;
+          if (mask >> i & 1U) batch.push_back(i);
         }
-        consider();
+        if (batch.size() == kBatch * mu) run_batch(kBatch);
       }
       if (mask == 0) break;
       const std::uint64_t c = mask & (0 - mask);
@@ -132,11 +146,12 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
       for (int i = 0; i < m; ++i) {  // partial Fisher-Yates: m items for half A
         const auto j = static_cast<std::size_t>(i) + detail::lemire_below(rng, static_cast<std::uint64_t>(k - i));
         std::swap(perm[static_cast<std::size_t>(i)], perm[j]);
-        a[static_cast<std::size_t>(i)] = perm[static_cast<std::size_t>(i)];
+        batch.push_back(perm[static_cast<std::size_t>(i)]);
       }
-      consider();
+      if (batch.size() == kBatch * mu) run_batch(kBatch);
     }
   }
+  if (!batch.empty()) run_batch(batch.size() / mu);
   out.n_splits = values.size();
   out.max = vmax;
   out.min = vmin;

@@ -45,6 +45,7 @@ struct ATTUNE_EXPORT split_half_options {
   std::size_t max_exhaustive_splits = 500000;  ///< enumerate if C(k, floor(k/2)) <= this (k <= 21; psych's n.sample is 15,000)
   std::size_t sampled_splits = 15000;         ///< random splits otherwise (1..max_split_count)
   std::uint64_t seed = 20240601;
+  int threads = 0;  ///< threads for the coefficients (0 = all cores); the result never depends on it
   void validate() const;  ///< throws invalid_argument naming the field and value
 };
 
