@@ -4,6 +4,7 @@
 #include "attune/analyses/split_half.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -94,28 +95,45 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
   double combos = 1.0;
   for (int i = 0; i < m; ++i) combos = combos * static_cast<double>(k - i) / static_cast<double>(i + 1);
   combos = std::round(combos);
-  // The splits are drawn on this thread, in batches (the half A of each, m items in a row of
-  // `batch`), and their coefficients computed on up to `threads` threads into their own slots of
-  // `values`; the largest and smallest are then found in split order, as one thread would.
+  // The splits are drawn on this thread, in batches (the bit mask of half A, or for sampled splits
+  // its m items in a row of `items`), and their coefficients computed on up to `threads` threads
+  // into their own slots of `values`; the largest and smallest are then found in split order, as
+  // one thread would. `half_of(i, half)` writes the items of split i of the batch, ascending for masks.
   const auto mu = static_cast<std::size_t>(m);
-  const std::size_t kBatch = std::clamp<std::size_t>((std::size_t{1} << 20) / mu, 256, 65536);  // at most 8 MB of items
+  const std::size_t batch_size = std::clamp<std::size_t>((std::size_t{1} << 20) / mu, 256, 65536);  // <= 8 MB of items
   std::vector<double> values;
-  std::vector<Eigen::Index> best, worst, batch;
+  std::vector<Eigen::Index> best, worst, items;
+  std::vector<std::uint64_t> masks;
   double vmax = -std::numeric_limits<double>::infinity(), vmin = std::numeric_limits<double>::infinity();
-  auto run_batch = [&](std::size_t n_in_batch) {
+  auto run_batch = [&](std::size_t n_in_batch, const auto& half_of) {
     const std::size_t first = values.size();
     values.resize(first + n_in_batch);
     detail::parallel_for_blocks(n_in_batch, 256, options.threads, [&](std::size_t b, std::size_t e) {
-      std::vector<Eigen::Index> sorted_a;
-      for (std::size_t i = b; i < e; ++i) values[first + i] = coefficient(batch.data() + i * mu, sorted_a);
+      std::vector<Eigen::Index> a(mu), sorted_a;
+      for (std::size_t i = b; i < e; ++i) {
+        half_of(i, a.data());
+        values[first + i] = coefficient(a.data(), sorted_a);
+      }
     });
     for (std::size_t i = 0; i < n_in_batch; ++i) {
       const double v = values[first + i];
-      const auto half = batch.begin() + static_cast<std::ptrdiff_t>(i * mu);
-      if (v > vmax) { vmax = v; best.assign(half, half + static_cast<std::ptrdiff_t>(mu)); }
-      if (v < vmin) { vmin = v; worst.assign(half, half + static_cast<std::ptrdiff_t>(mu)); }
+      if (v > vmax) {
+        vmax = v;
+        best.resize(mu);
+        half_of(i, best.data());
+      }
+      if (v < vmin) {
+        vmin = v;
+        worst.resize(mu);
+        half_of(i, worst.data());
+      }
     }
-    batch.clear();
+  };
+  const auto mask_half = [&](std::size_t i, Eigen::Index* half) {
+    for (std::uint64_t bits = masks[i]; bits != 0; bits &= bits - 1) *half++ = std::countr_zero(bits);
+  };
+  const auto sampled_half = [&](std::size_t i, Eigen::Index* half) {
+    std::copy_n(items.begin() + static_cast<std::ptrdiff_t>(i * mu), mu, half);
   };
   if (combos <= static_cast<double>(options.max_exhaustive_splits) && k <= 62) {
     out.exhaustive = true;
@@ -124,34 +142,41 @@ split_half_result split_half(const Eigen::MatrixXd& r, const split_half_options&
     std::uint64_t mask = (m == 0) ? 0 : ((std::uint64_t{1} << m) - 1);
     const std::uint64_t limit = std::uint64_t{1} << k;
     values.reserve(static_cast<std::size_t>(even ? combos / 2 : combos));
+    masks.reserve(std::min(batch_size, static_cast<std::size_t>(combos)));
     while (mask < limit) {
       if (!even || (mask & 1U)) {
-        for (Eigen::Index i = 0; i < k; ++i) {
-          if (mask >> i & 1U) batch.push_back(i);
+        masks.push_back(mask);
+        if (masks.size() == batch_size) {
+          run_batch(masks.size(), mask_half);
+          masks.clear();
         }
-        if (batch.size() == kBatch * mu) run_batch(kBatch);
       }
       if (mask == 0) break;
       const std::uint64_t c = mask & (0 - mask);
       const std::uint64_t rr = mask + c;
       mask = (((rr ^ mask) >> 2) / c) | rr;
     }
+    if (!masks.empty()) run_batch(masks.size(), mask_half);
   } else {
     out.exhaustive = false;
     std::mt19937_64 rng(detail::splitmix64(options.seed ^ 0x5157ULL));
     std::vector<Eigen::Index> perm(static_cast<std::size_t>(k));
     values.reserve(options.sampled_splits);
+    items.reserve(std::min(batch_size, options.sampled_splits) * mu);
     for (std::size_t s = 0; s < options.sampled_splits; ++s) {
       std::iota(perm.begin(), perm.end(), Eigen::Index{0});
       for (int i = 0; i < m; ++i) {  // partial Fisher-Yates: m items for half A
         const auto j = static_cast<std::size_t>(i) + detail::lemire_below(rng, static_cast<std::uint64_t>(k - i));
         std::swap(perm[static_cast<std::size_t>(i)], perm[j]);
-        batch.push_back(perm[static_cast<std::size_t>(i)]);
+        items.push_back(perm[static_cast<std::size_t>(i)]);
       }
-      if (batch.size() == kBatch * mu) run_batch(kBatch);
+      if (items.size() == batch_size * mu) {
+        run_batch(batch_size, sampled_half);
+        items.clear();
+      }
     }
+    if (!items.empty()) run_batch(items.size() / mu, sampled_half);
   }
-  if (!batch.empty()) run_batch(batch.size() / mu);
   out.n_splits = values.size();
   out.max = vmax;
   out.min = vmin;
