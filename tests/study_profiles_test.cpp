@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -403,3 +404,28 @@ TEST(StudyProfiles, DataNamesAndThreads) {
 }
 
 }  // namespace
+
+// A study that counts more respondents than its vectors hold (built or edited by hand) is refused
+// when its rows are rendered, with rule rows_not_held: it was a read past the vectors.
+TEST(StudyProfiles, AStudyHoldingFewerRowsThanItCountsIsRefusedWhenRendered) {
+  const auto& inst = builtin("ecr-r");
+  auto p = attune::study_profiles(inst, kSample, small_options());
+  p.n_rows += 1;
+  auto c = attune::study_cluster(inst, kSample, attune::cluster_study_options{});
+  c.clusters.pop_back();
+  const std::vector<std::pair<std::string, std::function<std::string()>>> renders{
+      {"profiles study of 501 rows holds 500", [&] { return attune::to_json(p); }},
+      {"profiles study of 501 rows holds 500", [&] { return attune::to_table(p); }},
+      {"cluster study of 500 rows holds 499", [&] { return attune::to_json(c); }},
+      {"cluster study of 500 rows holds 499", [&] { return attune::to_table(c); }}};
+  for (const auto& [message, render] : renders) {
+    try {
+      (void)render();
+      ADD_FAILURE() << "no error: " << message;
+    } catch (const attune::error& e) {
+      EXPECT_EQ(e.code(), attune::errc::invalid_argument);
+      EXPECT_EQ(e.rule(), std::optional<std::string>("rows_not_held"));
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+}

@@ -13,6 +13,7 @@
 #include "detail/number_text.hpp"
 #include "report/analyses_json.hpp"
 #include "report/document.hpp"
+#include "report/streaming.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -66,6 +67,14 @@ void write_id_and_scores(detail::row_writer& w, const Study& s, std::size_t i) {
     w.integer(static_cast<std::int64_t>(s.rows[i]));
   }
   for (Eigen::Index j = 0; j < s.score_values.cols(); ++j) w.number(s.score_values(static_cast<Eigen::Index>(i), j));
+}
+
+// The respondents whose row every vector of the study holds (a study built by hand may hold fewer
+// than it counts: rendering it is then an error, not a read past a vector).
+template <class Study>
+std::size_t rows_held(const Study& s) {
+  const std::size_t ids = s.id_column.empty() ? s.rows.size() : s.ids.size();
+  return std::min(ids, static_cast<std::size_t>(s.score_values.rows()));
 }
 
 template <class Study>
@@ -247,6 +256,15 @@ void write_rows(detail::row_writer& w, const profiles_study& s) {
   const std::size_t K = best_k(s);
   const mixture_fit* best = best_fit(s);
   const profile_labels* names = best != nullptr && best->labels && best->labels->labelled ? &*best->labels : nullptr;
+  std::size_t held = rows_held(s);
+  if (s.membership) {
+    held = std::min({held, s.membership->profile.size(), static_cast<std::size_t>(s.membership->posterior.rows()),
+                     static_cast<std::size_t>(s.membership->uncertainty.size())});
+    if (K > static_cast<std::size_t>(s.membership->posterior.cols())) held = 0;
+  } else if (K > 0) {
+    held = 0;
+  }
+  detail::require_rows_held("profiles", s.n_rows, held);
   for (std::size_t i = 0; i < s.n_rows; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
     w.begin_row();
@@ -416,6 +434,7 @@ json tail(const cluster_study& s) {
 
 void write_rows(detail::row_writer& w, const cluster_study& s) {
   const profile_labels* names = s.cluster_labels && s.cluster_labels->labelled ? &*s.cluster_labels : nullptr;
+  detail::require_rows_held("cluster", s.n_rows, std::min(rows_held(s), s.clusters.size()));
   for (std::size_t i = 0; i < s.n_rows; ++i) {
     w.begin_row();
     write_id_and_scores(w, s, i);
