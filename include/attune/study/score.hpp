@@ -77,6 +77,10 @@ ATTUNE_EXPORT score_study score_study_head(const instrument& inst, const score_s
 /// calling thread; the chunks are parsed and scored on `options.threads` threads), and returns
 /// the study with its summary and warnings but no per-respondent rows. Memory is bounded by the
 /// chunk size, not by the file.
+/// Cancellation (`options.input.progress.cancel`, core/progress.hpp) is read at every block the
+/// reader takes from the input (at most 1 MiB): once the flag is set no further input is read and the call throws
+/// `errc::cancelled`. Rows already read into the current block may still be scored and handed to
+/// `on_chunk` first; no row read after the cancel is.
 /// @throws as `read_study_data` and `score`; an exception thrown by `on_chunk` is passed on.
 ATTUNE_EXPORT score_study score_file(const instrument& inst, const std::string& path, const score_study_options& options,
                                      const std::function<void(const scored_chunk&)>& on_chunk);
