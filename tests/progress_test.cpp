@@ -274,13 +274,13 @@ const streamed_file& ecr_file() {
     streamed_file out;
     const attune::instrument* inst = attune::find_builtin("ecr-r");
     out.path = std::string(ATTUNE_TEST_TMP_DIR) + "/progress_stream_" + std::to_string(::getpid()) + ".csv";
-    const std::string text = attune::responses_to_csv(attune::simulate_responses(*inst, {.n = 30000, .seed = 8}));
+    const std::string text = attune::responses_to_csv(attune::simulate_responses(*inst, {.n = 50000, .seed = 8}));
     attune::test::write_file(out.path, text);
     const std::size_t header = text.find('\n');
     for (std::size_t at = text.find('\n', header + 1); at != std::string::npos; at = text.find('\n', at + 1)) {
       out.row_end.push_back(at + 1);
     }
-    EXPECT_GT(text.size(), std::size_t{2} << 20) << "the file should span several 1 MiB blocks";
+    EXPECT_GT(text.size(), std::size_t{3} << 20) << "the file should span several 1 MiB blocks";
     return out;
   }();
   return f;

@@ -38,13 +38,14 @@ inline void rethrow_if_cancelled(const error& e) {
 
 class progress_meter {
  public:
-  /// `total` units (0 = unknown: then a report every `unknown_step` units).
+  /// `total` units (0 = unknown); a report at most every `min_step` units (and every total/100
+  /// when that is more): reading a file reports once per 1 MiB block, not once per read.
   progress_meter(const progress_options& options, std::string_view stage, std::uint64_t total,
-                 std::uint64_t unknown_step = 1)
+                 std::uint64_t min_step = 1)
       : options_(options),
         stage_(stage),
         total_(total),
-        step_(total > 0 ? std::max<std::uint64_t>(1, total / 100) : std::max<std::uint64_t>(1, unknown_step)),
+        step_(std::max<std::uint64_t>({1, min_step, total / 100})),
         next_(step_),
         owner_(std::this_thread::get_id()) {
     throw_if_cancelled(options_, stage_);

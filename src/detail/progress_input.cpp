@@ -69,7 +69,7 @@ progress_input::progress_input(const std::string& path, const progress_options& 
     }
   }
   if (!progress_.callback && progress_.cancel == nullptr) return;  // nothing to report: read directly
-  // Unknown size: a report every MiB.
+  // A report per MiB at most: the CSV reader's first reads are smaller than its 1 MiB block.
   meter_.emplace(progress_, stage, total, std::uint64_t{1} << 20);
   buffer_ = std::make_unique<counting_buffer>(raw, *meter_);
   counted_ = std::make_unique<std::istream>(buffer_.get());
