@@ -154,6 +154,36 @@ TEST(ExactMoments, AgreesWithTheFloatingPointMomentsOfItemsAndScore) {
   EXPECT_LT((em.means() - fp.means()).cwiseAbs().maxCoeff(), 1e-14);
 }
 
+// Without the score (the answer checks' form): the k items' moments, the same counts and to
+// rounding the same covariances as the floating-point accumulator of the items, identical for any
+// partition; an accumulator of the other kind is not merged, and this one is not serialized.
+TEST(ExactMoments, ItemsOnlyGiveTheItemsMomentsAndMergeOnlyWithTheirKind) {
+  const Eigen::MatrixXd x = likert(6000, 5, 21);
+  attune::exact_moments items(5, false), parts(5, false), a(5, false), b(5, false);
+  ASSERT_TRUE(items.add(x));
+  ASSERT_TRUE(a.add(x.topRows(2500)));
+  ASSERT_TRUE(b.add(x.bottomRows(3500)));
+  ASSERT_TRUE(parts.merge(b));
+  ASSERT_TRUE(parts.merge(a));
+  const attune::pairwise_moments em = items.to_moments(), ep = parts.to_moments();
+  EXPECT_EQ(em.serialize(), ep.serialize());
+  attune::pairwise_moments fp;
+  fp.add(x);
+  ASSERT_EQ(em.n_items(), 5);
+  EXPECT_EQ(em.n_rows(), fp.n_rows());
+  EXPECT_EQ(em.n_complete(), fp.n_complete());
+  EXPECT_TRUE(em.counts() == fp.counts());
+  EXPECT_LT((em.covariance() - fp.covariance()).cwiseAbs().maxCoeff(), 1e-12 * fp.covariance().cwiseAbs().maxCoeff());
+  EXPECT_LT((em.means() - fp.means()).cwiseAbs().maxCoeff(), 1e-14);
+  // The items' block of the accumulator with the score is the same moments, bit for bit.
+  attune::exact_moments with_score(5);
+  ASSERT_TRUE(with_score.add(x));
+  const attune::pairwise_moments ws = with_score.to_moments();
+  EXPECT_TRUE(ws.covariance().topLeftCorner(5, 5) == em.covariance());
+  EXPECT_THROW((void)items.merge(with_score), attune::error);
+  EXPECT_THROW((void)items.serialize(), attune::error);
+}
+
 TEST(ExactMoments, RefusesNonIntegersAndReliabilityFallsBackOnFloatingPoint) {
   Eigen::MatrixXd x = likert(200, 4, 5);
   attune::exact_moments ex(4);

@@ -57,11 +57,14 @@ double centred(std::int64_t n, std::int64_t q, std::int64_t s, std::int64_t t) {
 
 }  // namespace
 
-exact_moments::exact_moments(Eigen::Index k) : k_(k) {
+exact_moments::exact_moments(Eigen::Index k, bool with_score) : k_(k), with_score_(with_score) {
   if (k < 0) throw error(errc::invalid_argument, "exact_moments: k = " + std::to_string(k) + "; must be >= 0");
   const auto kk = static_cast<std::size_t>(k) * static_cast<std::size_t>(k);
-  for (auto* v : {&n_, &sum_, &sum_sq_, &cross_, &m_n_, &m_sum_, &m_sum_sq_, &m_cross_}) v->assign(kk, 0);
-  for (auto* v : {&s_n_, &s_sum_, &s_sum_sq_}) v->assign(static_cast<std::size_t>(k), 0);
+  for (auto* v : {&n_, &sum_, &sum_sq_, &cross_}) v->assign(kk, 0);
+  if (with_score) {
+    for (auto* v : {&m_n_, &m_sum_, &m_sum_sq_, &m_cross_}) v->assign(kk, 0);
+    for (auto* v : {&s_n_, &s_sum_, &s_sum_sq_}) v->assign(static_cast<std::size_t>(k), 0);
+  }
 }
 
 bool exact_moments::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
@@ -71,7 +74,7 @@ bool exact_moments::add(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
   }
   // The blocks go into a fresh accumulator that is merged at the end, so a refusal (an ineligible
   // value in any block) leaves these sums unchanged.
-  exact_moments sum(k_);
+  exact_moments sum(k_, with_score_);
   for (Eigen::Index first = 0; first < rows.rows(); first += kBlockRows) {
     const Eigen::Index b = std::min(kBlockRows, rows.rows() - first);
     if (!sum.add_block(rows.middleRows(first, b))) return false;
@@ -83,8 +86,8 @@ bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
   const Eigen::Index b = rows.rows(), k = k_;
   const auto ks = static_cast<std::size_t>(k);
   // Two passes over each column give the zero-filled answers X0, the row sums s and counts m, and
-  // per cell whether it is answered and whether it is refused; the item totals over the answered
-  // rows (N_i, S_i, Q_i) are then sums over the column. All in double, where they are exact
+  // per cell whether it is answered and whether it is refused; the number answered N_i is then a
+  // sum over the column, and S_i, Q_i come with the co-moments below. All in double, where they are exact
   // integers (|x| <= 2^20, so x^2 <= 2^40 and 4096 of them stay below 2^53), so that the loops
   // vectorise and the sums are Eigen's vectorised reductions. A cell is refused when it is not
   // NaN and either its magnitude exceeds exact_max_answer (infinities included) or it is not an
@@ -93,7 +96,10 @@ bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
   // choice stored as it is, but not arithmetic on a chosen value: hence 1.0 / 0.0 flags and the
   // second pass.)
   constexpr double kRound = 6755399441055744.0;  // 1.5 x 2^52
-  Eigen::MatrixXd x0(b, k);
+  // X0 and a column of ones: its co-moments with X0 are the item sums S_i (Q_i is X0'X0's diagonal).
+  Eigen::MatrixXd x1(b, k + 1);
+  x1.col(k).setOnes();
+  auto x0 = x1.leftCols(k);
   Eigen::VectorXd row_sum = Eigen::VectorXd::Zero(b), row_m = Eigen::VectorXd::Zero(b);
   Eigen::VectorXd answered_col(b), refused_col(b);
   std::vector<std::int64_t> n_item(ks), s_item(ks), q_item(ks);
@@ -114,31 +120,34 @@ bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
       ans[r] = answered;
       bad[r] = answered - eligible;  // 1: answered and not eligible
     }
-    row_sum += x0.col(j);
+    if (with_score_) row_sum += x0.col(j);
     row_m += answered_col;
     refused = std::max(refused, refused_col.maxCoeff());
     largest = std::max(largest, x0.col(j).cwiseAbs().maxCoeff());
     const double cn = answered_col.sum();
     n_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(cn);
-    s_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(x0.col(j).sum());
-    q_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(x0.col(j).squaredNorm());
     missing_cells += b - static_cast<std::int64_t>(cn);
   }
   if (refused != 0.0) return false;
   if (largest * static_cast<double>(k) > kMaxRowSum) return false;
-  exact_moments part(k);
+  exact_moments part(k, with_score_);
   // Co-moments P = X0'X0: one symmetric rank update (lower triangle), exact in double because
   // every partial sum is an integer below 2^53 whatever the order of its additions.
-  // When every partial sum stays below 2^24 (b x largest^2: 4096 rows of answers up to 64), the
-  // same integers come from single precision, at twice the width per instruction.
-  Eigen::MatrixXd p = Eigen::MatrixXd::Zero(k, k);
-  if (static_cast<double>(b) * largest * largest <= 16777216.0) {
-    Eigen::MatrixXf pf = Eigen::MatrixXf::Zero(k, k);
-    const Eigen::MatrixXf xf = x0.cast<float>();
+  // When every partial sum stays below 2^24 (b x largest^2, and b for the ones: 4096 rows of
+  // answers up to 64), the same integers come from single precision, at twice the width per
+  // instruction. Row k of the (k + 1)^2 result holds S_i.
+  Eigen::MatrixXd p = Eigen::MatrixXd::Zero(k + 1, k + 1);
+  if (static_cast<double>(b) * std::max(largest * largest, 1.0) <= 16777216.0) {
+    Eigen::MatrixXf pf = Eigen::MatrixXf::Zero(k + 1, k + 1);
+    const Eigen::MatrixXf xf = x1.cast<float>();
     pf.selfadjointView<Eigen::Lower>().rankUpdate(xf.transpose());
     p = pf.cast<double>();
   } else {
-    p.selfadjointView<Eigen::Lower>().rankUpdate(x0.transpose());
+    p.selfadjointView<Eigen::Lower>().rankUpdate(x1.transpose());
+  }
+  for (Eigen::Index j = 0; j < k; ++j) {
+    s_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(p(k, j));
+    q_item[static_cast<std::size_t>(j)] = static_cast<std::int64_t>(p(j, j));
   }
   for (Eigen::Index j = 0; j < k; ++j) {
     for (Eigen::Index i = j; i < k; ++i) {
@@ -198,6 +207,11 @@ bool exact_moments::add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows) {
       }
     }
   }
+  if (!with_score_) {
+    part.rows_ = b;
+    part.complete_rows_ = (row_m.array() == static_cast<double>(k)).count();
+    return merge(part);
+  }
   // Score sums by the number answered m: |s| <= 2^25, s^2 <= 2^50, 4096 rows below 2^62.
   std::int64_t complete = 0, complete_sum = 0, complete_sum_sq = 0;
   Eigen::VectorXd complete_s(b);  // s on the complete rows, 0 elsewhere
@@ -256,8 +270,11 @@ bool exact_moments::merge(const exact_moments& other) {
     throw error(errc::invalid_argument, "exact_moments::merge: " + std::to_string(other.k_) +
                                             " items, but this accumulator holds " + std::to_string(k_));
   }
+  if (other.with_score_ != with_score_) {
+    throw error(errc::invalid_argument, "exact_moments::merge: an accumulator of the items only and one with the score");
+  }
   exact_moments t = *this;
-  if (!add_to(t.rows_, other.rows_)) return false;
+  if (!add_to(t.rows_, other.rows_) || !add_to(t.complete_rows_, other.complete_rows_)) return false;
   if (!add_all(t.n_, other.n_) || !add_all(t.sum_, other.sum_) || !add_all(t.sum_sq_, other.sum_sq_) ||
       !add_all(t.cross_, other.cross_) || !add_all(t.m_n_, other.m_n_) || !add_all(t.m_sum_, other.m_sum_) ||
       !add_all(t.m_sum_sq_, other.m_sum_sq_) || !add_all(t.m_cross_, other.m_cross_) ||
@@ -269,7 +286,7 @@ bool exact_moments::merge(const exact_moments& other) {
 }
 
 pairwise_moments exact_moments::to_moments() const {
-  const Eigen::Index k = k_, K = k + 1;
+  const Eigen::Index k = k_, K = with_score_ ? k + 1 : k;
   Eigen::MatrixXd n = Eigen::MatrixXd::Zero(K, K), mean = n, m2 = n, c = n;
   auto at = [k](Eigen::Index i, Eigen::Index j) { return static_cast<std::size_t>(i + j * k); };
   for (Eigen::Index j = 0; j < k; ++j) {
@@ -281,6 +298,10 @@ pairwise_moments exact_moments::to_moments() const {
       m2(i, j) = std::max(0.0, centred(nij, sum_sq_[at(i, j)], sum_[at(i, j)], sum_[at(i, j)]));
       c(i, j) = centred(nij, cross_[at(i, j)], sum_[at(i, j)], sum_[at(j, i)]);
     }
+  }
+  if (!with_score_) {
+    return pairwise_moments::from_state(static_cast<double>(rows_), static_cast<double>(complete_rows_), std::move(n),
+                                        std::move(mean), std::move(m2), std::move(c));
   }
   // The score against item j, over the rows that answered j (the score exists on each of them):
   // its sums are sum_m (sums of s) / m, in long double, m = 1..k in order.
@@ -329,6 +350,9 @@ constexpr const char* kTableNames[] = {"n", "sum", "sum_sq", "cross", "m_n", "m_
 }  // namespace
 
 std::string exact_moments::serialize() const {
+  if (!with_score_) {
+    throw error(errc::invalid_argument, "exact_moments::serialize: an accumulator of the items only is not serialized");
+  }
   std::string out = "attune-exact-moments 1 " + std::to_string(k_) + " " + std::to_string(rows_) + "\n";
   const std::vector<std::int64_t>* tables[] = {&n_, &sum_, &sum_sq_, &cross_, &m_n_, &m_sum_,
                                                &m_sum_sq_, &m_cross_, &s_n_, &s_sum_, &s_sum_sq_};

@@ -39,8 +39,10 @@ inline constexpr double exact_max_answer = 1048576.0;
 /// Thread safety: const member functions may be called concurrently; mutation needs exclusive access.
 class ATTUNE_EXPORT exact_moments {
  public:
-  /// An empty accumulator for k items (k >= 1).
-  explicit exact_moments(Eigen::Index k = 0);
+  /// An empty accumulator for k items (k >= 1). With `with_score` false it keeps the items' sums
+  /// only, not the score's (cheaper, above all with missing answers): `to_moments()` then gives the
+  /// k items alone, `merge` takes only another such accumulator, and `serialize` is refused.
+  explicit exact_moments(Eigen::Index k = 0, bool with_score = true);
 
   /// Adds rows (NaN = missing). Returns false, leaving the sums unchanged, when a value is not an
   /// eligible integer or a sum would overflow.
@@ -51,8 +53,8 @@ class ATTUNE_EXPORT exact_moments {
   [[nodiscard]] Eigen::Index n_items() const { return k_; }
   [[nodiscard]] std::int64_t n_rows() const { return rows_; }
 
-  /// The pairwise moments of the k items followed by the score (k + 1 columns), as
-  /// `pairwise_moments::add` would accumulate them, computed from the exact sums.
+  /// The pairwise moments of the k items followed by the score (k + 1 columns; k without the
+  /// score), as `pairwise_moments::add` would accumulate them, computed from the exact sums.
   [[nodiscard]] pairwise_moments to_moments() const;
 
   /// Text form: first line `attune-exact-moments 1 <k> <rows>`, then one line per sum table
@@ -67,7 +69,9 @@ class ATTUNE_EXPORT exact_moments {
   bool add_block(const Eigen::Ref<const Eigen::MatrixXd>& rows);
 
   Eigen::Index k_ = 0;
+  bool with_score_ = true;
   std::int64_t rows_ = 0;
+  std::int64_t complete_rows_ = 0;  // without the score: rows answering every item (else s_n_[k - 1])
   // k x k, column-major (i + j k): pairs of items over the rows answering both.
   std::vector<std::int64_t> n_, sum_, sum_sq_, cross_;
   // k x k (m - 1 + j k): rows with m items answered and item j answered: count, sum of row sums s,
