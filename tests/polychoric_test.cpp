@@ -5,11 +5,16 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "attune/core/error.hpp"
 #include "attune/data/responses.hpp"
@@ -243,3 +248,227 @@ TEST(Smoothing, NonPositiveDefiniteMatrixIsSmoothedAsPsych) {
 }
 
 }  // namespace
+
+// ---- polychoric_tables: the mergeable frequency tables (issue 18) ----
+
+namespace tables {
+
+// Seeded integer answers lowest .. lowest + categories - 1, a share of them missing.
+Eigen::MatrixXd answers(Eigen::Index n, Eigen::Index k, int categories, double missing, unsigned seed, int lowest = 1) {
+  std::uint64_t s = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+  auto next = [&] {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(s >> 11) / 9007199254740992.0;
+  };
+  Eigen::MatrixXd x(n, k);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const double common = next();
+    for (Eigen::Index c = 0; c < k; ++c) {
+      const double u = 0.6 * common + 0.4 * next();  // positively correlated items
+      x(r, c) = next() < missing ? std::nan("") : lowest + std::floor(u * categories * 0.999);
+    }
+  }
+  return x;
+}
+
+// Every member equal, doubles bit for bit (NaN included).
+void expect_same_bits(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const char* what) {
+  ASSERT_EQ(a.rows(), b.rows()) << what;
+  ASSERT_EQ(a.cols(), b.cols()) << what;
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(double)), 0) << what;
+}
+
+void expect_identical(const attune::polychoric_result& a, const attune::polychoric_result& b) {
+  expect_same_bits(a.rho, b.rho, "rho");
+  expect_same_bits(a.rho_unsmoothed, b.rho_unsmoothed, "rho_unsmoothed");
+  expect_same_bits(a.standard_errors, b.standard_errors, "standard_errors");
+  expect_same_bits(a.pair_counts, b.pair_counts, "pair_counts");
+  ASSERT_EQ(a.thresholds.size(), b.thresholds.size());
+  for (std::size_t i = 0; i < a.thresholds.size(); ++i) expect_same_bits(a.thresholds[i], b.thresholds[i], "thresholds");
+  EXPECT_EQ(a.categories, b.categories);
+  EXPECT_EQ(a.global_thresholds, b.global_thresholds);
+  EXPECT_EQ(a.smoothed, b.smoothed);
+  EXPECT_EQ(a.corrected_pairs, b.corrected_pairs);
+  EXPECT_EQ(a.n, b.n);
+  EXPECT_EQ(a.warnings, b.warnings);
+}
+
+// The tables of `x` added in chunks of `rows` rows (the chunk's first row numbered as in a file).
+attune::polychoric_tables in_chunks(const Eigen::MatrixXd& x, Eigen::Index rows, int max_categories = 8, int threads = 1) {
+  attune::polychoric_tables t(x.cols(), max_categories);
+  for (Eigen::Index first = 0; first < x.rows(); first += rows) {
+    const Eigen::Index b = std::min(rows, x.rows() - first);
+    t.add(x.middleRows(first, b), static_cast<std::size_t>(first) + 1, threads);
+  }
+  return t;
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const attune::error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace tables
+
+TEST(PolychoricTables, ChunksAndMergeOrdersGiveIdenticalTables) {
+  // The first rows use only 2..3, so later chunks widen the tables downwards and upwards.
+  Eigen::MatrixXd x = tables::answers(700, 6, 5, 0.1, 3);
+  for (Eigen::Index r = 0; r < 50; ++r)
+    for (Eigen::Index c = 0; c < x.cols(); ++c)
+      if (!std::isnan(x(r, c))) x(r, c) = 2 + std::fmod(x(r, c), 2.0);
+  const attune::polychoric_tables whole = tables::in_chunks(x, x.rows());
+  EXPECT_EQ(whole.n_rows(), 700);
+  EXPECT_EQ(whole.categories(), 5);
+  EXPECT_EQ(whole.lowest(), 1.0);
+  for (const Eigen::Index rows : {1, 7, 50, 333, 4096}) {
+    const auto t = tables::in_chunks(x, rows, 8, rows == 333 ? 2 : 1);
+    EXPECT_TRUE(t == whole) << rows;
+    EXPECT_EQ(t.serialize(), whole.serialize()) << rows;
+  }
+  // Three shards merged in two orders.
+  const auto a = tables::in_chunks(x.topRows(50), 13), b = tables::in_chunks(x.middleRows(50, 400), 100),
+             c = tables::in_chunks(x.bottomRows(250), 250);
+  attune::polychoric_tables abc = a, cab = c;
+  abc.merge(b);
+  abc.merge(c);
+  cab.merge(a);
+  cab.merge(b);
+  EXPECT_TRUE(abc == whole);
+  EXPECT_TRUE(cab == whole);
+  // The counts themselves: item 0's counts and one pair's joint counts against a direct count.
+  std::int64_t answered = 0, joint = 0;
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    if (x(r, 0) == 3) ++answered;
+    if (x(r, 2) == 1 && x(r, 4) == 4) ++joint;
+  }
+  EXPECT_EQ(whole.item_count(0, 2), answered);
+  EXPECT_EQ(whole.pair_count(2, 4, 0, 3), joint);
+  EXPECT_EQ(whole.pair_count(4, 2, 3, 0), joint);
+}
+
+TEST(PolychoricTables, SerializeRoundTripIsExact) {
+  const auto t = tables::in_chunks(tables::answers(300, 5, 4, 0.2, 7, -2), 64);
+  const auto back = attune::polychoric_tables::deserialize(t.serialize());
+  EXPECT_TRUE(back == t);
+  EXPECT_EQ(back.serialize(), t.serialize());
+  EXPECT_EQ(back.lowest(), -2.0);
+  // Tables without answers, and tables past max_categories (only the span is kept).
+  attune::polychoric_tables empty(3);
+  empty.add(Eigen::MatrixXd::Constant(4, 3, std::nan("")));
+  EXPECT_TRUE(attune::polychoric_tables::deserialize(empty.serialize()) == empty);
+  attune::polychoric_tables wide(2, 3);
+  Eigen::MatrixXd w(2, 2);
+  w << 1, 2, 5, 1;
+  wide.add(w);
+  EXPECT_TRUE(wide.exceeds_max_categories());
+  EXPECT_EQ(wide.highest(), 5.0);
+  EXPECT_TRUE(attune::polychoric_tables::deserialize(wide.serialize()) == wide);
+}
+
+TEST(PolychoricTables, MalformedTextIsBadInput) {
+  const auto t = tables::in_chunks(tables::answers(40, 3, 3, 0.0, 5), 40);
+  const std::string good = t.serialize();
+  auto bad = [](const std::string& text) {
+    try {
+      (void)attune::polychoric_tables::deserialize(text);
+    } catch (const attune::error& e) {
+      return e.code() == attune::errc::bad_input;
+    }
+    return false;
+  };
+  EXPECT_TRUE(bad(""));
+  EXPECT_TRUE(bad(good.substr(0, good.size() / 2)));              // truncated
+  EXPECT_TRUE(bad(good.substr(0, good.find("pairs"))));           // the pairs line missing
+  EXPECT_TRUE(bad("attune-polychoric-tables 2" + good.substr(good.find(' ', 25))));  // another version
+  std::string extra = good;
+  extra.insert(extra.find('\n', extra.find("items")), " 0");       // one count too many
+  EXPECT_TRUE(bad(extra));
+  std::string over = good;
+  over.replace(over.find("items ") + 6, over.find(' ', over.find("items ") + 6) - over.find("items ") - 6, "41");
+  EXPECT_TRUE(bad(over));                                          // a count above the rows
+  std::string neg = good;
+  neg.replace(neg.find("items ") + 6, neg.find(' ', neg.find("items ") + 6) - neg.find("items ") - 6, "-1");
+  EXPECT_TRUE(bad(neg));
+  // A huge k or span is refused before anything is allocated (the text is far too short).
+  EXPECT_TRUE(bad("attune-polychoric-tables 1 9999 8 10 1 8\nitems 0\npairs 0\n"));
+  EXPECT_TRUE(bad("attune-polychoric-tables 1 100000000 8 10 1 8\n"));
+  EXPECT_TRUE(bad("attune-polychoric-tables 1 3 100000 10 1 5000\n"));
+  EXPECT_TRUE(bad("attune-polychoric-tables 1 3 8 10 5 1\n"));    // highest below lowest
+  EXPECT_TRUE(bad("attune-polychoric-tables 1 3 8 10 1.5 3\n"));  // not an integer answer
+  // A pair table counting more answers of a category than its item does.
+  attune::polychoric_tables two(2, 8);
+  Eigen::MatrixXd y(2, 2);
+  y << 1, 1, 2, 2;
+  two.add(y);
+  EXPECT_EQ(two.serialize(), "attune-polychoric-tables 1 2 8 2 1 2\nitems 1 1 1 1\npairs 1 0 0 1\n");
+  EXPECT_TRUE(bad("attune-polychoric-tables 1 2 8 2 1 2\nitems 1 1 1 1\npairs 2 0 0 0\n"));
+}
+
+TEST(PolychoricTables, EstimatesEqualTheMatrixBitForBit) {
+  std::vector<Eigen::MatrixXd> sets;
+  sets.push_back(tables::answers(600, 7, 5, 0.08, 11));                  // missing answers
+  sets.push_back(tables::answers(400, 5, 2, 0.05, 12, 0));               // dichotomous
+  Eigen::MatrixXd constant = tables::answers(200, 4, 4, 0.0, 13);
+  constant.col(2).setConstant(3);                                        // an item with zero variance
+  sets.push_back(constant);
+  Eigen::MatrixXd sparse = tables::answers(25, 4, 6, 0.1, 14);           // sparse tables, empty cells
+  sparse.col(1) = sparse.col(1).unaryExpr([](double v) { return std::isnan(v) ? v : std::min(v, 4.0); });  // unequal categories
+  sets.push_back(sparse);
+  sets.push_back(read_factor_matrix("two_factor.csv", true));
+  for (std::size_t d = 0; d < sets.size(); ++d) {
+    SCOPED_TRACE("data set " + std::to_string(d));
+    const Eigen::MatrixXd& x = sets[d];
+    attune::polychoric_options o;
+    o.threads = 1;
+    const auto direct = attune::polychoric(x, o);
+    for (const Eigen::Index rows : {Eigen::Index{1}, Eigen::Index{9}, x.rows()}) {
+      const auto t = tables::in_chunks(x, rows, o.max_categories, 2);
+      tables::expect_identical(attune::polychoric(t, o), direct);
+    }
+    if (d == 1) {
+      const auto tet = attune::tetrachoric(x, o);
+      tables::expect_identical(attune::tetrachoric(tables::in_chunks(x, 17), o), tet);
+    }
+  }
+  // The sparse set does exercise the corrections and local thresholds, the constant one the NaNs.
+  const auto sparse_result = attune::polychoric(sets[3]);
+  EXPECT_FALSE(sparse_result.global_thresholds);
+  EXPECT_GT(sparse_result.corrected_pairs, 0);
+  EXPECT_TRUE(std::isnan(attune::polychoric(sets[2]).rho(2, 2)));
+}
+
+TEST(PolychoricTables, ErrorsAreThoseOfTheMatrix) {
+  // A non-integer value names its row in the file: the chunk's first row + r.
+  Eigen::MatrixXd x = tables::answers(30, 3, 4, 0.0, 21);
+  x(12, 1) = 2.5;
+  attune::polychoric_tables t(3);
+  t.add(x.topRows(10), 1);
+  const std::string streamed = tables::message_of([&] { t.add(x.middleRows(10, 10), 11); });
+  EXPECT_EQ(streamed, tables::message_of([&] { (void)attune::polychoric(x); }));
+  EXPECT_NE(streamed.find("row 13, column 2"), std::string::npos);
+  EXPECT_EQ(t.n_rows(), 10);  // the refused chunk changed nothing
+  // More categories than max_categories across chunks: the whole span is named, as for the matrix.
+  Eigen::MatrixXd wide = tables::answers(30, 3, 4, 0.0, 22);
+  wide(25, 0) = 12;
+  wide(3, 2) = -1;
+  const auto w = tables::in_chunks(wide, 10);
+  EXPECT_TRUE(w.exceeds_max_categories());
+  EXPECT_EQ(tables::message_of([&] { (void)attune::polychoric(w); }), tables::message_of([&] { (void)attune::polychoric(wide); }));
+  EXPECT_NE(tables::message_of([&] { (void)attune::polychoric(w); }).find("-1 to 12"), std::string::npos);
+  // Fewer than 2 items or rows, and every answer missing.
+  EXPECT_EQ(tables::message_of([&] { (void)attune::polychoric(attune::polychoric_tables(1)); }),
+            tables::message_of([&] { (void)attune::polychoric(Eigen::MatrixXd(0, 1)); }));
+  EXPECT_EQ(tables::message_of([&] { (void)attune::polychoric(tables::in_chunks(x.topRows(1), 1)); }),
+            tables::message_of([&] { (void)attune::polychoric(Eigen::MatrixXd(x.topRows(1))); }));
+  const Eigen::MatrixXd none = Eigen::MatrixXd::Constant(5, 2, std::nan(""));
+  EXPECT_EQ(tables::message_of([&] { (void)attune::polychoric(tables::in_chunks(none, 2)); }),
+            tables::message_of([&] { (void)attune::polychoric(none); }));
+  // Tables of other shapes do not merge.
+  attune::polychoric_tables three(3), four(4), three_wide(3, 10);
+  EXPECT_THROW(three.merge(four), attune::error);
+  EXPECT_THROW(three.merge(three_wide), attune::error);
+}

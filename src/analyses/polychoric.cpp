@@ -6,16 +6,20 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <sstream>
 
+#include "attune/analyses/moments.hpp"
 #include "attune/core/error.hpp"
 #include "detail/math.hpp"
 #include "detail/memory.hpp"
 #include "detail/number_text.hpp"
 #include "detail/parallel.hpp"
 #include "detail/progress.hpp"
+#include "detail/quote.hpp"
+#include "detail/words.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -29,6 +33,7 @@ using Eigen::VectorXd;
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
+constexpr std::int64_t kMaxSerializedCategories = 1000;  // bounds a state's tables: c^2 counts per pair
 constexpr double two_pi = 6.283185307179586476925286766559;
 
 double pnorm(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
@@ -384,51 +389,68 @@ pair_estimate estimate_local(MatrixXd tab, double correct, double tol, bool want
   return out;
 }
 
-std::string cell_where(Index r, Index c) { return "row " + std::to_string(r + 1) + ", column " + std::to_string(c + 1); }
+std::string cell_where(std::size_t r, Index c) { return "row " + std::to_string(r) + ", column " + std::to_string(c + 1); }
 
-polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options& options, bool tetra) {
+// Pair p of items (i > j), in psych's matpLower order (1,0), (2,0), (2,1), (3,0), ...
+std::size_t pair_index(Index i, Index j) {
+  return static_cast<std::size_t>(i) * static_cast<std::size_t>(i - 1) / 2 + static_cast<std::size_t>(j);
+}
+
+std::size_t n_pairs(Index k) { return k < 2 ? 0 : pair_index(k, 0); }
+
+constexpr Index kTabulateRows = 4096;  // rows coded at a time (bounded memory for a whole matrix)
+
+}  // namespace
+
+// The tables' private members, for the estimation below.
+struct polychoric_tables_access {
+  static void add(polychoric_tables& t, const Eigen::Ref<const Eigen::MatrixXd>& rows, std::size_t first_row, int threads,
+                  const char* fn) {
+    t.add_named(rows, first_row, threads, fn);
+  }
+  static const std::vector<std::int64_t>& items(const polychoric_tables& t) { return t.items_; }
+  static const std::vector<std::int64_t>& pairs(const polychoric_tables& t) { return t.pairs_; }
+};
+
+namespace {
+
+// psych's estimation from the tables (see polychoric.hpp): the one implementation behind
+// `polychoric` of a matrix (which tabulates first) and of accumulated tables.
+polychoric_result estimate(const polychoric_tables& tables, const polychoric_options& options, bool tetra) {
   options.validate();
   const std::string fn = tetra ? "tetrachoric" : "polychoric";
-  const Index n = data.rows(), k = data.cols();
+  const Index k = tables.n_items();
+  const auto n = static_cast<Index>(tables.n_rows());
   if (k < 2) throw error(errc::insufficient_data, fn + ": k = " + std::to_string(k) + " item; at least 2 are needed");
   if (n < 2) throw error(errc::insufficient_data, fn + ": N = " + std::to_string(n) + " row; at least 2 are needed");
-  double gmin = inf, gmax = -inf;
-  for (Index c = 0; c < k; ++c)
-    for (Index r = 0; r < n; ++r) {
-      const double v = data(r, c);
-      if (std::isnan(v)) continue;
-      if (!std::isfinite(v) || v != std::round(v))
-        throw error(errc::bad_input, fn + ": value " + number_text(v) + " at " + cell_where(r, c) +
-                                         " is not an integer category; ordinal answers must be whole numbers");
-      gmin = std::min(gmin, v);
-      gmax = std::max(gmax, v);
-    }
-  if (!std::isfinite(gmin)) throw error(errc::insufficient_data, fn + ": every answer is missing");
+  if (!tables.has_answers()) throw error(errc::insufficient_data, fn + ": every answer is missing");
+  const double gmin = tables.lowest(), gmax = tables.highest();
   const double span = gmax - gmin + 1;
   if (span > options.max_categories)
     throw error(errc::bad_input, fn + ": the answers span " + number_text(span) + " categories (" + number_text(gmin) + " to " + number_text(gmax) +
                                      "), more than max_categories = " + std::to_string(options.max_categories) +
                                      "; polychoric correlations are meant for a few ordered categories");
+  if (tables.exceeds_max_categories())
+    throw error(errc::invalid_argument, fn + ": the tables were accumulated with max_categories = " +
+                                            std::to_string(tables.max_categories()) + ", and the answers span " + number_text(span) +
+                                            " categories; accumulate them with max_categories = " +
+                                            std::to_string(options.max_categories));
   const int nv = static_cast<int>(span);
+  const std::vector<std::int64_t>& item_counts = polychoric_tables_access::items(tables);
+  const std::vector<std::int64_t>& pair_tables = polychoric_tables_access::pairs(tables);
   polychoric_result res;
   res.n = n;
   res.categories = nv;
-  // codes 0..nv-1 (psych: x - min + 1); -1 = missing
-  Eigen::MatrixXi code(n, k);
+  // codes 0..nv-1 (psych: x - min + 1)
   std::vector<int> item_min(static_cast<std::size_t>(k), nv), item_max(static_cast<std::size_t>(k), -1);
   MatrixXd freq = MatrixXd::Zero(nv, k);
   for (Index c = 0; c < k; ++c)
-    for (Index r = 0; r < n; ++r) {
-      const double v = data(r, c);
-      if (std::isnan(v)) {
-        code(r, c) = -1;
-        continue;
-      }
-      const int cv = static_cast<int>(v - gmin);
-      code(r, c) = cv;
-      freq(cv, c) += 1;
-      item_min[static_cast<std::size_t>(c)] = std::min(item_min[static_cast<std::size_t>(c)], cv);
-      item_max[static_cast<std::size_t>(c)] = std::max(item_max[static_cast<std::size_t>(c)], cv);
+    for (int a = 0; a < nv; ++a) {
+      const std::int64_t f = item_counts[static_cast<std::size_t>(c * nv + a)];
+      freq(a, c) = static_cast<double>(f);
+      if (f == 0) continue;
+      item_min[static_cast<std::size_t>(c)] = std::min(item_min[static_cast<std::size_t>(c)], a);
+      item_max[static_cast<std::size_t>(c)] = std::max(item_max[static_cast<std::size_t>(c)], a);
     }
   std::vector<bool> bad(static_cast<std::size_t>(k), false);
   for (Index c = 0; c < k; ++c) {
@@ -476,16 +498,15 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
   std::vector<pair_estimate> est(pairs.size());
   std::vector<double> counts(pairs.size(), 0.0);
   detail::progress_meter meter(options.progress, "polychoric", pairs.size());
+  const auto cells = static_cast<std::size_t>(nv) * static_cast<std::size_t>(nv);
   auto work = [&](std::size_t first, std::size_t last) {
     MatrixXd tab(nv, nv);
     for (std::size_t pi = first; pi < last; ++pi) {
       meter.check();
       const auto [i, j] = pairs[pi];
-      tab.setZero();
-      for (Index r = 0; r < n; ++r) {
-        const int a = code(r, i), b = code(r, j);
-        if (a >= 0 && b >= 0) tab(a, b) += 1;
-      }
+      const std::int64_t* cell = pair_tables.data() + pi * cells;
+      for (int a = 0; a < nv; ++a)
+        for (int b = 0; b < nv; ++b) tab(a, b) = static_cast<double>(cell[static_cast<std::size_t>(a * nv + b)]);
       const double tot = tab.sum();
       counts[pi] = tot;
       if (bad[static_cast<std::size_t>(i)] || bad[static_cast<std::size_t>(j)] || tot < 2) continue;
@@ -566,6 +587,19 @@ polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options
   return res;
 }
 
+// `polychoric` / `tetrachoric` of a matrix: its tables (the matrix's own checks first, with the
+// same messages), then the estimation.
+polychoric_result estimate(const Eigen::MatrixXd& data, const polychoric_options& options, bool tetra) {
+  options.validate();
+  const char* fn = tetra ? "tetrachoric" : "polychoric";
+  const Index n = data.rows(), k = data.cols();
+  if (k < 2) throw error(errc::insufficient_data, std::string(fn) + ": k = " + std::to_string(k) + " item; at least 2 are needed");
+  if (n < 2) throw error(errc::insufficient_data, std::string(fn) + ": N = " + std::to_string(n) + " row; at least 2 are needed");
+  polychoric_tables tables(k, options.max_categories);
+  polychoric_tables_access::add(tables, data, 1, options.threads, fn);
+  return estimate(tables, options, tetra);
+}
+
 }  // namespace
 
 void polychoric_options::validate() const {
@@ -614,11 +648,307 @@ smoothing_result smooth_correlation(const Eigen::MatrixXd& r, double eig_tol) {
 }
 
 polychoric_result polychoric(const Eigen::MatrixXd& data, const polychoric_options& options) {
-  return detail::out_of_memory_as_error("polychoric", data.cols(), 8.0, [&] { return estimate(data, options, false); });
+  return detail::out_of_memory_as_error("polychoric", data.cols(), 8.0 + options.max_categories * options.max_categories / 2.0, [&] { return estimate(data, options, false); });
 }
 
 polychoric_result tetrachoric(const Eigen::MatrixXd& data, const polychoric_options& options) {
-  return detail::out_of_memory_as_error("tetrachoric", data.cols(), 8.0, [&] { return estimate(data, options, true); });
+  return detail::out_of_memory_as_error("tetrachoric", data.cols(), 8.0 + options.max_categories * options.max_categories / 2.0, [&] { return estimate(data, options, true); });
+}
+
+polychoric_result polychoric(const polychoric_tables& tables, const polychoric_options& options) {
+  return detail::out_of_memory_as_error("polychoric", tables.n_items(), 8.0 + tables.categories() * tables.categories() / 2.0, [&] { return estimate(tables, options, false); });
+}
+
+polychoric_result tetrachoric(const polychoric_tables& tables, const polychoric_options& options) {
+  return detail::out_of_memory_as_error("tetrachoric", tables.n_items(), 8.0 + tables.categories() * tables.categories() / 2.0, [&] { return estimate(tables, options, true); });
+}
+
+// ---- polychoric_tables ----
+
+polychoric_tables::polychoric_tables(Eigen::Index k, int max_categories) : k_(k), max_categories_(max_categories) {
+  if (k < 0) throw error(errc::invalid_argument, "polychoric_tables: k = " + std::to_string(k) + "; must be >= 0");
+  if (max_categories < 2)
+    throw error(errc::invalid_argument, "polychoric_tables: max_categories = " + std::to_string(max_categories) + "; must be at least 2");
+}
+
+std::int64_t polychoric_tables::item_count(Eigen::Index item, int category) const {
+  if (item < 0 || item >= k_ || category < 0 || category >= span_) return 0;
+  return items_[static_cast<std::size_t>(item * span_ + category)];
+}
+
+std::int64_t polychoric_tables::pair_count(Eigen::Index i, Eigen::Index j, int a, int b) const {
+  if (i == j || i < 0 || j < 0 || i >= k_ || j >= k_ || a < 0 || b < 0 || a >= span_ || b >= span_) return 0;
+  if (i < j) {
+    std::swap(i, j);
+    std::swap(a, b);
+  }
+  const auto s = static_cast<std::size_t>(span_);
+  return pairs_[pair_index(i, j) * s * s + static_cast<std::size_t>(a) * s + static_cast<std::size_t>(b)];
+}
+
+// The tables re-laid out for the answers lowest .. highest (a superset of the span held), or
+// dropped when that span exceeds max_categories.
+void polychoric_tables::widen(double lowest, double highest) {
+  if (has_answers_) {
+    lowest = std::min(lowest, lowest_);
+    highest = std::max(highest, highest_);
+  }
+  const bool had = has_answers_ && span_ > 0;
+  const double old_lowest = lowest_;
+  const bool was_dropped = exceeds_max_categories();
+  has_answers_ = true;
+  lowest_ = lowest;
+  highest_ = highest;
+  if (was_dropped || highest - lowest + 1 > max_categories_) {
+    span_ = 0;
+    items_.clear();
+    items_.shrink_to_fit();
+    pairs_.clear();
+    pairs_.shrink_to_fit();
+    return;
+  }
+  const int span = static_cast<int>(highest - lowest) + 1;
+  if (had && span == span_) return;  // lowest unchanged too: the span holds the old one
+  const auto s = static_cast<std::size_t>(span);
+  std::vector<std::int64_t> items(static_cast<std::size_t>(k_) * s, 0), pairs(n_pairs(k_) * s * s, 0);
+  if (had) {
+    const auto d = static_cast<std::size_t>(old_lowest - lowest);
+    const auto o = static_cast<std::size_t>(span_);
+    for (std::size_t c = 0; c < static_cast<std::size_t>(k_); ++c)
+      for (std::size_t a = 0; a < o; ++a) items[c * s + a + d] = items_[c * o + a];
+    for (std::size_t p = 0; p < n_pairs(k_); ++p)
+      for (std::size_t a = 0; a < o; ++a)
+        for (std::size_t b = 0; b < o; ++b) pairs[p * s * s + (a + d) * s + b + d] = pairs_[p * o * o + a * o + b];
+  }
+  span_ = span;
+  items_ = std::move(items);
+  pairs_ = std::move(pairs);
+}
+
+void polychoric_tables::add(const Eigen::Ref<const Eigen::MatrixXd>& rows, std::size_t first_row, int threads) {
+  add_named(rows, first_row, threads, "polychoric");
+}
+
+void polychoric_tables::add_named(const Eigen::Ref<const Eigen::MatrixXd>& rows, std::size_t first_row, int threads,
+                                  const char* fn) {
+  if (rows.cols() != k_)
+    throw error(errc::invalid_argument, "polychoric_tables::add: " + std::to_string(rows.cols()) +
+                                            " items, but these tables hold " + std::to_string(k_));
+  if (threads < 0) throw error(errc::invalid_argument, "polychoric_tables::add: threads = " + std::to_string(threads) + "; must be >= 0");
+  const Index n = rows.rows(), k = k_;
+  // Every value checked first, column by column as `polychoric` of a matrix (so a refusal changes nothing).
+  double lo = inf, hi = -inf;
+  for (Index c = 0; c < k; ++c) {
+    const double* col = rows.col(c).data();
+    for (Index r = 0; r < n; ++r) {
+      const double v = col[r];
+      if (std::isnan(v)) continue;
+      if (!std::isfinite(v) || v != std::round(v))
+        throw error(errc::bad_input, std::string(fn) + ": value " + number_text(v) + " at " +
+                                         cell_where(first_row + static_cast<std::size_t>(r), c) +
+                                         " is not an integer category; ordinal answers must be whole numbers");
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (rows_ > std::numeric_limits<std::int64_t>::max() - n)
+    throw error(errc::bad_input, "polychoric_tables::add: more than 2^63 rows");
+  rows_ += n;
+  if (!std::isfinite(lo)) return;  // every answer missing: only the rows count
+  widen(lo, hi);
+  if (span_ == 0) return;  // past max_categories: only the span is kept
+  // Blocks of rows coded 0 .. span - 1 (span = missing), then each pair's table of the block in a
+  // (span + 1)^2 scratch table whose missing row and column are left out.
+  const int span = span_;
+  const auto s = static_cast<std::size_t>(span), s1 = s + 1;
+  const std::size_t cells = s * s;
+  std::vector<std::int32_t> code;
+  const std::size_t np = n_pairs(k);
+  for (Index first = 0; first < n; first += kTabulateRows) {
+    const Index b = std::min(kTabulateRows, n - first);
+    const auto bs = static_cast<std::size_t>(b);
+    code.assign(bs * static_cast<std::size_t>(k), 0);
+    for (Index c = 0; c < k; ++c) {
+      const double* col = rows.col(c).data() + first;
+      std::int32_t* out = code.data() + static_cast<std::size_t>(c) * bs;
+      std::int64_t* f = items_.data() + static_cast<std::size_t>(c) * s;
+      for (std::size_t r = 0; r < bs; ++r) {
+        const double v = col[r];
+        const std::int32_t cv = std::isnan(v) ? span : static_cast<std::int32_t>(v - lowest_);
+        out[r] = cv;
+        if (cv < span) ++f[cv];
+      }
+    }
+    auto tabulate = [&](std::size_t p0, std::size_t p1) {
+      std::vector<std::int64_t> scratch(s1 * s1);
+      Index i = 1, j = 0;
+      while (pair_index(i, 0) + static_cast<std::size_t>(i) <= p0) ++i;  // the pair p0 = (i, j)
+      j = static_cast<Index>(p0 - pair_index(i, 0));
+      for (std::size_t p = p0; p < p1; ++p) {
+        std::fill(scratch.begin(), scratch.end(), 0);
+        const std::int32_t* ci = code.data() + static_cast<std::size_t>(i) * bs;
+        const std::int32_t* cj = code.data() + static_cast<std::size_t>(j) * bs;
+        for (std::size_t r = 0; r < bs; ++r) ++scratch[static_cast<std::size_t>(ci[r]) * s1 + static_cast<std::size_t>(cj[r])];
+        std::int64_t* t = pairs_.data() + p * cells;
+        for (std::size_t a = 0; a < s; ++a)
+          for (std::size_t c = 0; c < s; ++c) t[a * s + c] += scratch[a * s1 + c];
+        if (++j == i) {
+          ++i;
+          j = 0;
+        }
+      }
+    };
+    if (threads == 1 || np < 64) {
+      tabulate(0, np);
+    } else {
+      // Each pair adds to its own table only: the same counts whatever the schedule.
+      detail::parallel_for_blocks(np, 32, threads, tabulate);
+    }
+  }
+}
+
+void polychoric_tables::merge(const polychoric_tables& other) {
+  if (other.k_ != k_ || other.max_categories_ != max_categories_)
+    throw error(errc::invalid_argument, "polychoric_tables::merge: tables of " + std::to_string(other.k_) + " items (max_categories " +
+                                            std::to_string(other.max_categories_) + ") into tables of " + std::to_string(k_) +
+                                            " items (max_categories " + std::to_string(max_categories_) + ")");
+  if (rows_ > std::numeric_limits<std::int64_t>::max() - other.rows_)
+    throw error(errc::bad_input, "polychoric_tables::merge: more than 2^63 rows");
+  rows_ += other.rows_;
+  if (!other.has_answers_) return;
+  widen(other.lowest_, other.highest_);  // drops the tables when other's span (or the union) is too wide
+  if (span_ == 0) return;
+  const auto s = static_cast<std::size_t>(span_), o = static_cast<std::size_t>(other.span_);
+  const auto d = static_cast<std::size_t>(other.lowest_ - lowest_);
+  for (std::size_t c = 0; c < static_cast<std::size_t>(k_); ++c)
+    for (std::size_t a = 0; a < o; ++a) items_[c * s + a + d] += other.items_[c * o + a];
+  for (std::size_t p = 0; p < n_pairs(k_); ++p)
+    for (std::size_t a = 0; a < o; ++a)
+      for (std::size_t b = 0; b < o; ++b) pairs_[p * s * s + (a + d) * s + b + d] += other.pairs_[p * o * o + a * o + b];
+}
+
+namespace {
+std::string exact_text(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+}  // namespace
+
+std::string polychoric_tables::serialize() const {
+  std::string out = "attune-polychoric-tables 1 " + std::to_string(k_) + " " + std::to_string(max_categories_) + " " +
+                    std::to_string(rows_) + " " + (has_answers_ ? exact_text(lowest_) + " " + exact_text(highest_) : "none none") +
+                    "\n";
+  if (span_ == 0) return out;
+  for (const auto* table : {&items_, &pairs_}) {
+    out += table == &items_ ? "items" : "pairs";
+    for (const std::int64_t v : *table) {
+      out += ' ';
+      out += std::to_string(v);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+polychoric_tables polychoric_tables::deserialize(std::string_view text) {
+  auto fail = [](std::size_t line, const std::string& what) {
+    return error(errc::bad_input, "polychoric_tables::deserialize: line " + std::to_string(line) + ": " + what);
+  };
+  std::size_t pos = 0, line_no = 0;
+  auto next_line = [&]() {
+    ++line_no;
+    const std::size_t nl = text.find('\n', pos);
+    std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    return l;
+  };
+  auto integer = [&](std::string_view tok) {
+    long long v = 0;
+    const auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+    if (res.ec != std::errc() || res.ptr != tok.data() + tok.size())
+      throw fail(line_no, detail::quoted(tok) + " is not a 64-bit integer");
+    return static_cast<std::int64_t>(v);
+  };
+  auto answer = [&](std::string_view tok) {
+    double v = 0;
+    const auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+    if (res.ec != std::errc() || res.ptr != tok.data() + tok.size() || !std::isfinite(v) || v != std::round(v))
+      throw fail(line_no, detail::quoted(tok) + " is not an integer answer");
+    return v;
+  };
+  const auto head = detail::space_separated_words(next_line());
+  if (head.size() != 7 || head[0] != "attune-polychoric-tables" || head[1] != "1")
+    throw fail(1, "expected 'attune-polychoric-tables 1 <k> <max_categories> <rows> <lowest> <highest>'");
+  const std::int64_t k = integer(head[2]), max_cat = integer(head[3]), rows = integer(head[4]);
+  if (k < 1 || k > max_serialized_items - 1)
+    throw fail(1, "k = " + std::to_string(k) + " items; serialized tables hold 1 to " + std::to_string(max_serialized_items - 1));
+  if (max_cat < 2 || max_cat > kMaxSerializedCategories)
+    throw fail(1, "max_categories = " + std::to_string(max_cat) + "; serialized tables allow 2 to " +
+                      std::to_string(kMaxSerializedCategories));
+  if (rows < 0) throw fail(1, "rows = " + std::to_string(rows) + "; must be >= 0");
+  polychoric_tables out(static_cast<Index>(k), static_cast<int>(max_cat));
+  out.rows_ = rows;
+  const bool none = head[5] == "none";
+  if (none != (head[6] == "none")) throw fail(1, "lowest and highest must both be numbers or both 'none'");
+  if (none) {
+    if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos) throw fail(2, "unexpected text after tables without answers");
+    return out;
+  }
+  const double lowest = answer(head[5]), highest = answer(head[6]);
+  if (!(highest >= lowest)) throw fail(1, "highest " + std::string(head[6]) + " is below lowest " + std::string(head[5]));
+  out.has_answers_ = true;
+  out.lowest_ = lowest;
+  out.highest_ = highest;
+  if (highest - lowest + 1 > static_cast<double>(max_cat)) {
+    if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos)
+      throw fail(2, "tables past max_categories hold no counts; unexpected text");
+    return out;
+  }
+  const int span = static_cast<int>(highest - lowest) + 1;
+  const auto s = static_cast<std::size_t>(span);
+  const std::size_t n_item_counts = static_cast<std::size_t>(k) * s, n_pair_counts = n_pairs(static_cast<Index>(k)) * s * s;
+  // At least 2 bytes ("0 ") per count, checked before anything is allocated.
+  const std::size_t need = 2 * (n_item_counts + n_pair_counts);
+  if (text.size() < need)
+    throw fail(1, "k = " + std::to_string(k) + " items of " + std::to_string(span) + " categories need at least " +
+                      std::to_string(need) + " bytes of text; this text has " + std::to_string(text.size()));
+  out.span_ = span;
+  out.items_.assign(n_item_counts, 0);
+  out.pairs_.assign(n_pair_counts, 0);
+  for (auto* table : {&out.items_, &out.pairs_}) {
+    const char* name = table == &out.items_ ? "items" : "pairs";
+    const auto tok = detail::space_separated_words(next_line());
+    if (tok.empty() || tok[0] != name || tok.size() != table->size() + 1)
+      throw fail(line_no, std::string("expected '") + name + "' and " + std::to_string(table->size()) + " counts");
+    for (std::size_t i = 0; i < table->size(); ++i) {
+      const std::int64_t v = integer(tok[i + 1]);
+      if (v < 0 || v > rows) throw fail(line_no, "a count of " + std::to_string(v) + " rows in tables of " + std::to_string(rows));
+      (*table)[i] = v;
+    }
+  }
+  // Each item's counts sum to at most the rows; a pair's margins are at most its items' counts.
+  for (std::size_t c = 0; c < static_cast<std::size_t>(k); ++c) {
+    std::int64_t sum = 0;
+    for (std::size_t a = 0; a < s; ++a) sum += out.items_[c * s + a];
+    if (sum > rows) throw fail(2, "item " + std::to_string(c + 1) + " counts " + std::to_string(sum) + " answers in " + std::to_string(rows) + " rows");
+  }
+  for (Index i = 1; i < static_cast<Index>(k); ++i)
+    for (Index j = 0; j < i; ++j) {
+      const std::int64_t* t = out.pairs_.data() + pair_index(i, j) * s * s;
+      for (std::size_t a = 0; a < s; ++a) {
+        std::int64_t row = 0, col = 0;
+        for (std::size_t b = 0; b < s; ++b) {
+          row += t[a * s + b];
+          col += t[b * s + a];
+        }
+        if (row > out.items_[static_cast<std::size_t>(i) * s + a] || col > out.items_[static_cast<std::size_t>(j) * s + a])
+          throw fail(3, "the table of items " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                            " counts more answers of a category than the items do");
+      }
+    }
+  if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos) throw fail(line_no + 1, "unexpected text after the tables");
+  return out;
 }
 
 double polychoric_table(const Eigen::MatrixXd& table, const polychoric_options& options) {
