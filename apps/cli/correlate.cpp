@@ -22,7 +22,8 @@ void add_correlate_command(CLI::App& app) {
       ->check(CLI::IsMember({"pearson", "polychoric"}))
       ->default_val("pearson");
   cmd->add_option("--save-state", o->save_state,
-                  "write this file's accumulated state (a shard; Pearson) instead of the results; combine shards "
+                  "write this file's accumulated state (a shard: Pearson moments or polychoric frequency tables) instead of the "
+                  "results; combine shards "
                   "with attune merge (docs/scale.md)");
   cmd->callback([o] {
     if (o->in.instrument.empty() && o->in.items.empty()) {

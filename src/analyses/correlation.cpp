@@ -20,12 +20,34 @@ std::optional<correlation_kind> parse_correlation_kind(std::string_view s) noexc
 
 void correlation_options::validate() const { polychoric.validate(); }
 
-correlation_result correlate(const pairwise_moments& pm, std::size_t n_rows) {
-  const Eigen::Index k = pm.n_items();
+namespace {
+
+void check_items(Eigen::Index k) {
   if (k < 2) {
     throw error(errc::insufficient_data,
                 "correlations need at least 2 item columns; " + std::to_string(k) + " given", {.rule = "too_few_items"});
   }
+}
+
+// The correlation result of polychoric correlations of `n_rows` rows.
+correlation_result polychoric_correlation(polychoric_result p, std::size_t n_rows) {
+  correlation_result out;
+  out.method = correlation_kind::polychoric;
+  out.n = n_rows;
+  out.matrix = std::move(p.rho);
+  out.pair_counts = std::move(p.pair_counts);
+  out.standard_errors = std::move(p.standard_errors);
+  out.smoothed = p.smoothed;
+  out.global_thresholds = p.global_thresholds;
+  out.warnings = std::move(p.warnings);
+  return out;
+}
+
+}  // namespace
+
+correlation_result correlate(const pairwise_moments& pm, std::size_t n_rows) {
+  const Eigen::Index k = pm.n_items();
+  check_items(k);
   correlation_result out;
   out.method = correlation_kind::pearson;
   out.n = n_rows;
@@ -42,10 +64,7 @@ correlation_result correlate(const pairwise_moments& pm, std::size_t n_rows) {
 correlation_result correlate(const Eigen::MatrixXd& data, const correlation_options& options) {
   options.validate();
   const Eigen::Index k = data.cols();
-  if (k < 2) {
-    throw error(errc::insufficient_data,
-                "correlations need at least 2 item columns; " + std::to_string(k) + " given", {.rule = "too_few_items"});
-  }
+  check_items(k);
   correlation_result out;
   out.method = options.method;
   out.n = static_cast<std::size_t>(data.rows());
@@ -60,14 +79,13 @@ correlation_result correlate(const Eigen::MatrixXd& data, const correlation_opti
     pm.add(data);
     return correlate(pm, static_cast<std::size_t>(data.rows()));
   }
-  polychoric_result p = polychoric(data, options.polychoric);
-  out.matrix = std::move(p.rho);
-  out.pair_counts = std::move(p.pair_counts);
-  out.standard_errors = std::move(p.standard_errors);
-  out.smoothed = p.smoothed;
-  out.global_thresholds = p.global_thresholds;
-  out.warnings = std::move(p.warnings);
-  return out;
+  return polychoric_correlation(polychoric(data, options.polychoric), out.n);
+}
+
+correlation_result correlate(const polychoric_tables& tables, const correlation_options& options) {
+  options.validate();
+  check_items(tables.n_items());
+  return polychoric_correlation(polychoric(tables, options.polychoric), static_cast<std::size_t>(tables.n_rows()));
 }
 
 ATTUNE_END_NAMESPACE

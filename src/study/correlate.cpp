@@ -49,7 +49,9 @@ struct correlate_accumulation {
   std::vector<std::string> columns;
   std::size_t n_rows = 0, n_out_of_range = 0;
   std::optional<answer_checks> checks;
-  reliability_accumulator moments;  // pairwise; exact sums while every answer is an integer
+  correlation_options correlation;  // the method, and the polychoric options
+  reliability_accumulator moments;  // Pearson: pairwise; exact sums while every answer is an integer
+  std::optional<polychoric_tables> tables;  // polychoric: the items' frequency tables
   correlate_accumulation() = default;
   correlate_accumulation(const correlate_accumulation&) = delete;
   correlate_accumulation& operator=(const correlate_accumulation&) = delete;
@@ -60,6 +62,7 @@ struct correlate_chunk {
   std::size_t n_out_of_range = 0;
   std::optional<answer_checks> checks;
   reliability_accumulator moments;
+  polychoric_tables tables;
 };
 
 // One pass over the file, chunk by chunk on `options.threads` threads, merged in file order (the
@@ -70,6 +73,9 @@ bool accumulate(correlate_accumulation& a, const instrument* given, const std::s
   std::error_code missing;
   if (!std::filesystem::exists(path, missing)) return false;
   a.given = given != nullptr;
+  a.correlation = options.correlation;
+  const bool poly = options.correlation.method == correlation_kind::polychoric;
+  const int max_categories = options.correlation.polychoric.max_categories;
   if (given != nullptr) a.inst = *given;
   if (given == nullptr) {
     // The data's columns as one scale (a declared range: the same for every chunk), from the
@@ -91,19 +97,35 @@ bool accumulate(correlate_accumulation& a, const instrument* given, const std::s
         part.n_out_of_range = apply_range_rule(a.inst, chunk, options.input.scoring);
         part.checks.emplace(a.inst, options.input);
         part.checks->add(chunk);
-        part.moments = reliability_accumulator(static_cast<Eigen::Index>(chunk.columns.size()), missing_method::pairwise);
-        part.moments.add(chunk.values);
+        const auto k = static_cast<Eigen::Index>(chunk.columns.size());
+        if (poly) {
+          // Non-integer answers are named by their data row in the file (the chunk's first row + r).
+          part.tables = polychoric_tables(k, max_categories);
+          part.tables.add(chunk.values, chunk.first_row);
+        } else {
+          part.moments = reliability_accumulator(k, missing_method::pairwise);
+          part.moments.add(chunk.values);
+        }
       },
       [&](responses& chunk, correlate_chunk& part) {  // file order
         if (!a.checks) {
           a.columns = chunk.columns;
           a.checks.emplace(a.inst, options.input);
-          a.moments = reliability_accumulator(static_cast<Eigen::Index>(chunk.columns.size()), missing_method::pairwise);
+          const auto k = static_cast<Eigen::Index>(chunk.columns.size());
+          if (poly) {
+            a.tables.emplace(k, max_categories);
+          } else {
+            a.moments = reliability_accumulator(k, missing_method::pairwise);
+          }
         }
         a.n_rows += static_cast<std::size_t>(chunk.n_rows());
         a.n_out_of_range += part.n_out_of_range;
         a.checks->merge(*part.checks);
-        a.moments.merge(part.moments);
+        if (poly) {
+          a.tables->merge(part.tables);  // integer counts: the same tables whatever the chunks
+        } else {
+          a.moments.merge(part.moments);
+        }
       });
   return true;
 }
@@ -120,23 +142,27 @@ correlate_study analyze(const correlate_accumulation& a, const std::string& sour
   }
   const auto checked = a.checks->warnings(source);
   out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
-  // The accumulator's moments hold the items and then the scale score: the items' block.
-  out.correlation = correlate(detail::leading_moments(a.moments.moments(), a.moments.n_items()), out.n_rows);
+  if (a.tables) {
+    out.correlation = correlate(*a.tables, a.correlation);
+  } else {
+    // The accumulator's moments hold the items and then the scale score: the items' block.
+    out.correlation = correlate(detail::leading_moments(a.moments.moments(), a.moments.n_items()), out.n_rows);
+  }
   return out;
 }
 
-// Pearson and a scale whose range does not come from the answers: what a state can hold.
+// A scale whose range does not come from the answers: what a state can hold (Pearson moments, or
+// the polychoric frequency tables).
 bool streamable(const instrument* inst, const std::string& path, const correlate_study_options& options) {
-  return path != "-" && options.correlation.method == correlation_kind::pearson &&
-         (inst != nullptr || options.input.scoring.range);
+  return path != "-" && (inst != nullptr || options.input.scoring.range);
 }
 
 }  // namespace
 
 correlate_study study_correlate(const instrument* inst, const std::string& path, const correlate_study_options& options) {
   options.validate();
-  // Pearson streams; polychorics (which need every pair's frequency table from the rows) and a
-  // scale of columns without a declared range (its range is the answers' span) read the file.
+  // Pearson moments and polychoric frequency tables stream; a scale of columns without a declared
+  // range (its range is the answers' span) reads the file.
   if (streamable(inst, path, options)) {
     try {
       correlate_accumulation a;
@@ -155,10 +181,10 @@ correlate_state accumulate_correlate(const instrument* inst, const std::string& 
   options.validate();
   if (!streamable(inst, path, options)) {
     throw detail::state_needs_rows(path,
-                                   "a correlate state holds Pearson moments: polychoric correlations and a scale "
-                                   "without a declared response range need every row; use Pearson, or give the "
-                                   "scale's range (scoring_options.range)",
-                                   "correlation_options.method");
+                                   "a correlate state of the data's columns as a scale needs the scale's response "
+                                   "range (scoring_options.range): without it, the range is the answers' span, "
+                                   "known only from every row",
+                                   "scoring_options.range");
   }
   correlate_accumulation a;
   if (!accumulate(a, inst, path, options) || a.n_rows == 0) {
@@ -175,7 +201,14 @@ correlate_state accumulate_correlate(const instrument* inst, const std::string& 
   st.n_rows = a.n_rows;
   st.n_out_of_range = a.n_out_of_range;
   st.checks = a.checks->serialize();
-  st.moments = std::move(a.moments);
+  if (a.tables) {
+    // A shard whose answers already span more categories than max_categories can never be
+    // analysed: refused now, with the error the study gives (polychoric checks the span first).
+    if (a.tables->exceeds_max_categories()) (void)correlate(*a.tables, options.correlation);
+    st.tables = std::move(a.tables);
+  } else {
+    st.moments = std::move(a.moments);
+  }
   return st;
 }
 
@@ -190,12 +223,20 @@ correlate_study study_correlate(const correlate_state& state) {
   if (a.n_rows == 0) throw error(errc::insufficient_data, "correlate: the states hold no rows", {.rule = "no_rows"});
   a.checks.emplace(a.inst, contents.options.input);
   a.checks->restore(state.checks);
-  if (state.moments.n_items() != static_cast<Eigen::Index>(a.columns.size())) {
-    throw error(errc::bad_input, "state " + state.source + ": the moments hold " + std::to_string(state.moments.n_items()) +
-                                     " items; the fingerprint names " + std::to_string(a.columns.size()) + " columns",
+  a.correlation = contents.options.correlation;
+  const bool poly = a.correlation.method == correlation_kind::polychoric;
+  const Eigen::Index held = poly ? (state.tables ? state.tables->n_items() : 0) : state.moments.n_items();
+  if (held != static_cast<Eigen::Index>(a.columns.size())) {
+    throw error(errc::bad_input, "state " + state.source + ": the " + (poly ? "polychoric tables" : "moments") + " hold " +
+                                     std::to_string(held) + " items; the fingerprint names " + std::to_string(a.columns.size()) +
+                                     " columns",
                 {.source = state.source, .rule = "state_file"});
   }
-  a.moments = state.moments;
+  if (poly) {
+    a.tables = state.tables;
+  } else {
+    a.moments = state.moments;
+  }
   return analyze(a, "the merged states");
 }
 

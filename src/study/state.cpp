@@ -192,6 +192,16 @@ std::string correlate_fingerprint(const instrument& inst, bool given, const std:
   json j = fingerprint_head("correlate", inst, given, columns, options.input);
   json& o = j["options"];
   o["method"] = std::string(to_string(options.correlation.method));
+  if (options.correlation.method == correlation_kind::polychoric) {
+    // What shapes the tables or their estimation (threads and progress do not). A Pearson
+    // fingerprint has no "polychoric": the states written before polychoric states read as before.
+    const polychoric_options& p = options.correlation.polychoric;
+    o["polychoric"] = {{"correct", p.correct},
+                       {"smooth", p.smooth},
+                       {"max_categories", p.max_categories},
+                       {"optimizer_tolerance", p.optimizer_tolerance},
+                       {"standard_errors", p.standard_errors}};
+  }
   return dump(j);
 }
 
@@ -201,10 +211,20 @@ correlate_fingerprint_contents read_correlate_fingerprint(const std::string& fin
   try {
     read_fingerprint_head(j, "correlate", source, out.inst, out.given, out.columns, out.options.input);
     const json& o = j.at("options");
-    if (o.at("method").get<std::string>() != "pearson") {
-      throw state_error(source, "options.method must be pearson (polychoric correlations are not saved as states)");
+    const auto method = parse_correlation_kind(o.at("method").get<std::string>());
+    if (!method) throw state_error(source, "options.method must be pearson or polychoric");
+    out.options.correlation.method = *method;
+    if (*method == correlation_kind::polychoric) {
+      const json& p = o.at("polychoric");
+      polychoric_options& po = out.options.correlation.polychoric;
+      po.correct = p.at("correct").get<double>();
+      po.smooth = p.at("smooth").get<bool>();
+      po.max_categories = p.at("max_categories").get<int>();
+      po.optimizer_tolerance = p.at("optimizer_tolerance").get<double>();
+      po.standard_errors = p.at("standard_errors").get<bool>();
+    } else if (o.contains("polychoric")) {
+      throw state_error(source, "options.polychoric belongs to a polychoric state, not a pearson one");
     }
-    out.options.correlation.method = correlation_kind::pearson;
   } catch (const json::exception& e) {
     throw state_error(source, std::string("the fingerprint does not read: ") + e.what());
   }
@@ -569,7 +589,7 @@ std::string serialize_state(const reliability_state& state) {
 }
 
 std::string serialize_state(const correlate_state& state) {
-  return serialize_sections("correlate", state, {state.moments.serialize()});
+  return serialize_sections("correlate", state, {state.tables ? state.tables->serialize() : state.moments.serialize()});
 }
 
 std::string serialize_state(const factor_state& state) {
@@ -630,10 +650,28 @@ correlate_state read_correlate_state(std::string_view text, const std::string& s
   const state_sections sections = read_sections(text, source, "correlate");
   correlate_state st;
   const auto contents = detail::read_correlate_fingerprint(sections.fingerprint, source);
-  (void)single_section(sections, "correlate", "the items", source);
+  const std::string_view items = single_section(sections, "correlate", "the items", source);
   read_head(st, sections, source, contents.inst, contents.options.input);
-  st.moments = read_accumulator(sections, 0, "items", static_cast<Eigen::Index>(contents.columns.size()),
-                                missing_method::pairwise, source);
+  const auto k = static_cast<Eigen::Index>(contents.columns.size());
+  if (contents.options.correlation.method == correlation_kind::pearson) {
+    st.moments = read_accumulator(sections, 0, "items", k, missing_method::pairwise, source);
+    return st;
+  }
+  try {
+    st.tables = polychoric_tables::deserialize(items);
+  } catch (const error& e) {
+    throw section_error(source, sections.scale_lines[0], std::string("the polychoric tables: ") + e.what());
+  }
+  const int max_categories = contents.options.correlation.polychoric.max_categories;
+  if (st.tables->n_items() != k || st.tables->max_categories() != max_categories ||
+      st.tables->n_rows() > static_cast<std::int64_t>(st.n_rows)) {
+    throw section_error(source, sections.scale_lines[0],
+                        "the polychoric tables hold " + std::to_string(st.tables->n_items()) + " items, " +
+                            std::to_string(st.tables->n_rows()) + " rows and max_categories " +
+                            std::to_string(st.tables->max_categories()) + "; the fingerprint says " + std::to_string(k) +
+                            " items, at most " + std::to_string(st.n_rows) + " rows and max_categories " +
+                            std::to_string(max_categories));
+  }
   return st;
 }
 
@@ -680,7 +718,11 @@ void merge_state(correlate_state& into, const correlate_state& other) {
   check_same(into, other);
   const auto contents = detail::read_correlate_fingerprint(into.fingerprint, into.source);
   merge_head(into, other, contents.inst, contents.options.input);
-  into.moments.merge(other.moments);
+  if (into.tables && other.tables) {
+    into.tables->merge(*other.tables);
+  } else {
+    into.moments.merge(other.moments);
+  }
 }
 
 void merge_state(factor_state& into, const factor_state& other) {

@@ -55,4 +55,9 @@ ATTUNE_EXPORT correlation_result correlate(const Eigen::MatrixXd& data, const co
 /// the same 4096-row blocks. @throws attune::error insufficient_data (fewer than 2 items).
 ATTUNE_EXPORT correlation_result correlate(const pairwise_moments& moments, std::size_t n_rows);
 
+/// Polychoric correlations from accumulated frequency tables (chunks of a file, shards): what
+/// `correlate` with `options.method = polychoric` gives for those rows, bit for bit.
+/// @throws attune::error insufficient_data (fewer than 2 items), and as `polychoric(tables)`.
+ATTUNE_EXPORT correlation_result correlate(const polychoric_tables& tables, const correlation_options& options);
+
 ATTUNE_END_NAMESPACE

@@ -22,7 +22,8 @@
 /// rows <N> out_of_range <N>
 /// checks <bytes>            then that many bytes: answer_checks::serialize()
 /// scale <bytes>             then that many bytes: reliability_accumulator::serialize(), per scale
-///                           (quality: one section, quality_sample::serialize())
+///                           (quality: one section, quality_sample::serialize(); polychoric
+///                           correlate: one section, polychoric_tables::serialize())
 /// end <FNV-1a 64 of every byte before this line, 16 hex digits>
 /// ```
 /// Reading checks the version, every declared size against the bytes left and the accumulators'
@@ -112,16 +113,22 @@ ATTUNE_EXPORT reliability_study study_reliability(const reliability_state& state
 ATTUNE_EXPORT reliability_state merge_state_files(const std::vector<std::string>& paths,
                                                   std::vector<std::string>& warnings);
 
-/// The correlate study's accumulation over some rows (Pearson correlations): the answer checks and
-/// one accumulator of the items' moments, exact integer sums while every answer is an integer.
+/// The correlate study's accumulation over some rows: the answer checks and, for Pearson
+/// correlations, one accumulator of the items' moments (exact integer sums while every answer is
+/// an integer) or, for polychoric ones, the items' frequency tables (`polychoric_tables`: k c and
+/// k (k - 1) / 2 c^2 64-bit counts for c <= max_categories categories). The fingerprint holds the
+/// method and, for polychoric correlations, their options (correct, smooth, max_categories,
+/// optimizer tolerance, standard errors), so that a Pearson state and a polychoric one never merge.
 struct ATTUNE_EXPORT correlate_state : state_head {
-  reliability_accumulator moments;    ///< the items' moments (pairwise), in data column order
+  reliability_accumulator moments;    ///< Pearson: the items' moments (pairwise), in data column order
+  std::optional<polychoric_tables> tables;  ///< polychoric: the items' frequency tables, in data column order
 };
 
-/// Reads `path` in chunks into a correlate state (Pearson only).
-/// @throws attune::error (invalid_argument, rule `state_needs_rows`) for polychoric correlations
-///         (their tables are not saved), standard input, or the data's columns without
-///         `input.scoring.range`; and as `study_correlate`.
+/// Reads `path` in chunks into a correlate state (Pearson moments or polychoric tables).
+/// @throws attune::error (invalid_argument, rule `state_needs_rows`) for standard input or the
+///         data's columns without `input.scoring.range`; for polychoric correlations, bad_input
+///         for a non-integer answer (naming its data row) or answers spanning more than
+///         `max_categories` categories; and as `study_correlate`.
 ATTUNE_EXPORT correlate_state accumulate_correlate(const instrument* inst, const std::string& path,
                                                    const correlate_study_options& options = {});
 /// The state file text of `state`.
