@@ -132,17 +132,118 @@ TEST(CliMerge, FourCorrelateShardsMergedPrintExactlyTheSingleRun) {
   EXPECT_EQ(st.n_rows, 2500u);
   EXPECT_TRUE(st.moments.exact());
   EXPECT_THROW((void)attune::read_reliability_state(text, paths[0]), attune::error);
-  // Mixing studies in one merge is an error naming the file; polychoric states are refused.
+  // Mixing studies in one merge is an error naming the file.
   const std::string rel = dir + "/rel.state";
   ASSERT_EQ(run_cli("reliability '" + d.shards[0] + "' " + options + " --save-state '" + rel + "'").exit_code, 0);
   const auto mixed = run_cli("merge '" + paths[0] + "' '" + rel + "'");
   EXPECT_NE(mixed.exit_code, 0);
   EXPECT_NE(mixed.err.find("rel.state"), std::string::npos) << mixed.err;
-  const std::string poly = dir + "/poly.state";
-  const auto refused = run_cli("correlate '" + d.shards[0] + "' " + options + " --method polychoric --save-state '" + poly + "'");
-  EXPECT_NE(refused.exit_code, 0);
-  EXPECT_NE(refused.err.find("polychoric"), std::string::npos) << refused.err;
-  EXPECT_FALSE(std::filesystem::exists(poly));
+}
+
+// Polychoric correlate states hold the items' frequency tables (integer counts): 4 shards merged
+// print the single run byte for byte, in any order and at any thread count; a polychoric state
+// does not merge with a Pearson one.
+TEST(CliMerge, FourPolychoricShardsMergedPrintExactlyTheSingleRun) {
+  const std::string dir = temp_path("polychoric");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 9000, {2500, 4097, 1, 2402});
+  const std::string options = "--instrument ecr-r --method polychoric";
+  const auto single = run_cli("correlate '" + d.whole + "' " + options + " --format json --threads 1");
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  ASSERT_NE(single.out.find("\"method\": \"polychoric\""), std::string::npos);
+  for (const std::string threads : {"1", "2"}) {
+    SCOPED_TRACE("threads " + threads);
+    const auto streamed = run_cli("correlate '" + d.whole + "' " + options + " --format json --threads " + threads);
+    EXPECT_EQ(streamed.out, single.out);
+    const std::string sub = dir + "/t" + threads;
+    std::filesystem::create_directories(sub);
+    std::vector<std::string> paths;
+    const std::string states = save_states(d, sub, options + " --threads " + threads, &paths, "correlate");
+    const auto merged = run_cli("merge" + states + " --format json");
+    ASSERT_EQ(merged.exit_code, 0) << merged.err;
+    EXPECT_EQ(merged.out, single.out) << "the merge must be byte-identical to the single run";
+    const auto reversed = run_cli("merge '" + paths[3] + "' '" + paths[1] + "' '" + paths[2] + "' '" + paths[0] + "' --format json");
+    EXPECT_EQ(reversed.out, single.out);
+    if (threads == "2") {
+      // The states themselves do not depend on the thread count.
+      EXPECT_EQ(read_file(paths[1]), read_file(dir + "/t1/shard2.state"));
+    }
+  }
+  // The library reads the state back byte for byte: the tables, not moments.
+  const std::string first = dir + "/t1/shard1.state";
+  const std::string text = read_file(first);
+  const attune::correlate_state st = attune::read_correlate_state(text, first);
+  EXPECT_EQ(attune::serialize_state(st), text);
+  ASSERT_TRUE(st.tables.has_value());
+  EXPECT_EQ(st.tables->n_rows(), 2500);
+  EXPECT_EQ(st.tables->categories(), 7);
+  // A Pearson state and a polychoric one: the error names both files and the method.
+  const std::string pearson = dir + "/pearson.state";
+  ASSERT_EQ(run_cli("correlate '" + d.shards[1] + "' --instrument ecr-r --save-state '" + pearson + "'").exit_code, 0);
+  const auto mixed = run_cli("merge '" + first + "' '" + pearson + "'");
+  EXPECT_EQ(mixed.exit_code, 1);
+  EXPECT_NE(mixed.err.find("shard1.state"), std::string::npos) << mixed.err;
+  EXPECT_NE(mixed.err.find("pearson.state"), std::string::npos) << mixed.err;
+  EXPECT_NE(mixed.err.find("options.method"), std::string::npos) << mixed.err;
+  // Other polychoric options (max_categories) do not merge either.
+  attune::correlate_state other = st;
+  other.fingerprint.replace(other.fingerprint.find("\"max_categories\":8"), 18, "\"max_categories\":9");
+  other.source = "other";
+  try {
+    attune::correlate_state into = st;
+    attune::merge_state(into, other);
+    ADD_FAILURE() << "merged";
+  } catch (const attune::error& e) {
+    EXPECT_NE(std::string(e.what()).find("options.polychoric.max_categories"), std::string::npos) << e.what();
+  }
+}
+
+// The library: a polychoric correlate streamed (in 4096-row chunks) gives the whole-file
+// document, and states of shards merged give it too.
+TEST(CliMerge, PolychoricStreamedAndMergedEqualTheWholeFileInTheLibrary) {
+  const std::string dir = temp_path("polychoric_library");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 9000, {2500, 4097, 1, 2402});
+  const attune::instrument& inst = *attune::find_builtin("ecr-r");
+  attune::correlate_study_options o;
+  o.correlation.method = attune::correlation_kind::polychoric;
+  o.threads = 2;
+  const std::string whole = attune::to_json(attune::study_correlate(&inst, attune::read_study_data(d.whole, &inst, o.input), o));
+  EXPECT_EQ(attune::to_json(attune::study_correlate(&inst, d.whole, o)), whole);
+  attune::correlate_state merged = attune::accumulate_correlate(&inst, d.shards[2], o);
+  for (const std::size_t s : {3u, 0u, 1u}) attune::merge_state(merged, attune::accumulate_correlate(&inst, d.shards[s], o));
+  EXPECT_EQ(attune::to_json(attune::study_correlate(merged)), whole);
+}
+
+// A polychoric state refuses what the polychoric correlations refuse: a non-integer answer (named
+// by its data row in the file) and answers spanning more than max_categories; no file is left.
+TEST(CliMerge, PolychoricStatesRefuseWhatPolychoricRefuses) {
+  const std::string dir = temp_path("polychoric_refused");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 5000, {5000});
+  std::istringstream in(read_file(d.shards[0]));
+  std::string text, line;
+  for (int row = 0; std::getline(in, line); ++row) {
+    if (row == 4500) line.replace(line.find(',') + 1, line.find(',', line.find(',') + 1) - line.find(',') - 1, "2.5");
+    text += line + "\n";
+  }
+  const std::string half = dir + "/half.csv", state = dir + "/half.state";
+  write_file(half, text);
+  auto r = run_cli("correlate '" + half + "' --instrument ecr-r --method polychoric --save-state '" + state + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("row 4500, column 1"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(state));
+  // The whole-file run names the same cell.
+  r = run_cli("correlate '" + half + "' --instrument ecr-r --method polychoric");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("row 4500, column 1"), std::string::npos) << r.err;
+  // Columns of 0..10 (declared range): 11 categories, more than max_categories = 8.
+  const std::string wide = dir + "/wide.csv";
+  write_file(wide, "a,b\n0,1\n10,2\n3,3\n");
+  r = run_cli("correlate '" + wide + "' --items a,b --scale 0-10 --method polychoric --save-state '" + state + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("max_categories = 8"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(state));
 }
 
 // Answers that are not integers (half points) accumulate floating-point moments: the merge then
