@@ -420,12 +420,46 @@ TEST(CliMerge, FourFactorShardsMergedPrintExactlyTheSingleRun) {
   }
   // What needs every row is refused, and no file is left.
   const std::string state = dir + "/cfa.state";
-  for (const std::string extra : {"--cfa", "--correlation polychoric", "--scores regression"}) {
+  for (const std::string extra : {"--cfa", "--scores regression"}) {
     const auto r = run_cli("factor '" + d.shards[0] + "' --instrument ecr-r " + extra + " --save-state '" + state + "'");
     EXPECT_EQ(r.exit_code, 1) << extra;
     EXPECT_NE(r.err.find("every row"), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(state));
   }
+}
+
+// Factor states on polychoric correlations hold the keyed items' frequency tables: 4 shards merged
+// print the single run byte for byte at --threads 1 and 2; they do not merge with Pearson ones.
+TEST(CliMerge, FourPolychoricFactorShardsMergedPrintExactlyTheSingleRun) {
+  const std::string dir = temp_path("factor_polychoric");
+  std::filesystem::create_directories(dir);
+  const sharded d = make_shards(dir, 9000, {2500, 4097, 1, 2402});
+  const std::string options = "--instrument ecr-r --correlation polychoric";
+  const auto single = run_cli("factor '" + d.whole + "' " + options + " --format json --threads 1");
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  ASSERT_NE(single.out.find("\"correlation\": \"polychoric\""), std::string::npos);
+  for (const std::string threads : {"1", "2"}) {
+    SCOPED_TRACE("threads " + threads);
+    EXPECT_EQ(run_cli("factor '" + d.whole + "' " + options + " --format json --threads " + threads).out, single.out);
+    const std::string sub = dir + "/t" + threads;
+    std::filesystem::create_directories(sub);
+    std::vector<std::string> paths;
+    const std::string states = save_states(d, sub, options + " --threads " + threads, &paths, "factor");
+    const auto merged = run_cli("merge" + states + " --format json");
+    ASSERT_EQ(merged.exit_code, 0) << merged.err;
+    EXPECT_EQ(merged.out, single.out) << "the merge must be byte-identical to the single run";
+    const std::string text = read_file(paths[1]);
+    const attune::factor_state st = attune::read_factor_state(text, paths[1]);
+    EXPECT_EQ(attune::serialize_state(st), text);
+    ASSERT_TRUE(st.tables.has_value());
+    EXPECT_EQ(st.tables->n_items(), 36);
+  }
+  const std::string pearson = dir + "/pearson.state";
+  ASSERT_EQ(run_cli("factor '" + d.shards[1] + "' --instrument ecr-r --save-state '" + pearson + "'").exit_code, 0);
+  const auto r = run_cli("merge '" + dir + "/t1/shard1.state' '" + pearson + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("pearson.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("options.correlation"), std::string::npos) << r.err;
 }
 
 // Merging factor states of other factor options, or a factor state with a correlate state, is an

@@ -120,6 +120,14 @@ void check_items_for_efa(Eigen::Index k) {
 void efa_from_correlations(const Eigen::MatrixXd& r, const Eigen::MatrixXd& counts, Eigen::Index n_rows,
                            const Eigen::MatrixXd* keyed, const factor_study_options& o, factor_study& out);
 
+// The polychoric correlations of the factor analysis (psych fa(cor = "poly")): their options.
+polychoric_options factor_polychoric_options(const factor_study_options& o) {
+  polychoric_options po;
+  po.standard_errors = false;
+  po.progress = o.input.progress;
+  return po;
+}
+
 void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor_study& out) {
   const Eigen::Index k = keyed.cols();
   check_items_for_efa(k);
@@ -137,11 +145,8 @@ void run_efa(const Eigen::MatrixXd& keyed, const factor_study_options& o, factor
   Eigen::MatrixXd r = pm.correlation();
   const Eigen::MatrixXd counts = pm.counts();
   if (o.polychoric) {
-    polychoric_options po;
-    po.standard_errors = false;
-    po.progress = o.input.progress;
     try {
-      polychoric_result p = polychoric(keyed, po);
+      polychoric_result p = polychoric(keyed, factor_polychoric_options(o));
       for (const auto& w : p.warnings) out.warnings.push_back("polychoric: " + w);
       r = p.rho;
     } catch (const error& e) {
@@ -241,7 +246,8 @@ struct factor_accumulation {
   std::vector<std::string> columns;  // the data's item columns
   std::size_t n_rows = 0, n_out_of_range = 0;
   std::optional<answer_checks> checks;
-  reliability_accumulator moments;
+  reliability_accumulator moments;          // Pearson
+  std::optional<polychoric_tables> tables;  // polychoric: the keyed items' frequency tables
 };
 
 // One chunk's part, on any worker.
@@ -250,6 +256,7 @@ struct factor_chunk {
   std::optional<answer_checks> checks;
   factor_study names;
   reliability_accumulator moments;
+  polychoric_tables tables;
 };
 
 // One pass over the file on `options.threads` threads, chunks merged in file order (the result
@@ -261,6 +268,7 @@ bool accumulate(factor_accumulation& a, const instrument& inst, const std::strin
   if (!std::filesystem::exists(path, missing)) return false;
   a.head.instrument = inst.id;
   a.head.analysis = options.analysis;
+  const int max_categories = factor_polychoric_options(options).max_categories;
   detail::for_each_chunk<factor_chunk>(
       detail::chunk_file{.path = path, .item_ids = inst.item_ids(), .read = reading_options(options.input),
                          .progress = options.input.progress, .stage = "read"},
@@ -272,8 +280,13 @@ bool accumulate(factor_accumulation& a, const instrument& inst, const std::strin
         part.names = factor_study{};
         std::vector<std::size_t> subscale_of;
         const Eigen::MatrixXd keyed = keyed_structure(inst, chunk, options, part.names, subscale_of);
-        part.moments = reliability_accumulator(keyed.cols(), missing_method::pairwise);
-        part.moments.add(keyed);
+        if (options.polychoric) {
+          part.tables = polychoric_tables(keyed.cols(), max_categories);
+          part.tables.add(keyed, chunk.first_row);
+        } else {
+          part.moments = reliability_accumulator(keyed.cols(), missing_method::pairwise);
+          part.moments.add(keyed);
+        }
       },
       [&](responses& chunk, factor_chunk& part) {  // file order
         if (!a.checks) {
@@ -284,12 +297,21 @@ bool accumulate(factor_accumulation& a, const instrument& inst, const std::strin
           a.head.factors = part.names.factors;
           a.columns = chunk.columns;
           a.checks.emplace(inst, options.input);
-          a.moments = reliability_accumulator(part.moments.n_items(), missing_method::pairwise);
+          const auto k = static_cast<Eigen::Index>(part.names.items.size());
+          if (options.polychoric) {
+            a.tables.emplace(k, max_categories);
+          } else {
+            a.moments = reliability_accumulator(k, missing_method::pairwise);
+          }
         }
         a.n_rows += static_cast<std::size_t>(chunk.n_rows());
         a.n_out_of_range += part.n_out_of_range;
         a.checks->merge(*part.checks);
-        a.moments.merge(part.moments);
+        if (options.polychoric) {
+          a.tables->merge(part.tables);
+        } else {
+          a.moments.merge(part.moments);
+        }
       });
   return a.n_rows > 0;
 }
@@ -304,6 +326,20 @@ factor_study analyze(const factor_accumulation& a, const factor_study_options& o
   }
   const auto checked = a.checks->warnings(source);
   out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  if (a.tables) {
+    // As run_efa: the polychoric correlations, their pair counts (those of the Pearson moments:
+    // the rows answering both items).
+    check_items_for_efa(a.tables->n_items());
+    polychoric_result p;
+    try {
+      p = polychoric(*a.tables, factor_polychoric_options(options));
+    } catch (const error& e) {
+      throw e.with_context("factor analysis on polychoric correlations: ");
+    }
+    for (const auto& w : p.warnings) out.warnings.push_back("polychoric: " + w);
+    efa_from_correlations(p.rho, p.pair_counts, static_cast<Eigen::Index>(out.n_rows), nullptr, options, out);
+    return out;
+  }
   check_items_for_efa(a.moments.n_items());
   // The accumulator's moments hold the keyed items and then their sum: the items' block.
   const pairwise_moments pm = detail::leading_moments(a.moments.moments(), a.moments.n_items());
@@ -311,9 +347,10 @@ factor_study analyze(const factor_accumulation& a, const factor_study_options& o
   return out;
 }
 
-// What streams: an exploratory analysis on Pearson correlations without factor scores, from a file.
+// What streams: an exploratory analysis (Pearson or polychoric correlations) without factor
+// scores, from a file.
 bool streamable(const std::string& path, const factor_study_options& options) {
-  return path != "-" && options.analysis == factor_analysis_kind::efa && !options.polychoric && !options.scores;
+  return path != "-" && options.analysis == factor_analysis_kind::efa && !options.scores;
 }
 
 }  // namespace
@@ -322,9 +359,9 @@ factor_state accumulate_factor(const instrument& inst, const std::string& path, 
   options.validate();
   if (!streamable(path, options)) {
     throw detail::state_needs_rows(path,
-                                   "a factor state holds the Pearson moments of the keyed items: the confirmatory "
-                                   "model, polychoric correlations and factor scores need every row; save the "
-                                   "state of an exploratory analysis on Pearson correlations",
+                                   "a factor state holds the moments (or polychoric tables) of the keyed items: the "
+                                   "confirmatory model and factor scores need every row; save the state of an "
+                                   "exploratory analysis without factor scores",
                                    "factor_study_options");
   }
   factor_accumulation a;
@@ -332,13 +369,19 @@ factor_state accumulate_factor(const instrument& inst, const std::string& path, 
     (void)read_study_data(path, &inst, options.input);  // names the missing or empty file, as the study does
     throw error(errc::insufficient_data, path + ": no data rows", {.source = path, .rule = "no_rows"});
   }
-  check_items_for_efa(a.moments.n_items());
+  check_items_for_efa(static_cast<Eigen::Index>(a.head.items.size()));
   factor_state st;
   st.fingerprint = detail::factor_fingerprint(inst, a.columns, a.head.items, options);
   st.n_rows = a.n_rows;
   st.n_out_of_range = a.n_out_of_range;
   st.checks = a.checks->serialize();
-  st.moments = std::move(a.moments);
+  if (a.tables) {
+    // A shard already past max_categories can never be analysed: refused now, with the study's error.
+    if (a.tables->exceeds_max_categories()) (void)polychoric(*a.tables, factor_polychoric_options(options));
+    st.tables = std::move(a.tables);
+  } else {
+    st.moments = std::move(a.moments);
+  }
   return st;
 }
 
@@ -354,11 +397,11 @@ factor_study study_factor(const factor_state& state) {
   names.values = Eigen::MatrixXd(0, static_cast<Eigen::Index>(contents.columns.size()));
   std::vector<std::size_t> subscale_of;
   (void)keyed_structure(contents.inst, names, contents.options, a.head, subscale_of);
-  if (a.head.items.size() != contents.n_keyed ||
-      state.moments.n_items() != static_cast<Eigen::Index>(contents.n_keyed)) {
+  const Eigen::Index held = contents.options.polychoric ? (state.tables ? state.tables->n_items() : 0) : state.moments.n_items();
+  if (a.head.items.size() != contents.n_keyed || held != static_cast<Eigen::Index>(contents.n_keyed)) {
     throw error(errc::bad_input,
-                "state " + state.source + ": the moments hold " + std::to_string(state.moments.n_items()) +
-                    " keyed items; the fingerprint names " + std::to_string(contents.n_keyed),
+                "state " + state.source + ": the " + (contents.options.polychoric ? "polychoric tables" : "moments") +
+                    " hold " + std::to_string(held) + " keyed items; the fingerprint names " + std::to_string(contents.n_keyed),
                 {.source = state.source, .rule = "state_file"});
   }
   a.n_rows = state.n_rows;
@@ -366,13 +409,14 @@ factor_study study_factor(const factor_state& state) {
   a.checks.emplace(contents.inst, contents.options.input);
   a.checks->restore(state.checks);
   a.moments = state.moments;
+  a.tables = state.tables;
   return analyze(a, contents.options, "the merged states");
 }
 
 factor_study study_factor(const instrument& inst, const std::string& path, const factor_study_options& options) {
   options.validate();
-  // Streams an exploratory analysis on Pearson correlations without factor scores; factor scores
-  // (every row), polychorics (the rows' pair tables) and CFA (fitted to the rows) read the file.
+  // Streams an exploratory analysis (Pearson moments or polychoric tables) without factor scores;
+  // factor scores (every row) and CFA (fitted to the rows) read the file.
   if (streamable(path, options)) {
     try {
       factor_accumulation a;

@@ -275,6 +275,8 @@ std::string factor_fingerprint(const instrument& inst, const std::vector<std::st
   o["parallel_replicates"] = options.parallel_analysis.replicates;
   o["parallel_quantile"] = options.parallel_analysis.quantile;
   o["parallel_seed"] = options.parallel_analysis.seed;
+  // Only a polychoric state names its correlations: Pearson factor states read as before.
+  if (options.polychoric) o["correlation"] = "polychoric";
   return dump(j);
 }
 
@@ -303,6 +305,10 @@ factor_fingerprint_contents read_factor_fingerprint(const std::string& fingerpri
     f.parallel_analysis.replicates = o.at("parallel_replicates").get<int>();
     f.parallel_analysis.quantile = o.at("parallel_quantile").get<double>();
     f.parallel_analysis.seed = o.at("parallel_seed").get<std::uint64_t>();
+    if (o.contains("correlation")) {
+      if (o.at("correlation").get<std::string>() != "polychoric") throw state_error(source, "options.correlation must be polychoric");
+      f.polychoric = true;
+    }
   } catch (const json::exception& e) {
     throw state_error(source, std::string("the fingerprint does not read: ") + e.what());
   }
@@ -479,6 +485,25 @@ reliability_accumulator read_accumulator(const state_sections& st, std::size_t t
   return acc;
 }
 
+// The polychoric tables of a state's one section: read, and checked against the fingerprint.
+polychoric_tables read_tables(const state_sections& st, std::string_view text, Eigen::Index k, int max_categories,
+                              const std::string& source) {
+  polychoric_tables t;
+  try {
+    t = polychoric_tables::deserialize(text);
+  } catch (const error& e) {
+    throw section_error(source, st.scale_lines[0], std::string("the polychoric tables: ") + e.what());
+  }
+  if (t.n_items() != k || t.max_categories() != max_categories || t.n_rows() > static_cast<std::int64_t>(st.n_rows)) {
+    throw section_error(source, st.scale_lines[0],
+                        "the polychoric tables hold " + std::to_string(t.n_items()) + " items, " + std::to_string(t.n_rows()) +
+                            " rows and max_categories " + std::to_string(t.max_categories()) + "; the fingerprint says " +
+                            std::to_string(k) + " items, at most " + std::to_string(st.n_rows) + " rows and max_categories " +
+                            std::to_string(max_categories));
+  }
+  return t;
+}
+
 // The error for two fingerprints that differ, naming both files and the first field.
 error mismatch_error(const std::string& fa, const std::string& sa, const std::string& fb, const std::string& sb) {
   const json a = json::parse(fa), b = json::parse(fb);
@@ -593,7 +618,7 @@ std::string serialize_state(const correlate_state& state) {
 }
 
 std::string serialize_state(const factor_state& state) {
-  return serialize_sections("factor", state, {state.moments.serialize()});
+  return serialize_sections("factor", state, {state.tables ? state.tables->serialize() : state.moments.serialize()});
 }
 
 std::string serialize_state(const quality_state& state) {
@@ -657,21 +682,7 @@ correlate_state read_correlate_state(std::string_view text, const std::string& s
     st.moments = read_accumulator(sections, 0, "items", k, missing_method::pairwise, source);
     return st;
   }
-  try {
-    st.tables = polychoric_tables::deserialize(items);
-  } catch (const error& e) {
-    throw section_error(source, sections.scale_lines[0], std::string("the polychoric tables: ") + e.what());
-  }
-  const int max_categories = contents.options.correlation.polychoric.max_categories;
-  if (st.tables->n_items() != k || st.tables->max_categories() != max_categories ||
-      st.tables->n_rows() > static_cast<std::int64_t>(st.n_rows)) {
-    throw section_error(source, sections.scale_lines[0],
-                        "the polychoric tables hold " + std::to_string(st.tables->n_items()) + " items, " +
-                            std::to_string(st.tables->n_rows()) + " rows and max_categories " +
-                            std::to_string(st.tables->max_categories()) + "; the fingerprint says " + std::to_string(k) +
-                            " items, at most " + std::to_string(st.n_rows) + " rows and max_categories " +
-                            std::to_string(max_categories));
-  }
+  st.tables = read_tables(sections, items, k, contents.options.correlation.polychoric.max_categories, source);
   return st;
 }
 
@@ -679,10 +690,14 @@ factor_state read_factor_state(std::string_view text, const std::string& source)
   const state_sections sections = read_sections(text, source, "factor");
   factor_state st;
   const auto contents = detail::read_factor_fingerprint(sections.fingerprint, source);
-  (void)single_section(sections, "factor", "the keyed items", source);
+  const std::string_view items = single_section(sections, "factor", "the keyed items", source);
   read_head(st, sections, source, contents.inst, contents.options.input);
-  st.moments = read_accumulator(sections, 0, "items", static_cast<Eigen::Index>(contents.n_keyed),
-                                missing_method::pairwise, source);
+  const auto k = static_cast<Eigen::Index>(contents.n_keyed);
+  if (contents.options.polychoric) {
+    st.tables = read_tables(sections, items, k, polychoric_options{}.max_categories, source);
+  } else {
+    st.moments = read_accumulator(sections, 0, "items", k, missing_method::pairwise, source);
+  }
   return st;
 }
 
@@ -729,7 +744,11 @@ void merge_state(factor_state& into, const factor_state& other) {
   check_same(into, other);
   const auto contents = detail::read_factor_fingerprint(into.fingerprint, into.source);
   merge_head(into, other, contents.inst, contents.options.input);
-  into.moments.merge(other.moments);
+  if (into.tables && other.tables) {
+    into.tables->merge(*other.tables);
+  } else {
+    into.moments.merge(other.moments);
+  }
 }
 
 void merge_state(quality_state& into, const quality_state& other) {

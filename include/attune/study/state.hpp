@@ -144,19 +144,22 @@ ATTUNE_EXPORT correlate_study study_correlate(const correlate_state& state);
 ATTUNE_EXPORT correlate_state merge_correlate_state_files(const std::vector<std::string>& paths,
                                                           std::vector<std::string>& warnings);
 
-/// The factor study's accumulation over some rows (an exploratory analysis on Pearson
-/// correlations): the answer checks and one accumulator of the keyed items' moments, grouped by
+/// The factor study's accumulation over some rows (an exploratory analysis on Pearson or
+/// polychoric correlations): the answer checks and one accumulator of the keyed items' moments, grouped by
 /// subscale as `factor_study::items`, exact integer sums while every answer is an integer. The
 /// fingerprint holds the factor options (subscales, factors, extraction, rotation, fit level,
 /// parallel analysis), so that every shard is analysed the same way.
+/// With `polychoric` (psych fa(cor = "poly")) the state holds the keyed items' polychoric
+/// frequency tables instead (`polychoric_tables`, default max_categories) and the fingerprint says
+/// `"correlation": "polychoric"`.
 struct ATTUNE_EXPORT factor_state : state_head {
-  reliability_accumulator moments;  ///< the keyed items' moments (pairwise)
+  reliability_accumulator moments;  ///< Pearson: the keyed items' moments (pairwise)
+  std::optional<polychoric_tables> tables;  ///< polychoric: the keyed items' frequency tables
 };
 
 /// Reads `path` in chunks into a factor state.
 /// @throws attune::error (invalid_argument, rule `state_needs_rows`) for what needs every row
-///         (the confirmatory model, polychoric correlations, factor scores) and standard input;
-///         and as `study_factor`.
+///         (the confirmatory model, factor scores) and standard input; and as `study_factor`.
 ATTUNE_EXPORT factor_state accumulate_factor(const instrument& inst, const std::string& path,
                                              const factor_study_options& options = {});
 /// The state file text of `state`.
