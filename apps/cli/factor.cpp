@@ -52,7 +52,7 @@ void add_factor_command(CLI::App& app) {
                    ->check(CLI::Range(1, max_parallel_replicates));
   cmd->add_option("--seed", o->seed, "--parallel: random seed (default 1)");
   cmd->add_option("--save-state", o->save_state,
-                  "write this file's accumulated state (a shard: the keyed items' moments; exploratory, Pearson) "
+                  "write this file's accumulated state (a shard: the keyed items' moments, or polychoric tables; exploratory) "
                   "instead of the results; combine shards with attune merge (docs/scale.md)");
   cmd->callback([o, f, rot, meth, cor, sc, par, iter] {
     if (iter->count() > 0 && par->count() == 0) {
