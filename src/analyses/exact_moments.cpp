@@ -371,14 +371,9 @@ exact_moments exact_moments::deserialize(std::string_view text) {
   auto fail = [](std::size_t line, const std::string& what) {
     return error(errc::bad_input, "exact_moments::deserialize: line " + std::to_string(line) + ": " + what);
   };
-  std::size_t pos = 0, line_no = 0;
-  auto next_line = [&]() {
-    ++line_no;
-    const std::size_t nl = text.find('\n', pos);
-    std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    return l;
-  };
+  detail::text_lines lines{text};
+  const std::size_t& line_no = lines.line_no;
+  auto next_line = [&] { return lines.next(); };
   const auto tokens = detail::space_separated_words;
   auto integer = [&](std::string_view tok) {
     long long v = 0;
@@ -421,7 +416,7 @@ exact_moments exact_moments::deserialize(std::string_view text) {
       if (v < 0 || v > rows) throw fail(line_no, "a count of " + std::to_string(v) + " rows in a state of " + std::to_string(rows));
     }
   }
-  if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos) {
+  if (!lines.rest_blank()) {
     throw fail(line_no + 1, "unexpected text after the last table");
   }
   return out;

@@ -855,14 +855,9 @@ polychoric_tables polychoric_tables::deserialize(std::string_view text) {
   auto fail = [](std::size_t line, const std::string& what) {
     return error(errc::bad_input, "polychoric_tables::deserialize: line " + std::to_string(line) + ": " + what);
   };
-  std::size_t pos = 0, line_no = 0;
-  auto next_line = [&]() {
-    ++line_no;
-    const std::size_t nl = text.find('\n', pos);
-    std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    return l;
-  };
+  detail::text_lines lines{text};
+  const std::size_t& line_no = lines.line_no;
+  auto next_line = [&] { return lines.next(); };
   auto integer = [&](std::string_view tok) {
     long long v = 0;
     const auto res = std::from_chars(tok.data(), tok.data() + tok.size(), v);
@@ -892,7 +887,7 @@ polychoric_tables polychoric_tables::deserialize(std::string_view text) {
   const bool none = head[5] == "none";
   if (none != (head[6] == "none")) throw fail(1, "lowest and highest must both be numbers or both 'none'");
   if (none) {
-    if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos) throw fail(2, "unexpected text after tables without answers");
+    if (!lines.rest_blank()) throw fail(2, "unexpected text after tables without answers");
     return out;
   }
   const double lowest = answer(head[5]), highest = answer(head[6]);
@@ -901,7 +896,7 @@ polychoric_tables polychoric_tables::deserialize(std::string_view text) {
   out.lowest_ = lowest;
   out.highest_ = highest;
   if (highest - lowest + 1 > static_cast<double>(max_cat)) {
-    if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos)
+    if (!lines.rest_blank())
       throw fail(2, "tables past max_categories hold no counts; unexpected text");
     return out;
   }
@@ -947,7 +942,7 @@ polychoric_tables polychoric_tables::deserialize(std::string_view text) {
                             " counts more answers of a category than the items do");
       }
     }
-  if (text.substr(pos).find_first_not_of(" \r\n") != std::string_view::npos) throw fail(line_no + 1, "unexpected text after the tables");
+  if (!lines.rest_blank()) throw fail(line_no + 1, "unexpected text after the tables");
   return out;
 }
 
