@@ -743,7 +743,11 @@ void polychoric_tables::add_named(const Eigen::Ref<const Eigen::MatrixXd>& rows,
     for (Index r = 0; r < n; ++r) {
       const double v = col[r];
       if (std::isnan(v)) continue;
-      if (!std::isfinite(v) || v != std::round(v))
+      // finite and whole (as v == round(v), without the library call): below 2^52 through int64,
+      // above it every finite double is whole
+      const double mag = std::abs(v);
+      const bool whole = mag < 4503599627370496.0 ? static_cast<double>(static_cast<std::int64_t>(v)) == v : mag != inf;
+      if (!whole)
         throw error(errc::bad_input, std::string(fn) + ": value " + number_text(v) + " at " +
                                          cell_where(first_row + static_cast<std::size_t>(r), c) +
                                          " is not an integer category; ordinal answers must be whole numbers");
@@ -757,41 +761,59 @@ void polychoric_tables::add_named(const Eigen::Ref<const Eigen::MatrixXd>& rows,
   if (!std::isfinite(lo)) return;  // every answer missing: only the rows count
   widen(lo, hi);
   if (span_ == 0) return;  // past max_categories: only the span is kept
-  // Blocks of rows coded 0 .. span - 1 (span = missing), then each pair's table of the block in a
-  // (span + 1)^2 scratch table whose missing row and column are left out.
+  // Blocks of rows coded 0 .. span - 1 (span = missing), then each pair's table of the block in
+  // (span + 1)^2 scratch tables whose missing row and column are left out: four of them, for rows
+  // r mod 4, so that consecutive rows in one cell do not wait on each other's increment.
   const int span = span_;
   const auto s = static_cast<std::size_t>(span), s1 = s + 1;
-  const std::size_t cells = s * s;
-  std::vector<std::int32_t> code;
+  const std::size_t cells = s * s, m = s1 * s1;
+  std::vector<std::uint32_t> code, row_code;  // a cell's code, and code (span + 1) as a table row
   const std::size_t np = n_pairs(k);
   for (Index first = 0; first < n; first += kTabulateRows) {
     const Index b = std::min(kTabulateRows, n - first);
     const auto bs = static_cast<std::size_t>(b);
     code.assign(bs * static_cast<std::size_t>(k), 0);
+    row_code.assign(bs * static_cast<std::size_t>(k), 0);
     for (Index c = 0; c < k; ++c) {
       const double* col = rows.col(c).data() + first;
-      std::int32_t* out = code.data() + static_cast<std::size_t>(c) * bs;
+      std::uint32_t* out = code.data() + static_cast<std::size_t>(c) * bs;
+      std::uint32_t* out_row = row_code.data() + static_cast<std::size_t>(c) * bs;
       std::int64_t* f = items_.data() + static_cast<std::size_t>(c) * s;
       for (std::size_t r = 0; r < bs; ++r) {
         const double v = col[r];
-        const std::int32_t cv = std::isnan(v) ? span : static_cast<std::int32_t>(v - lowest_);
+        const auto cv = static_cast<std::uint32_t>(std::isnan(v) ? span : static_cast<int>(v - lowest_));
         out[r] = cv;
-        if (cv < span) ++f[cv];
+        out_row[r] = cv * static_cast<std::uint32_t>(s1);
+        if (cv < s) ++f[cv];
       }
     }
     auto tabulate = [&](std::size_t p0, std::size_t p1) {
-      std::vector<std::int64_t> scratch(s1 * s1);
+      std::vector<std::uint32_t> h(4 * m);  // at most 4096 rows a block: no overflow
       Index i = 1, j = 0;
       while (pair_index(i, 0) + static_cast<std::size_t>(i) <= p0) ++i;  // the pair p0 = (i, j)
       j = static_cast<Index>(p0 - pair_index(i, 0));
       for (std::size_t p = p0; p < p1; ++p) {
-        std::fill(scratch.begin(), scratch.end(), 0);
-        const std::int32_t* ci = code.data() + static_cast<std::size_t>(i) * bs;
-        const std::int32_t* cj = code.data() + static_cast<std::size_t>(j) * bs;
-        for (std::size_t r = 0; r < bs; ++r) ++scratch[static_cast<std::size_t>(ci[r]) * s1 + static_cast<std::size_t>(cj[r])];
+        std::fill(h.begin(), h.end(), 0U);
+        const std::uint32_t* ri = row_code.data() + static_cast<std::size_t>(i) * bs;
+        const std::uint32_t* cj = code.data() + static_cast<std::size_t>(j) * bs;
+        std::uint32_t* h0 = h.data();
+        std::uint32_t* h1 = h0 + m;
+        std::uint32_t* h2 = h1 + m;
+        std::uint32_t* h3 = h2 + m;
+        std::size_t r = 0;
+        for (; r + 4 <= bs; r += 4) {
+          ++h0[ri[r] + cj[r]];
+          ++h1[ri[r + 1] + cj[r + 1]];
+          ++h2[ri[r + 2] + cj[r + 2]];
+          ++h3[ri[r + 3] + cj[r + 3]];
+        }
+        for (; r < bs; ++r) ++h0[ri[r] + cj[r]];
         std::int64_t* t = pairs_.data() + p * cells;
         for (std::size_t a = 0; a < s; ++a)
-          for (std::size_t c = 0; c < s; ++c) t[a * s + c] += scratch[a * s1 + c];
+          for (std::size_t c = 0; c < s; ++c) {
+            const std::size_t x = a * s1 + c;
+            t[a * s + c] += static_cast<std::int64_t>(h0[x]) + h1[x] + h2[x] + h3[x];
+          }
         if (++j == i) {
           ++i;
           j = 0;
