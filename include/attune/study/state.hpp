@@ -4,7 +4,8 @@
 /// (docs/scale.md).
 ///
 /// A state holds what the streaming study accumulates chunk by chunk (for reliability: per scale
-/// the `reliability_accumulator`; for correlate and factor one accumulator of the (keyed) items;
+/// the `reliability_accumulator`; for correlate and factor one accumulator of the (keyed) items, or
+/// their polychoric frequency tables (`polychoric_tables`);
 /// for quality the `quality_sample`; for every study the range rule's count and the answer checks,
 /// in the shared `state_head`) and a fingerprint:
 /// the instrument (its JSON: keys, items, reversals, response range), the data's item columns and
