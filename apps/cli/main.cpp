@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("attune ") + attune::version_string);
   app.require_subcommand(1);
   app.fallthrough(false);
-  attune::cli::add_commands(app);
+  attune::cli::add_commands(app, argc > 1 ? argv[1] : "");
   attune::cli::add_quiet_flag(app);
   if (unknown_command(app, argc, argv)) return 1;
   try {
