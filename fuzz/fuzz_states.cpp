@@ -9,6 +9,7 @@
 
 #include "attune/analyses/exact_moments.hpp"
 #include "attune/analyses/moments.hpp"
+#include "attune/analyses/polychoric.hpp"
 #include "attune/analyses/reliability.hpp"
 #include "attune/study/state.hpp"
 #include "fuzz_support.hpp"
@@ -61,6 +62,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto merged = st;
         attune::merge_state(merged, st);
         (void)attune::study_reliability(merged);
+      });
+    });
+  } else if (in.options & 128) {
+    attune_fuzz::accepted([&] {
+      const auto tables = attune::polychoric_tables::deserialize(in.text);
+      const std::string text = tables.serialize();
+      attune_fuzz::invariant(attune::polychoric_tables::deserialize(text).serialize() == text,
+                             "polychoric tables round-trip");
+      attune_fuzz::accepted([&] {
+        auto merged = tables;
+        merged.merge(tables);
+        (void)attune::polychoric(merged);
       });
     });
   } else if (in.options & 8) {

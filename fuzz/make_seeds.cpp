@@ -12,6 +12,7 @@
 #include "attune/analyses/cat.hpp"
 #include "attune/analyses/exact_moments.hpp"
 #include "attune/analyses/moments.hpp"
+#include "attune/analyses/polychoric.hpp"
 #include "attune/analyses/reliability.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/keys/item_bank.hpp"
@@ -71,6 +72,9 @@ int main(int argc, char** argv) {
   attune::exact_moments em(3);
   em.add(x);
   seed("states", "gen_exact.txt", em.serialize(), 8);
+  attune::polychoric_tables tables(3);
+  tables.add(x);
+  seed("states", "gen_polychoric_tables.txt", tables.serialize(), 128);
   // A state file of a 3-item scale (study/state.hpp), from a small CSV written here.
   const std::string csv = root + "/states/.seed_data.csv";
   {
@@ -84,6 +88,9 @@ int main(int argc, char** argv) {
   attune::correlate_study_options co;
   co.input = ro.input;
   seed("states", "gen_correlate_state_file.txt",
+       attune::serialize_state(attune::accumulate_correlate(nullptr, csv, co)), 4 | 16);
+  co.correlation.method = attune::correlation_kind::polychoric;
+  seed("states", "gen_correlate_polychoric_state_file.txt",
        attune::serialize_state(attune::accumulate_correlate(nullptr, csv, co)), 4 | 16);
   std::remove(csv.c_str());
   // Factor and quality states need an instrument: the 12 items of ecr-s, 40 rows of 1..7.
@@ -101,6 +108,10 @@ int main(int argc, char** argv) {
     }
   }
   seed("states", "gen_factor_state_file.txt", attune::serialize_state(attune::accumulate_factor(ecrs, items_csv)), 4 | 32);
+  attune::factor_study_options fo;
+  fo.polychoric = true;
+  seed("states", "gen_factor_polychoric_state_file.txt",
+       attune::serialize_state(attune::accumulate_factor(ecrs, items_csv, fo)), 4 | 32);
   seed("states", "gen_quality_state_file.txt", attune::serialize_state(attune::accumulate_quality(ecrs, items_csv)), 4 | 64);
   std::remove(items_csv.c_str());
   return 0;
