@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 
 #include "attune/core/error.hpp"
@@ -141,12 +142,22 @@ std::size_t for_each_chunk_slot(response_reader& reader, const chunk_pipeline_op
   return merged;
 }
 
+int file_threads(const std::string& path, int threads) {
+  if (threads != 0 || path == "-") return threads;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return threads;
+  const std::uintmax_t bytes = std::filesystem::file_size(path, ec);
+  return !ec && bytes < (std::uintmax_t{1} << 20) ? 1 : threads;
+}
+
 std::size_t for_each_chunk_slot(const chunk_file& file, const chunk_pipeline_options& options,
                                 const std::function<void(std::size_t, responses&)>& work,
                                 const std::function<void(std::size_t, responses&)>& merge) {
   progress_input input(file.path, file.progress, file.stage);
   response_reader reader(input.stream(), input.source(), file.item_ids, file.read);
-  const std::size_t n = for_each_chunk_slot(reader, options, work, merge);
+  chunk_pipeline_options on_file = options;
+  on_file.threads = file_threads(file.path, options.threads);
+  const std::size_t n = for_each_chunk_slot(reader, on_file, work, merge);
   input.finish();
   return n;
 }

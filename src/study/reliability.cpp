@@ -230,21 +230,6 @@ reliability_study study_reliability(const instrument* given, responses data, con
 
 namespace {
 
-// Files below this size are read on one thread when `threads` is 0 (all cores): there the second
-// thread's start and the pipeline's hand-offs cost more time than the second core saves. On a
-// quiet 2-core machine one thread was faster on 20,000 x 18 (0.7 MB: 22.8 against 25.0 ms wall)
-// and two on 50,000 x 18 (1.8 MB: 26.5 against 28.7 ms) and 100,000 x 18 (3.6 MB: 38.6 against
-// 45.1 ms). An explicit thread count is honoured; the output is the same either way (chunks
-// merge in file order).
-constexpr std::uintmax_t kOneThreadBelowBytes = std::uintmax_t{1} << 20;
-
-int stream_threads(const std::string& path, int threads) {
-  if (threads != 0 || path == "-") return threads;
-  std::error_code ec;
-  const std::uintmax_t bytes = std::filesystem::file_size(path, ec);
-  return !ec && bytes < kOneThreadBelowBytes ? 1 : threads;
-}
-
 // What only the whole matrix gives: the bootstrap resamples rows, ADF needs the fourth moments of
 // the complete rows, ordinal alpha (the polychorics) and the ICC read the rows; and standard input,
 // which cannot be read twice (a scale with an item without variance needs a second pass, below).
@@ -323,7 +308,7 @@ stream_pass read_pass(const std::string& path, const instrument* given, const in
                                 .progress = options.input.progress,
                                 .stage = with_checks ? "read" : "read_pass2"};
   detail::for_each_chunk<chunk_state>(
-      file, {.chunk_rows = detail::stream_chunk_rows, .threads = stream_threads(path, options.reliability.threads)},
+      file, {.chunk_rows = detail::stream_chunk_rows, .threads = options.reliability.threads},
       [&](responses& data, chunk_state& part) {
         part.n_rows = static_cast<std::size_t>(data.n_rows());
         part.range_error = nullptr;

@@ -81,7 +81,7 @@ score_study score_file(const instrument& inst, const std::string& path, const sc
     std::string text;  // the chunk's output (`format`)
   };
   detail::for_each_chunk<scored_part>(
-      reader, {.chunk_rows = chunk_rows, .threads = options.threads},
+      reader, {.chunk_rows = chunk_rows, .threads = detail::file_threads(path, options.threads)},
       [&](responses& chunk, scored_part& part) {
         part.table = score(inst, chunk, options.input.scoring);
         if (format) format({chunk, part.table}, part.text);
