@@ -508,6 +508,56 @@ TEST(StudyClassify, HeadWithoutCountsReadsOnceAndWritesTheSameRows) {
   }
 }
 
+// classify_file past its row store (held_bytes): with room for everything the rows are classified
+// from memory (one reading pass); with room for the scores only the rows are read again
+// (read_pass3); with room for neither the SDs and the rows are read again (read_pass2 and
+// read_pass3). Each gives the whole-file path's CSV and JSON, at threads 1 and 2.
+TEST(StudyClassify, PastItsRowStoreClassifyFileReadsAgainAndWritesTheSameDocument) {
+  const auto& inst = builtin("ecr");
+  const std::string path = attune::test::temp_path("classify_held_bytes.csv");
+  attune::simulation_options sim;
+  sim.n = 10000;  // 3 chunks; the two scores take 160,000 bytes, with the ids about 480,000
+  sim.seed = 11;
+  sim.missing_rate = 0.03;
+  attune::test::write_file(path, attune::responses_to_csv(attune::simulate_responses(inst, sim)));
+  classify_study_options o;
+  o.method = classify_method::fisher;
+  o.input.read.id_column = "id";
+  const auto whole = attune::study_classify(inst, path, o);
+  struct bound_case {
+    std::size_t bytes;
+    std::vector<std::string> passes;  // the reading stages after the first
+  };
+  for (const bound_case& c : {bound_case{std::size_t{64} << 20, {}}, bound_case{200000, {"read_pass3"}},
+                              bound_case{1000, {"read_pass2", "read_pass3"}}}) {
+    for (const auto format : {attune::output_format::csv, attune::output_format::json}) {
+      std::ostringstream expected;
+      attune::write_report(expected, format, whole);
+      for (const int threads : {1, 2}) {
+        SCOPED_TRACE(std::to_string(c.bytes) + " bytes, threads " + std::to_string(threads));
+        o.held_bytes = c.bytes;
+        o.threads = threads;
+        std::vector<std::string> stages;
+        o.input.progress.callback = [&](const attune::progress_event& e) {
+          if (e.stage.rfind("read_pass", 0) == 0 && (stages.empty() || stages.back() != e.stage)) {
+            stages.emplace_back(e.stage);
+          }
+        };
+        std::ostringstream streamed;
+        std::optional<attune::classify_writer> writer;
+        const auto s = attune::classify_file(
+            inst, path, o, [&](const attune::classify_study& head) { writer.emplace(streamed, format, head); },
+            [&](const attune::classify_study& part) { writer->write(part); });
+        writer->finish(s);
+        o.input.progress.callback = nullptr;
+        EXPECT_EQ(stages, c.passes);
+        EXPECT_EQ(streamed.str(), expected.str());
+        EXPECT_EQ(attune::all_warnings(s), attune::all_warnings(whole));
+      }
+    }
+  }
+}
+
 // One pass: a cell that is not a number in the first chunks (before the head) or in a later batch
 // of chunks (after rows were handed over) is a bad_input error with the whole-file path's message.
 TEST(StudyClassify, HeadWithoutCountsReportsABadCell) {

@@ -413,13 +413,13 @@ detail::chunk_pipeline_options chunk_options(const classify_study_options& o) {
 // What the first reading pass keeps of each chunk, so that the sample's SDs and the rows need
 // no second reading of the file: the two scores (16 bytes a row) and, for the rows, the ids and
 // kept columns (about 32 bytes a row for a short id, plus the text of longer ids and of kept
-// cells). Held up to `kBound` bytes: beyond it the ids and kept columns are dropped (the rows are
+// cells). Held up to `bound` bytes (classify_study_options::held_bytes): beyond it the ids and kept columns are dropped (the rows are
 // read again, pass 3), and beyond it again with the scores alone, the scores too (the SDs read
 // the file again, pass 2). So a file of up to about 1.3 million rows (short ids, no --keep) is
-// read once, one of up to 4 million rows twice, a longer one three times as before; the store
-// never exceeds about 64 MB.
+// read once, one of up to 4 million rows twice, a longer one three times as before (at the default
+// bound); the store never exceeds about the bound.
 struct row_store {
-  static constexpr std::size_t kBound = std::size_t{64} << 20;
+  std::size_t bound = std::size_t{64} << 20;
   struct chunk {
     std::size_t first_row = 0;
     std::vector<std::string> ids;
@@ -451,7 +451,7 @@ struct row_store {
       for (const auto& column : c.kept.values) bytes += text_bytes(column);
     }
     chunks.push_back(std::move(c));
-    if (bytes <= kBound) return;
+    if (bytes <= bound) return;
     if (rows) {
       rows = false;
       bytes = 0;
@@ -460,7 +460,7 @@ struct row_store {
         x.kept = {};
         bytes += 2 * sizeof(double) * static_cast<std::size_t>(x.a.size());
       }
-      if (bytes <= kBound) return;
+      if (bytes <= bound) return;
     }
     scores = false;
     chunks = {};
@@ -749,6 +749,7 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   check_fit(inst, options);
   std::optional<classify_study> head;
   row_store store;
+  store.bound = options.held_bytes;
   if (streams(path, options) && options.head_without_counts && !sem_needs_sample(inst, options)) {
     if (auto s = classify_in_one_pass(inst, path, options, on_head, on_chunk)) return std::move(*s);
   } else if (streams(path, options)) {

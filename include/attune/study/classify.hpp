@@ -63,6 +63,12 @@ struct ATTUNE_EXPORT classify_study_options {
   /// outputs whose head holds neither (CSV: the CLI sets it). An error in the file (a cell that
   /// is not a number at row 150,000) then comes after the rows before it were handed over.
   bool head_without_counts = false;
+  /// `classify_file` (fisher, midpoint, prototypes on a file): the most memory, in bytes, that the
+  /// first reading pass keeps of the rows (each row's two scores, id and kept cells) so that they
+  /// are not read again. Past it the ids and kept cells are dropped and the rows read again; past
+  /// it with the scores alone, the scores too (each SD not given reads the file once more). The
+  /// result never depends on it.
+  std::size_t held_bytes = std::size_t{64} << 20;
 
   /// @throws attune::error (invalid_argument) naming the field, the value and the rule, with
   ///         `error_details::option` set: an option of another method, `norms` without a norm
@@ -147,7 +153,7 @@ ATTUNE_EXPORT classify_study study_classify(const instrument& inst, const std::s
 ///
 /// Methods fisher, midpoint and prototypes on a file stream in bounded memory: the file is read
 /// once for the row count, the answer checks and the moments behind each score's alpha (the SEM).
-/// That pass keeps each row's two scores, id and kept cells, at most 64 MB: then each score's SD
+/// That pass keeps each row's two scores, id and kept cells, at most `held_bytes` (64 MiB): then each score's SD
 /// (the squared deviations from the mean) comes from the kept scores and the rows are classified
 /// and handed over from memory. Past the bound the rows are read again to classify them, and
 /// past it with the scores alone, once more for each SD not given. With `head_without_counts`
