@@ -136,6 +136,30 @@ score_values parse_score_values(const std::string& flag, const std::vector<std::
   return out;
 }
 
+CLI::Option* add_score_values(CLI::App& cmd, const std::string& name, score_values& member, const std::string& help) {
+  return cmd
+      .add_option_function<std::vector<std::string>>(
+          name, [&member, name](const std::vector<std::string>& e) { member = parse_score_values(name, e); }, help)
+      ->delimiter(',');
+}
+
+CLI::Option* add_norms(CLI::App& cmd, const std::string& name, std::optional<norm_table>& member,
+                       const std::string& help) {
+  return cmd.add_option_function<std::string>(
+      name, [&member](const std::string& id) { member = resolve_norm_table(id); }, help);
+}
+
+CLI::Option* add_save_state(CLI::App& cmd, std::string& path, const std::string& what) {
+  return cmd.add_option("--save-state", path,
+                        "write this file's accumulated state (a shard: " + what +
+                            ") instead of the results; combine shards with attune merge (docs/scale.md)");
+}
+
+void write_state(const input_flags& o, const std::string& path, const std::string& state_text) {
+  end_progress();
+  write_output_file(path, state_text, output_file_options{.inputs = o.inputs()});
+}
+
 std::unique_ptr<instrument> optional_instrument(const input_flags& o) {
   if (o.instrument.empty()) return nullptr;
   return std::make_unique<instrument>(resolve_instrument(o.instrument));

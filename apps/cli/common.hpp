@@ -7,12 +7,15 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "attune/core/error.hpp"
 #include "attune/core/warning.hpp"
 #include "attune/io/output_file.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/keys/norms.hpp"
 #include "attune/report/format.hpp"
 #include "attune/report/rows.hpp"
 #include "attune/study/input.hpp"
@@ -76,6 +79,63 @@ E parse_choice(const std::string& flag, const std::string& text, std::optional<E
 
 /// "NAME=VALUE" entries (e.g. anxiety=0.91), or a lone number for every score, as `score_values`.
 score_values parse_score_values(const std::string& flag, const std::vector<std::string>& entries);
+
+// ---- flags bound to the library's options ------------------------------------------------------
+// A flag sets a member of the study's options struct directly, and --help shows the member's own
+// value as the default: the library's defaults are the command line's, stated once.
+
+template <class T>
+struct is_list : std::false_type {};
+template <class T>
+struct is_list<std::vector<T>> : std::true_type {};
+
+/// A value (or a comma-separated list) into `member`.
+template <class T>
+CLI::Option* add_value(CLI::App& cmd, const std::string& name, T& member, const std::string& help) {
+  CLI::Option* opt = cmd.add_option(name, member, help);
+  if constexpr (is_list<T>::value) {
+    opt->delimiter(',');
+  } else {
+    opt->capture_default_str();
+  }
+  return opt;
+}
+
+/// An enum by its `parse_<enum>` name (an error names the flag, the text and `choices`); with an
+/// optional member, "none" leaves it empty.
+template <class E>
+CLI::Option* add_choice(CLI::App& cmd, const std::string& name, E& member,
+                        std::optional<E> (*parse)(std::string_view) noexcept, const std::string& choices,
+                        const std::string& help) {
+  return cmd
+      .add_option_function<std::string>(
+          name, [&member, name, parse, choices](const std::string& t) { member = parse_choice(name, t, parse, choices); },
+          help)
+      ->default_str(std::string(to_string(member)));
+}
+template <class E>
+CLI::Option* add_choice(CLI::App& cmd, const std::string& name, std::optional<E>& member,
+                        std::optional<E> (*parse)(std::string_view) noexcept, const std::string& choices,
+                        const std::string& help) {
+  return cmd
+      .add_option_function<std::string>(
+          name,
+          [&member, name, parse, choices](const std::string& t) {
+            member = t == "none" ? std::nullopt : std::optional<E>(parse_choice(name, t, parse, choices));
+          },
+          help)
+      ->default_str(member ? std::string(to_string(*member)) : "none");
+}
+
+/// NAME=VALUE entries, or one value for every score (`parse_score_values`).
+CLI::Option* add_score_values(CLI::App& cmd, const std::string& name, score_values& member, const std::string& help);
+/// A norm table: a built-in id or FILE.json (`resolve_norm_table`).
+CLI::Option* add_norms(CLI::App& cmd, const std::string& name, std::optional<norm_table>& member,
+                       const std::string& help);
+/// --save-state FILE: the shard's state instead of the results (`what`: what the state holds).
+CLI::Option* add_save_state(CLI::App& cmd, std::string& path, const std::string& what);
+/// Writes a state to --save-state FILE (atomically; never one of the files the command reads).
+void write_state(const input_flags& o, const std::string& path, const std::string& state_text);
 
 /// Where a command writes: -o FILE (atomically: the file appears only on commit; never one of the
 /// files the command reads) or standard output.

@@ -18,14 +18,12 @@ namespace {
 
 struct options {
   input_flags in;
-  quality_options q;
-  std::string mahalanobis_missing = "observed", clean_output, bank;
-  double lz_min = -1.96;
+  quality_study_options so;
+  std::string clean_output, bank, save_state;
   bool summary = false;
-  std::string save_state;
 };
 
-void run(const options& o) {
+void run(options& o) {
   if (!o.clean_output.empty()) {
     if (o.in.data == "-") {
       throw error(errc::invalid_argument, "--clean-output needs DATA to be a file: standard input cannot be read twice");
@@ -38,18 +36,13 @@ void run(const options& o) {
       throw error(errc::invalid_argument, "--clean-output and -o name the same file '" + o.clean_output + "'");
     }
   }
-  quality_study_options so;
+  quality_study_options& so = o.so;
   so.input = make_input_options(o.in);
-  so.quality = o.q;
-  so.quality.mahalanobis_missing =
-      parse_choice("--mahalanobis-missing", o.mahalanobis_missing, parse_mahalanobis_method, "observed or psych");
   if (!o.bank.empty()) so.bank = load_item_bank(o.bank);
-  so.lz_min = o.lz_min;
   so.threads = o.in.threads;
   if (!o.save_state.empty()) {
     if (!o.clean_output.empty()) throw error(errc::invalid_argument, "--save-state writes a state, not a clean copy: drop --clean-output");
-    const quality_state state = accumulate_quality(resolve_instrument(o.in.instrument), o.in.data, so);
-    write_output_file(o.save_state, serialize_state(state), output_file_options{.inputs = o.in.inputs()});
+    write_state(o.in, o.save_state, serialize_state(accumulate_quality(resolve_instrument(o.in.instrument), o.in.data, so)));
     return;
   }
   // CSV and JSON stream a chunk at a time (quality_file: two passes over DATA; standard input and
@@ -92,39 +85,29 @@ void add_quality_command(CLI::App& app) {
   add_columns_flag(*cmd, o->in);
   cmd->add_option("--clean-output", o->clean_output,
                   "also write DATA without the flagged respondents to FILE (atomically; same columns)");
-  cmd->add_option("--save-state", o->save_state,
-                  "write this file's sample statistics (a shard's state: item moments and covariances) instead of "
-                  "the screening; attune merge prints those of all shards (docs/scale.md)");
+  add_save_state(*cmd, o->save_state, "the sample statistics: item moments and covariances");
   cmd->add_flag("--summary", o->summary, "with CSV output: print the summary and validation report on standard error");
-  auto& q = o->q;
-  cmd->add_option("--longstring-share", q.longstring_share,
-                  "flag a run of identical answers at least this share of the items long")
-      ->default_val(0.5);
-  cmd->add_option("--irv-blocks", q.irv_blocks, "number of consecutive item blocks for the irv")->default_val(3);
-  cmd->add_option("--irv-min", q.irv_min, "flag an irv (all items or a block) at most this")->default_val(0.0);
+  auto& q = o->so.quality;
+  add_value(*cmd, "--longstring-share", q.longstring_share, "flag a run of identical answers at least this share of the items long");
+  add_value(*cmd, "--irv-blocks", q.irv_blocks, "number of consecutive item blocks for the irv");
+  add_value(*cmd, "--irv-min", q.irv_min, "flag an irv (all items or a block) at most this");
   cmd->add_option("--irv-max", q.irv_max, "flag an irv above this (random responding; off by default)");
-  cmd->add_option("--confidence", q.mahalanobis_confidence,
-                  "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered); "
-                  "0.999 = p < .001 (Meade & Craig 2012); careless uses 0.99")
-      ->default_val(0.999);
-  cmd->add_option("--mahalanobis-missing", o->mahalanobis_missing,
-                  "D2 of a respondent with missing answers: observed (the answered items against their own "
-                  "covariance; default) or psych (careless/psych::outlier)")
-      ->default_val("observed");
-  cmd->add_option("--evenodd-max", q.evenodd_max, "flag evenodd above this (careless sign; -0.3 = r' below .30)")
-      ->default_val(-0.30);
-  cmd->add_option("--evenodd-min-subscales", q.evenodd_min_subscales, "evenodd flags need at least this many subscales")
-      ->default_val(6);
-  cmd->add_option("--psychsyn-critical", q.psychsyn_critical, "synonyms: item pairs correlating above this")
-      ->default_val(0.60);
-  cmd->add_option("--psychant-critical", q.psychant_critical, "antonyms: item pairs correlating below this")
-      ->default_val(-0.60);
-  cmd->add_option("--psychsyn-min", q.psychsyn_min, "flag psychsyn below this")->default_val(0.0);
-  cmd->add_option("--psychant-max", q.psychant_max, "flag psychant above this")->default_val(0.0);
-  cmd->add_option("--reversal-max", q.reversal_max, "flag reversal at least this")->default_val(0.5);
+  add_value(*cmd, "--confidence", q.mahalanobis_confidence,
+            "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered); "
+            "0.999 = p < .001 (Meade & Craig 2012); careless uses 0.99");
+  add_choice(*cmd, "--mahalanobis-missing", q.mahalanobis_missing, parse_mahalanobis_method, "observed or psych",
+             "D2 of a respondent with missing answers: observed (the answered items against their own "
+             "covariance) or psych (careless/psych::outlier)");
+  add_value(*cmd, "--evenodd-max", q.evenodd_max, "flag evenodd above this (careless sign; -0.3 = r' below .30)");
+  add_value(*cmd, "--evenodd-min-subscales", q.evenodd_min_subscales, "evenodd flags need at least this many subscales");
+  add_value(*cmd, "--psychsyn-critical", q.psychsyn_critical, "synonyms: item pairs correlating above this");
+  add_value(*cmd, "--psychant-critical", q.psychant_critical, "antonyms: item pairs correlating below this");
+  add_value(*cmd, "--psychsyn-min", q.psychsyn_min, "flag psychsyn below this");
+  add_value(*cmd, "--psychant-max", q.psychant_max, "flag psychant above this");
+  add_value(*cmd, "--reversal-max", q.reversal_max, "flag reversal at least this");
   cmd->add_option("--bank", o->bank,
                   "an item bank of the instrument's items (JSON): adds person fit lz (graded response model) and its flag");
-  cmd->add_option("--lz-min", o->lz_min, "with --bank: flag lz below this (Drasgow et al. 1985)")->default_val(-1.96);
+  add_value(*cmd, "--lz-min", o->so.lz_min, "with --bank: flag lz below this (Drasgow et al. 1985)");
   cmd->callback([o] { run(*o); });
 }
 
