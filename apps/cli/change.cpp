@@ -14,25 +14,14 @@ namespace {
 
 struct options {
   input_flags in;
-  std::vector<std::string> files, scales, reliability, sd, lower_better, higher_better;
-  std::string norms, functional, dysfunctional, cutoff = "c", styles = "midpoint";
-  double critical = 1.959963984540054;
-  double level = 0.95;
-  bool rescale = false;
+  change_study_options so;
+  std::vector<std::string> files, lower_better, higher_better;
   bool list_unmatched = false;
 };
 
-void run(const options& o) {
-  change_study_options so;
+void run(options& o) {
+  change_study_options& so = o.so;
   so.input = make_input_options(o.in);
-  so.scales = o.scales;
-  so.reliability = parse_score_values("--reliability", o.reliability);
-  so.sd = parse_score_values("--sd", o.sd);
-  if (!o.norms.empty()) so.norms = resolve_norm_table(o.norms);
-  if (!o.functional.empty()) so.functional_norms = resolve_norm_table(o.functional);
-  if (!o.dysfunctional.empty()) so.dysfunctional_norms = resolve_norm_table(o.dysfunctional);
-  so.cutoff = parse_choice("--cutoff", o.cutoff, parse_cutoff_kind, "a, b or c");
-  so.critical = o.critical;
   for (const auto& n : o.lower_better) so.directions[n] = change_direction::lower_is_better;
   for (const auto& n : o.higher_better) {
     if (so.directions.count(n) > 0) {
@@ -40,13 +29,6 @@ void run(const options& o) {
     }
     so.directions[n] = change_direction::higher_is_better;
   }
-  if (o.styles == "none") {
-    so.styles_method.reset();
-  } else {
-    so.styles_method = parse_choice("--styles", o.styles, parse_classify_method, "midpoint, fisher, norms or none");
-  }
-  so.rescale_to_1_7 = o.rescale;
-  so.level = o.level;
   const change_study study = study_change(resolve_instrument(o.in.instrument), o.files, so);
   output out(o.in, o.files);
   write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
@@ -66,27 +48,23 @@ void add_change_command(CLI::App& app) {
   add_input_flags(*cmd, o->in, {"csv", "json", "table"}, /*instrument_required=*/true, /*data=*/false);
   add_columns_flag(*cmd, o->in);
   cmd->get_option("--id")->required()->description("column holding the respondent ids used to match the files");
-  cmd->add_option("--scales", o->scales, "scores to compare (default: anxiety and avoidance)")->delimiter(',');
-  cmd->add_option("--reliability", o->reliability,
-                  "r_xx for the RCI, NAME=VALUE or one value (default: alpha at the first administration)")
-      ->delimiter(',');
-  cmd->add_option("--sd", o->sd, "SD for the RCI, NAME=VALUE or one value (default: --norms, else the first administration)")
-      ->delimiter(',');
-  cmd->add_option("--norms", o->norms,
-                  "norm table (built-in id or FILE.json) giving the SD for the RCI, and cuts for --styles norms");
-  cmd->add_option("--functional-norms", o->functional, "norm table of a functional population (clinical significance)");
-  cmd->add_option("--dysfunctional-norms", o->dysfunctional, "norm table of a dysfunctional population");
-  cmd->add_option("--cutoff", o->cutoff, "Jacobson-Truax cut-off: a, b or c (default c)")->default_val("c");
-  // default_str, not default_val: CLI11 would pass the default through a 6-digit text (1.95996).
-  cmd->add_option("--critical", o->critical, "|RCI| beyond this is reliable")->default_str("1.959963984540054");
-  cmd->add_option("--lower-better", o->lower_better, "scales where lower is better (anxiety and avoidance always are)")
-      ->delimiter(',');
-  cmd->add_option("--higher-better", o->higher_better, "scales where higher is better")->delimiter(',');
-  cmd->add_option("--styles", o->styles, "style per administration: midpoint (default), fisher, norms or none")
-      ->default_val("midpoint");
-  cmd->add_flag("--rescale", o->rescale, "--styles fisher: rescale scores onto 1-7");
-  cmd->add_option("--level", o->level, "confidence level of the group-level intervals (default 0.95)")
-      ->default_str("0.95");
+  auto& so = o->so;
+  add_value(*cmd, "--scales", so.scales, "scores to compare (default: anxiety and avoidance)");
+  add_score_values(*cmd, "--reliability", so.reliability,
+                   "r_xx for the RCI, NAME=VALUE or one value (default: alpha at the first administration)");
+  add_score_values(*cmd, "--sd", so.sd, "SD for the RCI, NAME=VALUE or one value (default: --norms, else the first administration)");
+  add_norms(*cmd, "--norms", so.norms, "norm table (built-in id or FILE.json) giving the SD for the RCI, and cuts for --styles norms");
+  add_norms(*cmd, "--functional-norms", so.functional_norms, "norm table of a functional population (clinical significance)");
+  add_norms(*cmd, "--dysfunctional-norms", so.dysfunctional_norms, "norm table of a dysfunctional population");
+  add_choice(*cmd, "--cutoff", so.cutoff, parse_cutoff_kind, "a, b or c", "Jacobson-Truax cut-off: a, b or c");
+  // default_str: CLI11 would show the default through a 6-digit text (1.95996).
+  cmd->add_option("--critical", so.critical, "|RCI| beyond this is reliable")->default_str("1.959963984540054");
+  add_value(*cmd, "--lower-better", o->lower_better, "scales where lower is better (anxiety and avoidance always are)");
+  add_value(*cmd, "--higher-better", o->higher_better, "scales where higher is better");
+  add_choice(*cmd, "--styles", so.styles_method, parse_classify_method, "midpoint, fisher, norms or none",
+             "style per administration: midpoint, fisher, norms or none");
+  cmd->add_flag("--rescale", so.rescale_to_1_7, "--styles fisher: rescale scores onto 1-7");
+  add_value(*cmd, "--level", so.level, "confidence level of the group-level intervals");
   cmd->add_flag("--list-unmatched", o->list_unmatched,
                 "list every id not in every file on standard error (the summary counts them per file)");
   cmd->callback([o] { run(*o); });

@@ -12,52 +12,90 @@
 
 namespace attune::cli {
 
+namespace {
+
+response_range parse_scale(const std::string& text) {
+  if (auto r = parse_response_range(text)) return *r;
+  throw error(errc::invalid_argument, "--scale '" + text.substr(0, 80) + "': expected MIN-MAX with MIN < MAX, e.g. 1-7");
+}
+
+char parse_delimiter(const std::string& text) {
+  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
+  if (text == "," || text == ";") return text[0];
+  throw error(errc::invalid_argument, "--delimiter '" + text + "': use ',', ';' or tab");
+}
+
+std::vector<double> parse_missing_codes(const std::vector<std::string>& codes) {
+  std::vector<double> out;
+  for (const auto& code : codes) {
+    double v = 0.0;
+    if (!parse_cell(code, {}, v) || std::isnan(v)) {
+      throw error(errc::invalid_argument, "--missing '" + code + "': a missing code must be a number");
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
 output_format input_flags::format_enum() const { return parse_output_format(format).value_or(output_format::table); }
 
 void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats, bool instrument_required,
                      bool data) {
+  read_options& read = o.options.read;
+  scoring_options& scoring = o.options.scoring;
   if (data) cmd.add_option("DATA", o.data, "CSV/TSV file with a header row; - reads standard input")->required();
   auto* inst = cmd.add_option("--instrument", o.instrument, "built-in id (see `attune instruments`) or FILE.json");
   if (instrument_required) inst->required();
-  cmd.add_option("--items", o.items,
-                 "columns holding the items, in instrument order: names, ranges (Q1-Q36) or 1-based positions; "
-                 "default: columns named like the item ids")
+  add_value(cmd, "--items", read.items,
+            "columns holding the items, in instrument order: names, ranges (Q1-Q36) or 1-based positions; "
+            "default: columns named like the item ids");
+  cmd.add_option_function<std::string>(
+      "--scale", [&scoring](const std::string& text) { scoring.range = parse_scale(text); },
+      "response range of this file, MIN-MAX (e.g. 1-5), when it differs from the instrument's");
+  cmd.add_option_function<std::vector<std::string>>(
+         "--missing", [&read](const std::vector<std::string>& codes) { read.missing_codes = parse_missing_codes(codes); },
+         "cell values that mean no answer, e.g. 0,99 (empty cells and NA always do)")
       ->delimiter(',');
-  cmd.add_option("--scale", o.scale, "response range of this file, MIN-MAX (e.g. 1-5), when it differs from the instrument's");
-  cmd.add_option("--missing", o.missing, "cell values that mean no answer, e.g. 0,99 (empty cells and NA always do)")
-      ->delimiter(',');
-  cmd.add_option("--id", o.id, "column holding respondent ids, copied to the output");
-  cmd.add_option("--keep", o.keep,
-                 "columns carried through to every respondent's output row (score, classify, quality, change), "
-                 "e.g. age,gender,condition (names or 1-based positions)")
-      ->delimiter(',');
-  cmd.add_option("--skip-rows", o.skip_rows,
+  cmd.add_option("--id", read.id_column, "column holding respondent ids, copied to the output");
+  add_value(cmd, "--keep", o.options.keep,
+            "columns carried through to every respondent's output row (score, classify, quality, change), "
+            "e.g. age,gender,condition (names or 1-based positions)");
+  cmd.add_option("--skip-rows", read.skip_rows,
                  "rows after the header that are not data (a Qualtrics export has 2: question texts, ImportIds)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
-  cmd.add_option("--delimiter", o.delimiter, "field delimiter: ',' ';' or 'tab' (default: detected)");
-  cmd.add_option("--min-answered", o.min_answered, "share of a subscale's items that must be answered for a score, in (0, 1]")
-      ->default_val(0.8);
-  cmd.add_option("--out-of-range", o.out_of_range, "what an answer outside the range is: error (default) or missing")
+  cmd.add_option_function<std::string>(
+      "--delimiter", [&read](const std::string& text) { read.csv.delimiter = parse_delimiter(text); },
+      "field delimiter: ',' ';' or 'tab' (default: detected)");
+  add_value(cmd, "--min-answered", scoring.min_answered,
+            "share of a subscale's items that must be answered for a score, in (0, 1]");
+  cmd.add_option_function<std::string>(
+         "--out-of-range",
+         [&scoring](const std::string& rule) {
+           scoring.out_of_range = rule == "missing" ? out_of_range_policy::set_missing : out_of_range_policy::error;
+         },
+         "what an answer outside the range is: error or missing")
       ->check(CLI::IsMember({"error", "missing"}))
-      ->default_val("error");
+      ->default_str("error");
   cmd.add_option("--format", o.format, "output format")->check(CLI::IsMember(formats))->default_val(formats.front());
   cmd.add_option("-o,--output", o.output, "write to FILE (atomically) instead of standard output");
-  cmd.add_option("--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
-      ->check(CLI::NonNegativeNumber)
-      ->default_val(0);
+  add_value(cmd, "--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
+      ->check(CLI::NonNegativeNumber);
   // Input limits (docs/limits.md): raise them for files that really are this large.
-  cmd.add_option("--max-record-bytes", o.max_record_bytes,
+  cmd.add_option("--max-record-bytes", read.csv.max_record_bytes,
                  "longest CSV record (and so field) accepted, in bytes (default 16 MiB)")
       ->check(CLI::Range(std::size_t{64}, std::numeric_limits<std::size_t>::max() / 2));
-  cmd.add_option("--max-columns", o.max_columns, "widest CSV header accepted (default 10000 columns)")
+  cmd.add_option("--max-columns", read.csv.max_columns, "widest CSV header accepted (default 10000 columns)")
       ->check(CLI::PositiveNumber);
   cmd.add_option_function<int>(
          "--max-json-depth", [](int levels) { set_json_depth_limit(levels); },
          "deepest nesting accepted in JSON inputs: instrument, norms, item bank files (default 64)")
       ->check(CLI::Range(1, max_json_depth_limit));
-  cmd.add_flag("--no-sanity-warnings", o.no_sanity_warnings,
-               "no warnings about answers inside a narrower range than declared, or about subscales whose keyed "
-               "items give a negative alpha or item-rest correlation");
+  cmd.add_flag_function(
+      "--no-sanity-warnings", [&o](std::int64_t) { o.options.sanity_warnings = false; },
+      "no warnings about answers inside a narrower range than declared, or about subscales whose keyed "
+      "items give a negative alpha or item-rest correlation");
 }
 
 void add_columns_flag(CLI::App& cmd, input_flags& o) {
@@ -69,49 +107,14 @@ void add_columns_flag(CLI::App& cmd, input_flags& o) {
 
 row_options make_row_options(const input_flags& o) { return row_options{o.columns}; }
 
-namespace {
-
-response_range parse_scale(const std::string& text) {
-  if (auto r = parse_response_range(text)) return *r;
-  throw error(errc::invalid_argument, "--scale '" + text.substr(0, 80) + "': expected MIN-MAX with MIN < MAX, e.g. 1-7");
-}
-
-}  // namespace
-
 input_options make_input_options(const input_flags& o) {
-  input_options in;
-  if (!o.delimiter.empty()) {
-    if (o.delimiter == "tab" || o.delimiter == "\\t" || o.delimiter == "\t") {
-      in.read.csv.delimiter = '\t';
-    } else if (o.delimiter == "," || o.delimiter == ";") {
-      in.read.csv.delimiter = o.delimiter[0];
-    } else {
-      throw error(errc::invalid_argument, "--delimiter '" + o.delimiter + "': use ',', ';' or tab");
-    }
-  }
-  for (const auto& code : o.missing) {
-    double v = 0.0;
-    if (!parse_cell(code, {}, v) || std::isnan(v)) {
-      throw error(errc::invalid_argument, "--missing '" + code + "': a missing code must be a number");
-    }
-    in.read.missing_codes.push_back(v);
-  }
-  in.read.csv.max_record_bytes = o.max_record_bytes;
-  in.read.csv.max_columns = o.max_columns;
-  in.read.items = o.items;
-  in.read.id_column = o.id;
-  in.read.skip_rows = o.skip_rows;
-  in.keep = o.keep;
-  if (!o.scale.empty()) in.scoring.range = parse_scale(o.scale);
-  in.scoring.min_answered = o.min_answered;
-  in.sanity_warnings = !o.no_sanity_warnings;
-  in.scoring.out_of_range = o.out_of_range == "missing" ? out_of_range_policy::set_missing : out_of_range_policy::error;
+  input_options in = o.options;
   in.progress = terminal_progress();
   return in;
 }
 
 void refuse_keep(const input_flags& o, const std::string& command) {
-  if (o.keep.empty()) return;
+  if (o.options.keep.empty()) return;
   throw error(errc::invalid_argument, "--keep carries columns to per-respondent rows (score, classify, quality, change); `" +
                                           command + "` writes none: drop --keep");
 }

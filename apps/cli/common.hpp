@@ -23,26 +23,17 @@
 
 namespace attune::cli {
 
-/// The options every data command shares (DESIGN.md, command-line contract).
+/// The options every data command shares (DESIGN.md, command-line contract). The flags that set
+/// the library's input options (--items, --scale, --missing, --id, --keep, --skip-rows,
+/// --delimiter, --min-answered, --out-of-range, the limits) are bound to `options` directly.
 struct input_flags {
-  std::string data;                   // DATA path, "-" = stdin
-  std::string instrument;             // --instrument ID|FILE.json
-  std::vector<std::string> items;     // --items
-  std::string scale;                  // --scale MIN-MAX
-  std::vector<std::string> missing;   // --missing CODE[,CODE]
-  std::string id;                     // --id COLUMN
-  std::vector<std::string> keep;      // --keep COL[,COL...]
-  std::size_t skip_rows = 0;          // --skip-rows N
-  std::string delimiter;              // --delimiter , ; tab
-  double min_answered = 0.8;          // --min-answered
-  std::string out_of_range = "error"; // --out-of-range error|missing
-  std::string format;                 // --format
-  std::string output;                 // -o FILE
-  int threads = 0;                    // --threads
-  bool no_sanity_warnings = false;    // --no-sanity-warnings
-  std::size_t max_record_bytes = std::size_t{16} << 20;  // --max-record-bytes (csv_options)
-  std::size_t max_columns = 10000;    // --max-columns (csv_options)
-  std::vector<std::string> columns;   // --columns NAME[,NAME...] (row_options, per-respondent output)
+  std::string data;                  // DATA path, "-" = stdin
+  std::string instrument;            // --instrument ID|FILE.json
+  std::string format;                // --format
+  std::string output;                // -o FILE
+  int threads = 0;                   // --threads
+  std::vector<std::string> columns;  // --columns NAME[,NAME...] (row_options, per-respondent output)
+  input_options options;
 
   [[nodiscard]] attune::output_format format_enum() const;
   /// The files the command reads (DATA, the instrument file, and `more`): -o must not be one of them.
@@ -59,7 +50,7 @@ void add_columns_flag(CLI::App& cmd, input_flags& o);
 /// The row options from the flags.
 [[nodiscard]] row_options make_row_options(const input_flags& o);
 
-/// The library's input options from the flags.
+/// The library's input options from the flags, with the terminal's progress bar.
 input_options make_input_options(const input_flags& o);
 
 /// An error when --keep is given to `command`, which writes no per-respondent rows to carry it to.

@@ -26,7 +26,7 @@ void add_correlate_command(CLI::App& app) {
                   "results; combine shards "
                   "with attune merge (docs/scale.md)");
   cmd->callback([o] {
-    if (o->in.instrument.empty() && o->in.items.empty()) {
+    if (o->in.instrument.empty() && o->in.options.read.items.empty()) {
       throw error(errc::invalid_argument, "correlate: give --instrument (its items are used) or --items (which columns to correlate)");
     }
     correlate_study_options so;
