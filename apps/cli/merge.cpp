@@ -30,23 +30,19 @@ void add_merge_command(CLI::App& app) {
     const auto refuse = [&](const char* formats) {
       throw error(errc::invalid_argument, "merge: " + merged.study + " states print as " + formats, {.option = "--format"});
     };
+    const auto json_or_table = [&](const auto& study) {
+      return f == output_format::json ? to_json(study) : to_table(study);
+    };
     std::string text;
     if (merged.reliability) {
       if (f == output_format::csv) refuse("table, json or apa");
-      text = f == output_format::json ? to_json(*merged.reliability)
-             : f == output_format::apa ? to_apa(*merged.reliability) + "\n"
-                                       : to_table(*merged.reliability);
+      text = f == output_format::apa ? to_apa(*merged.reliability) + "\n" : json_or_table(*merged.reliability);
     } else if (merged.correlate) {
       if (f == output_format::apa) refuse("table, json or csv");
-      text = f == output_format::json ? to_json(*merged.correlate)
-             : f == output_format::csv ? to_csv(*merged.correlate)
-                                       : to_table(*merged.correlate);
-    } else if (merged.factor) {
-      if (f == output_format::apa || f == output_format::csv) refuse("table or json");
-      text = f == output_format::json ? to_json(*merged.factor) : to_table(*merged.factor);
+      text = f == output_format::csv ? to_csv(*merged.correlate) : json_or_table(*merged.correlate);
     } else {
       if (f == output_format::apa || f == output_format::csv) refuse("table or json");
-      text = f == output_format::json ? to_json(*merged.quality) : to_table(*merged.quality);
+      text = merged.factor ? json_or_table(*merged.factor) : json_or_table(*merged.quality);
     }
     write_text(o->out, text, o->states);
   });

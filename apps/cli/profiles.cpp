@@ -2,9 +2,7 @@
 // an instrument's scores or keyed items: model selection, each respondent's posterior
 // probabilities and modal profile, names on the attachment plane (study_profiles; docs/profiles.md).
 #include <charconv>
-#include <iostream>
 
-#include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
 #include "attune/study/profiles.hpp"
 #include "cli/commands.hpp"
@@ -16,9 +14,8 @@ namespace {
 
 struct options {
   input_flags in;
-  profile_flags p;
-  std::string k = "1-6";
-  std::size_t bootstrap = 0;
+  profiles_study_options so;
+  bool rows = false;
 };
 
 // "3" -> 3..3, "1-6" -> 1..6.
@@ -37,26 +34,6 @@ std::pair<std::size_t, std::size_t> parse_k_range(const std::string& text) {
   return {lo, hi};
 }
 
-void run(const options& o) {
-  profiles_study_options so;
-  so.input = make_input_options(o.in);
-  so.on = parse_on(o.p.on);
-  so.scores = o.p.scores;
-  so.labels = parse_labels(o.p.labels);
-  so.mixture = make_mixture_options(o.p, o.in);
-  std::tie(so.mixture.k_min, so.mixture.k_max) = parse_k_range(o.k);
-  so.mixture.bootstrap_lrt = o.bootstrap;
-  const profiles_study study = study_profiles(resolve_instrument(o.in.instrument), o.in.data, so);
-  if (summary_only(o.p, o.in)) {
-    write_text(o.in, profiles_summary_text(study));
-    return;
-  }
-  output out(o.in);
-  write_report(out.stream(), o.in.format_enum(), study, make_row_options(o.in));
-  out.commit();
-  if (o.in.format_enum() == output_format::csv) std::cerr << profiles_summary_text(study);
-}
-
 }  // namespace
 
 void add_profiles_command(CLI::App& app) {
@@ -66,12 +43,20 @@ void add_profiles_command(CLI::App& app) {
                   "respondent's posterior probabilities");
   add_input_flags(*cmd, o->in, {"table", "json", "csv"});
   add_columns_flag(*cmd, o->in);
-  add_profile_flags(*cmd, o->p, "mixture");
-  cmd->add_option("--k", o->k, "numbers of profiles to fit: N or MIN-MAX (at most 20)")->default_val("1-6");
-  cmd->add_option("--bootstrap-lrt", o->bootstrap,
-                  "bootstrap likelihood-ratio test of K against K - 1 profiles (best model): replicates, 0 = none")
-      ->default_val(0);
-  cmd->callback([o] { run(*o); });
+  mixture_options& m = o->so.mixture;
+  add_profile_flags(*cmd, o->so, m, o->rows, "mixture");
+  cmd->add_option_function<std::string>(
+         "--k", [&m](const std::string& k) { std::tie(m.k_min, m.k_max) = parse_k_range(k); },
+         "numbers of profiles to fit: N or MIN-MAX (at most 20)")
+      ->default_str(std::to_string(m.k_min) + "-" + std::to_string(m.k_max));
+  add_value(*cmd, "--bootstrap-lrt", m.bootstrap_lrt,
+            "bootstrap likelihood-ratio test of K against K - 1 profiles (best model): replicates, 0 = none");
+  cmd->callback([o] {
+    o->so.input = make_input_options(o->in);
+    o->so.mixture.threads = o->in.threads;
+    write_profile_study(o->in, o->rows, study_profiles(resolve_instrument(o->in.instrument), o->in.data, o->so),
+                        profiles_summary_text);
+  });
 }
 
 }  // namespace attune::cli

@@ -13,35 +13,27 @@ namespace attune::cli {
 void add_report_command(CLI::App& app) {
   struct options {
     input_flags in;
-    std::string after;
-    int parallel = 100;
-    std::uint64_t seed = 20240601;
-    bool no_irt = false;
-    bool profiles = false;
+    report_study_options ro;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
       "report", "one HTML page (or Markdown and SVG files) with the data summary, Table 1, reliability, item "
                 "analysis, score distributions, styles, structure, IRT, latent profiles, change and an APA paragraph");
   add_input_flags(*cmd, o->in, {"html", "md"});
-  cmd->add_option("--after", o->after, "a second administration (same instrument, matched by --id): the change section");
-  cmd->add_option("--parallel", o->parallel, "parallel-analysis replicates of the scree plot (0: none)")
-      ->check(CLI::Range(0, 10000))
-      ->default_val(100);
-  cmd->add_option("--seed", o->seed, "seed of the parallel analysis")->default_val(20240601);
-  cmd->add_flag("--no-irt", o->no_irt, "leave out the IRT section (graded response model per scale)");
-  cmd->add_flag("--profiles", o->profiles,
+  report_study_options& ro = o->ro;
+  cmd->add_option("--after", ro.after,
+                  "a second administration (same instrument, matched by --id): the change section");
+  add_value(*cmd, "--parallel", ro.parallel_replicates, "parallel-analysis replicates of the scree plot (0: none)")
+      ->check(CLI::Range(0, 10000));
+  add_value(*cmd, "--seed", ro.seed, "seed of the parallel analysis");
+  cmd->add_flag_callback(
+      "--no-irt", [&ro] { ro.irt = false; }, "leave out the IRT section (graded response model per scale)");
+  cmd->add_flag("--profiles", ro.profiles,
                 "add the latent profiles section (Gaussian mixtures of the scores; slow on large files)");
-  cmd->callback([o, cmd] {
+  cmd->callback([o, cmd, &ro] {
     refuse_keep(o->in, "report");
     if (o->in.output.empty()) throw error(errc::invalid_argument, "attune report needs -o FILE (report.html or report.md)");
-    report_study_options ro;
     ro.input = make_input_options(o->in);
-    ro.after = o->after;
-    ro.parallel_replicates = o->parallel;
-    ro.seed = o->seed;
-    ro.irt = !o->no_irt;
-    ro.profiles = o->profiles;
     ro.reliability.threads = o->in.threads;
     // The command line as given (CLI11 keeps the parsed arguments), for the methods box.
     std::string line = "attune report";
@@ -58,7 +50,8 @@ void add_report_command(CLI::App& app) {
     ro.command_line = line;
     const report_study study = study_report(resolve_instrument(o->in.instrument), o->in.data, ro);
     print_warnings(study.warnings);
-    const std::vector<std::string> more = o->after.empty() ? std::vector<std::string>{} : std::vector<std::string>{o->after};
+    const std::vector<std::string> more =
+        ro.after.empty() ? std::vector<std::string>{} : std::vector<std::string>{ro.after};
     if (o->in.format == "md") {
       // report.md and its pictures in report_files/ beside it.
       const std::filesystem::path md(o->in.output);

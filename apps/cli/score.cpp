@@ -12,23 +12,22 @@ namespace attune::cli {
 void add_score_command(CLI::App& app) {
   struct options {
     input_flags in;
+    score_study_options so;
     bool summary = false;
-    std::size_t chunk_rows = 0;
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("score", "score respondents on an instrument's subscales (anxiety, avoidance...)");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
   add_columns_flag(*cmd, o->in);
   cmd->add_flag("--summary", o->summary, "with CSV output: print a summary (n, mean, SD, min, max) on standard error");
-  cmd->add_option("--chunk-rows", o->chunk_rows,
+  cmd->add_option("--chunk-rows", o->so.chunk_rows,
                   "rows read and scored at a time (bounds memory; default: about 1 MiB of answers, "
                   "3,640 rows of 36 items)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
   cmd->callback([o] {
     const instrument inst = resolve_instrument(o->in.instrument);
-    score_study_options so;
+    score_study_options& so = o->so;
     so.input = make_input_options(o->in);
-    so.chunk_rows = o->chunk_rows;
     so.threads = o->in.threads;
     const output_format format = o->in.format_enum();
     output out(o->in);
