@@ -8,6 +8,8 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <set>
+#include <algorithm>
 
 
 namespace attune::cli {
@@ -214,13 +216,11 @@ void in_cli_terms(std::vector<std::string>& texts) {
 
 namespace {
 
-// The command-line flag of a library options field.
+// The command-line flag of a library options field whose flag is not named like the field (a
+// field "x_options.lz_min" whose command has --lz-min needs no entry: `flag_of`).
 const std::map<std::string, std::string>& option_flags() {
   static const std::map<std::string, std::string> flags = {
       {"scoring_options.range", "--scale MIN-MAX"},
-      {"scoring_options.min_answered", "--min-answered"},
-      {"scoring_options.out_of_range", "--out-of-range"},
-      {"read_options.items", "--items"},
       {"read_options.id_column", "--id"},
       {"read_options.missing_codes", "--missing"},
       {"read_options.skip_rows", "--skip-rows N"},
@@ -228,66 +228,39 @@ const std::map<std::string, std::string>& option_flags() {
       {"input_options.keep", "--keep COL[,COL...]"},
       {"input_options.sanity_warnings", "--no-sanity-warnings"},
       {"row_options.columns", "--columns NAME[,NAME...]"},
-      {"csv_options.delimiter", "--delimiter"},
       {"csv_options.max_record_bytes", "--max-record-bytes BYTES"},
       {"csv_options.max_columns", "--max-columns N"},
       {"json_depth_limit", "--max-json-depth N"},
       {"reversed", "--reverse"},
       {"reliability_study_options.reversed", "--reverse"},
       {"instrument", "--instrument (a built-in id from `attune instruments`, or an instrument file)"},
-      {"classify_study_options.method", "--method"},
-      {"classify_options.method", "--method"},
       {"classify_options.range", "--scale MIN-MAX"},
       {"classify_options.rescale_to_1_7", "--rescale"},
       {"classify_options.norm_anxiety_mean", "--norms ID|FILE.json"},
       {"classify_options.prototypes", "--prototype STYLE=ANXIETY:AVOIDANCE"},
       {"classify_options.kmeans_starts", "--starts"},
-      {"classify_options.probability_threshold", "--probability-threshold"},
       {"classify_study_options.rescale_to_1_7", "--rescale"},
       {"classify_study_options.reliability", "--reliability NAME=VALUE"},
       {"classify_study_options.sd", "--sd NAME=VALUE"},
       {"classify_study_options.norms", "--norms ID|FILE.json"},
       {"classify_study_options.prototypes", "--prototype STYLE=ANXIETY:AVOIDANCE"},
       {"classify_study_options.forced_choice_column", "--forced-choice COLUMN"},
-      {"classify_study_options.probability_threshold", "--probability-threshold"},
       {"classify_study_options.kmeans_starts", "--starts"},
-      {"change_study_options.scales", "--scales"},
       {"change_study_options.reliability", "--reliability NAME=VALUE"},
       {"change_study_options.sd", "--sd NAME=VALUE"},
       {"change_study_options.norms", "--norms ID|FILE.json"},
-      {"change_study_options.functional_norms", "--functional-norms"},
-      {"change_study_options.dysfunctional_norms", "--dysfunctional-norms"},
-      {"change_study_options.critical", "--critical"},
       {"change_study_options.directions", "--lower-better / --higher-better"},
       {"change_study_options.styles_method", "--styles"},
       {"change_study_options.rescale_to_1_7", "--rescale"},
-      {"profiles_study_options.scores", "--scores"},
-      {"cluster_study_options.scores", "--scores"},
-      {"cluster_study_options.k", "--k"},
-      {"mixture_options.models", "--models"},
       {"mixture_options.k_min", "--k MIN-MAX"},
       {"mixture_options.k_max", "--k MIN-MAX"},
-      {"mixture_options.starts", "--starts"},
-      {"mixture_options.bootstrap_lrt", "--bootstrap-lrt"},
       {"ward_options.max_n", "--max-rows"},
       {"irt_fit_study_options.reversed", "--reverse"},
       {"grm_options.unused_categories", "--unused-categories drop (the category is left out of that item, with a warning)"},
-      {"grm_options.max_iterations", "--max-iterations"},
-      {"grm_options.tolerance", "--tolerance"},
-      {"cat_options.randomesque", "--randomesque"},
       {"cat_options.stop.se", "--stop-se"},
-      {"cat_options.stop.min_items", "--min-items"},
-      {"cat_options.stop.max_items", "--max-items"},
-      {"cat_options.stop.se_change", "--se-change"},
-      {"cat_options.stop.max_total_items", "--max-total-items"},
       {"cat_simulation_options.n", "-n"},
       {"grm_simulation_options.n", "-n"},
-      {"grm_simulation_options.missing_rate", "--missing-rate"},
-      {"irt_info_study_options.theta_min", "--theta-min"},
-      {"irt_info_study_options.theta_max", "--theta-max"},
-      {"irt_info_study_options.theta_step", "--theta-step"},
       {"quality_study_options.bank", "--bank (a bank of the instrument's items, e.g. from `attune irt fit --instrument`)"},
-      {"quality_study_options.lz_min", "--lz-min"},
   };
   return flags;
 }
@@ -320,16 +293,35 @@ bool looks_like_missing_code(const std::string& v) {
   return v == "0" || v == "-1" || v == "9" || v == "99" || v == "-99" || v == "999" || v == "-9" || v == "-999";
 }
 
+std::set<std::string>& known_flags() {
+  static std::set<std::string> flags;
+  return flags;
+}
+
+// The flag (with its value's form, where the table gives one) that sets a library options field.
+std::optional<std::string> flag_of(const std::string& field) {
+  if (auto it = option_flags().find(field); it != option_flags().end()) return it->second;
+  std::string flag = "--" + field.substr(field.rfind('.') + 1);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  if (known_flags().count(flag) > 0) return flag;
+  return std::nullopt;
+}
+
 }  // namespace
+
+void remember_flags(const CLI::App& app) {
+  for (const CLI::Option* opt : app.get_options()) {
+    for (const auto& name : opt->get_lnames()) known_flags().insert("--" + name);
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) remember_flags(*sub);
+}
 
 std::string warning_text(const warning& w) {
   std::string text = in_cli_terms(w.message);
-  if (w.option.empty()) return text;
-  const auto& flags = option_flags();
-  const auto flag = flags.find(w.option);
-  if (flag == flags.end()) return text;
-  const std::string name = flag->second.substr(0, flag->second.find(' '));  // "--scale" of "--scale MIN-MAX"
-  if (text.find(name) == std::string::npos) text += " (see " + flag->second + ")";
+  const auto flag = w.option.empty() ? std::nullopt : flag_of(w.option);
+  if (!flag) return text;
+  const std::string name = flag->substr(0, flag->find(' '));  // "--scale" of "--scale MIN-MAX"
+  if (text.find(name) == std::string::npos) text += " (see " + *flag + ")";
   return text;
 }
 
@@ -364,9 +356,8 @@ std::string message_with_hint(const error& e) {
   } else if (e.option() == std::optional<std::string>("instrument") && e.source()) {
     hint = "fix the instrument file given to --instrument (its format: docs/instrument-format.md), or give a "
            "built-in id (attune instruments)";
-  } else if (e.option()) {
-    const auto& flags = option_flags();
-    if (auto flag = flags.find(*e.option()); flag != flags.end()) hint = "see " + flag->second;
+  } else if (auto flag = e.option() ? flag_of(*e.option()) : std::nullopt) {
+    hint = "see " + *flag;
   }
   if (!hint.empty()) msg += "\n  hint: " + hint;
   return msg;

@@ -157,6 +157,10 @@ std::string warning_text(const warning& w);
 void print_warnings(const std::vector<warning>& warnings);
 void print_warnings(const std::vector<std::string>& warnings);
 
+/// Notes the flags of `app` and its commands (those set up for this run), so that a hint can name
+/// the flag that sets a library options field named like it (min_answered: --min-answered).
+void remember_flags(const CLI::App& app);
+
 /// The message of a library error with the command line's hint: which option fixes it.
 std::string message_with_hint(const error& e);
 

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   attune::cli::add_commands(app, argc > 1 ? argv[1] : "");
   attune::cli::add_quiet_flag(app);
+  attune::cli::remember_flags(app);
   if (unknown_command(app, argc, argv)) return 1;
   try {
     app.parse(argc, argv);
