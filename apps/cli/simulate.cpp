@@ -14,25 +14,22 @@ void add_simulate_command(CLI::App& app) {
     simulation_options sim;
   };
   auto o = std::make_shared<options>();
-  auto* cmd = app.add_subcommand("simulate", "generate seeded synthetic answers to an instrument or an item bank (CSV)");
+  auto* cmd =
+      app.add_subcommand("simulate", "generate seeded synthetic answers to an instrument or an item bank (CSV)");
   auto* inst = cmd->add_option("--instrument", o->out.instrument, "built-in id or FILE.json");
   auto* bank = cmd->add_option("--bank", o->bank,
                                "an item bank (JSON): answers from its graded response model, N(0, 1) thetas per scale");
   inst->excludes(bank);
-  cmd->add_option("-n,--respondents", o->sim.n, "number of respondents")->default_val(1000);
-  cmd->add_option("--seed", o->sim.seed, "random seed")->default_val(20261128);
-  cmd->add_option("--loading", o->sim.loading, "--instrument: item loading on its subscale's trait, in (0, 1)")
-      ->default_val(0.7);
-  cmd->add_option("--correlation", o->sim.dimension_correlation, "--instrument: correlation of anxiety and avoidance")
-      ->default_val(0.2);
-  cmd->add_option("--missing-rate", o->sim.missing_rate, "share of answers left empty at random")->default_val(0.02);
+  add_value(*cmd, "-n,--respondents", o->sim.n, "number of respondents");
+  add_value(*cmd, "--seed", o->sim.seed, "random seed");
+  add_value(*cmd, "--loading", o->sim.loading, "--instrument: item loading on its subscale's trait, in (0, 1)");
+  add_value(*cmd, "--correlation", o->sim.dimension_correlation, "--instrument: correlation of anxiety and avoidance");
+  add_value(*cmd, "--missing-rate", o->sim.missing_rate, "share of answers left empty at random");
   cmd->add_option("-o,--output", o->out.output, "write to FILE (atomically) instead of standard output");
   cmd->callback([o] {
     if (!o->bank.empty()) {
-      grm_simulation_options g;
-      g.n = o->sim.n;
-      g.seed = o->sim.seed;
-      g.missing_rate = o->sim.missing_rate;
+      // -n, --seed and --missing-rate as for an instrument: simulation_options' defaults, not the bank model's.
+      const grm_simulation_options g{.n = o->sim.n, .seed = o->sim.seed, .missing_rate = o->sim.missing_rate};
       write_text(o->out, responses_to_csv(study_irt_simulate(load_item_bank(o->bank), g).data), {o->bank});
       return;
     }
