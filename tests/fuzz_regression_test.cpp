@@ -96,6 +96,29 @@ TEST(FuzzF17, NumbersThatOverflowADoubleInStrictJsonAreBadInput) {
   attune_instrument_free(inst);
 }
 
+TEST(FuzzF19, SavedCatSessionWithAHugeDrawCountIsRefusedAtOnce) {
+  // Issue 18, fuzz_cat_session (10-minute run): "draws": 1,579,944,189 under the old bound of
+  // 2^32 made restore replay 1.6e9 random words (a 31 s timeout). The bound now follows the bank:
+  // 1000 per item plus 1,000,000, far above what a real session draws.
+  const auto bank = attune::load_item_bank(attune::test::source_path("examples/data/ecr-openpsychometrics-bank.json"));
+  const auto e = attune::test::caught([&] { (void)attune::cat_session::restore(bank, fuzz_file("F19_cat_session_huge_draws.json")); });
+  EXPECT_EQ(e.code(), attune::errc::bad_input);
+  EXPECT_NE(std::string(e.what()).find("is implausibly large for a CAT session on " + std::to_string(bank.items.size()) +
+                                       " items (at most " + std::to_string(1000 * bank.items.size() + 1000000) + ")"),
+            std::string::npos)
+      << e.what();
+  // A real session's draws restore: save after a few answers, restore, same text.
+  attune::cat_options o;
+  o.randomesque = 3;
+  attune::cat_session s(bank, o);
+  for (int i = 0; i < 5; ++i) {
+    const auto next = s.next_item();
+    ASSERT_TRUE(next);
+    s.answer(*next, bank.items[static_cast<std::size_t>(bank.item_index(*next))].categories.front());
+  }
+  EXPECT_EQ(attune::cat_session::restore(bank, s.save()).save(), s.save());
+}
+
 TEST(FuzzF3, ListwiseAccumulatorWithOneCompleteRowIsInsufficientData) {
   // The Feldt interval's F distribution got df 0 and boost threw domain_error.
   const auto acc = attune::reliability_accumulator::deserialize(fuzz_file("F3_accumulator_feldt_df0.txt"));

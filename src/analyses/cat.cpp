@@ -515,7 +515,13 @@ cat_session cat_session::restore(const item_bank& bank, std::string_view json) {
     detail::rng::state_type g;
     g.seed = u64(rg, "seed");
     g.draws = u64(rg, "draws");
-    if (g.draws > (std::uint64_t{1} << 32)) rg.fail("draws", "is implausibly large for a CAT session");
+    // Restoring replays the draws (O(draws)): a session draws a few words per item asked, so a
+    // count far past that is a damaged or hostile text, refused before it costs seconds (fuzz F19).
+    const std::uint64_t max_draws = 1000 * static_cast<std::uint64_t>(st->items.size()) + 1000000;
+    if (g.draws > max_draws) {
+      rg.fail("draws", "is implausibly large for a CAT session on " + std::to_string(st->items.size()) +
+                           " items (at most " + std::to_string(max_draws) + ")");
+    }
     if (rg.has("spare")) g.spare = rg.number("spare");
     st->gen = detail::rng::resume(g);
   }
