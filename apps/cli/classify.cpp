@@ -65,7 +65,8 @@ void add_classify_command(CLI::App& app) {
   add_choice(*cmd, "--method", so.method, parse_classify_method,
              "fisher, midpoint, median, norms, kmeans, prototypes, rq or raas",
              "fisher | midpoint | median | norms | kmeans | prototypes | rq | raas (docs/classification.md)")
-      ->required();
+      ->required()
+      ->default_str("");  // required: no default to show
   cmd->add_flag("--rescale", so.rescale_to_1_7, "fisher: map scores on another range linearly onto 1-7 first (the output says so)");
   add_score_values(*cmd, "--reliability", so.reliability,
                    "reliability for the SEM, NAME=VALUE (e.g. anxiety=0.91) or one value for all; default: Cronbach's "
