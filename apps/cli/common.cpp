@@ -80,8 +80,7 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
          "what an answer outside the range is: error or missing")
       ->check(CLI::IsMember({"error", "missing"}))
       ->default_str("error");
-  cmd.add_option("--format", o.format, "output format")->check(CLI::IsMember(formats))->default_val(formats.front());
-  cmd.add_option("-o,--output", o.output, "write to FILE (atomically) instead of standard output");
+  add_output_flags(cmd, o, formats);
   add_value(cmd, "--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
       ->check(CLI::NonNegativeNumber);
   // Input limits (docs/limits.md): raise them for files that really are this large.
@@ -98,6 +97,11 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
       "--no-sanity-warnings", [&o](std::int64_t) { o.options.sanity_warnings = false; },
       "no warnings about answers inside a narrower range than declared, or about subscales whose keyed "
       "items give a negative alpha or item-rest correlation");
+}
+
+void add_output_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats, const std::string& help) {
+  cmd.add_option("--format", o.format, help)->check(CLI::IsMember(formats))->default_val(formats.front());
+  cmd.add_option("-o,--output", o.output, "write to FILE (atomically) instead of standard output");
 }
 
 void add_columns_flag(CLI::App& cmd, input_flags& o) {

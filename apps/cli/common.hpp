@@ -45,6 +45,10 @@ struct input_flags {
 void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats,
                      bool instrument_required = true, bool data = true);
 
+/// Adds --format (`formats`, the first the default; `help` its description) and -o FILE.
+void add_output_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats,
+                      const std::string& help = "output format");
+
 /// Adds --columns to a command that writes per-respondent rows (row_options::columns).
 void add_columns_flag(CLI::App& cmd, input_flags& o);
 /// The row options from the flags.

@@ -14,9 +14,8 @@ void add_instruments_command(CLI::App& app) {
   };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("instruments", "list the built-in instruments with their keys and sources");
-  cmd->add_option("--format", o->out.format, "table or json")->check(CLI::IsMember({"table", "json"}))->default_val("table");
+  add_output_flags(*cmd, o->out, {"table", "json"}, "table or json");
   cmd->add_option("--show", o->show, "print one instrument (built-in id or file) as an instrument file (JSON)");
-  cmd->add_option("-o,--output", o->out.output, "write to FILE instead of standard output");
   cmd->callback([o] {
     if (!o->show.empty()) {  // one instrument's full definition, in the instrument-file format
       write_text(o->out, instrument_to_json(resolve_instrument(o->show)));

@@ -14,13 +14,6 @@
 namespace attune::cli {
 namespace {
 
-// --format (`formats`, the first the default) and -o, for the commands that read no data.
-void add_output_flags(CLI::App& cmd, input_flags& out, const std::vector<std::string>& formats,
-                      const std::string& help) {
-  cmd.add_option("--format", out.format, help)->check(CLI::IsMember(formats))->default_val(formats.front());
-  cmd.add_option("-o,--output", out.output, "write to FILE (atomically) instead of standard output");
-}
-
 // A command's options: the common flags (info and simulate: only --format and -o), the study's and
 // --bank (all but fit).
 template <class StudyOptions>
@@ -115,7 +108,7 @@ void add_info(CLI::App& irt) {
   add_value(*cmd, "--theta-min", o->so.theta_min, "first grid point");
   add_value(*cmd, "--theta-max", o->so.theta_max, "last grid point");
   add_value(*cmd, "--theta-step", o->so.theta_step, "grid step");
-  add_output_flags(*cmd, o->in, {"table", "json"}, "output format");
+  add_output_flags(*cmd, o->in, {"table", "json"});
   cmd->callback([o] {
     const irt_info_study study = study_irt_info(load_item_bank(o->bank), o->so);
     write_text(o->in, o->in.format_enum() == output_format::json ? to_json(study) : to_table(study), {o->bank});

@@ -20,10 +20,7 @@ void add_merge_command(CLI::App& app) {
                   "state files written by attune reliability, correlate, factor or quality --save-state, in row order")
       ->required()
       ->expected(1, -1);
-  cmd->add_option("--format", o->out.format, "table, json, apa (reliability) or csv (correlate)")
-      ->check(CLI::IsMember({"table", "json", "apa", "csv"}))
-      ->default_val("table");
-  cmd->add_option("-o,--output", o->out.output, "write to FILE (atomically) instead of standard output");
+  add_output_flags(*cmd, o->out, {"table", "json", "apa", "csv"}, "table, json, apa (reliability) or csv (correlate)");
   cmd->callback([o] {
     const merged_study merged = merge_states(o->states);
     const output_format f = o->out.format_enum();
