@@ -97,7 +97,7 @@ TEST(CliTraps, MessagesNameTheOption) {
   EXPECT_FALSE(has(r.err, "scoring_options")) << r.err;
   r = run_cli("score '" + dir + "/d.csv' --instrument ecr --out-of-range missng");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(has(r.err, "missng not in {error,missing}")) << r.err;
+  EXPECT_TRUE(has(r.err, "--out-of-range 'missng': use error or missing")) << r.err;
   r = run_cli("classify '" + dir + "/d.csv' --instrument ecr --scale 1-5 --missing 0 --method fisher");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(has(r.err, "--rescale")) << r.err;

@@ -14,89 +14,22 @@
 
 namespace attune::cli {
 
-namespace {
-
-response_range parse_scale(const std::string& text) {
-  if (auto r = parse_response_range(text)) return *r;
-  throw error(errc::invalid_argument, "--scale '" + text.substr(0, 80) + "': expected MIN-MAX with MIN < MAX, e.g. 1-7");
-}
-
-char parse_delimiter(const std::string& text) {
-  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
-  if (text == "," || text == ";") return text[0];
-  throw error(errc::invalid_argument, "--delimiter '" + text + "': use ',', ';' or tab");
-}
-
-std::vector<double> parse_missing_codes(const std::vector<std::string>& codes) {
-  std::vector<double> out;
-  for (const auto& code : codes) {
-    double v = 0.0;
-    if (!parse_cell(code, {}, v) || std::isnan(v)) {
-      throw error(errc::invalid_argument, "--missing '" + code + "': a missing code must be a number");
-    }
-    out.push_back(v);
-  }
-  return out;
-}
-
-}  // namespace
-
 output_format input_flags::format_enum() const { return parse_output_format(format).value_or(output_format::table); }
 
 void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats, bool instrument_required,
                      bool data) {
-  read_options& read = o.options.read;
-  scoring_options& scoring = o.options.scoring;
   if (data) cmd.add_option("DATA", o.data, "CSV/TSV file with a header row; - reads standard input")->required();
   auto* inst = cmd.add_option("--instrument", o.instrument, "built-in id (see `attune instruments`) or FILE.json");
   if (instrument_required) inst->required();
-  add_value(cmd, "--items", read.items,
-            "columns holding the items, in instrument order: names, ranges (Q1-Q36) or 1-based positions; "
-            "default: columns named like the item ids");
-  cmd.add_option_function<std::string>(
-      "--scale", [&scoring](const std::string& text) { scoring.range = parse_scale(text); },
-      "response range of this file, MIN-MAX (e.g. 1-5), when it differs from the instrument's");
-  cmd.add_option_function<std::vector<std::string>>(
-         "--missing", [&read](const std::vector<std::string>& codes) { read.missing_codes = parse_missing_codes(codes); },
-         "cell values that mean no answer, e.g. 0,99 (empty cells and NA always do)")
-      ->delimiter(',');
-  cmd.add_option("--id", read.id_column, "column holding respondent ids, copied to the output");
-  add_value(cmd, "--keep", o.options.keep,
-            "columns carried through to every respondent's output row (score, classify, quality, change), "
-            "e.g. age,gender,condition (names or 1-based positions)");
-  cmd.add_option("--skip-rows", read.skip_rows,
-                 "rows after the header that are not data (a Qualtrics export has 2: question texts, ImportIds)")
-      ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
-  cmd.add_option_function<std::string>(
-      "--delimiter", [&read](const std::string& text) { read.csv.delimiter = parse_delimiter(text); },
-      "field delimiter: ',' ';' or 'tab' (default: detected)");
-  add_value(cmd, "--min-answered", scoring.min_answered,
-            "share of a subscale's items that must be answered for a score, in (0, 1]");
-  cmd.add_option_function<std::string>(
-         "--out-of-range",
-         [&scoring](const std::string& rule) {
-           scoring.out_of_range = rule == "missing" ? out_of_range_policy::set_missing : out_of_range_policy::error;
-         },
-         "what an answer outside the range is: error or missing")
-      ->check(CLI::IsMember({"error", "missing"}))
-      ->default_str("error");
+  add_options(cmd, describe_options(o.options));
   add_output_flags(cmd, o, formats);
   add_value(cmd, "--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
       ->check(CLI::NonNegativeNumber);
-  // Input limits (docs/limits.md): raise them for files that really are this large.
-  cmd.add_option("--max-record-bytes", read.csv.max_record_bytes,
-                 "longest CSV record (and so field) accepted, in bytes (default 16 MiB)")
-      ->check(CLI::Range(std::size_t{64}, std::numeric_limits<std::size_t>::max() / 2));
-  cmd.add_option("--max-columns", read.csv.max_columns, "widest CSV header accepted (default 10000 columns)")
-      ->check(CLI::PositiveNumber);
+  // Input limits (docs/limits.md) beside the library's: raise them for files that really are this large.
   cmd.add_option_function<int>(
          "--max-json-depth", [](int levels) { set_json_depth_limit(levels); },
          "deepest nesting accepted in JSON inputs: instrument, norms, item bank files (default 64)")
       ->check(CLI::Range(1, max_json_depth_limit));
-  cmd.add_flag_function(
-      "--no-sanity-warnings", [&o](std::int64_t) { o.options.sanity_warnings = false; },
-      "no warnings about answers inside a narrower range than declared, or about subscales whose keyed "
-      "items give a negative alpha or item-rest correlation");
 }
 
 void add_output_flags(CLI::App& cmd, input_flags& o, const std::vector<std::string>& formats, const std::string& help) {
@@ -302,9 +235,16 @@ std::set<std::string>& known_flags() {
   return flags;
 }
 
+// The flags of the described options (add_options), by the field each sets.
+std::map<std::string, std::string>& described_flags() {
+  static std::map<std::string, std::string> flags;
+  return flags;
+}
+
 // The flag (with its value's form, where the table gives one) that sets a library options field.
 std::optional<std::string> flag_of(const std::string& field) {
   if (auto it = option_flags().find(field); it != option_flags().end()) return it->second;
+  if (auto it = described_flags().find(field); it != described_flags().end()) return it->second;
   std::string flag = "--" + field.substr(field.rfind('.') + 1);
   std::replace(flag.begin(), flag.end(), '_', '-');
   if (known_flags().count(flag) > 0) return flag;
@@ -318,6 +258,37 @@ void remember_flags(const CLI::App& app) {
     for (const auto& name : opt->get_lnames()) known_flags().insert("--" + name);
   }
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) remember_flags(*sub);
+}
+
+void add_options(CLI::App& cmd, const option_list& options, const std::map<std::string, std::string>& short_names) {
+  for (const option_info& info : options) {
+    const std::string flag = "--" + info.name;
+    auto it = short_names.find(info.name);
+    const std::string names = it == short_names.end() ? flag : it->second + "," + flag;
+    // the library's message starts with the option's name: the flag's is the same with "--"
+    auto set = [info](const std::vector<std::string>& texts) {
+      try {
+        info.set(texts);
+      } catch (const error& e) {
+        throw error(e.code(), "--" + std::string(e.what()), e.details());
+      }
+    };
+    CLI::Option* opt = nullptr;
+    switch (info.form) {
+      case option_info::form_kind::toggle:
+        opt = cmd.add_flag_function(names, [set](std::int64_t) { set({}); }, info.help);
+        break;
+      case option_info::form_kind::list:
+        opt = cmd.add_option_function<std::vector<std::string>>(names, set, info.help)->delimiter(',');
+        break;
+      case option_info::form_kind::value:
+        opt = cmd.add_option_function<std::string>(names, [set](const std::string& t) { set({t}); }, info.help);
+        break;
+    }
+    if (info.form != option_info::form_kind::toggle) opt->type_name(info.value_type);
+    if (info.default_text) opt->default_str(*info.default_text);
+    described_flags().emplace(info.field, flag);
+  }
 }
 
 std::string warning_text(const warning& w) {
@@ -361,7 +332,7 @@ std::string message_with_hint(const error& e) {
     hint = "fix the instrument file given to --instrument (its format: docs/instrument-format.md), or give a "
            "built-in id (attune instruments)";
   } else if (auto flag = e.option() ? flag_of(*e.option()) : std::nullopt) {
-    hint = "see " + *flag;
+    if (rule != "option_text") hint = "see " + *flag;  // (an option's text error starts with its flag)
   }
   if (!hint.empty()) msg += "\n  hint: " + hint;
   return msg;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -20,6 +21,7 @@
 #include "attune/report/rows.hpp"
 #include "attune/study/input.hpp"
 #include "attune/study/measurement.hpp"
+#include "attune/study/option_info.hpp"
 
 namespace attune::cli {
 
@@ -121,6 +123,12 @@ CLI::Option* add_choice(CLI::App& cmd, const std::string& name, std::optional<E>
           help)
       ->default_str(member ? std::string(to_string(*member)) : "none");
 }
+
+/// A flag --NAME for each of the library's described options (study/option_info.hpp): its help,
+/// the form of its value and its default come from the library, and the library's setter parses
+/// the text (its message then names the flag). `short_names` adds a one-letter name to an
+/// option ({"respondents", "-n"}).
+void add_options(CLI::App& cmd, const option_list& options, const std::map<std::string, std::string>& short_names = {});
 
 /// NAME=VALUE entries, or one value for every score (`parse_score_values`).
 CLI::Option* add_score_values(CLI::App& cmd, const std::string& name, score_values& member, const std::string& help);

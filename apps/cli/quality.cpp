@@ -87,27 +87,9 @@ void add_quality_command(CLI::App& app) {
                   "also write DATA without the flagged respondents to FILE (atomically; same columns)");
   add_save_state(*cmd, o->save_state, "the sample statistics: item moments and covariances");
   cmd->add_flag("--summary", o->summary, "with CSV output: print the summary and validation report on standard error");
-  auto& q = o->so.quality;
-  add_value(*cmd, "--longstring-share", q.longstring_share, "flag a run of identical answers at least this share of the items long");
-  add_value(*cmd, "--irv-blocks", q.irv_blocks, "number of consecutive item blocks for the irv");
-  add_value(*cmd, "--irv-min", q.irv_min, "flag an irv (all items or a block) at most this");
-  cmd->add_option("--irv-max", q.irv_max, "flag an irv above this (random responding; off by default)");
-  add_value(*cmd, "--confidence", q.mahalanobis_confidence,
-            "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered); "
-            "0.999 = p < .001 (Meade & Craig 2012); careless uses 0.99");
-  add_choice(*cmd, "--mahalanobis-missing", q.mahalanobis_missing, parse_mahalanobis_method, "observed or psych",
-             "D2 of a respondent with missing answers: observed (the answered items against their own "
-             "covariance) or psych (careless/psych::outlier)");
-  add_value(*cmd, "--evenodd-max", q.evenodd_max, "flag evenodd above this (careless sign; -0.3 = r' below .30)");
-  add_value(*cmd, "--evenodd-min-subscales", q.evenodd_min_subscales, "evenodd flags need at least this many subscales");
-  add_value(*cmd, "--psychsyn-critical", q.psychsyn_critical, "synonyms: item pairs correlating above this");
-  add_value(*cmd, "--psychant-critical", q.psychant_critical, "antonyms: item pairs correlating below this");
-  add_value(*cmd, "--psychsyn-min", q.psychsyn_min, "flag psychsyn below this");
-  add_value(*cmd, "--psychant-max", q.psychant_max, "flag psychant above this");
-  add_value(*cmd, "--reversal-max", q.reversal_max, "flag reversal at least this");
   cmd->add_option("--bank", o->bank,
                   "an item bank of the instrument's items (JSON): adds person fit lz (graded response model) and its flag");
-  add_value(*cmd, "--lz-min", o->so.lz_min, "with --bank: flag lz below this (Drasgow et al. 1985)");
+  add_options(*cmd, describe_options(o->so));
   cmd->callback([o] { run(*o); });
 }
 

@@ -19,6 +19,7 @@
 #include "attune/core/progress.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -37,6 +38,12 @@ struct ATTUNE_EXPORT input_options {
   /// nested analysis options are not used by the study functions.
   progress_options progress;
 };
+
+/// The input options a front end sets from text (study/option_info.hpp), bound to `o`: items,
+/// scale (the response range, MIN-MAX), missing (codes), id, keep, skip-rows, delimiter (',', ';'
+/// or tab), min-answered, out-of-range (error or missing), max-record-bytes, max-columns and
+/// no-sanity-warnings. `progress` is the front end's own.
+ATTUNE_EXPORT option_list describe_options(input_options& o);
 
 /// The columns of `input_options::keep` of a data set: `names[c]` (as given) and `values[c][row]`.
 struct ATTUNE_EXPORT kept_columns {

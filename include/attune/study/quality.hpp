@@ -48,6 +48,11 @@ struct ATTUNE_EXPORT quality_study_options {
   void validate() const;
 };
 
+/// The options of `o` a front end sets from text (study/option_info.hpp): the indices' parameters
+/// and flag rules of `o.quality`, and `lz_min`. Not listed: `input` (`describe_options(input_options&)`),
+/// `bank` (a file's contents) and `threads`.
+ATTUNE_EXPORT option_list describe_options(quality_study_options& o);
+
 /// Person fit of every respondent against an item bank (`quality_study_options::bank`).
 struct ATTUNE_EXPORT quality_person_fit {
   std::string bank_fingerprint;      ///< `item_bank_fingerprint` of the bank
