@@ -135,7 +135,6 @@ std::string in_cli_terms(std::string text) {
       {"input_options.sanity_warnings = false", "--no-sanity-warnings"},
       {"scoring_options.min_answered = ", "--min-answered "},
       {"scoring_options.min_answered", "--min-answered"},
-      {"read_options.missing_codes", "--missing"},
       {"classify_options.rescale_to_1_7", "--rescale"},
       {"classify_study_options.rescale_to_1_7", "--rescale"},
       {"row_options.columns", "--columns"},
@@ -157,16 +156,8 @@ namespace {
 // field "x_options.lz_min" whose command has --lz-min needs no entry: `flag_of`).
 const std::map<std::string, std::string>& option_flags() {
   static const std::map<std::string, std::string> flags = {
-      {"scoring_options.range", "--scale MIN-MAX"},
-      {"read_options.id_column", "--id"},
-      {"read_options.missing_codes", "--missing"},
-      {"read_options.skip_rows", "--skip-rows N"},
       {"read_options.extra_columns", "--keep COL[,COL...]"},
-      {"input_options.keep", "--keep COL[,COL...]"},
-      {"input_options.sanity_warnings", "--no-sanity-warnings"},
       {"row_options.columns", "--columns NAME[,NAME...]"},
-      {"csv_options.max_record_bytes", "--max-record-bytes BYTES"},
-      {"csv_options.max_columns", "--max-columns N"},
       {"json_depth_limit", "--max-json-depth N"},
       {"reversed", "--reverse"},
       {"reliability_study_options.reversed", "--reverse"},
@@ -287,7 +278,9 @@ void add_options(CLI::App& cmd, const option_list& options, const std::map<std::
     }
     if (info.form != option_info::form_kind::toggle) opt->type_name(info.value_type);
     if (info.default_text) opt->default_str(*info.default_text);
-    described_flags().emplace(info.field, flag);
+    const bool plain = info.value_type == "FLOAT" || info.value_type == "INT" || info.value_type == "UINT" ||
+                       info.value_type == "TEXT" || info.form == option_info::form_kind::toggle;
+    described_flags().emplace(info.field, plain ? flag : flag + " " + info.value_type);  // "--scale MIN-MAX"
   }
 }
 

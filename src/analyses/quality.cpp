@@ -169,7 +169,8 @@ std::string flag_names(std::uint32_t flags) {
 
 void quality_options::validate() const {
   auto bad = [](const std::string& field, double v, const std::string& rule) {
-    fail(errc::invalid_argument, "quality: " + field + " = " + number_text(v) + "; " + rule);
+    throw error(errc::invalid_argument, "quality: " + field + " = " + number_text(v) + "; " + rule,
+                {.value = number_text(v), .option = "quality_options." + field});
   };
   if (!(longstring_share > 0.0 && longstring_share <= 1.0) && !std::isnan(longstring_share))
     bad("longstring_share", longstring_share, "must be in (0, 1] (or NaN for no flag)");

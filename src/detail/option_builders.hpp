@@ -59,8 +59,8 @@ T option_number(const std::string& name, const std::string& field, const std::st
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, v);
   const char* expected = std::is_floating_point_v<T> ? "expected a number"
-                         : std::is_signed_v<T>        ? "expected a whole number"
-                                                      : "expected a whole number, 0 or more";
+                         : std::is_signed_v<T>       ? "expected a whole number"
+                                                     : "expected a whole number, 0 or more";
   if (ec != std::errc() || ptr != end) refuse_option_text(name, field, text, expected);
   if constexpr (std::is_floating_point_v<T>) {
     if (!std::isfinite(v)) refuse_option_text(name, field, text, "expected a finite number");
@@ -69,8 +69,8 @@ T option_number(const std::string& name, const std::string& field, const std::st
   if (x < b.min || x > b.max) {
     // whole bounds as whole numbers (1000000, not 1e+06)
     const auto shown = [](double bound) {
-      return bound == std::floor(bound) && std::abs(bound) < 1e15 ? std::to_string(static_cast<long long>(bound))
-                                                                   : number_text(bound);
+      return bound == std::floor(bound) && std::abs(bound) < 9e18 ? std::to_string(static_cast<long long>(bound))
+                                                                  : number_text(bound);
     };
     const std::string range = std::isinf(b.max)   ? "at least " + shown(b.min)
                               : std::isinf(b.min) ? "at most " + shown(b.max)

@@ -71,55 +71,83 @@ option_list describe_options(input_options& o) {
   read_options& read = o.read;
   scoring_options& scoring = o.scoring;
   return {
-      bound_option("items", "read_options.items", "columns holding the items, in instrument order: names, ranges (Q1-Q36) or 1-based positions; default: columns named like the item ids", read.items),
-      detail::parsed_option("scale", "scoring_options.range", "response range of this file, MIN-MAX (e.g. 1-5), when it differs from the instrument's",
-                            [&scoring](const std::vector<std::string>& t) {
-                              const std::string text = t.empty() ? std::string() : t.front();
-                              auto r = parse_response_range(text);
-                              if (!r) detail::refuse_option_text("scale", "scoring_options.range", text, "expected MIN-MAX with MIN < MAX, e.g. 1-7");
-                              scoring.range = *r;
-                            }),
-      detail::parsed_option("missing", "read_options.missing_codes", "cell values that mean no answer, e.g. 0,99 (empty cells and NA always do)",
-                            [&read](const std::vector<std::string>& codes) {
-                              std::vector<double> values;
-                              for (const auto& code : codes) {
-                                double v = 0.0;
-                                if (!parse_cell(code, {}, v) || std::isnan(v)) {
-                                  detail::refuse_option_text("missing", "read_options.missing_codes", code, "a missing code must be a number");
-                                }
-                                values.push_back(v);
-                              }
-                              read.missing_codes = std::move(values);
-                            }, std::nullopt, /*list=*/true),
-      bound_option("id", "read_options.id_column", "column holding respondent ids, copied to the output", read.id_column),
-      bound_option("keep", "input_options.keep", "columns carried through to every respondent's output row (score, classify, quality, change), e.g. age,gender,condition (names or 1-based positions)", o.keep),
-      bound_option("skip-rows", "read_options.skip_rows", "rows after the header that are not data (a Qualtrics export has 2: question texts, ImportIds)", read.skip_rows, {0, 1000000}),
-      detail::parsed_option("delimiter", "csv_options.delimiter", "field delimiter: ',' ';' or 'tab' (default: detected)",
-                            [&read](const std::vector<std::string>& t) {
-                              const std::string text = t.empty() ? std::string() : t.front();
-                              if (text == "tab" || text == "\\t" || text == "\t") {
-                                read.csv.delimiter = '\t';
-                              } else if (text == "," || text == ";") {
-                                read.csv.delimiter = text[0];
-                              } else {
-                                detail::refuse_option_text("delimiter", "csv_options.delimiter", text, "use ',', ';' or tab");
-                              }
-                            }),
-      bound_option("min-answered", "scoring_options.min_answered", "share of a subscale's items that must be answered for a score, in (0, 1]", scoring.min_answered),
-      detail::parsed_option("out-of-range", "scoring_options.out_of_range", "what an answer outside the range is: error or missing",
-                            [&scoring](const std::vector<std::string>& t) {
-                              const std::string text = t.empty() ? std::string() : t.front();
-                              if (text == "error") {
-                                scoring.out_of_range = out_of_range_policy::error;
-                              } else if (text == "missing") {
-                                scoring.out_of_range = out_of_range_policy::set_missing;
-                              } else {
-                                detail::refuse_option_text("out-of-range", "scoring_options.out_of_range", text, "use error or missing");
-                              }
-                            }, std::string(scoring.out_of_range == out_of_range_policy::error ? "error" : "missing")),
-      bound_option("max-record-bytes", "csv_options.max_record_bytes", "longest CSV record (and so field) accepted, in bytes (default 16 MiB)", read.csv.max_record_bytes, {64, 4.0e18}),
-      bound_option("max-columns", "csv_options.max_columns", "widest CSV header accepted (default 10000 columns)", read.csv.max_columns, {1, 1.0e18}),
-      detail::toggle_option("no-sanity-warnings", "input_options.sanity_warnings", "no warnings about answers inside a narrower range than declared, or about subscales whose keyed items give a negative alpha or item-rest correlation", o.sanity_warnings, false),
+      bound_option("items", "read_options.items",
+                   "columns holding the items, in instrument order: names, ranges (Q1-Q36) or 1-based positions; "
+                   "default: columns named like the item ids",
+                   read.items),
+      detail::parsed_option(
+          "scale", "scoring_options.range",
+          "response range of this file, MIN-MAX (e.g. 1-5), when it differs from the instrument's",
+          [&scoring](const std::vector<std::string>& t) {
+            const std::string text = t.empty() ? std::string() : t.front();
+            auto r = parse_response_range(text);
+            if (!r)
+              detail::refuse_option_text("scale", "scoring_options.range", text,
+                                         "expected MIN-MAX with MIN < MAX, e.g. 1-7");
+            scoring.range = *r;
+          },
+          std::nullopt, false, "MIN-MAX"),
+      detail::parsed_option(
+          "missing", "read_options.missing_codes",
+          "cell values that mean no answer, e.g. 0,99 (empty cells and NA always do)",
+          [&read](const std::vector<std::string>& codes) {
+            std::vector<double> values;
+            for (const auto& code : codes) {
+              double v = 0.0;
+              if (!parse_cell(code, {}, v) || std::isnan(v)) {
+                detail::refuse_option_text("missing", "read_options.missing_codes", code,
+                                           "a missing code must be a number");
+              }
+              values.push_back(v);
+            }
+            read.missing_codes = std::move(values);
+          },
+          std::nullopt, /*list=*/true),
+      bound_option("id", "read_options.id_column", "column holding respondent ids, copied to the output",
+                   read.id_column),
+      bound_option("keep", "input_options.keep",
+                   "columns carried through to every respondent's output row (score, classify, quality, change), e.g. "
+                   "age,gender,condition (names or 1-based positions)",
+                   o.keep),
+      bound_option("skip-rows", "read_options.skip_rows",
+                   "rows after the header that are not data (a Qualtrics export has 2: question texts, ImportIds)",
+                   read.skip_rows, {0, 1000000}),
+      detail::parsed_option(
+          "delimiter", "csv_options.delimiter", "field delimiter: ',' ';' or 'tab' (default: detected)",
+          [&read](const std::vector<std::string>& t) {
+            const std::string text = t.empty() ? std::string() : t.front();
+            if (text == "tab" || text == "\\t" || text == "\t") {
+              read.csv.delimiter = '\t';
+            } else if (text == "," || text == ";") {
+              read.csv.delimiter = text[0];
+            } else {
+              detail::refuse_option_text("delimiter", "csv_options.delimiter", text, "use ',', ';' or tab");
+            }
+          }),
+      bound_option("min-answered", "scoring_options.min_answered",
+                   "share of a subscale's items that must be answered for a score, in (0, 1]", scoring.min_answered),
+      detail::parsed_option(
+          "out-of-range", "scoring_options.out_of_range", "what an answer outside the range is: error or missing",
+          [&scoring](const std::vector<std::string>& t) {
+            const std::string text = t.empty() ? std::string() : t.front();
+            if (text == "error") {
+              scoring.out_of_range = out_of_range_policy::error;
+            } else if (text == "missing") {
+              scoring.out_of_range = out_of_range_policy::set_missing;
+            } else {
+              detail::refuse_option_text("out-of-range", "scoring_options.out_of_range", text, "use error or missing");
+            }
+          },
+          std::string(scoring.out_of_range == out_of_range_policy::error ? "error" : "missing")),
+      bound_option("max-record-bytes", "csv_options.max_record_bytes",
+                   "longest CSV record (and so field) accepted, in bytes (default 16 MiB)", read.csv.max_record_bytes,
+                   {64, 4.0e18}),
+      bound_option("max-columns", "csv_options.max_columns", "widest CSV header accepted (default 10000 columns)",
+                   read.csv.max_columns, {1, 1.0e18}),
+      detail::toggle_option("no-sanity-warnings", "input_options.sanity_warnings",
+                            "no warnings about answers inside a narrower range than declared, or about subscales whose "
+                            "keyed items give a negative alpha or item-rest correlation",
+                            o.sanity_warnings, false),
   };
 }
 

@@ -30,20 +30,34 @@ option_list describe_options(quality_study_options& o) {
   using detail::bound_option;
   quality_options& q = o.quality;
   return {
-      bound_option("longstring-share", "quality_options.longstring_share", "flag a run of identical answers at least this share of the items long", q.longstring_share),
-      bound_option("irv-blocks", "quality_options.irv_blocks", "number of consecutive item blocks for the irv", q.irv_blocks),
+      bound_option("longstring-share", "quality_options.longstring_share",
+                   "flag a run of identical answers at least this share of the items long", q.longstring_share),
+      bound_option("irv-blocks", "quality_options.irv_blocks", "number of consecutive item blocks for the irv",
+                   q.irv_blocks),
       bound_option("irv-min", "quality_options.irv_min", "flag an irv (all items or a block) at most this", q.irv_min),
-      bound_option("irv-max", "quality_options.irv_max", "flag an irv above this (random responding; off by default)", q.irv_max),
-      bound_option("confidence", "quality_options.mahalanobis_confidence", "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered); 0.999 = p < .001 (Meade & Craig 2012); careless uses 0.99", q.mahalanobis_confidence),
-      detail::choice_option("mahalanobis-missing", "quality_options.mahalanobis_missing", "D2 of a respondent with missing answers: observed (the answered items against their own covariance) or psych (careless/psych::outlier)", q.mahalanobis_missing, parse_mahalanobis_method, {"observed", "psych"}),
-      bound_option("evenodd-max", "quality_options.evenodd_max", "flag evenodd above this (careless sign; -0.3 = r' below .30)", q.evenodd_max),
-      bound_option("evenodd-min-subscales", "quality_options.evenodd_min_subscales", "evenodd flags need at least this many subscales", q.evenodd_min_subscales),
-      bound_option("psychsyn-critical", "quality_options.psychsyn_critical", "synonyms: item pairs correlating above this", q.psychsyn_critical),
-      bound_option("psychant-critical", "quality_options.psychant_critical", "antonyms: item pairs correlating below this", q.psychant_critical),
+      bound_option("irv-max", "quality_options.irv_max", "flag an irv above this (random responding; off by default)",
+                   q.irv_max),
+      bound_option("confidence", "quality_options.mahalanobis_confidence",
+                   "mahalanobis: flag D2 above the chi-square quantile at this level (df = items answered); 0.999 = p "
+                   "< .001 (Meade & Craig 2012); careless uses 0.99",
+                   q.mahalanobis_confidence),
+      detail::choice_option("mahalanobis-missing", "quality_options.mahalanobis_missing",
+                            "D2 of a respondent with missing answers: observed (the answered items against their own "
+                            "covariance) or psych (careless/psych::outlier)",
+                            q.mahalanobis_missing, parse_mahalanobis_method, {"observed", "psych"}),
+      bound_option("evenodd-max", "quality_options.evenodd_max",
+                   "flag evenodd above this (careless sign; -0.3 = r' below .30)", q.evenodd_max),
+      bound_option("evenodd-min-subscales", "quality_options.evenodd_min_subscales",
+                   "evenodd flags need at least this many subscales", q.evenodd_min_subscales),
+      bound_option("psychsyn-critical", "quality_options.psychsyn_critical",
+                   "synonyms: item pairs correlating above this", q.psychsyn_critical),
+      bound_option("psychant-critical", "quality_options.psychant_critical",
+                   "antonyms: item pairs correlating below this", q.psychant_critical),
       bound_option("psychsyn-min", "quality_options.psychsyn_min", "flag psychsyn below this", q.psychsyn_min),
       bound_option("psychant-max", "quality_options.psychant_max", "flag psychant above this", q.psychant_max),
       bound_option("reversal-max", "quality_options.reversal_max", "flag reversal at least this", q.reversal_max),
-      bound_option("lz-min", "quality_study_options.lz_min", "with an item bank: flag lz below this (Drasgow et al. 1985)", o.lz_min),
+      bound_option("lz-min", "quality_study_options.lz_min",
+                   "with an item bank: flag lz below this (Drasgow et al. 1985)", o.lz_min),
   };
 }
 
