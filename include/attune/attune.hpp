@@ -51,6 +51,7 @@
 #include "attune/study/input.hpp"
 #include "attune/study/irt.hpp"
 #include "attune/study/measurement.hpp"
+#include "attune/study/option_info.hpp"
 #include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
 #include "attune/study/reliability.hpp"
