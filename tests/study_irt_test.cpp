@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "attune/report/json.hpp"
@@ -440,3 +441,127 @@ TEST(EcrExampleBank, RefitsFromTheRealDataAndRunsOnRealAnswers) {
 }
 
 }  // namespace
+
+namespace {
+
+// The entry `name` of `list` set to `texts`.
+void set_option(const attune::option_list& list, const std::string& name, const std::vector<std::string>& texts) {
+  for (const auto& o : list)
+    if (o.name == name) return o.set(texts);
+  ADD_FAILURE() << "no option " << name;
+}
+
+// Names unique (with the input options' where the command has both); a bad text names the field.
+void expect_described(const attune::option_list& list, bool with_input, const std::string& bad_name,
+                      const std::string& bad_text, const std::string& field) {
+  std::set<std::string> names;
+  attune::input_options input;
+  if (with_input)
+    for (const auto& o : attune::describe_options(input)) names.insert(o.name);
+  for (const auto& o : list) EXPECT_TRUE(names.insert(o.name).second) << o.name;
+  try {
+    set_option(list, bad_name, {bad_text});
+    ADD_FAILURE() << bad_name << " took '" << bad_text << "'";
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.option(), field);
+    EXPECT_EQ(std::string(e.what()).rfind(bad_name + " '", 0), 0u) << e.what();
+  }
+}
+
+}  // namespace
+
+TEST(StudyIrtOptions, FitDescribedOptionsSetTheirMembers) {
+  attune::irt_fit_study_options o;
+  const auto list = attune::describe_options(o);
+  set_option(list, "reverse", {"Q2", "Q5"});
+  set_option(list, "unused-categories", {"drop"});
+  set_option(list, "max-iterations", {"20"});
+  set_option(list, "no-se", {});
+  set_option(list, "date", {"2026-12-01"});
+  EXPECT_EQ(o.reversed, (std::vector<std::string>{"Q2", "Q5"}));
+  EXPECT_EQ(o.grm.unused_categories, attune::unused_category_rule::drop);
+  EXPECT_EQ(o.grm.max_iterations, 20);
+  EXPECT_FALSE(o.grm.standard_errors);
+  EXPECT_TRUE(o.grm.item_fit);
+  EXPECT_EQ(o.provenance.date, "2026-12-01");
+  expect_described(list, true, "start", "random", "grm_options.start");
+  expect_described(list, true, "tolerance", "x", "grm_options.tolerance");
+}
+
+TEST(StudyIrtOptions, ScoreInfoAndSimulationDescribedOptions) {
+  attune::irt_score_study_options s;
+  set_option(attune::describe_options(s), "method", {"eapsum"});
+  set_option(attune::describe_options(s), "ml-fallback", {});
+  EXPECT_EQ(s.scoring.method, attune::theta_method::eap_sum);
+  EXPECT_TRUE(s.scoring.ml_map_fallback);
+  expect_described(attune::describe_options(s), true, "method", "mle", "grm_score_options.method");
+  attune::irt_info_study_options i;
+  set_option(attune::describe_options(i), "theta-step", {"0.25"});
+  EXPECT_EQ(i.theta_step, 0.25);
+  expect_described(attune::describe_options(i), false, "theta-min", "low", "irt_info_study_options.theta_min");
+  attune::grm_simulation_options g;
+  set_option(attune::describe_options(g), "respondents", {"12"});
+  EXPECT_EQ(g.n, 12u);
+  expect_described(attune::describe_options(g), false, "respondents", "-3", "grm_simulation_options.n");
+  attune::simulation_options sim;
+  set_option(attune::describe_options(sim), "correlation", {"0.4"});
+  set_option(attune::describe_options(sim), "missing-rate", {"0.1"});
+  set_option(attune::describe_options(sim), "seed", {"9"});
+  EXPECT_EQ(sim.dimension_correlation, 0.4);
+  const attune::grm_simulation_options from_bank = attune::bank_simulation_options(sim);
+  EXPECT_EQ(from_bank.n, sim.n);
+  EXPECT_EQ(from_bank.seed, 9u);
+  EXPECT_EQ(from_bank.missing_rate, 0.1);
+  expect_described(attune::describe_options(sim), false, "loading", "strong", "simulation_options.loading");
+}
+
+TEST(StudyIrtOptions, CatDescribedOptionsAndStopSeZeroTurnsTheRuleOff) {
+  attune::cat_options c;
+  set_option(attune::describe_options(c), "balance", {"largest_se"});
+  set_option(attune::describe_options(c), "max-items", {"7"});
+  set_option(attune::describe_options(c), "stop-se", {"0"});
+  EXPECT_EQ(c.balance, attune::cat_balance::largest_se);
+  EXPECT_EQ(c.stop.max_items, 7);
+  EXPECT_FALSE(c.stop.se);
+  set_option(attune::describe_options(c), "stop-se", {"0.25"});
+  EXPECT_EQ(c.stop.se, 0.25);
+  expect_described(attune::describe_options(c), false, "stop-se", "small", "cat_options.stop.se");
+  attune::cat_simulation_study_options o;
+  const auto list = attune::describe_options(o);
+  set_option(list, "respondents", {"50"});
+  set_option(list, "exposure-seed", {"3"});
+  EXPECT_EQ(o.simulation.n, 50u);
+  EXPECT_EQ(o.simulation.cat.seed, 3u);
+  expect_described(list, true, "select", "best", "cat_options.selection");
+}
+
+TEST(StudyCatStep, StepsGiveTheTestOfOneSessionAndErrorsNameTheAnswer) {
+  const attune::item_bank bank = attune::test::synthetic_bank(6, 3, 4);
+  attune::cat_options o;
+  o.stop.max_items = 3;
+  o.stop.se.reset();
+  attune::cat_session straight(bank, o);
+  attune::cat_step step = attune::study_cat_step(bank, " \n", "", o);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(step.next);
+    EXPECT_EQ(step.next->item, *straight.next_item());
+    EXPECT_EQ(step.saved, straight.save());
+    const std::string value = i == 1 ? "skip" : std::to_string(static_cast<int>(step.next->categories[1]));
+    straight.answer(step.next->item, i == 1 ? std::nan("") : step.next->categories[1]);
+    step = attune::study_cat_step(bank, step.saved, step.next->item + "=" + value, o);
+  }
+  EXPECT_FALSE(step.next);
+  EXPECT_FALSE(straight.next_item());
+  EXPECT_DOUBLE_EQ(step.session.theta(), straight.theta());
+  EXPECT_EQ(step.session.history().size(), 3u);
+  expect_error([&] { attune::study_cat_step(bank, "", "Q1", o); }, errc::invalid_argument, "answer 'Q1' must be ITEM=VALUE");
+  try {
+    attune::study_cat_step(bank, "", "Q1=x", o);
+    ADD_FAILURE();
+  } catch (const attune::error& e) {
+    EXPECT_EQ(e.option(), "answer");
+    EXPECT_EQ(e.item(), "Q1");
+    EXPECT_EQ(e.value(), "x");
+    EXPECT_EQ(e.rule(), "not_a_number");
+  }
+}

@@ -20,17 +20,12 @@ void add_simulate_command(CLI::App& app) {
   auto* bank = cmd->add_option("--bank", o->bank,
                                "an item bank (JSON): answers from its graded response model, N(0, 1) thetas per scale");
   inst->excludes(bank);
-  add_value(*cmd, "-n,--respondents", o->sim.n, "number of respondents");
-  add_value(*cmd, "--seed", o->sim.seed, "random seed");
-  add_value(*cmd, "--loading", o->sim.loading, "--instrument: item loading on its subscale's trait, in (0, 1)");
-  add_value(*cmd, "--correlation", o->sim.dimension_correlation, "--instrument: correlation of anxiety and avoidance");
-  add_value(*cmd, "--missing-rate", o->sim.missing_rate, "share of answers left empty at random");
+  add_options(*cmd, describe_options(o->sim), {{"respondents", "-n"}});
   cmd->add_option("-o,--output", o->out.output, "write to FILE (atomically) instead of standard output");
   cmd->callback([o] {
     if (!o->bank.empty()) {
-      // -n, --seed and --missing-rate as for an instrument: simulation_options' defaults, not the bank model's.
-      const grm_simulation_options g{.n = o->sim.n, .seed = o->sim.seed, .missing_rate = o->sim.missing_rate};
-      write_text(o->out, responses_to_csv(study_irt_simulate(load_item_bank(o->bank), g).data), {o->bank});
+      const auto study = study_irt_simulate(load_item_bank(o->bank), bank_simulation_options(o->sim));
+      write_text(o->out, responses_to_csv(study.data), {o->bank});
       return;
     }
     if (o->out.instrument.empty()) {

@@ -9,6 +9,7 @@
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/option_builders.hpp"
 #include "detail/progress_input.hpp"
 #include "detail/quote.hpp"
 
@@ -361,6 +362,128 @@ cat_item_prompt cat_prompt(const item_bank& bank, const instrument* inst, std::s
     if (k >= 0) p.text = inst->items[static_cast<std::size_t>(k)].text;
   }
   return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options described for front ends (study/option_info.hpp)
+
+option_list describe_options(irt_fit_study_options& o) {
+  using detail::bound_option;
+  grm_options& g = o.grm;
+  bank_provenance& p = o.provenance;
+  return {
+      bound_option("reverse", "irt_fit_study_options.reversed", "with --items: reverse-keyed columns (needs --scale)", o.reversed),
+      bound_option("name", "grm_options.scale", "with --items: the scale's name in the bank", g.scale),
+      detail::choice_option("unused-categories", "grm_options.unused_categories", "a category nobody chose: error (default) or drop it from that item's model (with a warning)", g.unused_categories, parse_unused_category_rule, {"error", "drop"}),
+      detail::choice_option("start", "grm_options.start", "starting values: polychoric (default) or simple (mirt's)", g.start, parse_grm_start, {"polychoric", "simple"}),
+      bound_option("tolerance", "grm_options.tolerance", "EM converges when no parameter moves more than this", g.tolerance),
+      bound_option("max-iterations", "grm_options.max_iterations", "most EM iterations", g.max_iterations),
+      detail::toggle_option("no-se", "grm_options.standard_errors", "skip the standard errors (observed information)", g.standard_errors, false),
+      detail::toggle_option("no-item-fit", "grm_options.item_fit", "skip the S-X2 item fit", g.item_fit, false),
+      bound_option("source", "bank_provenance.source", "provenance: who calibrated the bank, on which data (URL, DOI)", p.source),
+      bound_option("sample", "bank_provenance.sample", "provenance: the sample in words", p.sample),
+      bound_option("date", "bank_provenance.date", "provenance: the calibration date (e.g. 2026-12-01)", p.date),
+      bound_option("script", "bank_provenance.script", "provenance: the script or command that fitted it", p.script),
+      bound_option("licence", "irt_fit_study_options.licence", "the parameters' licence", o.licence),
+      bound_option("notes", "irt_fit_study_options.notes", "notes written into the bank", o.notes),
+  };
+}
+
+option_list describe_options(irt_score_study_options& o) {
+  return {
+      detail::choice_option("method", "grm_score_options.method", "eap (default: posterior mean and SD), map, ml or eapsum", o.scoring.method, parse_theta_method, {"eap", "map", "ml", "eapsum"}),
+      detail::bound_option("ml-fallback", "grm_score_options.ml_map_fallback", "ml: give all-lowest/all-highest patterns the MAP estimate, not -inf/+inf", o.scoring.ml_map_fallback),
+  };
+}
+
+option_list describe_options(irt_info_study_options& o) {
+  using detail::bound_option;
+  return {
+      bound_option("theta-min", "irt_info_study_options.theta_min", "first grid point", o.theta_min),
+      bound_option("theta-max", "irt_info_study_options.theta_max", "last grid point", o.theta_max),
+      bound_option("theta-step", "irt_info_study_options.theta_step", "grid step", o.theta_step),
+  };
+}
+
+option_list describe_options(grm_simulation_options& o) {
+  using detail::bound_option;
+  return {
+      bound_option("respondents", "grm_simulation_options.n", "number of respondents", o.n),
+      bound_option("seed", "grm_simulation_options.seed", "random seed: the same seed gives the same answers everywhere", o.seed),
+      bound_option("missing-rate", "grm_simulation_options.missing_rate", "share of answers deleted completely at random, in [0, 1)", o.missing_rate),
+  };
+}
+
+option_list describe_options(simulation_options& o) {
+  using detail::bound_option;
+  return {
+      bound_option("respondents", "simulation_options.n", "number of respondents", o.n),
+      bound_option("seed", "simulation_options.seed", "random seed", o.seed),
+      bound_option("loading", "simulation_options.loading", "--instrument: item loading on its subscale's trait, in (0, 1)", o.loading),
+      bound_option("correlation", "simulation_options.dimension_correlation", "--instrument: correlation of anxiety and avoidance", o.dimension_correlation),
+      bound_option("missing-rate", "simulation_options.missing_rate", "share of answers left empty at random", o.missing_rate),
+  };
+}
+
+grm_simulation_options bank_simulation_options(const simulation_options& o) {
+  return {.n = o.n, .seed = o.seed, .missing_rate = o.missing_rate};
+}
+
+option_list describe_options(cat_options& c) {
+  using detail::bound_option;
+  return {
+      detail::choice_option("select", "cat_options.selection", "item selection: mfi (Fisher information at the EAP), mpwi or kl", c.selection, parse_cat_selection, {"mfi", "mpwi", "kl"}),
+      detail::choice_option("balance", "cat_options.balance", "which scale asks next: alternate (default), largest_se or none", c.balance, parse_cat_balance, {"alternate", "largest_se", "none"}),
+      detail::parsed_option("stop-se", "cat_options.stop.se", "stop a scale at this SE (0: no SE rule)",
+                            [&c](const std::vector<std::string>& t) {
+                              const double se = detail::option_number<double>("stop-se", "cat_options.stop.se", t.empty() ? std::string() : t.front(), {});
+                              c.stop.se = se > 0 ? std::optional<double>(se) : std::nullopt;
+                            }, number_text(c.stop.se.value_or(0)), false, "FLOAT"),
+      bound_option("min-items", "cat_options.stop.min_items", "per scale: no rule stops a scale before this many items", c.stop.min_items),
+      bound_option("max-items", "cat_options.stop.max_items", "per scale: at most this many items", c.stop.max_items),
+      bound_option("se-change", "cat_options.stop.se_change", "per scale: stop when an item lowers the SE by less than this", c.stop.se_change),
+      bound_option("max-total-items", "cat_options.stop.max_total_items", "at most this many items in all", c.stop.max_total_items),
+      bound_option("randomesque", "cat_options.randomesque", "exposure control: pick at random among the best N items", c.randomesque),
+      bound_option("exposure-seed", "cat_options.seed", "seed of the randomesque draws", c.seed),
+  };
+}
+
+option_list describe_options(cat_simulation_study_options& o) {
+  cat_simulation_options& sim = o.simulation;
+  option_list list = describe_options(sim.cat);
+  list.push_back(detail::bound_option("respondents", "cat_simulation_options.n", "simulated respondents", sim.n));
+  list.push_back(detail::bound_option("seed", "cat_simulation_options.seed", "seed of the simulated respondents", sim.seed));
+  return list;
+}
+
+std::optional<instrument> cat_wording(const item_bank& bank, const std::string& id_or_path) {
+  if (!id_or_path.empty()) return resolve_instrument(id_or_path);
+  if (const instrument* b = find_builtin(bank.instrument)) return *b;
+  return std::nullopt;
+}
+
+cat_step study_cat_step(const item_bank& bank, std::string_view saved, std::string_view answer, const cat_options& options,
+                        const instrument* wording) {
+  const bool fresh = saved.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  cat_step step{fresh ? cat_session(bank, options) : cat_session::restore(bank, saved), {}, std::nullopt};
+  if (!answer.empty()) {
+    const std::string a(answer);
+    const auto eq = a.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == a.size()) {
+      throw error(errc::invalid_argument, "answer '" + a + "' must be ITEM=VALUE (VALUE skip: a skipped item)",
+                  {.value = a, .option = "answer", .rule = "item_equals_value"});
+    }
+    const std::string item = a.substr(0, eq), text = a.substr(eq + 1);
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (text != "skip" && !parse_cell(text, {}, value)) {
+      throw error(errc::invalid_argument, "answer '" + a + "': '" + text + "' is not a number (or skip)",
+                  {.item = item, .value = text, .option = "answer", .rule = "not_a_number"});
+    }
+    step.session.answer(item, value);
+  }
+  if (const auto next = step.session.next_item()) step.next = cat_prompt(bank, wording, *next);
+  step.saved = step.session.save();
+  return step;
 }
 
 ATTUNE_END_NAMESPACE

@@ -25,6 +25,7 @@
 #include "attune/analyses/cat.hpp"
 #include "attune/analyses/irt.hpp"
 #include "attune/analyses/scoring.hpp"
+#include "attune/analyses/simulate.hpp"
 #include "attune/core/config.hpp"
 #include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
@@ -245,5 +246,64 @@ struct ATTUNE_EXPORT cat_item_prompt {
 /// The prompt of bank item `item` with the wording of `inst` (may be null).
 /// @throws attune::error (invalid_argument) for an item the bank lacks.
 ATTUNE_EXPORT cat_item_prompt cat_prompt(const item_bank& bank, const instrument* inst, std::string_view item);
+
+// ---------------------------------------------------------------------------------------------
+// Options described for front ends (study/option_info.hpp)
+
+/// The fit options a front end sets from text, bound to `o`: reverse, name (`grm.scale`),
+/// unused-categories (error or drop), start (polychoric or simple), tolerance, max-iterations,
+/// no-se, no-item-fit, the provenance's source, sample, date and script, licence and notes. Not
+/// listed: `input` (`describe_options(input_options&)`), `grm.threads`, `grm.progress`, the
+/// quadrature and the other estimation settings, `provenance.n` (counted by the study).
+ATTUNE_EXPORT option_list describe_options(irt_fit_study_options& o);
+/// The scoring options a front end sets from text: method (eap, map, ml or eapsum) and
+/// ml-fallback. Not listed: `input`, `scoring.threads`, the grid, prior and iteration limits.
+ATTUNE_EXPORT option_list describe_options(irt_score_study_options& o);
+/// The information grid: theta-min, theta-max and theta-step (all of `o`).
+ATTUNE_EXPORT option_list describe_options(irt_info_study_options& o);
+/// The simulation from a bank: respondents (`n`), seed and missing-rate. Not listed: `threads`.
+ATTUNE_EXPORT option_list describe_options(grm_simulation_options& o);
+/// The simulation of an instrument's answers (analyses/simulate.hpp): respondents (`n`), seed,
+/// loading, correlation (`dimension_correlation`) and missing-rate. Not listed: `with_ids`.
+ATTUNE_EXPORT option_list describe_options(simulation_options& o);
+/// The bank simulation that `o` asks for when answers come from an item bank's model instead of
+/// an instrument: its `n`, `seed` and `missing_rate` (loading and correlation do not apply).
+ATTUNE_EXPORT grm_simulation_options bank_simulation_options(const simulation_options& o);
+/// The adaptive test's options: select (mfi, mpwi or kl), balance (alternate, largest_se or none),
+/// stop-se (0: no SE rule), min-items, max-items, se-change, max-total-items, randomesque and
+/// exposure-seed (`seed`). Not listed: `kl_delta` and the quadrature grid.
+ATTUNE_EXPORT option_list describe_options(cat_options& c);
+/// The CAT simulation's options: those of `describe_options(cat_options&)` for
+/// `simulation.cat`, then respondents (`simulation.n`) and seed. Not listed: `input`,
+/// `simulation.threads`, `simulation.progress`.
+ATTUNE_EXPORT option_list describe_options(cat_simulation_study_options& o);
+
+// ---------------------------------------------------------------------------------------------
+// One step of a stateless adaptive test
+
+/// The instrument whose wording an adaptive test on `bank` shows: `id_or_path` (a built-in id or
+/// an instrument file, `resolve_instrument`), or when empty the bank's instrument when it is built
+/// in; nullopt otherwise (the prompts then carry no wording).
+/// @throws attune::error as `resolve_instrument`.
+ATTUNE_EXPORT std::optional<instrument> cat_wording(const item_bank& bank, const std::string& id_or_path);
+
+/// What `study_cat_step` leaves: the session after the answer, its text to save, and the next
+/// item or, when `next` is empty, a finished test (its summary is the session's).
+struct ATTUNE_EXPORT cat_step {
+  cat_session session;                 ///< after the answer, with the next item pending
+  std::string saved;                   ///< `session.save()`: what to store until the next step
+  std::optional<cat_item_prompt> next; ///< the item to ask next; empty: the test is done
+};
+
+/// One step of an adaptive test taken one answer per call (a server, a script): restores the
+/// session from `saved` (a new one on `options` when `saved` is empty or blank), records `answer`
+/// ("ITEM=VALUE", VALUE "skip": a skipped item; empty: none), chooses the next item and returns
+/// the session to save with the next item's prompt (wording from `wording`, may be null). The
+/// steps give exactly the test one uninterrupted session would.
+/// @throws attune::error (invalid_argument) for an answer that is not ITEM=VALUE (rule
+///   "item_equals_value") or whose VALUE is not a number (rule "not_a_number"; `item` set), with
+///   `value` and option "answer"; as `cat_session::restore` and `cat_session::answer`.
+ATTUNE_EXPORT cat_step study_cat_step(const item_bank& bank, std::string_view saved, std::string_view answer,
+                                      const cat_options& options = {}, const instrument* wording = nullptr);
 
 ATTUNE_END_NAMESPACE
