@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <set>
 #include <new>
 #include <optional>
 
@@ -57,26 +56,31 @@ option_list describe_options(factor_study_options& o) {
   using detail::bound_option;
   // Which options were given, for the rules on what goes with what: the exploratory options
   // (and parallel) do not go with cfa, iterations needs parallel.
-  auto given = std::make_shared<std::set<std::string>>();
-  const auto refuse = [](const std::string& message) { throw error(errc::invalid_argument, message); };
+  auto given = std::make_shared<std::map<std::string, std::string>>();  // name -> field
+  // (the error names the field of the option to drop or add)
+  const auto refuse = [](const std::string& message, const std::string& field, const char* rule) {
+    throw error(errc::invalid_argument, message, {.option = field, .rule = rule});
+  };
   const auto ruled = [given, refuse](option_info opt) {
-    opt.set = [given, refuse, set = opt.set, name = opt.name](const std::vector<std::string>& t) {
+    opt.set = [given, refuse, set = opt.set, name = opt.name, field = opt.field](const std::vector<std::string>& t) {
       if (name != "cfa" && name != "iterations" && given->count("cfa") > 0) {
-        refuse(name + " applies to the exploratory analysis only (drop it, or drop cfa)");
+        refuse(name + " applies to the exploratory analysis only (drop it, or drop cfa)", given->at("cfa"), "efa_only");
       }
       if (name == "cfa") {
         for (const char* efa : {"factors", "rotation", "method", "correlation", "scores", "parallel"}) {
           if (given->count(efa) > 0) {
             refuse(std::string("cfa fits one factor per subscale by maximum likelihood; ") + efa +
-                   " applies to the exploratory analysis only (drop it, or drop cfa)");
+                       " applies to the exploratory analysis only (drop it, or drop cfa)",
+                   given->at(efa), "efa_only");
           }
         }
       }
       if (name == "iterations" && given->count("parallel") == 0) {
-        refuse("iterations sets the simulated data sets of parallel: add parallel");
+        refuse("iterations sets the simulated data sets of parallel: add parallel", "factor_study_options.parallel",
+               "parallel_required");
       }
       set(t);
-      given->insert(name);
+      given->emplace(name, field);
     };
     return opt;
   };
