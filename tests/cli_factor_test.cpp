@@ -244,8 +244,8 @@ TEST(CliFactor, UsageErrorsExitOneAndNameTheProblem) {
     EXPECT_NE(r.err.find(fragment), std::string::npos) << args << "\n" << r.err;
     EXPECT_TRUE(r.out.empty()) << args;
   };
-  expect_fail("factor " + sample() + " --instrument ecr-r --cfa --rotation varimax", "--rotation applies to the exploratory");
-  expect_fail("factor " + sample() + " --instrument ecr-r --cfa --factors 3", "--factors applies to the exploratory");
+  expect_fail("factor " + sample() + " --instrument ecr-r --cfa --rotation varimax", "rotation applies to the exploratory analysis only (drop it, or drop cfa)\n  hint: see --rotation");
+  expect_fail("factor " + sample() + " --instrument ecr-r --cfa --factors 3", "factors applies to the exploratory analysis only (drop it, or drop cfa)\n  hint: see --factors");
   expect_fail("factor " + sample() + " --instrument ecr-r --rotation promax", "promax");
   expect_fail("factor " + sample() + " --instrument ecr-r --method pa", "pa");
   expect_fail("factor " + sample() + " --instrument ecr-r --subscales anxiety,security", "'security'");

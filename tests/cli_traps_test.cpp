@@ -166,7 +166,7 @@ TEST(CliFactor, ScoresAndPolychoric) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["correlation"], "polychoric");
   r = run_cli("factor '" + dir + "/d.csv' --instrument ecr --scale 1-5 --cfa --scores regression");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(has(r.err, "--scores applies to the exploratory analysis only")) << r.err;
+  EXPECT_TRUE(has(r.err, "scores applies to the exploratory analysis only (drop it, or drop cfa)\n  hint: see --scores")) << r.err;
   std::filesystem::remove_all(dir);
 }
 
@@ -340,7 +340,7 @@ TEST(CliTraps, FactorParallelPrintsTheSuggestedNumberOfFactors) {
   EXPECT_TRUE(has(r.out, "parallel analysis (Horn 1965; 20 simulated data sets): suggests")) << r.out;
   r = run_cli("factor '" + sample + "' --instrument ecr-r --iterations 20");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(has(r.err, "add --parallel")) << r.err;
+  EXPECT_TRUE(has(r.err, "add parallel\n  hint: see --parallel")) << r.err;
 }
 
 }  // namespace

@@ -9,31 +9,20 @@
 namespace attune::cli {
 
 void add_correlate_command(CLI::App& app) {
-  struct options {
-    input_flags in;
-    correlate_study_options so;
-    std::string save_state;
-  };
+  struct options { input_flags in; correlate_study_options so; std::string save_state; };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("correlate", "item correlation matrix: pairwise Pearson or polychoric");
   add_input_flags(*cmd, o->in, {"json", "csv", "table"}, false);
-  add_choice(*cmd, "--method", o->so.correlation.method, parse_correlation_kind, "pearson or polychoric",
-             "pearson (pairwise complete, as R cor(use = \"pairwise\")) or polychoric (as psych)")
-      ->check(CLI::IsMember({"pearson", "polychoric"}));
+  add_options(*cmd, describe_options(o->so));
   add_save_state(*cmd, o->save_state, "Pearson moments or polychoric frequency tables");
   cmd->callback([o] {
-    if (o->in.instrument.empty() && o->in.options.read.items.empty()) {
-      throw error(errc::invalid_argument, "correlate: give --instrument (its items are used) or --items (which columns to correlate)");
-    }
     refuse_keep(o->in, "correlate");
     correlate_study_options& so = o->so;
     so.input = make_input_options(o->in);
-    so.correlation.polychoric.threads = o->in.threads;
-    so.threads = o->in.threads;
+    so.correlation.polychoric.threads = so.threads = o->in.threads;
     const auto inst = optional_instrument(o->in);
     if (!o->save_state.empty()) {
-      write_state(o->in, o->save_state, serialize_state(accumulate_correlate(inst.get(), o->in.data, so)));
-      return;
+      return write_state(o->in, o->save_state, serialize_state(accumulate_correlate(inst.get(), o->in.data, so)));
     }
     const correlate_study study = study_correlate(inst.get(), o->in.data, so);
     const output_format f = o->in.format_enum();

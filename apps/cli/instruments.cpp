@@ -8,10 +8,7 @@
 namespace attune::cli {
 
 void add_instruments_command(CLI::App& app) {
-  struct options {
-    input_flags out;
-    std::string show;
-  };
+  struct options { input_flags out; std::string show; };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("instruments", "list the built-in instruments with their keys and sources");
   add_output_flags(*cmd, o->out, {"table", "json"}, "table or json");

@@ -11,53 +11,37 @@
 namespace attune::cli {
 
 void add_report_command(CLI::App& app) {
-  struct options {
-    input_flags in;
-    report_study_options ro;
-  };
+  struct options { input_flags in; report_study_options ro; };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand(
       "report", "one HTML page (or Markdown and SVG files) with the data summary, Table 1, reliability, item "
                 "analysis, score distributions, styles, structure, IRT, latent profiles, change and an APA paragraph");
   add_input_flags(*cmd, o->in, {"html", "md"});
-  report_study_options& ro = o->ro;
-  cmd->add_option("--after", ro.after,
-                  "a second administration (same instrument, matched by --id): the change section");
-  add_value(*cmd, "--parallel", ro.parallel_replicates, "parallel-analysis replicates of the scree plot (0: none)")
-      ->check(CLI::Range(0, 10000));
-  add_value(*cmd, "--seed", ro.seed, "seed of the parallel analysis");
-  cmd->add_flag_callback(
-      "--no-irt", [&ro] { ro.irt = false; }, "leave out the IRT section (graded response model per scale)");
-  cmd->add_flag("--profiles", ro.profiles,
-                "add the latent profiles section (Gaussian mixtures of the scores; slow on large files)");
-  cmd->callback([o, cmd, &ro] {
+  add_options(*cmd, describe_options(o->ro));
+  cmd->callback([o, cmd] {
+    report_study_options& ro = o->ro;
     refuse_keep(o->in, "report");
     if (o->in.output.empty()) throw error(errc::invalid_argument, "attune report needs -o FILE (report.html or report.md)");
     ro.input = make_input_options(o->in);
     ro.reliability.threads = o->in.threads;
-    // The command line as given (CLI11 keeps the parsed arguments), for the methods box.
-    std::string line = "attune report";
+    std::string line = "attune report";  // as given (CLI11 keeps the parsed arguments), for the methods box
     for (const auto* opt : cmd->get_options()) {
-      if (opt->count() == 0) continue;
       // One name per option (--output, not "-o,--output"); a flag is its name alone.
-      const std::string name = opt->get_name().rfind("DATA", 0) == 0 ? "" : opt->get_name();
-      if (opt->get_expected_max() == 0 || opt->results() == std::vector<std::string>{"true"}) {
-        line += " " + name;
-        continue;
+      const std::string name = opt->get_name().rfind("DATA", 0) == 0 ? "" : " " + opt->get_name();
+      if (opt->count() > 0 && (opt->get_expected_max() == 0 || opt->results() == std::vector<std::string>{"true"})) {
+        line += name;
+      } else if (opt->count() > 0) {
+        for (const auto& v : opt->results()) line += name + " " + v;
       }
-      for (const auto& v : opt->results()) line += (name.empty() ? " " : " " + name + " ") + v;
     }
     ro.command_line = line;
     const report_study study = study_report(resolve_instrument(o->in.instrument), o->in.data, ro);
     print_warnings(study.warnings);
-    const std::vector<std::string> more =
-        ro.after.empty() ? std::vector<std::string>{} : std::vector<std::string>{ro.after};
+    const std::vector<std::string> more = ro.after.empty() ? std::vector<std::string>{} : std::vector{ro.after};
     if (o->in.format == "md") {
       // report.md and its pictures in report_files/ beside it.
-      const std::filesystem::path md(o->in.output);
-      const std::string folder = md.stem().string() + "_files";
-      const auto result = to_markdown(study, folder + "/");
-      const auto dir = md.parent_path() / folder;
+      const std::filesystem::path md(o->in.output), dir = md.parent_path() / (md.stem().string() + "_files");
+      const auto result = to_markdown(study, dir.filename().string() + "/");
       std::filesystem::create_directories(dir);
       for (const auto& [name, svg] : result.images) write_output_file((dir / name).string(), svg);
       write_text(o->in, result.markdown, more);

@@ -10,20 +10,13 @@
 namespace attune::cli {
 
 void add_score_command(CLI::App& app) {
-  struct options {
-    input_flags in;
-    score_study_options so;
-    bool summary = false;
-  };
+  struct options { input_flags in; score_study_options so; bool summary = false; };
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("score", "score respondents on an instrument's subscales (anxiety, avoidance...)");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
   add_columns_flag(*cmd, o->in);
   cmd->add_flag("--summary", o->summary, "with CSV output: print a summary (n, mean, SD, min, max) on standard error");
-  cmd->add_option("--chunk-rows", o->so.chunk_rows,
-                  "rows read and scored at a time (bounds memory; default: about 1 MiB of answers, "
-                  "3,640 rows of 36 items)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+  add_options(*cmd, describe_options(o->so));
   cmd->callback([o] {
     const instrument inst = resolve_instrument(o->in.instrument);
     score_study_options& so = o->so;
@@ -38,13 +31,8 @@ void add_score_command(CLI::App& app) {
         [&](const scored_chunk&, std::string& text) { writer.write_formatted(text); });
     writer.finish(study);
     out.commit();
-    if (format == output_format::csv) {
-      if (o->summary) {
-        std::cerr << score_summary_text(study);
-      } else {
-        print_warnings(study.warnings);
-      }
-    }
+    if (format == output_format::csv && o->summary) std::cerr << score_summary_text(study);
+    if (format == output_format::csv && !o->summary) print_warnings(study.warnings);
   });
 }
 

@@ -10,6 +10,7 @@
 #include "attune/core/error.hpp"
 #include "attune/study/state.hpp"
 #include "detail/leading_moments.hpp"
+#include "detail/option_builders.hpp"
 #include "data/chunk_pipeline.hpp"
 #include "detail/progress.hpp"
 #include "study/state_fingerprint.hpp"
@@ -37,6 +38,10 @@ correlate_study study_correlate(const instrument* given, responses data, const c
   check_answers(inst, data, options.input, out.warnings);
   out.correlation = correlate(data.values, options.correlation);
   return out;
+}
+
+option_list describe_options(correlate_study_options& o) {
+  return {detail::choice_option("method", "correlation_options.method", "pearson (pairwise complete, as R cor(use = \"pairwise\")) or polychoric (as psych)", o.correlation.method, parse_correlation_kind, {"pearson", "polychoric"})};
 }
 
 namespace {

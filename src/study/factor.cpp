@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <new>
 #include <optional>
 
@@ -16,6 +17,7 @@
 #include "attune/study/state.hpp"
 #include "data/chunk_pipeline.hpp"
 #include "detail/leading_moments.hpp"
+#include "detail/option_builders.hpp"
 #include "detail/progress_input.hpp"
 #include "study/state_fingerprint.hpp"
 
@@ -48,6 +50,61 @@ void factor_study_options::validate() const {
                   {.option = polychoric ? "factor_study_options.polychoric" : "factor_study_options.scores", .rule = "efa_only"});
     }
   }
+}
+
+option_list describe_options(factor_study_options& o) {
+  using detail::bound_option;
+  // Which options were given, for the rules on what goes with what: the exploratory options
+  // (and parallel) do not go with cfa, iterations needs parallel.
+  auto given = std::make_shared<std::map<std::string, std::string>>();  // name -> field
+  // (the error names the field of the option to drop or add)
+  const auto refuse = [](const std::string& message, const std::string& field, const char* rule) {
+    throw error(errc::invalid_argument, message, {.option = field, .rule = rule});
+  };
+  const auto ruled = [given, refuse](option_info opt) {
+    opt.set = [given, refuse, set = opt.set, name = opt.name, field = opt.field](const std::vector<std::string>& t) {
+      if (name != "cfa" && name != "iterations" && given->count("cfa") > 0) {
+        refuse(name + " applies to the exploratory analysis only (drop it, or drop cfa)", given->at("cfa"), "efa_only");
+      }
+      if (name == "cfa") {
+        for (const char* efa : {"factors", "rotation", "method", "correlation", "scores", "parallel"}) {
+          if (given->count(efa) > 0) {
+            refuse(std::string("cfa fits one factor per subscale by maximum likelihood; ") + efa +
+                       " applies to the exploratory analysis only (drop it, or drop cfa)",
+                   given->at(efa), "efa_only");
+          }
+        }
+      }
+      if (name == "iterations" && given->count("parallel") == 0) {
+        refuse("iterations sets the simulated data sets of parallel: add parallel", "factor_study_options.parallel",
+               "parallel_required");
+      }
+      set(t);
+      given->emplace(name, field);
+    };
+    return opt;
+  };
+  option_info cfa = bound_option("cfa", "factor_study_options.analysis", "confirmatory factor analysis instead: one factor per subscale, ML, complete rows only", o.parallel);
+  cfa.set = [&o](const std::vector<std::string>&) { o.analysis = factor_analysis_kind::cfa; };
+  option_info factors = bound_option("factors", "efa_options.n_factors", "number of exploratory factors (default: number of subscales)", o.efa.n_factors, {1, 1000});
+  if (o.efa.n_factors == 0) factors.default_text.reset();  // 0: the number of subscales
+  return {
+      bound_option("subscales", "factor_study_options.subscales", "subscales to analyse (default: all), e.g. anxiety,avoidance", o.subscales),
+      ruled(factors),
+      ruled(detail::choice_option("rotation", "efa_options.rotation", "oblimin, varimax, geomin or none", o.efa.rotation, parse_factor_rotation, {"oblimin", "quartimin", "varimax", "geomin", "geominQ", "none"})),
+      ruled(detail::choice_option("method", "efa_options.method", "extraction: minres or ml", o.efa.method, parse_factor_method, {"minres", "uls", "ml", "mle"})),
+      ruled(detail::parsed_option("correlation", "factor_study_options.polychoric", "correlations analysed: pearson (default; pairwise complete) or polychoric (psych fa(cor = \"poly\"))",
+                                  [&o](const std::vector<std::string>& t) {
+                                    const std::string text = t.empty() ? std::string() : t.front();
+                                    if (text != "pearson" && text != "polychoric") detail::refuse_option_text("correlation", "factor_study_options.polychoric", text, "use pearson or polychoric");
+                                    o.polychoric = text == "polychoric";
+                                  }, o.polychoric ? "polychoric" : "pearson")),
+      ruled(detail::choice_option("scores", "factor_study_options.scores", "factor scores of the respondents: regression, bartlett or tenberge (psych factor.scores); --format csv writes them, json adds them, table shows the weights", o.scores, parse_factor_score_method, {"regression", "bartlett", "tenberge"})),
+      ruled(cfa),
+      ruled(bound_option("parallel", "factor_study_options.parallel", "also run Horn's parallel analysis (psych fa.parallel) and print the suggested number of factors", o.parallel)),
+      ruled(bound_option("iterations", "parallel_options.replicates", "--parallel: simulated data sets", o.parallel_analysis.replicates, {1, max_parallel_replicates})),
+      bound_option("seed", "parallel_options.seed", "--parallel: random seed", o.parallel_analysis.seed),
+  };
 }
 
 namespace {

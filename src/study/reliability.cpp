@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <new>
 #include <optional>
 #include <system_error>
@@ -18,6 +19,7 @@
 #include "data/chunk_pipeline.hpp"
 #include "detail/magnitude.hpp"
 #include "detail/memory.hpp"
+#include "detail/option_builders.hpp"
 #include "detail/progress.hpp"
 #include "detail/progress_input.hpp"
 #include "detail/parallel.hpp"
@@ -34,6 +36,60 @@ void reliability_study_options::validate() const {
                     ": use 0 (no interval) or at least 2 replicates",
                 {.value = std::to_string(omega_bootstrap), .option = "reliability_study_options.omega_bootstrap"});
   }
+}
+
+option_list describe_options(reliability_study_options& o) {
+  using detail::bound_option;
+  reliability_options& r = o.reliability;
+  // The intervals, the bootstrap replicates and omega's intervals as given (whatever the order they
+  // are set in): a bootstrap interval without replicates takes 1000; replicates without a
+  // bootstrap interval (and without omega's) add the percentile interval; omega's take the
+  // replicates given, else 1000.
+  struct request {
+    std::vector<ci_method> intervals;
+    int bootstrap = 0;
+    bool omega = false;
+  };
+  auto q = std::make_shared<request>(request{r.intervals, r.bootstrap, o.omega_bootstrap > 0});
+  const auto apply = [&o, &r, q] {
+    r.intervals.clear();
+    for (ci_method m : q->intervals) {
+      if (std::find(r.intervals.begin(), r.intervals.end(), m) == r.intervals.end()) r.intervals.push_back(m);
+    }
+    const bool boot_ci = std::any_of(r.intervals.begin(), r.intervals.end(), [](ci_method m) {
+      return m == ci_method::bootstrap_percentile || m == ci_method::bootstrap_bca;
+    });
+    r.bootstrap = q->bootstrap > 0 ? q->bootstrap : (boot_ci ? 1000 : 0);
+    if (!boot_ci && q->bootstrap > 0 && !q->omega) r.intervals.push_back(ci_method::bootstrap_percentile);
+    o.omega_bootstrap = q->omega ? (q->bootstrap > 0 ? q->bootstrap : 1000) : 0;
+  };
+  const std::string methods = "feldt, feldt_1965, normal_theory, adf, bonett_wright, bootstrap_percentile, bootstrap_bca";
+  option_info bootstrap = bound_option("bootstrap", "reliability_options.bootstrap", "bootstrap replicates (default 1000 when a bootstrap interval is requested)", q->bootstrap, {0, 100000});
+  bootstrap.set = [set = bootstrap.set, apply](const std::vector<std::string>& t) { set(t); apply(); };
+  option_info omega = bound_option("omega-ci", "reliability_study_options.omega_bootstrap", "also bootstrap intervals of omega total and omega_h (a factor analysis per replicate: slow)", q->omega);
+  omega.set = [q, apply](const std::vector<std::string>&) { q->omega = true; apply(); };
+  return {
+      detail::choice_option("missing-method", "reliability_options.missing", "pairwise (psych's default) or listwise", r.missing, parse_missing_method, {"pairwise", "listwise"}),
+      detail::parsed_option("ci", "reliability_options.intervals", "interval methods for alpha: " + methods + " (or none)",
+                            [q, apply, methods](const std::vector<std::string>& texts) {
+                              q->intervals.clear();
+                              for (const auto& name : texts) {
+                                if (name.empty() || name == "none") continue;
+                                const auto m = parse_ci_method(name);
+                                if (!m) detail::refuse_option_text("ci", "reliability_options.intervals", name, "use " + methods + " or none");
+                                q->intervals.push_back(*m);
+                              }
+                              apply();
+                            }, "feldt,bonett_wright", true),
+      bound_option("level", "reliability_options.level", "confidence level, in (0, 1)", r.level),
+      detail::choice_option("interval-n", "reliability_options.n_for_intervals", "N for ase and the analytic intervals: effective or rows (psych's row count)", r.n_for_intervals, parse_interval_n, {"effective", "rows"}),
+      bootstrap,
+      bound_option("seed", "reliability_options.seed", "seed of the bootstrap and of sampled split-halves", r.seed),
+      bound_option("reverse", "reliability_study_options.reversed", "reverse-keyed columns of the --items scale (needs --scale)", o.reversed),
+      bound_option("ordinal", "reliability_study_options.ordinal", "also ordinal alpha from polychoric correlations", o.ordinal),
+      omega,
+      bound_option("icc", "reliability_study_options.icc", "also intraclass correlations of the scale's columns as raters or occasions (test-retest: --items score_t1,score_t2)", o.icc),
+  };
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include "attune/core/error.hpp"
 #include "attune/core/version.hpp"
 #include "detail/math.hpp"
+#include "detail/option_builders.hpp"
 #include "detail/progress.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -18,6 +19,17 @@ void report_study_options::validate() const {
   }
   if (irt) irt_information.validate();
   if (profiles) profiles_mixture.validate();
+}
+
+option_list describe_options(report_study_options& o) {
+  using detail::bound_option;
+  return {
+      bound_option("after", "report_study_options.after", "a second administration (same instrument, matched by --id): the change section", o.after),
+      bound_option("parallel", "parallel_replicates", "parallel-analysis replicates of the scree plot (0: none)", o.parallel_replicates, {0, 10000}),
+      bound_option("seed", "report_study_options.seed", "seed of the parallel analysis", o.seed),
+      detail::toggle_option("no-irt", "report_study_options.irt", "leave out the IRT section (graded response model per scale)", o.irt, false),
+      bound_option("profiles", "report_study_options.profiles", "add the latent profiles section (Gaussian mixtures of the scores; slow on large files)", o.profiles),
+  };
 }
 
 namespace {

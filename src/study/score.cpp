@@ -7,6 +7,7 @@
 
 #include "attune/core/error.hpp"
 #include "data/chunk_pipeline.hpp"
+#include "detail/option_builders.hpp"
 #include "detail/progress_input.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
@@ -35,6 +36,12 @@ void finish(score_study& s, const score_summary& summary) {
 }
 
 }  // namespace
+
+option_list describe_options(score_study_options& o) {
+  option_info chunk = detail::bound_option("chunk-rows", "score_study_options.chunk_rows", "rows read and scored at a time (bounds memory; default: about 1 MiB of answers, 3,640 rows of 36 items)", o.chunk_rows, {1, 1 << 30});
+  if (o.chunk_rows == 0) chunk.default_text.reset();  // 0: cache_friendly_chunk_rows
+  return {chunk};
+}
 
 score_study study_score(const instrument& inst, const responses& data, const score_study_options& options) {
   score_study s = score_study_head(inst, options);

@@ -14,6 +14,7 @@
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -25,6 +26,10 @@ struct ATTUNE_EXPORT correlate_study_options {
   int threads = 1;
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp): the correlation
+/// "method". Not listed: `input` (`describe_options(input_options&)`), the polychoric options, `threads`.
+ATTUNE_EXPORT option_list describe_options(correlate_study_options& o);
 
 /// The correlations of the items (answers as given, not reverse keyed).
 struct ATTUNE_EXPORT correlate_study {

@@ -17,6 +17,7 @@
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -52,6 +53,15 @@ struct ATTUNE_EXPORT factor_study_options {
   int threads = 1;
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp): `subscales`, the
+/// exploratory options (factors, rotation, method, correlation: pearson or polychoric, scores),
+/// "cfa" (`analysis` = cfa), `parallel` with its replicates ("iterations") and seed. Their setters
+/// refuse what does not go together, by what was given: an exploratory option (or parallel) with
+/// cfa, in either order; iterations before parallel (set the options in the listed order). Not
+/// listed: `input` (`describe_options(input_options&)`), `efa_fit`, `cfa`, the other members of
+/// `efa` and `parallel_analysis`, `threads`.
+ATTUNE_EXPORT option_list describe_options(factor_study_options& o);
 
 /// The factor structure of the keyed items.
 struct ATTUNE_EXPORT factor_study {

@@ -22,6 +22,7 @@
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -44,6 +45,15 @@ struct ATTUNE_EXPORT reliability_study_options {
   bool icc = false;
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp): alpha's missing-data
+/// method, intervals ("ci", a list; "none" for none), level, which N, bootstrap replicates and
+/// seed, `reversed`, `ordinal`, omega's intervals ("omega-ci") and `icc`. "ci", "bootstrap" and
+/// "omega-ci" are combined as given, in any order: a bootstrap interval without replicates takes
+/// 1000, replicates alone add the percentile interval, omega's intervals take the replicates
+/// given (else 1000). Not listed: `input` (`describe_options(input_options&)`), the other members
+/// of `reliability` (split-half limits, categories, item names, threads, progress).
+ATTUNE_EXPORT option_list describe_options(reliability_study_options& o);
 
 /// McDonald's omega of one scale, defined once.
 struct ATTUNE_EXPORT omega_estimates {

@@ -19,6 +19,7 @@
 #include "attune/study/classify.hpp"
 #include "attune/study/factor.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/option_info.hpp"
 #include "attune/study/irt.hpp"
 #include "attune/study/profiles.hpp"
 #include "attune/study/quality.hpp"
@@ -55,6 +56,12 @@ struct ATTUNE_EXPORT report_study_options {
   /// @throws attune::error (invalid_argument) naming the field.
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp): `after`, the scree's
+/// parallel replicates ("parallel") and seed, "no-irt" (`irt` = false) and `profiles`. Not listed:
+/// `input` (`describe_options(input_options&)`), `reliability`, `irt_information`,
+/// `profiles_mixture` and `command_line`.
+ATTUNE_EXPORT option_list describe_options(report_study_options& o);
 
 /// The correlation of the anxiety and avoidance scores with its Fisher-z interval.
 struct ATTUNE_EXPORT dimension_correlation {

@@ -19,6 +19,7 @@
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -31,6 +32,10 @@ struct ATTUNE_EXPORT score_study_options {
   /// and handed over in file order, so the output does not depend on it.
   int threads = 0;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp): "chunk-rows". Not
+/// listed: `input` (`describe_options(input_options&)`) and `threads`.
+ATTUNE_EXPORT option_list describe_options(score_study_options& o);
 
 /// One score's summary over the respondents (as `score_summary::column`).
 using score_column_summary = score_summary::column;
