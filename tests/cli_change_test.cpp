@@ -254,7 +254,7 @@ TEST(CliChange, ErrorPaths) {
        "both --functional-norms and --dysfunctional-norms"},
       {"change " + a + " " + b + base + unit_rci + " --lower-better close", "'close' is not one of the scales compared"},
       {"change " + a + " " + b + base + unit_rci + " --higher-better anxiety --lower-better anxiety",
-       "both --lower-better and --higher-better"},
+       "--higher-better 'anxiety': the scale is also given as lower-better"},
       {"change " + a + " " + b + base + unit_rci + " --styles kmeans", "styles_method = kmeans: use midpoint, fisher or norms"},
       {"change " + a + " " + b + base + " --sd 1 --reliability 1", "reliability = 1"},
       {"change " + a + " " + b + base + unit_rci + " --scales nosuch", "no score 'nosuch'"},

@@ -12,6 +12,7 @@
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
+#include "option_list_checks.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -161,3 +162,53 @@ TEST(StudyChange, ReportRowsAreFlatWithTheCsvColumns) {
 }
 
 }  // namespace
+
+// describe_options(change_study_options&): names unique beside the input's, every entry sets its
+// member, a bad text names the option and the field; a scale given both ways is refused, in
+// either order.
+TEST(StudyChange, DescribedOptionsSetTheirMembers) {
+  change_study_options o;
+  const attune::option_list list = attune::describe_options(o);
+  const attune::option_list input = attune::describe_options(o.input);
+  attune::test::expect_unique_names({&input, &list});
+  const std::string norms = attune::test::temp_path("chg_options_norms.json");
+  attune::test::write_file(norms, R"({"format":"attune-norms/1","id":"community","population":"community","source":"test",
+    "scales":{"anxiety":{"mean":3,"sd":1.2,"n":100,"population":"community","source":"test"}}})");
+  using attune::test::set_option;
+  set_option(list, "scales", {"anxiety", "close"});
+  set_option(list, "reliability", {"0.85"});
+  set_option(list, "sd", {"anxiety=1.1"});
+  set_option(list, "norms", {norms});
+  set_option(list, "functional-norms", {norms});
+  set_option(list, "dysfunctional-norms", {norms});
+  set_option(list, "cutoff", {"a"});
+  set_option(list, "critical", {"2.5"});
+  set_option(list, "lower-better", {"close"});
+  set_option(list, "higher-better", {"depend"});
+  set_option(list, "styles", {"none"});
+  set_option(list, "rescale", {});
+  set_option(list, "level", {"0.9"});
+  EXPECT_EQ(o.scales, (std::vector<std::string>{"anxiety", "close"}));
+  EXPECT_EQ(o.reliability.all, 0.85);
+  EXPECT_EQ(o.sd.by_score.at("anxiety"), 1.1);
+  ASSERT_TRUE(o.norms && o.functional_norms && o.dysfunctional_norms);
+  EXPECT_EQ(o.norms->id, "community");
+  EXPECT_EQ(o.cutoff, attune::cutoff_kind::a);
+  EXPECT_EQ(o.critical, 2.5);
+  EXPECT_EQ(o.directions.at("close"), attune::change_direction::lower_is_better);
+  EXPECT_EQ(o.directions.at("depend"), attune::change_direction::higher_is_better);
+  EXPECT_FALSE(o.styles_method);
+  EXPECT_TRUE(o.rescale_to_1_7);
+  EXPECT_EQ(o.level, 0.9);
+  set_option(list, "styles", {"fisher"});
+  EXPECT_EQ(o.styles_method, attune::classify_method::fisher);
+  using attune::test::expect_refused;
+  expect_refused(list, "reliability", {"r=x"});
+  expect_refused(list, "functional-norms", {"no-such-table"});
+  expect_refused(list, "cutoff", {"d"});
+  expect_refused(list, "critical", {"abc"});
+  expect_refused(list, "styles", {"bogus"});
+  expect_refused(list, "level", {"x"});
+  expect_refused(list, "higher-better", {"close"});  // lower-better already
+  expect_refused(list, "lower-better", {"depend"});  // higher-better already
+}

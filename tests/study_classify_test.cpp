@@ -17,6 +17,7 @@
 #include "attune/report/json.hpp"
 #include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
+#include "option_list_checks.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -605,4 +606,59 @@ TEST(StudyClassify, HeadWithoutCountsReportsABadCell) {
       EXPECT_GT(parts, 0U);  // rows before the bad one were handed over
     }
   }
+}
+
+// describe_options(classify_study_options&): names unique beside the input's, every entry sets
+// its member, a bad text names the option and the field.
+TEST(StudyClassify, DescribedOptionsSetTheirMembers) {
+  classify_study_options o;
+  const attune::option_list list = attune::describe_options(o);
+  const attune::option_list input = attune::describe_options(o.input);
+  attune::test::expect_unique_names({&input, &list});
+  using attune::test::set_option;
+  set_option(list, "method", {"kmeans"});
+  set_option(list, "rescale", {});
+  set_option(list, "reliability", {"anxiety=0.91", "0.8"});
+  set_option(list, "sd", {"avoidance=1.5"});
+  set_option(list, "norms", {"raas-ledley2006-female"});
+  set_option(list, "prototype", {"secure=2.1:1.9", "fearful=6:6.5"});
+  set_option(list, "forced-choice", {"fc"});
+  set_option(list, "on-cut", {"unclassified"});
+  set_option(list, "starts", {"7"});
+  set_option(list, "seed", {"42"});
+  set_option(list, "probability-threshold", {"0.7"});
+  EXPECT_EQ(o.method, classify_method::kmeans);
+  EXPECT_TRUE(o.rescale_to_1_7);
+  EXPECT_EQ(o.reliability.by_score.at("anxiety"), 0.91);
+  EXPECT_EQ(o.reliability.all, 0.8);
+  EXPECT_EQ(o.sd.by_score.at("avoidance"), 1.5);
+  ASSERT_TRUE(o.norms);
+  EXPECT_EQ(o.norms->id, "raas-ledley2006-female");
+  ASSERT_EQ(o.prototypes.size(), 2U);
+  EXPECT_EQ(o.prototypes[0].style, attune::attachment_style::secure);
+  EXPECT_EQ(o.prototypes[0].anxiety, 2.1);
+  EXPECT_EQ(o.prototypes[0].avoidance, 1.9);
+  EXPECT_EQ(o.prototypes[1].style, attune::attachment_style::fearful);
+  EXPECT_EQ(o.forced_choice_column, "fc");
+  EXPECT_EQ(o.on_cut, attune::cut_tie::unclassified);
+  EXPECT_EQ(o.kmeans_starts, 7);
+  EXPECT_EQ(o.seed, 42U);
+  EXPECT_EQ(o.probability_threshold, 0.7);
+  using attune::test::expect_refused;
+  expect_refused(list, "method", {"lda"});
+  expect_refused(list, "reliability", {"anxiety=abc"});
+  expect_refused(list, "reliability", {"=0.9"});
+  expect_refused(list, "sd", {"inf"});
+  expect_refused(list, "norms", {"no-such-table"});
+  expect_refused(list, "prototype", {"calm=1:1"});
+  expect_refused(list, "prototype", {"secure=2"});
+  expect_refused(list, "on-cut", {"maybe"});
+  expect_refused(list, "starts", {"0"});
+  expect_refused(list, "starts", {"1001"});
+  expect_refused(list, "seed", {"-1"});
+  expect_refused(list, "probability-threshold", {"abc"});
+  // a norm file that is not one: its error, named by the option
+  const std::string bad = attune::test::temp_path("cls_bad_norms.json");
+  attune::test::write_file(bad, "{\"format\":");
+  expect_refused(list, "norms", {bad});
 }

@@ -16,6 +16,7 @@
 #include "attune/report/rows.hpp"
 #include "attune/report/table.hpp"
 #include "profiles_test_data.hpp"
+#include "option_list_checks.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -428,4 +429,84 @@ TEST(StudyProfiles, AStudyHoldingFewerRowsThanItCountsIsRefusedWhenRendered) {
       EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
     }
   }
+}
+
+// describe_options(profiles_study_options&): names unique beside the input's, every entry sets its
+// member, a bad text names the option and the field.
+TEST(StudyProfiles, DescribedOptionsSetTheirMembers) {
+  profiles_study_options o;
+  const attune::option_list list = attune::describe_options(o);
+  const attune::option_list input = attune::describe_options(o.input);
+  attune::test::expect_unique_names({&input, &list});
+  using attune::test::set_option;
+  set_option(list, "on", {"items"});
+  set_option(list, "scores", {"anxiety"});
+  set_option(list, "labels", {"none"});
+  set_option(list, "models", {"VVI", "EEE"});
+  set_option(list, "starts", {"3"});
+  set_option(list, "seed", {"9"});
+  set_option(list, "prior", {});
+  set_option(list, "k", {"2-4"});
+  set_option(list, "bootstrap-lrt", {"5"});
+  EXPECT_EQ(o.on, profile_data::items);
+  EXPECT_EQ(o.scores, std::vector<std::string>{"anxiety"});
+  EXPECT_FALSE(o.labels);
+  EXPECT_EQ(o.mixture.models, (std::vector<covariance_model>{covariance_model::VVI, covariance_model::EEE}));
+  EXPECT_EQ(o.mixture.starts, 3U);
+  EXPECT_EQ(o.mixture.seed, 9U);
+  EXPECT_TRUE(o.mixture.prior);
+  EXPECT_EQ(o.mixture.k_min, 2U);
+  EXPECT_EQ(o.mixture.k_max, 4U);
+  EXPECT_EQ(o.mixture.bootstrap_lrt, 5U);
+  set_option(list, "k", {"3"});
+  set_option(list, "models", {"all"});
+  EXPECT_EQ(o.mixture.k_min, 3U);
+  EXPECT_EQ(o.mixture.k_max, 3U);
+  EXPECT_EQ(o.mixture.models.size(), attune::all_covariance_models.size());
+  using attune::test::expect_refused;
+  expect_refused(list, "on", {"stuff"});
+  expect_refused(list, "labels", {"up"});
+  expect_refused(list, "models", {"XYZ"});
+  expect_refused(list, "starts", {"-1"});
+  expect_refused(list, "k", {"2-x"});
+  expect_refused(list, "k", {"-2"});
+  expect_refused(list, "bootstrap-lrt", {"many"});
+}
+
+// describe_options(cluster_study_options&): the mixture's options reach `profiles` only with
+// compare-profiles, whichever is set first.
+TEST(StudyCluster, DescribedOptionsSetTheirMembers) {
+  attune::cluster_study_options o;
+  const attune::option_list list = attune::describe_options(o);
+  const attune::option_list input = attune::describe_options(o.input);
+  attune::test::expect_unique_names({&input, &list});
+  using attune::test::set_option;
+  set_option(list, "models", {"VVI"});
+  set_option(list, "method", {"ward.D"});
+  set_option(list, "k", {"3"});
+  set_option(list, "max-rows", {"100"});
+  set_option(list, "on", {"items"});
+  EXPECT_FALSE(o.profiles);  // no mixture without compare-profiles
+  EXPECT_EQ(o.ward.method, attune::ward_method::ward_d);
+  EXPECT_EQ(o.k, 3U);
+  EXPECT_EQ(o.ward.max_n, 100U);
+  EXPECT_EQ(o.on, profile_data::items);
+  set_option(list, "compare-profiles", {});
+  ASSERT_TRUE(o.profiles);
+  EXPECT_EQ(o.profiles->models, std::vector<covariance_model>{covariance_model::VVI});
+  set_option(list, "seed", {"11"});  // after compare-profiles
+  set_option(list, "prior", {});
+  EXPECT_EQ(o.profiles->seed, 11U);
+  EXPECT_TRUE(o.profiles->prior);
+  attune::cluster_study_options later;  // compare-profiles first
+  const attune::option_list other = attune::describe_options(later);
+  set_option(other, "compare-profiles", {});
+  set_option(other, "starts", {"4"});
+  ASSERT_TRUE(later.profiles);
+  EXPECT_EQ(later.profiles->starts, 4U);
+  using attune::test::expect_refused;
+  expect_refused(list, "method", {"ward.X"});
+  expect_refused(list, "k", {"x"});
+  expect_refused(list, "max-rows", {"-5"});
+  expect_refused(list, "models", {"XYZ"});
 }

@@ -17,24 +17,6 @@ struct options {
   classify_study_options so;
 };
 
-// "secure=2.1:1.9" -> {secure, anxiety 2.1, avoidance 1.9}.
-std::vector<style_prototype> parse_prototypes(const std::vector<std::string>& entries) {
-  std::vector<style_prototype> out;
-  for (const auto& e : entries) {
-    const auto eq = e.find('=');
-    const auto colon = e.find(':', eq == std::string::npos ? 0 : eq);
-    const auto style = eq == std::string::npos ? std::nullopt : parse_attachment_style(e.substr(0, eq));
-    double a = 0, v = 0;
-    if (colon == std::string::npos || !style || !parse_cell(e.substr(eq + 1, colon - eq - 1), {}, a) ||
-        !parse_cell(e.substr(colon + 1), {}, v) || std::isnan(a) || std::isnan(v)) {
-      throw error(errc::invalid_argument, "--prototype '" + e + "': expected STYLE=ANXIETY:AVOIDANCE, e.g. secure=2.1:1.9",
-                  {.value = e});
-    }
-    out.push_back({*style, a, v});
-  }
-  return out;
-}
-
 void run(options& o) {
   classify_study_options& so = o.so;
   so.input = make_input_options(o.in);
@@ -61,30 +43,8 @@ void add_classify_command(CLI::App& app) {
       app.add_subcommand("classify", "attachment styles (secure, preoccupied, dismissing, fearful) with their uncertainty");
   add_input_flags(*cmd, o->in, {"csv", "json", "table"});
   add_columns_flag(*cmd, o->in);
-  auto& so = o->so;
-  add_choice(*cmd, "--method", so.method, parse_classify_method,
-             "fisher, midpoint, median, norms, kmeans, prototypes, rq or raas",
-             "fisher | midpoint | median | norms | kmeans | prototypes | rq | raas (docs/classification.md)")
-      ->required()
-      ->default_str("");  // required: no default to show
-  cmd->add_flag("--rescale", so.rescale_to_1_7, "fisher: map scores on another range linearly onto 1-7 first (the output says so)");
-  add_score_values(*cmd, "--reliability", so.reliability,
-                   "reliability for the SEM, NAME=VALUE (e.g. anxiety=0.91) or one value for all; default: Cronbach's "
-                   "alpha in this sample");
-  add_score_values(*cmd, "--sd", so.sd, "SD for the SEM, NAME=VALUE or one value; default: this sample's SD");
-  add_norms(*cmd, "--norms", so.norms, "norm table (built-in id or FILE.json): cuts for --method norms, and z/T/percentile columns");
-  cmd->add_option_function<std::vector<std::string>>(
-      "--prototype", [&so](const std::vector<std::string>& e) { so.prototypes = parse_prototypes(e); },
-      "prototypes: STYLE=ANXIETY:AVOIDANCE (2 to 4, distinct styles), e.g. secure=2:2");
-  cmd->add_option("--forced-choice", so.forced_choice_column,
-                  "rq: the column with the forced choice (secure/fearful/preoccupied/dismissing or 1-4 in RQ order: "
-                  "1 secure, 2 fearful, 3 preoccupied, 4 dismissing; empty = none)");
-  add_choice(*cmd, "--on-cut", so.on_cut, parse_cut_tie, "low or unclassified",
-             "split methods: a score exactly on a cut is 'low' or 'unclassified'");
-  add_value(*cmd, "--starts", so.kmeans_starts, "kmeans: random starts (k-means++ seeds)")->check(CLI::Range(1, 1000));
-  add_value(*cmd, "--seed", so.seed, "kmeans: seed");
-  add_value(*cmd, "--probability-threshold", so.probability_threshold,
-            "fisher: a highest probability below this counts as uncertain in the summary");
+  add_options(*cmd, describe_options(o->so));
+  cmd->get_option("--method")->required()->default_str("");  // required: no default to show
   cmd->callback([o] { run(*o); });
 }
 

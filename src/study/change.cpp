@@ -13,6 +13,7 @@
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/option_builders.hpp"
 #include "detail/progress.hpp"
 #include "data/chunk_pipeline.hpp"
 
@@ -202,6 +203,38 @@ void add_styles(change_study& s, const instrument& inst, const std::vector<wave>
 }
 
 }  // namespace
+
+option_list describe_options(change_study_options& o) {
+  using detail::bound_option;
+  // lower-better, higher-better: the scales improving that way; one given the other way already is an error
+  auto direction = [&o](const std::string& name, change_direction d, const std::string& other, std::string help) {
+    auto set = [&o, name, d, other](const std::vector<std::string>& scales) {
+      for (const auto& n : scales) {
+        const auto it = o.directions.find(n);
+        if (it != o.directions.end() && it->second != d && it->second != change_direction::none) {
+          detail::refuse_option_text(name, kField + "directions", n, "the scale is also given as " + other);
+        }
+        o.directions[n] = d;
+      }
+    };
+    return detail::parsed_option(name, kField + "directions", std::move(help), set, std::nullopt, /*list=*/true);
+  };
+  return {
+      bound_option("scales", kField + "scales", "scores to compare (default: anxiety and avoidance)", o.scales),
+      score_values_option("reliability", kField + "reliability", "r_xx for the RCI, NAME=VALUE or one value (default: alpha at the first administration)", o.reliability),
+      score_values_option("sd", kField + "sd", "SD for the RCI, NAME=VALUE or one value (default: norms, else the first administration)", o.sd),
+      norm_table_option("norms", kField + "norms", "norm table (built-in id or FILE.json) giving the SD for the RCI, and cuts for styles norms", o.norms),
+      norm_table_option("functional-norms", kField + "functional_norms", "norm table of a functional population (clinical significance)", o.functional_norms),
+      norm_table_option("dysfunctional-norms", kField + "dysfunctional_norms", "norm table of a dysfunctional population", o.dysfunctional_norms),
+      detail::choice_option("cutoff", kField + "cutoff", "Jacobson-Truax cut-off: a, b or c", o.cutoff, parse_cutoff_kind, {"a", "b", "c"}),
+      bound_option("critical", kField + "critical", "|RCI| beyond this is reliable", o.critical),
+      direction("lower-better", change_direction::lower_is_better, "higher-better", "scales where lower is better (anxiety and avoidance always are)"),
+      direction("higher-better", change_direction::higher_is_better, "lower-better", "scales where higher is better"),
+      detail::choice_option("styles", kField + "styles_method", "style per administration: midpoint, fisher, norms or none", o.styles_method, parse_classify_method, {"midpoint", "fisher", "norms"}),
+      bound_option("rescale", kField + "rescale_to_1_7", "styles fisher: rescale scores onto 1-7", o.rescale_to_1_7),
+      bound_option("level", kField + "level", "confidence level of the group-level intervals", o.level),
+  };
+}
 
 void change_study_options::validate() const {
   input.scoring.validate();

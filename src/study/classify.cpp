@@ -12,6 +12,7 @@
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/option_builders.hpp"
 #include "detail/progress.hpp"
 #include "data/chunk_pipeline.hpp"
 #include "detail/parallel.hpp"
@@ -227,6 +228,40 @@ classify_study study_head(const instrument& inst, const classify_study_options& 
 }
 
 }  // namespace
+
+option_list describe_options(classify_study_options& o) {
+  using detail::bound_option;
+  using detail::choice_option;
+  // "secure=2.1:1.9" -> {secure, anxiety 2.1, avoidance 1.9}
+  auto prototypes = [&o](const std::vector<std::string>& entries) {
+    std::vector<style_prototype> out;
+    for (const auto& e : entries) {
+      const auto eq = e.find('=');
+      const auto colon = e.find(':', eq == std::string::npos ? 0 : eq);
+      const auto style = eq == std::string::npos ? std::nullopt : parse_attachment_style(e.substr(0, eq));
+      double a = 0, v = 0;
+      if (colon == std::string::npos || !style || !parse_cell(e.substr(eq + 1, colon - eq - 1), {}, a) ||
+          !parse_cell(e.substr(colon + 1), {}, v) || std::isnan(a) || std::isnan(v)) {
+        detail::refuse_option_text("prototype", kField + "prototypes", e, "expected STYLE=ANXIETY:AVOIDANCE, e.g. secure=2.1:1.9");
+      }
+      out.push_back({*style, a, v});
+    }
+    o.prototypes = std::move(out);
+  };
+  return {
+      choice_option("method", kField + "method", "fisher | midpoint | median | norms | kmeans | prototypes | rq | raas (docs/classification.md)", o.method, parse_classify_method, {"fisher", "midpoint", "median", "norms", "kmeans", "prototypes", "rq", "raas"}),
+      bound_option("rescale", kField + "rescale_to_1_7", "fisher: map scores on another range linearly onto 1-7 first (the output says so)", o.rescale_to_1_7),
+      score_values_option("reliability", kField + "reliability", "reliability for the SEM, NAME=VALUE (e.g. anxiety=0.91) or one value for all; default: Cronbach's alpha in this sample", o.reliability),
+      score_values_option("sd", kField + "sd", "SD for the SEM, NAME=VALUE or one value; default: this sample's SD", o.sd),
+      norm_table_option("norms", kField + "norms", "norm table (built-in id or FILE.json): cuts for method norms, and z/T/percentile columns", o.norms),
+      detail::parsed_option("prototype", kField + "prototypes", "prototypes: STYLE=ANXIETY:AVOIDANCE (2 to 4, distinct styles), e.g. secure=2:2", prototypes, std::nullopt, /*list=*/true),
+      bound_option("forced-choice", kField + "forced_choice_column", "rq: the column with the forced choice (secure/fearful/preoccupied/dismissing or 1-4 in RQ order: 1 secure, 2 fearful, 3 preoccupied, 4 dismissing; empty = none)", o.forced_choice_column),
+      choice_option("on-cut", kField + "on_cut", "split methods: a score exactly on a cut is 'low' or 'unclassified'", o.on_cut, parse_cut_tie, {"low", "unclassified"}),
+      bound_option("starts", kField + "kmeans_starts", "kmeans: random starts (k-means++ seeds)", o.kmeans_starts, {1, 1000}),
+      bound_option("seed", kField + "seed", "kmeans: seed", o.seed),
+      bound_option("probability-threshold", kField + "probability_threshold", "fisher: a highest probability below this counts as uncertain in the summary", o.probability_threshold),
+  };
+}
 
 void classify_study_options::validate() const {
   input.scoring.validate();

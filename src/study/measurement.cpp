@@ -7,6 +7,7 @@
 #include "attune/analyses/reliability.hpp"
 #include "attune/core/error.hpp"
 #include "detail/number_text.hpp"
+#include "detail/option_builders.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -29,6 +30,47 @@ void score_values::validate(std::string_view field, const std::function<bool(dou
   };
   for (const auto& [name, v] : by_score) check(v, "['" + name + "']", "");
   if (all) check(*all, "", " (every score)");
+}
+
+option_info score_values_option(std::string name, std::string field, std::string help, score_values& member) {
+  auto set = [&member, name, field](const std::vector<std::string>& entries) {
+    score_values out;
+    for (const auto& e : entries) {
+      const auto eq = e.find('=');
+      const std::string score = eq == std::string::npos ? std::string() : e.substr(0, eq);
+      double v = 0.0;
+      if ((eq != std::string::npos && score.empty()) ||
+          !parse_cell(eq == std::string::npos ? e : e.substr(eq + 1), {}, v) || !std::isfinite(v)) {
+        detail::refuse_option_text(name, field, e, "expected NAME=NUMBER (e.g. anxiety=0.91) or a number");
+      }
+      if (eq == std::string::npos) {
+        out.all = v;
+      } else {
+        out.by_score[score] = v;
+      }
+    }
+    member = std::move(out);
+  };
+  return detail::parsed_option(std::move(name), std::move(field), std::move(help), set, std::nullopt, /*list=*/true);
+}
+
+option_info norm_table_option(std::string name, std::string field, std::string help, std::optional<norm_table>& member) {
+  auto set = [&member, name, field](const std::vector<std::string>& t) {
+    const std::string text = t.empty() ? std::string() : t.front();
+    try {
+      member = resolve_norm_table(text);
+    } catch (const error& e) {
+      // "norms: 'x' is neither ...", "norms FILE: ..." (resolve_norm_table): the option's name for "norms"
+      const std::string what = e.what();
+      const bool named = what.rfind("norms: ", 0) == 0 || what.rfind("norms ", 0) == 0;
+      error_details d = e.details();
+      if (!d.value) d.value = text;
+      if (!d.option) d.option = field;
+      if (!d.rule) d.rule = "option_text";
+      throw error(e.code(), named ? name + what.substr(5) : name + ": " + what, d);
+    }
+  };
+  return detail::parsed_option(std::move(name), std::move(field), std::move(help), set);
 }
 
 std::vector<const subscale*> subscales_of(const instrument& inst, std::string_view score) {

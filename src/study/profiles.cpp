@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <charconv>
 #include <limits>
+#include <memory>
 
 #include "attune/analyses/scoring.hpp"
 #include "attune/core/error.hpp"
 #include "detail/enum_names.hpp"
 #include "detail/number_text.hpp"
+#include "detail/option_builders.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -350,6 +353,107 @@ void copy_prepared(Study& s, prepared& p, const instrument& inst, profile_data o
 
 std::string_view to_string(profile_data d) noexcept { return detail::enum_name(data_names, d); }
 std::optional<profile_data> parse_profile_data(std::string_view s) noexcept { return detail::enum_parse(data_names, s); }
+
+namespace {
+
+// on, scores and labels of a profiles or cluster study (`field`: its options' prefix).
+template <class StudyOptions>
+option_list data_options(StudyOptions& o, const std::string& field) {
+  return {
+      detail::choice_option("on", field + "on", "fit the instrument's scores or its keyed items: scores | items", o.on, parse_profile_data, {"scores", "items"}),
+      detail::bound_option("scores", field + "scores", "the instrument's scores to fit (on scores) or to show (on items); default: anxiety,avoidance", o.scores),
+      detail::choice_option("labels", field + "labels", "name four groups on the attachment plane against: midpoint (of the response range) | sample_mean | none", o.labels, parse_label_reference, {"midpoint", "sample_mean"}),
+  };
+}
+
+// models, starts, seed and prior of a mixture (`what`: what they apply to, for the help).
+option_list mixture_option_list(mixture_options& m, const std::string& what) {
+  const std::string choices = "EII, VII, EEI, VEI, EVI, VVI, EEE, VEE, EVE, VVE, EEV, VEV, EVV, VVV or all";
+  auto models = [&m, choices](const std::vector<std::string>& names) {
+    std::vector<covariance_model> out;
+    for (const auto& name : names) {
+      if (name == "all" || name == "ALL") {
+        out.assign(all_covariance_models.begin(), all_covariance_models.end());
+        continue;
+      }
+      const auto model = parse_covariance_model(name);
+      if (!model) detail::refuse_option_text("models", "mixture_options.models", name, "use " + choices);
+      out.push_back(*model);
+    }
+    m.models = std::move(out);
+  };
+  std::string shown;
+  for (const covariance_model model : m.models) shown += (shown.empty() ? "" : ",") + std::string(to_string(model));
+  option_info prior = detail::parsed_option(
+      "prior", "mixture_options.prior",
+      what + ": the conjugate prior of Fraley & Raftery (mclust's defaults), so that no profile can collapse (EII, VII, EEI, VVI, EEE, VVV only)",
+      [&m](const std::vector<std::string>&) { m.prior = mixture_prior{}; });
+  prior.form = option_info::form_kind::toggle;
+  return {
+      detail::parsed_option("models", "mixture_options.models", what + ": mclust covariance models, comma-separated: " + choices, models, shown, /*list=*/true),
+      detail::bound_option("starts", "mixture_options.starts", what + ": starts per model and K (the hierarchical one, then random)", m.starts),
+      detail::bound_option("seed", "mixture_options.seed", what + ": seed of the random starts, the subset and the bootstrap", m.seed),
+      prior,
+  };
+}
+
+// "3" -> 3..3, "1-6" -> 1..6.
+void set_k_range(mixture_options& m, const std::string& text) {
+  auto number = [](std::string_view s, std::size_t& v) {
+    const auto [p, e] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return e == std::errc() && p == s.data() + s.size() && !s.empty();
+  };
+  std::size_t lo = 0, hi = 0;
+  const std::size_t dash = text.find('-');
+  const bool ok = dash == std::string::npos ? number(text, lo) && ((hi = lo), true)
+                                            : number(std::string_view(text).substr(0, dash), lo) &&
+                                                  number(std::string_view(text).substr(dash + 1), hi);
+  if (!ok) detail::refuse_option_text("k", "mixture_options.k_min", text, "expected N or MIN-MAX, e.g. 1-6");
+  m.k_min = lo;
+  m.k_max = hi;
+}
+
+}  // namespace
+
+option_list describe_options(profiles_study_options& o) {
+  mixture_options& m = o.mixture;
+  option_list list = data_options(o, kProfiles);
+  for (option_info& e : mixture_option_list(m, "mixture")) list.push_back(std::move(e));
+  list.push_back(detail::parsed_option(
+      "k", "mixture_options.k_min", "numbers of profiles to fit: N or MIN-MAX (at most 20)",
+      [&m](const std::vector<std::string>& t) { set_k_range(m, t.empty() ? std::string() : t.front()); },
+      std::to_string(m.k_min) + "-" + std::to_string(m.k_max)));
+  list.push_back(detail::bound_option("bootstrap-lrt", "mixture_options.bootstrap_lrt", "bootstrap likelihood-ratio test of K against K - 1 profiles (best model): replicates, 0 = none", m.bootstrap_lrt));
+  return list;
+}
+
+option_list describe_options(cluster_study_options& o) {
+  option_list list = data_options(o, kCluster);
+  // The mixture's options go to a copy until compare-profiles asks for the mixture, and to
+  // `profiles` too once it is set, so that the order they are set in does not matter.
+  const std::string what = "with compare-profiles";
+  auto staged = std::make_shared<mixture_options>(o.profiles.value_or(mixture_options{}));
+  option_list mixture = mixture_option_list(*staged, what);
+  for (std::size_t i = 0; i < mixture.size(); ++i) {
+    mixture[i].set = [&o, staged, what, i](const std::vector<std::string>& t) {
+      mixture_option_list(*staged, what)[i].set(t);
+      if (o.profiles) mixture_option_list(*o.profiles, what)[i].set(t);
+    };
+    list.push_back(std::move(mixture[i]));
+  }
+  list.push_back(detail::choice_option("method", "ward_options.method", "ward.D2 (Ward's minimum variance) | ward.D (R's older variant)", o.ward.method, parse_ward_method, {"ward.D2", "ward.D"}));
+  list.push_back(detail::bound_option("k", kCluster + "k", "cut the tree into k clusters", o.k));
+  list.push_back(detail::bound_option("max-rows", "ward_options.max_n", "the most rows clustered: the n(n-1)/2 distances take 4 n^2 bytes (20000 rows: 1.6 GB)", o.ward.max_n));
+  option_info compare = detail::parsed_option(
+      "compare-profiles", kCluster + "profiles",
+      "also fit a mixture with k profiles to the same data and give the adjusted Rand index of the two",
+      [&o, staged](const std::vector<std::string>&) {
+        if (!o.profiles) o.profiles = *staged;
+      });
+  compare.form = option_info::form_kind::toggle;
+  list.push_back(std::move(compare));
+  return list;
+}
 
 void profiles_study_options::validate() const {
   input.scoring.validate();

@@ -25,6 +25,7 @@
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
 #include "attune/study/measurement.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -60,6 +61,14 @@ struct ATTUNE_EXPORT change_study_options {
   ///         `error_details::option` set.
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp), bound to `o`: scales,
+/// reliability and sd (NAME=VALUE entries or one number), norms, functional-norms and
+/// dysfunctional-norms (a built-in id or a norm file: `resolve_norm_table`), cutoff, critical,
+/// lower-better and higher-better (scales added to `directions`; a scale given both ways is an
+/// error), styles (or none), rescale and level. Not listed: `input`
+/// (`describe_options(input_options&)`; its id is required here).
+ATTUNE_EXPORT option_list describe_options(change_study_options& o);
 
 /// One scale compared.
 struct ATTUNE_EXPORT change_scale {

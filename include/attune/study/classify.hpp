@@ -25,6 +25,7 @@
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
 #include "attune/study/measurement.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -75,6 +76,13 @@ struct ATTUNE_EXPORT classify_study_options {
   ///         table, a reliability outside [0, 1], an SD not > 0, a threshold outside (0, 1].
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp), bound to `o`: method,
+/// rescale, reliability and sd (NAME=VALUE entries or one number), norms (a built-in id or a
+/// norm file: `resolve_norm_table`), prototype (STYLE=ANXIETY:AVOIDANCE entries), forced-choice,
+/// on-cut, starts (1 to 1000), seed and probability-threshold. Not listed: `input`
+/// (`describe_options(input_options&)`), `threads`, `head_without_counts` and `held_bytes`.
+ATTUNE_EXPORT option_list describe_options(classify_study_options& o);
 
 /// Where a classification rule comes from and how well it is confirmed (docs/classification.md).
 struct ATTUNE_EXPORT method_provenance {

@@ -18,6 +18,8 @@
 #include "attune/core/warning.hpp"
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
+#include "attune/keys/norms.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -36,6 +38,21 @@ struct ATTUNE_EXPORT score_values {
   /// `error_details::option` = `field`.
   void validate(std::string_view field, const std::function<bool(double)>& ok, std::string_view rule) const;
 };
+
+/// An option (study/option_info.hpp) that sets `member` from a list of entries, each NAME=VALUE
+/// (a score's name or role: "anxiety=0.91") or one number for every score; the studies' lists
+/// (`describe_options`) use it for their reliabilities and SDs. Its setter replaces `member`.
+/// @throws attune::error from the setter: "NAME 'ENTRY': expected NAME=NUMBER ..." (`option_info::set`).
+ATTUNE_EXPORT option_info score_values_option(std::string name, std::string field, std::string help,
+                                              score_values& member);
+
+/// An option that sets `member` to the norm table its text names: a built-in id or the path of a
+/// JSON norm file (`resolve_norm_table`).
+/// @throws attune::error from the setter: those of `resolve_norm_table` with `name` in place of the
+///         "norms" their messages start with (else "NAME: " before the message); option = `field`,
+///         value = the text and rule "option_text" where the error did not set them.
+ATTUNE_EXPORT option_info norm_table_option(std::string name, std::string field, std::string help,
+                                            std::optional<norm_table>& member);
 
 /// The subscales behind a score: the subscale itself, or those of a composite's parts
 /// (recursively, each once). @throws attune::error (invalid_argument) when `inst` has no score

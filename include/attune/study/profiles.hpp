@@ -48,6 +48,7 @@
 #include "attune/data/responses.hpp"
 #include "attune/keys/instrument.hpp"
 #include "attune/study/input.hpp"
+#include "attune/study/option_info.hpp"
 
 ATTUNE_BEGIN_NAMESPACE
 
@@ -88,6 +89,13 @@ struct ATTUNE_EXPORT profiles_study_options {
   ///         own rules.
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp), bound to `o`: on,
+/// scores, labels (or none), the mixture's models (names, or all), starts, seed and prior (a
+/// toggle: mclust's default prior), k (N or MIN-MAX: `mixture.k_min` and `k_max`) and
+/// bootstrap-lrt. Not listed: `input` (`describe_options(input_options&)`), the mixture's
+/// tolerances, iterations, subset, bootstrap model and starts, threads and progress.
+ATTUNE_EXPORT option_list describe_options(profiles_study_options& o);
 
 /// The latent profiles of a data set.
 struct ATTUNE_EXPORT profiles_study {
@@ -154,6 +162,14 @@ struct ATTUNE_EXPORT cluster_study_options {
   /// @throws attune::error (invalid_argument) naming the field, value and rule.
   void validate() const;
 };
+
+/// The options of `o` a front end sets from text (study/option_info.hpp), bound to `o`: on,
+/// scores, labels (or none), models, starts, seed and prior of the mixture compared, method
+/// (ward.D2 or ward.D), k, max-rows (`ward.max_n`) and compare-profiles (a toggle that sets
+/// `profiles`). The mixture's options apply to `profiles` once compare-profiles sets it,
+/// whichever is set first; without it they change nothing. Not listed: `input`
+/// (`describe_options(input_options&)`), the threads of `ward` and `profiles`.
+ATTUNE_EXPORT option_list describe_options(cluster_study_options& o);
 
 /// Ward's clustering of a data set, cut at k.
 struct ATTUNE_EXPORT cluster_study {
