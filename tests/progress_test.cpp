@@ -407,3 +407,12 @@ TEST(Progress, CancelStopsTheQualityStreamOfAFile) {
 }
 
 }  // namespace
+
+// The progress line the command line draws (core/progress.hpp, progress_text).
+TEST(ProgressText, BarPercentAndCountsOrTheCountAlone) {
+  EXPECT_EQ(attune::progress_text({"bootstrap", 330, 1000}), "bootstrap [#########---------------------]  33% 330/1000");
+  EXPECT_EQ(attune::progress_text({"read", 0, 50}, 10), "read [----------]   0% 0/50");
+  EXPECT_EQ(attune::progress_text({"read", 50, 50}, 10), "read [##########] 100% 50/50");
+  EXPECT_EQ(attune::progress_text({"read", 70, 50}, 10), "read [##########] 100% 70/50");  // past the total: a full bar
+  EXPECT_EQ(attune::progress_text({"cfa", 120, 0}), "cfa 120");
+}

@@ -3,14 +3,10 @@
 
 #include "attune/core/limits.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <iostream>
-#include <limits>
 #include <map>
 #include <set>
 #include <algorithm>
-
 
 namespace attune::cli {
 
@@ -23,8 +19,9 @@ void add_input_flags(CLI::App& cmd, input_flags& o, const std::vector<std::strin
   if (instrument_required) inst->required();
   add_options(cmd, describe_options(o.options));
   add_output_flags(cmd, o, formats);
-  add_value(cmd, "--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
-      ->check(CLI::NonNegativeNumber);
+  cmd.add_option("--threads", o.threads, "worker threads (0 = all cores); results never depend on it")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   // Input limits (docs/limits.md) beside the library's: raise them for files that really are this large.
   cmd.add_option_function<int>(
          "--max-json-depth", [](int levels) { set_json_depth_limit(levels); },
@@ -56,39 +53,6 @@ void refuse_keep(const input_flags& o, const std::string& command) {
   if (o.options.keep.empty()) return;
   throw error(errc::invalid_argument, "--keep carries columns to per-respondent rows (score, classify, quality, change); `" +
                                           command + "` writes none: drop --keep");
-}
-
-score_values parse_score_values(const std::string& flag, const std::vector<std::string>& entries) {
-  score_values out;
-  for (const auto& e : entries) {
-    const auto eq = e.find('=');
-    const std::string name = eq == std::string::npos ? std::string() : e.substr(0, eq);
-    const std::string value = eq == std::string::npos ? e : e.substr(eq + 1);
-    double v = 0.0;
-    if ((eq != std::string::npos && name.empty()) || !parse_cell(value, {}, v) || !std::isfinite(v)) {
-      throw error(errc::invalid_argument, flag + " '" + e + "': expected NAME=NUMBER (e.g. anxiety=0.91) or a number",
-                  {.value = e});
-    }
-    if (eq == std::string::npos) {
-      out.all = v;
-    } else {
-      out.by_score[name] = v;
-    }
-  }
-  return out;
-}
-
-CLI::Option* add_score_values(CLI::App& cmd, const std::string& name, score_values& member, const std::string& help) {
-  return cmd
-      .add_option_function<std::vector<std::string>>(
-          name, [&member, name](const std::vector<std::string>& e) { member = parse_score_values(name, e); }, help)
-      ->delimiter(',');
-}
-
-CLI::Option* add_norms(CLI::App& cmd, const std::string& name, std::optional<norm_table>& member,
-                       const std::string& help) {
-  return cmd.add_option_function<std::string>(
-      name, [&member](const std::string& id) { member = resolve_norm_table(id); }, help);
 }
 
 CLI::Option* add_save_state(CLI::App& cmd, std::string& path, const std::string& what) {
@@ -128,6 +92,9 @@ void write_text(const input_flags& o, const std::string& text, std::vector<std::
   write_output_file(o.output, text, output_file_options{o.inputs(std::move(more_inputs))});
 }
 
+namespace {
+
+// `text` with the library's option fields named by their flags.
 std::string in_cli_terms(std::string text) {
   // the fields that the library's warnings name (its errors carry error_details.option instead)
   static const std::pair<const char*, const char*> terms[] = {
@@ -138,6 +105,7 @@ std::string in_cli_terms(std::string text) {
       {"classify_options.rescale_to_1_7", "--rescale"},
       {"classify_study_options.rescale_to_1_7", "--rescale"},
       {"row_options.columns", "--columns"},
+      {"read_options.items must", "--items must"},
   };
   for (const auto& [field, flag] : terms) {
     const std::string f = field, g = flag;
@@ -145,12 +113,6 @@ std::string in_cli_terms(std::string text) {
   }
   return text;
 }
-
-void in_cli_terms(std::vector<std::string>& texts) {
-  for (auto& t : texts) t = in_cli_terms(std::move(t));
-}
-
-namespace {
 
 // The command-line flag of a library options field whose flag is not named like the field (a
 // field "x_options.lz_min" whose command has --lz-min needs no entry: `flag_of`).
@@ -160,32 +122,17 @@ const std::map<std::string, std::string>& option_flags() {
       {"row_options.columns", "--columns NAME[,NAME...]"},
       {"json_depth_limit", "--max-json-depth N"},
       {"reversed", "--reverse"},
-      {"reliability_study_options.reversed", "--reverse"},
       {"instrument", "--instrument (a built-in id from `attune instruments`, or an instrument file)"},
       {"classify_options.range", "--scale MIN-MAX"},
       {"classify_options.rescale_to_1_7", "--rescale"},
       {"classify_options.norm_anxiety_mean", "--norms ID|FILE.json"},
       {"classify_options.prototypes", "--prototype STYLE=ANXIETY:AVOIDANCE"},
       {"classify_options.kmeans_starts", "--starts"},
-      {"classify_study_options.rescale_to_1_7", "--rescale"},
-      {"classify_study_options.reliability", "--reliability NAME=VALUE"},
-      {"classify_study_options.sd", "--sd NAME=VALUE"},
-      {"classify_study_options.norms", "--norms ID|FILE.json"},
-      {"classify_study_options.prototypes", "--prototype STYLE=ANXIETY:AVOIDANCE"},
       {"classify_study_options.forced_choice_column", "--forced-choice COLUMN"},
-      {"classify_study_options.kmeans_starts", "--starts"},
-      {"change_study_options.reliability", "--reliability NAME=VALUE"},
-      {"change_study_options.sd", "--sd NAME=VALUE"},
-      {"change_study_options.norms", "--norms ID|FILE.json"},
       {"change_study_options.directions", "--lower-better / --higher-better"},
-      {"change_study_options.styles_method", "--styles"},
-      {"change_study_options.rescale_to_1_7", "--rescale"},
       {"mixture_options.k_min", "--k MIN-MAX"},
       {"mixture_options.k_max", "--k MIN-MAX"},
-      {"ward_options.max_n", "--max-rows"},
-      {"irt_fit_study_options.reversed", "--reverse"},
       {"grm_options.unused_categories", "--unused-categories drop (the category is left out of that item, with a warning)"},
-      {"cat_options.stop.se", "--stop-se"},
       {"cat_simulation_options.n", "-n"},
       {"grm_simulation_options.n", "-n"},
       {"quality_study_options.bank", "--bank (a bank of the instrument's items, e.g. from `attune irt fit --instrument`)"},
@@ -284,6 +231,9 @@ void add_options(CLI::App& cmd, const option_list& options, const std::map<std::
   }
 }
 
+namespace {
+
+// A warning in the command line's terms, with its option's flag when the message does not name it.
 std::string warning_text(const warning& w) {
   std::string text = in_cli_terms(w.message);
   const auto flag = w.option.empty() ? std::nullopt : flag_of(w.option);
@@ -292,6 +242,8 @@ std::string warning_text(const warning& w) {
   if (text.find(name) == std::string::npos) text += " (see " + *flag + ")";
   return text;
 }
+
+}  // namespace
 
 void print_warnings(const std::vector<warning>& warnings) {
   end_progress();
@@ -314,11 +266,9 @@ std::string message_with_hint(const error& e) {
            "answers that are not categories as missing with --out-of-range missing";
   } else if (rule == "out_of_range") {
     const std::string v = e.value().value_or("");
-    hint = looks_like_missing_code(v) ? "if " + v + " means no answer, give --missing " + v +
-                                            "; otherwise give the data's range with --scale MIN-MAX, or treat such "
-                                            "values as missing with --out-of-range missing"
-                                      : "give the data's range with --scale MIN-MAX, or treat such values as missing "
-                                        "with --out-of-range missing";
+    const std::string fix = "give the data's range with --scale MIN-MAX, or treat such values as missing with "
+                            "--out-of-range missing";
+    hint = looks_like_missing_code(v) ? "if " + v + " means no answer, give --missing " + v + "; otherwise " + fix : fix;
   } else if (auto it = rule_hints().find(rule); it != rule_hints().end()) {
     hint = it->second;
   } else if (e.option() == std::optional<std::string>("instrument") && e.source()) {

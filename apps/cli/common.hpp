@@ -5,22 +5,17 @@
 #include <CLI/CLI.hpp>
 #include <map>
 #include <memory>
-#include <optional>
 #include <ostream>
 #include <string>
-#include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "attune/core/error.hpp"
 #include "attune/core/warning.hpp"
 #include "attune/io/output_file.hpp"
 #include "attune/keys/instrument.hpp"
-#include "attune/keys/norms.hpp"
 #include "attune/report/format.hpp"
 #include "attune/report/rows.hpp"
 #include "attune/study/input.hpp"
-#include "attune/study/measurement.hpp"
 #include "attune/study/option_info.hpp"
 
 namespace attune::cli {
@@ -65,64 +60,9 @@ void refuse_keep(const input_flags& o, const std::string& command);
 /// The instrument named by --instrument, or none (nullptr) when it was not given.
 std::unique_ptr<instrument> optional_instrument(const input_flags& o);
 
-/// The value of an enum flag through its `parse_<enum>`, or an error naming the flag, the text and
-/// the choices (`choices`: "low or unclassified").
-template <class E>
-E parse_choice(const std::string& flag, const std::string& text, std::optional<E> (*parse)(std::string_view) noexcept,
-               const std::string& choices) {
-  if (auto v = parse(text)) return *v;
-  throw error(errc::invalid_argument, flag + " '" + text + "': use " + choices, {.value = text});
-}
-
-/// "NAME=VALUE" entries (e.g. anxiety=0.91), or a lone number for every score, as `score_values`.
-score_values parse_score_values(const std::string& flag, const std::vector<std::string>& entries);
-
 // ---- flags bound to the library's options ------------------------------------------------------
 // A flag sets a member of the study's options struct directly, and --help shows the member's own
 // value as the default: the library's defaults are the command line's, stated once.
-
-template <class T>
-struct is_list : std::false_type {};
-template <class T>
-struct is_list<std::vector<T>> : std::true_type {};
-
-/// A value (or a comma-separated list) into `member`.
-template <class T>
-CLI::Option* add_value(CLI::App& cmd, const std::string& name, T& member, const std::string& help) {
-  CLI::Option* opt = cmd.add_option(name, member, help);
-  if constexpr (is_list<T>::value) {
-    opt->delimiter(',');
-  } else {
-    opt->capture_default_str();
-  }
-  return opt;
-}
-
-/// An enum by its `parse_<enum>` name (an error names the flag, the text and `choices`); with an
-/// optional member, "none" leaves it empty.
-template <class E>
-CLI::Option* add_choice(CLI::App& cmd, const std::string& name, E& member,
-                        std::optional<E> (*parse)(std::string_view) noexcept, const std::string& choices,
-                        const std::string& help) {
-  return cmd
-      .add_option_function<std::string>(
-          name, [&member, name, parse, choices](const std::string& t) { member = parse_choice(name, t, parse, choices); },
-          help)
-      ->default_str(std::string(to_string(member)));
-}
-template <class E>
-CLI::Option* add_choice(CLI::App& cmd, const std::string& name, std::optional<E>& member,
-                        std::optional<E> (*parse)(std::string_view) noexcept, const std::string& choices,
-                        const std::string& help) {
-  return cmd
-      .add_option_function<std::string>(
-          name,
-          [&member, name, parse, choices](const std::string& t) {
-            member = t == "none" ? std::nullopt : std::optional<E>(parse_choice(name, t, parse, choices));
-          },
-          help)
-      ->default_str(member ? std::string(to_string(*member)) : "none");
-}
 
 /// A flag --NAME for each of the library's described options (study/option_info.hpp): its help,
 /// the form of its value and its default come from the library, and the library's setter parses
@@ -130,11 +70,6 @@ CLI::Option* add_choice(CLI::App& cmd, const std::string& name, std::optional<E>
 /// option ({"respondents", "-n"}).
 void add_options(CLI::App& cmd, const option_list& options, const std::map<std::string, std::string>& short_names = {});
 
-/// NAME=VALUE entries, or one value for every score (`parse_score_values`).
-CLI::Option* add_score_values(CLI::App& cmd, const std::string& name, score_values& member, const std::string& help);
-/// A norm table: a built-in id or FILE.json (`resolve_norm_table`).
-CLI::Option* add_norms(CLI::App& cmd, const std::string& name, std::optional<norm_table>& member,
-                       const std::string& help);
 /// --save-state FILE: the shard's state instead of the results (`what`: what the state holds).
 CLI::Option* add_save_state(CLI::App& cmd, std::string& path, const std::string& what);
 /// Writes a state to --save-state FILE (atomically; never one of the files the command reads).
@@ -155,17 +90,8 @@ class output {
 /// Writes `text` to -o FILE or standard output (atomically), refusing the files the command reads.
 void write_text(const input_flags& o, const std::string& text, std::vector<std::string> more_inputs = {});
 
-/// `text` with the library's option fields (scoring_options.range = 1-5, ...) named by their
-/// command-line flags (--scale 1-5, ...).
-std::string in_cli_terms(std::string text);
-void in_cli_terms(std::vector<std::string>& texts);
-
-/// A warning in the command line's terms: its message with the options fields named by their
-/// flags (`in_cli_terms`), and its option's flag when the message does not already name it.
-std::string warning_text(const warning& w);
-
-/// "attune: warning: ..." lines on standard error (`warning_text`); an analysis's text warnings
-/// take the option their text names.
+/// "attune: warning: ..." lines on standard error, with the library's option fields named by their
+/// flags (scoring_options.range = 1-5: --scale 1-5) and the flag of the warning's option added.
 void print_warnings(const std::vector<warning>& warnings);
 void print_warnings(const std::vector<std::string>& warnings);
 

@@ -86,7 +86,8 @@ void add_simulate(CLI::App& irt) {
   auto* cmd = irt.add_subcommand("simulate", "answers simulated from an item bank's graded response model (seeded)");
   cmd->add_option("--bank", o->bank, "the item bank (JSON)")->required();
   add_options(*cmd, describe_options(o->so), {{"respondents", "-n"}});
-  add_value(*cmd, "--threads", o->so.threads, "worker threads (0 = all cores; the answers never depend on it)");
+  cmd->add_option("--threads", o->so.threads, "worker threads (0 = all cores; the answers never depend on it)")
+      ->capture_default_str();
   add_output_flags(*cmd, o->in, {"csv", "json", "table"},
                    "csv (the answers, default), json (answers and true thetas) or table");
   cmd->callback([o] {

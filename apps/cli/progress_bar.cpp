@@ -9,7 +9,6 @@
 #include <string>
 
 namespace attune::cli {
-
 namespace {
 
 bool quiet = false;
@@ -23,10 +22,7 @@ extern "C" void on_interrupt(int) {
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the program at once
 }
 
-constexpr int kBarWidth = 30;
-
-// "bootstrap [##########--------------------]  33% 330/1000", or "cfa 120" when the total is
-// unknown; redrawn in place with a carriage return.
+// The library's progress line, redrawn in place with a carriage return.
 void draw(const progress_event& e) {
   using clock = std::chrono::steady_clock;
   static clock::time_point last_draw;
@@ -37,18 +33,7 @@ void draw(const progress_event& e) {
   if (bar_drawn && std::string(e.stage) == last_stage && !ends && now - last_draw < std::chrono::milliseconds(100)) return;
   last_draw = now;
   last_stage = e.stage;
-  std::string line = "\r\033[K" + std::string(e.stage) + " ";
-  if (e.total > 0) {
-    const double share = static_cast<double>(e.done) / static_cast<double>(e.total);
-    const int filled = static_cast<int>(share * kBarWidth);
-    line += "[" + std::string(static_cast<std::size_t>(filled), '#') +
-            std::string(static_cast<std::size_t>(kBarWidth - filled), '-') + "] ";
-    const std::string percent = std::to_string(static_cast<int>(share * 100.0));
-    line += std::string(3 - std::min<std::size_t>(3, percent.size()), ' ') + percent + "% " + std::to_string(e.done) + "/" +
-            std::to_string(e.total);
-  } else {
-    line += std::to_string(e.done);
-  }
+  const std::string line = "\r\033[K" + progress_text(e);
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
   bar_drawn = true;

@@ -1,11 +1,6 @@
-// The command line's progress bar (presentation only: the library sends progress_events).
-//
-// A bar on standard error while a long computation runs, drawn only when standard error is a
-// terminal and --quiet is not given; nothing otherwise, so pipes, logs and tests see no
-// progress text. Ctrl-C during a long computation (from its first report until the command
-// writes its output) sets the library's cancel flag: the command stops with "attune: error:
-// ...: cancelled by the caller" (exit 1) and writes no output file; a second Ctrl-C ends the
-// program at once. Elsewhere Ctrl-C keeps its default.
+// The command line's progress bar (presentation only: the library sends progress_events): drawn
+// on standard error only when it is a terminal and --quiet is not given. Ctrl-C during a long
+// computation sets the library's cancel flag; a second one ends the program (docs/cli.md).
 #pragma once
 
 #include <CLI/CLI.hpp>

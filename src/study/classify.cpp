@@ -254,7 +254,7 @@ option_list describe_options(classify_study_options& o) {
       score_values_option("reliability", kField + "reliability", "reliability for the SEM, NAME=VALUE (e.g. anxiety=0.91) or one value for all; default: Cronbach's alpha in this sample", o.reliability),
       score_values_option("sd", kField + "sd", "SD for the SEM, NAME=VALUE or one value; default: this sample's SD", o.sd),
       norm_table_option("norms", kField + "norms", "norm table (built-in id or FILE.json): cuts for method norms, and z/T/percentile columns", o.norms),
-      detail::parsed_option("prototype", kField + "prototypes", "prototypes: STYLE=ANXIETY:AVOIDANCE (2 to 4, distinct styles), e.g. secure=2:2", prototypes, std::nullopt, /*list=*/true),
+      detail::parsed_option("prototype", kField + "prototypes", "prototypes: STYLE=ANXIETY:AVOIDANCE (2 to 4, distinct styles), e.g. secure=2:2", prototypes, std::nullopt, /*list=*/true, "STYLE=ANXIETY:AVOIDANCE"),
       bound_option("forced-choice", kField + "forced_choice_column", "rq: the column with the forced choice (secure/fearful/preoccupied/dismissing or 1-4 in RQ order: 1 secure, 2 fearful, 3 preoccupied, 4 dismissing; empty = none)", o.forced_choice_column),
       choice_option("on-cut", kField + "on_cut", "split methods: a score exactly on a cut is 'low' or 'unclassified'", o.on_cut, parse_cut_tie, {"low", "unclassified"}),
       bound_option("starts", kField + "kmeans_starts", "kmeans: random starts (k-means++ seeds)", o.kmeans_starts, {1, 1000}),

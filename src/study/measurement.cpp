@@ -51,7 +51,8 @@ option_info score_values_option(std::string name, std::string field, std::string
     }
     member = std::move(out);
   };
-  return detail::parsed_option(std::move(name), std::move(field), std::move(help), set, std::nullopt, /*list=*/true);
+  return detail::parsed_option(std::move(name), std::move(field), std::move(help), set, std::nullopt, /*list=*/true,
+                               "NAME=VALUE");
 }
 
 option_info norm_table_option(std::string name, std::string field, std::string help, std::optional<norm_table>& member) {
@@ -70,7 +71,8 @@ option_info norm_table_option(std::string name, std::string field, std::string h
       throw error(e.code(), named ? name + what.substr(5) : name + ": " + what, d);
     }
   };
-  return detail::parsed_option(std::move(name), std::move(field), std::move(help), set);
+  return detail::parsed_option(std::move(name), std::move(field), std::move(help), set, std::nullopt, false,
+                               "ID|FILE.json");
 }
 
 std::vector<const subscale*> subscales_of(const instrument& inst, std::string_view score) {

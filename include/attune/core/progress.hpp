@@ -25,6 +25,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "attune/core/config.hpp"
@@ -42,6 +43,11 @@ struct ATTUNE_EXPORT progress_event {
   std::uint64_t done = 0;   ///< units done, 0..total
   std::uint64_t total = 0;  ///< units in all; 0 when unknown (an iterative fit stops when it converges)
 };
+
+/// One line of progress for a terminal or a log: "bootstrap [#########---------------------]  33%
+/// 330/1000" (a bar of `bar_width` cells, the percentage, done/total), or "cfa 120" when the total
+/// is unknown. The `attune` command line redraws it in place on standard error.
+ATTUNE_EXPORT std::string progress_text(const progress_event& e, int bar_width = 30);
 
 /// A function that receives progress reports (see the file comment for when and where).
 using progress_callback = std::function<void(const progress_event&)>;
