@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <random>
 #include <sstream>
 #include <string>
 
 #include "attune/study/classify.hpp"
+#include "attune/study/input.hpp"
 #include "attune/study/reliability.hpp"
 #include "attune/study/score.hpp"
 #include "attune/report/json.hpp"
@@ -112,6 +115,112 @@ TEST(AnswerChecks, NegativeAlpha) {
   const auto data = attune::read_responses(in, "pair.csv", inst.item_ids());
   const std::string w = joined(attune::study_score(inst, data, {}).warnings);
   EXPECT_NE(w.find("subscale 's' of pair.csv: alpha is -"), std::string::npos) << w;
+}
+
+// Five items, e reverse keyed but written unreversed, and a quarter of the rows missing one
+// answer: the checks judge the rows that answered all five (the item-rest r of e, computed here
+// from those rows' covariances, is what the warning prints) and say how many they are.
+TEST(AnswerChecks, RowsWithMissingAnswersAreLeftOut) {
+  attune::instrument inst;
+  inst.id = "five";
+  inst.range = {1, 5};
+  inst.items = {{.id = "a"}, {.id = "b"}, {.id = "c"}, {.id = "d"}, {.id = "e", .reversed = true}};
+  inst.subscales = {{.name = "s", .items = {"a", "b", "c", "d", "e"}}};
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> z(0.0, 1.0);
+  const int n = 400, k = 5;
+  Eigen::MatrixXd x(n, k);
+  for (int r = 0; r < n; ++r) {
+    const double trait = z(rng);
+    for (int j = 0; j < k; ++j) x(r, j) = std::clamp(std::round(3 + trait + 0.9 * z(rng)), 1.0, 5.0);
+    if (r % 4 == 1) x(r, r % k) = std::nan("");
+  }
+  attune::responses data;
+  data.item_ids = inst.item_ids();
+  data.source = "five.csv";
+  data.values = x;
+  // the reference: the complete rows, e keyed (6 - x), e's item-rest r from their covariances
+  Eigen::MatrixXd kept(n, k);
+  Eigen::Index rows = 0;
+  for (int r = 0; r < n; ++r) {
+    if (!x.row(r).allFinite()) continue;
+    kept.row(rows) = x.row(r);
+    kept(rows, k - 1) = 6 - x(r, k - 1);
+    ++rows;
+  }
+  kept.conservativeResize(rows, k);
+  const Eigen::MatrixXd centred = kept.rowwise() - kept.colwise().mean();
+  const Eigen::MatrixXd cov = centred.transpose() * centred / static_cast<double>(rows - 1);
+  const Eigen::MatrixXd rest = cov.topLeftCorner(k - 1, k - 1);
+  const double r_e = cov.row(k - 1).head(k - 1).sum() / std::sqrt(cov(k - 1, k - 1) * rest.sum());
+  ASSERT_LT(r_e, -0.2);
+  ASSERT_EQ(rows, 300);
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "the item-rest correlation is negative for e (%.2f)", r_e);
+  const auto w = attune::study_score(inst, data, {}).warnings;
+  const auto keyed = std::find_if(w.begin(), w.end(), [](const attune::warning& one) { return one.message.rfind("subscale 's'", 0) == 0; });
+  ASSERT_NE(keyed, w.end()) << joined(w);
+  EXPECT_NE(keyed->message.find(expected), std::string::npos) << keyed->message << " vs " << expected;
+  EXPECT_NE(keyed->message.find("(over the 300 of 400 rows that answered all its items)"), std::string::npos) << keyed->message;
+  EXPECT_EQ(keyed->item, std::optional<std::string>("e"));
+}
+
+// The sums are exact integers for integer answers: any chunking, and merging in any grouping,
+// gives the same state text; the text reads back to the same state; bad texts are refused.
+TEST(AnswerChecks, SameStateForAnyChunkingAndItReadsBack) {
+  const auto& inst = ecr();
+  auto data = ecr_answers(1000, 7, "Q3");
+  for (Eigen::Index r = 0; r < data.values.rows(); r += 7) data.values(r, r % 36) = std::nan("");
+  attune::input_options options;
+  auto slice = [&](Eigen::Index first, Eigen::Index rows) {
+    attune::responses part;
+    part.item_ids = data.item_ids;
+    part.source = data.source;
+    part.values = data.values.middleRows(first, rows);
+    return part;
+  };
+  attune::answer_checks whole(inst, options);
+  whole.add(data);
+  const std::string text = whole.serialize();
+  EXPECT_EQ(text.rfind("attune-answer-checks 2 2 ", 0), 0u) << text.substr(0, 80);
+  for (const Eigen::Index size : {1, 97, 500}) {
+    attune::answer_checks chunked(inst, options);
+    for (Eigen::Index first = 0; first < 1000; first += size) chunked.add(slice(first, std::min<Eigen::Index>(size, 1000 - first)));
+    EXPECT_EQ(chunked.serialize(), text) << "chunks of " << size;
+  }
+  // four shards, merged as ((a + b) + (c + d))
+  std::vector<attune::answer_checks> shards;
+  for (int s = 0; s < 4; ++s) {
+    shards.emplace_back(inst, options);
+    shards.back().add(slice(250 * s, 250));
+  }
+  shards[0].merge(shards[1]);
+  shards[2].merge(shards[3]);
+  shards[0].merge(shards[2]);
+  EXPECT_EQ(shards[0].serialize(), text);
+  attune::answer_checks back(inst, options);
+  back.restore(text);
+  EXPECT_EQ(back.serialize(), text);
+  EXPECT_EQ(joined(back.warnings("x.csv")), joined(whole.warnings("x.csv")));
+  EXPECT_NE(joined(back.warnings("x.csv")).find("negative for Q3"), std::string::npos);
+  // refusals: the old version, a short text, more complete rows than rows, trailing text
+  auto refused = [&](const std::string& bad, const std::string& says) {
+    attune::answer_checks c(inst, options);
+    try {
+      c.restore(bad);
+      ADD_FAILURE() << "accepted: " << bad.substr(0, 60);
+    } catch (const attune::error& e) {
+      EXPECT_EQ(e.code(), attune::errc::bad_input);
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  };
+  refused("attune-answer-checks 1 2 0x1p+0 0x1.cp+2 36000\nskipped 00\n", "expected 'attune-answer-checks 2");
+  refused(text.substr(0, text.size() / 2), "ends early");
+  std::string more = text;
+  const std::size_t at = more.find("\nsums 18 ") + 9;
+  more.replace(at, more.find(' ', at) - at, "1001");
+  refused(more, "subscale 1: expected 'sums 18 <rows>' (at most 1000 rows)");
+  refused(text + "x", "unexpected text after the last subscale");
 }
 
 // The checks' warnings are structured (issue 12, item 9): the narrower range names its fix

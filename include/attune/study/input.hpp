@@ -83,9 +83,10 @@ ATTUNE_EXPORT std::string id_column_name(const responses& data, const input_opti
 /// Least number of answers in a file before `answer_checks` says that they never reach an end of
 /// the declared range (a few answers may miss an end by chance).
 inline constexpr std::size_t sanity_min_answers = 200;
-/// Least number of rows before `answer_checks` judges a subscale's alpha and item-rest correlations.
+/// Least number of rows before `answer_checks` judges a subscale's alpha and item-rest correlations
+/// (rows that answered every item of the subscale; with `use_moments`, answers of every pair).
 inline constexpr double sanity_min_rows = 30;
-/// Longest subscale whose alpha `answer_checks` judges (its moments cost k x k).
+/// Longest subscale whose alpha `answer_checks` judges.
 inline constexpr std::size_t sanity_max_items = 500;
 
 /// The checks of the answers every study runs (issue 12: mistakes that give wrong numbers without
@@ -93,7 +94,11 @@ inline constexpr std::size_t sanity_max_items = 500;
 /// - the answers of the whole file stay inside a narrower range than declared (nothing above 5
 ///   on a 1-7 instrument): reverse keying then uses the wrong min + max;
 /// - a subscale's keyed items give a negative alpha or a negative item-rest correlation: a wrong
-///   key, or an item that should be (or should not be) reversed.
+///   key, or an item that should be (or should not be) reversed. `add` judges them over the rows
+///   that answered every item of the subscale, from O(k) sums per row (y_i, y_i^2, y_i t, t, t^2
+///   with t the row's keyed total), exact for integer answers in any grouping of the rows; a
+///   caller that has the pairwise moments anyway gives them to `use_moments` instead (reliability,
+///   whose alpha the warning then repeats).
 /// Feed it the answers after the range rule (`apply_range_rule`), before keying.
 class ATTUNE_EXPORT answer_checks {
  public:
@@ -115,11 +120,12 @@ class ATTUNE_EXPORT answer_checks {
   void use_moments(std::size_t index, const pairwise_moments& keyed);
   /// Merges checks of other rows built for the same instrument and options (chunks checked on
   /// several threads, merged in chunk order: the result does not depend on the thread count).
+  /// @throws attune::error (invalid_argument) when a subscale has `use_moments` moments on one side only.
   void merge(const answer_checks& other);
   /// The warnings ("" source: "the data"); none when `input_options.sanity_warnings` is false.
   [[nodiscard]] std::vector<warning> warnings(const std::string& source) const;
-  /// The checks' state as text (for state files, study/state.hpp): the answers' span and count,
-  /// and each subscale's moments.
+  /// The checks' state as text (for state files, study/state.hpp; `attune-answer-checks 2`): the
+  /// answers' span and count, the rows, and each subscale's sums and given moments.
   [[nodiscard]] std::string serialize() const;
   /// Replaces the state with `serialize()` output of checks built for the same instrument and
   /// options. @throws attune::error (bad_input) naming the line on malformed text or a text for

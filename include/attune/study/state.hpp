@@ -18,7 +18,7 @@
 ///
 /// The file format (text, version `state_format_version`):
 /// ```
-/// attune-state 1 reliability                (or correlate, factor, quality)
+/// attune-state 2 reliability                (or correlate, factor, quality)
 /// {"columns":[...],"instrument":{...},"options":{...},"study":"reliability"}   (fingerprint, one line)
 /// rows <N> out_of_range <N>
 /// checks <bytes>            then that many bytes: answer_checks::serialize()
@@ -48,8 +48,8 @@
 
 ATTUNE_BEGIN_NAMESPACE
 
-/// Version of the state file format written (`attune-state 1`); a reader refuses other versions.
-inline constexpr int state_format_version = 1;
+/// Version of the state file format written (`attune-state 2`); a reader refuses other versions.
+inline constexpr int state_format_version = 2;
 /// Largest state file `read_state_file` reads (1 GiB: a 5,000-item scale's exact sums).
 inline constexpr std::size_t max_state_file_bytes = std::size_t{1} << 30;
 
