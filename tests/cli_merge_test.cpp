@@ -328,12 +328,12 @@ TEST_F(CliMergeErrors, MismatchedOptionsNameBothFilesAndTheField) {
 
 TEST_F(CliMergeErrors, WrongVersionTruncatedCorruptAndDirectory) {
   const std::string text = read_file(states[0]);
-  const std::string v2 = dir + "/v2.state";
-  write_file(v2, "attune-state 2" + text.substr(text.find(' ', 13)));
-  auto r = run_cli("merge '" + v2 + "'");
+  const std::string v1 = dir + "/v1.state";
+  write_file(v1, "attune-state 1" + text.substr(text.find(' ', 13)));
+  auto r = run_cli("merge '" + v1 + "'");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("v2.state"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("format version '2'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("v1.state"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("format version '1'"), std::string::npos) << r.err;
 
   const std::string cut = dir + "/cut.state";
   write_file(cut, text.substr(0, text.size() / 2));

@@ -237,7 +237,29 @@ reliability_study study_reliability(const instrument* given, responses data, con
     out.warnings.push_back(std::to_string(out.n_out_of_range) +
                            " answer(s) outside the response range were treated as missing");
   }
-  check_answers(inst, data, options.input, out.warnings);
+  {
+    // As the file path does: pairwise alphas hand their moments to the checks (the warning then
+    // repeats the alpha printed); listwise ones leave them to the checks' complete rows.
+    answer_checks checks(inst, options.input);
+    if (options.reliability.missing == missing_method::pairwise) {
+      checks.add_answers(data);
+      for (std::size_t k = 0; k < inst.subscales.size(); ++k) {
+        const subscale& sub = inst.subscales[k];
+        if (sub.items.size() < 2 || sub.items.size() > sanity_max_items || !options.input.sanity_warnings) continue;
+        pairwise_moments keyed(static_cast<Eigen::Index>(sub.items.size()));
+        try {
+          keyed.add(keyed_items(inst, sub, data.values, options.input.scoring));
+        } catch (const error&) {
+          continue;  // answers too large for sums of squares (1e200): the analysis says so, the check is skipped
+        }
+        checks.use_moments(k, keyed);
+      }
+    } else {
+      checks.add(data);
+    }
+    const auto checked = checks.warnings(data.source);
+    out.warnings.insert(out.warnings.end(), checked.begin(), checked.end());
+  }
   for (const auto& s : inst.subscales) {
     if (s.items.size() < 2 && given != nullptr) {
       out.warnings.push_back("subscale '" + s.name + "' has one item: no internal consistency");
