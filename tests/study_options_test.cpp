@@ -73,13 +73,29 @@ TEST(StudyOptions, FactorRefusesExploratoryOptionsWithCfa) {
   } catch (const attune::error& e) {
     EXPECT_EQ(std::string(e.what()).rfind("cfa fits one factor per subscale by maximum likelihood; factors", 0), 0U);
   }
-  attune::factor_study_options p;
-  const option_list plist = attune::describe_options(p);
-  EXPECT_THROW(option_named(plist, "iterations").set({"5"}), attune::error);  // needs parallel
-  set_option(plist, "parallel", {});
-  set_option(plist, "iterations", {"5"});
-  EXPECT_TRUE(p.parallel);
-  EXPECT_EQ(p.parallel_analysis.replicates, 5);
+  // iterations run the parallel analysis, given before parallel, after it or alone
+  for (const std::vector<std::string>& order :
+       {std::vector<std::string>{"iterations", "parallel"}, {"parallel", "iterations"}, {"iterations"}}) {
+    attune::factor_study_options p;
+    const option_list plist = attune::describe_options(p);
+    for (const auto& name : order) set_option(plist, name, name == "iterations" ? std::vector<std::string>{"5"} : std::vector<std::string>{});
+    EXPECT_TRUE(p.parallel) << order.front();
+    EXPECT_EQ(p.parallel_analysis.replicates, 5) << order.front();
+    EXPECT_NO_THROW(p.validate());
+  }
+  // and, exploratory, they do not go with cfa, in either order
+  for (const bool cfa_first : {true, false}) {
+    attune::factor_study_options p;
+    const option_list plist = attune::describe_options(p);
+    set_option(plist, cfa_first ? "cfa" : "iterations", cfa_first ? std::vector<std::string>{} : std::vector<std::string>{"5"});
+    try {  // (the error names the option given first: the one to drop, or the other)
+      set_option(plist, cfa_first ? "iterations" : "cfa", cfa_first ? std::vector<std::string>{"5"} : std::vector<std::string>{});
+      ADD_FAILURE() << "iterations with cfa";
+    } catch (const attune::error& e) {
+      EXPECT_EQ(e.rule(), std::optional<std::string>("efa_only")) << e.what();
+      EXPECT_EQ(e.option(), option_named(plist, cfa_first ? "cfa" : "iterations").field) << e.what();
+    }
+  }
 }
 
 TEST(StudyOptions, CorrelateScoreAndReportParseTheirOptions) {
