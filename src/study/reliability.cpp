@@ -456,7 +456,7 @@ reliability_study stream_reliability(const instrument* given, const std::string&
   options.input.scoring.validate();
   if (given == nullptr && options.input.read.items.empty()) {
     throw error(errc::invalid_argument,
-                "without an instrument, read_options.items must name the columns that hold the items",
+                "without an instrument, items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
   // The header first (its errors come first), then the instrument of the data's own columns.
@@ -711,7 +711,7 @@ reliability_state accumulate_reliability(const instrument* inst, const std::stri
   }
   if (inst == nullptr && options.input.read.items.empty()) {
     throw error(errc::invalid_argument,
-                "without an instrument, read_options.items must name the columns that hold the items",
+                "without an instrument, items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
   std::error_code missing;
