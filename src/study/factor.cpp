@@ -101,11 +101,11 @@ option_list describe_options(factor_study_options& o) {
                                     if (text != "pearson" && text != "polychoric") detail::refuse_option_text("correlation", "factor_study_options.polychoric", text, "use pearson or polychoric");
                                     o.polychoric = text == "polychoric";
                                   }, o.polychoric ? "polychoric" : "pearson")),
-      ruled(detail::choice_option("scores", "factor_study_options.scores", "factor scores of the respondents: regression, bartlett or tenberge (psych factor.scores); --format csv writes them, json adds them, table shows the weights", o.scores, parse_factor_score_method, {"regression", "bartlett", "tenberge"})),
+      ruled(detail::choice_option("scores", "factor_study_options.scores", "factor scores of the respondents: regression, bartlett or tenberge (psych factor.scores); the csv format writes them, json adds them, the table shows the weights", o.scores, parse_factor_score_method, {"regression", "bartlett", "tenberge"})),
       ruled(cfa),
       ruled(bound_option("parallel", "factor_study_options.parallel", "also run Horn's parallel analysis (psych fa.parallel) and print the suggested number of factors", o.parallel)),
       ruled(iterations),
-      bound_option("seed", "parallel_options.seed", "--parallel: random seed", o.parallel_analysis.seed),
+      bound_option("seed", "parallel_options.seed", "random seed of the parallel analysis", o.parallel_analysis.seed),
   };
 }
 
