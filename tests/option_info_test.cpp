@@ -14,38 +14,16 @@
 #include "attune/study/option_info.hpp"
 #include "attune/study/quality.hpp"
 #include "detail/option_builders.hpp"
+#include "option_list_checks.hpp"
 
 namespace {
 
 using attune::option_info;
 using attune::option_list;
 
-const option_info& find(const option_list& list, const std::string& name) {
-  for (const auto& o : list) {
-    if (o.name == name) return o;
-  }
-  throw std::runtime_error("no option " + name);
-}
-
-// `set(texts)` must throw attune::error naming the option: message "NAME 'TEXT': ...", option =
-// the field, value = the text, rule option_text. Returns the message.
-std::string refused(const option_info& o, const std::vector<std::string>& texts) {
-  try {
-    o.set(texts);
-  } catch (const attune::error& e) {
-    EXPECT_EQ(e.code(), attune::errc::invalid_argument);
-    EXPECT_EQ(e.option(), o.field);
-    EXPECT_EQ(e.rule(), std::optional<std::string>("option_text"));
-    if (!texts.empty()) {  // the text as given, cut to 80 characters
-      const std::string& t = texts.front();
-      EXPECT_EQ(e.value(), t.size() > 80 ? t.substr(0, 77) + "..." : t);
-    }
-    EXPECT_EQ(std::string(e.what()).rfind(o.name + " '", 0), 0u) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << o.name << " accepted the text";
-  return {};
-}
+using attune::test::option_named;
+using attune::test::refused_text;
+using attune::test::set_option;
 
 TEST(OptionBuilders, NumbersParseTheWholeTextAndKeepTheirBounds) {
   double share = 0.5;
@@ -70,15 +48,15 @@ TEST(OptionBuilders, NumbersParseTheWholeTextAndKeepTheirBounds) {
   EXPECT_EQ(blocks, -2);
   EXPECT_EQ(rows, 1000000u);
   EXPECT_EQ(seed, UINT64_MAX);
-  EXPECT_EQ(refused(d, {"abc"}), "share 'abc': expected a number");
-  EXPECT_EQ(refused(d, {"0.5x"}), "share '0.5x': expected a number");
-  EXPECT_EQ(refused(d, {"nan"}), "share 'nan': expected a finite number");
-  EXPECT_EQ(refused(d, {"1.5"}), "share '1.5': must be in [0, 1]");
-  EXPECT_EQ(refused(i, {"2.5"}), "blocks '2.5': expected a whole number");
-  EXPECT_EQ(refused(u, {"-1"}), "rows '-1': expected a whole number, 0 or more");
-  EXPECT_EQ(refused(u, {"1000001"}), "rows '1000001': must be in [0, 1000000]");
-  EXPECT_EQ(refused(s, {"18446744073709551616"}), "seed '18446744073709551616': expected a whole number, 0 or more");
-  EXPECT_EQ(refused(i, {""}), "blocks '': expected a whole number");
+  EXPECT_EQ(refused_text(d, {"abc"}), "share 'abc': expected a number");
+  EXPECT_EQ(refused_text(d, {"0.5x"}), "share '0.5x': expected a number");
+  EXPECT_EQ(refused_text(d, {"nan"}), "share 'nan': expected a finite number");
+  EXPECT_EQ(refused_text(d, {"1.5"}), "share '1.5': must be in [0, 1]");
+  EXPECT_EQ(refused_text(i, {"2.5"}), "blocks '2.5': expected a whole number");
+  EXPECT_EQ(refused_text(u, {"-1"}), "rows '-1': expected a whole number, 0 or more");
+  EXPECT_EQ(refused_text(u, {"1000001"}), "rows '1000001': must be in [0, 1000000]");
+  EXPECT_EQ(refused_text(s, {"18446744073709551616"}), "seed '18446744073709551616': expected a whole number, 0 or more");
+  EXPECT_EQ(refused_text(i, {""}), "blocks '': expected a whole number");
   EXPECT_EQ(share, 0.25);  // a refused text leaves the member as it was
   EXPECT_EQ(blocks, -2);
 }
@@ -112,7 +90,7 @@ TEST(OptionBuilders, OffNumbersOptionalsTextsListsAndToggles) {
   EXPECT_EQ(items, (std::vector<std::string>{"Q1", "Q2"}));
   EXPECT_TRUE(on);
   EXPECT_FALSE(warnings);
-  EXPECT_EQ(refused(o, {"x"}), "se 'x': expected a number");
+  EXPECT_EQ(refused_text(o, {"x"}), "se 'x': expected a number");
 }
 
 TEST(OptionBuilders, EnumsByNameAndNoneEmptiesAnOptionalOne) {
@@ -131,9 +109,9 @@ TEST(OptionBuilders, EnumsByNameAndNoneEmptiesAnOptionalOne) {
   EXPECT_EQ(maybe, std::optional(attune::mahalanobis_method::observed));
   oc.set({"none"});
   EXPECT_FALSE(maybe);
-  EXPECT_EQ(refused(c, {"both"}), "missing 'both': use observed or psych");
-  EXPECT_EQ(refused(oc, {"both"}), "maybe 'both': use observed, psych or none");
-  EXPECT_EQ(refused(c, {std::string(100, 'x')}), "missing '" + std::string(77, 'x') + "...': use observed or psych");
+  EXPECT_EQ(refused_text(c, {"both"}), "missing 'both': use observed or psych");
+  EXPECT_EQ(refused_text(oc, {"both"}), "maybe 'both': use observed, psych or none");
+  EXPECT_EQ(refused_text(c, {std::string(100, 'x')}), "missing '" + std::string(77, 'x') + "...': use observed or psych");
 }
 
 TEST(InputOptionsDescribed, EachNameSetsItsMember) {
@@ -145,18 +123,18 @@ TEST(InputOptionsDescribed, EachNameSetsItsMember) {
     EXPECT_FALSE(o.help.empty()) << o.name;
     EXPECT_TRUE(static_cast<bool>(o.set)) << o.name;
   }
-  find(list, "items").set({"Q1-Q3", "Q5"});
-  find(list, "scale").set({"1-5"});
-  find(list, "missing").set({"0", "99"});
-  find(list, "id").set({"pid"});
-  find(list, "keep").set({"age"});
-  find(list, "skip-rows").set({"2"});
-  find(list, "delimiter").set({"tab"});
-  find(list, "min-answered").set({"0.5"});
-  find(list, "out-of-range").set({"missing"});
-  find(list, "max-record-bytes").set({"1024"});
-  find(list, "max-columns").set({"50"});
-  find(list, "no-sanity-warnings").set({});
+  set_option(list, "items", {"Q1-Q3", "Q5"});
+  set_option(list, "scale", {"1-5"});
+  set_option(list, "missing", {"0", "99"});
+  set_option(list, "id", {"pid"});
+  set_option(list, "keep", {"age"});
+  set_option(list, "skip-rows", {"2"});
+  set_option(list, "delimiter", {"tab"});
+  set_option(list, "min-answered", {"0.5"});
+  set_option(list, "out-of-range", {"missing"});
+  set_option(list, "max-record-bytes", {"1024"});
+  set_option(list, "max-columns", {"50"});
+  set_option(list, "no-sanity-warnings", {});
   EXPECT_EQ(in.read.items, (std::vector<std::string>{"Q1-Q3", "Q5"}));
   ASSERT_TRUE(in.scoring.range);
   EXPECT_EQ(in.scoring.range->min, 1.0);
@@ -171,14 +149,14 @@ TEST(InputOptionsDescribed, EachNameSetsItsMember) {
   EXPECT_EQ(in.read.csv.max_record_bytes, 1024u);
   EXPECT_EQ(in.read.csv.max_columns, 50u);
   EXPECT_FALSE(in.sanity_warnings);
-  find(list, "delimiter").set({";"});
+  set_option(list, "delimiter", {";"});
   EXPECT_EQ(in.read.csv.delimiter, ';');
-  EXPECT_EQ(refused(find(list, "scale"), {"5-1"}), "scale '5-1': expected MIN-MAX with MIN < MAX, e.g. 1-7");
-  EXPECT_EQ(refused(find(list, "missing"), {"na"}), "missing 'na': a missing code must be a number");
-  EXPECT_EQ(refused(find(list, "delimiter"), {"|"}), "delimiter '|': use ',', ';' or tab");
-  EXPECT_EQ(refused(find(list, "out-of-range"), {"drop"}), "out-of-range 'drop': use error or missing");
-  EXPECT_EQ(refused(find(list, "skip-rows"), {"1000001"}), "skip-rows '1000001': must be in [0, 1000000]");
-  EXPECT_EQ(refused(find(list, "max-record-bytes"), {"63"}),
+  EXPECT_EQ(refused_text(option_named(list, "scale"), {"5-1"}), "scale '5-1': expected MIN-MAX with MIN < MAX, e.g. 1-7");
+  EXPECT_EQ(refused_text(option_named(list, "missing"), {"na"}), "missing 'na': a missing code must be a number");
+  EXPECT_EQ(refused_text(option_named(list, "delimiter"), {"|"}), "delimiter '|': use ',', ';' or tab");
+  EXPECT_EQ(refused_text(option_named(list, "out-of-range"), {"drop"}), "out-of-range 'drop': use error or missing");
+  EXPECT_EQ(refused_text(option_named(list, "skip-rows"), {"1000001"}), "skip-rows '1000001': must be in [0, 1000000]");
+  EXPECT_EQ(refused_text(option_named(list, "max-record-bytes"), {"63"}),
             "max-record-bytes '63': must be in [64, 4000000000000000000]");
 }
 
@@ -186,12 +164,12 @@ TEST(InputOptionsDescribed, TheFieldIsTheOneTheLibrarysOwnCheckNames) {
   // a front end maps an error's option back to the option that sets it: the names must agree
   attune::input_options in;
   const option_list list = attune::describe_options(in);
-  find(list, "min-answered").set({"1.5"});  // in range for the text, not for the rule
+  set_option(list, "min-answered", {"1.5"});  // in range for the text, not for the rule
   try {
     in.scoring.validate();
     FAIL() << "min_answered 1.5 was accepted";
   } catch (const attune::error& e) {
-    EXPECT_EQ(e.option(), find(list, "min-answered").field);
+    EXPECT_EQ(e.option(), option_named(list, "min-answered").field);
   }
 }
 
@@ -202,22 +180,22 @@ TEST(QualityOptionsDescribed, NamesAreUniqueWithTheInputOnesAndSetTheIndicesRule
   list.insert(list.end(), own.begin(), own.end());
   std::set<std::string> names;
   for (const auto& o : list) EXPECT_TRUE(names.insert(o.name).second) << o.name;
-  EXPECT_FALSE(find(own, "irv-max").default_text);  // off by default
-  EXPECT_EQ(find(own, "confidence").default_text, std::optional<std::string>("0.999"));
-  find(own, "irv-max").set({"1.5"});
-  find(own, "mahalanobis-missing").set({"psych"});
-  find(own, "evenodd-min-subscales").set({"4"});
-  find(own, "lz-min").set({"-2.5"});
+  EXPECT_FALSE(option_named(own, "irv-max").default_text);  // off by default
+  EXPECT_EQ(option_named(own, "confidence").default_text, std::optional<std::string>("0.999"));
+  set_option(own, "irv-max", {"1.5"});
+  set_option(own, "mahalanobis-missing", {"psych"});
+  set_option(own, "evenodd-min-subscales", {"4"});
+  set_option(own, "lz-min", {"-2.5"});
   EXPECT_EQ(q.quality.irv_max, 1.5);
   EXPECT_EQ(q.quality.mahalanobis_missing, attune::mahalanobis_method::psych);
   EXPECT_EQ(q.quality.evenodd_min_subscales, 4);
   EXPECT_EQ(q.lz_min, -2.5);
-  find(own, "confidence").set({"1.5"});
+  set_option(own, "confidence", {"1.5"});
   try {
     q.validate();
     FAIL() << "a confidence of 1.5 was accepted";
   } catch (const attune::error& e) {
-    EXPECT_EQ(e.option(), find(own, "confidence").field);
+    EXPECT_EQ(e.option(), option_named(own, "confidence").field);
   }
 }
 

@@ -105,7 +105,6 @@ std::string in_cli_terms(std::string text) {
       {"classify_options.rescale_to_1_7", "--rescale"},
       {"classify_study_options.rescale_to_1_7", "--rescale"},
       {"row_options.columns", "--columns"},
-      {"read_options.items must", "--items must"},
   };
   for (const auto& [field, flag] : terms) {
     const std::string f = field, g = flag;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -142,42 +143,49 @@ inline option_info toggle_option(std::string name, std::string field, std::strin
   return o;
 }
 
+/// The one body of the enum options (`choice_option`): `store` keeps the value a text names and
+/// says whether it named one; a text it refuses is "NAME 'TEXT': use a, b or c".
+inline option_info choice_entry(std::string name, std::string field, std::string help, std::string default_text,
+                                std::vector<std::string> choices, std::function<bool(const std::string&)> store) {
+  option_info o{.name = std::move(name), .field = std::move(field), .help = std::move(help)};
+  o.default_text = std::move(default_text);
+  o.choices = std::move(choices);
+  o.set = [store = std::move(store), name = o.name, field = o.field, choices = o.choices](const std::vector<std::string>& t) {
+    const std::string text = t.empty() ? std::string() : t.front();
+    if (!store(text)) refuse_option_text(name, field, text, "use " + choice_list(choices));
+  };
+  return o;
+}
+
+/// Stores the value `parse` finds in `text` into `member` (an enum or an optional one); false when
+/// it finds none.
+template <class M, class E>
+bool store_choice(M& member, std::optional<E> (*parse)(std::string_view) noexcept, const std::string& text) {
+  const std::optional<E> v = parse(text);
+  if (v) member = *v;
+  return v.has_value();
+}
+
 /// An enum member set by its name through `parse` (`parse_<enum>`); with an optional member,
 /// "none" empties it. `choices` are the names, in the order messages list them.
 template <class E>
 option_info choice_option(std::string name, std::string field, std::string help, E& member,
                           std::optional<E> (*parse)(std::string_view) noexcept, std::vector<std::string> choices) {
-  option_info o{.name = std::move(name), .field = std::move(field), .help = std::move(help)};
-  o.default_text = std::string(to_string(member));
-  o.choices = std::move(choices);
-  o.set = [&member, parse, name = o.name, field = o.field, choices = o.choices](const std::vector<std::string>& t) {
-    const std::string text = t.empty() ? std::string() : t.front();
-    if (auto v = parse(text)) {
-      member = *v;
-    } else {
-      refuse_option_text(name, field, text, "use " + choice_list(choices));
-    }
-  };
-  return o;
+  return choice_entry(std::move(name), std::move(field), std::move(help), std::string(to_string(member)),
+                      std::move(choices),
+                      [&member, parse](const std::string& text) { return store_choice(member, parse, text); });
 }
 template <class E>
 option_info choice_option(std::string name, std::string field, std::string help, std::optional<E>& member,
                           std::optional<E> (*parse)(std::string_view) noexcept, std::vector<std::string> choices) {
   choices.push_back("none");
-  option_info o{.name = std::move(name), .field = std::move(field), .help = std::move(help)};
-  o.default_text = member ? std::string(to_string(*member)) : "none";
-  o.choices = std::move(choices);
-  o.set = [&member, parse, name = o.name, field = o.field, choices = o.choices](const std::vector<std::string>& t) {
-    const std::string text = t.empty() ? std::string() : t.front();
-    if (text == "none") {
-      member.reset();
-    } else if (auto v = parse(text)) {
-      member = *v;
-    } else {
-      refuse_option_text(name, field, text, "use " + choice_list(choices));
-    }
-  };
-  return o;
+  return choice_entry(std::move(name), std::move(field), std::move(help),
+                      member ? std::string(to_string(*member)) : "none", std::move(choices),
+                      [&member, parse](const std::string& text) {
+                        if (text != "none") return store_choice(member, parse, text);
+                        member.reset();
+                        return true;
+                      });
 }
 
 /// An option with a parser of its own: one text (`list` false) or the entries of a list.

@@ -25,8 +25,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// `where` begins with what the table is called ("norms FILE, scale 'anx'").
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
-  throw error(errc::bad_input, "norms " + where + ": " + what);
+  throw error(errc::bad_input, where + ": " + what);
 }
 
 double get_number(const nlohmann::json& obj, const char* key, const std::string& where) {
@@ -81,8 +82,11 @@ const scale_norm* norm_table::find(std::string_view scale) const noexcept {
   return nullptr;
 }
 
-void norm_table::validate() const {
-  const std::string table_name = id.empty() ? std::string("(no id)") : id;
+namespace {
+
+// The checks of norm_table::validate, the table called `table_name` in messages.
+void check_table(const norm_table& t, const std::string& table_name) {
+  const auto& scales = t.scales;
   if (scales.empty()) bad(table_name, "no scales");
   for (std::size_t i = 0; i < scales.size(); ++i) {
     const auto& s = scales[i];
@@ -115,33 +119,35 @@ void norm_table::validate() const {
   }
 }
 
-norm_table norm_table_from_json(std::string_view json_text, const std::string& source) {
+// A norm table from its JSON, called `label` + " " + `source` in messages ("norms FILE: ...").
+norm_table table_from_json(std::string_view json_text, const std::string& source, const std::string& label) {
+  const std::string at = label + " " + source;
   // Bounded nesting and numbers that fit a double (issue 10, F10 and F2), then nlohmann.
-  const nlohmann::json j = detail::parse_json_input(json_text, "norms " + source);
-  if (!j.is_object()) bad(source, "the top level must be an object");
-  const std::string format = get_string(j, "format", source, "");
+  const nlohmann::json j = detail::parse_json_input(json_text, at);
+  if (!j.is_object()) bad(at, "the top level must be an object");
+  const std::string format = get_string(j, "format", at, "");
   if (format != "attune-norms/1") {
-    bad(source, "field 'format' must be \"attune-norms/1\"; got " + detail::quoted(format));
+    bad(at, "field 'format' must be \"attune-norms/1\"; got " + detail::quoted(format));
   }
   norm_table t;
-  t.id = get_string(j, "id", source, "");
-  if (t.id.empty()) bad(source, "missing field 'id'");
-  t.instrument = get_string(j, "instrument", source, "");
-  t.description = get_string(j, "description", source, "");
+  t.id = get_string(j, "id", at, "");
+  if (t.id.empty()) bad(at, "missing field 'id'");
+  t.instrument = get_string(j, "instrument", at, "");
+  t.description = get_string(j, "description", at, "");
   if (j.contains("confirmation")) {
-    const std::string c = get_string(j, "confirmation", source, "");
+    const std::string c = get_string(j, "confirmation", at, "");
     t.status = parse_confirmation(c);
     if (!t.status) {
-      bad(source, "confirmation " + detail::quoted(c) + " is not one of author, empirical, secondary, unconfirmed");
+      bad(at, "confirmation " + detail::quoted(c) + " is not one of author, empirical, secondary, unconfirmed");
     }
   }
-  const std::string population = get_string(j, "population", source, "");
-  const std::string src = get_string(j, "source", source, "");
+  const std::string population = get_string(j, "population", at, "");
+  const std::string src = get_string(j, "source", at, "");
   if (!j.contains("scales") || !j.at("scales").is_object() || j.at("scales").empty()) {
-    bad(source, "field 'scales' must be a non-empty object {\"<scale>\": {...}}");
+    bad(at, "field 'scales' must be a non-empty object {\"<scale>\": {...}}");
   }
   for (const auto& [name, s] : j.at("scales").items()) {
-    const std::string w = source + ", scale " + detail::quoted(name);
+    const std::string w = at + ", scale " + detail::quoted(name);
     if (!s.is_object()) bad(w, "must be an object");
     scale_norm n;
     n.scale = name;
@@ -161,16 +167,20 @@ norm_table norm_table_from_json(std::string_view json_text, const std::string& s
     }
     t.scales.push_back(std::move(n));
   }
-  // Validate with the file name in front so that messages point at the file.
-  const std::string id = t.id;
-  t.id = source;
-  t.validate();
-  t.id = id;
+  check_table(t, at);  // with the file name in front, so that messages point at the file
   return t;
 }
 
+}  // namespace
+
+void norm_table::validate() const { check_table(*this, "norms " + (id.empty() ? std::string("(no id)") : id)); }
+
+norm_table norm_table_from_json(std::string_view json_text, const std::string& source) {
+  return table_from_json(json_text, source, "norms");
+}
+
 norm_table load_norm_table(const std::string& path) {
-  return norm_table_from_json(detail::read_text_file(path), path);  // at most 64 MiB (an endless file is an error)
+  return table_from_json(detail::read_text_file(path), path, "norms");  // at most 64 MiB (an endless file is an error)
 }
 
 std::string norm_table_to_json(const norm_table& table) {
@@ -204,7 +214,7 @@ const std::vector<norm_table>& builtin_norm_tables() {
   return tables;
 }
 
-norm_table resolve_norm_table(const std::string& id_or_path) {
+norm_table resolve_norm_table(const std::string& id_or_path, const std::string& name) {
   const std::string l = lower(id_or_path);
   for (const auto& t : builtin_norm_tables()) {
     if (lower(t.id) == l) return t;
@@ -213,11 +223,17 @@ norm_table resolve_norm_table(const std::string& id_or_path) {
   if (!probe) {
     std::string ids;
     for (const auto& t : builtin_norm_tables()) ids += (ids.empty() ? "" : ", ") + t.id;
-    throw error(errc::invalid_argument, "norms: " + detail::quoted(id_or_path) +
+    throw error(errc::invalid_argument, name + ": " + detail::quoted(id_or_path) +
                                             " is neither a built-in norm table (" + ids +
                                             ") nor a readable file");
   }
-  return load_norm_table(id_or_path);
+  std::string text;
+  try {
+    text = detail::read_text_file(id_or_path);  // at most 64 MiB (an endless file is an error)
+  } catch (const error& e) {
+    throw e.with_context(name + ": ");
+  }
+  return table_from_json(text, id_or_path, name);
 }
 
 ATTUNE_END_NAMESPACE

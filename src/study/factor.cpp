@@ -55,7 +55,8 @@ void factor_study_options::validate() const {
 option_list describe_options(factor_study_options& o) {
   using detail::bound_option;
   // Which options were given, for the rules on what goes with what: the exploratory options
-  // (and parallel) do not go with cfa, iterations needs parallel.
+  // (and parallel) do not go with cfa. Iterations ask for the parallel analysis (whatever the order
+  // they and parallel are given in), as replicates ask for a bootstrap in reliability's list.
   auto given = std::make_shared<std::map<std::string, std::string>>();  // name -> field
   // (the error names the field of the option to drop or add)
   const auto refuse = [](const std::string& message, const std::string& field, const char* rule) {
@@ -63,21 +64,17 @@ option_list describe_options(factor_study_options& o) {
   };
   const auto ruled = [given, refuse](option_info opt) {
     opt.set = [given, refuse, set = opt.set, name = opt.name, field = opt.field](const std::vector<std::string>& t) {
-      if (name != "cfa" && name != "iterations" && given->count("cfa") > 0) {
+      if (name != "cfa" && given->count("cfa") > 0) {
         refuse(name + " applies to the exploratory analysis only (drop it, or drop cfa)", given->at("cfa"), "efa_only");
       }
       if (name == "cfa") {
-        for (const char* efa : {"factors", "rotation", "method", "correlation", "scores", "parallel"}) {
+        for (const char* efa : {"factors", "rotation", "method", "correlation", "scores", "parallel", "iterations"}) {
           if (given->count(efa) > 0) {
             refuse(std::string("cfa fits one factor per subscale by maximum likelihood; ") + efa +
                        " applies to the exploratory analysis only (drop it, or drop cfa)",
                    given->at(efa), "efa_only");
           }
         }
-      }
-      if (name == "iterations" && given->count("parallel") == 0) {
-        refuse("iterations sets the simulated data sets of parallel: add parallel", "factor_study_options.parallel",
-               "parallel_required");
       }
       set(t);
       given->emplace(name, field);
@@ -86,6 +83,11 @@ option_list describe_options(factor_study_options& o) {
   };
   option_info cfa = bound_option("cfa", "factor_study_options.analysis", "confirmatory factor analysis instead: one factor per subscale, ML, complete rows only", o.parallel);
   cfa.set = [&o](const std::vector<std::string>&) { o.analysis = factor_analysis_kind::cfa; };
+  option_info iterations = bound_option("iterations", "parallel_options.replicates", "simulated data sets of the parallel analysis (giving them runs it)", o.parallel_analysis.replicates, {1, max_parallel_replicates});
+  iterations.set = [&o, set = iterations.set](const std::vector<std::string>& t) {
+    set(t);
+    o.parallel = true;
+  };
   option_info factors = bound_option("factors", "efa_options.n_factors", "number of exploratory factors (default: number of subscales)", o.efa.n_factors, {1, 1000});
   if (o.efa.n_factors == 0) factors.default_text.reset();  // 0: the number of subscales
   return {
@@ -99,11 +101,11 @@ option_list describe_options(factor_study_options& o) {
                                     if (text != "pearson" && text != "polychoric") detail::refuse_option_text("correlation", "factor_study_options.polychoric", text, "use pearson or polychoric");
                                     o.polychoric = text == "polychoric";
                                   }, o.polychoric ? "polychoric" : "pearson")),
-      ruled(detail::choice_option("scores", "factor_study_options.scores", "factor scores of the respondents: regression, bartlett or tenberge (psych factor.scores); --format csv writes them, json adds them, table shows the weights", o.scores, parse_factor_score_method, {"regression", "bartlett", "tenberge"})),
+      ruled(detail::choice_option("scores", "factor_study_options.scores", "factor scores of the respondents: regression, bartlett or tenberge (psych factor.scores); the csv format writes them, json adds them, the table shows the weights", o.scores, parse_factor_score_method, {"regression", "bartlett", "tenberge"})),
       ruled(cfa),
       ruled(bound_option("parallel", "factor_study_options.parallel", "also run Horn's parallel analysis (psych fa.parallel) and print the suggested number of factors", o.parallel)),
-      ruled(bound_option("iterations", "parallel_options.replicates", "--parallel: simulated data sets", o.parallel_analysis.replicates, {1, max_parallel_replicates})),
-      bound_option("seed", "parallel_options.seed", "--parallel: random seed", o.parallel_analysis.seed),
+      ruled(iterations),
+      bound_option("seed", "parallel_options.seed", "random seed of the parallel analysis", o.parallel_analysis.seed),
   };
 }
 

@@ -21,7 +21,7 @@ responses read_study_data(const std::string& path, const instrument* inst, const
   options.scoring.validate();
   if (inst == nullptr && options.read.items.empty()) {
     throw error(errc::invalid_argument,
-                "without an instrument, read_options.items must name the columns that hold the items",
+                "without an instrument, items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
   // Through the progress stream: the bytes read are reported as stage "read" (one report per

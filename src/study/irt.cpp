@@ -372,8 +372,8 @@ option_list describe_options(irt_fit_study_options& o) {
   grm_options& g = o.grm;
   bank_provenance& p = o.provenance;
   return {
-      bound_option("reverse", "irt_fit_study_options.reversed", "with --items: reverse-keyed columns (needs --scale)", o.reversed),
-      bound_option("name", "grm_options.scale", "with --items: the scale's name in the bank", g.scale),
+      bound_option("reverse", "irt_fit_study_options.reversed", "with items: reverse-keyed columns (needs scale)", o.reversed),
+      bound_option("name", "grm_options.scale", "with items: the scale's name in the bank", g.scale),
       detail::choice_option("unused-categories", "grm_options.unused_categories", "a category nobody chose: error (default) or drop it from that item's model (with a warning)", g.unused_categories, parse_unused_category_rule, {"error", "drop"}),
       detail::choice_option("start", "grm_options.start", "starting values: polychoric (default) or simple (mirt's)", g.start, parse_grm_start, {"polychoric", "simple"}),
       bound_option("tolerance", "grm_options.tolerance", "EM converges when no parameter moves more than this", g.tolerance),
@@ -419,8 +419,8 @@ option_list describe_options(simulation_options& o) {
   return {
       bound_option("respondents", "simulation_options.n", "number of respondents", o.n),
       bound_option("seed", "simulation_options.seed", "random seed", o.seed),
-      bound_option("loading", "simulation_options.loading", "--instrument: item loading on its subscale's trait, in (0, 1)", o.loading),
-      bound_option("correlation", "simulation_options.dimension_correlation", "--instrument: correlation of anxiety and avoidance", o.dimension_correlation),
+      bound_option("loading", "simulation_options.loading", "with an instrument: item loading on its subscale's trait, in (0, 1)", o.loading),
+      bound_option("correlation", "simulation_options.dimension_correlation", "with an instrument: correlation of anxiety and avoidance", o.dimension_correlation),
       bound_option("missing-rate", "simulation_options.missing_rate", "share of answers left empty at random", o.missing_rate),
   };
 }

@@ -59,16 +59,13 @@ option_info norm_table_option(std::string name, std::string field, std::string h
   auto set = [&member, name, field](const std::vector<std::string>& t) {
     const std::string text = t.empty() ? std::string() : t.front();
     try {
-      member = resolve_norm_table(text);
+      member = resolve_norm_table(text, name);  // its messages start with the option's name
     } catch (const error& e) {
-      // "norms: 'x' is neither ...", "norms FILE: ..." (resolve_norm_table): the option's name for "norms"
-      const std::string what = e.what();
-      const bool named = what.rfind("norms: ", 0) == 0 || what.rfind("norms ", 0) == 0;
       error_details d = e.details();
       if (!d.value) d.value = text;
       if (!d.option) d.option = field;
       if (!d.rule) d.rule = "option_text";
-      throw error(e.code(), named ? name + what.substr(5) : name + ": " + what, d);
+      throw error(e.code(), e.what(), d);
     }
   };
   return detail::parsed_option(std::move(name), std::move(field), std::move(help), set, std::nullopt, false,

@@ -85,10 +85,10 @@ option_list describe_options(reliability_study_options& o) {
       detail::choice_option("interval-n", "reliability_options.n_for_intervals", "N for ase and the analytic intervals: effective or rows (psych's row count)", r.n_for_intervals, parse_interval_n, {"effective", "rows"}),
       bootstrap,
       bound_option("seed", "reliability_options.seed", "seed of the bootstrap and of sampled split-halves", r.seed),
-      bound_option("reverse", "reliability_study_options.reversed", "reverse-keyed columns of the --items scale (needs --scale)", o.reversed),
+      bound_option("reverse", "reliability_study_options.reversed", "reverse-keyed columns of the items scale (needs scale)", o.reversed),
       bound_option("ordinal", "reliability_study_options.ordinal", "also ordinal alpha from polychoric correlations", o.ordinal),
       omega,
-      bound_option("icc", "reliability_study_options.icc", "also intraclass correlations of the scale's columns as raters or occasions (test-retest: --items score_t1,score_t2)", o.icc),
+      bound_option("icc", "reliability_study_options.icc", "also intraclass correlations of the scale's columns as raters or occasions (test-retest: items score_t1,score_t2)", o.icc),
   };
 }
 
@@ -478,7 +478,7 @@ reliability_study stream_reliability(const instrument* given, const std::string&
   options.input.scoring.validate();
   if (given == nullptr && options.input.read.items.empty()) {
     throw error(errc::invalid_argument,
-                "without an instrument, read_options.items must name the columns that hold the items",
+                "without an instrument, items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
   // The header first (its errors come first), then the instrument of the data's own columns.
@@ -680,8 +680,8 @@ reliability_study analyze_accumulation(accumulation& a, const std::string& sourc
         throw error(errc::insufficient_data,
                     "scale '" + s.name + "': item " + sr.items[static_cast<std::size_t>(i)] +
                         " has no variance in the merged states; the scale score cannot be recomputed without it "
-                        "from states: run reliability on the data, or name the other items with --items",
-                    {.item = sr.items[static_cast<std::size_t>(i)], .rule = "zero_variance"});
+                        "from states: run reliability on the data, or leave the item out of items",
+                    {.item = sr.items[static_cast<std::size_t>(i)], .option = "read_options.items", .rule = "zero_variance"});
       }
     }
     reliability_options ro = options.reliability;
@@ -733,7 +733,7 @@ reliability_state accumulate_reliability(const instrument* inst, const std::stri
   }
   if (inst == nullptr && options.input.read.items.empty()) {
     throw error(errc::invalid_argument,
-                "without an instrument, read_options.items must name the columns that hold the items",
+                "without an instrument, items must name the columns that hold the items",
                 {.option = "read_options.items", .rule = "items_required"});
   }
   std::error_code missing;

@@ -24,7 +24,7 @@ void report_study_options::validate() const {
 option_list describe_options(report_study_options& o) {
   using detail::bound_option;
   return {
-      bound_option("after", "report_study_options.after", "a second administration (same instrument, matched by --id): the change section", o.after),
+      bound_option("after", "report_study_options.after", "a second administration (same instrument, matched by the id column): the change section", o.after),
       bound_option("parallel", "parallel_replicates", "parallel-analysis replicates of the scree plot (0: none)", o.parallel_replicates, {0, 10000}),
       bound_option("seed", "report_study_options.seed", "seed of the parallel analysis", o.seed),
       detail::toggle_option("no-irt", "report_study_options.irt", "leave out the IRT section (graded response model per scale)", o.irt, false),

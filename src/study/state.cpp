@@ -513,7 +513,7 @@ error mismatch_error(const std::string& fa, const std::string& sa, const std::st
                "cannot merge " + detail::quoted(sa) + " and " + detail::quoted(sb) + ": their states were made with different " +
                    (where.rfind("options", 0) == 0 ? "options" : "inputs") + ": " + where + " is " + va + " in " +
                    detail::quoted(sa) + " but " + vb + " in " + detail::quoted(sb) +
-                   "; save every shard's state with the same instrument, --items and options",
+                   "; save every shard's state with the same instrument, item columns and options",
                {.source = sb, .rule = "state_mismatch"});
 }
 
@@ -630,7 +630,7 @@ std::string state_study(std::string_view text, const std::string& source) {
   const std::string magic = std::string(kMagic) + " ";
   if (first.substr(0, magic.size()) != magic) {
     throw state_error(source, "line 1: not an attune state file (it should begin with 'attune-state " +
-                                  std::to_string(state_format_version) + " <study>'; write one with --save-state)");
+                                  std::to_string(state_format_version) + " <study>'; a study's save-state option writes one)");
   }
   const std::string_view rest = first.substr(magic.size());
   const std::size_t space = rest.find(' ');

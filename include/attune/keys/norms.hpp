@@ -74,8 +74,11 @@ ATTUNE_EXPORT norm_table load_norm_table(const std::string& path);
 ATTUNE_EXPORT std::string norm_table_to_json(const norm_table& table);
 /// The built-in norm tables (SECONDARY only; see the file comment). Immutable.
 ATTUNE_EXPORT const std::vector<norm_table>& builtin_norm_tables();
-/// A built-in table id (case-insensitive) or the path of a JSON norm file.
-/// @throws attune::error (invalid_argument) when it is neither; (io_error, bad_input) from loading.
-ATTUNE_EXPORT norm_table resolve_norm_table(const std::string& id_or_path);
+/// A built-in table id (case-insensitive) or the path of a JSON norm file. `name` is what its
+/// messages call the table: a front end's option ("functional-norms").
+/// @throws attune::error (invalid_argument) "NAME: 'TEXT' is neither a built-in norm table (...) nor
+///         a readable file"; (bad_input) "NAME FILE: ..." from the file's contents, (io_error)
+///         "NAME: ..." from reading it.
+ATTUNE_EXPORT norm_table resolve_norm_table(const std::string& id_or_path, const std::string& name = "norms");
 
 ATTUNE_END_NAMESPACE

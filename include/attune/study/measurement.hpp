@@ -48,9 +48,9 @@ ATTUNE_EXPORT option_info score_values_option(std::string name, std::string fiel
 
 /// An option that sets `member` to the norm table its text names: a built-in id or the path of a
 /// JSON norm file (`resolve_norm_table`).
-/// @throws attune::error from the setter: those of `resolve_norm_table` with `name` in place of the
-///         "norms" their messages start with (else "NAME: " before the message); option = `field`,
-///         value = the text and rule "option_text" where the error did not set them.
+/// @throws attune::error from the setter: those of `resolve_norm_table(text, name)` (messages
+///         "NAME: ..." or "NAME FILE: ..."); option = `field`, value = the text and rule
+///         "option_text" where the error did not set them.
 ATTUNE_EXPORT option_info norm_table_option(std::string name, std::string field, std::string help,
                                             std::optional<norm_table>& member);
 
