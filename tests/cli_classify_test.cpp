@@ -337,6 +337,59 @@ TEST(CliClassify, JsonIsTheLibrarysDocument) {
   EXPECT_EQ(r.out, attune::to_json(attune::study_classify(*attune::find_builtin("rq"), rq, q)));
 }
 
+// --norms and rq stream a file a chunk at a time (12,000 rows: 3 chunks): what the CLI prints is
+// the library's whole-file document, for any thread count; a bad forced choice in a later chunk
+// is an error before any row is printed, naming the row, column and value.
+TEST(CliClassify, NormsAndRqStreamTheWholeFileDocument) {
+  const std::string ecr = temp_path("cls_stream_norms.csv"), rq = temp_path("cls_stream_rq.csv");
+  ASSERT_EQ(run_cli("simulate --instrument ecr-r -n 12000 --seed 4 -o " + ecr).exit_code, 0);
+  const auto sim = run_cli("simulate --instrument rq -n 12000 --seed 5 --missing-rate 0.03");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  std::istringstream in(sim.out);
+  std::ostringstream csv;
+  std::string line;
+  std::getline(in, line);
+  csv << line << ",choice\n";
+  for (int r = 1; std::getline(in, line); ++r) csv << line << "," << (r % 3 == 0 ? "fearful" : r % 3 == 1 ? "3" : "") << "\n";
+  write_file(rq, csv.str());
+  const std::string norms = temp_path("cls_stream_norms.json");
+  write_file(norms, R"({"format": "attune-norms/1", "id": "narrow", "population": "test", "source": "test",
+    "confirmation": "unconfirmed", "scales": {
+    "anxiety": {"mean": 4, "sd": 1.5, "n": 100, "percentiles": [{"score": 3, "percentile": 10}, {"score": 5, "percentile": 90}]},
+    "model_of_self": {"mean": 0, "sd": 3, "n": 100, "percentiles": [{"score": -2, "percentile": 20}, {"score": 2, "percentile": 80}]}}})");
+  attune::classify_study_options o;
+  o.input.read.id_column = "id";
+  o.norms = attune::resolve_norm_table(norms);
+  o.method = attune::classify_method::midpoint;
+  const std::string ecr_doc = attune::to_json(attune::study_classify(*attune::find_builtin("ecr-r"), ecr, o));
+  o.method = attune::classify_method::rq;
+  o.forced_choice_column = "choice";
+  const std::string rq_doc = attune::to_json(attune::study_classify(*attune::find_builtin("rq"), rq, o));
+  EXPECT_NE(ecr_doc.find("lie beyond the percentile table"), std::string::npos);
+  for (const char* threads : {"1", "2"}) {
+    auto r = run_cli("classify " + ecr + " --instrument ecr-r --method midpoint --id id --norms " + norms +
+                     " --format json --threads " + threads);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, ecr_doc);
+    r = run_cli("classify " + rq + " --instrument rq --method rq --id id --forced-choice choice --norms " + norms +
+                " --format json --threads " + threads);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, rq_doc);
+  }
+  std::string bad = csv.str();
+  const std::size_t row_9000 = [&] {
+    std::size_t at = 0;
+    for (int l = 0; l < 9000; ++l) at = bad.find('\n', at) + 1;
+    return bad.find('\n', at);
+  }();
+  bad.insert(row_9000, "x");  // row 9000's forced choice "fearful" -> "fearfulx" (9000 % 3 == 0)
+  write_file(rq, bad);
+  const auto r = run_cli("classify " + rq + " --instrument rq --method rq --id id --forced-choice choice");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("row 9000 (line 9001), column 'choice': forced choice 'fearfulx'"), std::string::npos) << r.err;
+}
+
 TEST(CliClassify, ReadsStandardInput) {
   const std::string csv = make_csv("ecr-r", {{"s", {1.5, 1.5}}}, {"anxiety", "avoidance"});
   const auto r = run_cli("classify - --instrument ecr-r --method midpoint --id id", csv);

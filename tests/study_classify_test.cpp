@@ -559,6 +559,194 @@ TEST(StudyClassify, PastItsRowStoreClassifyFileReadsAgainAndWritesTheSameDocumen
   }
 }
 
+namespace {
+
+// A norm table of `scales` whose percentile tables (lo to hi) are narrower than the scores, so
+// that many chunks hold scores beyond them; unconfirmed, so that the study warns about it.
+attune::norm_table narrow_norms(const std::vector<std::string>& scales, double lo, double hi) {
+  attune::norm_table t;
+  t.id = "narrow";
+  t.description = "made up for a test";
+  t.status = attune::confirmation::unconfirmed;
+  for (const auto& name : scales) {
+    t.scales.push_back({name, (lo + hi) / 2, 1.5, 100, "test", "test", {{lo, 5}, {(lo + hi) / 2, 50}, {hi, 95}}});
+  }
+  return t;
+}
+
+// n simulated RQ respondents (3% missing ratings, many ties) with a forced-choice column `choice`
+// (style names, RQ numbers, empty, NA) and a column `grp`; the choice of data row `bad_row`
+// (1-based; 0: none) is "7".
+std::string rq_csv(int n, int bad_row = 0) {
+  attune::simulation_options sim;
+  sim.n = static_cast<std::size_t>(n);
+  sim.seed = 9;
+  sim.missing_rate = 0.03;
+  std::istringstream in(attune::responses_to_csv(attune::simulate_responses(builtin("rq"), sim)));
+  const char* choices[] = {"secure", "2", "", "preoccupied", "4", "NA", "dismissing", "1"};
+  std::ostringstream out;
+  std::string line;
+  std::getline(in, line);
+  out << line << ",choice,grp\n";
+  for (int r = 1; std::getline(in, line); ++r) {
+    out << line << "," << (r == bad_row ? "7" : choices[r % 8]) << ",g" << r % 3 << "\n";
+  }
+  return out.str();
+}
+
+// What classify_file hands over, written by classify_writer: the document, the study it returns
+// and how many parts came.
+struct streamed {
+  std::string text;
+  attune::classify_study study;
+  std::size_t parts = 0;
+};
+streamed stream_file(const attune::instrument& inst, const std::string& path, const classify_study_options& o,
+                     attune::output_format format) {
+  streamed r;
+  std::ostringstream out;
+  std::optional<attune::classify_writer> writer;
+  r.study = attune::classify_file(
+      inst, path, o, [&](const attune::classify_study& head) { writer.emplace(out, format, head); },
+      [&](const attune::classify_study& part) {
+        ++r.parts;
+        writer->write(part);
+      });
+  writer->finish(r.study);
+  r.text = out.str();
+  return r;
+}
+
+}  // namespace
+
+// Norm scores and rq stream too (issue 18): each part holds its rows' norm scores (and rq's
+// ratings and forced choices), the summaries are merged in file order (the norm n, the scores
+// beyond the percentile table and that warning's count; rq's counts and its missing-rating
+// warning). The document is the whole-file path's in every format, with the rows held, read
+// again, or the SDs read again too (held_bytes), at threads 1 and 2.
+TEST(StudyClassify, NormScoresAndRqStreamTheWholeFileDocument) {
+  const std::string ecr = attune::test::temp_path("classify_stream_norms.csv");
+  attune::simulation_options sim;
+  sim.n = 10000;  // 3 chunks
+  sim.seed = 13;
+  sim.missing_rate = 0.03;
+  attune::test::write_file(ecr, attune::responses_to_csv(attune::simulate_responses(builtin("ecr-r"), sim)));
+  const std::string rq = attune::test::temp_path("classify_stream_rq.csv");
+  attune::test::write_file(rq, rq_csv(10000));
+  using attune::output_format;
+  struct study_case {
+    std::string name;
+    const attune::instrument* inst;
+    std::string path;
+    classify_study_options o;
+    std::vector<output_format> formats = {output_format::json, output_format::csv, output_format::table};
+  };
+  std::vector<study_case> cases;
+  auto add = [&](std::string name, const char* inst, const std::string& path, classify_method m) -> classify_study_options& {
+    cases.push_back({std::move(name), &builtin(inst), path, {}});
+    cases.back().o.method = m;
+    cases.back().o.input.read.id_column = "id";
+    return cases.back().o;
+  };
+  add("midpoint", "ecr-r", ecr, classify_method::midpoint).norms = narrow_norms({"anxiety", "avoidance"}, 2.5, 5.5);
+  {
+    auto& o = add("norms", "ecr-r", ecr, classify_method::norms);
+    o.norms = narrow_norms({"anxiety", "avoidance"}, 3, 5);
+    o.on_cut = attune::cut_tie::unclassified;
+    o.input.keep = {"Q1"};
+  }
+  {
+    auto& o = add("one pass", "ecr-r", ecr, classify_method::midpoint);
+    o.norms = narrow_norms({"avoidance"}, 3, 5);
+    o.reliability.all = 0.9;
+    o.sd.all = 1.0;
+    o.head_without_counts = true;
+    cases.back().formats = {output_format::csv};
+  }
+  {
+    auto& o = add("rq", "rq", rq, classify_method::rq);
+    o.forced_choice_column = "choice";
+    o.norms = narrow_norms({"model_of_self", "model_of_other"}, -3, 3);
+    o.input.keep = {"grp"};
+  }
+  add("rq without a choice", "rq", rq, classify_method::rq).head_without_counts = true;
+  for (const auto& c : cases) {
+    const auto whole = attune::study_classify(*c.inst, c.path, c.o);
+    std::size_t merged = 0;  // the summaries a missing merge would leave at zero
+    for (const auto& n : whole.norm_scores) merged += n.normed.n_outside_table;
+    merged += whole.rq_result ? whole.rq_result->n_missing : whole.result->n_on_cut;
+    EXPECT_GT(merged, 0U) << c.name;
+    for (const auto format : c.formats) {
+      std::ostringstream expected;
+      attune::write_report(expected, format, whole);
+      for (const std::size_t held : {std::size_t{64} << 20, std::size_t{200000}, std::size_t{1000}}) {
+        for (const int threads : {1, 2}) {
+          SCOPED_TRACE(c.name + ", format " + std::string(to_string(format)) + ", " + std::to_string(held) +
+                       " bytes, threads " + std::to_string(threads));
+          classify_study_options o = c.o;
+          o.held_bytes = held;
+          o.threads = threads;
+          const auto s = stream_file(*c.inst, c.path, o, format);
+          EXPECT_EQ(s.parts, 3U);
+          EXPECT_EQ(s.text, expected.str());
+          EXPECT_EQ(attune::all_warnings(s.study), attune::all_warnings(whole));
+          EXPECT_EQ(attune::classify_summary_text(s.study), attune::classify_summary_text(whole));
+        }
+      }
+    }
+  }
+}
+
+// The errors of a streamed rq or norm-scored study are the whole-file path's, raised before any
+// row is handed over: a forced choice that is not a style in the first or a later chunk (the
+// same file, row, line, column, value and rule), a forced-choice column the file lacks, a norm
+// scale without a usable SD.
+TEST(StudyClassify, StreamedRqAndNormsErrorsAreTheWholeFileOnes) {
+  auto expect_same_error = [](const attune::instrument& inst, const std::string& path, const classify_study_options& o,
+                              const std::string& fragment) {
+    const attune::error whole = caught([&] { (void)attune::study_classify(inst, path, o); });
+    bool head = false;
+    std::size_t parts = 0;
+    const attune::error streamed = caught([&] {
+      (void)attune::classify_file(inst, path, o, [&](const attune::classify_study&) { head = true; },
+                                  [&](const attune::classify_study&) { ++parts; });
+    });
+    EXPECT_NE(std::string(whole.what()).find(fragment), std::string::npos) << whole.what();
+    EXPECT_EQ(std::string(streamed.what()), std::string(whole.what()));
+    EXPECT_EQ(streamed.code(), whole.code());
+    EXPECT_EQ(streamed.row(), whole.row());
+    EXPECT_EQ(streamed.line(), whole.line());
+    EXPECT_EQ(streamed.column(), whole.column());
+    EXPECT_EQ(streamed.value(), whole.value());
+    EXPECT_EQ(streamed.rule(), whole.rule());
+    EXPECT_EQ(streamed.option(), whole.option());
+    EXPECT_FALSE(head);
+    EXPECT_EQ(parts, 0U);
+  };
+  const auto& rq = builtin("rq");
+  classify_study_options o;
+  o.method = classify_method::rq;
+  o.forced_choice_column = "choice";
+  for (const int bad_row : {5, 9000}) {
+    SCOPED_TRACE(bad_row);
+    const std::string path = attune::test::temp_path("classify_stream_rq_bad.csv");
+    attune::test::write_file(path, rq_csv(10000, bad_row));
+    for (const int threads : {1, 2}) {
+      o.threads = threads;
+      expect_same_error(rq, path, o, "row " + std::to_string(bad_row) + " (line " + std::to_string(bad_row + 1) +
+                                         "), column 'choice': forced choice '7'");
+    }
+  }
+  const std::string path = attune::test::temp_path("classify_stream_rq_ok.csv");
+  attune::test::write_file(path, rq_csv(10000));
+  o.forced_choice_column = "nosuch";
+  expect_same_error(rq, path, o, "nosuch");
+  o.forced_choice_column.reset();
+  o.norms = narrow_norms({"model_of_self"}, -3, 3);
+  o.norms->scales[0].sd = 0;
+  expect_same_error(rq, path, o, "sd 0");
+}
+
 // One pass: a cell that is not a number in the first chunks (before the head) or in a later batch
 // of chunks (after rows were handed over) is a bad_input error with the whole-file path's message.
 TEST(StudyClassify, HeadWithoutCountsReportsABadCell) {

@@ -66,6 +66,14 @@ std::optional<clinical_status> parse_clinical_status(std::string_view s) noexcep
   return detail::enum_parse(clinical_names, s);
 }
 
+namespace {
+std::string outside_table_warning(std::size_t n_outside, const scale_norm& norm) {
+  const auto& tab = norm.percentiles;
+  return std::to_string(n_outside) + " score(s) of '" + norm.scale + "' lie beyond the percentile table (" +
+         number_text(tab.front().score) + " to " + number_text(tab.back().score) + "); they get the end percentiles";
+}
+}  // namespace
+
 normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores, const scale_norm& norm) {
   if (!(std::isfinite(norm.sd) && norm.sd > 0) || !std::isfinite(norm.mean)) {
     throw error(errc::invalid_argument, "norm_scores: scale " + detail::quoted(norm.scale) + " has mean " +
@@ -102,12 +110,15 @@ normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores, const
       r.percentile(i) = lo->percentile + w * (hi->percentile - lo->percentile);
     }
   }
-  if (r.n_outside_table > 0) {
-    r.warnings.push_back(std::to_string(r.n_outside_table) + " score(s) of '" + norm.scale +
-                         "' lie beyond the percentile table (" + number_text(tab.front().score) + " to " +
-                         number_text(tab.back().score) + "); they get the end percentiles");
-  }
+  if (r.n_outside_table > 0) r.warnings.push_back(outside_table_warning(r.n_outside_table, norm));
   return r;
+}
+
+void merge_summary(normed_scores& total, const normed_scores& part, const scale_norm& norm) {
+  total.n += part.n;
+  total.n_outside_table += part.n_outside_table;
+  total.warnings.clear();  // norm_scores' only warning
+  if (total.n_outside_table > 0) total.warnings.push_back(outside_table_warning(total.n_outside_table, norm));
 }
 
 

@@ -731,15 +731,23 @@ classification classify(const Eigen::Ref<const Eigen::VectorXd>& anxiety,
   return r;
 }
 
+namespace {
+// The counts of every classification's summary (n, each style, unclassified): `part`'s added to `total`'s.
+template <class Summary>
+void add_style_counts(Summary& total, const Summary& part) {
+  total.n += part.n;
+  for (std::size_t k = 0; k < total.counts.size(); ++k) total.counts[k] += part.counts[k];
+  total.n_unclassified += part.n_unclassified;
+}
+}  // namespace
+
 void merge_summary(classification& total, const classification& part, const classify_options& options) {
   if (options.method == classify_method::median || options.method == classify_method::kmeans) {
     throw error(errc::invalid_argument, "merge_summary: method '" + std::string(to_string(options.method)) +
                                             "' takes its cuts from every respondent; its chunks cannot be merged");
   }
   const bool had_on_cut = total.n_on_cut > 0;
-  total.n += part.n;
-  for (std::size_t k = 0; k < total.counts.size(); ++k) total.counts[k] += part.counts[k];
-  total.n_unclassified += part.n_unclassified;
+  add_style_counts(total, part);
   total.n_near_boundary += part.n_near_boundary;
   total.n_uncertain += part.n_uncertain;
   total.n_on_cut += part.n_on_cut;
@@ -766,6 +774,12 @@ std::optional<attachment_style> parse_rq_forced_choice(std::string_view s) noexc
   if (st && *st != attachment_style::unclassified) return st;
   return std::nullopt;
 }
+
+namespace {
+std::string missing_rating_warning(std::size_t n_missing) {
+  return std::to_string(n_missing) + " respondent(s) with a missing rating are unclassified";
+}
+}  // namespace
 
 rq_classification classify_rq(const Eigen::Ref<const Eigen::MatrixXd>& ratings,
                                const std::vector<attachment_style>& forced_choice) {
@@ -849,11 +863,19 @@ rq_classification classify_rq(const Eigen::Ref<const Eigen::MatrixXd>& ratings,
   r.note = "Bartholomew: \"Although the RQ can be used categorically, we do NOT recommend doing "
            "so.\" Prefer the four ratings or model of self / model of other. " +
            std::string(dimensional_use_note());
-  if (r.n < static_cast<std::size_t>(n)) {
-    r.warnings.push_back(std::to_string(static_cast<std::size_t>(n) - r.n) +
-                         " respondent(s) with a missing rating are unclassified");
-  }
+  r.n_missing = static_cast<std::size_t>(n) - r.n;
+  if (r.n_missing > 0) r.warnings.push_back(missing_rating_warning(r.n_missing));
   return r;
+}
+
+void merge_summary(rq_classification& total, const rq_classification& part) {
+  add_style_counts(total, part);
+  total.n_forced_choice_used += part.n_forced_choice_used;
+  total.n_forced_choice_agrees += part.n_forced_choice_agrees;
+  total.n_forced_choice_given += part.n_forced_choice_given;
+  total.n_missing += part.n_missing;
+  total.warnings.clear();  // classify_rq's only warning
+  if (total.n_missing > 0) total.warnings.push_back(missing_rating_warning(total.n_missing));
 }
 
 void raas_options::validate() const {

@@ -90,18 +90,35 @@ Eigen::VectorXd score_column(const score_table& t, const std::string& name) {
   return t.scores.col(static_cast<Eigen::Index>(it - t.names.begin()));
 }
 
-// z, T and percentiles of the output's scores that the norm table covers.
-void add_norms(classify_study& s, const std::optional<norm_table>& table,
-               const std::vector<std::pair<std::string, const Eigen::VectorXd*>>& columns) {
+// The output's two scores (report/classify.cpp names the columns so), in the result that holds
+// them: classification::anxiety holds the anxiety scores, `avoidance` the other one (close-depend
+// for raas).
+std::vector<std::pair<std::string, const Eigen::VectorXd*>> output_scores(const classify_study& s) {
+  if (s.rq_result) return {{"model_of_self", &s.rq_result->model_of_self}, {"model_of_other", &s.rq_result->model_of_other}};
+  if (s.method == classify_method::raas) return {{"close_depend", &s.result->avoidance}, {"anxiety", &s.result->anxiety}};
+  return {{"anxiety", &s.result->anxiety}, {"avoidance", &s.result->avoidance}};
+}
+
+// z, T and percentiles of the output's scores that the norm table covers (per respondent of `s`).
+void add_norm_scores(classify_study& s, const norm_table& table) {
+  for (const auto& [name, x] : output_scores(s)) {
+    if (const scale_norm* n = table.find(name)) s.norm_scores.push_back({name, norm_scores(*x, *n)});
+  }
+}
+
+// The study's warnings about its norm table (after add_norm_scores).
+void add_norm_warnings(classify_study& s, const norm_table& table) {
+  if (s.norm_scores.empty()) s.warnings.push_back("norm table '" + table.id + "' has none of this output's scores");
+  if (table.status && *table.status != confirmation::author && *table.status != confirmation::empirical) {
+    s.warnings.push_back("norm table '" + table.id + "' is " + std::string(to_string(*table.status)) + ": " +
+                         table.description);
+  }
+}
+
+void add_norms(classify_study& s, const std::optional<norm_table>& table) {
   if (!table) return;
-  for (const auto& [name, x] : columns) {
-    if (const scale_norm* n = table->find(name)) s.norm_scores.push_back({name, norm_scores(*x, *n)});
-  }
-  if (s.norm_scores.empty()) s.warnings.push_back("norm table '" + table->id + "' has none of this output's scores");
-  if (table->status && *table->status != confirmation::author && *table->status != confirmation::empirical) {
-    s.warnings.push_back("norm table '" + table->id + "' is " + std::string(to_string(*table->status)) + ": " +
-                         table->description);
-  }
+  add_norm_scores(s, *table);
+  add_norm_warnings(s, *table);
 }
 
 // The extra column holding the forced choice: the one of that name, or the only one (read by
@@ -144,21 +161,44 @@ std::vector<attachment_style> forced_choices(const responses& data, const std::s
   return out;
 }
 
-void classify_rq_study(classify_study& s, const score_table& t, const responses& data,
-                       const classify_study_options& o) {
-  Eigen::MatrixXd ratings(t.scores.rows(), 4);
-  const char* names[4] = {"secure", "fearful", "preoccupied", "dismissing"};  // the RQ item order
-  for (Eigen::Index k = 0; k < 4; ++k) ratings.col(k) = score_column(t, names[k]);
-  if (o.forced_choice_column) s.forced_choice = forced_choices(data, *o.forced_choice_column);
-  s.rq_result = classify_rq(ratings, s.forced_choice);
-  s.scores = {"model_of_self", "model_of_other"};
-  add_norms(s, o.norms, {{"model_of_self", &s.rq_result->model_of_self}, {"model_of_other", &s.rq_result->model_of_other}});
+// The scores of some rows that the streamed methods classify: the two dimension scores (anxiety,
+// avoidance) or, for rq, the four ratings in the RQ item order with the forced choices (none
+// without a forced-choice column).
+struct method_rows {
+  Eigen::MatrixXd x;
+  std::vector<attachment_style> forced_choice;
+};
+
+// The method_rows of `data` (its scores `t`). @throws bad_input for a forced choice that is not a style.
+method_rows rows_of(const instrument& inst, const score_table& t, const responses& data, const classify_study_options& o) {
+  static const std::array<std::string, 4> rq_ratings = {"secure", "fearful", "preoccupied", "dismissing"};
+  const std::array<std::string, 2> dimensions = {inst.anxiety, inst.avoidance};
+  const bool rq = o.method == classify_method::rq;
+  const std::string* names = rq ? rq_ratings.data() : dimensions.data();
+  method_rows m;
+  m.x.resize(t.scores.rows(), rq ? 4 : 2);
+  for (Eigen::Index k = 0; k < m.x.cols(); ++k) m.x.col(k) = score_column(t, names[k]);
+  if (o.forced_choice_column) m.forced_choice = forced_choices(data, *o.forced_choice_column);
+  return m;
+}
+
+// Rows `m` classified into `s` (fisher, midpoint, norms, prototypes: `co`; rq: Bartholomew's
+// rule), with their norm scores.
+void classify_rows(classify_study& s, method_rows m, const classify_options& co, const classify_study_options& o) {
+  if (o.method == classify_method::rq) {
+    s.forced_choice = std::move(m.forced_choice);
+    s.rq_result = classify_rq(m.x, s.forced_choice);
+  } else {
+    s.result = classify(m.x.col(0), m.x.col(1), co);
+  }
+  if (o.norms) add_norm_scores(s, *o.norms);
 }
 
 // The options of `classify` for the two-dimension methods, once the SEMs are known; for fisher
-// also the study's threshold and its warning about an instrument other than the ECR.
+// also the study's threshold and its warning about an instrument other than the ECR (rq: none).
 classify_options two_dimension_options(classify_study& s, const instrument& inst, const classify_study_options& o) {
   classify_options co;
+  if (o.method == classify_method::rq) return co;
   co.method = o.method;
   co.range = s.range;
   co.rescale_to_1_7 = o.rescale_to_1_7;
@@ -210,10 +250,7 @@ void classify_two_dimensions(classify_study& s, const instrument& inst, const sc
     const classify_options co = two_dimension_options(s, inst, o);
     s.result = classify(a, b, co);
   }
-  // classification::anxiety holds the anxiety scores; `avoidance` the other one (close-depend for raas).
-  const Eigen::VectorXd* first_x = raas ? &s.result->avoidance : &s.result->anxiety;
-  const Eigen::VectorXd* second_x = raas ? &s.result->anxiety : &s.result->avoidance;
-  add_norms(s, o.norms, {{first_role, first_x}, {second_role, second_x}});
+  add_norms(s, o.norms);
 }
 
 classify_study study_head(const instrument& inst, const classify_study_options& options) {
@@ -224,7 +261,15 @@ classify_study study_head(const instrument& inst, const classify_study_options& 
   s.range = range_of(inst, options);
   if (options.norms) s.norms = options.norms->id;
   s.forced_choice_column = options.forced_choice_column;
+  if (options.method == classify_method::rq) s.scores = {"model_of_self", "model_of_other"};
   return s;
+}
+
+// The input options of the study: the forced-choice column read with the answers, before the kept ones.
+input_options classify_input(const classify_study_options& o) {
+  input_options in = o.input;
+  if (o.forced_choice_column) in.read.extra_columns = {*o.forced_choice_column};
+  return in;
 }
 
 }  // namespace
@@ -358,7 +403,8 @@ classify_study study_classify(const instrument& inst, responses data, const clas
   s.rows.resize(s.n_rows);
   for (std::size_t i = 0; i < s.n_rows; ++i) s.rows[i] = data.first_row + i;
   if (options.method == classify_method::rq) {
-    classify_rq_study(s, t, data, options);
+    classify_rows(s, rows_of(inst, t, data, options), {}, options);
+    if (options.norms) add_norm_warnings(s, *options.norms);
   } else {
     classify_two_dimensions(s, inst, t, data, options);
   }
@@ -368,8 +414,7 @@ classify_study study_classify(const instrument& inst, responses data, const clas
 classify_study study_classify(const instrument& inst, const std::string& path, const classify_study_options& options) {
   options.validate();
   check_fit(inst, options);
-  input_options in = options.input;
-  if (options.forced_choice_column) in.read.extra_columns = {*options.forced_choice_column};
+  const input_options in = classify_input(options);
   responses data;
   try {
     data = read_study_data(path, &inst, in);
@@ -384,13 +429,15 @@ classify_study study_classify(const instrument& inst, const std::string& path, c
 
 namespace {
 
-// The methods whose rule does not depend on the sample stream a file (the SEMs do, and come from
-// the first reading passes); median and kmeans need every score, rq its forced choices, norm
-// scores are left to the whole-file path, and standard input cannot be read twice.
+// The methods whose rule is each respondent's own stream a file (the SEMs depend on the sample,
+// and come from the first reading passes; norm scores and rq's forced choices are per row):
+// median and kmeans take their cuts or clusters from every score, raas is left to the whole-file
+// path, and standard input cannot be read twice.
 bool streams(const std::string& path, const classify_study_options& o) {
   const bool per_row = o.method == classify_method::fisher || o.method == classify_method::midpoint ||
-                       o.method == classify_method::prototypes;
-  return per_row && path != "-" && !o.norms && !o.forced_choice_column;
+                       o.method == classify_method::norms || o.method == classify_method::prototypes ||
+                       o.method == classify_method::rq;
+  return per_row && path != "-";
 }
 
 // The two scores the two-dimension methods classify.
@@ -435,7 +482,7 @@ std::vector<warning> reading_warnings(std::size_t n_out, const answer_checks& ch
 // as progress stage `stage` (each pass has its own), the cancel flag read at every block.
 detail::chunk_file chunk_source(const instrument& inst, const std::string& path, const classify_study_options& o,
                                 std::string_view stage) {
-  return {.path = path, .item_ids = inst.item_ids(), .read = reading_options(o.input), .progress = o.input.progress,
+  return {.path = path, .item_ids = inst.item_ids(), .read = reading_options(classify_input(o)), .progress = o.input.progress,
           .stage = stage};
 }
 
@@ -446,7 +493,8 @@ detail::chunk_pipeline_options chunk_options(const classify_study_options& o) {
 }
 
 // What the first reading pass keeps of each chunk, so that the sample's SDs and the rows need
-// no second reading of the file: the two scores (16 bytes a row) and, for the rows, the ids and
+// no second reading of the file: the scores the method classifies (method_rows: 16 bytes a row
+// for two scores, 36 for rq's four ratings and forced choice) and, for the rows, the ids and
 // kept columns (about 32 bytes a row for a short id, plus the text of longer ids and of kept
 // cells). Held up to `bound` bytes (classify_study_options::held_bytes): beyond it the ids and kept columns are dropped (the rows are
 // read again, pass 3), and beyond it again with the scores alone, the scores too (the SDs read
@@ -459,26 +507,28 @@ struct row_store {
     std::size_t first_row = 0;
     std::vector<std::string> ids;
     kept_columns kept;
-    Eigen::VectorXd a, b;
+    method_rows m;
   };
   bool rows = true;    // every chunk's ids and kept columns are held
   bool scores = true;  // every chunk's two scores are held
   std::size_t bytes = 0;
   std::vector<chunk> chunks;
 
+  static std::size_t score_bytes(const method_rows& m) {
+    return sizeof(double) * static_cast<std::size_t>(m.x.size()) + sizeof(attachment_style) * m.forced_choice.size();
+  }
   static std::size_t text_bytes(const std::vector<std::string>& v) {
     std::size_t n = v.size() * sizeof(std::string);
     for (const std::string& x : v) n += x.capacity() > 15 ? x.capacity() + 1 : 0;
     return n;
   }
-  // A chunk of pass 1 (its scores `t`; its ids are moved from `data`).
-  void add(responses& data, const score_table& t, const std::array<std::string, 2>& names, const input_options& in) {
+  // A chunk of pass 1 (its rows `m`; its ids are moved from `data`).
+  void add(responses& data, method_rows&& m, const input_options& in) {
     if (!scores) return;
     chunk c;
     c.first_row = data.first_row;
-    c.a = score_column(t, names[0]);
-    c.b = score_column(t, names[1]);
-    bytes += 2 * sizeof(double) * static_cast<std::size_t>(c.a.size());
+    c.m = std::move(m);
+    bytes += score_bytes(c.m);
     if (rows) {
       c.ids = std::move(data.row_ids);
       c.kept = take_kept_columns(data, in);
@@ -493,7 +543,7 @@ struct row_store {
       for (chunk& x : chunks) {
         x.ids = {};
         x.kept = {};
-        bytes += 2 * sizeof(double) * static_cast<std::size_t>(x.a.size());
+        bytes += score_bytes(x.m);
       }
       if (bytes <= bound) return;
     }
@@ -515,11 +565,12 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   classify_study s = study_head(inst, o);
   s.kept.names = o.input.keep;
   const auto names = dimension_scores(inst);
+  const bool dimensions = o.method != classify_method::rq;  // rq: no SEM
   std::array<bool, 2> need_alpha{}, need_sd{};
   for (std::size_t d = 0; d < 2; ++d) {
     const char* role = d == 0 ? "anxiety" : "avoidance";
-    need_alpha[d] = !o.reliability.find(names[d], role);
-    need_sd[d] = !o.sd.find(names[d], role);
+    need_alpha[d] = dimensions && !o.reliability.find(names[d], role);
+    need_sd[d] = dimensions && !o.sd.find(names[d], role);
   }
   // The answer checks' moments of a subscale are those of the alpha of a score that is that
   // subscale alone (its keyed items, in order, are the accumulator's first columns): when every
@@ -532,8 +583,9 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
     if (items < 2 || items > sanity_max_items) continue;
     bool covered = false;
     for (std::size_t d = 0; d < 2; ++d) {
+      if (!need_alpha[d]) continue;
       const auto subs = subscales_of(inst, names[d]);
-      if (need_alpha[d] && subs.size() == 1 && subs[0] == &inst.subscales[k]) {
+      if (subs.size() == 1 && subs[0] == &inst.subscales[k]) {
         subscale_of[d] = k;
         covered = true;
       }
@@ -542,6 +594,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   }
   struct part : checked_chunk {
     std::array<std::optional<reliability_accumulator>, 2> alpha;
+    method_rows rows;
   };
   std::vector<part> parts(detail::chunk_slots(o.threads));
   answer_checks checks(inst, o.input);
@@ -557,6 +610,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
       [&](std::size_t c, responses& chunk) {
         part& p = parts[c];
         p.take(inst, chunk, o, shared);
+        p.rows = rows_of(inst, p.scores, chunk, o);
         for (std::size_t d = 0; d < 2; ++d) {
           p.alpha[d].reset();
           if (!need_alpha[d]) continue;
@@ -576,7 +630,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
         n_out += p.n_out;
         checks.merge(*p.checks);
         summary.add(p.scores);
-        store.add(chunk, p.scores, names, o.input);
+        store.add(chunk, std::move(p.rows), o.input);
         for (std::size_t d = 0; d < 2; ++d) {
           if (p.alpha[d]) {
             if (alpha[d]) {
@@ -606,7 +660,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
   if ((need_sd[0] && count[0] >= 2) || (need_sd[1] && count[1] >= 2)) {
     std::array<double, 2> mean{};
     for (std::size_t d = 0; d < 2; ++d) mean[d] = count[d] > 0 ? sum[d] / static_cast<double>(count[d]) : 0.0;
-    auto add_squares = [&](std::size_t d, const Eigen::VectorXd& x) {
+    auto add_squares = [&](std::size_t d, const Eigen::Ref<const Eigen::VectorXd>& x) {
       for (Eigen::Index i = 0; i < x.size(); ++i) {
         if (std::isfinite(x(i))) ss[d] += (x(i) - mean[d]) * (x(i) - mean[d]);
       }
@@ -614,7 +668,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
     if (store.scores) {  // the scores of pass 1, in file order
       for (const row_store::chunk& c : store.chunks) {
         for (std::size_t d = 0; d < 2; ++d) {
-          if (need_sd[d]) add_squares(d, d == 0 ? c.a : c.b);
+          if (need_sd[d]) add_squares(d, c.m.x.col(static_cast<Eigen::Index>(d)));
         }
       }
     } else {
@@ -629,6 +683,7 @@ std::optional<classify_study> stream_head(const instrument& inst, const std::str
     }
   }
   s.warnings = reading_warnings(n_out, checks, summary, path);
+  if (!dimensions) return s;
   s.scores = {names[0], names[1]};
   bool irregular = false;
   for (std::size_t d = 0; d < 2; ++d) {
@@ -676,28 +731,49 @@ bool sem_needs_sample(const instrument& inst, const classify_study_options& o) {
 }
 
 // Rows classified: the part handed to on_chunk (`head`: the study's head, for the columns), from
-// a chunk's ids, kept columns and first row and its two scores.
+// a chunk's ids, kept columns and first row and its method_rows.
 void classify_part(classify_study& p, const classify_study& head, const instrument& inst,
-                   std::vector<std::string> ids, kept_columns kept, std::size_t first_row, const Eigen::VectorXd& a,
-                   const Eigen::VectorXd& b, const classify_options& co, const classify_study_options& o) {
+                   std::vector<std::string> ids, kept_columns kept, std::size_t first_row, method_rows m,
+                   const classify_options& co, const classify_study_options& o) {
   p = study_head(inst, o);
   p.id_column = head.id_column;
-  p.n_rows = static_cast<std::size_t>(a.size());
+  p.n_rows = static_cast<std::size_t>(m.x.rows());
   p.scores = head.scores;
   p.probability_threshold = head.probability_threshold;
   p.ids = std::move(ids);
   p.kept = std::move(kept);
   p.rows.resize(p.n_rows);
   for (std::size_t i = 0; i < p.n_rows; ++i) p.rows[i] = first_row + i;
-  p.result = classify(a, b, co);
+  classify_rows(p, std::move(m), co, o);
 }
 
 // A chunk classified (its scores `t`).
 void classify_part(classify_study& p, const classify_study& head, const instrument& inst, responses& chunk,
                    const score_table& t, const classify_options& co, const classify_study_options& o) {
-  const auto names = dimension_scores(inst);
+  method_rows m = rows_of(inst, t, chunk, o);
   classify_part(p, head, inst, std::move(chunk.row_ids), take_kept_columns(chunk, o.input), chunk.first_row,
-                score_column(t, names[0]), score_column(t, names[1]), co, o);
+                std::move(m), co, o);
+}
+
+// The study's summary before its rows: that of no respondent (the method's note and fixed
+// warnings; norm scores of no one, so that the head names their columns), and the norm table's
+// warnings, in the whole-file path's order.
+void begin_summary(classify_study& s, const classify_options& co, const classify_study_options& o) {
+  classify_rows(s, {Eigen::MatrixXd(0, o.method == classify_method::rq ? 4 : 2), {}}, co, o);
+  if (o.norms) add_norm_warnings(s, *o.norms);
+}
+
+// A part's summary added to the study's: classification or rq counts and each norm score's
+// (merge_summary, called in file order: the same sums for any thread count).
+void merge_part(classify_study& s, const classify_study& part, const classify_options& co, const classify_study_options& o) {
+  if (s.rq_result) {
+    merge_summary(*s.rq_result, *part.rq_result);
+  } else {
+    merge_summary(*s.result, *part.result, co);
+  }
+  for (std::size_t k = 0; k < s.norm_scores.size(); ++k) {
+    merge_summary(s.norm_scores[k].normed, part.norm_scores[k].normed, *o.norms->find(s.norm_scores[k].score));
+  }
 }
 
 // One reading pass (`head_without_counts`, SEMs given): each chunk is checked, summarised and
@@ -744,7 +820,7 @@ std::optional<classify_study> classify_in_one_pass(const instrument& inst, const
           part& p = parts[c];
           if (!head_given) {
             s.id_column = p.rows.id_column;
-            s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
+            begin_summary(s, co, o);
             in_callback = true;
             on_head(s);
             in_callback = false;
@@ -757,7 +833,7 @@ std::optional<classify_study> classify_in_one_pass(const instrument& inst, const
           in_callback = true;
           on_chunk(p.rows);
           in_callback = false;
-          merge_summary(*s.result, *p.rows.result, co);
+          merge_part(s, p.rows, co, o);
           p = part{};
         });
   } catch (const error& e) {
@@ -785,7 +861,11 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   std::optional<classify_study> head;
   row_store store;
   store.bound = options.held_bytes;
-  if (streams(path, options) && options.head_without_counts && !sem_needs_sample(inst, options)) {
+  // rq needs no SEM, but takes the counting pass all the same: a forced choice that is not a style
+  // is then an error before any row is handed over, as on the whole-file path (and while its rows
+  // fit held_bytes the file is still read once).
+  if (streams(path, options) && options.head_without_counts && options.method != classify_method::rq &&
+      !sem_needs_sample(inst, options)) {
     if (auto s = classify_in_one_pass(inst, path, options, on_head, on_chunk)) return std::move(*s);
   } else if (streams(path, options)) {
     // Any error on the way (a cell that is not a number, an unreadable file) is reported by the
@@ -806,7 +886,7 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
   classify_study& s = *head;
   const classify_options co = two_dimension_options(s, inst, options);
   // The summary: that of no respondent (the method's fixed warnings), with every chunk's added.
-  s.result = classify(Eigen::VectorXd(), Eigen::VectorXd(), co);
+  begin_summary(s, co, options);
   on_head(s);
   if (store.rows) {  // every row held by pass 1: classified without reading the file again
     // A batch of chunks is classified on the workers, then handed over and summed in file order
@@ -819,12 +899,12 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
       const std::size_t n = std::min(batch, store.chunks.size() - first);
       detail::parallel_for(n, options.threads, [&](std::size_t i) {
         row_store::chunk& c = store.chunks[first + i];
-        classify_part(parts[i], s, inst, std::move(c.ids), std::move(c.kept), c.first_row, c.a, c.b, co, options);
+        classify_part(parts[i], s, inst, std::move(c.ids), std::move(c.kept), c.first_row, std::move(c.m), co, options);
         c = row_store::chunk{};
       });
       for (std::size_t i = 0; i < n; ++i) {
         on_chunk(parts[i]);
-        merge_summary(*s.result, *parts[i].result, co);
+        merge_part(s, parts[i], co, options);
       }
     }
     return s;
@@ -840,7 +920,7 @@ classify_study classify_file(const instrument& inst, const std::string& path, co
       },
       [&](std::size_t c, responses&) {
         on_chunk(parts[c]);
-        merge_summary(*s.result, *parts[c].result, co);
+        merge_part(s, parts[c], co, options);
         parts[c] = classify_study{};
       });
   return s;

@@ -55,6 +55,11 @@ struct ATTUNE_EXPORT normed_scores {
 ATTUNE_EXPORT normed_scores norm_scores(const Eigen::Ref<const Eigen::VectorXd>& scores,
                                         const scale_norm& norm);
 
+/// Adds the summary of `part` (`norm_scores` of further respondents against the same `norm`, e.g.
+/// the next chunk of a file) to `total`: n, n_outside_table, and the warning with the summed
+/// count. The per-respondent members of `total` are left as they are.
+ATTUNE_EXPORT void merge_summary(normed_scores& total, const normed_scores& part, const scale_norm& norm);
+
 // ---------------------------------------------------------------------------------------------
 // Reliable change.
 

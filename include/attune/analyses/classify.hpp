@@ -226,6 +226,7 @@ struct ATTUNE_EXPORT rq_classification {
   std::size_t n_forced_choice_used = 0;
   std::size_t n_forced_choice_agrees = 0;  ///< forced choice equals a unique highest rating
   std::size_t n_forced_choice_given = 0;   ///< with a unique highest rating and a forced choice
+  std::size_t n_missing = 0;               ///< respondents with a missing rating (unclassified; not in JSON)
   std::string note;
   std::vector<std::string> warnings;
 };
@@ -242,6 +243,13 @@ struct ATTUNE_EXPORT rq_classification {
 /// @throws attune::error (invalid_argument) when the shapes do not match.
 ATTUNE_EXPORT rq_classification classify_rq(const Eigen::Ref<const Eigen::MatrixXd>& ratings,
                                             const std::vector<attachment_style>& forced_choice = {});
+
+/// Adds the summary of `part` (further respondents classified by `classify_rq`, e.g. the next
+/// chunk of a file) to `total`: n, counts, unclassified, missing and forced-choice counts, and the
+/// missing-rating warning with the summed count. The per-respondent members of `total` are left
+/// as they are (Bartholomew's rule is each respondent's own: the chunks' summaries add up to the
+/// whole file's).
+ATTUNE_EXPORT void merge_summary(rq_classification& total, const rq_classification& part);
 
 /// Parses an RQ forced-choice answer: a style name, or 1-4 in the RQ item order (1 secure,
 /// 2 fearful, 3 preoccupied, 4 dismissing). Empty/NA -> `unclassified` (no answer).

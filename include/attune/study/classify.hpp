@@ -58,14 +58,15 @@ struct ATTUNE_EXPORT classify_study_options {
   /// `classify_file`: worker threads for the chunks (0 = all cores); the result never depends on it.
   int threads = 1;
   /// `classify_file`, when the SEMs need nothing from the sample (`reliability` and `sd` given
-  /// for both scores): hand the head over with the first chunk instead of after a counting pass,
+  /// for both scores; not rq, which takes the counting pass so that a forced choice that is not a
+  /// style is reported before any row): hand the head over with the first chunk instead of after a counting pass,
   /// so that the file is read once, not twice. That head has no row count (0) and none of the
   /// warnings of reading and scoring (the returned study has both); the rows are the same. For
   /// outputs whose head holds neither (CSV: the CLI sets it). An error in the file (a cell that
   /// is not a number at row 150,000) then comes after the rows before it were handed over.
   bool head_without_counts = false;
-  /// `classify_file` (fisher, midpoint, prototypes on a file): the most memory, in bytes, that the
-  /// first reading pass keeps of the rows (each row's two scores, id and kept cells) so that they
+  /// `classify_file` (fisher, midpoint, norms, prototypes, rq on a file): the most memory, in bytes,
+  /// that the first reading pass keeps of the rows (each row's scores, id and kept cells) so that they
   /// are not read again. Past it the ids and kept cells are dropped and the rows read again; past
   /// it with the scores alone, the scores too (each SD not given reads the file once more). The
   /// result never depends on it.
@@ -159,15 +160,18 @@ ATTUNE_EXPORT classify_study study_classify(const instrument& inst, const std::s
 /// per-respondent rows. The writer of the report layer (`classify_writer`) writes exactly the
 /// document of `write_report` for the study `study_classify` returns.
 ///
-/// Methods fisher, midpoint and prototypes on a file stream in bounded memory: the file is read
-/// once for the row count, the answer checks and the moments behind each score's alpha (the SEM).
-/// That pass keeps each row's two scores, id and kept cells, at most `held_bytes` (64 MiB): then each score's SD
+/// Methods fisher, midpoint, norms, prototypes and rq on a file, with or without norm scores,
+/// stream in bounded memory: the file is read once for the row count, the answer checks and the
+/// moments behind each score's alpha (the SEM; rq has none). That pass keeps each row's scores
+/// (two; rq's four ratings and forced choice), id and kept cells, at most `held_bytes` (64 MiB): then each score's SD
 /// (the squared deviations from the mean) comes from the kept scores and the rows are classified
 /// and handed over from memory. Past the bound the rows are read again to classify them, and
 /// past it with the scores alone, once more for each SD not given. With `head_without_counts`
-/// and the SEMs given, the file is read once (the head comes with the first chunk). The others (median and kmeans, whose cuts
-/// or clusters need every score; rq; norm scores) and standard input read the whole input
-/// (`study_classify`) and hand it over as one part.
+/// and the SEMs given, the file is read once (the head comes with the first chunk; not for rq,
+/// whose bad forced choice is reported before any row). Each part holds its rows' norm scores; the
+/// summaries (classification or rq counts, norm n and scores beyond the percentile table) are
+/// merged in file order. The others (median and kmeans, whose cuts or clusters need every score;
+/// raas) and standard input read the whole input (`study_classify`) and hand it over as one part.
 /// @throws as `study_classify`; an exception thrown by `on_head` or `on_chunk` is passed on.
 ATTUNE_EXPORT classify_study classify_file(const instrument& inst, const std::string& path,
                                            const classify_study_options& options,
